@@ -1,0 +1,92 @@
+// From checked files to the model the program uses (model.ts).
+import { isAbsolute, resolve } from 'node:path';
+import type { CalendarFile, RoutingFile, ServerFile } from './schema.js';
+import type { CalendarOverrides, Department, Hotline, RoutingPlan, Schedule, ServerSettings, TransferTarget } from './model.js';
+
+export function buildRouting(r: RoutingFile): RoutingPlan {
+  const schedules = new Map<string, Schedule>(
+    Object.entries(r.schedules).map(([name, s]) => [
+      name,
+      {
+        name,
+        days: s.days === 'workdays' ? 'workdays' : 'all',
+        periods: s.periods.map((p) => {
+          const [start, end] = p.split('-') as [string, string];
+          return { start, end };
+        }),
+      },
+    ]),
+  );
+  const schedule = (name: string): Schedule => schedules.get(name)!;
+  const target = (t: { gateway: string; dial: string }): TransferTarget => ({
+    ...t,
+    endpoint: `sofia/gateway/${t.gateway}/${t.dial}`,
+  });
+
+  const hotlines: Hotline[] = [
+    ...r.direct.map((h) => ({ number: h.number, name: h.name, mode: 'direct' as const, department: h.department, body: null, schedule: null, transfer: null })),
+    ...r.parallel.map((h) => ({ number: h.number, name: h.name, mode: 'parallel' as const, department: h.department, body: null, schedule: schedule(h.hours), transfer: target(h.transfer) })),
+    ...r.emergency.map((h) => ({ number: h.number, name: h.name, mode: 'emergency' as const, department: h.department, body: null, schedule: null, transfer: target(h.transfer) })),
+    ...r.linkage.map((h) => ({ number: h.number, name: h.name, mode: 'linkage' as const, department: null, body: h.body, schedule: schedule(h.hours), transfer: target(h.transfer) })),
+  ];
+
+  const departments = new Map<string, Department>(
+    r.departments.map((d) => [d.id, { id: d.id, name: d.name, headMobile: d.head_mobile ?? null, hotlines: [] }]),
+  );
+  for (const h of hotlines) if (h.department) departments.get(h.department)!.hotlines.push(h.number);
+
+  return {
+    centre: { number: r.centre.number, name: r.centre.name, schedule: schedule(r.centre.hours) },
+    schedules,
+    ivr: {
+      welcomePrompt: r.ivr.welcome_prompt,
+      menuPrompt: r.ivr.menu_prompt,
+      digitTimeoutS: r.ivr.digit_timeout_s,
+      defaultLine: r.ivr.default_line,
+      lines: Object.entries(r.ivr.lines)
+        .map(([digit, l]) => ({ digit, name: l.name, queue: l.queue }))
+        .sort((a, b) => a.digit.localeCompare(b.digit)),
+    },
+    gateways: new Map(Object.entries(r.gateways).map(([name, g]) => [name, { name, description: g.description }])),
+    seats: r.seats.map((s) => ({ id: s.id, name: s.name, skills: [...s.skills] })),
+    policeDiversion: {
+      callerNumbers: [...r.police_diversion.caller_numbers],
+      gateways: [...r.police_diversion.gateways],
+      priority: r.police_diversion.priority,
+    },
+    departments,
+    hotlines,
+    byNumber: new Map(hotlines.map((h) => [h.number, h])),
+    transfer: { ringTimeoutS: r.transfer.ring_timeout_s, answerTargetS: r.transfer.answer_target_s, targetRate: r.transfer.target_rate },
+    serviceLevel: {
+      answerTargetS: r.service_level.answer_target_s,
+      targetRate: r.service_level.target_rate,
+      shortAbandonS: r.service_level.short_abandon_s,
+    },
+    tickets: {
+      signDays: r.tickets.sign_days,
+      resolveDays: { ...r.tickets.resolve_days },
+      yellow: { signHours: r.tickets.yellow.sign_hours, resolveHours: r.tickets.yellow.resolve_hours },
+    },
+  };
+}
+
+export function buildServer(s: ServerFile, projectDir: string): ServerSettings {
+  const database = s.database === ':memory:' || isAbsolute(s.database) ? s.database : resolve(projectDir, s.database);
+  return {
+    http: { ...s.http },
+    eslListener: { ...s.esl_listener },
+    freeswitch: { ...s.freeswitch },
+    database,
+    logLevel: s.log_level,
+  };
+}
+
+export function buildCalendar(c: CalendarFile): CalendarOverrides {
+  return {
+    years: Object.fromEntries(
+      Object.entries(c.years).map(([y, d]) => [y, { holidays: [...d.holidays], makeupWorkdays: [...d.makeup_workdays] }]),
+    ),
+    dates: c.dates.map((d) => ({ ...d })),
+  };
+}

@@ -1,0 +1,6 @@
+export { loadConfig, CONFIG_FILES, type LoadResult } from './load.js';
+export { ConfigWatcher, type ConfigStatus } from './watch.js';
+export { formatIssue, type ConfigIssue } from './issues.js';
+export { ENV_OVERRIDES } from './environment.js';
+export { TicketTypes } from './schema.js';
+export type * from './model.js';

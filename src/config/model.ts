@@ -1,0 +1,104 @@
+// The configuration as the rest of the program sees it: checked, normalised, indexed.
+// Built only from files that passed every rule, so consumers never re-validate.
+
+export type Mode = 'direct' | 'parallel' | 'emergency' | 'linkage';
+
+export interface Period {
+  /** 'HH:MM' */
+  start: string;
+  /** 'HH:MM', may be '24:00' */
+  end: string;
+}
+
+export interface Schedule {
+  name: string;
+  days: 'workdays' | 'all';
+  periods: Period[];
+}
+
+export interface TransferTarget {
+  gateway: string;
+  dial: string;
+  /** FreeSWITCH endpoint string, e.g. sofia/gateway/telecom-trunk/12333 */
+  endpoint: string;
+}
+
+export interface Hotline {
+  number: string;
+  name: string;
+  mode: Mode;
+  /** department id; null for linkage bodies outside the government */
+  department: string | null;
+  /** name of an outside body (linkage only) */
+  body: string | null;
+  /** schedule during which the hotline's own seats answer; null means always (direct, emergency) */
+  schedule: Schedule | null;
+  transfer: TransferTarget | null;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  headMobile: string | null;
+  hotlines: string[];
+}
+
+export interface Seat {
+  id: string;
+  name: string;
+  skills: string[];
+}
+
+export interface IvrLine {
+  digit: string;
+  name: string;
+  queue: string;
+}
+
+export interface RoutingPlan {
+  centre: { number: string; name: string; schedule: Schedule };
+  schedules: Map<string, Schedule>;
+  ivr: { welcomePrompt: string; menuPrompt: string; digitTimeoutS: number; defaultLine: string; lines: IvrLine[] };
+  gateways: Map<string, { name: string; description: string }>;
+  seats: Seat[];
+  policeDiversion: { callerNumbers: string[]; gateways: string[]; priority: number };
+  departments: Map<string, Department>;
+  /** every hotline of every mode, in file order: direct, parallel, emergency, linkage */
+  hotlines: Hotline[];
+  byNumber: Map<string, Hotline>;
+  transfer: { ringTimeoutS: number; answerTargetS: number; targetRate: number };
+  serviceLevel: { answerTargetS: number; targetRate: number; shortAbandonS: number };
+  tickets: {
+    signDays: number;
+    resolveDays: Record<string, number>;
+    yellow: { signHours: number; resolveHours: number };
+  };
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface ServerSettings {
+  http: HostPort;
+  eslListener: HostPort;
+  freeswitch: HostPort & { password: string };
+  /** absolute path, or ':memory:' */
+  database: string;
+  logLevel: string;
+}
+
+export interface CalendarOverrides {
+  years: Record<string, { holidays: string[]; makeupWorkdays: string[] }>;
+  dates: Array<{ date: string; workday: boolean; reason?: string }>;
+}
+
+export interface CtiConfig {
+  dir: string;
+  routing: RoutingPlan;
+  server: ServerSettings;
+  calendar: CalendarOverrides;
+  /** sha256 of the three files' bytes, to tell one load from the next */
+  digest: string;
+}

@@ -1,0 +1,42 @@
+// One catalog of the project's named errors, in the manner of fastify's lib/errors.js:
+// each code has a fixed meaning and a plain message, so logs, API bodies and CLI output
+// can be searched by code. HTTP status is given where the error can reach a client.
+
+export interface ErrorSpec {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+}
+
+const spec = (code: string, status: number, message: string): ErrorSpec => ({ code, status, message });
+
+export const ErrorCodes = {
+  // configuration (config/*.yaml)
+  CONFIG_FILE_MISSING: spec('CTI_CONFIG_FILE_MISSING', 500, 'configuration file is missing'),
+  CONFIG_YAML_SYNTAX: spec('CTI_CONFIG_YAML_SYNTAX', 500, 'configuration file is not valid YAML'),
+  CONFIG_INVALID: spec('CTI_CONFIG_INVALID', 500, 'configuration does not match its schema'),
+  // calendar
+  CALENDAR_NO_DATA: spec('CTI_CALENDAR_NO_DATA', 500, 'no holiday data for this year'),
+  CALENDAR_BAD_INPUT: spec('CTI_CALENDAR_BAD_INPUT', 400, 'not a valid date, instant or day count'),
+  // HTTP
+  HTTP_NOT_FOUND: spec('CTI_NOT_FOUND', 404, 'no such resource'),
+  HTTP_BAD_REQUEST: spec('CTI_BAD_REQUEST', 400, 'the request is not valid'),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorName = keyof typeof ErrorCodes;
+
+/** An error with a catalog code; `detail` carries structured data for API bodies and logs. */
+export class CtiError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly detail: unknown;
+
+  constructor(name: ErrorName, message?: string, detail?: unknown) {
+    const s = ErrorCodes[name];
+    super(message ?? s.message);
+    this.name = 'CtiError';
+    this.code = s.code;
+    this.statusCode = s.status;
+    this.detail = detail;
+  }
+}
