@@ -29,6 +29,7 @@ export class ConfigWatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private readonly listeners: Listener[] = [];
+  private readonly attemptListeners: Array<(status: ConfigStatus) => void> = [];
   private readonly onHup = () => void this.reload();
 
   constructor(
@@ -51,6 +52,11 @@ export class ConfigWatcher {
 
   onChange(listener: Listener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after every reload attempt, accepted or rejected (for the audit table). */
+  onAttempt(listener: (status: ConfigStatus) => void): void {
+    this.attemptListeners.push(listener);
   }
 
   start(): void {
@@ -78,7 +84,9 @@ export class ConfigWatcher {
       await this.running;
       return this.statusValue;
     }
-    this.running = this.attempt();
+    this.running = this.attempt().then(() => {
+      for (const l of this.attemptListeners) l(this.statusValue);
+    });
     try {
       await this.running;
     } finally {

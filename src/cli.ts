@@ -1,0 +1,109 @@
+// `npx cti <command>`: the operator's and admin's command line (DESIGN.md §4).
+// Each command returns an exit code; output goes to stdout, problems to stderr.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatIssue, loadConfig, type CtiConfig } from './config/index.js';
+import { CtiError } from './errors.js';
+import { formatShanghai, parseInstant, WorkingCalendar } from './calendar/index.js';
+
+type Command = (args: string[]) => Promise<number>;
+
+const usage = `usage: cti <command>
+
+  validate-config [dir]                 check config/ (or dir); exit 0 when valid
+  gen-dialplan [--out dir] [--check]    render dialplan/ from routing.yaml; --check only reports drift
+  calendar is-workday <YYYY-MM-DD>      print true or false
+  calendar due <ISO-start> <days>       print the deadline of a clock of <days> working days
+
+Config folder: CTI_CONFIG or ./config.`;
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+const configDir = (arg?: string) => resolve(arg ?? process.env.CTI_CONFIG ?? 'config');
+
+async function loadOrReport(dir: string): Promise<CtiConfig | null> {
+  const r = await loadConfig(dir);
+  if (r.ok) return r.config;
+  for (const issue of r.issues) err(formatIssue(issue));
+  err(`${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} in ${dir}`);
+  return null;
+}
+
+export function calendarOf(config: CtiConfig): WorkingCalendar {
+  return new WorkingCalendar({ overrides: config.calendar, periods: config.routing.centre.schedule.periods });
+}
+
+const validateConfig: Command = async (args) => {
+  const dir = configDir(args[0]);
+  const config = await loadOrReport(dir);
+  if (!config) return 1;
+  const h = config.routing.hotlines;
+  out(`${dir}: valid (${h.length} hotlines: ${['direct', 'parallel', 'emergency', 'linkage'].map((m) => `${h.filter((x) => x.mode === m).length} ${m}`).join(', ')})`);
+  return 0;
+};
+
+const genDialplan: Command = async (args) => {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, check: { type: 'boolean' } } });
+  const config = await loadOrReport(configDir());
+  if (!config) return 1;
+  const { renderDialplan, writeDialplan, checkDialplanDrift } = await import('./dialplan/index.js');
+  const files = renderDialplan(config.routing, { socket: config.server.eslListener });
+  const dir = resolve(values.out ?? 'dialplan');
+  if (values.check) {
+    const drift = checkDialplanDrift(dir, files);
+    for (const d of drift) err(`out of date: ${d}`);
+    if (drift.length === 0) out(`${dir}: up to date`);
+    return drift.length === 0 ? 0 : 1;
+  }
+  writeDialplan(dir, files);
+  for (const name of files.keys()) out(`wrote ${resolve(dir, name)}`);
+  return 0;
+};
+
+const calendar: Command = async (args) => {
+  const [sub, ...rest] = args;
+  const config = await loadOrReport(configDir());
+  if (!config) return 1;
+  const cal = calendarOf(config);
+  if (sub === 'is-workday' && rest.length === 1) {
+    out(String(cal.isWorkday(rest[0]!)));
+    return 0;
+  }
+  if (sub === 'due' && rest.length === 2) {
+    const days = Number(rest[1]);
+    if (!Number.isFinite(days) || days < 0) throw new CtiError('CALENDAR_BAD_INPUT', `"${rest[1]}" is not a number of working days (0 or more)`);
+    out(formatShanghai(cal.addWorkingDays(parseInstant(rest[0]!), days)));
+    return 0;
+  }
+  err('usage: cti calendar is-workday <YYYY-MM-DD> | cti calendar due <ISO-start> <working-days>');
+  return 2;
+};
+
+const commands: Record<string, Command> = {
+  'validate-config': validateConfig,
+  'gen-dialplan': genDialplan,
+  calendar,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    err(usage);
+    return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+  }
+  try {
+    return await command(args);
+  } catch (e) {
+    if (e instanceof CtiError) {
+      err(`${e.code}: ${e.message}`);
+      return 1;
+    }
+    if (String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
+      err(`${(e as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,2 @@
+export { openDatabase, databaseState, type Db } from './database.js';
+export { migrate, type Migration } from './migrate.js';

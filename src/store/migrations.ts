@@ -1,0 +1,19 @@
+// The schema of every area, in one ordered list (areas keep their own queries, not their
+// own numbering). Append only: a released migration is never edited.
+import type { Migration } from './migrate.js';
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'config_reloads',
+    // Every attempt to put a new config in force, kept for the admin page and for audits
+    // ("when did routing change, and was it accepted?").
+    up: `CREATE TABLE config_reloads (
+      id INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      digest TEXT,
+      accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+      issues TEXT NOT NULL DEFAULT '[]'
+    )`,
+  },
+];

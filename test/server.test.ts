@@ -1,0 +1,88 @@
+// The real server process: health, metrics, OpenAPI, errors, and hot reload of config/.
+import t from 'tap';
+import { copyConfig } from './support/config-dir.js';
+import { startServerProcess, waitFor } from './support/server-process.js';
+
+t.test('server: health, metrics, docs and error bodies', async (t) => {
+  const copy = copyConfig();
+  const server = await startServerProcess(copy.dir);
+  t.teardown(async () => {
+    await server.stop();
+    copy.remove();
+  });
+
+  const health = await server.get('/healthz');
+  t.equal(health.status, 200);
+  t.match(health.body, { status: 'degraded', freeswitch: 'disconnected', db: 'ok', config: { state: 'ok', generation: 1, errors: [] } });
+
+  const metrics = await server.get('/metrics');
+  t.match(metrics.body, /^cti_config_generation 1$/m);
+  t.match(metrics.body, /^cti_freeswitch_connected 0$/m);
+  t.match(metrics.body, /^cti_process_resident_memory_bytes \d+/m);
+
+  const docs = await server.get('/docs/json');
+  t.equal(docs.body.openapi, '3.0.3');
+  t.ok(docs.body.paths['/healthz'] && docs.body.paths['/api/departments'], 'routes are documented');
+
+  const missing = await server.get('/api/nothing-here');
+  t.same(missing, { status: 404, body: { error: 'CTI_NOT_FOUND', message: 'no route GET /api/nothing-here' } });
+
+  const departments = await server.get('/api/departments');
+  t.equal(departments.body.length, 32);
+  t.same(departments.body.find((d: any) => d.id === 'market-regulation'), { id: 'market-regulation', name: '市市场监管局', hotlines: ['12315', '12365', '96333'] });
+});
+
+t.test('hot reload: a valid change within 2 s, an invalid one keeps the last good config', async (t) => {
+  const copy = copyConfig();
+  const server = await startServerProcess(copy.dir);
+  t.teardown(async () => {
+    await server.stop();
+    copy.remove();
+  });
+  const nameOf = async (id: string) => (await server.get('/api/departments')).body.find((d: any) => d.id === id)?.name;
+
+  copy.edit('routing.yaml', '{ id: agriculture, name: 市农委 }', '{ id: agriculture, name: 市农业农村局 }');
+  const applied = await waitFor('the renamed department', async () => ((await nameOf('agriculture')) === '市农业农村局' ? true : undefined));
+  t.ok(applied.ms < 2000, `valid change in force after ${applied.ms} ms (limit 2000)`);
+  t.match((await server.get('/healthz')).body.config, { state: 'ok', generation: 2 });
+
+  const goodDigest = (await server.get('/api/admin/config')).body.digest;
+  copy.edit('routing.yaml', 'transfer: { gateway: telecom-trunk, dial: "12315" }', 'transfer: { gateway: nowhere, dial: "12315" }');
+  copy.edit('routing.yaml', '{ id: agriculture, name: 市农业农村局 }', '{ id: agriculture, name: 半途而废 }');
+  const rejected = await waitFor('the rejection', async () => {
+    const h = (await server.get('/healthz')).body;
+    return h.config.state === 'error' ? h : undefined;
+  });
+  const line = copy.lineOf('routing.yaml', 'gateway: nowhere');
+  t.match(rejected.value.config.errors[0], new RegExp(`routing\\.yaml:${line}:\\d+ parallel\\[1\\]\\.transfer\\.gateway: gateway "nowhere" is not declared`));
+  t.equal(await nameOf('agriculture'), '市农业农村局', 'nothing of the broken file was applied');
+  const admin = (await server.get('/api/admin/config')).body;
+  t.match(admin, { state: 'error', digest: goodDigest, generation: 2 });
+  t.match(admin.issues[0], { line, path: 'parallel[1].transfer.gateway' });
+  t.match((await server.get('/metrics')).body, /^cti_config_rejected 1$/m);
+
+  copy.edit('routing.yaml', 'gateway: nowhere', 'gateway: telecom-trunk');
+  await waitFor('the repaired config', async () => ((await nameOf('agriculture')) === '半途而废' ? true : undefined));
+  t.match((await server.get('/healthz')).body.config, { state: 'ok', generation: 3, errors: [] });
+});
+
+t.test('SIGHUP reloads, and a reload request does too', async (t) => {
+  const copy = copyConfig();
+  const server = await startServerProcess(copy.dir);
+  t.teardown(async () => {
+    await server.stop();
+    copy.remove();
+  });
+  const before = (await server.get('/api/admin/config')).body.last_attempt_at;
+  server.child.kill('SIGHUP');
+  const after = await waitFor('a reload attempt after SIGHUP', async () => {
+    const b = (await server.get('/api/admin/config')).body;
+    return b.last_attempt_at !== before ? b : undefined;
+  });
+  t.match(after.value, { state: 'ok', generation: 1 }, 'same files: attempted, nothing changed');
+
+  const reload = await server.post('/api/admin/config/reload');
+  t.equal(reload.status, 200);
+  t.match(reload.body, { state: 'ok', generation: 1 });
+  t.equal(server.child.exitCode, null, 'still running');
+});
