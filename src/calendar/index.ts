@@ -1,0 +1,9 @@
+// Public surface of the working calendar: which days are worked, and working-time clocks.
+export { WorkingCalendar } from './working-calendar.js';
+export type { WorkingCalendarOptions, DayDescription, DaySource } from './working-calendar.js';
+export type { CalendarOverrides } from './calendar-overrides.js';
+export { DEFAULT_WORKING_PERIODS } from './working-hours.js';
+export type { Period } from './working-hours.js';
+export { chineseDaysYears } from './chinese-days-data.js';
+export { formatShanghai, parseInstant } from './instant-format.js';
+export { shanghaiDateOf, SHANGHAI_OFFSET_MS } from './shanghai-time.js';
