@@ -1,6 +1,7 @@
 // The schema of every area, in one ordered list (areas keep their own queries, not their
 // own numbering). Append only: a released migration is never edited.
 import type { Migration } from './migrate.js';
+import { smsOutboxMigration } from '../channels/sms/migration.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
       issues TEXT NOT NULL DEFAULT '[]'
     )`,
   },
+  smsOutboxMigration, // version 2
 ];
