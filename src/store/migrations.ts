@@ -2,6 +2,7 @@
 // own numbering). Append only: a released migration is never edited.
 import type { Migration } from './migrate.js';
 import { smsOutboxMigration } from '../channels/sms/migration.js';
+import { authMigration } from '../auth/migration.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
     )`,
   },
   smsOutboxMigration, // version 2
+  authMigration, // version 3
 ];
