@@ -21,6 +21,11 @@ export const ErrorCodes = {
   // HTTP
   HTTP_NOT_FOUND: spec('CTI_NOT_FOUND', 404, 'no such resource'),
   HTTP_BAD_REQUEST: spec('CTI_BAD_REQUEST', 400, 'the request is not valid'),
+  // SMS outbox (src/channels/sms)
+  SMS_BAD_MESSAGE: spec('CTI_SMS_BAD_MESSAGE', 400, 'the SMS is not valid (number, text, kind or dedupe key)'),
+  SMS_NOT_CONFIGURED: spec('CTI_SMS_NOT_CONFIGURED', 503, '未配置短信网关 (no SMS gateway configured)'),
+  SMS_GATEWAY_UNREACHABLE: spec('CTI_SMS_GATEWAY_UNREACHABLE', 502, 'the SMS gateway could not be reached or did not answer in time'),
+  SMS_GATEWAY_REFUSED: spec('CTI_SMS_GATEWAY_REFUSED', 502, 'the SMS gateway answered with an error status'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ErrorCodes;
