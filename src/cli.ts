@@ -14,6 +14,7 @@ const usage = `usage: cti <command>
   gen-dialplan [--out dir] [--check]    render dialplan/ from routing.yaml; --check only reports drift
   calendar is-workday <YYYY-MM-DD>      print true or false
   calendar due <ISO-start> <days>       print the deadline of a clock of <days> working days
+  user add <name> --role <role> [--department <id>] [--display-name <n>] [--mobile <no>] | user list   (password on stdin; see cti user help)
 
 Config folder: CTI_CONFIG or ./config.`;
 
@@ -80,10 +81,18 @@ const calendar: Command = async (args) => {
   return 2;
 };
 
+const user: Command = async (args) => {
+  const config = await loadOrReport(configDir());
+  if (!config) return 1;
+  const { userCommand } = await import('./auth/command.js');
+  return userCommand(args, config);
+};
+
 const commands: Record<string, Command> = {
   'validate-config': validateConfig,
   'gen-dialplan': genDialplan,
   calendar,
+  user,
 };
 
 export async function main(argv: string[]): Promise<number> {

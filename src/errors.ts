@@ -26,6 +26,14 @@ export const ErrorCodes = {
   SMS_NOT_CONFIGURED: spec('CTI_SMS_NOT_CONFIGURED', 503, '未配置短信网关 (no SMS gateway configured)'),
   SMS_GATEWAY_UNREACHABLE: spec('CTI_SMS_GATEWAY_UNREACHABLE', 502, 'the SMS gateway could not be reached or did not answer in time'),
   SMS_GATEWAY_REFUSED: spec('CTI_SMS_GATEWAY_REFUSED', 502, 'the SMS gateway answered with an error status'),
+  // users, sessions and roles (src/auth); messages people read are Chinese
+  AUTH_FAILED: spec('CTI_AUTH_FAILED', 401, '用户名或密码错误'),
+  AUTH_REQUIRED: spec('CTI_AUTH_REQUIRED', 401, '请先登录（缺少或无效的令牌，或登录已过期）'),
+  AUTH_LOCKED: spec('CTI_AUTH_LOCKED', 423, '密码错误次数过多，账户已暂时锁定'),
+  FORBIDDEN: spec('CTI_FORBIDDEN', 403, '当前角色无权执行此操作'),
+  AUTH_BAD_USER: spec('CTI_AUTH_BAD_USER', 400, '用户信息不正确'),
+  AUTH_DUPLICATE_USER: spec('CTI_AUTH_DUPLICATE_USER', 409, '用户名已存在'),
+  AUTH_NO_SUCH_USER: spec('CTI_AUTH_NO_SUCH_USER', 404, '没有这个用户'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ErrorCodes;

@@ -1,0 +1,74 @@
+// User administration for admins. Register it inside the authenticated /api scope (it
+// relies on request.user set by app.authenticate); every route here is admin only.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CtiError } from '../errors.js';
+import { audit } from './audit.js';
+import { requireRole } from './auth-plugin.js';
+import { RoleSchema, UserSchema, userJson } from './user-json.js';
+import type { UserStore } from './users.js';
+
+export interface UsersPluginOptions {
+  users: UserStore;
+  /** department ids of the routing config in force (a function: config hot-reloads) */
+  departments: () => ReadonlySet<string>;
+  clock?: () => Date;
+}
+
+const OptionalText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+const NewUserBody = Type.Object({
+  username: Type.String(),
+  password: Type.String(),
+  role: RoleSchema,
+  department: OptionalText,
+  display_name: OptionalText,
+  mobile: OptionalText,
+});
+const UserId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const PasswordBody = Type.Object({ password: Type.String() });
+
+export const usersPlugin: FastifyPluginAsyncTypebox<UsersPluginOptions> = async (app, opts) => {
+  if (!app.hasRequestDecorator('user')) throw new Error('usersPlugin needs authPlugin registered first (request.user)');
+  const { users, departments } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  // preValidation rather than preHandler: a non-admin learns nothing, not even the body schema
+  app.addHook('preValidation', requireRole('admin'));
+
+  app.get('/users', { schema: { tags: ['admin'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } } }, async () => {
+    const now = clock();
+    return { items: users.list().map((u) => userJson(u, now)) };
+  });
+
+  app.post('/users', { schema: { tags: ['admin'], body: NewUserBody, response: { 201: UserSchema } } }, async (request, reply) => {
+    const now = clock();
+    const b = request.body;
+    const input = { username: b.username, password: b.password, role: b.role, department: b.department, displayName: b.display_name, mobile: b.mobile };
+    const user = await users.add(input, departments(), now);
+    audit(users.db, { userId: request.user!.id, action: 'user.add', subject: `user:${user.id}`, detail: { username: user.username, role: user.role, department: user.department } }, now);
+    return reply.code(201).send(userJson(user, now));
+  });
+
+  app.post('/users/:id/disable', { schema: { tags: ['admin'], params: UserId, response: { 200: UserSchema } } }, async (request) => {
+    // the last admin disabling themselves would leave nobody to undo it
+    if (request.params.id === request.user!.id) throw new CtiError('AUTH_BAD_USER', 'id: 不能停用自己的账户', { field: 'id' });
+    return setDisabled(request.params.id, true, request.user!.id);
+  });
+
+  app.post('/users/:id/enable', { schema: { tags: ['admin'], params: UserId, response: { 200: UserSchema } } }, async (request) =>
+    setDisabled(request.params.id, false, request.user!.id),
+  );
+
+  app.post('/users/:id/password', { schema: { tags: ['admin'], params: UserId, body: PasswordBody, response: { 200: UserSchema } } }, async (request) => {
+    const now = clock();
+    const user = await users.setPassword(request.params.id, request.body.password);
+    audit(users.db, { userId: request.user!.id, action: 'user.password', subject: `user:${user.id}` }, now);
+    return userJson(user, now);
+  });
+
+  function setDisabled(id: number, disabled: boolean, actor: number) {
+    const now = clock();
+    const user = users.setDisabled(id, disabled);
+    audit(users.db, { userId: actor, action: disabled ? 'user.disable' : 'user.enable', subject: `user:${id}` }, now);
+    return userJson(user, now);
+  }
+};
