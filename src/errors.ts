@@ -21,6 +21,12 @@ export const ErrorCodes = {
   // HTTP
   HTTP_NOT_FOUND: spec('CTI_NOT_FOUND', 404, 'no such resource'),
   HTTP_BAD_REQUEST: spec('CTI_BAD_REQUEST', 400, 'the request is not valid'),
+  // tickets
+  TICKET_NOT_FOUND: spec('CTI_TICKET_NOT_FOUND', 404, 'no such ticket'),
+  TICKET_BAD_INPUT: spec('CTI_TICKET_BAD_INPUT', 400, 'the ticket data is not valid'),
+  TICKET_ILLEGAL_TRANSITION: spec('CTI_TICKET_ILLEGAL_TRANSITION', 409, 'this action is not possible in the ticket\'s current state'),
+  TICKET_VERSION_CONFLICT: spec('CTI_TICKET_VERSION_CONFLICT', 409, 'someone else changed the ticket first; reload it and try again'),
+  TICKET_FORBIDDEN: spec('CTI_TICKET_FORBIDDEN', 403, 'this ticket belongs to another department or needs another role'),
   // SMS outbox (src/channels/sms)
   SMS_BAD_MESSAGE: spec('CTI_SMS_BAD_MESSAGE', 400, 'the SMS is not valid (number, text, kind or dedupe key)'),
   SMS_NOT_CONFIGURED: spec('CTI_SMS_NOT_CONFIGURED', 503, '未配置短信网关 (no SMS gateway configured)'),

@@ -1,12 +1,17 @@
-// Composition root: config → database → HTTP, with hot reload. `npm start` runs this file.
-import { resolve } from 'node:path';
+// Composition root: config → database → areas → HTTP, with hot reload, the ticket light
+// sweep and the SMS worker. `npm start` runs this file.
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig } from './config/index.js';
 import { openDatabase, type Db } from './store/index.js';
 import { buildApp } from './http/index.js';
 import { createLogger } from './logging.js';
+import { SessionStore, UserStore } from './auth/index.js';
+import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver } from './channels/sms/index.js';
+import { createTicketArea } from './tickets/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -16,20 +21,38 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const SMS_POLL_MS = 5_000;
+
 export async function startServer(configDir: string, env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<RunningServer> {
   const loaded = await loadConfig(configDir, env);
   if (!loaded.ok) {
     throw new Error(`config in ${configDir} is not valid:\n${loaded.issues.map(formatIssue).join('\n')}`);
   }
-  const logger = log ?? createLogger(loaded.config.server.logLevel);
+  const settings = loaded.config.server;
+  const logger = log ?? createLogger(settings.logLevel);
   const config = new ConfigWatcher(loaded.config, logger, env);
-  const db = openDatabase(loaded.config.server.database);
+  const db = openDatabase(settings.database);
+  const now = () => new Date();
+
+  const users = new UserStore(db);
+  const sessions = new SessionStore(db);
+  const outbox = new SmsOutbox(db);
+  const driver: SmsDriver = settings.sms ? new SmppDriver(settings.sms, logger) : new UnconfiguredDriver();
+  const smsWorker = new OutboxWorker({ outbox, driver, log: logger });
+  const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
+  const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
+
   // No ESL client exists yet (the controller issue adds it), so the link is honestly down.
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected' });
-  const { host, port } = loaded.config.server.http;
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, now });
+  const sweepJob = cron.schedule('* * * * *', () => {
+    const changed = tickets.sweep.run(now());
+    if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
+  }, { name: 'ticket-light-sweep', noOverlap: true });
+  const { host, port } = settings.http;
   const url = await app.listen({ host, port });
   config.start();
-  logger.info({ url, config: config.current.dir, database: loaded.config.server.database }, 'CTI server listening');
+  smsWorker.start(SMS_POLL_MS);
+  logger.info({ url, config: config.current.dir, database: settings.database, sms: driver.name }, 'CTI server listening');
   return {
     app,
     config,
@@ -37,6 +60,9 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     url,
     async close() {
       config.stop();
+      await sweepJob.destroy();
+      await smsWorker.stop();
+      await driver.close();
       await app.close();
       db.close();
     },

@@ -5,7 +5,8 @@ import { startServerProcess, waitFor } from './support/server-process.js';
 
 t.test('server: health, metrics, docs and error bodies', async (t) => {
   const copy = copyConfig();
-  const server = await startServerProcess(copy.dir);
+  const server = await startServerProcess(copy.dir, { users: [{ name: 'admin', role: 'admin' }] });
+  await server.login('admin');
   t.teardown(async () => {
     await server.stop();
     copy.remove();
@@ -34,7 +35,8 @@ t.test('server: health, metrics, docs and error bodies', async (t) => {
 
 t.test('hot reload: a valid change within 2 s, an invalid one keeps the last good config', async (t) => {
   const copy = copyConfig();
-  const server = await startServerProcess(copy.dir);
+  const server = await startServerProcess(copy.dir, { users: [{ name: 'admin', role: 'admin' }] });
+  await server.login('admin');
   t.teardown(async () => {
     await server.stop();
     copy.remove();
@@ -68,7 +70,8 @@ t.test('hot reload: a valid change within 2 s, an invalid one keeps the last goo
 
 t.test('SIGHUP reloads, and a reload request does too', async (t) => {
   const copy = copyConfig();
-  const server = await startServerProcess(copy.dir);
+  const server = await startServerProcess(copy.dir, { users: [{ name: 'admin', role: 'admin' }] });
+  await server.login('admin');
   t.teardown(async () => {
     await server.stop();
     copy.remove();

@@ -78,6 +78,7 @@ export function buildServer(s: ServerFile, projectDir: string): ServerSettings {
     eslListener: { ...s.esl_listener },
     freeswitch: { ...s.freeswitch },
     database,
+    sms: s.sms ? { host: s.sms.host, port: s.sms.port, systemId: s.sms.system_id, password: s.sms.password, sourceAddr: s.sms.source_addr } : null,
     logLevel: s.log_level,
   };
 }

@@ -86,6 +86,8 @@ export interface ServerSettings {
   freeswitch: HostPort & { password: string };
   /** absolute path, or ':memory:' */
   database: string;
+  /** SMPP gateway for SMS reminders; null: the outbox records what would be sent */
+  sms: { host: string; port: number; systemId: string; password: string; sourceAddr: string } | null;
   logLevel: string;
 }
 

@@ -135,6 +135,18 @@ export const ServerSchema = Type.Object(
       { additionalProperties: false },
     ),
     database: Type.String({ minLength: 1 }),
+    sms: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ minLength: 1 }),
+          port: Type.Integer({ minimum: 1, maximum: 65535 }),
+          system_id: Type.String({ minLength: 1, maxLength: 15 }),
+          password: Type.String({ minLength: 1, maxLength: 8 }),
+          source_addr: Type.String({ pattern: '^[0-9]{3,21}$' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     log_level: Type.Union([
       Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'),
       Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'),

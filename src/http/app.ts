@@ -1,6 +1,7 @@
 // The fastify application: one plugin per area, each registering its own routes with
 // their schemas. What areas share (config, database, FreeSWITCH link state) is decorated
-// onto the instance here, never held in module globals.
+// onto the instance here, never held in module globals. Everything under /api needs a
+// bearer token except login and public intake.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import swagger from '@fastify/swagger';
@@ -8,6 +9,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ConfigWatcher } from '../config/index.js';
 import type { Db } from '../store/index.js';
+import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore } from '../auth/index.js';
+import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
+import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -22,6 +26,12 @@ export interface AppDeps {
   log: Logger;
   /** the inbound ESL link's state; reported by /healthz */
   freeswitchState: () => FreeswitchState;
+  users: UserStore;
+  sessions: SessionStore;
+  tickets: TicketArea;
+  outbox: SmsOutbox;
+  /** the time of a request; tests pass a controlled clock */
+  now?: () => Date;
 }
 
 declare module 'fastify' {
@@ -33,6 +43,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
   const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
@@ -41,13 +52,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: '12345 CTI server', version: '0.1.0', description: 'API of the 12345 government service hotline CTI server' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorPlugin);
   await app.register(healthPlugin);
   await app.register(metricsPlugin);
-  await app.register(configAdminPlugin, { prefix: '/api/admin' });
-  await app.register(departmentsPlugin, { prefix: '/api' });
+  await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
+  await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
+
+  const departmentName = (id: string) => deps.config.current.routing.departments.get(id)?.name ?? null;
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', api.authenticate);
+      await api.register(departmentsPlugin);
+      await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
+      await api.register(
+        async (admin) => {
+          admin.addHook('preHandler', requireRole('admin'));
+          await admin.register(configAdminPlugin);
+          await admin.register(smsOutboxPlugin, { outbox: deps.outbox });
+        },
+        { prefix: '/admin' },
+      );
+      await api.register(usersPlugin, {
+        prefix: '/admin',
+        users: deps.users,
+        departments: () => new Set(deps.config.current.routing.departments.keys()),
+        clock: now,
+      });
+    },
+    { prefix: '/api' },
+  );
   return app;
 }

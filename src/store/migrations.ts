@@ -3,6 +3,7 @@
 import type { Migration } from './migrate.js';
 import { smsOutboxMigration } from '../channels/sms/migration.js';
 import { authMigration } from '../auth/migration.js';
+import { ticketsMigration } from '../tickets/migration.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   },
   smsOutboxMigration, // version 2
   authMigration, // version 3
+  ticketsMigration, // version 4
 ];

@@ -1,6 +1,6 @@
 // Starts the real server (`node --import tsx src/main.ts`) as a child process on an
 // ephemeral port, the way an operator runs it, and reads its JSON log lines.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +11,32 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   logs: Array<Record<string, unknown>>;
+  /** log in through the API; later calls carry the token */
+  login(username: string, password?: string): Promise<void>;
   get(path: string): Promise<{ status: number; body: any }>;
   post(path: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(configDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cti-data-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: projectDir,
-    env: { ...process.env, CTI_CONFIG: configDir, CTI_HTTP_PORT: '0', CTI_ESL_PORT: '0', CTI_DB: join(dataDir, 'cti.sqlite'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export const TEST_PASSWORD = 'test-password-12345';
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** users made with `cti user add` before the server starts, all with TEST_PASSWORD */
+  users?: Array<{ name: string; role: string; department?: string }>;
+  /** an existing data folder (to restart on the same database); removed by stop() only when made here */
+  dataDir?: string;
+}
+
+export async function startServerProcess(configDir: string, opts: StartOptions = {}): Promise<ServerProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cti-data-'));
+  const env = { ...process.env, CTI_CONFIG: configDir, CTI_HTTP_PORT: '0', CTI_ESL_PORT: '0', CTI_DB: join(dataDir, 'cti.sqlite'), ...opts.env };
+  for (const u of opts.users ?? []) {
+    const args = ['bin/cti.js', 'user', 'add', u.name, '--role', u.role, ...(u.department ? ['--department', u.department] : [])];
+    const r = spawnSync(process.execPath, args, { cwd: projectDir, env, input: `${TEST_PASSWORD}\n`, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cti user add ${u.name}: ${r.stderr}`);
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -43,10 +57,11 @@ export async function startServerProcess(configDir: string, env: Record<string, 
       }
     });
   });
+  let token: string | null = null;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(url + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -56,6 +71,11 @@ export async function startServerProcess(configDir: string, env: Record<string, 
     url,
     child,
     logs,
+    async login(username, password = TEST_PASSWORD) {
+      const r = await call('POST', '/api/auth/login', { username, password });
+      if (r.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(r.body)}`);
+      token = r.body.token;
+    },
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     async stop() {
@@ -64,7 +84,7 @@ export async function startServerProcess(configDir: string, env: Record<string, 
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

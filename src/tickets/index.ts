@@ -1,0 +1,62 @@
+// The ticket store's public surface, and the one place that wires it to config, users and SMS.
+import type { ConfigWatcher, CtiConfig } from '../config/index.js';
+import type { Db } from '../store/index.js';
+import type { UserStore } from '../auth/index.js';
+import { WorkingCalendar } from '../calendar/index.js';
+import { TicketClocks } from './clocks.js';
+import { TicketDesk } from './desk.js';
+import { LightSweep } from './sweep.js';
+import { ReminderSender, type Recipients, type SmsQueue } from './reminders.js';
+import { AttachmentStore } from './attachments.js';
+import { syncDepartments } from './departments.js';
+
+export { TicketDesk, type NewTicket, type ActionInput } from './desk.js';
+export { TicketClocks, worstLight, type Light, type Clock } from './clocks.js';
+export { LightSweep, type SweepResult } from './sweep.js';
+export { AttachmentStore } from './attachments.js';
+export { ticketsPlugin, intakePlugin, type TicketsPluginOptions } from './routes.js';
+export { ticketsMigration } from './migration.js';
+export { maskNumber } from './view.js';
+export * from './lifecycle.js';
+
+export function clocksOf(config: CtiConfig): TicketClocks {
+  const calendar = new WorkingCalendar({ overrides: config.calendar, periods: config.routing.centre.schedule.periods });
+  return new TicketClocks(calendar, config.routing.tickets);
+}
+
+export interface TicketArea {
+  desk: TicketDesk;
+  sweep: LightSweep;
+  attachments: AttachmentStore;
+}
+
+export function createTicketArea(deps: { db: Db; config: ConfigWatcher; users: UserStore; sms: SmsQueue | null; attachmentsDir: string; now: () => Date }): TicketArea {
+  const { db, config, users } = deps;
+  let clocks = clocksOf(config.current);
+  syncDepartments(db, config.current.routing);
+  config.onChange((c) => {
+    clocks = clocksOf(c);
+    syncDepartments(db, c.routing);
+  });
+
+  // Handlers hear of new, yellow and red tickets; the department head too when it is red or supervised.
+  const recipients: Recipients = (department, purpose) => {
+    const contacts = users.mobilesOf(department);
+    const wanted = purpose === 'red' || purpose === 'supervision' ? contacts : contacts.filter((c) => c.role === 'dept_handler');
+    const numbers = new Set(wanted.map((c) => c.mobile));
+    const head = config.current.routing.departments.get(department)?.headMobile;
+    if (head && (purpose === 'red' || purpose === 'supervision')) numbers.add(head);
+    return [...numbers];
+  };
+
+  const desk = new TicketDesk({
+    db,
+    clocks: () => clocks,
+    departmentExists: (id) => config.current.routing.departments.has(id),
+    sms: deps.sms,
+    recipients,
+    now: deps.now,
+  });
+  const sweep = new LightSweep(db, () => clocks, new ReminderSender(deps.sms, recipients));
+  return { desk, sweep, attachments: new AttachmentStore(db, deps.attachmentsDir) };
+}

@@ -1,0 +1,163 @@
+// Schema of tickets and of the call records they link to (version 4).
+// Ticket times are epoch milliseconds (*_ms); call times keep FreeSWITCH's microseconds
+// (*_us, from Event-Date-Timestamp and the *_uepoch variables), so answer-time figures
+// are never rounded before they are reported.
+import type { Migration } from '../store/migrate.js';
+
+export const ticketsMigration: Migration = {
+  version: 4,
+  name: 'calls_and_tickets',
+  up: `
+CREATE TABLE departments (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  head_mobile TEXT,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+);
+
+CREATE TABLE calls (
+  id TEXT PRIMARY KEY,                    -- Unique-ID of the caller's channel
+  caller TEXT NOT NULL,
+  called TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('main','direct','parallel','emergency','linkage','unknown')),
+  origin_hotline TEXT,
+  department_id TEXT,
+  line TEXT,
+  priority INTEGER NOT NULL DEFAULT 5,
+  started_us INTEGER NOT NULL,
+  answered_us INTEGER,
+  queue_entered_us INTEGER,
+  queue_left_us INTEGER,
+  agent_answered_us INTEGER,
+  ended_us INTEGER,
+  agent_id TEXT,
+  outcome TEXT CHECK (outcome IN ('answered','abandoned_ivr','abandoned_queue','transferred','callback','voicemail','failed')),
+  hangup_cause TEXT,
+  recording_path TEXT,
+  survey_score INTEGER CHECK (survey_score BETWEEN 1 AND 3)
+);
+CREATE INDEX calls_by_caller ON calls (caller, started_us DESC);
+CREATE INDEX calls_by_start ON calls (started_us);
+
+CREATE TABLE call_legs (
+  id TEXT PRIMARY KEY,                    -- Unique-ID of the leg
+  call_id TEXT NOT NULL REFERENCES calls(id),
+  kind TEXT NOT NULL CHECK (kind IN ('caller','agent','consult','department','emergency','linkage')),
+  endpoint TEXT,
+  created_us INTEGER NOT NULL,
+  answered_us INTEGER,
+  ended_us INTEGER,
+  hangup_cause TEXT
+);
+CREATE INDEX call_legs_by_call ON call_legs (call_id);
+
+CREATE TABLE transfer_attempts (
+  id INTEGER PRIMARY KEY,
+  call_id TEXT NOT NULL REFERENCES calls(id),
+  leg_id TEXT,
+  hotline TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('warm','blind','three_way','emergency','linkage')),
+  agent_id TEXT,
+  created_us INTEGER NOT NULL,
+  answered_us INTEGER,
+  ended_us INTEGER,
+  result TEXT CHECK (result IN ('answered','busy','no_answer','failed','cancelled','refused')),
+  reason TEXT
+);
+CREATE INDEX transfer_attempts_by_hotline ON transfer_attempts (hotline, created_us);
+CREATE INDEX transfer_attempts_by_call ON transfer_attempts (call_id);
+
+CREATE TABLE tickets (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type IN ('consultation','complaint','help','suggestion','report','praise')),
+  status TEXT NOT NULL CHECK (status IN ('created','dispatched','signed','returned','replied','closed','visited')),
+  channel TEXT NOT NULL CHECK (channel IN ('phone','sms','wechat','app','web','emergency')),
+  priority INTEGER NOT NULL DEFAULT 0 CHECK (priority BETWEEN 0 AND 3),
+  caller TEXT NOT NULL,
+  caller_name TEXT,
+  confidential INTEGER NOT NULL DEFAULT 0 CHECK (confidential IN (0, 1)),
+  classification TEXT,
+  content TEXT NOT NULL,
+  call_id TEXT REFERENCES calls(id),
+  origin_hotline TEXT,
+  department_id TEXT REFERENCES departments(id),
+  created_by INTEGER,
+  created_ms INTEGER NOT NULL,
+  cycle INTEGER NOT NULL DEFAULT 0,       -- how many times it was dispatched; clocks restart each time
+  dispatched_ms INTEGER,
+  sign_due_ms INTEGER,
+  resolve_due_ms INTEGER,
+  extension_days REAL NOT NULL DEFAULT 0,
+  signed_ms INTEGER,
+  replied_ms INTEGER,
+  closed_ms INTEGER,
+  light_sign TEXT CHECK (light_sign IN ('green','yellow','red')),
+  light_resolve TEXT CHECK (light_resolve IN ('green','yellow','red')),
+  reply_text TEXT,
+  satisfaction TEXT CHECK (satisfaction IN ('satisfied','basically_satisfied','dissatisfied')),
+  version INTEGER NOT NULL DEFAULT 1,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX tickets_by_caller ON tickets (caller, created_ms DESC);
+CREATE INDEX tickets_by_department ON tickets (department_id, status);
+CREATE INDEX tickets_by_created ON tickets (created_ms);
+-- the light sweep reads only running clocks, by recorded light then deadline, so tickets
+-- already red are never scanned again
+CREATE INDEX tickets_sign_clock ON tickets (light_sign, sign_due_ms) WHERE status = 'dispatched';
+CREATE INDEX tickets_resolve_clock ON tickets (light_resolve, resolve_due_ms) WHERE status IN ('dispatched', 'signed');
+
+CREATE TABLE ticket_events (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  at_ms INTEGER NOT NULL,
+  actor_id INTEGER,                       -- null: the system (light sweep)
+  action TEXT NOT NULL,
+  from_status TEXT,
+  to_status TEXT,
+  detail TEXT NOT NULL DEFAULT '{}'       -- JSON: note, reason, before/after of changed fields
+);
+CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id, id);
+CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events
+  BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
+CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events
+  BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
+
+CREATE TABLE ticket_light_changes (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  cycle INTEGER NOT NULL,
+  clock TEXT NOT NULL CHECK (clock IN ('sign','resolve')),
+  light TEXT NOT NULL CHECK (light IN ('green','yellow','red')),
+  due_ms INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  UNIQUE (ticket_id, cycle, clock, light, due_ms)
+);
+
+CREATE TABLE extension_requests (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  cycle INTEGER NOT NULL,
+  days REAL NOT NULL CHECK (days > 0),
+  reason TEXT NOT NULL,
+  requested_by INTEGER NOT NULL,
+  requested_ms INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','denied')),
+  decided_by INTEGER,
+  decided_ms INTEGER,
+  decision_note TEXT
+);
+CREATE INDEX extension_requests_by_ticket ON extension_requests (ticket_id);
+
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  filename TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploaded_by INTEGER,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX attachments_by_ticket ON attachments (ticket_id);
+`,
+};

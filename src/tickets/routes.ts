@@ -1,0 +1,152 @@
+// The ticket API (DESIGN.md §4): list and filter, create, one route per lifecycle action,
+// the caller's history for the agent's screen pop, and public intake. Registered inside the
+// authenticated /api scope, except `intakePlugin`.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CtiError } from '../errors.js';
+import { audit, requireRole } from '../auth/index.js';
+import { formatShanghai } from '../calendar/index.js';
+import type { Actor, Action } from './lifecycle.js';
+import type { TicketDesk } from './desk.js';
+import type { TicketRow } from './rows.js';
+import { ticketJson, isDepartmentUser } from './view.js';
+import { ActionBodies, AttachmentBody, IdParams, IntakeBody, ListQuery, NewTicketBody } from './schemas.js';
+import type { AttachmentStore } from './attachments.js';
+import { CallerHistory } from './caller-history.js';
+
+export interface TicketsPluginOptions {
+  desk: TicketDesk;
+  attachments: AttachmentStore;
+  departmentName: (id: string) => string | null;
+  now: () => Date;
+}
+
+const actionPaths: Record<Action, string> = {
+  dispatch: 'dispatch',
+  sign: 'sign',
+  return: 'return',
+  arbitrate: 'arbitrate',
+  reply: 'reply',
+  close: 'close',
+  follow_up: 'follow-up',
+  reopen: 'reopen',
+  request_extension: 'extension',
+  decide_extension: 'extension/decision',
+  supervise: 'supervise',
+};
+
+const centreRoles = requireRole('agent', 'supervisor');
+
+export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = async (app, opts) => {
+  const { desk, attachments, now } = opts;
+  const history = new CallerHistory(app.db);
+  const actorOf = (user: unknown) => user as Actor;
+  const view = (t: TicketRow, viewer: Actor) => ticketJson(t, viewer, desk.lights(t, now().getTime()), opts.departmentName);
+
+  /** Department users reach only their own department's tickets. */
+  const visible = (id: number, viewer: Actor): TicketRow => {
+    const t = desk.get(id);
+    if (isDepartmentUser(viewer) && t.department_id !== viewer.department) {
+      throw new CtiError('TICKET_FORBIDDEN', '这是其他部门的工单 (the ticket belongs to another department)');
+    }
+    return t;
+  };
+
+  app.get('/tickets', { schema: { tags: ['tickets'], querystring: ListQuery } }, async (req) => {
+    const viewer = actorOf(req.user);
+    const q = req.query;
+    const nowMs = now().getTime();
+    const clocks = desk.clocksNow();
+    const rows = desk.list({
+      status: q.status?.split(',') as TicketRow['status'][] | undefined,
+      type: q.type,
+      department: isDepartmentUser(viewer) ? viewer.department! : q.department,
+      caller: isDepartmentUser(viewer) ? undefined : q.caller,
+      light: q.light && { light: q.light, nowMs, signBound: clocks.yellowBound(nowMs, 'sign'), resolveBound: clocks.yellowBound(nowMs, 'resolve') },
+      fromMs: q.from ? Date.parse(q.from) : undefined,
+      toMs: q.to ? Date.parse(q.to) : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return { items: rows.map((t) => view(t, viewer)) };
+  });
+
+  app.get('/tickets/summary', { schema: { tags: ['tickets'] } }, async (req) => {
+    const viewer = actorOf(req.user);
+    return desk.summary(now().getTime(), isDepartmentUser(viewer) ? viewer.department! : undefined);
+  });
+
+  app.post('/tickets', { schema: { tags: ['tickets'], body: NewTicketBody }, preHandler: centreRoles }, async (req, reply) => {
+    const { dispatch_to, ...input } = req.body;
+    const t = desk.create({ ...input, channel: input.channel ?? 'phone' }, actorOf(req.user), dispatch_to);
+    reply.code(201);
+    return view(t, actorOf(req.user));
+  });
+
+  app.get('/tickets/:id', { schema: { tags: ['tickets'], params: IdParams } }, async (req) => {
+    const viewer = actorOf(req.user);
+    const t = visible(req.params.id, viewer);
+    return {
+      ...view(t, viewer),
+      events: desk.rows.events(t.id).map((e) => ({
+        id: e.id,
+        at: formatShanghai(new Date(e.at_ms)),
+        actor_id: e.actor_id,
+        action: e.action,
+        from_status: e.from_status,
+        to_status: e.to_status,
+        detail: JSON.parse(e.detail) as unknown,
+      })),
+      extension_requests: desk.extensionRequests(t.id),
+      attachments: attachments.list(t.id).map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, at: formatShanghai(new Date(a.at_ms)) })),
+    };
+  });
+
+  for (const [action, path] of Object.entries(actionPaths) as Array<[Action, string]>) {
+    app.post(`/tickets/:id/${path}`, { schema: { tags: ['tickets'], params: IdParams, body: ActionBodies[action] } }, async (req) => {
+      const viewer = actorOf(req.user);
+      visible(req.params.id, viewer);
+      return view(desk.act(req.params.id, action, req.body, viewer), viewer);
+    });
+  }
+
+  app.get('/tickets/:id/caller', { schema: { tags: ['tickets'], params: IdParams } }, async (req) => {
+    const viewer = actorOf(req.user);
+    const t = visible(req.params.id, viewer);
+    if (isDepartmentUser(viewer)) {
+      if (t.confidential) throw new CtiError('TICKET_FORBIDDEN', '保密工单不向部门提供来电号码 (a confidential ticket hides the caller from departments)');
+      audit(app.db, { userId: viewer.id, action: 'ticket.caller_read', subject: `ticket:${t.id}`, detail: { department: viewer.department } }, now());
+    }
+    return { caller: t.caller, caller_name: t.caller_name };
+  });
+
+  app.post('/tickets/:id/attachments', { schema: { tags: ['tickets'], params: IdParams, body: AttachmentBody }, bodyLimit: 15_000_000 }, async (req, reply) => {
+    const viewer = actorOf(req.user);
+    const t = visible(req.params.id, viewer);
+    const bytes = Buffer.from(req.body.content_base64, 'base64');
+    const a = attachments.save(t.id, { filename: req.body.filename, mime: req.body.mime, bytes }, viewer.id, now().getTime());
+    reply.code(201);
+    return { id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 };
+  });
+
+  app.get('/tickets/:id/attachments/:aid', { schema: { tags: ['tickets'], params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }) } }, async (req, reply) => {
+    const t = visible(req.params.id, actorOf(req.user));
+    const a = attachments.get(t.id, req.params.aid);
+    if (!a) throw new CtiError('HTTP_NOT_FOUND', `ticket ${t.id} has no attachment ${req.params.aid}`);
+    reply.type(a.mime).header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    return attachments.read(a);
+  });
+
+  app.get('/callers/:number/history', { schema: { tags: ['tickets'], params: Type.Object({ number: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }) }, preHandler: centreRoles }, async (req) =>
+    history.of(req.params.number, 20),
+  );
+};
+
+/** Public intake (SMS, WeChat, app, web): makes a 受理 ticket for the centre to handle. */
+export const intakePlugin: FastifyPluginAsyncTypebox<{ desk: TicketDesk }> = async (app, opts) => {
+  app.post('/intake', { schema: { tags: ['tickets'], body: IntakeBody } }, async (req, reply) => {
+    const t = opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
+    reply.code(201);
+    return { id: t.id, status: t.status, created_at: formatShanghai(new Date(t.created_ms)) };
+  });
+};
