@@ -79,7 +79,7 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
