@@ -1,2 +1,3 @@
 export { openDatabase, databaseState, type Db } from './database.js';
 export { migrate, type Migration } from './migrate.js';
+export { GroupCommit } from './group-commit.js';

@@ -2,7 +2,7 @@
 // state and version, write the ticket, append the audited event, start or stop clocks,
 // and queue the SMS the seed asks for. Nothing is half-written: a refusal throws before
 // any write, and a conflict inside the transaction rolls all of it back.
-import type { Db } from '../store/index.js';
+import { GroupCommit, type Db } from '../store/index.js';
 import { CtiError } from '../errors.js';
 import { refusal, nextStatus, runningClocks, StatusNames, Actions, type Action, type Actor, type Status } from './lifecycle.js';
 import { TicketRows, type TicketChange, type TicketFilter, type TicketRow } from './rows.js';
@@ -49,12 +49,25 @@ export class TicketDesk {
   readonly rows: TicketRows;
   private readonly reminders: ReminderSender;
 
+  private readonly writes: GroupCommit;
+
   constructor(private readonly deps: TicketDeskDeps) {
     this.rows = new TicketRows(deps.db);
     this.reminders = new ReminderSender(deps.sms, deps.recipients);
+    this.writes = new GroupCommit(deps.db);
   }
 
-  create(input: NewTicket, actor: Actor | null, dispatchTo?: string): TicketRow {
+  /** Registers (受理) a ticket, and dispatches it in the same transaction when `dispatchTo` is given. */
+  create(input: NewTicket, actor: Actor | null, dispatchTo?: string): Promise<TicketRow> {
+    return this.writes.run(() => this.createNow(input, actor, dispatchTo));
+  }
+
+  /** One lifecycle action; resolves once it is committed, rejects with a CtiError when refused. */
+  act(id: number, action: Action, input: ActionInput, actor: Actor): Promise<TicketRow> {
+    return this.writes.run(() => this.actNow(id, action, input, actor));
+  }
+
+  private createNow(input: NewTicket, actor: Actor | null, dispatchTo?: string): TicketRow {
     const nowMs = this.deps.now().getTime();
     return this.deps.db.transaction(() => {
       const id = this.rows.insert({
@@ -100,7 +113,7 @@ export class TicketDesk {
     return this.rows.list(filter);
   }
 
-  act(id: number, action: Action, input: ActionInput, actor: Actor): TicketRow {
+  private actNow(id: number, action: Action, input: ActionInput, actor: Actor): TicketRow {
     const nowMs = this.deps.now().getTime();
     return this.deps.db.transaction(() => this.actInside(id, action, input, actor, nowMs))();
   }

@@ -78,7 +78,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.post('/tickets', { schema: { tags: ['tickets'], body: NewTicketBody }, preHandler: centreRoles }, async (req, reply) => {
     const { dispatch_to, ...input } = req.body;
-    const t = desk.create({ ...input, channel: input.channel ?? 'phone' }, actorOf(req.user), dispatch_to);
+    const t = await desk.create({ ...input, channel: input.channel ?? 'phone' }, actorOf(req.user), dispatch_to);
     reply.code(201);
     return view(t, actorOf(req.user));
   });
@@ -106,7 +106,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     app.post(`/tickets/:id/${path}`, { schema: { tags: ['tickets'], params: IdParams, body: ActionBodies[action] } }, async (req) => {
       const viewer = actorOf(req.user);
       visible(req.params.id, viewer);
-      return view(desk.act(req.params.id, action, req.body, viewer), viewer);
+      return view(await desk.act(req.params.id, action, req.body, viewer), viewer);
     });
   }
 
@@ -145,7 +145,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 /** Public intake (SMS, WeChat, app, web): makes a 受理 ticket for the centre to handle. */
 export const intakePlugin: FastifyPluginAsyncTypebox<{ desk: TicketDesk }> = async (app, opts) => {
   app.post('/intake', { schema: { tags: ['tickets'], body: IntakeBody } }, async (req, reply) => {
-    const t = opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
+    const t = await opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
     reply.code(201);
     return { id: t.id, status: t.status, created_at: formatShanghai(new Date(t.created_ms)) };
   });

@@ -1,4 +1,5 @@
 // Ticket rows as stored, and the statements that read and write them. No rules here.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/index.js';
 import type { Status } from './lifecycle.js';
 import type { Light } from './clocks.js';
@@ -69,6 +70,8 @@ const LIGHT_SQL = `(CASE
   ELSE 'green' END)`;
 
 export class TicketRows {
+  /** statements built from column lists, prepared once per distinct text */
+  private readonly prepared = new Map<string, Statement>();
   private readonly byId;
   private readonly insertEvent;
   private readonly eventsOf;
@@ -88,7 +91,7 @@ export class TicketRows {
   insert(row: Omit<TicketRow, 'id' | 'version'>): number {
     const cols = Object.keys(row);
     const sql = `INSERT INTO tickets (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
-    return Number(this.db.prepare(sql).run(row).lastInsertRowid);
+    return Number(this.statement(sql).run(row).lastInsertRowid);
   }
 
   /** Applies a change only if nobody changed the ticket since `version`; false when someone did. */
@@ -96,7 +99,13 @@ export class TicketRows {
     const cols = Object.keys(change);
     const sets = [...cols.map((c) => `${c} = @${c}`), 'version = version + 1', 'updated_ms = @updated_ms'];
     const sql = `UPDATE tickets SET ${sets.join(', ')} WHERE id = @id AND version = @version`;
-    return this.db.prepare(sql).run({ ...change, updated_ms: nowMs, id, version }).changes === 1;
+    return this.statement(sql).run({ ...change, updated_ms: nowMs, id, version }).changes === 1;
+  }
+
+  private statement(sql: string): Statement {
+    let s = this.prepared.get(sql);
+    if (!s) this.prepared.set(sql, (s = this.db.prepare(sql)));
+    return s;
   }
 
   event(ticketId: number, atMs: number, actorId: number | null, action: string, from: string | null, to: string | null, detail: object): void {

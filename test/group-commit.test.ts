@@ -1,0 +1,44 @@
+// Group commit: concurrent writes share one transaction; a failing write is rolled back alone.
+import t from 'tap';
+import { openDatabase, GroupCommit } from '../src/store/index.js';
+
+t.test('writes queued together commit together; a failing one is rolled back alone', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => db.close());
+  db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
+  const writes = new GroupCommit(db);
+  const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+  const seenInTransaction: boolean[] = [];
+  const add = (text: string) =>
+    writes.run(() => {
+      seenInTransaction.push(db.inTransaction);
+      return Number(insert.run(text).lastInsertRowid);
+    });
+  const results = await Promise.allSettled([add('a'), add('b'), add('a'), add('c'), writes.run(() => db.transaction(() => { insert.run('d'); insert.run('b'); })())]);
+  t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+  t.same(db.prepare('SELECT text FROM notes ORDER BY id').pluck().all(), ['a', 'b', 'c'], 'the duplicate and the half of the nested transaction are gone');
+  t.ok(seenInTransaction.every(Boolean), 'every write ran inside the batch transaction');
+  t.equal(db.inTransaction, false, 'nothing left open');
+});
+
+t.test('a write is answered only after its batch committed', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => db.close());
+  db.exec('CREATE TABLE n (v INTEGER)');
+  const writes = new GroupCommit(db);
+  const committed = await writes.run(() => db.prepare('INSERT INTO n VALUES (1)').run().changes);
+  t.equal(committed, 1);
+  t.equal(db.inTransaction, false);
+  t.equal(db.prepare('SELECT count(*) FROM n').pluck().get(), 1);
+});
+
+t.test('more writes than one batch holds are all committed, in order', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => db.close());
+  db.exec('CREATE TABLE n (v INTEGER)');
+  const writes = new GroupCommit(db);
+  await Promise.all(Array.from({ length: 1000 }, (_, i) => writes.run(() => db.prepare('INSERT INTO n VALUES (?)').run(i))));
+  const values = db.prepare('SELECT v FROM n ORDER BY rowid').pluck().all() as number[];
+  t.equal(values.length, 1000);
+  t.same(values, [...values].sort((a, b) => a - b));
+});
