@@ -287,3 +287,18 @@ t.test('attachments: photos stored by hash and read back', async (t) => {
   t.equal(r.headers['content-type'], 'image/png');
   t.equal((await a.call('fund', 'POST', `/api/tickets/${x.id}/attachments`, { filename: 'x.png', mime: 'image/png', content_base64: png.toString('base64') })).status, 403);
 });
+
+t.test('without an SMS gateway, reminders are recorded as unsent and admins see them', async (t) => {
+  const a = await fresh(t);
+  const { OutboxWorker, UnconfiguredDriver } = await import('../src/channels/sms/index.js');
+  const pino = (await import('pino')).default;
+  const x = await dispatched(a, '2026-11-30T10:00:00+08:00');
+  const worker = new OutboxWorker({ outbox: a.outbox, driver: new UnconfiguredDriver(), log: pino({ level: 'silent' }), clock: () => new Date('2026-11-30T10:00:01+08:00') });
+  await worker.runOnce();
+  const page = await a.call('admin', 'GET', '/api/admin/sms-outbox');
+  t.equal(page.status, 200);
+  const mine = page.body.items.filter((m: any) => m.ticket_id === x.id);
+  t.same(mine.map((m: any) => [m.kind, m.status]), [['dispatch', 'unsent'], ['dispatch', 'unsent']]);
+  t.match(mine[0].last_error, /未配置短信网关/);
+  t.equal((await a.call('agent', 'GET', '/api/admin/sms-outbox')).status, 403, 'only admins');
+});
