@@ -1,0 +1,48 @@
+// Every prompt the routing config, the generated dialplan and the prompt list name exists in
+// both rates, as the WAV format FreeSWITCH plays without conversion.
+import t from 'tap';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config/index.js';
+import { projectDir, shippedConfig } from './support/config-dir.js';
+
+const promptDir = join(projectDir, 'ivr-prompts', 'cti');
+const listed = Object.keys((parse(readFileSync(join(projectDir, 'ivr-prompts', 'prompts.yaml'), 'utf8')) as { prompts: Record<string, string> }).prompts);
+const generated = ['hold-music'];
+
+/** The fmt chunk of a RIFF/WAVE file. */
+function wavFormat(bytes: Buffer): { format: number; channels: number; rate: number; bits: number } {
+  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a RIFF WAVE file');
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const id = bytes.toString('ascii', at, at + 4);
+    const size = bytes.readUInt32LE(at + 4);
+    if (id === 'fmt ') {
+      return { format: bytes.readUInt16LE(at + 8), channels: bytes.readUInt16LE(at + 10), rate: bytes.readUInt32LE(at + 12), bits: bytes.readUInt16LE(at + 22) };
+    }
+    at += 8 + size + (size % 2);
+  }
+  throw new Error('no fmt chunk');
+}
+
+t.test('each listed prompt exists at 8 kHz and 16 kHz, 16-bit mono PCM, and nothing else is there', async (t) => {
+  for (const rate of [8000, 16000]) {
+    const files = readdirSync(join(promptDir, String(rate))).sort();
+    t.same(files, [...listed, ...generated].map((n) => `${n}.wav`).sort(), `${rate}: exactly the listed prompts`);
+    for (const f of files) {
+      const bytes = readFileSync(join(promptDir, String(rate), f));
+      t.same(wavFormat(bytes), { format: 1, channels: 1, rate, bits: 16 }, `${rate}/${f}`);
+      t.ok(bytes.length > 44 + rate * 0.4, `${rate}/${f} holds more than 0.2 s of sound`);
+    }
+  }
+});
+
+t.test('prompts named by routing.yaml and by the generated dialplan exist', async (t) => {
+  const r = await loadConfig(shippedConfig, {});
+  if (!r.ok) return t.fail('config invalid');
+  const named = new Set([r.config.routing.ivr.welcomePrompt, r.config.routing.ivr.menuPrompt]);
+  const dialplan = readFileSync(join(projectDir, 'dialplan', 'public', '00_cti_12345.xml'), 'utf8');
+  for (const m of dialplan.matchAll(/\$\{sounds_dir\}\/cti\/([a-z0-9-]+)\.wav/g)) named.add(m[1]!);
+  t.ok(named.size >= 5, `found ${[...named].join(', ')}`);
+  for (const name of named) t.ok(listed.includes(name) || generated.includes(name), `${name} is a prompt`);
+});
