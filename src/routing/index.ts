@@ -1,0 +1,1 @@
+export { decideRoute, lineForDigits, hotlineOpen, tagsFromVariables, DEFAULT_PRIORITY, type CallTags, type RouteDecision, type QueueReason } from './decide.js';
