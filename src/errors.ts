@@ -21,6 +21,9 @@ export const ErrorCodes = {
   // HTTP
   HTTP_NOT_FOUND: spec('CTI_NOT_FOUND', 404, 'no such resource'),
   HTTP_BAD_REQUEST: spec('CTI_BAD_REQUEST', 400, 'the request is not valid'),
+  // ACD (agents and queues)
+  ACD_NO_SUCH_AGENT: spec('CTI_ACD_NO_SUCH_AGENT', 404, 'no such seat in routing.yaml'),
+  ACD_BAD_STATE: spec('CTI_ACD_BAD_STATE', 409, 'the agent cannot do this in the current state'),
   // tickets
   TICKET_NOT_FOUND: spec('CTI_TICKET_NOT_FOUND', 404, 'no such ticket'),
   TICKET_BAD_INPUT: spec('CTI_TICKET_BAD_INPUT', 400, 'the ticket data is not valid'),
@@ -40,6 +43,13 @@ export const ErrorCodes = {
   AUTH_BAD_USER: spec('CTI_AUTH_BAD_USER', 400, '用户信息不正确'),
   AUTH_DUPLICATE_USER: spec('CTI_AUTH_DUPLICATE_USER', 409, '用户名已存在'),
   AUTH_NO_SUCH_USER: spec('CTI_AUTH_NO_SUCH_USER', 404, '没有这个用户'),
+  // FreeSWITCH Event Socket (src/esl); read by operators, so English
+  ESL_CONNECT_FAILED: spec('CTI_ESL_CONNECT_FAILED', 503, 'could not connect to the FreeSWITCH event socket'),
+  ESL_AUTH_FAILED: spec('CTI_ESL_AUTH_FAILED', 503, 'FreeSWITCH refused the event socket password'),
+  ESL_DISCONNECTED: spec('CTI_ESL_DISCONNECTED', 503, 'the event socket connection to FreeSWITCH is closed'),
+  ESL_TIMEOUT: spec('CTI_ESL_TIMEOUT', 504, 'FreeSWITCH did not answer in time'),
+  ESL_COMMAND_FAILED: spec('CTI_ESL_COMMAND_FAILED', 502, 'FreeSWITCH answered the command with an error'),
+  ESL_BAD_FRAME: spec('CTI_ESL_BAD_FRAME', 502, 'a malformed event socket frame was received and skipped'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ErrorCodes;

@@ -4,6 +4,7 @@ import type { Migration } from './migrate.js';
 import { smsOutboxMigration } from '../channels/sms/migration.js';
 import { authMigration } from '../auth/migration.js';
 import { ticketsMigration } from '../tickets/migration.js';
+import { acdMigration } from '../acd/store.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   smsOutboxMigration, // version 2
   authMigration, // version 3
   ticketsMigration, // version 4
+  acdMigration, // version 5
 ];

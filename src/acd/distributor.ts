@@ -1,0 +1,210 @@
+// The ACD (DESIGN.md §3: it lives in the controller, not in mod_callcenter): agents and
+// their states, calls waiting per queue, and who gets the next call — the highest-priority,
+// longest-waiting call to the longest-idle available agent with the queue's skill. It decides
+// and announces; the call flow rings the agent and reports back. State is written through to
+// SQLite so a restarted controller knows who was logged in and who was waiting.
+import { EventEmitter } from 'node:events';
+import type { Seat } from '../config/index.js';
+import { CtiError } from '../errors.js';
+import { loggedOut, nextAgentState, type AgentEvent, type AgentState } from './agent-state.js';
+import { inServiceOrder, servedBefore, type WaitingCall } from './waiting-call.js';
+import type { AcdStore } from './store.js';
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface DistributorOptions {
+  seats: Seat[];
+  wrapUpS: number;
+  /** first guess of the average talk time, refined as calls end */
+  averageHandleS: number;
+  now: () => number;
+  timers?: Timers;
+  store?: AcdStore;
+}
+
+export interface Offer {
+  call: WaitingCall;
+  agentId: string;
+}
+
+export interface AcdEvents {
+  agent: [agentId: string, state: AgentState];
+  offer: [offer: Offer];
+  queued: [call: WaitingCall];
+  left: [call: WaitingCall, reason: 'answered' | 'abandoned' | 'removed'];
+  /** something an agent or supervisor must be told, e.g. the automatic break after two misses */
+  notice: [agentId: string, message: string];
+}
+
+export class CallDistributor extends EventEmitter<AcdEvents> {
+  private readonly agents = new Map<string, { seat: Seat; state: AgentState }>();
+  private readonly waiting = new Map<string, WaitingCall>();
+  private readonly offering = new Map<string, Offer>();
+  private readonly wrapUpTimers = new Map<string, unknown>();
+  private averageHandleMs: number;
+  private nextSeq = 1;
+  private readonly timers: Timers;
+
+  constructor(private readonly opts: DistributorOptions) {
+    super();
+    this.timers = opts.timers ?? realTimers;
+    this.averageHandleMs = opts.averageHandleS * 1000;
+    const saved = opts.store?.loadAgents() ?? new Map<string, AgentState>();
+    for (const seat of opts.seats) this.agents.set(seat.id, { seat, state: saved.get(seat.id) ?? loggedOut() });
+    for (const call of opts.store?.loadWaiting() ?? []) {
+      this.waiting.set(call.callId, call);
+      this.nextSeq = Math.max(this.nextSeq, call.seq + 1);
+    }
+    for (const [id, a] of this.agents) if (a.state.name === 'wrap_up') this.scheduleWrapUpEnd(id, a.state);
+  }
+
+  agentState(id: string): AgentState {
+    return this.agent(id).state;
+  }
+
+  agentIds(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  /** Agent actions from the desktop or API: login, logout, ready (示闲), break (示忙). */
+  agentAction(id: string, event: Extract<AgentEvent, { type: 'login' | 'logout' | 'ready' | 'break' }>): AgentState {
+    const next = this.apply(id, event);
+    if (!next) throw new CtiError('ACD_BAD_STATE', `坐席 ${id} 当前为“${this.agent(id).state.name}”，不能${event.type} (agent ${id} is ${this.agent(id).state.name})`, { agent: id, state: this.agent(id).state.name });
+    this.match();
+    return next;
+  }
+
+  enqueue(call: Omit<WaitingCall, 'missedBy' | 'seq'>): { position: number } {
+    const entry: WaitingCall = { ...call, missedBy: [], seq: this.nextSeq++ };
+    this.waiting.set(call.callId, entry);
+    this.opts.store?.saveWaiting(entry);
+    this.emit('queued', entry);
+    this.match();
+    return { position: this.positionOf(call.callId) };
+  }
+
+  /** The caller hung up (or was sent elsewhere) while waiting or while an agent was ringing. */
+  leave(callId: string, reason: 'abandoned' | 'removed'): void {
+    const offer = this.offering.get(callId);
+    if (offer) {
+      this.offering.delete(callId);
+      this.apply(offer.agentId, { type: 'ready' }, { force: 'available' });
+    }
+    const call = this.waiting.get(callId) ?? offer?.call;
+    this.waiting.delete(callId);
+    this.opts.store?.removeWaiting(callId);
+    if (call) this.emit('left', call, reason);
+    this.match();
+  }
+
+  /** What became of an offer: the agent answered, or did not (no answer, busy, failed). */
+  offerResult(callId: string, answered: boolean): void {
+    const offer = this.offering.get(callId);
+    if (!offer) return;
+    this.offering.delete(callId);
+    if (answered) {
+      this.apply(offer.agentId, { type: 'answer' });
+      this.opts.store?.removeWaiting(callId);
+      this.emit('left', offer.call, 'answered');
+      return;
+    }
+    const after = this.apply(offer.agentId, { type: 'no_answer' });
+    if (after?.name === 'break' && after.breakReason) this.emit('notice', offer.agentId, `坐席 ${offer.agentId} 连续 ${after.missedInARow} 次未接来电，已自动置为小休`);
+    const back = { ...offer.call, missedBy: [...offer.call.missedBy, offer.agentId] };
+    this.waiting.set(callId, back);
+    this.opts.store?.saveWaiting(back);
+    this.match();
+  }
+
+  /** The agent's call ended: wrap-up (话后整理) for the configured time, then available. */
+  callEnded(agentId: string, talkMs: number): void {
+    if (talkMs > 0) this.averageHandleMs = 0.9 * this.averageHandleMs + 0.1 * talkMs;
+    const next = this.apply(agentId, { type: 'call_ended', wrapUpMs: this.opts.wrapUpS * 1000 });
+    if (next?.name === 'wrap_up') this.scheduleWrapUpEnd(agentId, next);
+    this.match();
+  }
+
+  /** 1 for the next call to be served in its queue. */
+  positionOf(callId: string): number {
+    const call = this.waiting.get(callId);
+    if (!call) return 0;
+    let ahead = 0;
+    for (const other of this.waiting.values()) if (other.queue === call.queue && servedBefore(other, call)) ahead++;
+    return ahead + 1;
+  }
+
+  /** A plain estimate for the announcement: calls ahead × average talk time ÷ agents who can take them. */
+  estimatedWaitS(callId: string): number {
+    const call = this.waiting.get(callId);
+    if (!call) return 0;
+    const staffed = [...this.agents.values()].filter((a) => a.seat.skills.includes(call.queue) && a.state.name !== 'logged_out' && a.state.name !== 'break').length;
+    return Math.round(((this.positionOf(callId) - 1) * this.averageHandleMs) / Math.max(1, staffed) / 1000);
+  }
+
+  waitingCalls(queue?: string): WaitingCall[] {
+    return inServiceOrder([...this.waiting.values()].filter((c) => !queue || c.queue === queue));
+  }
+
+  private match(): void {
+    for (const call of this.waitingCalls()) {
+      const agentId = this.longestIdle(call);
+      if (!agentId) continue;
+      this.waiting.delete(call.callId);
+      const offer = { call, agentId };
+      this.offering.set(call.callId, offer);
+      this.apply(agentId, { type: 'offer', callId: call.callId });
+      this.emit('offer', offer);
+    }
+  }
+
+  private longestIdle(call: WaitingCall): string | null {
+    let best: { id: string; since: number } | null = null;
+    for (const [id, a] of this.agents) {
+      if (a.state.name !== 'available' || !a.seat.skills.includes(call.queue) || call.missedBy.includes(id)) continue;
+      const since = a.state.idleSinceMs ?? 0;
+      if (!best || since < best.since) best = { id, since };
+    }
+    return best?.id ?? null;
+  }
+
+  private apply(id: string, event: AgentEvent, opts: { force?: 'available' } = {}): AgentState | null {
+    const a = this.agent(id);
+    const next = opts.force ? { ...a.state, name: opts.force, callId: null } : nextAgentState(a.state, event, this.opts.now());
+    if (!next) return null;
+    a.state = next;
+    if (next.name !== 'wrap_up') this.cancelWrapUp(id);
+    this.opts.store?.saveAgent(id, next);
+    this.emit('agent', id, next);
+    return next;
+  }
+
+  private scheduleWrapUpEnd(id: string, state: AgentState): void {
+    this.cancelWrapUp(id);
+    const ms = Math.max(0, (state.wrapUpUntilMs ?? 0) - this.opts.now());
+    this.wrapUpTimers.set(id, this.timers.set(() => {
+      this.wrapUpTimers.delete(id);
+      this.apply(id, { type: 'wrap_up_over' });
+      this.match();
+    }, ms));
+  }
+
+  private cancelWrapUp(id: string): void {
+    const h = this.wrapUpTimers.get(id);
+    if (h !== undefined) this.timers.clear(h);
+    this.wrapUpTimers.delete(id);
+  }
+
+  private agent(id: string) {
+    const a = this.agents.get(id);
+    if (!a) throw new CtiError('ACD_NO_SUCH_AGENT', `没有坐席 ${id} (no seat ${id} in routing.yaml)`, { agent: id });
+    return a;
+  }
+}

@@ -1,0 +1,157 @@
+// The ACD on a manual clock: longest idle first, priority, skills, ring timeout and the
+// automatic break, wrap-up, positions, abandon, and state that survives a restart.
+import t from 'tap';
+import { CallDistributor, AcdStore, type Timers, type Offer } from '../src/acd/index.js';
+import { openDatabase } from '../src/store/index.js';
+import type { Seat } from '../src/config/index.js';
+
+const seats: Seat[] = [
+  { id: '1001', name: 'A', skills: ['citizen', 'enterprise'] },
+  { id: '1002', name: 'B', skills: ['citizen', 'enterprise'] },
+  { id: '1011', name: 'S', skills: ['supervision', 'citizen'] },
+];
+
+function rig(store?: AcdStore) {
+  let now = 1_000_000;
+  const pending: Array<{ at: number; fn: () => void; id: number }> = [];
+  let nextId = 1;
+  const timers: Timers = {
+    set: (fn, ms) => {
+      const id = nextId++;
+      pending.push({ at: now + ms, fn, id });
+      return id;
+    },
+    clear: (h) => {
+      const i = pending.findIndex((p) => p.id === h);
+      if (i >= 0) pending.splice(i, 1);
+    },
+  };
+  const acd = new CallDistributor({ seats, wrapUpS: 10, averageHandleS: 120, now: () => now, timers, store });
+  const offers: Offer[] = [];
+  const notices: string[] = [];
+  acd.on('offer', (o) => offers.push(o));
+  acd.on('notice', (_a, m) => notices.push(m));
+  return {
+    acd,
+    offers,
+    notices,
+    advance(ms: number) {
+      now += ms;
+      for (const p of [...pending].sort((a, b) => a.at - b.at)) {
+        if (p.at <= now) {
+          pending.splice(pending.indexOf(p), 1);
+          p.fn();
+        }
+      }
+    },
+    call(id: string, queue = 'citizen', priority = 5) {
+      return acd.enqueue({ callId: id, queue, line: queue === 'supervision' ? '9' : '1', priority, enteredMs: now, caller: '13800138000', originHotline: null, department: null });
+    },
+  };
+}
+
+const ready = (r: ReturnType<typeof rig>, ...ids: string[]) => ids.forEach((id) => (r.acd.agentAction(id, { type: 'login' }), r.acd.agentAction(id, { type: 'ready' }), r.advance(1000)));
+
+t.test('longest idle agent first; a call waits when nobody is free', async (t) => {
+  const r = rig();
+  ready(r, '1002', '1001'); // 1002 has been idle longer
+  r.call('c1');
+  t.same(r.offers.map((o) => [o.call.callId, o.agentId]), [['c1', '1002']]);
+  t.equal(r.acd.agentState('1002').name, 'ringing');
+  r.call('c2');
+  t.same(r.offers.at(-1), { call: r.offers.at(-1)!.call, agentId: '1001' });
+  t.same(r.call('c3'), { position: 1 }, 'nobody free: first in line');
+  t.same(r.call('c4'), { position: 2 });
+  t.equal(r.acd.estimatedWaitS('c4'), 60, 'one call ahead × 120 s ÷ 2 staffed agents (1011 is logged out)');
+});
+
+t.test('priority beats arrival time: a 110-diverted call goes first', async (t) => {
+  const r = rig();
+  r.call('ordinary');
+  r.advance(5000);
+  r.call('police', 'citizen', 1);
+  t.same(r.acd.waitingCalls().map((c) => c.callId), ['police', 'ordinary']);
+  ready(r, '1001');
+  t.equal(r.offers[0]!.call.callId, 'police');
+});
+
+t.test('line 9 only reaches supervision seats', async (t) => {
+  const r = rig();
+  ready(r, '1001', '1002');
+  r.call('nine', 'supervision');
+  t.equal(r.offers.length, 0, 'ordinary seats do not get it');
+  ready(r, '1011');
+  t.same(r.offers.map((o) => o.agentId), ['1011']);
+});
+
+t.test('ring timeout: next agent; two misses in a row: automatic break with a notice', async (t) => {
+  const r = rig();
+  ready(r, '1001', '1002');
+  r.call('c1');
+  t.equal(r.offers[0]!.agentId, '1001');
+  r.acd.offerResult('c1', false);
+  t.equal(r.offers[1]!.agentId, '1002', 're-offered to the other agent');
+  t.equal(r.acd.agentState('1001').name, 'available');
+  t.equal(r.acd.agentState('1001').missedInARow, 1);
+  r.acd.offerResult('c1', true);
+  r.call('c2');
+  t.equal(r.offers[2]!.agentId, '1001');
+  r.acd.offerResult('c2', false);
+  t.match(r.acd.agentState('1001'), { name: 'break', breakReason: '连续未接来电', missedInARow: 2 });
+  t.same(r.notices, ['坐席 1001 连续 2 次未接来电，已自动置为小休']);
+  t.same(r.acd.waitingCalls().map((c) => c.callId), ['c2'], 'the call waits again, keeping its place');
+});
+
+t.test('wrap-up is timed, and a break asked for during a call is taken after it', async (t) => {
+  const r = rig();
+  ready(r, '1001');
+  r.call('c1');
+  r.acd.offerResult('c1', true);
+  t.equal(r.acd.agentState('1001').name, 'on_call');
+  r.acd.callEnded('1001', 60_000);
+  t.equal(r.acd.agentState('1001').name, 'wrap_up');
+  r.call('c2');
+  t.equal(r.offers.length, 1, 'no call during wrap-up');
+  r.advance(9_999);
+  t.equal(r.acd.agentState('1001').name, 'wrap_up');
+  r.advance(1);
+  t.equal(r.acd.agentState('1001').name, 'ringing', 'available after 10 s and the waiting call is offered at once');
+  r.acd.offerResult('c2', true);
+  r.acd.agentAction('1001', { type: 'break', reason: '用餐' });
+  t.equal(r.acd.agentState('1001').name, 'on_call', 'the break waits for the call to end');
+  r.acd.callEnded('1001', 30_000);
+  t.match(r.acd.agentState('1001'), { name: 'break', breakReason: '用餐' });
+  t.throws(() => r.acd.agentAction('1001', { type: 'login' }), { code: 'CTI_ACD_BAD_STATE' });
+  t.throws(() => r.acd.agentAction('9999', { type: 'login' }), { code: 'CTI_ACD_NO_SUCH_AGENT' });
+});
+
+t.test('a caller who hangs up while waiting or ringing leaves the queue; the agent is free again', async (t) => {
+  const r = rig();
+  r.call('gone');
+  const left: string[] = [];
+  r.acd.on('left', (c, why) => left.push(`${c.callId}:${why}`));
+  r.acd.leave('gone', 'abandoned');
+  t.same(r.acd.waitingCalls(), []);
+  ready(r, '1001');
+  r.call('ringing-then-gone');
+  r.acd.leave('ringing-then-gone', 'abandoned');
+  t.equal(r.acd.agentState('1001').name, 'available');
+  t.same(left, ['gone:abandoned', 'ringing-then-gone:abandoned']);
+});
+
+t.test('agent states and waiting calls survive a restart', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => db.close());
+  const r = rig(new AcdStore(db));
+  ready(r, '1001');
+  r.acd.agentAction('1002', { type: 'login' });
+  r.call('c1');
+  r.call('c2');
+  const again = rig(new AcdStore(db));
+  t.equal(again.acd.agentState('1001').name, 'ringing');
+  t.match(again.acd.agentState('1002'), { name: 'break', breakReason: '未就绪' });
+  // c1 was ringing 1001 when the controller stopped: it stays on record until the recovery
+  // (which reads FreeSWITCH's channels) learns whether it was answered
+  t.same(again.acd.waitingCalls().map((c) => c.callId), ['c1', 'c2']);
+  t.equal(again.acd.agentState('1011').name, 'logged_out');
+});
