@@ -1,0 +1,72 @@
+// The exact measures of DESIGN.md §5 on hand-made rows, and the Erlang C hint.
+import t from 'tap';
+import { transferRate, classifyAttempt, percentile, type AttemptRow } from '../src/reports/transfer-rate.js';
+import { serviceLevel, type QueuedCallRow } from '../src/reports/service-level.js';
+import { erlangC, serviceLevelOf, seatsNeeded } from '../src/reports/erlang.js';
+
+const s = 1_000_000;
+const t0 = 1_796_000_000 * s;
+const answeredAfter = (hotline: string, seconds: number): AttemptRow => ({ hotline, created_us: t0, answered_us: t0 + seconds * s, ended_us: t0 + (seconds + 60) * s, result: 'answered' });
+
+t.test('20 attempts to 12315 answered after 1..20 s: 15 within 15 s, 75.0%', async (t) => {
+  const rows = Array.from({ length: 20 }, (_, i) => answeredAfter('12315', i + 1));
+  const r = transferRate('12315', rows, 15);
+  t.match(r, { attempts: 20, cancelled: 0, counted: 20, answered: 20, answered_within_15s: 15, rate: 0.75 });
+  t.equal(r.answer_p50_s, 10);
+  t.equal(r.answer_p90_s, 18);
+});
+
+t.test('12329 all answered under 10 s: 100%', async (t) => {
+  const rows = [2, 3.5, 9.999, 4, 7].map((d) => answeredAfter('12329', d));
+  t.match(transferRate('12329', rows, 15), { counted: 5, answered_within_15s: 5, rate: 1 });
+});
+
+t.test('exactly 15.000000 s is within; 15.000001 s is not', async (t) => {
+  t.equal(classifyAttempt({ hotline: 'x', created_us: t0, answered_us: t0 + 15 * s, ended_us: null, result: 'answered' }, 15 * s), 'within');
+  t.equal(classifyAttempt({ hotline: 'x', created_us: t0, answered_us: t0 + 15 * s + 1, ended_us: null, result: 'answered' }, 15 * s), 'late');
+});
+
+t.test('cancelled before 15 s is left out; busy, unanswered, failed and late cancels count against', async (t) => {
+  const rows: AttemptRow[] = [
+    answeredAfter('12333', 5),
+    { hotline: '12333', created_us: t0, answered_us: null, ended_us: t0 + 8 * s, result: 'cancelled' }, // caller hung up while it rang
+    { hotline: '12333', created_us: t0, answered_us: null, ended_us: t0 + 20 * s, result: 'cancelled' }, // gave up after 20 s: not answered in time
+    { hotline: '12333', created_us: t0, answered_us: null, ended_us: t0 + 1 * s, result: 'busy' },
+    { hotline: '12333', created_us: t0, answered_us: null, ended_us: t0 + 30 * s, result: 'no_answer' },
+    { hotline: '12333', created_us: t0, answered_us: null, ended_us: t0 + 0.2 * s, result: 'failed' },
+    { hotline: '12333', created_us: t0, answered_us: null, ended_us: null, result: 'refused' }, // outside hours: no leg placed
+  ];
+  const r = transferRate('12333', rows, 15);
+  t.match(r, { attempts: 6, cancelled: 1, counted: 5, answered_within_15s: 1, busy: 1, no_answer: 2, failed: 1, rate: 0.2 });
+  t.equal(transferRate('x', [], 15).rate, null, 'nothing counted: no rate, not 0 and not 100%');
+});
+
+t.test('12345 service level: offered, within 15 s, abandoned, short abandons', async (t) => {
+  const q = (wait: number, answered: boolean, line = '1'): QueuedCallRow => ({
+    line,
+    queue_entered_us: t0,
+    agent_answered_us: answered ? t0 + wait * s : null,
+    queue_left_us: t0 + wait * s,
+    outcome: answered ? 'answered' : 'abandoned_queue',
+  });
+  const rows = [q(3, true), q(15, true), q(16, true), q(40, true), q(2, false), q(30, false)];
+  t.match(serviceLevel(rows, 15, 0), { offered: 6, answered: 4, answered_within_15s: 2, abandoned: 2, short_abandoned: 0, rate: 2 / 6 });
+  t.match(serviceLevel(rows, 15, 5), { offered: 5, answered_within_15s: 2, abandoned: 1, short_abandoned: 1, rate: 2 / 5 }, 'abandoned within 5 s left out of both');
+  t.match(serviceLevel(rows, 15, 0), { average_wait_s: (3 + 15 + 16 + 40 + 2 + 30) / 6, p90_wait_s: 40 });
+  t.equal(serviceLevel([], 15, 0).rate, null);
+});
+
+t.test('nearest-rank percentiles', async (t) => {
+  t.equal(percentile([5, 1, 3], 0.5), 3);
+  t.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), 9);
+  t.equal(percentile([], 0.9), null);
+});
+
+t.test('Erlang C', async (t) => {
+  t.equal(Number(erlangC(3, 2).toFixed(4)), 0.4444, 'C(3 seats, 2 Erlang) = 4/9');
+  t.equal(erlangC(2, 2), 1, 'no more seats than traffic: everyone waits');
+  const need = seatsNeeded(120, 240, 15, 0.95)!;
+  t.ok(serviceLevelOf(need, 120, 240, 15) >= 0.95 && serviceLevelOf(need - 1, 120, 240, 15) < 0.95, `${need} seats is the fewest for 95% within 15 s at 120 calls/h, 4 min talk`);
+  t.equal(need, 14, '8 Erlang: 13 seats give 94.4%, 14 give 97.3%');
+  t.equal(seatsNeeded(0, 240, 15, 0.95), 0);
+});
