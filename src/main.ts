@@ -12,6 +12,7 @@ import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
 import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver } from './channels/sms/index.js';
 import { createTicketArea } from './tickets/index.js';
+import { Figures, TransferAlerts } from './reports/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -42,12 +43,18 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
   const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
 
+  const figures = new Figures(db, () => config.current.routing);
+  const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
   // No ESL client exists yet (the controller issue adds it), so the link is honestly down.
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, now });
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, now });
   const sweepJob = cron.schedule('* * * * *', () => {
     const changed = tickets.sweep.run(now());
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
   }, { name: 'ticket-light-sweep', noOverlap: true });
+  const alertJob = cron.schedule('* * * * *', () => {
+    const changed = alerts.run(now());
+    if (changed.opened.length + changed.closed.length > 0) logger.warn(changed, 'transfer answer-rate alerts changed');
+  }, { name: 'transfer-rate-alerts', noOverlap: true });
   const { host, port } = settings.http;
   const url = await app.listen({ host, port });
   config.start();
@@ -61,6 +68,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     async close() {
       config.stop();
       await sweepJob.destroy();
+      await alertJob.destroy();
       await smsWorker.stop();
       await driver.close();
       await app.close();

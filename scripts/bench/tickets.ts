@@ -21,6 +21,7 @@ import { SmsOutbox } from '../../src/channels/sms/index.js';
 import { createTicketArea, clocksOf } from '../../src/tickets/index.js';
 import { CallerHistory } from '../../src/tickets/caller-history.js';
 import { buildApp } from '../../src/http/index.js';
+import { Figures, TransferAlerts } from '../../src/reports/index.js';
 
 const line = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -54,7 +55,9 @@ async function apiCreation(config: CtiConfig, dir: string, seconds: number, disp
   const sessions = new SessionStore(db);
   const outbox = new SmsOutbox(db);
   const tickets = createTicketArea({ db, config: watcher, users, sms: outbox, attachmentsDir: join(dir, 'files'), now: () => new Date() });
-  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox });
+  const figures = new Figures(db, () => config.routing);
+  const reports = { figures, alerts: new TransferAlerts(db, figures, () => config.routing, outbox) };
+  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const token = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench', password: 'bench-password-1' } })).json().token;
   const ticket = { type: 'complaint', caller: '13800138000', content: '噪音扰民，夜间施工' };

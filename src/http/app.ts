@@ -12,6 +12,7 @@ import type { Db } from '../store/index.js';
 import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
+import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -30,6 +31,7 @@ export interface AppDeps {
   sessions: SessionStore;
   tickets: TicketArea;
   outbox: SmsOutbox;
+  reports: { figures: Figures; alerts: TransferAlerts };
   /** the time of a request; tests pass a controlled clock */
   now?: () => Date;
 }
@@ -68,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       api.addHook('onRequest', api.authenticate);
       await api.register(departmentsPlugin);
       await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
+      await api.register(statsPlugin, { ...deps.reports, now });
       await api.register(
         async (admin) => {
           admin.addHook('preHandler', requireRole('admin'));

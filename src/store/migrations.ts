@@ -5,6 +5,7 @@ import { smsOutboxMigration } from '../channels/sms/migration.js';
 import { authMigration } from '../auth/migration.js';
 import { ticketsMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
+import { alertsMigration } from '../reports/alerts.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   authMigration, // version 3
   ticketsMigration, // version 4
   acdMigration, // version 5
+  alertsMigration, // version 6
 ];

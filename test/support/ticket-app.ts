@@ -8,6 +8,7 @@ import { UserStore, SessionStore } from '../../src/auth/index.js';
 import { SmsOutbox } from '../../src/channels/sms/index.js';
 import { createTicketArea, type TicketArea } from '../../src/tickets/index.js';
 import { buildApp } from '../../src/http/index.js';
+import { Figures, TransferAlerts } from '../../src/reports/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,14 +34,15 @@ export interface TicketApp {
   config: CtiConfig;
   tickets: TicketArea;
   outbox: SmsOutbox;
+  alerts: TransferAlerts;
   /** set the clock to an ISO instant */
   at(iso: string): void;
   call(who: Person | null, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
-export async function ticketApp(dbPath = ':memory:'): Promise<TicketApp> {
-  const loaded = await loadConfig(shippedConfig, {});
+export async function ticketApp(dbPath = ':memory:', configDir = shippedConfig): Promise<TicketApp> {
+  const loaded = await loadConfig(configDir, {});
   if (!loaded.ok) throw new Error('shipped config invalid');
   const config = loaded.config;
   let nowMs = Date.parse('2026-11-30T09:00:00+08:00');
@@ -57,7 +59,9 @@ export async function ticketApp(dbPath = ':memory:'): Promise<TicketApp> {
   const outbox = new SmsOutbox(db);
   const files = mkdtempSync(join(tmpdir(), 'cti-attachments-'));
   const tickets = createTicketArea({ db, config: watcher, users, sms: outbox, attachmentsDir: files, now });
-  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, now });
+  const figures = new Figures(db, () => config.routing);
+  const alerts = new TransferAlerts(db, figures, () => config.routing, outbox);
+  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, now });
   const tokens = new Map<string, string>();
   const tokenOf = async (who: Person) => {
     if (!tokens.has(who)) {
@@ -73,6 +77,7 @@ export async function ticketApp(dbPath = ':memory:'): Promise<TicketApp> {
     config,
     tickets,
     outbox,
+    alerts,
     at(iso) {
       nowMs = Date.parse(iso);
       if (Number.isNaN(nowMs)) throw new Error(`bad instant ${iso}`);
