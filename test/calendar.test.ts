@@ -44,7 +44,6 @@ async function runInZone(TZ: string, script: string): Promise<unknown> {
 }
 
 // Ordinary weeks used below. The test proves they are ordinary rather than assuming it.
-const ORDINARY_MONDAY = '2026-03-09';
 t.test('the weeks of 2026-03-09 and 2026-03-16 are ordinary (no holiday, no make-up day)', async (t) => {
   for (const date of datesBetween('2026-03-09', '2026-03-22')) {
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();

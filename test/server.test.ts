@@ -3,14 +3,20 @@ import t from 'tap';
 import { copyConfig } from './support/config-dir.js';
 import { startServerProcess, waitFor } from './support/server-process.js';
 
-t.test('server: health, metrics, docs and error bodies', async (t) => {
+/** The real server on a copy of the shipped config, logged in as an admin. */
+async function adminServer(t: { teardown(fn: () => unknown): void }) {
   const copy = copyConfig();
   const server = await startServerProcess(copy.dir, { users: [{ name: 'admin', role: 'admin' }] });
-  await server.login('admin');
   t.teardown(async () => {
     await server.stop();
     copy.remove();
   });
+  await server.login('admin');
+  return { copy, server };
+}
+
+t.test('server: health, metrics, docs and error bodies', async (t) => {
+  const { server } = await adminServer(t);
 
   const health = await server.get('/healthz');
   t.equal(health.status, 200);
@@ -34,13 +40,7 @@ t.test('server: health, metrics, docs and error bodies', async (t) => {
 });
 
 t.test('hot reload: a valid change within 2 s, an invalid one keeps the last good config', async (t) => {
-  const copy = copyConfig();
-  const server = await startServerProcess(copy.dir, { users: [{ name: 'admin', role: 'admin' }] });
-  await server.login('admin');
-  t.teardown(async () => {
-    await server.stop();
-    copy.remove();
-  });
+  const { copy, server } = await adminServer(t);
   const nameOf = async (id: string) => (await server.get('/api/departments')).body.find((d: any) => d.id === id)?.name;
 
   copy.edit('routing.yaml', '{ id: agriculture, name: 市农委 }', '{ id: agriculture, name: 市农业农村局 }');
@@ -69,13 +69,7 @@ t.test('hot reload: a valid change within 2 s, an invalid one keeps the last goo
 });
 
 t.test('SIGHUP reloads, and a reload request does too', async (t) => {
-  const copy = copyConfig();
-  const server = await startServerProcess(copy.dir, { users: [{ name: 'admin', role: 'admin' }] });
-  await server.login('admin');
-  t.teardown(async () => {
-    await server.stop();
-    copy.remove();
-  });
+  const { server } = await adminServer(t);
   const before = (await server.get('/api/admin/config')).body.last_attempt_at;
   server.child.kill('SIGHUP');
   const after = await waitFor('a reload attempt after SIGHUP', async () => {
