@@ -1,0 +1,98 @@
+// An event being built, with FreeSWITCH's rules for adding a header
+// (switch_event_base_add_header, src/switch_event.c ~1006, always at the bottom of the list):
+// - no value (NULL in C) adds nothing;
+// - an empty value adds nothing and deletes every header of that name (case-insensitive);
+// - a value starting with "ARRAY::" is split on "|:" and each item is pushed onto the first
+//   header of that name, which becomes an array (kept here as "ARRAY::a|:b", even with one item,
+//   so that the JSON serialiser can still print it as a list);
+// - in CHANNEL_DATA, REQUEST_PARAMS and MESSAGE events a new header replaces the old one.
+
+import type { Headers, SimEvent } from '../contracts.js';
+import { arrayItems } from '../wire/array-value.js';
+import { channelEventHeaders, type ChannelSnapshot } from './channel-snapshot.js';
+import { UNIQUE_HEADER_EVENTS } from './event-names.js';
+
+const ARRAY_PREFIX = 'ARRAY::';
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+export class EventDraft {
+  private readonly headers: Headers = [];
+  private bodyText: string | undefined;
+  private channelUuid: string | undefined;
+  private readonly unique: boolean;
+
+  constructor(readonly name: string, commonHeaders: Headers, readonly subclass?: string) {
+    this.unique = UNIQUE_HEADER_EVENTS.has(name);
+    this.addAll(commonHeaders);
+  }
+
+  /** Adds one header the FreeSWITCH way (see the file comment). */
+  add(name: string, value: string | null | undefined): this {
+    if (value === null || value === undefined) return this;
+    if (value === '') return this.remove(name);
+    if (value.startsWith(ARRAY_PREFIX)) return this.addArray(name, value);
+    if (this.unique) this.remove(name);
+    this.headers.push([name, value]);
+    return this;
+  }
+
+  addAll(headers: Headers): this {
+    for (const [name, value] of headers) this.add(name, value);
+    return this;
+  }
+
+  /** Deletes every header of that name, like switch_event_del_header. */
+  remove(name: string): this {
+    for (let i = this.headers.length - 1; i >= 0; i--) {
+      if (sameName(this.headers[i]![0], name)) this.headers.splice(i, 1);
+    }
+    return this;
+  }
+
+  /**
+   * The channel block (switch_channel_event_set_data): state, ids, codecs, the Caller-* and
+   * Other-Leg-* profiles and, for the events that carry them, the variable_* headers.
+   */
+  channel(snapshot: ChannelSnapshot): this {
+    this.channelUuid = snapshot.uuid;
+    return this.addAll(channelEventHeaders(snapshot, this.name));
+  }
+
+  /** The body; FreeSWITCH counts it in bytes when it serialises. */
+  body(text: string): this {
+    this.bodyText = text;
+    return this;
+  }
+
+  build(): SimEvent {
+    const event: SimEvent = { name: this.name, headers: this.headers.map(([n, v]) => [n, v]) };
+    if (this.subclass !== undefined) event.subclass = this.subclass;
+    if (this.bodyText !== undefined) event.body = this.bodyText;
+    const uuid = this.channelUuid ?? this.headers.find(([n]) => n === 'Unique-ID')?.[1];
+    if (uuid !== undefined) event.channelUuid = uuid;
+    return event;
+  }
+
+  /** switch_event_add_array: "|:"-separated items pushed one by one (no "ARRAY::" alone). */
+  private addArray(name: string, value: string): this {
+    if (value.length <= ARRAY_PREFIX.length) return this;
+    for (const item of value.slice(ARRAY_PREFIX.length).split('|:')) this.pushItem(name, item);
+    return this;
+  }
+
+  private pushItem(name: string, item: string): void {
+    const existing = this.headers.find(([n]) => sameName(n, name));
+    if (!existing) {
+      if (item === '') return;
+      if (this.unique) this.remove(name);
+      this.headers.push([name, ARRAY_PREFIX + item]);
+      return;
+    }
+    const items = arrayItems(existing[1]) ?? [existing[1]];
+    items.push(item);
+    existing[1] = ARRAY_PREFIX + items.join('|:');
+  }
+}
