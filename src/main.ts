@@ -13,6 +13,7 @@ import { SessionStore, UserStore } from './auth/index.js';
 import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver } from './channels/sms/index.js';
 import { createTicketArea } from './tickets/index.js';
 import { Figures, TransferAlerts } from './reports/index.js';
+import { AcdStore, CallDistributor } from './acd/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -23,6 +24,8 @@ export interface RunningServer {
 }
 
 const SMS_POLL_MS = 5_000;
+/** 话后整理: time after each call before the agent is offered the next one */
+const WRAP_UP_S = 15;
 
 export async function startServer(configDir: string, env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<RunningServer> {
   const loaded = await loadConfig(configDir, env);
@@ -43,10 +46,11 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
   const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
 
+  const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: WRAP_UP_S, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
   const figures = new Figures(db, () => config.current.routing);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
   // No ESL client exists yet (the controller issue adds it), so the link is honestly down.
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, now });
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
   const sweepJob = cron.schedule('* * * * *', () => {
     const changed = tickets.sweep.run(now());
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');

@@ -22,6 +22,7 @@ import { createTicketArea, clocksOf } from '../../src/tickets/index.js';
 import { CallerHistory } from '../../src/tickets/caller-history.js';
 import { buildApp } from '../../src/http/index.js';
 import { Figures, TransferAlerts } from '../../src/reports/index.js';
+import { CallDistributor } from '../../src/acd/index.js';
 
 const line = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -57,7 +58,8 @@ async function apiCreation(config: CtiConfig, dir: string, seconds: number, disp
   const tickets = createTicketArea({ db, config: watcher, users, sms: outbox, attachmentsDir: join(dir, 'files'), now: () => new Date() });
   const figures = new Figures(db, () => config.routing);
   const reports = { figures, alerts: new TransferAlerts(db, figures, () => config.routing, outbox) };
-  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports });
+  const acd = new CallDistributor({ seats: config.routing.seats, wrapUpS: 15, averageHandleS: 180, now: () => Date.now() });
+  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports, acd });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const token = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench', password: 'bench-password-1' } })).json().token;
   const ticket = { type: 'complaint', caller: '13800138000', content: '噪音扰民，夜间施工' };

@@ -9,10 +9,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ConfigWatcher } from '../config/index.js';
 import type { Db } from '../store/index.js';
-import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore } from '../auth/index.js';
+import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
+import { acdPlugin, agentsView, queuesView, type CallDistributor } from '../acd/index.js';
+import { LiveFeed, registerLiveFeed } from './live-feed.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -32,6 +34,9 @@ export interface AppDeps {
   tickets: TicketArea;
   outbox: SmsOutbox;
   reports: { figures: Figures; alerts: TransferAlerts };
+  acd: CallDistributor;
+  /** pushes to WebSocket clients; made here when not given */
+  feed?: LiveFeed;
   /** the time of a request; tests pass a controlled clock */
   now?: () => Date;
 }
@@ -64,6 +69,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
   await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
 
+  // Who holds which seat (an operator at a softphone); 24 operators share 12 seats.
+  const holders = new Map<string, AuthUser>();
+  const seatNames = () => new Map(deps.config.current.routing.seats.map((s) => [s.id, { name: s.name, skills: s.skills }]));
+  const feed = deps.feed ?? new LiveFeed();
+  const nowMs = () => now().getTime();
+  deps.acd.on('agent', () => feed.publish({ type: 'agents', items: agentsView(deps.acd, seatNames, holders) }));
+  for (const e of ['queued', 'left', 'offer'] as const) deps.acd.on(e, () => feed.publish({ type: 'queues', ...queuesView(deps.acd, nowMs()) }));
+  deps.acd.on('notice', (seat, message) => feed.publish({ type: 'notice', seat, message }));
+  await registerLiveFeed(app, {
+    feed,
+    sessions: deps.sessions,
+    now,
+    hello: () => ({ type: 'hello', agents: agentsView(deps.acd, seatNames, holders), queues: queuesView(deps.acd, nowMs()) }),
+  });
+
   const departmentName = (id: string) => deps.config.current.routing.departments.get(id)?.name ?? null;
   await app.register(
     async (api) => {
@@ -71,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(departmentsPlugin);
       await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
       await api.register(statsPlugin, { ...deps.reports, now });
+      await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
       await api.register(
         async (admin) => {
           admin.addHook('preHandler', requireRole('admin'));

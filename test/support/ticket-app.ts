@@ -9,6 +9,7 @@ import { SmsOutbox } from '../../src/channels/sms/index.js';
 import { createTicketArea, type TicketArea } from '../../src/tickets/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { Figures, TransferAlerts } from '../../src/reports/index.js';
+import { CallDistributor, AcdStore } from '../../src/acd/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,7 @@ export interface TicketApp {
   tickets: TicketArea;
   outbox: SmsOutbox;
   alerts: TransferAlerts;
+  acd: CallDistributor;
   /** set the clock to an ISO instant */
   at(iso: string): void;
   call(who: Person | null, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -59,9 +61,10 @@ export async function ticketApp(dbPath = ':memory:', configDir = shippedConfig):
   const outbox = new SmsOutbox(db);
   const files = mkdtempSync(join(tmpdir(), 'cti-attachments-'));
   const tickets = createTicketArea({ db, config: watcher, users, sms: outbox, attachmentsDir: files, now });
+  const acd = new CallDistributor({ seats: config.routing.seats, wrapUpS: 15, averageHandleS: 180, now: () => nowMs, store: new AcdStore(db) });
   const figures = new Figures(db, () => config.routing);
   const alerts = new TransferAlerts(db, figures, () => config.routing, outbox);
-  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, now });
+  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
   const tokens = new Map<string, string>();
   const tokenOf = async (who: Person) => {
     if (!tokens.has(who)) {
@@ -78,6 +81,7 @@ export async function ticketApp(dbPath = ':memory:', configDir = shippedConfig):
     tickets,
     outbox,
     alerts,
+    acd,
     at(iso) {
       nowMs = Date.parse(iso);
       if (Number.isNaN(nowMs)) throw new Error(`bad instant ${iso}`);

@@ -1,0 +1,91 @@
+// Seats and queues over HTTP: an agent takes a seat (the softphone's extension), goes ready
+// (示闲) or on break (示忙) with a reason; supervisors see every seat and every waiting call.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CtiError } from '../errors.js';
+import { requireRole, type AuthUser } from '../auth/index.js';
+import { formatShanghai } from '../calendar/index.js';
+import type { CallDistributor } from './distributor.js';
+import { AgentStateNames } from './agent-state.js';
+
+export interface AcdPluginOptions {
+  acd: CallDistributor;
+  seatNames: () => Map<string, { name: string; skills: string[] }>;
+  now: () => Date;
+}
+
+const Seat = Type.Object({ seat: Type.String({ pattern: '^[0-9]{3,6}$' }) });
+
+export function agentsView(acd: CallDistributor, seatNames: AcdPluginOptions['seatNames'], holders: Map<string, AuthUser>) {
+  const names = seatNames();
+  return acd.agentIds().map((seat) => {
+    const s = acd.agentState(seat);
+    const holder = holders.get(seat);
+    return {
+      seat,
+      name: names.get(seat)?.name ?? seat,
+      skills: names.get(seat)?.skills ?? [],
+      state: s.name,
+      state_name: AgentStateNames[s.name],
+      break_reason: s.breakReason,
+      call_id: s.callId,
+      idle_since: s.idleSinceMs === null ? null : formatShanghai(new Date(s.idleSinceMs)),
+      user: holder ? { id: holder.id, username: holder.username, display_name: holder.displayName } : null,
+    };
+  });
+}
+
+export function queuesView(acd: CallDistributor, nowMs: number) {
+  const calls = acd.waitingCalls();
+  const queues = [...new Set(calls.map((c) => c.queue))];
+  return {
+    waiting: calls.length,
+    longest_wait_s: calls.length ? Math.max(...calls.map((c) => (nowMs - c.enteredMs) / 1000)) : 0,
+    calls: calls.map((c) => ({ call_id: c.callId, queue: c.queue, line: c.line, caller: c.caller, priority: c.priority, origin_hotline: c.originHotline, position: acd.positionOf(c.callId), waited_s: (nowMs - c.enteredMs) / 1000 })),
+    by_queue: Object.fromEntries(queues.map((q) => [q, calls.filter((c) => c.queue === q).length])),
+  };
+}
+
+export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: Map<string, AuthUser> }> = async (app, opts) => {
+  const { acd, holders } = opts;
+  const staff = requireRole('agent', 'supervisor');
+
+  /** Only the user who took the seat, or a supervisor, may change it. */
+  const mayChange = (seat: string, user: AuthUser) => {
+    const holder = holders.get(seat);
+    if (user.role === 'supervisor' || holder?.id === user.id) return;
+    throw new CtiError('FORBIDDEN', `坐席 ${seat} 由 ${holder?.displayName ?? '他人'} 使用中 (seat ${seat} is held by someone else)`);
+  };
+
+  app.get('/agents', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => ({ items: agentsView(acd, opts.seatNames, holders) }));
+  app.get('/queues', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => queuesView(acd, opts.now().getTime()));
+
+  app.post('/agents/:seat/login', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
+    const user = req.user!;
+    const holder = holders.get(req.params.seat);
+    if (holder && holder.id !== user.id) throw new CtiError('FORBIDDEN', `坐席 ${req.params.seat} 已由 ${holder.displayName} 登录 (seat already taken)`);
+    for (const [seat, h] of holders) if (h.id === user.id && seat !== req.params.seat) throw new CtiError('FORBIDDEN', `您已登录坐席 ${seat}，请先退出 (you already hold seat ${seat})`);
+    acd.agentAction(req.params.seat, { type: 'login' });
+    holders.set(req.params.seat, user);
+    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+  });
+
+  app.post('/agents/:seat/ready', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
+    mayChange(req.params.seat, req.user!);
+    acd.agentAction(req.params.seat, { type: 'ready' });
+    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+  });
+
+  app.post('/agents/:seat/break', { preHandler: staff, schema: { tags: ['acd'], params: Seat, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }) } }, async (req) => {
+    mayChange(req.params.seat, req.user!);
+    acd.agentAction(req.params.seat, { type: 'break', reason: req.body.reason });
+    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+  });
+
+  app.post('/agents/:seat/logout', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
+    mayChange(req.params.seat, req.user!);
+    acd.agentAction(req.params.seat, { type: 'logout' });
+    holders.delete(req.params.seat);
+    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+  });
+};

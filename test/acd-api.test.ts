@@ -1,0 +1,59 @@
+// Seats over HTTP and the live WebSocket feed, on the real app.
+import t from 'tap';
+import WebSocket from 'ws';
+import { ticketApp } from './support/ticket-app.js';
+
+t.test('an agent takes a seat, goes ready and on break; others cannot touch it', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const login = await a.call('agent', 'POST', '/api/agents/1001/login');
+  t.match(login.body, { seat: '1001', state: 'break', state_name: '小休', break_reason: '未就绪', user: { username: 'agent' } });
+  t.equal((await a.call('agent2', 'POST', '/api/agents/1001/login')).status, 403, 'the seat is taken');
+  t.equal((await a.call('agent', 'POST', '/api/agents/1002/login')).status, 403, 'one seat per operator');
+  t.equal((await a.call('agent2', 'POST', '/api/agents/1001/ready')).status, 403, 'only the holder');
+  t.match((await a.call('agent', 'POST', '/api/agents/1001/ready')).body, { state: 'available', state_name: '空闲' });
+  t.match((await a.call('agent', 'POST', '/api/agents/1001/break', { reason: '用餐' })).body, { state: 'break', break_reason: '用餐' });
+  t.equal((await a.call('agent', 'POST', '/api/agents/1001/break', {})).body.field, 'body.reason');
+  t.match((await a.call('boss', 'POST', '/api/agents/1001/ready')).body, { state: 'available' }, 'a supervisor may');
+  t.equal((await a.call('agent2', 'POST', '/api/agents/9999/login')).status, 404, 'no such seat');
+  t.equal((await a.call('market', 'GET', '/api/agents')).status, 403);
+  const all = await a.call('boss', 'GET', '/api/agents');
+  t.equal(all.body.items.length, 12);
+  t.match((await a.call('agent', 'POST', '/api/agents/1001/logout')).body, { state: 'logged_out', user: null });
+});
+
+t.test('the live feed pushes agent and queue changes to a logged-in WebSocket', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const url = await a.app.listen({ host: '127.0.0.1', port: 0 });
+  const token = (await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'boss', password: 'correct horse 12345' } })).json().token;
+
+  const refused = new WebSocket(`${url.replace('http', 'ws')}/api/ws`);
+  const code = await new Promise<number>((resolve) => refused.on('close', (c) => resolve(c)));
+  t.equal(code, 4401, 'no token, no feed');
+
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ws?token=${token}`);
+  const messages: any[] = [];
+  ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+  const next = (type: string) =>
+    new Promise<any>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} message`)), 3000);
+      const check = () => {
+        const i = messages.findIndex((m) => m.type === type);
+        if (i >= 0) {
+          clearTimeout(timer);
+          resolve(messages.splice(i, 1)[0]);
+        } else setTimeout(check, 10);
+      };
+      check();
+    });
+  const hello = await next('hello');
+  t.equal(hello.agents.length, 12);
+  t.equal(hello.queues.waiting, 0);
+
+  await a.call('agent', 'POST', '/api/agents/1001/login');
+  t.match((await next('agents')).items.find((x: any) => x.seat === '1001'), { state: 'break' });
+  a.acd.enqueue({ callId: 'c1', queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T09:00:00+08:00'), caller: '13800138000', originHotline: null, department: null });
+  t.match(await next('queues'), { waiting: 1, calls: [{ call_id: 'c1', position: 1, line: '1' }] });
+  ws.close();
+});
