@@ -1,0 +1,107 @@
+// answer, pre_answer, ring_ready, hangup, sleep, park, transfer, and the no-op log/info
+// (mod_dptools.c answer_function, pre_answer_function, ring_ready_function, hangup_function,
+// sleep_function, park_function, transfer_function; switch_ivr.c switch_ivr_park).
+import { parseCause } from '../causes.js';
+import type { AppCall, AppSpec, Core } from '../core.js';
+import type { Channel } from '../channel.js';
+import { dequeueDtmf, interrupted, isTrue, tick } from '../execution.js';
+import { answer, hangup, markRingReady, preAnswer } from '../lifecycle.js';
+import { SITES } from '../sites.js';
+import { sessionTransfer } from '../transfer.js';
+
+async function answerApp({ core, ch }: AppCall): Promise<void> {
+  answer(core, ch);
+}
+
+async function preAnswerApp({ core, ch }: AppCall): Promise<void> {
+  preAnswer(core, ch);
+}
+
+async function ringReady({ core, ch }: AppCall): Promise<void> {
+  if (ch.direction === 'inbound') markRingReady(core, ch);
+}
+
+/** hangup [cause]: an unknown name is NORMAL_CLEARING; CHANNEL_HANGUP fires inside the app. */
+async function hangupApp({ core, ch, arg }: AppCall): Promise<void> {
+  hangup(core, ch, parseCause(arg.trim() || undefined));
+}
+
+/**
+ * sleep <ms>: digits stay queued for the next app unless sleep_eat_digits is true; then they
+ * are read, and one in playback_terminators ends the sleep early.
+ */
+async function sleep({ core, ch, arg }: AppCall): Promise<void> {
+  const ms = Number.parseInt(arg, 10);
+  if (!(ms > 0)) return;
+  const until = Date.now() + ms;
+  const eat = isTrue(ch.getVar('sleep_eat_digits'));
+  while (!interrupted(ch) && Date.now() < until) {
+    if (eat && stopsSleep(core, ch)) return;
+    await tick(core, ch, until - Date.now());
+  }
+}
+
+function stopsSleep(core: Core, ch: Channel): boolean {
+  const terminators = terminatorSet(ch.getVar('playback_terminators') ?? '*');
+  for (let d = dequeueDtmf(core, ch); d; d = dequeueDtmf(core, ch)) {
+    if (terminators.includes(d.digit)) {
+      ch.setVar('playback_terminator_used', d.digit);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** playback_terminators as on_dtmf reads it: `any` is every key, `none` is no key. */
+export function terminatorSet(value: string): string {
+  if (value.toLowerCase() === 'any') return '1234567890*#';
+  if (value.toLowerCase() === 'none') return '';
+  return value;
+}
+
+/**
+ * switch_ivr_park: CHANNEL_PARK, then wait — running queued messages, reading digits — until
+ * a bridge, transfer or hangup takes the channel; CHANNEL_UNPARK on the way out. A channel
+ * already under control (an outbound socket parks it) cannot be parked again: the app returns.
+ */
+export async function parkChannel(core: Core, ch: Channel): Promise<void> {
+  if (ch.has('CF_CONTROLLED')) return;
+  ch.flags.add('CF_CONTROLLED');
+  ch.flags.add('CF_PARK');
+  core.emit.channel('CHANNEL_PARK', ch, { site: SITES.park });
+  while (ch.ready && ch.has('CF_CONTROLLED') && ch.has('CF_PARK') && !interrupted(ch)) {
+    while (ch.mediaReady && dequeueDtmf(core, ch));
+    await tick(core, ch);
+  }
+  ch.flags.delete('CF_CONTROLLED');
+  ch.flags.delete('CF_PARK');
+  core.emit.channel('CHANNEL_UNPARK', ch, { site: SITES.unpark });
+}
+
+async function park({ core, ch }: AppCall): Promise<void> {
+  await parkChannel(core, ch);
+}
+
+/** transfer [-bleg|-both] <exten> [<dialplan> [<context>]] */
+async function transfer({ core, ch, arg }: AppCall): Promise<void> {
+  const words = arg.trim().split(/\s+/).filter(Boolean);
+  const leg = words[0] === '-bleg' || words[0] === '-both' ? words.shift() : undefined;
+  const [exten = '', dialplan, context] = words;
+  const peer = ch.bridge?.peer;
+  if (leg && peer) sessionTransfer(core, peer, exten, dialplan, context);
+  if (!leg || leg === '-both' || !peer) sessionTransfer(core, ch, exten, dialplan, context);
+}
+
+async function nothing(): Promise<void> {}
+
+export const CALL_CONTROL_APPS: Record<string, AppSpec> = {
+  answer: { run: answerApp, noMedia: true },
+  pre_answer: { run: preAnswerApp, noMedia: true },
+  ring_ready: { run: ringReady, noMedia: true },
+  hangup: { run: hangupApp, noMedia: true },
+  sleep: { run: sleep, noMedia: true },
+  park: { run: park, noMedia: true },
+  transfer: { run: transfer, noMedia: true },
+  log: { run: nothing, noMedia: true },
+  info: { run: nothing, noMedia: true, zombie: true },
+};

@@ -1,0 +1,56 @@
+// The outbound Event Socket app (mod_event_socket.c socket_function): try each host in turn;
+// when none accepts, log "Socket Error!" and return, so the dialplan's next action runs. With
+// `async`, wait for the controller's `connect`, then park (CHANNEL_PARK) and run its sendmsg
+// commands until the connection ends. When it ends, socket_resume (or the `resume` command)
+// sets CS_EXECUTE — the state the channel is already in — so the extension's next action runs
+// either way; only a channel the controller transferred, bridged or hung up does not come back.
+import type { AppCall, AppSpec } from '../core.js';
+import { interrupted, processMessages, tick } from '../execution.js';
+import { parkChannel } from './call-control.js';
+
+interface Target {
+  host: string;
+  port: number;
+}
+
+/** `host[:port][/path]` items separated by `|`; the port defaults to 8084. */
+function targets(first: string): Target[] {
+  return first.split('|').filter(Boolean).map((item) => {
+    const colon = item.lastIndexOf(':');
+    const host = colon > 0 ? item.slice(0, colon) : item;
+    const port = colon > 0 ? Number.parseInt(item.slice(colon + 1), 10) || 0 : 8084;
+    return { host: host.split('/')[0] ?? host, port };
+  });
+}
+
+async function socket({ core, ch, arg }: AppCall): Promise<void> {
+  const words = arg.split(' ').filter(Boolean);
+  if (words.length === 0) return; // "Parse Error!"
+  const rest = words.slice(1).map((w) => w.toLowerCase());
+  const flags = { async: rest.includes('async'), full: rest.includes('full') };
+  let connected = false;
+  for (const target of targets(words[0]!)) {
+    ch.setVar('socket_host', target.host);
+    ch.sim.socket = { connected: false, closed: false };
+    connected = (await core.connector?.connect(ch, target.host, target.port, flags)) ?? false;
+    if (connected) break;
+  }
+  if (!connected) {
+    ch.sim.socket = undefined;
+    return; // "Socket Error!": the next action runs
+  }
+  const link = ch.sim.socket!;
+  if (flags.async) {
+    while (ch.ready && !link.closed && !link.connected) await ch.waker.sleep();
+    if (ch.ready && !link.closed) await parkChannel(core, ch);
+    await processMessages(core, ch);
+  } else {
+    // Without async the listener runs inline: commands run as they arrive, until the end.
+    while (ch.ready && !link.closed && !interrupted(ch)) await tick(core, ch);
+  }
+  ch.sim.socket = undefined;
+}
+
+export const SOCKET_APPS: Record<string, AppSpec> = {
+  socket: { run: socket, noMedia: true },
+};

@@ -1,0 +1,72 @@
+// Firing events. The engine decides which event, when, and with which extra headers; the
+// protocol half's EventFactory writes the common set (esl-protocol.md §1.5) and the channel
+// block from a snapshot (§4). Extra headers go where FreeSWITCH adds them: `lead` before the
+// channel data (Hangup-Cause of HANGUP_COMPLETE, Bridge-*-Unique-ID, Original-Channel-Call-State),
+// `tail` after it (Application-*, DTMF-*, Playback-*), `prefix` before even the common set (a
+// cloned command such as PRIVATE_COMMAND, whose own headers come first).
+import type { EventBus, Headers, SimEvent } from '../contracts.js';
+import { EventDraft, channelBasicHeaders, type EventFactory, type EventOrigin } from '../events/index.js';
+import type { Channel } from './channel.js';
+import { channelSnapshot } from './facts.js';
+
+/** Event-Calling-File / -Function / -Line-Number of the FreeSWITCH code that fires the event. */
+export type CallSite = EventOrigin;
+
+export interface ChannelEventOptions {
+  site: CallSite;
+  prefix?: Headers;
+  lead?: Headers;
+  tail?: Headers;
+  subclass?: string;
+  body?: string;
+}
+
+export class Emitter {
+  /** the switch's own consumers of its events (the core database's tables) */
+  private readonly taps: Array<(event: SimEvent) => void> = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    readonly factory: EventFactory,
+  ) {}
+
+  /** An event about one channel, with that channel's data (variables for the events that carry them). */
+  channel(name: string, ch: Channel, opts: ChannelEventOptions): SimEvent {
+    const draft = this.draft(name, opts.site, opts.subclass, opts.prefix);
+    draft.addAll(opts.lead ?? []).channel(channelSnapshot(ch)).addAll(opts.tail ?? []);
+    if (opts.body !== undefined) draft.body(opts.body);
+    return this.publish(draft.build());
+  }
+
+  /** An event whose headers the caller composed (channel data placed with `channelHeaders`). */
+  plain(name: string, site: CallSite, headers: Headers, opts: { subclass?: string; body?: string; channelUuid?: string } = {}): SimEvent {
+    const draft = this.draft(name, site, opts.subclass).addAll(headers);
+    if (opts.body !== undefined) draft.body(opts.body);
+    const event = draft.build();
+    if (opts.channelUuid !== undefined) event.channelUuid = opts.channelUuid;
+    return this.publish(event);
+  }
+
+  /** A channel's basic data (no variables), for events that place it among other headers. */
+  channelHeaders(ch: Channel): Headers {
+    return channelBasicHeaders(channelSnapshot(ch));
+  }
+
+  private draft(name: string, site: CallSite, subclass?: string, prefix?: Headers): EventDraft {
+    if (!prefix) return this.factory.create(name, { origin: site, subclass });
+    const common = this.factory.commonHeaders(name, site);
+    if (subclass !== undefined) common.push(['Event-Subclass', subclass]);
+    return new EventDraft(name, [...prefix, ...common], subclass);
+  }
+
+  /** Sees every event before the bus does, as core_event_handler is bound first. */
+  tap(fn: (event: SimEvent) => void): void {
+    this.taps.push(fn);
+  }
+
+  private publish(event: SimEvent): SimEvent {
+    for (const fn of this.taps) fn(event);
+    this.bus.publish(event);
+    return event;
+  }
+}

@@ -1,0 +1,173 @@
+// The simulated switch behind the Event Socket: what the protocol half's sessions call
+// (SwitchEngine: api, sendmsg, channelData, socketClosed) and what tests and the scenario runner
+// drive (placeCall, agent handles). It publishes every event on the bus it is given.
+import type { EventBus, Headers, SimClock, SwitchEngine } from '../contracts.js';
+import { EventFactory, channelDataHeaders } from '../events/index.js';
+import { AgentHandle } from './agents.js';
+import { apiCommands, runApi, type SwitchFacts } from './api/index.js';
+import { allApps } from './apps/index.js';
+import { ChannelTable } from './channel-table.js';
+import type { Channel } from './channel.js';
+import { placeCall, type PlaceCall } from './citizens.js';
+import { systemClock } from './clock.js';
+import { Core, type DialplanHunt, type MediaCatalog, type SocketConnector } from './core.js';
+import { DialplanFiles } from './dialplan.js';
+import { Emitter } from './emit.js';
+import { Endpoints, type AgentBehaviour, type HotlineBehaviour } from './endpoints.js';
+import { channelSnapshot } from './facts.js';
+import { hangup } from './lifecycle.js';
+import { seededRandom } from './prng.js';
+
+export interface EngineOptions {
+  bus: EventBus;
+  /** shared with the protocol half so that Event-Sequence is one counter; created when absent */
+  events?: EventFactory;
+  clock?: SimClock;
+  /** a folder laid out like conf/dialplan (public/*.xml), or a ready hunt */
+  dialplan: string | DialplanHunt;
+  seed?: number;
+  agents?: AgentBehaviour[];
+  hotlines?: Record<string, HotlineBehaviour>;
+  /** numbers not in `hotlines` answer after 5 s */
+  defaultHotline?: HotlineBehaviour;
+  /** sofia gateways that exist (others give INVALID_GATEWAY) */
+  gateways?: string[];
+  /** global variables (vars.xml): domain_name, sounds_dir, hold_music, ... */
+  globals?: Record<string, string>;
+  /** seconds each prompt plays, by full path or by file name; null: the file does not exist */
+  prompts?: Record<string, number | null>;
+  /** seconds for prompts not listed */
+  defaultPromptS?: number;
+  connector?: SocketConnector;
+}
+
+const DEFAULT_GLOBALS = {
+  hostname: 'fs-sim',
+  local_ip_v4: '127.0.0.1',
+  domain: '127.0.0.1',
+  domain_name: '127.0.0.1',
+  sounds_dir: '/usr/share/freeswitch/sounds',
+  hold_music: 'local_stream://moh',
+};
+
+export class SimEngine implements SwitchEngine {
+  readonly core: Core;
+  readonly table: ChannelTable;
+  readonly events: EventFactory;
+  private readonly commands: ReturnType<typeof apiCommands>;
+
+  constructor(opts: EngineOptions) {
+    const clock = opts.clock ?? opts.events?.clock ?? systemClock();
+    this.events = opts.events ?? new EventFactory({ clock });
+    const globals = new Map(Object.entries({ ...DEFAULT_GLOBALS, hostname: this.events.identity.hostname, ...opts.globals }));
+    const random = seededRandom(opts.seed ?? 1);
+    const dialplan = typeof opts.dialplan === 'string' ? new DialplanFiles(opts.dialplan) : opts.dialplan;
+    const gateways = opts.gateways ?? ['telecom-trunk', 'police-110'];
+    this.core = new Core({
+      clock: this.events.clock,
+      emit: new Emitter(opts.bus, this.events),
+      endpoints: new Endpoints({
+        agents: opts.agents ?? [], hotlines: opts.hotlines ?? {}, defaultHotline: opts.defaultHotline ?? { answerAfterS: 5 },
+        gateways, domain: globals.get('domain_name') ?? '127.0.0.1', random,
+      }),
+      random,
+      media: mediaCatalog(opts.prompts ?? {}, opts.defaultPromptS ?? 3),
+      dialplan,
+      globals,
+      hostname: this.events.identity.hostname,
+    });
+    for (const [name, spec] of allApps()) this.core.apps.set(name, spec);
+    this.core.connector = opts.connector ?? null;
+    this.table = new ChannelTable(this.events.identity.switchname);
+    this.core.emit.tap((event) => this.table.observe(event));
+    const startedUs = this.core.now();
+    const facts: SwitchFacts = {
+      startedUs,
+      sessionsSinceStart: () => this.core.sessionsCreated,
+      peakSessions: () => this.core.peakSessions,
+      gateways,
+      localIp: globals.get('local_ip_v4') ?? '127.0.0.1',
+      reload: () => (dialplan instanceof DialplanFiles ? dialplan.reload() : null),
+    };
+    this.commands = apiCommands(this.core, this.table, facts);
+  }
+
+  /** How the `socket` app reaches the controller (set by the composition root). */
+  setConnector(connector: SocketConnector): void {
+    this.core.connector = connector;
+  }
+
+  api(command: string, args: string): Promise<string> {
+    return runApi(this.commands, command, args);
+  }
+
+  /** Queues the message for the session (MES ~2180): "+OK", or the FreeSWITCH error text. */
+  sendmsg(uuid: string, headers: Headers, body: string | undefined): string {
+    const ch = this.core.channel(uuid);
+    if (!ch || ch.state === 'CS_DESTROY') return `-ERR invalid session id [${uuid}]`;
+    ch.queueMessage(body === undefined ? { headers } : { headers, body });
+    return '+OK';
+  }
+
+  channelData(uuid: string): Headers | null {
+    const ch = this.core.channel(uuid);
+    return ch ? channelDataHeaders(channelSnapshot(ch)) : null;
+  }
+
+  /** The controller answered the outbound socket with `connect` (LFLAG_CONNECTED): the app may park. */
+  socketConnected(uuid: string): void {
+    const ch = this.core.channel(uuid);
+    if (ch?.sim.socket && !ch.sim.socket.connected) {
+      ch.sim.socket.connected = true;
+      ch.waker.wake();
+    }
+  }
+
+  /**
+   * The listener ended: `resume` set socket_resume; CF_CONTROLLED is cleared, which ends the
+   * socket app's park. The extension's next action then runs (see apps/socket.ts).
+   */
+  socketClosed(uuid: string, resumed: boolean): void {
+    const ch = this.core.channel(uuid);
+    if (!ch) return;
+    if (resumed) ch.setVar('socket_resume', 'true');
+    if (!ch.sim.socket) return;
+    ch.sim.socket.closed = true;
+    ch.flags.delete('CF_CONTROLLED');
+    ch.waker.wake();
+  }
+
+  /** A citizen's call arriving from the carrier. */
+  placeCall(call: PlaceCall): Channel {
+    return placeCall(this.core, call);
+  }
+
+  agent(id: string): AgentHandle {
+    return new AgentHandle(this.core, id);
+  }
+
+  channel(uuid: string): Channel | undefined {
+    return this.core.channel(uuid);
+  }
+
+  get channels(): Channel[] {
+    return [...this.core.channels.values()];
+  }
+
+  /** Hangs every channel up (SYSTEM_SHUTDOWN) and waits until they are destroyed. */
+  async stop(): Promise<void> {
+    this.core.clearTimers();
+    const all = this.channels;
+    for (const ch of all) hangup(this.core, ch, 'SYSTEM_SHUTDOWN');
+    await Promise.all(all.map((ch) => ch.destroyed));
+  }
+}
+
+function mediaCatalog(prompts: Record<string, number | null>, defaultS: number): MediaCatalog {
+  return (path) => {
+    const name = path.split('/').pop() ?? path;
+    if (path in prompts) return prompts[path] ?? null;
+    if (name in prompts) return prompts[name] ?? null;
+    return defaultS;
+  };
+}
