@@ -1,0 +1,134 @@
+// Event bodies → EslEvent, for the three formats FreeSWITCH writes (esl-protocol.md §1.2–1.4).
+// Decoding never throws: a value that is not valid percent-encoding or UTF-8 (a SIP
+// User-Agent, a caller name) is kept as received and noted in `warnings`; this is modesl's
+// crash (#59, pitfall 3 in esl-protocol.md §7) turned into a log line.
+import { EslEvent, type HeaderValue } from './event.js';
+import { blockLines, findBlockEnd, innerContentLength, splitHeaderLine } from './header-block.js';
+
+/** FreeSWITCH serializes an empty header value as `_undef_` (switch_event.c, serialize). */
+const UNDEF = '_undef_';
+/** Multi-valued headers are serialized as `ARRAY::v1|:v2` (switch_event.c). */
+const ARRAY_PREFIX = 'ARRAY::';
+
+/** decodeURIComponent that returns undefined instead of throwing on `%ZZ` or invalid UTF-8. */
+export function percentDecode(raw: string): string | undefined {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One event-plain (or CHANNEL_DATA) value: `_undef_`, percent-decoding, ARRAY::. */
+export function decodeValue(name: string, raw: string, warnings: string[]): HeaderValue {
+  if (raw === UNDEF) return '';
+  const decoded = percentDecode(raw);
+  if (decoded === undefined) warnings.push(`${name}: not valid percent-encoding or UTF-8, kept as received`);
+  return splitArray(decoded ?? raw);
+}
+
+function splitArray(value: string): HeaderValue {
+  return value.startsWith(ARRAY_PREFIX) ? value.slice(ARRAY_PREFIX.length).split('|:') : value;
+}
+
+/** Decodes url-encoded header pairs, such as the unframed CHANNEL_DATA block (§3.2). */
+export function eventFromEncodedHeaders(headers: ReadonlyArray<readonly [string, string]>, body: string | undefined): EslEvent {
+  const warnings: string[] = [];
+  const entries = headers.map(([k, v]) => [k, decodeValue(k, v, warnings)] as const);
+  return new EslEvent(entries, body, 'plain', warnings);
+}
+
+/** `text/event-plain`: header lines, a blank line, then the inner body if Content-Length says so. */
+export function decodePlainEvent(body: Buffer): EslEvent | string {
+  const block = findBlockEnd(body, 0, body.length);
+  if (!block) return 'text/event-plain body has no blank line after its headers';
+  const inner = innerContentLength(body, block.blankLine);
+  const lines = blockLines(body.toString('utf8', 0, block.blankLine));
+  if (inner !== undefined) lines.pop(); // the inner Content-Length is framing, not a header
+  const warnings: string[] = [];
+  const entries: Array<readonly [string, HeaderValue]> = [];
+  for (const line of lines) {
+    const pair = splitHeaderLine(line);
+    if (!pair) {
+      warnings.push(`ignored a line that is not "Name: value": ${JSON.stringify(line.slice(0, 80))}`);
+      continue;
+    }
+    entries.push([pair[0], decodeValue(pair[0], pair[1], warnings)]);
+  }
+  const text = inner === undefined ? undefined : body.toString('utf8', block.after, block.after + inner);
+  return withName(new EslEvent(entries, text, 'plain', warnings));
+}
+
+/** `text/event-json`: values are not url-encoded; arrays are JSON arrays; the body is `_body`. */
+export function decodeJsonEvent(body: Buffer): EslEvent | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    return `text/event-json body is not valid JSON: ${(err as Error).message}`;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'text/event-json body is not a JSON object';
+  const obj = parsed as Record<string, unknown>;
+  const hasBody = Object.hasOwn(obj, '_body');
+  const entries: Array<readonly [string, HeaderValue]> = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === '_body' || (k === 'Content-Length' && hasBody)) continue;
+    entries.push([k, Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v : String(v)]);
+  }
+  const text = hasBody ? String(obj['_body']) : undefined;
+  return withName(new EslEvent(entries, text, 'json'));
+}
+
+const XML_HEADERS = /<headers>([\s\S]*?)<\/headers>/;
+const XML_ELEMENT = /<([^\s<>/]+)(?:\s*\/>|>([^<]*)<\/\1>)/g;
+const XML_BODY = /<body>([\s\S]*?)<\/body>/;
+
+/**
+ * `text/event-xml` (switch_event_xmlize): `<event><headers><Name>url-encoded</Name>…</headers>
+ * <Content-Length>n</Content-Length><body>…</body></event>`. An array header is one element
+ * per value, so a repeated name becomes an array here.
+ */
+export function decodeXmlEvent(body: Buffer): EslEvent | string {
+  const xml = body.toString('utf8');
+  const headers = XML_HEADERS.exec(xml);
+  if (!headers) return 'text/event-xml body has no <headers> element';
+  const warnings: string[] = [];
+  const byName = new Map<string, string[]>();
+  for (const m of headers[1]!.matchAll(XML_ELEMENT)) {
+    const raw = xmlUnescape(m[2] ?? '');
+    const value = percentDecode(raw);
+    if (value === undefined) warnings.push(`${m[1]}: not valid percent-encoding or UTF-8, kept as received`);
+    const list = byName.get(m[1]!) ?? [];
+    list.push(value ?? raw);
+    byName.set(m[1]!, list);
+  }
+  const entries = [...byName].map(([k, v]) => [k, v.length === 1 ? v[0]! : v] as const);
+  const bodyMatch = XML_BODY.exec(xml);
+  return withName(new EslEvent(entries, bodyMatch ? xmlUnescape(bodyMatch[1]!) : undefined, 'xml', warnings));
+}
+
+function xmlUnescape(s: string): string {
+  return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) => {
+    switch (e) {
+      case 'lt':
+        return '<';
+      case 'gt':
+        return '>';
+      case 'amp':
+        return '&';
+      case 'quot':
+        return '"';
+      case 'apos':
+        return "'";
+      default: {
+        const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : `&${e};`;
+      }
+    }
+  });
+}
+
+function withName(event: EslEvent): EslEvent | string {
+  return event.name === '' ? 'event without Event-Name' : event;
+}
