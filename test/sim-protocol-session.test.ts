@@ -465,8 +465,10 @@ async function outbound(t: Test, engine: FakeEngine, uuid: string, flags = { asy
 t.test('outbound: connect, myevents, sendmsg, linger through hangup, exit', async (t) => {
   const engine = fakeEngine();
   const uuid = 'o-1';
-  const { peer, hub } = await outbound(t, engine, uuid);
+  const { peer, hub, session } = await outbound(t, engine, uuid);
   t.ok(await peer.silentFor(50), 'the switch says nothing before connect');
+  let connected = false;
+  void session.connected.then((value) => (connected = value));
 
   const data = await peer.command('connect\n\n');
   const lines = data.head.split('\n');
@@ -475,6 +477,7 @@ t.test('outbound: connect, myevents, sendmsg, linger through hangup, exit', asyn
   t.match(data.head, /\nEvent-Calling-File: mod_event_socket.c\nEvent-Calling-Function: parse_command\n/);
   t.match(data.head, /\nChannel-Caller-ID-Name: %E5%BC%A0%E4%B8%89\n[^]*\nUnique-ID: o-1\n[^]*\nvariable_cti_mode: main\n/, 'profile, channel and variables');
   t.notOk(data.headers.has('Content-Length'), 'no Content-Length');
+  t.equal(connected, true, 'session.connected resolved');
 
   t.equal(replyText(await peer.command('myevents\n\n')), '+OK Events Enabled', 'myevents defaults to this channel');
   t.equal(replyText(await peer.command('linger\n\n')), '+OK will linger');

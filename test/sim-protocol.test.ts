@@ -4,7 +4,7 @@
 import t from 'tap';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Headers, SimEvent } from '../src/sim/contracts.js';
+import type { Headers } from '../src/sim/contracts.js';
 import {
   EVENT_ORIGINS,
   EventFactory,

@@ -78,23 +78,28 @@ export class InboundServer {
     await closing;
   }
 
-  private sinkFor(socket: Socket, index: number): FrameSink {
+  /** Each connection gets its own seed, so that two clients do not see the same split points. */
+  private chunkingFor(index: number): ChunkingOptions | undefined {
     const chunking = this.options.chunking;
-    return chunking ? new ChunkedWriter(socket, { ...chunking, seed: chunking.seed + index }) : new DirectWriter(socket);
+    return chunking ? { ...chunking, seed: chunking.seed + index } : undefined;
+  }
+
+  /** MES listener_run ~2672: the refusal, then the `done:` path's goodbye, then close. */
+  private refuse(socket: Socket, chunking: ChunkingOptions | undefined): void {
+    this.options.log?.(`esl inbound: ${socket.remoteAddress ?? '?'} refused by the ACL`);
+    const sink: FrameSink = chunking ? new ChunkedWriter(socket, chunking) : new DirectWriter(socket);
+    sink.write(rudeRejectionFrame());
+    sink.write(disconnectNoticeFrame(GOODBYE_TEXT));
+    sink.end();
   }
 
   private accept(socket: Socket): void {
-    const index = this.connections++;
+    const chunking = this.chunkingFor(this.connections++);
     socket.on('error', () => undefined);
     if (this.acl.active && !this.acl.allows(socket.remoteAddress)) {
-      this.options.log?.(`esl inbound: ${socket.remoteAddress ?? '?'} refused by the ACL`);
-      const sink = this.sinkFor(socket, index);
-      sink.write(rudeRejectionFrame());
-      sink.write(disconnectNoticeFrame(GOODBYE_TEXT));
-      sink.end();
+      this.refuse(socket, chunking);
       return;
     }
-    const chunking = this.options.chunking ? { ...this.options.chunking, seed: this.options.chunking.seed + index } : undefined;
     const session = new CommandSession({
       socket,
       engine: this.options.engine,

@@ -85,7 +85,14 @@ function reply(text: string, extra?: Headers): Outcome {
 export class CommandSession implements EventListener {
   /** Resolves once the connection is finished (goodbye written, socket ending). */
   readonly closed: Promise<void>;
+  /**
+   * Resolves true when the controller sends `connect` (LFLAG_CONNECTED, which the async socket
+   * app waits for before it parks the channel, MES socket_function ~530), false if the
+   * connection ends first.
+   */
+  readonly connected: Promise<boolean>;
   private resolveClosed: () => void = () => undefined;
+  private resolveConnected: (value: boolean) => void = () => undefined;
   private readonly socket: Socket;
   private readonly sink: FrameSink;
   private readonly reader = new CommandReader();
@@ -127,6 +134,7 @@ export class CommandSession implements EventListener {
     this.asyncMode = mode.kind === 'outbound' && mode.async;
     this.controlled = mode.kind === 'outbound' ? mode.channelUuid : undefined;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.connected = new Promise((resolve) => (this.resolveConnected = resolve));
     this.listen();
     options.hub.attach(this);
     if (!this.outbound) this.write(authRequestFrame());
@@ -216,6 +224,7 @@ export class CommandSession implements EventListener {
     this.options.hub.detach(this);
     this.sink.end();
     this.reportSocketClosed();
+    this.resolveConnected(false);
     this.resolveClosed();
   }
 
@@ -399,6 +408,7 @@ export class CommandSession implements EventListener {
       .add('Socket-Mode', this.asyncMode ? 'async' : 'static')
       .add('Control', this.full ? 'full' : 'single-channel');
     this.write(serializePlain(draft.build()));
+    this.resolveConnected(true);
     return 'silent';
   }
 
