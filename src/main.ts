@@ -14,9 +14,12 @@ import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver
 import { createTicketArea } from './tickets/index.js';
 import { Figures, TransferAlerts } from './reports/index.js';
 import { AcdStore, CallDistributor } from './acd/index.js';
+import { CallController } from './call/index.js';
+import { calendarOf } from './cli.js';
 
 export interface RunningServer {
   app: FastifyInstance;
+  calls: CallController;
   config: ConfigWatcher;
   db: Db;
   url: string;
@@ -49,8 +52,10 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: WRAP_UP_S, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
   const figures = new Figures(db, () => config.current.routing);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
-  // No ESL client exists yet (the controller issue adds it), so the link is honestly down.
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
+  let calendar = calendarOf(config.current);
+  config.onChange((c) => (calendar = calendarOf(c)));
+  const calls = new CallController({ config, db, acd, calendar: () => calendar, log: logger });
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
   const sweepJob = cron.schedule('* * * * *', () => {
     const changed = tickets.sweep.run(now());
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
@@ -61,11 +66,13 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   }, { name: 'transfer-rate-alerts', noOverlap: true });
   const { host, port } = settings.http;
   const url = await app.listen({ host, port });
+  const eslPort = await calls.start();
   config.start();
   smsWorker.start(SMS_POLL_MS);
-  logger.info({ url, config: config.current.dir, database: settings.database, sms: driver.name }, 'CTI server listening');
+  logger.info({ url, eslPort, freeswitch: `${settings.freeswitch.host}:${settings.freeswitch.port}`, config: config.current.dir, database: settings.database, sms: driver.name }, 'CTI server listening');
   return {
     app,
+    calls,
     config,
     db,
     url,
@@ -74,6 +81,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
       await sweepJob.destroy();
       await alertJob.destroy();
       await smsWorker.stop();
+      await calls.close();
       await driver.close();
       await app.close();
       db.close();

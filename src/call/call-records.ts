@@ -1,0 +1,86 @@
+// One row per call (DESIGN.md §4 call record), written as the call goes: opened when the
+// controller takes the call, filled in as it is answered, queued, bridged and ended. Times
+// are FreeSWITCH's microseconds (Event-Date-Timestamp), never Node's clock.
+import type { Db } from '../store/index.js';
+
+export type Outcome = 'answered' | 'abandoned_ivr' | 'abandoned_queue' | 'transferred' | 'callback' | 'voicemail' | 'failed';
+
+export interface CallOpen {
+  id: string;
+  caller: string;
+  called: string;
+  mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'linkage' | 'unknown';
+  originHotline: string | null;
+  department: string | null;
+  priority: number;
+  startedUs: number;
+}
+
+export type CallUpdate = Partial<{
+  line: string | null;
+  answered_us: number;
+  queue_entered_us: number;
+  queue_left_us: number;
+  agent_answered_us: number;
+  agent_id: string;
+  ended_us: number;
+  outcome: Outcome;
+  hangup_cause: string;
+  recording_path: string;
+  survey_score: number;
+  department_id: string;
+}>;
+
+export class CallRecords {
+  private readonly insert;
+  private readonly insertLeg;
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO calls (id, caller, called, mode, origin_hotline, department_id, priority, started_us)
+       VALUES (@id, @caller, @called, @mode, @originHotline, @department, @priority, @startedUs) ON CONFLICT (id) DO NOTHING`,
+    );
+    this.insertLeg = db.prepare(
+      `INSERT INTO call_legs (id, call_id, kind, endpoint, created_us) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    );
+  }
+
+  /** Opens the record once; a second open of the same call (a re-adopted call) changes nothing. */
+  open(c: CallOpen): boolean {
+    return this.insert.run(c).changes === 1;
+  }
+
+  update(id: string, fields: CallUpdate): void {
+    const cols = Object.keys(fields).sort();
+    if (cols.length === 0) return;
+    const sql = `UPDATE calls SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    s.run({ ...fields, id });
+  }
+
+  leg(callId: string, leg: { id: string; kind: 'caller' | 'agent' | 'consult' | 'department' | 'emergency' | 'linkage'; endpoint: string; createdUs: number }): void {
+    this.insertLeg.run(leg.id, callId, leg.kind, leg.endpoint, leg.createdUs);
+  }
+
+  legEnded(legId: string, fields: { answered_us?: number | null; ended_us?: number | null; hangup_cause?: string | null }): void {
+    this.db.prepare('UPDATE call_legs SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us), hangup_cause = coalesce(@hangup_cause, hangup_cause) WHERE id = @id').run({
+      answered_us: fields.answered_us ?? null,
+      ended_us: fields.ended_us ?? null,
+      hangup_cause: fields.hangup_cause ?? null,
+      id: legId,
+    });
+  }
+
+  /** The caller's survey score also goes on any ticket opened from this call, as an event. */
+  attachSurveyToTicket(callId: string, score: number): void {
+    const tickets = this.db.prepare('SELECT id FROM tickets WHERE call_id = ?').pluck().all(callId) as number[];
+    const add = this.db.prepare("INSERT INTO ticket_events (ticket_id, at_ms, actor_id, action, detail) VALUES (?, ?, NULL, 'call_survey', ?)");
+    for (const id of tickets) add.run(id, Date.now(), JSON.stringify({ call_id: callId, score }));
+  }
+
+  get(id: string): Record<string, unknown> | undefined {
+    return this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  }
+}

@@ -1,0 +1,77 @@
+// The call controller: FreeSWITCH's `socket` app connects here once per call (outbound ESL),
+// and one inbound connection follows every leg's create/answer/hangup for the clocks and for
+// /healthz. Each call runs its own flow (session.ts); nothing here holds call state.
+import type { Logger } from 'pino';
+import { EslClient, EslOutboundServer, type OutboundCall } from '../esl/index.js';
+import type { ConfigWatcher } from '../config/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import type { CallDistributor } from '../acd/index.js';
+import type { Db } from '../store/index.js';
+import { CallRecords } from './call-records.js';
+import { LegClock } from './leg-clock.js';
+import { runCall } from './session.js';
+import type { CallServices } from './step.js';
+
+const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'HEARTBEAT'];
+
+export interface CallControllerOptions {
+  config: ConfigWatcher;
+  db: Db;
+  acd: CallDistributor;
+  calendar: () => WorkingCalendar;
+  log: Logger;
+}
+
+export class CallController {
+  readonly records: CallRecords;
+  readonly legs = new LegClock();
+  private readonly inbound: EslClient;
+  private readonly outbound: EslOutboundServer;
+  private readonly services: CallServices;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly opts: CallControllerOptions) {
+    const { server } = opts.config.current;
+    this.records = new CallRecords(opts.db);
+    this.inbound = new EslClient({ ...server.freeswitch, events: FOLLOWED_EVENTS, log: opts.log.child({ esl: 'inbound' }) });
+    this.inbound.on('event', (e) => this.legs.observe(e));
+    this.services = {
+      records: this.records,
+      acd: opts.acd,
+      legs: this.legs,
+      config: () => opts.config.current,
+      calendar: opts.calendar,
+      log: opts.log,
+      api: (command, via) => (via && !via.isClosed ? via.api(command, { allowErr: true }) : this.inbound.api(command, { allowErr: true })),
+    };
+    this.outbound = new EslOutboundServer({ ...server.eslListener, log: opts.log.child({ esl: 'outbound' }) }, (call) => this.take(call));
+  }
+
+  /** Listens for calls and connects to FreeSWITCH (retrying with back-off while it is away). */
+  async start(): Promise<number> {
+    const port = await this.outbound.listen();
+    this.inbound.start();
+    return port;
+  }
+
+  get freeswitchState(): 'connected' | 'disconnected' {
+    return this.inbound.state;
+  }
+
+  get activeCalls(): number {
+    return this.running.size;
+  }
+
+  async close(): Promise<void> {
+    await this.outbound.close();
+    await Promise.allSettled([...this.running]);
+    await this.inbound.close();
+  }
+
+  private take(call: OutboundCall): void {
+    const run = runCall(call, this.services)
+      .catch((err: unknown) => this.opts.log.error({ err, call: call.uuid }, 'call flow failed'))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+}

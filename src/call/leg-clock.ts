@@ -1,0 +1,68 @@
+// When each leg was created, answered and hung up, by FreeSWITCH's clock: the
+// Event-Date-Timestamp of CHANNEL_CREATE, CHANNEL_ANSWER and CHANNEL_HANGUP(_COMPLETE) as the
+// inbound connection sees them (DESIGN.md §3: measure from FreeSWITCH's clock). Answer times of
+// agent and department legs, and so the 15 s figures, come from here.
+import type { EslEvent } from '../esl/index.js';
+
+export interface LegTimes {
+  createdUs?: number;
+  answeredUs?: number;
+  hangupUs?: number;
+  cause?: string;
+}
+
+type Waiter = { field: keyof LegTimes; resolve: (t: LegTimes) => void; timer: NodeJS.Timeout };
+
+/** Legs are forgotten this long after hangup: long enough for any late reader. */
+const KEEP_MS = 120_000;
+
+export class LegClock {
+  private readonly legs = new Map<string, LegTimes>();
+  private readonly waiters = new Map<string, Waiter[]>();
+
+  observe(e: EslEvent): void {
+    const uuid = e.uuid;
+    const at = e.timestampUs;
+    if (!uuid || at === undefined) return;
+    const t = this.legs.get(uuid) ?? {};
+    if (e.name === 'CHANNEL_CREATE') t.createdUs ??= at;
+    else if (e.name === 'CHANNEL_ANSWER') t.answeredUs ??= at;
+    else if (e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE') {
+      t.hangupUs ??= at;
+      t.cause ??= e.hangupCause;
+      setTimeout(() => this.legs.delete(uuid), KEEP_MS).unref();
+    } else return;
+    this.legs.set(uuid, t);
+    this.wake(uuid, t);
+  }
+
+  times(uuid: string): LegTimes {
+    return this.legs.get(uuid) ?? {};
+  }
+
+  /** Resolves once the field is known (events can trail the reply that made us ask). */
+  when(uuid: string, field: keyof LegTimes, timeoutMs = 2000): Promise<LegTimes> {
+    const t = this.legs.get(uuid);
+    if (t?.[field] !== undefined) return Promise.resolve(t);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.set(uuid, (this.waiters.get(uuid) ?? []).filter((w) => w.timer !== timer));
+        resolve(this.legs.get(uuid) ?? {});
+      }, timeoutMs);
+      this.waiters.set(uuid, [...(this.waiters.get(uuid) ?? []), { field, resolve, timer }]);
+    });
+  }
+
+  private wake(uuid: string, t: LegTimes): void {
+    const list = this.waiters.get(uuid);
+    if (!list) return;
+    const still = list.filter((w) => {
+      if (t[w.field] === undefined) return true;
+      clearTimeout(w.timer);
+      w.resolve(t);
+      return false;
+    });
+    if (still.length) this.waiters.set(uuid, still);
+    else this.waiters.delete(uuid);
+  }
+}

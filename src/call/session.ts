@@ -1,0 +1,80 @@
+// One call's flow: runs its steps in order, each step naming the next; stops the current step
+// when the caller hangs up; closes the call record with the outcome and FreeSWITCH's times; and
+// kills any leg the call created that is still up, so nothing is left behind in FreeSWITCH.
+import type { OutboundCall } from '../esl/index.js';
+import { tagsFromVariables } from '../routing/index.js';
+import type { CallContext, CallServices, Step } from './step.js';
+import { Answer, RecordCall } from './steps/answer.js';
+import { Route } from './steps/route.js';
+
+export async function runCall(call: OutboundCall, services: CallServices): Promise<void> {
+  const vars = new Map([...call.channelData.variables].map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+  const tags = tagsFromVariables(vars, call.channelData.destinationNumber ?? '');
+  const ctx: CallContext = {
+    call,
+    id: call.uuid,
+    caller: call.channelData.callerIdNumber ?? '',
+    tags,
+    services,
+    log: services.log.child({ call: call.uuid }),
+    line: null,
+    department: tags.department,
+    outcome: null,
+    ownLegs: new Set(),
+    agent: null,
+  };
+  call.on('event', (e) => services.legs.observe(e));
+  const createdUs = Number(call.channelData.event.get('Caller-Channel-Created-Time')) || call.channelData.event.timestampUs || Date.now() * 1000;
+  const fresh = services.records.open({
+    id: ctx.id,
+    caller: ctx.caller,
+    called: tags.destination,
+    mode: tags.mode,
+    originHotline: tags.originHotline,
+    department: tags.department,
+    priority: tags.priority,
+    startedUs: createdUs,
+  });
+  ctx.log.info({ tags, fresh }, 'call taken');
+  await runSteps(ctx, [new Answer(), new RecordCall(), new Route()]);
+  await finish(ctx);
+}
+
+async function runSteps(ctx: CallContext, initial: Step[]): Promise<void> {
+  const queue = [...initial];
+  let current: Step | null = null;
+  const onHangup = () => current?.cancel();
+  ctx.call.on('hangup', onHangup);
+  try {
+    while (queue.length > 0 && !ctx.call.isHungUp) {
+      current = queue.shift()!;
+      const next = await current.start(ctx);
+      if (next) queue.unshift(...next);
+    }
+  } catch (err) {
+    if (!ctx.call.isHungUp) ctx.log.error({ err, step: current?.name }, 'call step failed; hanging up');
+    if (!ctx.call.isHungUp) await ctx.call.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
+  } finally {
+    ctx.call.off('hangup', onHangup);
+  }
+}
+
+async function finish(ctx: CallContext): Promise<void> {
+  const { records, acd, legs } = ctx.services;
+  if (!ctx.call.isHungUp) await ctx.call.hangup('NORMAL_CLEARING').catch(() => undefined);
+  // while the socket lingers, take down any leg this call created that is still up
+  for (const leg of ctx.ownLegs) {
+    if (legs.times(leg).hangupUs === undefined) await ctx.services.api(`uuid_kill ${leg}`, ctx.call).catch(() => undefined);
+  }
+  const closed = await ctx.call.closed;
+  const hangup = await legs.when(ctx.id, 'hangupUs', 1000);
+  if (ctx.outcome === null) {
+    const waiting = acd.waitingCalls().some((c) => c.callId === ctx.id);
+    acd.leave(ctx.id, 'abandoned');
+    ctx.outcome = ctx.line !== null || waiting ? 'abandoned_queue' : 'abandoned_ivr';
+    if (ctx.outcome === 'abandoned_queue' && hangup.hangupUs) records.update(ctx.id, { queue_left_us: hangup.hangupUs });
+  }
+  const cause = closed.hangupCause ?? hangup.cause;
+  records.update(ctx.id, { outcome: ctx.outcome, ...(hangup.hangupUs ? { ended_us: hangup.hangupUs } : {}), ...(cause ? { hangup_cause: cause } : {}) });
+  ctx.log.info({ outcome: ctx.outcome, cause }, 'call ended');
+}

@@ -1,0 +1,51 @@
+// A call is a list of steps (in the manner of jambonz's verbs): each step has a start, which
+// runs until its part of the call is done and may name the steps that follow, and a cancel,
+// which stops it when the caller hangs up or the call is taken elsewhere.
+import type { Logger } from 'pino';
+import type { OutboundCall } from '../esl/index.js';
+import type { CtiConfig } from '../config/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import type { CallDistributor } from '../acd/index.js';
+import type { CallTags } from '../routing/index.js';
+import type { CallRecords, Outcome } from './call-records.js';
+import type { LegClock } from './leg-clock.js';
+
+export interface CallServices {
+  records: CallRecords;
+  acd: CallDistributor;
+  legs: LegClock;
+  config: () => CtiConfig;
+  calendar: () => WorkingCalendar;
+  log: Logger;
+  /** an api command to FreeSWITCH: on the call's own socket while it is open, else on the inbound link */
+  api: (command: string, via?: OutboundCall) => Promise<string>;
+}
+
+/** What the steps of one call share. */
+export interface CallContext {
+  readonly call: OutboundCall;
+  readonly id: string;
+  readonly caller: string;
+  readonly tags: CallTags;
+  readonly services: CallServices;
+  readonly log: Logger;
+  line: string | null;
+  department: string | null;
+  outcome: Outcome | null;
+  /** legs this call created (agent, department): killed if still up when the call ends */
+  readonly ownLegs: Set<string>;
+  /** the agent's seat and the time FreeSWITCH says the agent answered */
+  agent: { seat: string; leg: string; answeredUs: number } | null;
+}
+
+export interface Step {
+  readonly name: string;
+  start(ctx: CallContext): Promise<Step[] | void>;
+  cancel(): void;
+}
+
+/** `${sounds_dir}/cti/<name>.wav`: FreeSWITCH expands the global and mod_sndfile picks the rate folder. */
+export const prompt = (name: string) => `$\{sounds_dir}/cti/${name}.wav`;
+
+/** Several prompts played as one (FreeSWITCH's file_string:// joins files with "!"). */
+export const prompts = (names: string[]) => (names.length === 1 ? prompt(names[0]!) : `file_string://${names.map(prompt).join('!')}`);
