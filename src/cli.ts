@@ -15,6 +15,8 @@ const usage = `usage: cti <command>
   calendar is-workday <YYYY-MM-DD>      print true or false
   calendar due <ISO-start> <days>       print the deadline of a clock of <days> working days
   user add <name> --role <role> [--department <id>] [--display-name <n>] [--mobile <no>] | user list   (password on stdin; see cti user help)
+  fs-sim [--esl-port 8021] [--controller host:port] [--scenario file]   run the FreeSWITCH simulator
+  sim [--esl-port P] [--controller host:port] <scenario.yaml>         run a scenario against the controller, print a JSON summary
 
 Config folder: CTI_CONFIG or ./config.`;
 
@@ -88,11 +90,16 @@ const user: Command = async (args) => {
   return userCommand(args, config);
 };
 
+const fsSim: Command = async (args) => (await import('./sim/index.js')).fsSimCommand(args);
+const sim: Command = async (args) => (await import('./sim/index.js')).simCommand(args);
+
 const commands: Record<string, Command> = {
   'validate-config': validateConfig,
   'gen-dialplan': genDialplan,
   calendar,
   user,
+  'fs-sim': fsSim,
+  sim,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -303,3 +303,233 @@ t.test('a channel the controller transferred does not come back to the action af
   t.ok(names.indexOf('CHANNEL_EXECUTE_COMPLETE(socket)') < names.indexOf('CHANNEL_STATE(CS_ROUTING)', names.indexOf('CHANNEL_EXECUTE(socket)')));
   t.notOk(names.includes('CHANNEL_EXECUTE(hangup)') && of(ch.uuid).some((e) => header(e, 'Application-Data') === 'CALL_REJECTED'));
 });
+
+// ---------------------------------------------------------------- applications over sendmsg
+
+/** An answered, parked leg to a softphone, for running apps on over sendmsg. */
+async function parkedLeg(r: Rig, agent = '1005'): Promise<Channel> {
+  r.engine.agent(agent).register({ answerAfterS: 0 });
+  const reply = await r.engine.api('originate', `{ignore_early_media=true}user/${agent} &park()`);
+  const leg = r.engine.channel(reply.slice(4, -1))!;
+  await until(() => r.of(leg.uuid).some((e) => e.name === 'CHANNEL_PARK'));
+  return leg;
+}
+
+function execute(r: Rig, uuid: string, app: string, arg: string, eventUuid: string): string {
+  return r.engine.sendmsg(uuid, [
+    ['call-command', 'execute'], ['execute-app-name', app], ['execute-app-arg', arg], ['Event-UUID', eventUuid],
+  ], undefined);
+}
+
+async function completion(r: Rig, uuid: string, eventUuid: string, ms = 10_000): Promise<SimEvent> {
+  await until(() => r.of(uuid).some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === eventUuid), ms);
+  return r.of(uuid).find((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === eventUuid)!;
+}
+
+t.test('play_and_get_digits: a digit during the prompt breaks it; the result is in the variables of EXECUTE_COMPLETE', async (t) => {
+  const r = rig(t, { prompts: { 'menu.wav': 1.5, 'invalid.wav': 0.3 } });
+  const leg = await parkedLeg(r);
+  t.equal(execute(r, leg.uuid, 'play_and_get_digits', '1 1 3 2000 # menu.wav invalid.wav line_choice ^[129]$ 1000', 'pagd-1'), '+OK');
+  await sleep(400);
+  r.engine.agent('1005').dtmf('2');
+  const done = await completion(r, leg.uuid, 'pagd-1');
+  t.equal(header(done, 'Application-Response'), '_none_', 'PAGD never sets a response');
+  t.equal(variable(done, 'line_choice'), '2');
+  t.equal(variable(done, 'read_result'), 'success');
+  const names = sequence(r.of(leg.uuid));
+  const from = names.indexOf('CHANNEL_EXECUTE(play_and_get_digits)');
+  t.same(names.slice(from, from + 5), [
+    'CHANNEL_EXECUTE(play_and_get_digits)', 'PLAYBACK_START(start)', 'DTMF(2)', 'PLAYBACK_STOP(break)', 'CHANNEL_EXECUTE_COMPLETE(play_and_get_digits)',
+  ]);
+  const dtmf = r.of(leg.uuid).find((e) => e.name === 'DTMF');
+  t.equal(variable(dtmf, 'uuid'), undefined, 'DTMF carries no variables');
+  t.equal(header(r.of(leg.uuid).find((e) => e.name === 'CHANNEL_EXECUTE' && header(e, 'Application-UUID') === 'pagd-1'), 'Application-Data'),
+    '1 1 3 2000 # menu.wav invalid.wav line_choice ^[129]$ 1000');
+});
+
+t.test('play_and_get_digits: no input times out each try, plays the invalid prompt, and fails', async (t) => {
+  const r = rig(t, { prompts: { 'menu.wav': 0.2, 'invalid.wav': 0.2 } });
+  const leg = await parkedLeg(r);
+  const started = Date.now();
+  execute(r, leg.uuid, 'play_and_get_digits', '1 1 2 1000 # menu.wav invalid.wav line_choice \\d', 'pagd-2');
+  const done = await completion(r, leg.uuid, 'pagd-2');
+  const took = Date.now() - started;
+  t.ok(took >= 2 * (200 + 1000 + 200) - 50 && took < 4000, `two tries of prompt + 1 s + invalid prompt (${took} ms)`);
+  t.equal(variable(done, 'line_choice'), undefined, 'nothing collected');
+  t.equal(variable(done, 'read_result'), 'failure', 'min 1 and no digit: TOO_SMALL, reported as failure (switch_ivr_read)');
+  const files = r.of(leg.uuid).filter((e) => e.name === 'PLAYBACK_START').map((e) => header(e, 'Playback-File-Path'));
+  t.same(files, ['menu.wav', 'invalid.wav', 'menu.wav', 'invalid.wav']);
+});
+
+t.test('play_and_get_digits: a digit the regex refuses is kept in <var>_invalid; the terminator is reported', async (t) => {
+  const r = rig(t, { prompts: { 'menu.wav': 0.3, 'invalid.wav': 0.2 } });
+  const leg = await parkedLeg(r);
+  execute(r, leg.uuid, 'play_and_get_digits', '1 3 1 1500 # menu.wav invalid.wav line_choice ^[129]$', 'pagd-3');
+  await sleep(500);
+  r.engine.agent('1005').dtmf('7#');
+  const done = await completion(r, leg.uuid, 'pagd-3');
+  t.equal(variable(done, 'line_choice'), undefined);
+  t.equal(variable(done, 'line_choice_invalid'), '7');
+  t.equal(variable(done, 'read_terminator_used'), '#');
+  t.equal(variable(done, 'read_result'), 'success', 'read itself succeeded; the regex failed afterwards');
+});
+
+t.test('playback: FILE PLAYED (also when broken), FILE NOT FOUND without PLAYBACK events; uuid_break', async (t) => {
+  const r = rig(t, { prompts: { 'long.wav': 30, 'gone.wav': null } });
+  const leg = await parkedLeg(r);
+  execute(r, leg.uuid, 'playback', 'gone.wav', 'pb-1');
+  t.equal(header(await completion(r, leg.uuid, 'pb-1'), 'Application-Response'), 'FILE NOT FOUND');
+  t.notOk(r.of(leg.uuid).some((e) => e.name === 'PLAYBACK_START'));
+  execute(r, leg.uuid, 'playback', 'long.wav', 'pb-2');
+  await until(() => r.of(leg.uuid).some((e) => e.name === 'PLAYBACK_START'));
+  t.equal(await r.engine.api('uuid_break', leg.uuid), '+OK\n');
+  const done = await completion(r, leg.uuid, 'pb-2');
+  t.equal(header(done, 'Application-Response'), 'FILE PLAYED');
+  t.equal(header(r.of(leg.uuid).find((e) => e.name === 'PLAYBACK_STOP'), 'Playback-Status'), 'break');
+  t.equal(await r.engine.api('uuid_break', 'nope'), '-ERR No such channel!\n');
+});
+
+t.test('sendmsg: hangup with a cause; unknown uuid; PRIVATE_COMMAND echoes the command', async (t) => {
+  const r = rig(t);
+  const leg = await parkedLeg(r);
+  t.equal(r.engine.sendmsg('0000', [['call-command', 'hangup']], undefined), '-ERR invalid session id [0000]');
+  t.equal(r.engine.sendmsg(leg.uuid, [['call-command', 'hangup'], ['hangup-cause', 'USER_BUSY']], undefined), '+OK');
+  await leg.destroyed;
+  t.equal(leg.hangupCause, 'USER_BUSY');
+  const names = sequence(r.of(leg.uuid));
+  t.ok(names.indexOf('CHANNEL_HANGUP(USER_BUSY)') < names.indexOf('CHANNEL_UNPARK'), 'the hangup ends the park');
+  t.ok(names.indexOf('CHANNEL_EXECUTE_COMPLETE(park)') < names.indexOf('CHANNEL_HANGUP_COMPLETE(USER_BUSY)'));
+  const echoed = r.events.find((e) => e.name === 'PRIVATE_COMMAND');
+  t.equal(echoed?.headers[0]?.[0], 'call-command', 'the command headers come first');
+});
+
+// ---------------------------------------------------------------- API commands
+
+t.test('hangup causes: names in any case, numbers, and unknown names as FreeSWITCH parses them', async (t) => {
+  const r = rig(t);
+  const cases: Array<[string, string, string]> = [
+    ['user_busy', 'USER_BUSY', '17'], ['17', 'USER_BUSY', '17'], ['bogus', 'NORMAL_CLEARING', '16'],
+    ['', 'NORMAL_CLEARING', '16'], ['ORIGINATOR_CANCEL', 'ORIGINATOR_CANCEL', '16'],
+  ];
+  for (const [given, cause, q850] of cases) {
+    const leg = await parkedLeg(r, '1006');
+    await r.engine.api('uuid_kill', given ? `${leg.uuid} ${given}` : leg.uuid);
+    await leg.destroyed;
+    const done = r.of(leg.uuid).find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE');
+    t.equal(header(done, 'Hangup-Cause'), cause, `uuid_kill ${given || '(no cause)'}`);
+    t.equal(variable(done, 'hangup_cause_q850'), q850, 'q850 of causes above 127 is 16');
+  }
+  t.equal(await r.engine.api('hupall', ''), '+OK hangup all channels with cause MANAGER_REQUEST\n');
+  t.equal(await r.engine.api('hupall', 'normal_clearing cti_mode main'), '+OK hangup all channels matching [cti_mode]=[main] with cause: NORMAL_CLEARING\n');
+});
+
+const CHANNEL_KEYS = [
+  'uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest',
+  'application', 'application_data', 'dialplan', 'context', 'read_codec', 'read_rate', 'read_bit_rate', 'write_codec',
+  'write_rate', 'write_bit_rate', 'secure', 'hostname', 'presence_id', 'presence_data', 'accountcode', 'callstate',
+  'callee_name', 'callee_num', 'callee_direction', 'call_uuid', 'sent_callee_name', 'sent_callee_num', 'initial_cid_name',
+  'initial_cid_num', 'initial_ip_addr', 'initial_dest', 'initial_dialplan', 'initial_context',
+];
+
+t.test('show channels as json: the exact shape, and the empty form', async (t) => {
+  const r = rig(t);
+  t.equal(await r.engine.api('show', 'channels as json'), '{"row_count": 0}\n', 'empty: a space, a newline, no rows');
+  t.equal(await r.engine.api('show', 'channels'), '\n0 total.\n');
+  const leg = await parkedLeg(r);
+  const text = await r.engine.api('show', 'channels as json');
+  t.notOk(text.endsWith('\n'), 'no trailing newline');
+  const json = JSON.parse(text) as { row_count: unknown; rows: Array<Record<string, unknown>> };
+  t.equal(json.row_count, 1, 'row_count is a number');
+  t.same(Object.keys(json.rows[0]!), CHANNEL_KEYS, 'columns in table order');
+  t.ok(Object.values(json.rows[0]!).every((v) => typeof v === 'string'), 'every value a string');
+  t.match(json.rows[0], { uuid: leg.uuid, direction: 'outbound', state: 'CS_EXECUTE', callstate: 'ACTIVE', application: 'park', dest: '1005', read_codec: 'PCMA' });
+  t.match(json.rows[0]?.created_epoch, /^\d{10}$/);
+  t.equal(await r.engine.api('show', 'channels count as json'), '{"row_count":1,"rows":[]}');
+  const plain = await r.engine.api('show', 'channels');
+  t.ok(plain.startsWith(`${CHANNEL_KEYS.join(',')}\n${leg.uuid},outbound,`));
+  t.ok(plain.endsWith('\n\n1 total.\n'));
+});
+
+t.test('other API replies as FreeSWITCH writes them', async (t) => {
+  const r = rig(t);
+  const leg = await parkedLeg(r);
+  const api = (cmd: string, args = '') => r.engine.api(cmd, args);
+  t.equal(await api('no_such_thing', 'x'), '-ERR no_such_thing Command not found!\n');
+  t.equal(await api('uuid_exists', leg.uuid), 'true');
+  t.equal(await api('uuid_exists', 'nope'), 'false');
+  t.equal(await api('uuid_setvar', `${leg.uuid} cti_note hello world`), '+OK\n');
+  t.equal(await api('uuid_getvar', `${leg.uuid} cti_note`), 'hello world', 'raw value, no newline; the value keeps its spaces');
+  t.equal(await api('uuid_getvar', `${leg.uuid} nothing_here`), '_undef_');
+  t.equal(await api('uuid_getvar', `${leg.uuid} hold_music`), 'local_stream://moh', 'global variables are visible through the channel');
+  t.equal(await api('uuid_setvar', `${leg.uuid} cti_note`), '+OK\n');
+  t.equal(await api('uuid_getvar', `${leg.uuid} cti_note`), '_undef_', 'no value unsets');
+  t.equal(await api('uuid_getvar', 'nope x'), '-ERR No such channel!\n');
+  t.equal(await api('uuid_answer', leg.uuid), '+OK\n', 'an outbound leg: success, nothing done');
+  t.equal(await api('uuid_answer', 'nope'), '-ERROR\n');
+  t.equal(await api('uuid_hold', 'nope'), '+OK Success\n', 'unknown uuid still succeeds (the status starts as success)');
+  t.equal(await api('uuid_hold', `off ${leg.uuid}`), '-ERR Operation failed\n', 'not held');
+  t.equal(await api('uuid_bridge', `${leg.uuid} nope`), '-ERR Invalid uuid\n');
+  t.equal(await api('uuid_transfer', 'nope 123'), '-ERR No such channel!\n');
+  t.equal(await api('reloadxml'), '+OK [Success]\n');
+  t.match(await api('status'), /^UP 0 years, 0 days, 0 hours, 0 minutes, \d+ seconds?, \d+ milliseconds?, \d+ microseconds?\nFreeSWITCH \(Version .*\) is ready\n\d+ session\(s\) since startup\n1 session\(s\) - peak \d+, last 5min \d+ \n/);
+  t.match(await api('sofia', 'status'), /external::telecom-trunk\tgateway\t/);
+  t.match(await api('sofia', 'status'), /\n2 profiles 0 aliases\n$/);
+});
+
+// ---------------------------------------------------------------- both halves over TCP
+
+t.test('end to end over TCP: the outbound socket reaches a controller with the dialplan\'s variables in CHANNEL_DATA', async (t) => {
+  const { createServer, connect } = await import('node:net');
+  const { startSimulator } = await import('../src/sim/index.js');
+  const received: string[] = [];
+  let controllerSide: import('node:net').Socket | undefined;
+  const controller = createServer((socket) => {
+    controllerSide = socket;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => received.push(chunk));
+    socket.write('connect\n\n');
+  });
+  await new Promise<void>((resolve) => controller.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => controller.close());
+  const port = (controller.address() as import('node:net').AddressInfo).port;
+  const sim = await startSimulator({ eslPort: 0, dialplanDir: DIALPLAN, controller: { host: '127.0.0.1', port }, engine: { defaultPromptS: 0.1 } });
+  t.teardown(() => sim.stop());
+
+  const call = sim.engine.placeCall({ from: '13800138000', to: '12369', diversion: '12369' });
+  await until(() => received.join('').includes('\n\n'));
+  const block = received.join('');
+  const lines = block.slice(0, block.indexOf('\n\n')).split('\n');
+  t.equal(lines[0], 'Event-Name: CHANNEL_DATA', 'an unframed header block, first line Event-Name');
+  t.notOk(block.startsWith('Content-Length'), 'no outer frame');
+  const get = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+  t.equal(get('variable_cti_mode'), 'direct');
+  t.equal(get('variable_cti_origin_hotline'), '12369');
+  t.equal(get('variable_cti_department'), 'environment');
+  t.equal(get('variable_socket_resume'), 'true');
+  t.equal(get('variable_sip_h_Diversion'), '%3Csip%3A12369%4010.10.10.1%3E%3Breason%3Dunconditional', 'values url-encoded');
+  t.equal(get('Channel-Destination-Number'), '12369');
+  t.equal(get('Unique-ID'), call.uuid);
+  t.equal(get('Reply-Text'), '%2BOK%0A');
+  t.equal(get('Socket-Mode'), 'async');
+  t.equal(get('Control'), 'full');
+
+  await until(() => call.has('CF_PARK'), 2000);
+  received.length = 0;
+  controllerSide!.write('sendmsg\ncall-command: hangup\nhangup-cause: USER_BUSY\n\n');
+  await call.destroyed;
+  t.equal(call.hangupCause, 'USER_BUSY');
+  await until(() => received.join('').includes('Reply-Text: +OK'));
+
+  // The inbound side (:8021) sees the switch as the controller would.
+  const client = connect(sim.port, '127.0.0.1');
+  t.teardown(() => client.destroy());
+  const inbound: string[] = [];
+  client.setEncoding('utf8');
+  client.on('data', (chunk: string) => inbound.push(chunk));
+  await until(() => inbound.join('').includes('auth/request'));
+  client.write('auth ClueCon\n\n');
+  await until(() => inbound.join('').includes('+OK accepted'));
+  client.write('api show channels as json\n\n');
+  await until(() => inbound.join('').includes('row_count'));
+  t.match(inbound.join(''), /Content-Type: api\/response\nContent-Length: 17\n\n\{"row_count": 0\}\n/);
+});

@@ -133,6 +133,8 @@ export class Channel {
     talkMs?: number;
     /** the outbound socket of the running `socket` app: the controller sent `connect`, the connection ended */
     socket?: { connected: boolean; closed: boolean };
+    /** the citizen hung up (rather than the switch or the controller) */
+    callerLeft?: boolean;
     /** the leg has been in a bridge at some point (a caller who got through stops counting patience) */
     everBridged?: boolean;
     /** an outbound leg on its first pass through ROUTING waits in CONSUME_MEDIA instead of hunting */

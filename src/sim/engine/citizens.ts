@@ -58,7 +58,10 @@ function driveCaller(core: Core, ch: Channel, call: PlaceCall): void {
   const at = (s: number, fn: () => void) => core.later(s * 1000, () => ch.ready && fn());
   for (const press of call.dtmf ?? []) at(press.at_s, () => ch.mediaReady && ch.queueDtmf(press.digits));
   // Before answer the caller's CANCEL ends the leg with ORIGINATOR_CANCEL; after it a BYE is NORMAL_CLEARING.
-  const leave = () => hangup(core, ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
+  const leave = () => {
+    ch.sim.callerLeft = true;
+    hangup(core, ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
+  };
   if (call.hangupAfterS !== undefined) at(call.hangupAfterS, leave);
   if (call.patienceS !== undefined) at(call.patienceS, () => !ch.sim.everBridged && leave());
 }

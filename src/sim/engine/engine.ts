@@ -1,7 +1,7 @@
 // The simulated switch behind the Event Socket: what the protocol half's sessions call
 // (SwitchEngine: api, sendmsg, channelData, socketClosed) and what tests and the scenario runner
 // drive (placeCall, agent handles). It publishes every event on the bus it is given.
-import type { EventBus, Headers, SimClock, SwitchEngine } from '../contracts.js';
+import type { EventBus, Headers, SimClock, SimEvent, SwitchEngine } from '../contracts.js';
 import { EventFactory, channelDataHeaders } from '../events/index.js';
 import { AgentHandle } from './agents.js';
 import { apiCommands, runApi, type SwitchFacts } from './api/index.js';
@@ -10,7 +10,7 @@ import { ChannelTable } from './channel-table.js';
 import type { Channel } from './channel.js';
 import { placeCall, type PlaceCall } from './citizens.js';
 import { systemClock } from './clock.js';
-import { Core, type DialplanHunt, type MediaCatalog, type SocketConnector } from './core.js';
+import { Core, type DialplanHunt, type MediaCatalog, type Observer, type SocketConnector } from './core.js';
 import { DialplanFiles } from './dialplan.js';
 import { Emitter } from './emit.js';
 import { Endpoints, type AgentBehaviour, type HotlineBehaviour } from './endpoints.js';
@@ -140,6 +140,16 @@ export class SimEngine implements SwitchEngine {
   /** A citizen's call arriving from the carrier. */
   placeCall(call: PlaceCall): Channel {
     return placeCall(this.core, call);
+  }
+
+  /** Watches legs being created, answered, failing and destroyed (the scenario runner's counters). */
+  observe(observer: Observer): void {
+    this.core.observers.push(observer);
+  }
+
+  /** Sees every event the switch fires, before any session does. */
+  tap(fn: (event: SimEvent) => void): void {
+    this.core.emit.tap(fn);
   }
 
   agent(id: string): AgentHandle {
