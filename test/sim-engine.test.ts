@@ -533,3 +533,76 @@ t.test('end to end over TCP: the outbound socket reaches a controller with the d
   await until(() => inbound.join('').includes('row_count'));
   t.match(inbound.join(''), /Content-Type: api\/response\nContent-Length: 17\n\n\{"row_count": 0\}\n/);
 });
+
+// ---------------------------------------------------------------- scenarios
+
+t.test('scenario files: problems come back with file, line and column', async (t) => {
+  const { parseScenario } = await import('../src/sim/scenario/index.js');
+  const bad = parseScenario([
+    'seed: 7',
+    'agents:',
+    '  - { id: "1001", answer_after_s: 2, talk_s: 40 }',
+    '  - { id: "1001", answer_after_s: { dist: uniform, min: 9, max: 3 } }',
+    'hotlines:',
+    '  "12315": { answer_after_s: 5, busy: 1.5 }',
+    'calls:',
+    '  - { at_s: 0, from: "13800138000", to: "12345", dtmf: "1x" }',
+    '  - { at_s: 1, from: "13800138000", to: "12345", colour: red }',
+  ].join('\n'), 'day.yaml');
+  t.equal(bad.ok, false);
+  const issues = bad.ok ? [] : bad.issues;
+  const at = (path: string) => issues.find((i) => i.path === path);
+  t.match(at('hotlines[12315].busy'), { file: 'day.yaml', line: 6, column: 39, message: /1.5: must be <= 1/ });
+  t.match(at('calls[0].dtmf'), { line: 8, message: /DTMF digits/ });
+  t.match(at('calls[1].colour'), { line: 9, message: /unknown field "colour"/ });
+  const syntax = parseScenario('seed: 7\ncalls: [ {at_s: 0\n', 'broken.yaml');
+  t.match(syntax.ok ? undefined : syntax.issues[0], { file: 'broken.yaml', line: 3, message: /YAML syntax/ });
+  const rules = parseScenario('seed: 1\nagents:\n  - { id: "1001" }\n  - { id: "1001", talk_s: { dist: uniform, min: 9, max: 3 } }\n', 'r.yaml');
+  const ruleIssues = rules.ok ? [] : rules.issues;
+  t.match(ruleIssues.find((i) => i.path === ''), { message: /nothing to run/ });
+  t.match(ruleIssues.find((i) => i.path === 'agents[1].id'), { line: 4, message: /listed twice/ });
+  t.match(ruleIssues.find((i) => i.path === 'agents[1].talk_s.min'), { line: 4, message: /min 9 is above max 3/ });
+});
+
+t.test('scenario plan: explicit calls and Poisson traffic, the same for the same seed', async (t) => {
+  const { parseScenario, planCalls } = await import('../src/sim/scenario/index.js');
+  const text = 'seed: 7\ncalls:\n  - { at_s: 5, from: "13800138000", to: "12345", dtmf: "1", transfer_to: "12315" }\n'
+    + 'traffic: { per_hour: 3600, hours: 0.01, mix: { "12345": 0.7, "12369": 0.3 }, dtmf: { "1": 1 } }\n';
+  const parsed = parseScenario(text, 's.yaml');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const a = planCalls(parsed.scenario);
+  const b = planCalls(parsed.scenario);
+  t.same(a, b, 'same seed, same plan');
+  t.ok(a.length > 15 && a.length < 60, `about 36 arrivals in 36 s at one per second (${a.length})`);
+  t.ok(a.every((c, i) => i === 0 || c.atS >= a[i - 1]!.atS), 'in time order');
+  t.ok(a.filter((c) => c.source === 'traffic').every((c) => /^13\d{9}$/.test(c.from) && ['12345', '12369'].includes(c.to)));
+  t.match(a.find((c) => c.source === 'calls'), { atS: 5, menuDigits: '1', transferTo: '12315' });
+  const other = parseScenario(text.replace('seed: 7', 'seed: 8'), 's.yaml');
+  t.notSame(other.ok && planCalls(other.scenario).map((c) => c.atS), a.map((c) => c.atS), 'another seed, other arrivals');
+});
+
+t.test('scenario run: what the switch saw, per call, per agent and per hotline', async (t) => {
+  const { parseScenario, planCalls, endpointSetup, runScenario } = await import('../src/sim/scenario/index.js');
+  const parsed = parseScenario([
+    'seed: 3',
+    'agents: [{ id: "1001", answer_after_s: 0.3, talk_s: 0.6 }]',
+    'hotlines: { "12315": { answer_after_s: [0.2, 20], early_media: false } }',
+    'calls:',
+    '  - { at_s: 0, from: "13800138000", to: "12345" }',
+    '  - { at_s: 0.1, from: "13800138001", to: "12345", hangup_after_s: 0.05 }',
+  ].join('\n'), 'run.yaml');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const setup = endpointSetup(parsed.scenario);
+  const { connector } = fakeController(false);
+  const r = rig(t, { seed: setup.seed, agents: setup.agents, hotlines: setup.hotlines, connector, defaultPromptS: 0.1 });
+  // The controller's part, by hand: two consult attempts to a parallel hotline.
+  void r.engine.api('originate', '{ignore_early_media=true}sofia/gateway/telecom-trunk/12315 &park()').then((reply) => r.engine.api('uuid_kill', reply.slice(4, -1)));
+  void r.engine.api('originate', '{ignore_early_media=true,originate_timeout=1}sofia/gateway/telecom-trunk/12315 &park()');
+  const summary = await runScenario(r.engine, planCalls(parsed.scenario), { settleS: 5 });
+  t.match(summary.calls, { planned: 2, offered: 2, answered: 2, bridged: 1, abandoned: 1 }, 'the fallback answers both; the second caller leaves before any bridge');
+  t.match(summary.agents['1001'], { offered: 1, answered: 1 });
+  t.match(summary.hotlines['12315'], { attempts: 2, answered: 1, answered_within_15s: 1, cancelled: 0, counted: 2, rate: 0.5, failed: { NO_ANSWER: 1 } });
+  t.equal(summary.service_level_12345, null, 'measured by the controller, not here');
+  t.ok(summary.measured_by.controller.some((line) => line.startsWith('service_level_12345')));
+  t.equal(summary.unfinished_channels, 0);
+});

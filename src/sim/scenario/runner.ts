@@ -157,7 +157,7 @@ export async function runScenario(engine: SimEngine, plan: PlannedCall[], opts: 
   const deadline = started + (opts.maxDurationS ?? Infinity) * 1000;
   for (const call of plan) {
     const wait = started + call.atS * 1000 - Date.now();
-    if (wait > 0) await sleepUntil(Math.min(wait, deadline - Date.now()));
+    if (wait > 0) await sleepUntil(Number.isFinite(deadline) ? Math.min(wait, deadline - Date.now()) : wait);
     if (Date.now() >= deadline) break;
     const ch = engine.placeCall({
       from: call.from, to: call.to, diversion: call.diversion, gateway: call.gateway, dtmf: call.presses,
@@ -178,8 +178,8 @@ function sleepUntil(ms: number): Promise<void> {
 
 /** Waits for every placed call to end, then up to `settleS` for the legs the controller left. */
 async function settle(engine: SimEngine, calls: Channel[], settleS: number, deadline: number): Promise<void> {
-  const timeout = (ms: number) => sleepUntil(Math.min(ms, deadline - Date.now()));
-  await Promise.race([Promise.all(calls.map((ch) => ch.destroyed)), timeout(deadline - Date.now())]);
+  const ended = Promise.all(calls.map((ch) => ch.destroyed));
+  await (Number.isFinite(deadline) ? Promise.race([ended, sleepUntil(deadline - Date.now())]) : ended);
   const end = Math.min(Date.now() + settleS * 1000, deadline);
   while (engine.channels.length > 0 && Date.now() < end) await sleepUntil(50);
 }
