@@ -606,3 +606,63 @@ t.test('scenario run: what the switch saw, per call, per agent and per hotline',
   t.ok(summary.measured_by.controller.some((line) => line.startsWith('service_level_12345')));
   t.equal(summary.unfinished_channels, 0);
 });
+
+// ---------------------------------------------------------------- the controller's call flows
+
+t.test('uuid_bridge of a socket-parked caller and an agent leg; after the agent hangs up the caller resumes its extension', async (t) => {
+  const { connector, seen } = fakeController(true);
+  const r = rig(t, { connector, agents: [{ id: '1007', answerAfterS: 0.1 }] });
+  const caller = r.engine.placeCall({ from: '13800138000', to: '12345' });
+  await until(() => seen.length === 1);
+  r.engine.socketConnected(caller.uuid);
+  await until(() => caller.has('CF_PARK'));
+  r.engine.sendmsg(caller.uuid, [['call-command', 'execute'], ['execute-app-name', 'answer'], ['Event-UUID', 'ans']], undefined);
+  await completion(r, caller.uuid, 'ans');
+  const agentLeg = (await r.engine.api('originate', '{ignore_early_media=true}user/1007 &park()')).slice(4, -1);
+  await until(() => r.of(agentLeg).some((e) => e.name === 'CHANNEL_PARK'));
+  t.equal(await r.engine.api('uuid_bridge', `${caller.uuid} ${agentLeg}`), `+OK ${agentLeg}\n`);
+  await until(() => r.events.some((e) => e.name === 'CHANNEL_BRIDGE'));
+  const names = sequence(r.of(caller.uuid));
+  t.ok(names.indexOf('CHANNEL_UNPARK') < names.indexOf('CHANNEL_EXECUTE_COMPLETE(socket)'), 'the socket app leaves its park');
+  t.ok(names.indexOf('CHANNEL_EXECUTE_COMPLETE(socket)') < names.indexOf('CHANNEL_EXECUTE(uuid_bridge)'), 'then uuid_bridge runs');
+  t.ok(sequence(r.of(agentLeg)).includes('CHANNEL_EXECUTE_COMPLETE(park)'), 'the agent leg leaves its park too');
+  t.equal(caller.getVar('transfer_source')?.split(':').slice(1).join(':'), `${caller.uuid}:uuid_br:${agentLeg}`);
+  t.equal(r.engine.channel(agentLeg)?.getVar('call_uuid'), caller.uuid);
+  // Hold: the agent side hears the hold music as a looping broadcast.
+  t.equal(await r.engine.api('uuid_hold', caller.uuid), '+OK Success\n');
+  await until(() => r.of(agentLeg).some((e) => e.name === 'PLAYBACK_START'));
+  t.equal(header(r.of(agentLeg).find((e) => e.name === 'PLAYBACK_START'), 'Playback-File-Path'), 'local_stream://moh');
+  t.equal(header(r.of(agentLeg).find((e) => e.name === 'PLAYBACK_START'), 'Playback-File-Type'), 'local_stream');
+  t.equal(await r.engine.api('uuid_hold', caller.uuid), '-ERR Operation failed\n', 'already held');
+  t.equal(await r.engine.api('uuid_hold', `off ${caller.uuid}`), '+OK Success\n');
+  await until(() => r.of(agentLeg).some((e) => e.name === 'PLAYBACK_STOP'));
+  t.same(sequence(r.of(caller.uuid).filter((e) => e.name.includes('HOLD') || e.name === 'CHANNEL_CALLSTATE')).slice(-4),
+    ['CHANNEL_HOLD', 'CHANNEL_CALLSTATE(HELD)', 'CHANNEL_UNHOLD', 'CHANNEL_CALLSTATE(UNHELD)']);
+  r.engine.agent('1007').hangup();
+  await until(() => caller.profile.destinationNumber === 'cti_fallback');
+  t.ok(sequence(r.of(caller.uuid)).includes('CHANNEL_UNBRIDGE'));
+  t.ok(caller.ready, 'no hangup_after_bridge: the caller goes on to the action after socket (the fallback)');
+});
+
+t.test('three-way call: conference members join and leave with conference::maintenance events', async (t) => {
+  const r = rig(t);
+  const a = await parkedLeg(r, '1008');
+  const b = await parkedLeg(r, '1009');
+  for (const leg of [a, b]) execute(r, leg.uuid, 'conference', 'cti-3way-1@default', `conf-${leg.uuid}`);
+  await until(() => r.events.filter((e) => e.subclass === 'conference::maintenance' && header(e, 'Action') === 'add-member').length === 2);
+  r.engine.agent('1008').hangup();
+  r.engine.agent('1009').hangup();
+  await b.destroyed;
+  await a.destroyed;
+  const conf = r.events.filter((e) => e.subclass === 'conference::maintenance');
+  t.same(conf.map((e) => `${header(e, 'Action')}:${header(e, 'Conference-Size')}`),
+    ['conference-create:0', 'add-member:1', 'add-member:2', 'del-member:1', 'del-member:0', 'conference-destroy:0']);
+  const add = conf[1]!;
+  t.equal(add.name, 'CUSTOM');
+  t.equal(header(add, 'Event-Subclass'), 'conference::maintenance');
+  t.equal(add.headers[add.headers.length - 1]?.[0], 'Action', 'Action last');
+  t.equal(header(add, 'Conference-Name'), 'cti-3way-1');
+  t.equal(header(add, 'Unique-ID'), a.uuid);
+  t.equal(variable(add, 'uuid'), undefined, 'member events carry no variables');
+  t.ok(Number(header(conf[2], 'Member-ID')) > Number(header(add, 'Member-ID')));
+});
