@@ -183,7 +183,7 @@ async function runUuidBridge(core: Core, a: Channel, b: Channel): Promise<void> 
   for (const [x, y] of [[a, b], [b, a]] as const) {
     x.application = 'uuid_bridge';
     x.applicationData = y.uuid;
-    core.emit.channel('CHANNEL_EXECUTE', x, { site: SITES.execute, tail: [['Application', 'uuid_bridge'], ['Application-Data', y.uuid]] });
+    core.emit.channel('CHANNEL_EXECUTE', x, { site: SITES.uuidBridgeExecute, tail: [['Application', 'uuid_bridge'], ['Application-Data', y.uuid]] });
   }
   await bridgeLegs(core, a, b, 'uuid');
   afterBridge(core, a, b);

@@ -19,6 +19,7 @@ const OPTIONS = {
   scenario: { type: 'string' },
   dialplan: { type: 'string' },
   'wait-controller-s': { type: 'string' },
+  'max-duration-s': { type: 'string' },
 } as const;
 
 /** Seats from the config ring and answer after 2 s unless the scenario says otherwise. */
@@ -116,7 +117,10 @@ export async function simCommand(args: string[]): Promise<number> {
       err(`no controller connected to the simulator's ESL port ${sim.port} within ${waitS} s`);
       return 1;
     }
-    const summary = await runScenario(sim.engine, planCalls(scenario), { log: (line) => err(line) });
+    const plan = planCalls(scenario);
+    // Calls without hang-up times could last for ever; by default stop an hour after the last arrival.
+    const maxDurationS = Number(values['max-duration-s'] ?? (plan[plan.length - 1]?.atS ?? 0) + 3600);
+    const summary = await runScenario(sim.engine, plan, { maxDurationS, log: (line) => err(line) });
     out(JSON.stringify(summary, null, 2));
     return 0;
   } finally {
