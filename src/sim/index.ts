@@ -3,7 +3,7 @@
 // ESL server (:8021), and the outbound connections the `socket` app opens to the controller.
 import type { SimClock } from './contracts.js';
 import { SimEngine, systemClock, type EngineOptions, type SocketConnector } from './engine/index.js';
-import { EventFactory } from './events/index.js';
+import { EventFactory, scheduleHeartbeats } from './events/index.js';
 import { EventHub, InboundServer } from './inbound/index.js';
 import { openOutboundSession, type CommandSession } from './session/index.js';
 
@@ -43,11 +43,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     ...(opts.log ? { log: opts.log } : {}),
   });
   await server.start();
+  const stopHeartbeats = scheduleHeartbeats((event) => hub.publish(event), events, () => engine.heartbeatFigures());
   return {
     engine,
     server,
     port: server.port,
     async stop() {
+      stopHeartbeats();
       await engine.stop();
       for (const session of outbound) session.shutdown();
       await Promise.all([...outbound].map((s) => s.closed));

@@ -2,7 +2,7 @@
 // (SwitchEngine: api, sendmsg, channelData, socketClosed) and what tests and the scenario runner
 // drive (placeCall, agent handles). It publishes every event on the bus it is given.
 import type { EventBus, Headers, SimClock, SimEvent, SwitchEngine } from '../contracts.js';
-import { EventFactory, channelDataHeaders } from '../events/index.js';
+import { EventFactory, channelDataHeaders, type HeartbeatFigures } from '../events/index.js';
 import { AgentHandle } from './agents.js';
 import { apiCommands, runApi, type SwitchFacts } from './api/index.js';
 import { allApps } from './apps/index.js';
@@ -55,6 +55,7 @@ export class SimEngine implements SwitchEngine {
   readonly table: ChannelTable;
   readonly events: EventFactory;
   private readonly commands: ReturnType<typeof apiCommands>;
+  private readonly startedUs: number;
 
   constructor(opts: EngineOptions) {
     const clock = opts.clock ?? opts.events?.clock ?? systemClock();
@@ -80,9 +81,9 @@ export class SimEngine implements SwitchEngine {
     this.core.connector = opts.connector ?? null;
     this.table = new ChannelTable(this.events.identity.switchname);
     this.core.emit.tap((event) => this.table.observe(event));
-    const startedUs = this.core.now();
+    this.startedUs = this.core.now();
     const facts: SwitchFacts = {
-      startedUs,
+      startedUs: this.startedUs,
       sessionsSinceStart: () => this.core.sessionsCreated,
       peakSessions: () => this.core.peakSessions,
       gateways,
@@ -90,6 +91,17 @@ export class SimEngine implements SwitchEngine {
       reload: () => (dialplan instanceof DialplanFiles ? dialplan.reload() : null),
     };
     this.commands = apiCommands(this.core, this.table, facts);
+  }
+
+  /** What HEARTBEAT reports (switch_core.c send_heartbeat). */
+  heartbeatFigures(): HeartbeatFigures {
+    return {
+      uptimeUs: this.core.now() - this.startedUs,
+      sessionCount: this.core.channels.size,
+      sessionsSinceStartup: this.core.sessionsCreated,
+      sessionPeakMax: this.core.peakSessions,
+      sessionPeakFiveMin: this.core.peakSessions,
+    };
   }
 
   /** How the `socket` app reaches the controller (set by the composition root). */

@@ -104,7 +104,8 @@ async function executeMessage(core: Core, ch: Channel, m: PrivateMessage): Promi
   if (!app) return;
   let arg = header(m, 'execute-app-arg');
   if (!arg && header(m, 'content-type')?.toLowerCase() === 'text/plain') arg = m.body;
-  const loops = Number.parseInt(header(m, 'loops') ?? '1', 10) || 1;
+  // atoi: "0" (or junk) runs nothing, a negative count runs for ever.
+  const loops = Number.parseInt(header(m, 'loops') ?? '1', 10) || 0;
   const opts = { eventUuid: header(m, 'event-uuid'), eventUuidName: header(m, 'event-uuid-name') };
   ch.flags.delete('CF_STOP_BROADCAST');
   const outer = ch.has('CF_BROADCAST');
