@@ -666,3 +666,18 @@ t.test('three-way call: conference members join and leave with conference::maint
   t.equal(variable(add, 'uuid'), undefined, 'member events carry no variables');
   t.ok(Number(header(conf[2], 'Member-ID')) > Number(header(add, 'Member-ID')));
 });
+
+t.test('bridge app on early media: bridged at the 183, the caller answered when the far end answers', async (t) => {
+  const dialplan = dialplanDir(t, `
+  <extension name="t"><condition field="destination_number" expression="^12345$">
+    <action application="bridge" data="{originate_timeout=5}sofia/gateway/telecom-trunk/12315"/>
+  </condition></extension>`);
+  const r = rig(t, { dialplan, hotlines: { '12315': { answerAfterS: 0.6 } } });
+  const caller = r.engine.placeCall({ from: '13800138000', to: '12345' });
+  await until(() => caller.answered);
+  const names = sequence(r.events.filter((e) => ['CHANNEL_BRIDGE', 'CHANNEL_ANSWER', 'CHANNEL_PROGRESS_MEDIA'].includes(e.name)));
+  t.same(names, ['CHANNEL_PROGRESS_MEDIA', 'CHANNEL_BRIDGE', 'CHANNEL_ANSWER', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER'],
+    'B early media, bridge, B answer, then the caller (183 then 200 on its side)');
+  t.equal(caller.getVar('DIALSTATUS'), 'SUCCESS');
+  t.equal(header(r.events.filter((e) => e.name === 'CHANNEL_ANSWER')[1], 'Unique-ID'), caller.uuid);
+});

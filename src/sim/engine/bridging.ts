@@ -7,6 +7,7 @@ import type { Core } from './core.js';
 import { epochSeconds } from './clock.js';
 import { dequeueDtmf, interrupted, isTrue, tick } from './execution.js';
 import { answer, hangup, setState } from './lifecycle.js';
+import { handleCause } from './handle-cause.js';
 import { SITES } from './sites.js';
 import { pushArray, sessionTransfer, stepProfile } from './transfer.js';
 import type { Headers } from '../contracts.js';
@@ -51,6 +52,8 @@ export async function bridgeLegs(core: Core, a: Channel, b: Channel, kind: Bridg
     x.setVar('last_bridge_to', y.uuid);
   }
   while (holds(a, b, aState)) {
+    // A bridge made on early media: the caller is answered when the far end is.
+    if (b.answered && !a.answered) answer(core, a);
     while (dequeueDtmf(core, a));
     await tick(core, a);
   }
@@ -104,7 +107,9 @@ export function afterBridge(core: Core, a: Channel, b: Channel): void {
     hangup(core, a, cause);
     return;
   }
-  if (!b.answered && !b.earlyMedia) return;
+  // A far end that never answered: its cause decides, as after a failed originate.
+  if (!b.answered) handleCause(core, a, cause);
+  if (!a.ready || (!b.answered && !b.earlyMedia)) return;
   if (b.answered && isTrue(a.getVar('park_after_bridge'))) {
     setState(a, 'CS_PARK');
     return;

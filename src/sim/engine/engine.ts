@@ -46,7 +46,9 @@ const DEFAULT_GLOBALS = {
   local_ip_v4: '127.0.0.1',
   domain: '127.0.0.1',
   domain_name: '127.0.0.1',
+  base_dir: '/usr',
   sounds_dir: '/usr/share/freeswitch/sounds',
+  recordings_dir: '/var/lib/freeswitch/recordings',
   hold_music: 'local_stream://moh',
 };
 

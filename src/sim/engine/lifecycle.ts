@@ -117,6 +117,7 @@ export function markAnswered(core: Core, ch: Channel): boolean {
   setCallState(core, ch, 'ACTIVE');
   core.observe((o) => o.legAnswered?.(ch));
   ch.waker.wake();
+  ch.bridge?.peer.waker.wake(); // a bridge made on early media answers its caller now
   return true;
 }
 

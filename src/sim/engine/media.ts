@@ -27,11 +27,23 @@ export interface PlayResult {
 /** Seconds a path plays; Infinity for streams that never end; null when it cannot be opened. */
 export function mediaSeconds(core: Core, path: string): number | null {
   const file = path.replace(/^\{[^}]*\}/, '');
+  if (file.startsWith('file_string://')) return playlistSeconds(core, file.slice('file_string://'.length));
   const silence = /^silence_stream:\/\/(-?\d+)/.exec(file);
   if (silence) return Number(silence[1]) < 0 ? Infinity : Number(silence[1]) / 1000;
   if (file.startsWith('local_stream://')) return Infinity;
   if (file.startsWith('tone_stream://') && /loops=-1/.test(file)) return Infinity;
   return core.media(file);
+}
+
+/** file_string://a!b: the files one after the other; one that cannot be opened fails the whole string. */
+function playlistSeconds(core: Core, list: string): number | null {
+  let total = 0;
+  for (const part of list.split('!').filter(Boolean)) {
+    const s = mediaSeconds(core, part);
+    if (s === null) return null;
+    total += s;
+  }
+  return total;
 }
 
 /** Playback-File-Type for the stream schemes, then the path (switch_ivr_play_file ~1649). */

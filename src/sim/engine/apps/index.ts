@@ -18,5 +18,5 @@ export function allApps(): Map<string, AppSpec> {
   }));
 }
 
-export { handleCause } from './bridge.js';
+export { handleCause } from '../handle-cause.js';
 export { parkChannel } from './call-control.js';
