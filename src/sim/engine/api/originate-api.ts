@@ -6,7 +6,7 @@ import type { Core } from '../core.js';
 import { setState } from '../lifecycle.js';
 import { originate } from '../originate.js';
 import { sessionTransfer } from '../transfer.js';
-import { splitWords } from './words.js';
+import { splitWords } from '../words.js';
 
 export const ORIGINATE_USAGE =
   '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';

@@ -4,7 +4,7 @@ import { parseCause } from '../causes.js';
 import { CALL_COLUMNS, CHANNEL_COLUMNS, rowsAsJson, rowsAsText, type ChannelTable } from '../channel-table.js';
 import type { Core } from '../core.js';
 import { hangup } from '../lifecycle.js';
-import { splitWords } from './words.js';
+import { splitWords } from '../words.js';
 
 /** What the simulated switch reports about itself. */
 export interface SwitchFacts {

@@ -7,7 +7,7 @@ import { hold, unhold } from '../hold.js';
 import { answer, hangup, setState } from '../lifecycle.js';
 import { startRecording, stopRecording } from '../media.js';
 import { sessionTransfer } from '../transfer.js';
-import { restAfterSpace, splitWords } from './words.js';
+import { restAfterSpace, splitWords } from '../words.js';
 
 const NO_CHANNEL = '-ERR No such channel!\n';
 

@@ -8,6 +8,7 @@ import { dequeueDtmf, interrupted, respond, tick } from '../execution.js';
 import { playFile, startRecording, stopRecording, type PlayResult } from '../media.js';
 import { sessionTransfer } from '../transfer.js';
 import { terminatorSet } from './call-control.js';
+import { splitWords } from '../words.js';
 
 const RESPONSES: Record<PlayResult['status'], string> = {
   done: 'FILE PLAYED',
@@ -164,25 +165,6 @@ function matches(text: string, regex: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** switch_separate_string on spaces, honouring single quotes, at most `max` words (the last keeps the rest). */
-export function splitWords(text: string, max: number): string[] {
-  const words: string[] = [];
-  let rest = text.trim();
-  while (rest && words.length < max - 1) {
-    if (rest.startsWith("'")) {
-      const end = rest.indexOf("'", 1);
-      words.push(end < 0 ? rest.slice(1) : rest.slice(1, end));
-      rest = end < 0 ? '' : rest.slice(end + 1).trim();
-      continue;
-    }
-    const space = rest.indexOf(' ');
-    words.push(space < 0 ? rest : rest.slice(0, space));
-    rest = space < 0 ? '' : rest.slice(space + 1).trim();
-  }
-  if (rest) words.push(rest.replace(/^'|'$/g, ''));
-  return words;
 }
 
 /** record_session <path> [+<limit_s>] [{vars}]: the recording starts after the app returns. */
