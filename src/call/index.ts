@@ -3,3 +3,4 @@ export { CallRecords, type Outcome, type CallOpen, type CallUpdate } from './cal
 export { LegClock, type LegTimes } from './leg-clock.js';
 export { runCall } from './session.js';
 export { prompt, prompts, type Step, type CallContext, type CallServices } from './step.js';
+export { callsPlugin, callJson } from './routes.js';

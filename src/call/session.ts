@@ -20,7 +20,6 @@ export async function runCall(call: OutboundCall, services: CallServices): Promi
     line: null,
     department: tags.department,
     outcome: null,
-    ownLegs: new Set(),
     agent: null,
   };
   call.on('event', (e) => services.legs.observe(e));
@@ -62,10 +61,9 @@ async function runSteps(ctx: CallContext, initial: Step[]): Promise<void> {
 async function finish(ctx: CallContext): Promise<void> {
   const { records, acd, legs } = ctx.services;
   if (!ctx.call.isHungUp) await ctx.call.hangup('NORMAL_CLEARING').catch(() => undefined);
-  // while the socket lingers, take down any leg this call created that is still up
-  for (const leg of ctx.ownLegs) {
-    if (legs.times(leg).hangupUs === undefined) await ctx.services.api(`uuid_kill ${leg}`, ctx.call).catch(() => undefined);
-  }
+  // the agent's or department's leg, if somehow still up, must not outlive the call
+  const other = ctx.agent?.leg;
+  if (other && legs.times(other).hangupUs === undefined) await ctx.services.api(`uuid_kill ${other}`, ctx.call).catch(() => undefined);
   const closed = await ctx.call.closed;
   const hangup = await legs.when(ctx.id, 'hangupUs', 1000);
   if (ctx.outcome === null) {

@@ -33,7 +33,6 @@ export interface CallContext {
   department: string | null;
   outcome: Outcome | null;
   /** legs this call created (agent, department): killed if still up when the call ends */
-  readonly ownLegs: Set<string>;
   /** the agent's seat and the time FreeSWITCH says the agent answered */
   agent: { seat: string; leg: string; answeredUs: number } | null;
 }

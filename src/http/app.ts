@@ -15,6 +15,7 @@ import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.j
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
 import { acdPlugin, agentsView, queuesView, type CallDistributor } from '../acd/index.js';
 import { LiveFeed, registerLiveFeed } from './live-feed.js';
+import { callsPlugin } from '../call/routes.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
       await api.register(statsPlugin, { ...deps.reports, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
+      await api.register(callsPlugin);
       await api.register(
         async (admin) => {
           admin.addHook('preHandler', requireRole('admin'));

@@ -17,7 +17,8 @@ export class BridgeDepartment implements Step {
     ctx.department = this.hotline.department;
     await ctx.call.setVar('continue_on_fail', 'true');
     await ctx.call.setVar('hangup_after_bridge', 'true');
-    const done = await ctx.call.execute('bridge', `{originate_timeout=${plan.transfer.ringTimeoutS}}${this.hotline.transfer!.endpoint}`);
+    // ignore_early_media: carriers send ringback as early media; only a real answer counts
+    const done = await ctx.call.execute('bridge', `{originate_timeout=${plan.transfer.ringTimeoutS},ignore_early_media=true}${this.hotline.transfer!.endpoint}`);
     const disposition = done.variable('originate_disposition') ?? done.variable('DIALSTATUS') ?? '';
     if (/SUCCESS|ANSWER/.test(disposition) || done.get('Other-Leg-Unique-ID')) {
       ctx.outcome = 'transferred';

@@ -1,10 +1,14 @@
-// Waiting in the 12345 queue and being answered by an agent: hold music, the ACD's offer,
-// ringing the agent's softphone with originate, then uuid_bridge. The queue wait ends when
-// the agent's leg answers, by FreeSWITCH's clock (DESIGN.md §5 service level).
+// Waiting in the 12345 queue and being answered by an agent: hold music, the ACD's offer, then
+// the `bridge` application to the agent's softphone on the caller's own socket. Using the app
+// (not originate + uuid_bridge) keeps the caller in our flow when the agent hangs up: with
+// uuid_bridge the caller leaves the socket app and would run on into the dialplan's fallback
+// (switch_ivr_bridge.c uuid_bridge_on_soft_execute). A caller who hangs up while the agent
+// rings cancels the agent's leg in FreeSWITCH itself (ORIGINATOR_CANCEL).
+// The queue wait ends when the agent's leg answers, by FreeSWITCH's clock (DESIGN.md §5).
 import { randomUUID } from 'node:crypto';
 import type { Offer } from '../../acd/index.js';
 import { prompt, type CallContext, type Step } from '../step.js';
-import { AfterAgent } from './survey.js';
+import { AfterTalk } from './survey.js';
 
 const AGENT_RING_S = 20;
 
@@ -12,8 +16,6 @@ export class Enqueue implements Step {
   readonly name = 'enqueue';
   private cancelled = false;
   private stopWaiting: (() => void) | null = null;
-  /** the agent leg being rung, killed at once if the caller gives up */
-  private ringing: { leg: string; ctx: CallContext } | null = null;
 
   constructor(
     private readonly line: string,
@@ -27,78 +29,86 @@ export class Enqueue implements Step {
     ctx.line = this.line;
     records.update(ctx.id, { line: this.line, ...(ctx.department ? { department_id: ctx.department } : {}) });
     if (this.intro.length) await ctx.call.execute('playback', this.intro.length === 1 ? this.intro[0]! : `file_string://${this.intro.join('!')}`);
-    const enteredUs = await this.startHoldMusic(ctx);
+    const enteredUs = await this.holdMusic(ctx);
     records.update(ctx.id, { queue_entered_us: enteredUs });
+    const nextOffer = this.listen(ctx);
     const { position } = acd.enqueue({ callId: ctx.id, queue: this.queue, line: this.line, priority: this.priority, enteredMs: Math.floor(enteredUs / 1000), caller: ctx.caller, originHotline: ctx.tags.originHotline, department: ctx.department });
     ctx.log.info({ line: this.line, queue: this.queue, position }, 'queued');
-    while (!this.cancelled) {
-      const offer = await this.nextOffer(ctx);
-      if (!offer) return;
-      if (await this.ringAgent(ctx, offer.agentId)) return [new AfterAgent()];
+    try {
+      while (!this.cancelled) {
+        const offer = await nextOffer();
+        if (!offer) return;
+        if (await this.ringAgent(ctx, offer.agentId)) return [new AfterTalk()];
+        if (!this.cancelled && !ctx.call.isHungUp) await this.holdMusic(ctx);
+      }
+    } finally {
+      this.stopWaiting?.();
     }
   }
 
   cancel(): void {
     this.cancelled = true;
     this.stopWaiting?.();
-    if (this.ringing) {
-      const { leg, ctx } = this.ringing;
-      ctx.services.api(`uuid_kill ${leg} ORIGINATOR_CANCEL`, ctx.call).catch(() => undefined);
-    }
   }
 
-  /** Hold music until the bridge replaces it; the queue entry is stamped with FreeSWITCH's time of it. */
-  private async startHoldMusic(ctx: CallContext): Promise<number> {
+  /** Starts hold music; returns FreeSWITCH's time of it (the CHANNEL_EXECUTE of endless_playback). */
+  private async holdMusic(ctx: CallContext): Promise<number> {
     const started = ctx.call.waitFor((e) => e.name === 'CHANNEL_EXECUTE' && e.application === 'endless_playback', 3000).catch(() => null);
     ctx.call.execute('endless_playback', prompt('hold-music')).catch(() => undefined);
     const e = await started;
     return e?.timestampUs ?? Date.now() * 1000;
   }
 
-  private nextOffer(ctx: CallContext): Promise<Offer | null> {
-    return new Promise((resolve) => {
-      const onOffer = (o: Offer) => {
-        if (o.call.callId !== ctx.id) return;
-        done();
-        resolve(o);
-      };
-      const done = () => {
-        ctx.services.acd.off('offer', onOffer);
-        this.stopWaiting = null;
-      };
-      this.stopWaiting = () => {
-        done();
-        resolve(null);
-      };
-      ctx.services.acd.on('offer', onOffer);
-    });
+  /**
+   * Offers for this call, in order. The listener is attached before the call is enqueued,
+   * because the ACD may offer it to a free agent within enqueue() itself.
+   */
+  private listen(ctx: CallContext): () => Promise<Offer | null> {
+    const pending: Offer[] = [];
+    let wake: (() => void) | null = null;
+    const onOffer = (o: Offer) => {
+      if (o.call.callId !== ctx.id) return;
+      pending.push(o);
+      wake?.();
+    };
+    ctx.services.acd.on('offer', onOffer);
+    this.stopWaiting = () => {
+      ctx.services.acd.off('offer', onOffer);
+      wake?.();
+    };
+    return async () => {
+      while (pending.length === 0 && !this.cancelled) await new Promise<void>((r) => (wake = r));
+      wake = null;
+      return this.cancelled ? null : pending.shift()!;
+    };
   }
 
-  /** Rings the agent's softphone; true once the agent answered and is bridged to the caller. */
+  /** Rings the agent; true when the agent answered (the completion arrives after the talk). */
   private async ringAgent(ctx: CallContext, seat: string): Promise<boolean> {
     const { acd, legs, records } = ctx.services;
     const leg = randomUUID();
-    ctx.ownLegs.add(leg);
-    const vars = `{origination_uuid=${leg},originate_timeout=${AGENT_RING_S},origination_caller_id_number=${ctx.caller},cti_call_id=${ctx.id}}`;
-    this.ringing = { leg, ctx };
-    const result = await ctx.call.bgapi(`originate ${vars}user/${seat} &park()`, { allowErr: true }).catch((err: Error) => `-ERR ${err.message}`);
-    this.ringing = null;
-    const created = legs.times(leg).createdUs ?? Date.now() * 1000;
-    records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs: created });
-    if (!result.startsWith('+OK') || this.cancelled) {
-      ctx.log.info({ seat, result: result.trim() }, 'agent did not take the call');
-      acd.offerResult(ctx.id, false);
-      records.legEnded(leg, { hangup_cause: result.replace(/^-ERR\s*/, '').trim() || 'UNKNOWN' });
-      return false;
-    }
-    await ctx.call.api(`uuid_bridge ${ctx.id} ${leg}`);
-    const answeredUs = (await legs.when(leg, 'answeredUs')).answeredUs ?? Date.now() * 1000;
-    acd.offerResult(ctx.id, true);
-    ctx.agent = { seat, leg, answeredUs };
-    ctx.outcome = 'answered';
-    records.update(ctx.id, { agent_id: seat, agent_answered_us: answeredUs, queue_left_us: answeredUs, outcome: 'answered' });
-    records.legEnded(leg, { answered_us: answeredUs });
-    ctx.log.info({ seat, leg }, 'agent answered');
-    return true;
+    await ctx.call.api(`uuid_break ${ctx.id} all`, { allowErr: true });
+    const bridged = ctx.call.waitFor((e) => e.name === 'CHANNEL_BRIDGE').then(
+      async (e) => {
+        const answeredUs = (await legs.when(leg, 'answeredUs')).answeredUs ?? e.timestampUs ?? Date.now() * 1000;
+        acd.offerResult(ctx.id, true);
+        ctx.agent = { seat, leg, answeredUs };
+        ctx.outcome = 'answered';
+        records.update(ctx.id, { agent_id: seat, agent_answered_us: answeredUs, queue_left_us: answeredUs, outcome: 'answered' });
+        ctx.log.info({ seat, leg }, 'agent answered');
+        return true;
+      },
+      () => false,
+    );
+    const vars = `{origination_uuid=${leg},originate_timeout=${AGENT_RING_S},ignore_early_media=true,cti_call_id=${ctx.id}}`;
+    const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
+    const createdUs = legs.times(leg).createdUs;
+    if (createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs });
+    const times = legs.times(leg);
+    records.legEnded(leg, { answered_us: times.answeredUs ?? null, ended_us: times.hangupUs ?? null, hangup_cause: times.cause ?? done.variable('originate_disposition') ?? null });
+    if (ctx.agent?.leg === leg) return bridged;
+    ctx.log.info({ seat, disposition: done.variable('originate_disposition') }, 'agent did not take the call');
+    if (!ctx.call.isHungUp) acd.offerResult(ctx.id, false);
+    return false;
   }
 }

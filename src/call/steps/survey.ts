@@ -2,35 +2,20 @@ import type { CallContext, Step } from '../step.js';
 import { prompt } from '../step.js';
 
 /**
- * Caller and agent are talking. When the agent's leg ends and the caller is still there, the
- * satisfaction survey (满意度评价) follows; the agent goes to wrap-up either way.
+ * The agent's talk is over (the bridge completed): the agent goes to wrap-up, and when the
+ * caller is still there the satisfaction survey (满意度评价) follows.
  */
-export class AfterAgent implements Step {
-  readonly name = 'talk';
-  private stop: (() => void) | null = null;
+export class AfterTalk implements Step {
+  readonly name = 'after-talk';
 
   async start(ctx: CallContext): Promise<Step[] | void> {
     const agent = ctx.agent!;
-    const ended = await new Promise<boolean>((resolve) => {
-      const onEvent = (e: { name: string; uuid?: string }) => {
-        if (e.name === 'CHANNEL_UNBRIDGE') finish(true);
-      };
-      const finish = (v: boolean) => {
-        ctx.call.off('event', onEvent as never);
-        this.stop = null;
-        resolve(v);
-      };
-      this.stop = () => finish(false);
-      ctx.call.on('event', onEvent as never);
-    });
     const hangupUs = (await ctx.services.legs.when(agent.leg, 'hangupUs', 1000)).hangupUs;
     ctx.services.acd.callEnded(agent.seat, hangupUs ? (hangupUs - agent.answeredUs) / 1000 : 0);
-    if (ended && !ctx.call.isHungUp) return [new Survey()];
+    if (!ctx.call.isHungUp) return [new Survey()];
   }
 
-  cancel(): void {
-    this.stop?.();
-  }
+  cancel(): void {}
 }
 
 export class Survey implements Step {

@@ -1,0 +1,70 @@
+// The whole system on loopback: the FreeSWITCH simulator (inbound ESL, our generated dialplan,
+// simulated softphones and departments) and the real server process as its controller.
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { AgentBehaviour, HotlineBehaviour } from '../../src/sim/engine/endpoints.js';
+import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
+import { startServerProcess, waitFor, type ServerProcess } from './server-process.js';
+
+export interface Switchboard {
+  sim: Simulator;
+  server: ServerProcess;
+  config: ConfigCopy;
+  /** GET with the logged-in user's token, polling until `accept` says yes */
+  until<T>(what: string, path: string, accept: (body: any) => T | undefined, timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function switchboard(opts: { agents?: AgentBehaviour[]; hotlines?: Record<string, HotlineBehaviour>; users?: Array<{ name: string; role: string }> } = {}): Promise<Switchboard> {
+  const config = copyConfig();
+  const eslPort = await freePort();
+  const sim = await startSimulator({
+    eslPort: 0,
+    dialplanDir: join(projectDir, 'dialplan'),
+    controller: { host: '127.0.0.1', port: eslPort },
+    engine: {
+      seed: 7,
+      agents: opts.agents ?? [],
+      hotlines: opts.hotlines ?? {},
+      gateways: ['telecom-trunk', 'police-110'],
+      globals: { domain_name: '127.0.0.1', sounds_dir: '/usr/share/freeswitch/sounds', recordings_dir: '/var/lib/freeswitch/recordings' },
+      defaultPromptS: 0.3,
+    },
+  });
+  const server = await startServerProcess(config.dir, {
+    env: { FS_PORT: String(sim.port), CTI_ESL_PORT: String(eslPort) },
+    users: opts.users ?? [{ name: 'boss', role: 'supervisor' }],
+  });
+  const stop = async () => {
+    await server.stop();
+    await sim.stop();
+    config.remove();
+  };
+  try {
+    await waitFor('the controller to connect to the simulator', async () => ((await server.get('/healthz')).body.freeswitch === 'connected' ? true : undefined), 15_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    sim,
+    server,
+    config,
+    async until(what, path, accept, timeoutMs = 15_000) {
+      return (await waitFor(what, async () => accept((await server.get(path)).body), timeoutMs)).value;
+    },
+    stop,
+  };
+}
