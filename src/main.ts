@@ -27,8 +27,6 @@ export interface RunningServer {
 }
 
 const SMS_POLL_MS = 5_000;
-/** 话后整理: time after each call before the agent is offered the next one */
-const WRAP_UP_S = 15;
 
 export async function startServer(configDir: string, env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<RunningServer> {
   const loaded = await loadConfig(configDir, env);
@@ -49,7 +47,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
   const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
 
-  const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: WRAP_UP_S, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
+  const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
   const figures = new Figures(db, () => config.current.routing);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
   let calendar = calendarOf(config.current);

@@ -94,6 +94,10 @@ export const RoutingSchema = Type.Object(
     parallel: Type.Array(ParallelHotline),
     emergency: Type.Array(EmergencyHotline),
     linkage: Type.Array(LinkageHotline),
+    acd: Type.Object(
+      { agent_ring_s: Seconds, wrap_up_s: Type.Number({ minimum: 0 }) },
+      { additionalProperties: false },
+    ),
     transfer: Type.Object(
       { ring_timeout_s: Seconds, answer_target_s: Seconds, target_rate: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) },
       { additionalProperties: false },

@@ -10,8 +10,6 @@ import type { Offer } from '../../acd/index.js';
 import { prompt, type CallContext, type Step } from '../step.js';
 import { AfterTalk } from './survey.js';
 
-const AGENT_RING_S = 20;
-
 export class Enqueue implements Step {
   readonly name = 'enqueue';
   private cancelled = false;
@@ -100,7 +98,8 @@ export class Enqueue implements Step {
       },
       () => false,
     );
-    const vars = `{origination_uuid=${leg},originate_timeout=${AGENT_RING_S},ignore_early_media=true,cti_call_id=${ctx.id}}`;
+    const ringS = ctx.services.config().routing.acd.agentRingS;
+    const vars = `{origination_uuid=${leg},originate_timeout=${ringS},ignore_early_media=true,cti_call_id=${ctx.id}}`;
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
     const createdUs = legs.times(leg).createdUs;
     if (createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs });
