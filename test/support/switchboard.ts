@@ -27,8 +27,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function switchboard(opts: { agents?: AgentBehaviour[]; hotlines?: Record<string, HotlineBehaviour>; users?: Array<{ name: string; role: string }> } = {}): Promise<Switchboard> {
+export interface SwitchboardOptions {
+  agents?: AgentBehaviour[];
+  hotlines?: Record<string, HotlineBehaviour>;
+  users?: Array<{ name: string; role: string }>;
+  /** edits to the copy of config/ before the server starts */
+  configure?: (config: ConfigCopy) => void;
+}
+
+export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switchboard> {
   const config = copyConfig();
+  // short ring and wrap-up, so a test need not wait out the production values
+  config.edit('routing.yaml', 'agent_ring_s: 20', 'agent_ring_s: 2');
+  config.edit('routing.yaml', 'wrap_up_s: 15', 'wrap_up_s: 1');
+  opts.configure?.(config);
   const eslPort = await freePort();
   const sim = await startSimulator({
     eslPort: 0,
