@@ -48,7 +48,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
 
   const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
-  const figures = new Figures(db, () => config.current.routing);
+  const figures = new Figures(db, () => config.current.routing, now);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
   let calendar = calendarOf(config.current);
   config.onChange((c) => (calendar = calendarOf(c)));

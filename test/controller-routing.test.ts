@@ -1,7 +1,7 @@
 // Controller acceptance over TCP against the simulator: menu lines and timeout, direct and
 // parallel numbers, 110 diversion ahead of ordinary calls, ring timeout and automatic break,
 // wrap-up, abandon in queue.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { switchboard, type Switchboard } from './support/switchboard.js';
 import { waitFor } from './support/server-process.js';
 
@@ -9,7 +9,7 @@ const ended = (sb: Switchboard, caller: string) =>
   sb.until(`the call from ${caller} to end`, `/api/calls?caller=${caller}`, (b) => (b.items[0]?.ended_at ? b.items[0] : undefined), 20_000);
 
 /** The seat's operator (op<seat>) takes the seat and goes ready; the test goes on as the supervisor. */
-async function ready(t: { equal(a: unknown, b: unknown, m?: string): void; ok(v: unknown, m?: string): void }, sb: Switchboard, seat: string) {
+async function ready(t: Test, sb: Switchboard, seat: string) {
   await sb.server.login(`op${seat}`);
   t.equal((await sb.server.post(`/api/agents/${seat}/login`)).status, 200, `seat ${seat} taken`);
   const state = (await sb.server.post(`/api/agents/${seat}/ready`)).body.state;

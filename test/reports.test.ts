@@ -70,3 +70,9 @@ t.test('Erlang C', async (t) => {
   t.equal(need, 14, '8 Erlang: 13 seats give 94.4%, 14 give 97.3%');
   t.equal(seatsNeeded(0, 240, 15, 0.95), 0);
 });
+
+t.test('a call still waiting under 15 s is pending, not a miss; past 15 s it is a miss', async (t) => {
+  const waiting = { line: '1', queue_entered_us: t0, agent_answered_us: null, queue_left_us: null, outcome: null };
+  t.match(serviceLevel([waiting], 15, 0, t0 + 10 * s), { offered: 0, pending: 1, rate: null });
+  t.match(serviceLevel([waiting], 15, 0, t0 + 16 * s), { offered: 1, pending: 0, answered_within_15s: 0, rate: 0 });
+});

@@ -49,6 +49,8 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   private readonly waiting = new Map<string, WaitingCall>();
   private readonly offering = new Map<string, Offer>();
   private readonly wrapUpTimers = new Map<string, unknown>();
+  /** the call flow of each waiting call, told directly when its call is offered */
+  private readonly offerHandlers = new Map<string, (offer: Offer) => void>();
   private averageHandleMs: number;
   private nextSeq = 1;
   private readonly timers: Timers;
@@ -132,6 +134,14 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     this.match();
   }
 
+  /** Tells `handler` each time this call is offered to an agent; returns the unsubscribe. */
+  onOfferOf(callId: string, handler: (offer: Offer) => void): () => void {
+    this.offerHandlers.set(callId, handler);
+    return () => {
+      if (this.offerHandlers.get(callId) === handler) this.offerHandlers.delete(callId);
+    };
+  }
+
   /** 1 for the next call to be served in its queue. */
   positionOf(callId: string): number {
     const call = this.waiting.get(callId);
@@ -162,6 +172,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
       this.offering.set(call.callId, offer);
       this.apply(agentId, { type: 'offer', callId: call.callId });
       this.emit('offer', offer);
+      this.offerHandlers.get(call.callId)?.(offer);
     }
   }
 

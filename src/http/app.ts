@@ -16,6 +16,7 @@ import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index
 import { acdPlugin, agentsView, queuesView, type CallDistributor } from '../acd/index.js';
 import { LiveFeed, registerLiveFeed } from './live-feed.js';
 import { callsPlugin } from '../call/routes.js';
+import { wallboardPlugin } from './wallboard.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin);
   await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
   await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
+  await app.register(wallboardPlugin, { acd: deps.acd, figures: deps.reports.figures, desk: deps.tickets.desk, now });
 
   // Who holds which seat (an operator at a softphone); 24 operators share 12 seats.
   const holders = new Map<string, AuthUser>();

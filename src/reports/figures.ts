@@ -30,6 +30,7 @@ export class Figures {
   constructor(
     private readonly db: Db,
     private readonly plan: () => RoutingPlan,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   transferRates(range: Range, opts: { hotline?: string; by?: Period } = {}): Array<TransferRate & { period: string; name: string | null }> {
@@ -73,7 +74,7 @@ export class Figures {
     return [...groups].map(([key, list]) => ({
       period: by === 'line' ? 'total' : key,
       line: by === 'line' ? key : (opts.line ?? null),
-      ...serviceLevel(list, answerTargetS, shortAbandonS),
+      ...serviceLevel(list, answerTargetS, shortAbandonS, this.now().getTime() * 1000),
     }));
   }
 

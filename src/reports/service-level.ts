@@ -18,6 +18,8 @@ export interface ServiceLevel {
   answered_within_15s: number;
   abandoned: number;
   short_abandoned: number;
+  /** still waiting and not yet past the target: undecided, left out until they are */
+  pending: number;
   /** answered_within_15s ÷ offered; null when nothing was offered */
   rate: number | null;
   answer_rate: number | null;
@@ -26,9 +28,13 @@ export interface ServiceLevel {
   p90_wait_s: number | null;
 }
 
-export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, shortAbandonS: number): ServiceLevel {
+/**
+ * `nowUs` matters only for calls still waiting: one that has waited less than the target may
+ * still be answered in time, so it is reported as pending and left out of the rate.
+ */
+export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, shortAbandonS: number, nowUs = Number.POSITIVE_INFINITY): ServiceLevel {
   const targetUs = targetS * 1_000_000;
-  const out: ServiceLevel = { offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, rate: null, answer_rate: null, abandon_rate: null, average_wait_s: null, p90_wait_s: null };
+  const out: ServiceLevel = { offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, rate: null, answer_rate: null, abandon_rate: null, average_wait_s: null, p90_wait_s: null };
   const waits: number[] = [];
   for (const c of rows) {
     if (c.agent_answered_us !== null) {
@@ -37,6 +43,10 @@ export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, sh
       const wait = c.agent_answered_us - c.queue_entered_us;
       if (wait <= targetUs) out.answered_within_15s++;
       waits.push(wait / 1_000_000);
+      continue;
+    }
+    if (c.queue_left_us === null && c.outcome === null && nowUs - c.queue_entered_us < targetUs) {
+      out.pending++;
       continue;
     }
     const waited = c.queue_left_us === null ? null : c.queue_left_us - c.queue_entered_us;

@@ -64,14 +64,12 @@ export class Enqueue implements Step {
   private listen(ctx: CallContext): () => Promise<Offer | null> {
     const pending: Offer[] = [];
     let wake: (() => void) | null = null;
-    const onOffer = (o: Offer) => {
-      if (o.call.callId !== ctx.id) return;
+    const unsubscribe = ctx.services.acd.onOfferOf(ctx.id, (o: Offer) => {
       pending.push(o);
       wake?.();
-    };
-    ctx.services.acd.on('offer', onOffer);
+    });
     this.stopWaiting = () => {
-      ctx.services.acd.off('offer', onOffer);
+      unsubscribe();
       wake?.();
     };
     return async () => {
