@@ -15,7 +15,7 @@ const PASSWORD = 'demo-12345';
 const CALLS_PER_HOUR = Number(process.env.DEMO_CALLS_PER_HOUR ?? 900);
 const rand = (min: number, max: number) => min + Math.random() * (max - min);
 
-const dbPath = join(project, 'data', 'demo.sqlite');
+const dbPath = resolve(process.env.DEMO_DB ?? join(project, 'data', 'demo.sqlite'));
 for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
 
 const log = createLogger(process.env.CTI_LOG_LEVEL ?? 'warn');

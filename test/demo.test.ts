@@ -1,0 +1,37 @@
+// `npm run demo` as a newcomer runs it: it prints the wallboard URL and calls flow there.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectDir } from './support/config-dir.js';
+import { freePort } from './support/switchboard.js';
+import { waitFor } from './support/server-process.js';
+
+t.test('the demo prints its wallboard URL and answers calls there', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cti-demo-'));
+  const [http, esl] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+    cwd: projectDir,
+    env: { ...process.env, CTI_HTTP_PORT: String(http), CTI_ESL_PORT: String(esl), DEMO_DB: join(dir, 'demo.sqlite'), DEMO_CALLS_PER_HOUR: '3600' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const url = (await waitFor('the wallboard URL', async () => /wallboard \(JSON\):\s+(\S+)/.exec(out)?.[1], 30_000)).value;
+  t.equal(url, `http://127.0.0.1:${http}/`);
+  const board = (await waitFor('an answered call on the wallboard', async () => {
+    const b = (await (await fetch(url)).json()) as any;
+    return b.calls_today.answered >= 1 ? b : undefined;
+  }, 40_000)).value;
+  t.match(board, { title: '12345政务服务热线 实时监控', queue: { waiting: Number }, service_level_today: { target: '95% / 15 s' } });
+  t.ok(Object.values(board.agents as Record<string, number>).reduce((a, b) => a + b, 0) === 12, 'twelve seats on the board');
+});
