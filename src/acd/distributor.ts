@@ -142,6 +142,15 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     };
   }
 
+  /**
+   * After a restart: an agent recorded as ringing or talking on a call the controller no
+   * longer controls is put back to available (the call went to FreeSWITCH's fallback).
+   */
+  reset(agentId: string): void {
+    this.apply(agentId, { type: 'ready' }, { force: 'available' });
+    this.match();
+  }
+
   /** 1 for the next call to be served in its queue. */
   positionOf(callId: string): number {
     const call = this.waiting.get(callId);

@@ -80,6 +80,11 @@ export class CallRecords {
     for (const id of tickets) add.run(id, Date.now(), JSON.stringify({ call_id: callId, score }));
   }
 
+  /** Calls with no end and no hangup cause yet. */
+  openCalls(): Array<{ id: string; outcome: Outcome | null; queue_entered_us: number | null }> {
+    return this.db.prepare('SELECT id, outcome, queue_entered_us FROM calls WHERE ended_us IS NULL AND hangup_cause IS NULL').all() as Array<{ id: string; outcome: Outcome | null; queue_entered_us: number | null }>;
+  }
+
   get(id: string): Record<string, unknown> | undefined {
     return this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as Record<string, unknown> | undefined;
   }

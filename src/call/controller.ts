@@ -10,6 +10,7 @@ import type { Db } from '../store/index.js';
 import { CallRecords } from './call-records.js';
 import { LegClock } from './leg-clock.js';
 import { runCall } from './session.js';
+import { CallAdoption } from './adopt.js';
 import type { CallServices } from './step.js';
 
 const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'HEARTBEAT'];
@@ -29,12 +30,23 @@ export class CallController {
   private readonly outbound: EslOutboundServer;
   private readonly services: CallServices;
   private readonly running = new Set<Promise<void>>();
+  /** Unique-IDs of the calls whose socket session this process holds */
+  private readonly controlled = new Set<string>();
+  private readonly adoption: CallAdoption;
 
   constructor(private readonly opts: CallControllerOptions) {
     const { server } = opts.config.current;
     this.records = new CallRecords(opts.db);
     this.inbound = new EslClient({ ...server.freeswitch, events: FOLLOWED_EVENTS, log: opts.log.child({ esl: 'inbound' }) });
-    this.inbound.on('event', (e) => this.legs.observe(e));
+    this.adoption = new CallAdoption(this.records, opts.acd, () => opts.config.current.routing, opts.log);
+    this.inbound.on('event', (e) => {
+      this.legs.observe(e);
+      this.adoption.observe(e);
+    });
+    this.inbound.on('state', (state) => {
+      if (state !== 'connected') return;
+      this.adoption.run((cmd) => this.inbound.api(cmd, { allowErr: true }), this.controlled).catch((err: unknown) => opts.log.error({ err }, 'adopting calls after reconnect failed'));
+    });
     this.services = {
       records: this.records,
       acd: opts.acd,
@@ -69,9 +81,13 @@ export class CallController {
   }
 
   private take(call: OutboundCall): void {
+    this.controlled.add(call.uuid);
     const run = runCall(call, this.services)
       .catch((err: unknown) => this.opts.log.error({ err, call: call.uuid }, 'call flow failed'))
-      .finally(() => this.running.delete(run));
+      .finally(() => {
+        this.running.delete(run);
+        this.controlled.delete(call.uuid);
+      });
     this.running.add(run);
   }
 }
