@@ -81,14 +81,17 @@ function originatorOf(core: Core, ch: Channel): Channel | undefined {
   return ch.otherLeg?.type === 'originator' ? core.channel(ch.otherLeg.profile.uuid) : undefined;
 }
 
-/** 180 Ringing: CHANNEL_PROGRESS, and the originator's progress time when it has none yet. */
+/**
+ * 180 Ringing: CHANNEL_PROGRESS. switch_channel_perform_mark_ring_ready_value sets the progress
+ * time, and overwrites the originator's with it, every time (each B-leg that rings moves the
+ * A-leg's progress time, as it does for progress_media below).
+ */
 export function markRingReady(core: Core, ch: Channel): void {
   if (ch.ringReady || ch.answered || !ch.ready) return;
   ch.ringReady = true;
-  const now = core.now();
-  ch.profile.times.progress ||= now;
+  ch.profile.times.progress = core.now();
   const a = originatorOf(core, ch);
-  if (a && !a.profile.times.progress) a.profile.times.progress = ch.profile.times.progress;
+  if (a) a.profile.times.progress = ch.profile.times.progress;
   core.emit.channel('CHANNEL_PROGRESS', ch, { site: SITES.progress });
   setCallState(core, ch, 'RINGING');
   ch.waker.wake();

@@ -176,10 +176,21 @@ function sleepUntil(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-/** Waits for every placed call to end, then up to `settleS` for the legs the controller left. */
+/**
+ * Waits for every placed call to end (or the deadline), then up to `settleS` for the legs the
+ * controller left. The deadline timer is cleared once the calls end: left pending, it would keep
+ * `cti sim` alive after the summary until the deadline (an hour after the last arrival by default).
+ */
 async function settle(engine: SimEngine, calls: Channel[], settleS: number, deadline: number): Promise<void> {
   const ended = Promise.all(calls.map((ch) => ch.destroyed));
-  await (Number.isFinite(deadline) ? Promise.race([ended, sleepUntil(deadline - Date.now())]) : ended);
+  if (Number.isFinite(deadline)) {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+    await Promise.race([ended, expired]);
+    clearTimeout(timer);
+  } else {
+    await ended;
+  }
   const end = Math.min(Date.now() + settleS * 1000, deadline);
   while (engine.channels.length > 0 && Date.now() < end) await sleepUntil(50);
 }
