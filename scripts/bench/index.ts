@@ -2,6 +2,7 @@
 // Goals live here, never in timed tests.
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   tickets: () => import('./tickets.js'),
+  sim: () => import('./sim.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
