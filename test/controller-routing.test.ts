@@ -114,3 +114,41 @@ t.test('parallel numbers: the department in its hours, 12345 with the department
   sb.sim.engine.placeCall({ from: '13800000042', to: '12333', hangupAfterS: 6 });
   t.match(await ended(sb, '13800000042'), { mode: 'parallel', origin_hotline: '12333', department: 'human-resources', line: '1', outcome: 'answered', agent: '1001' }, 'closed: 12345 answers, tagged');
 });
+
+t.test('a long wait: announcements of place and wait, then a call-back offer the caller takes', async (t) => {
+  const sb = await switchboard({
+    agents: [],
+    users: staff,
+    configure: (c) => {
+      c.edit('routing.yaml', 'announce_every_s: 60', 'announce_every_s: 1');
+      c.edit('routing.yaml', 'max_wait_s: 180', 'max_wait_s: 4');
+    },
+  });
+  t.teardown(() => sb.stop());
+  await sb.server.login('boss');
+  const played: string[] = [];
+  sb.sim.engine.tap((e) => {
+    if (e.name !== 'CHANNEL_EXECUTE') return;
+    const app = e.headers.find(([n]) => n === 'Application')?.[1];
+    const data = e.headers.find(([n]) => n === 'Application-Data')?.[1] ?? '';
+    const caller = e.headers.find(([n]) => n === 'Caller-Caller-ID-Number')?.[1];
+    if (app === 'playback' && caller === '13800000062') played.push(data);
+  });
+  sb.sim.engine.placeCall({ from: '13800000061', to: '12345', hangupAfterS: 30 });
+  await sb.until('the first caller to wait', '/api/queues', (b) => (b.waiting === 1 ? true : undefined));
+  // presses 1 at the menu, then 1 again every second: play_and_get_digits flushes earlier
+  // digits, so the first press that lands inside the call-back offer takes it
+  const presses = [{ at_s: 0.5, digits: '1' }, ...Array.from({ length: 20 }, (_, i) => ({ at_s: 3 + i, digits: '1' }))];
+  sb.sim.engine.placeCall({ from: '13800000062', to: '12345', dtmf: presses, hangupAfterS: 30 });
+  const second = await ended(sb, '13800000062');
+  t.match(second, { outcome: 'callback', line: '1', agent: null });
+  const list = (await sb.server.get('/api/callbacks')).body.items;
+  t.match(list, [{ caller: '13800000062', line: '1', done_at: null }]);
+  const announcement = played.find((p) => p.includes('queue-ahead'));
+  t.ok(announcement, 'the second caller heard its place in line');
+  t.match(announcement, /queue-ahead\.wav!.*digit-1\.wav!.*queue-callers\.wav/, 'one caller ahead');
+  t.ok(played.some((p) => p.includes('callback-registered')), 'and the confirmation of the call-back');
+  const done = await sb.server.post(`/api/callbacks/${list[0].id}/done`, { note: '已回电' });
+  t.same(done.body, { id: list[0].id, done: true });
+  t.same((await sb.server.get('/api/callbacks')).body.items, []);
+});

@@ -18,7 +18,8 @@ t.test('12345, line 2 from the menu, an agent answers, the caller rates the call
   t.match(detail.legs, [{ kind: 'agent', endpoint: 'user/1001' }]);
   t.ok(detail.legs[0].answered_at, 'agent leg answered');
   const agents = (await sb.server.get('/api/agents')).body.items;
-  t.match(agents.find((a: any) => a.seat === '1001'), { state: 'wrap_up' });
+  const seat = agents.find((a: any) => a.seat === '1001');
+  t.ok(seat.state === 'wrap_up' || seat.state === 'available', `the agent is done with the call (${seat.state}; wrap-up is 1 s here)`);
   const left = JSON.parse((await sb.sim.engine.api('show', 'channels as json')) || '{}');
   t.equal(left.row_count ?? 0, 0, 'no channel left in the simulator');
 });

@@ -46,3 +46,25 @@ t.test('prompts named by routing.yaml and by the generated dialplan exist', asyn
   t.ok(named.size >= 5, `found ${[...named].join(', ')}`);
   for (const name of named) t.ok(listed.includes(name) || generated.includes(name), `${name} is a prompt`);
 });
+
+t.test('every prompt the call flows name exists, numbers included', async (t) => {
+  const { readdirSync: list, readFileSync: read } = await import('node:fs');
+  const dir = join(projectDir, 'src', 'call');
+  const files = [...list(dir).map((f) => join(dir, f)), ...list(join(dir, 'steps')).map((f) => join(dir, 'steps', f))].filter((f) => f.endsWith('.ts'));
+  const named = new Set<string>();
+  for (const f of files) for (const m of read(f, 'utf8').matchAll(/prompt\('([a-z0-9-]+)'\)|'(queue-[a-z]+|digit-10)'/g)) named.add((m[1] ?? m[2])!);
+  const { chineseNumber } = await import('../src/call/announce.js');
+  for (let n = 0; n <= 99; n++) for (const p of chineseNumber(n)) named.add(p);
+  t.ok(named.size > 15, `${named.size} prompts named by the flows`);
+  for (const name of named) t.ok(listed.includes(name) || generated.includes(name), `${name} exists`);
+});
+
+t.test('numbers are read the Chinese way', async (t) => {
+  const { chineseNumber } = await import('../src/call/announce.js');
+  t.same(chineseNumber(7), ['digit-7']);
+  t.same(chineseNumber(10), ['digit-10']);
+  t.same(chineseNumber(15), ['digit-10', 'digit-5']);
+  t.same(chineseNumber(20), ['digit-2', 'digit-10']);
+  t.same(chineseNumber(23), ['digit-2', 'digit-10', 'digit-3']);
+  t.same(chineseNumber(150), ['digit-9', 'digit-10', 'digit-9'], 'capped at 99');
+});

@@ -36,7 +36,7 @@ export class CallRecords {
   private readonly insertLeg;
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
 
-  constructor(private readonly db: Db) {
+  constructor(readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO calls (id, caller, called, mode, origin_hotline, department_id, priority, started_us)
        VALUES (@id, @caller, @called, @mode, @originHotline, @department, @priority, @startedUs) ON CONFLICT (id) DO NOTHING`,

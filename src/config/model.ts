@@ -66,7 +66,7 @@ export interface RoutingPlan {
   /** every hotline of every mode, in file order: direct, parallel, emergency, linkage */
   hotlines: Hotline[];
   byNumber: Map<string, Hotline>;
-  acd: { agentRingS: number; wrapUpS: number };
+  acd: { agentRingS: number; wrapUpS: number; announceEveryS: number; maxWaitS: number };
   transfer: { ringTimeoutS: number; answerTargetS: number; targetRate: number };
   serviceLevel: { answerTargetS: number; targetRate: number; shortAbandonS: number };
   tickets: {

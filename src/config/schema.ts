@@ -95,7 +95,7 @@ export const RoutingSchema = Type.Object(
     emergency: Type.Array(EmergencyHotline),
     linkage: Type.Array(LinkageHotline),
     acd: Type.Object(
-      { agent_ring_s: Seconds, wrap_up_s: Type.Number({ minimum: 0 }) },
+      { agent_ring_s: Seconds, wrap_up_s: Type.Number({ minimum: 0 }), announce_every_s: Seconds, max_wait_s: Seconds },
       { additionalProperties: false },
     ),
     transfer: Type.Object(

@@ -16,6 +16,7 @@ import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index
 import { acdPlugin, agentsView, queuesView, type CallDistributor } from '../acd/index.js';
 import { LiveFeed, registerLiveFeed } from './live-feed.js';
 import { callsPlugin } from '../call/routes.js';
+import { callbacksPlugin } from '../call/callbacks.js';
 import { wallboardPlugin } from './wallboard.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(statsPlugin, { ...deps.reports, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
       await api.register(callsPlugin);
+      await api.register(callbacksPlugin, { now });
       await api.register(
         async (admin) => {
           admin.addHook('preHandler', requireRole('admin'));

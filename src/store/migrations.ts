@@ -6,6 +6,7 @@ import { authMigration } from '../auth/migration.js';
 import { ticketsMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
 import { alertsMigration } from '../reports/alerts.js';
+import { callbacksMigration } from '../call/callbacks.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   ticketsMigration, // version 4
   acdMigration, // version 5
   alertsMigration, // version 6
+  callbacksMigration, // version 7
 ];

@@ -1,5 +1,9 @@
 // Waiting in the 12345 queue and being answered by an agent: hold music, the ACD's offer, then
-// the `bridge` application to the agent's softphone on the caller's own socket. Using the app
+// the `bridge` application to the agent's softphone on the caller's own socket.
+// Hold music is started once: endless_playback loops on a break as well (mod_dptools.c
+// endless_playback_function continues on SWITCH_STATUS_BREAK), so uuid_break cannot stop it.
+// Apps sent while it plays (announcements, the bridge, the survey) run nested inside it, and
+// the music resumes by itself when they return. Using the app
 // (not originate + uuid_bridge) keeps the caller in our flow when the agent hangs up: with
 // uuid_bridge the caller leaves the socket app and would run on into the dialplan's fallback
 // (switch_ivr_bridge.c uuid_bridge_on_soft_execute). A caller who hangs up while the agent
@@ -9,6 +13,8 @@ import { randomUUID } from 'node:crypto';
 import type { Offer } from '../../acd/index.js';
 import { prompt, type CallContext, type Step } from '../step.js';
 import { AfterTalk } from './survey.js';
+import { queueAnnouncement } from '../announce.js';
+import { requestCallback } from '../callbacks.js';
 
 export class Enqueue implements Step {
   readonly name = 'enqueue';
@@ -29,19 +35,53 @@ export class Enqueue implements Step {
     if (this.intro.length) await ctx.call.execute('playback', this.intro.length === 1 ? this.intro[0]! : `file_string://${this.intro.join('!')}`);
     const enteredUs = await this.holdMusic(ctx);
     records.update(ctx.id, { queue_entered_us: enteredUs });
-    const nextOffer = this.listen(ctx);
+    const offers = this.listen(ctx);
     const { position } = acd.enqueue({ callId: ctx.id, queue: this.queue, line: this.line, priority: this.priority, enteredMs: Math.floor(enteredUs / 1000), caller: ctx.caller, originHotline: ctx.tags.originHotline, department: ctx.department });
     ctx.log.info({ line: this.line, queue: this.queue, position }, 'queued');
+    const { announceEveryS, maxWaitS } = ctx.services.config().routing.acd;
+    const since = Date.now();
+    let nextAnnounce = position > 1 ? since : since + announceEveryS * 1000;
+    let callbackOffered = false;
     try {
       while (!this.cancelled) {
-        const offer = await nextOffer();
-        if (!offer) return;
-        if (await this.ringAgent(ctx, offer.agentId)) return [new AfterTalk()];
-        if (!this.cancelled && !ctx.call.isHungUp) await this.holdMusic(ctx);
+        const due = Math.min(nextAnnounce, callbackOffered ? Infinity : since + maxWaitS * 1000);
+        const offer = await offers(Math.max(0, due - Date.now()));
+        if (offer === null) return;
+        if (offer !== 'timeout') {
+          if (await this.ringAgent(ctx, offer.agentId)) return [new AfterTalk()];
+          continue;
+        }
+        if (!callbackOffered && Date.now() >= since + maxWaitS * 1000) {
+          callbackOffered = true;
+          if (await this.offerCallback(ctx)) return;
+        } else if (Date.now() >= nextAnnounce) {
+          nextAnnounce = Date.now() + announceEveryS * 1000;
+          await this.announce(ctx);
+        }
       }
     } finally {
       this.stopWaiting?.();
     }
+  }
+
+  /** Place in line and expected wait, between stretches of hold music. */
+  private async announce(ctx: CallContext): Promise<void> {
+    const position = ctx.services.acd.positionOf(ctx.id);
+    if (position <= 1 || this.cancelled) return;
+    await ctx.call.execute('playback', queueAnnouncement(position - 1, ctx.services.acd.estimatedWaitS(ctx.id)));
+  }
+
+  /** After the longest wait: press 1 to be called back (漏接回拨), 2 (or nothing) to wait on. */
+  private async offerCallback(ctx: CallContext): Promise<boolean> {
+    const done = await ctx.call.execute('play_and_get_digits', `1 1 1 5000 # ${prompt('callback-offer')} ${prompt('invalid')} cti_callback ^[12]$ 5000`);
+    if (done.variable('cti_callback') !== '1') return false;
+    ctx.services.acd.leave(ctx.id, 'removed');
+    requestCallback(ctx.services.records.db, { callId: ctx.id, caller: ctx.caller, line: ctx.line, requestedUs: done.timestampUs ?? Date.now() * 1000 });
+    ctx.outcome = 'callback';
+    ctx.services.records.update(ctx.id, { outcome: 'callback', ...(done.timestampUs ? { queue_left_us: done.timestampUs } : {}) });
+    await ctx.call.execute('playback', prompt('callback-registered'));
+    await ctx.call.hangup('NORMAL_CLEARING');
+    return true;
   }
 
   cancel(): void {
@@ -49,7 +89,7 @@ export class Enqueue implements Step {
     this.stopWaiting?.();
   }
 
-  /** Starts hold music; returns FreeSWITCH's time of it (the CHANNEL_EXECUTE of endless_playback). */
+  /** Starts the hold music; returns FreeSWITCH's time of it (the CHANNEL_EXECUTE of endless_playback). */
   private async holdMusic(ctx: CallContext): Promise<number> {
     const started = ctx.call.waitFor((e) => e.name === 'CHANNEL_EXECUTE' && e.application === 'endless_playback', 3000).catch(() => null);
     ctx.call.execute('endless_playback', prompt('hold-music')).catch(() => undefined);
@@ -61,7 +101,7 @@ export class Enqueue implements Step {
    * Offers for this call, in order. The listener is attached before the call is enqueued,
    * because the ACD may offer it to a free agent within enqueue() itself.
    */
-  private listen(ctx: CallContext): () => Promise<Offer | null> {
+  private listen(ctx: CallContext): (timeoutMs: number) => Promise<Offer | null | 'timeout'> {
     const pending: Offer[] = [];
     let wake: (() => void) | null = null;
     const unsubscribe = ctx.services.acd.onOfferOf(ctx.id, (o: Offer) => {
@@ -72,10 +112,19 @@ export class Enqueue implements Step {
       unsubscribe();
       wake?.();
     };
-    return async () => {
-      while (pending.length === 0 && !this.cancelled) await new Promise<void>((r) => (wake = r));
+    return async (timeoutMs) => {
+      if (pending.length === 0 && !this.cancelled) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, timeoutMs);
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+      }
       wake = null;
-      return this.cancelled ? null : pending.shift()!;
+      if (this.cancelled) return null;
+      return pending.shift() ?? 'timeout';
     };
   }
 
@@ -83,7 +132,6 @@ export class Enqueue implements Step {
   private async ringAgent(ctx: CallContext, seat: string): Promise<boolean> {
     const { acd, legs, records } = ctx.services;
     const leg = randomUUID();
-    await ctx.call.api(`uuid_break ${ctx.id} all`, { allowErr: true });
     const bridged = ctx.call.waitFor((e) => e.name === 'CHANNEL_BRIDGE').then(
       async (e) => {
         const answeredUs = (await legs.when(leg, 'answeredUs')).answeredUs ?? e.timestampUs ?? Date.now() * 1000;

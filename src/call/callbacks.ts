@@ -1,0 +1,44 @@
+// The missed-call list (漏接回拨): callers who chose to be called back rather than wait on.
+// Agents see the list and mark each entry done when they have called back.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Db } from '../store/index.js';
+import type { Migration } from '../store/migrate.js';
+import { CtiError } from '../errors.js';
+import { requireRole } from '../auth/index.js';
+import { formatShanghai } from '../calendar/index.js';
+
+export const callbacksMigration: Migration = {
+  version: 7,
+  name: 'callbacks',
+  up: `CREATE TABLE callbacks (
+    id INTEGER PRIMARY KEY,
+    call_id TEXT NOT NULL UNIQUE REFERENCES calls(id),
+    caller TEXT NOT NULL,
+    line TEXT,
+    requested_us INTEGER NOT NULL,
+    done_by INTEGER,
+    done_ms INTEGER,
+    note TEXT
+  );
+  CREATE INDEX callbacks_open ON callbacks (requested_us) WHERE done_ms IS NULL;`,
+};
+
+export function requestCallback(db: Db, c: { callId: string; caller: string; line: string | null; requestedUs: number }): void {
+  db.prepare('INSERT INTO callbacks (call_id, caller, line, requested_us) VALUES (?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING').run(c.callId, c.caller, c.line, c.requestedUs);
+}
+
+export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
+  const staff = requireRole('agent', 'supervisor');
+  app.get('/callbacks', { preHandler: staff, schema: { tags: ['calls'], querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }) } }, async (req) => {
+    const rows = app.db.prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`).all() as Array<Record<string, any>>;
+    return {
+      items: rows.map((r) => ({ id: r.id, call_id: r.call_id, caller: r.caller, line: r.line, requested_at: formatShanghai(new Date(Math.floor(r.requested_us / 1000))), done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null, note: r.note })),
+    };
+  });
+  app.post('/callbacks/:id/done', { preHandler: staff, schema: { tags: ['calls'], params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }) } }, async (req) => {
+    const r = app.db.prepare('UPDATE callbacks SET done_by = ?, done_ms = ?, note = ? WHERE id = ? AND done_ms IS NULL').run(req.user!.id, opts.now().getTime(), req.body.note ?? null, req.params.id);
+    if (r.changes === 0) throw new CtiError('HTTP_NOT_FOUND', `no open call-back ${req.params.id}`);
+    return { id: req.params.id, done: true };
+  });
+};
