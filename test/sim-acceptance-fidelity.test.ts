@@ -7,40 +7,13 @@ import { connect, type Socket } from 'node:net';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SimEvent } from '../src/sim/contracts.js';
+import { rig, header, variable, sleep, until, dialplanDir, DIALPLAN, type Rig } from './support/sim-rig.js';
 import { SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
 import { startSimulator } from '../src/sim/index.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIALPLAN = join(ROOT, 'dialplan');
 
 // ---------------------------------------------------------------- helpers (as in sim-engine.test.ts)
-
-interface Rig {
-  engine: SimEngine;
-  events: SimEvent[];
-  of(uuid: string): SimEvent[];
-}
-
-function rig(t: Test, opts: Partial<EngineOptions> = {}): Rig {
-  const events: SimEvent[] = [];
-  const engine = new SimEngine({ bus: { publish: (e) => events.push(e) }, dialplan: DIALPLAN, defaultPromptS: 0.2, ...opts });
-  t.teardown(() => engine.stop());
-  return { engine, events, of: (uuid) => events.filter((e) => header(e, 'Unique-ID') === uuid) };
-}
-
-const header = (e: SimEvent | undefined, name: string): string | undefined => e?.headers.find(([n]) => n === name)?.[1];
-const variable = (e: SimEvent | undefined, name: string): string | undefined => header(e, `variable_${name}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 function label(e: SimEvent): string {
   const detail = e.name === 'CHANNEL_CALLSTATE' ? header(e, 'Channel-Call-State')
@@ -49,14 +22,6 @@ function label(e: SimEvent): string {
     : e.name.startsWith('PLAYBACK') ? header(e, 'Playback-Status') ?? 'start'
     : undefined;
   return detail ? `${e.name}(${detail})` : e.name;
-}
-
-function dialplanDir(t: Test, extensions: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sim-dp-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'public'));
-  writeFileSync(join(dir, 'public', '00_test.xml'), `<?xml version="1.0"?>\n<include>\n${extensions}\n</include>\n`);
-  return dir;
 }
 
 const extension = (actions: string) => `
