@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   tickets: () => import('./tickets.js'),
   sim: () => import('./sim.js'),
+  calls: () => import('./calls.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -32,7 +32,7 @@ interface Seen {
  * Content-Length header means that many body bytes follow (events). CHANNEL_DATA, the reply to
  * `connect`, is a single unframed block. Nothing else is interpreted: events are only counted.
  */
-class MinimalController {
+export class MinimalController {
   readonly server: Server;
   readonly seen = new Map<string, Seen>();
   events = 0;
@@ -99,7 +99,7 @@ interface Step {
   completeP99: number;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
