@@ -13,7 +13,11 @@ import { runCall } from './session.js';
 import { CallAdoption } from './adopt.js';
 import type { CallServices } from './step.js';
 
-const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'HEARTBEAT'];
+// Only what the leg clock and the adoption read: every event FreeSWITCH sends carries the
+// channel's variables, so each unread one costs the switch and us a few kilobytes to write and parse.
+const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_BRIDGE', 'HEARTBEAT'];
+/** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
+const CALL_EVENTS = ['BACKGROUND_JOB'];
 
 export interface CallControllerOptions {
   config: ConfigWatcher;
@@ -56,7 +60,7 @@ export class CallController {
       log: opts.log,
       api: (command, via) => (via && !via.isClosed ? via.api(command, { allowErr: true }) : this.inbound.api(command, { allowErr: true })),
     };
-    this.outbound = new EslOutboundServer({ ...server.eslListener, log: opts.log.child({ esl: 'outbound' }) }, (call) => this.take(call));
+    this.outbound = new EslOutboundServer({ ...server.eslListener, events: CALL_EVENTS, log: opts.log.child({ esl: 'outbound' }) }, (call) => this.take(call));
   }
 
   /** Listens for calls and connects to FreeSWITCH (retrying with back-off while it is away). */
