@@ -2,9 +2,9 @@
 // Each command returns an exit code; output goes to stdout, problems to stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatIssue, loadConfig, type CtiConfig } from './config/index.js';
+import { formatIssue, loadConfig, workingCalendarOf, type CtiConfig } from './config/index.js';
 import { CtiError } from './errors.js';
-import { formatShanghai, parseInstant, WorkingCalendar } from './calendar/index.js';
+import { formatShanghai, parseInstant } from './calendar/index.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -33,9 +33,6 @@ async function loadOrReport(dir: string): Promise<CtiConfig | null> {
   return null;
 }
 
-export function calendarOf(config: CtiConfig): WorkingCalendar {
-  return new WorkingCalendar({ overrides: config.calendar, periods: config.routing.centre.schedule.periods });
-}
 
 const validateConfig: Command = async (args) => {
   const dir = configDir(args[0]);
@@ -68,7 +65,7 @@ const calendar: Command = async (args) => {
   const [sub, ...rest] = args;
   const config = await loadOrReport(configDir());
   if (!config) return 1;
-  const cal = calendarOf(config);
+  const cal = workingCalendarOf(config);
   if (sub === 'is-workday' && rest.length === 1) {
     out(String(cal.isWorkday(rest[0]!)));
     return 0;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ConfigWatcher, formatIssue, loadConfig } from './config/index.js';
+import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
 import { openDatabase, type Db } from './store/index.js';
 import { buildApp } from './http/index.js';
 import { createLogger } from './logging.js';
@@ -15,7 +15,6 @@ import { createTicketArea } from './tickets/index.js';
 import { Figures, TransferAlerts } from './reports/index.js';
 import { AcdStore, CallDistributor } from './acd/index.js';
 import { CallController } from './call/index.js';
-import { calendarOf } from './cli.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -50,8 +49,8 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
   const figures = new Figures(db, () => config.current.routing, now);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
-  let calendar = calendarOf(config.current);
-  config.onChange((c) => (calendar = calendarOf(c)));
+  let calendar = workingCalendarOf(config.current);
+  config.onChange((c) => (calendar = workingCalendarOf(c)));
   const calls = new CallController({ config, db, acd, calendar: () => calendar, log: logger });
   const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
   const sweepJob = cron.schedule('* * * * *', () => {

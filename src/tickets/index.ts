@@ -1,8 +1,7 @@
 // The ticket store's public surface, and the one place that wires it to config, users and SMS.
-import type { ConfigWatcher, CtiConfig } from '../config/index.js';
+import { workingCalendarOf, type ConfigWatcher, type CtiConfig } from '../config/index.js';
 import type { Db } from '../store/index.js';
 import type { UserStore } from '../auth/index.js';
-import { WorkingCalendar } from '../calendar/index.js';
 import { TicketClocks } from './clocks.js';
 import { TicketDesk } from './desk.js';
 import { LightSweep } from './sweep.js';
@@ -20,8 +19,7 @@ export { maskNumber } from './view.js';
 export * from './lifecycle.js';
 
 export function clocksOf(config: CtiConfig): TicketClocks {
-  const calendar = new WorkingCalendar({ overrides: config.calendar, periods: config.routing.centre.schedule.periods });
-  return new TicketClocks(calendar, config.routing.tickets);
+  return new TicketClocks(workingCalendarOf(config), config.routing.tickets);
 }
 
 export interface TicketArea {
