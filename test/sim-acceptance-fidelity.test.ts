@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimEvent } from '../src/sim/contracts.js';
-import { rig, header, variable, sleep, until, dialplanDir, DIALPLAN, type Rig } from './support/sim-rig.js';
+import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, type Rig } from './support/sim-rig.js';
 import { SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
 import { startSimulator } from '../src/sim/index.js';
 
@@ -28,27 +28,6 @@ const extension = (actions: string) => `
   <extension name="t"><condition field="destination_number" expression="^(\\d+)$">
     ${actions}
   </condition></extension>`;
-
-/** An answered softphone leg parked by `originate … &park()`, for running apps on over sendmsg. */
-async function parkedLeg(r: Rig, agent = '1005'): Promise<Channel> {
-  r.engine.agent(agent).register({ answerAfterS: 0 });
-  const reply = await r.engine.api('originate', `{ignore_early_media=true}user/${agent} &park()`);
-  const leg = r.engine.channel(reply.slice(4, -1))!;
-  await until(() => r.of(leg.uuid).some((e) => e.name === 'CHANNEL_PARK'));
-  return leg;
-}
-
-function execute(r: Rig, uuid: string, app: string, arg: string, eventUuid: string, extra: Array<[string, string]> = []): string {
-  return r.engine.sendmsg(uuid, [
-    ['call-command', 'execute'], ['execute-app-name', app], ['execute-app-arg', arg], ['Event-UUID', eventUuid], ...extra,
-  ], undefined);
-}
-
-async function completion(r: Rig, uuid: string, eventUuid: string, ms = 10_000): Promise<SimEvent> {
-  const find = () => r.of(uuid).find((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === eventUuid);
-  await until(() => find() !== undefined, ms);
-  return find()!;
-}
 
 /** A raw Event Socket client: frames as they arrive (Content-Length honoured). */
 class Wire {

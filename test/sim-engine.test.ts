@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimEvent } from '../src/sim/contracts.js';
-import { rig, header, variable, sleep, until, dialplanDir, DIALPLAN, type Rig } from './support/sim-rig.js';
+import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, type Rig } from './support/sim-rig.js';
 import { SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
 
 
@@ -262,26 +262,6 @@ t.test('a channel the controller transferred does not come back to the action af
 });
 
 // ---------------------------------------------------------------- applications over sendmsg
-
-/** An answered, parked leg to a softphone, for running apps on over sendmsg. */
-async function parkedLeg(r: Rig, agent = '1005'): Promise<Channel> {
-  r.engine.agent(agent).register({ answerAfterS: 0 });
-  const reply = await r.engine.api('originate', `{ignore_early_media=true}user/${agent} &park()`);
-  const leg = r.engine.channel(reply.slice(4, -1))!;
-  await until(() => r.of(leg.uuid).some((e) => e.name === 'CHANNEL_PARK'));
-  return leg;
-}
-
-function execute(r: Rig, uuid: string, app: string, arg: string, eventUuid: string): string {
-  return r.engine.sendmsg(uuid, [
-    ['call-command', 'execute'], ['execute-app-name', app], ['execute-app-arg', arg], ['Event-UUID', eventUuid],
-  ], undefined);
-}
-
-async function completion(r: Rig, uuid: string, eventUuid: string, ms = 10_000): Promise<SimEvent> {
-  await until(() => r.of(uuid).some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === eventUuid), ms);
-  return r.of(uuid).find((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === eventUuid)!;
-}
 
 t.test('play_and_get_digits: a digit during the prompt breaks it; the result is in the variables of EXECUTE_COMPLETE', async (t) => {
   const r = rig(t, { prompts: { 'menu.wav': 1.5, 'invalid.wav': 0.3 } });

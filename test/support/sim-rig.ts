@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimEvent } from '../../src/sim/contracts.js';
-import { SimEngine, type EngineOptions } from '../../src/sim/engine/index.js';
+import { SimEngine, type EngineOptions, type Channel } from '../../src/sim/engine/index.js';
 import { projectDir } from './config-dir.js';
 
 export const DIALPLAN = join(projectDir, 'dialplan');
@@ -43,4 +43,25 @@ export function dialplanDir(t: Test, extensions: string): string {
   mkdirSync(join(dir, 'public'));
   writeFileSync(join(dir, 'public', '00_test.xml'), `<?xml version="1.0"?>\n<include>\n${extensions}\n</include>\n`);
   return dir;
+}
+
+/** An answered softphone leg parked by `originate … &park()`, for running apps on over sendmsg. */
+export async function parkedLeg(r: Rig, agent = '1005'): Promise<Channel> {
+  r.engine.agent(agent).register({ answerAfterS: 0 });
+  const reply = await r.engine.api('originate', `{ignore_early_media=true}user/${agent} &park()`);
+  const leg = r.engine.channel(reply.slice(4, -1))!;
+  await until(() => r.of(leg.uuid).some((e) => e.name === 'CHANNEL_PARK'));
+  return leg;
+}
+
+/** `sendmsg <uuid>` call-command execute with our Event-UUID; returns the Reply-Text. */
+export function execute(r: Rig, uuid: string, app: string, arg: string, eventUuid: string, extra: Array<[string, string]> = []): string {
+  return r.engine.sendmsg(uuid, [['call-command', 'execute'], ['execute-app-name', app], ['execute-app-arg', arg], ['Event-UUID', eventUuid], ...extra], undefined);
+}
+
+/** The CHANNEL_EXECUTE_COMPLETE that carries this Event-UUID as Application-UUID. */
+export async function completion(r: Rig, uuid: string, eventUuid: string, ms = 10_000): Promise<SimEvent> {
+  const find = () => r.of(uuid).find((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === eventUuid);
+  await until(() => find() !== undefined, ms);
+  return find()!;
 }

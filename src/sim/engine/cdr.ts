@@ -38,7 +38,7 @@ function setStamps(ch: Channel, t: ProfileTimes, localStamp: (us: number) => str
   if (t.answered) ch.setVar('answer_stamp', localStamp(t.answered));
   if (t.bridged) ch.setVar('bridge_stamp', localStamp(t.bridged));
   if (t.lastHold) ch.setVar('hold_stamp', localStamp(t.lastHold));
-  if (t.resurrect) ch.setVar('resurrect_stamp', localStamp(t.resurrect));
+  if (t.resurrected) ch.setVar('resurrect_stamp', localStamp(t.resurrected));
   if (t.progress) ch.setVar('progress_stamp', localStamp(t.progress));
   if (t.progressMedia) ch.setVar('progress_media_stamp', localStamp(t.progressMedia));
   ch.setVar('end_stamp', localStamp(t.hungup));
@@ -58,7 +58,7 @@ function setEpochs(ch: Channel, t: ProfileTimes): void {
   ch.setVar('hold_accum_seconds', String(epochSeconds(t.holdAccum)));
   ch.setVar('hold_accum_usec', String(t.holdAccum));
   ch.setVar('hold_accum_ms', String(ms(t.holdAccum)));
-  pair('resurrect', t.resurrect);
+  pair('resurrect', t.resurrected);
   pair('progress', t.progress);
   pair('progress_media', t.progressMedia);
   pair('end', t.hungup);

@@ -3,6 +3,7 @@
 // Plain data with small invariants; what happens to a channel (answer, hangup, apps) lives
 // in lifecycle.ts and apps/, which also fire the events.
 import type { CauseName } from './causes.js';
+import type { ProfileTimes } from '../events/index.js';
 import { Waker } from './waker.js';
 
 /** switch_channel_state_t, in enum order (the index is Channel-State-Number). */
@@ -18,20 +19,8 @@ export type CallState = (typeof CALL_STATES)[number];
 
 export type Direction = 'inbound' | 'outbound';
 
-/** switch_channel_timetable_t, in microseconds; 0 until the moment happens. */
-export interface ProfileTimes {
-  profileCreated: number;
-  created: number;
-  answered: number;
-  progress: number;
-  progressMedia: number;
-  hungup: number;
-  transfer: number;
-  resurrect: number;
-  bridged: number;
-  lastHold: number;
-  holdAccum: number;
-}
+/** switch_channel_timetable_t, in microseconds; 0 until the moment happens. One type with the events' snapshot. */
+export type { ProfileTimes };
 
 /** switch_caller_profile_t: what becomes the Caller-* (and Other-Leg-*) headers. */
 export interface CallerProfile {
@@ -96,7 +85,7 @@ export type ChannelFlag =
 
 export const emptyTimes = (): ProfileTimes => ({
   profileCreated: 0, created: 0, answered: 0, progress: 0, progressMedia: 0, hungup: 0,
-  transfer: 0, resurrect: 0, bridged: 0, lastHold: 0, holdAccum: 0,
+  transferred: 0, resurrected: 0, bridged: 0, lastHold: 0, holdAccum: 0,
 });
 
 export class Channel {

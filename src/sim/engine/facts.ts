@@ -51,11 +51,7 @@ export function profileSnapshot(p: CallerProfile): CallerProfileSnapshot {
     rdnis: p.rdnis,
     channelName: p.channelName,
     profileIndex: String(p.profileIndex),
-    times: {
-      profileCreated: t.profileCreated, created: t.created, answered: t.answered, progress: t.progress,
-      progressMedia: t.progressMedia, hungup: t.hungup, transferred: t.transfer, resurrected: t.resurrect,
-      bridged: t.bridged, lastHold: t.lastHold, holdAccum: t.holdAccum,
-    },
+    times: { ...t },
   };
 }
 

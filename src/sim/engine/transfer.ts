@@ -41,7 +41,7 @@ export function sessionTransfer(core: Core, ch: Channel, extension: string, dial
 export function stepProfile(core: Core, ch: Channel, change: Partial<Channel['profile']>): void {
   const old = ch.profile;
   const now = core.now();
-  old.times.transfer = now;
+  old.times.transferred = now;
   const times = {
     ...emptyTimes(),
     profileCreated: now,
