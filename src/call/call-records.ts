@@ -34,6 +34,7 @@ export type CallUpdate = Partial<{
 export class CallRecords {
   private readonly insert;
   private readonly insertLeg;
+  private readonly endLeg;
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(readonly db: Db) {
@@ -43,6 +44,9 @@ export class CallRecords {
     );
     this.insertLeg = db.prepare(
       `INSERT INTO call_legs (id, call_id, kind, endpoint, created_us) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    );
+    this.endLeg = db.prepare(
+      'UPDATE call_legs SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us), hangup_cause = coalesce(@hangup_cause, hangup_cause) WHERE id = @id',
     );
   }
 
@@ -65,7 +69,7 @@ export class CallRecords {
   }
 
   legEnded(legId: string, fields: { answered_us?: number | null; ended_us?: number | null; hangup_cause?: string | null }): void {
-    this.db.prepare('UPDATE call_legs SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us), hangup_cause = coalesce(@hangup_cause, hangup_cause) WHERE id = @id').run({
+    this.endLeg.run({
       answered_us: fields.answered_us ?? null,
       ended_us: fields.ended_us ?? null,
       hangup_cause: fields.hangup_cause ?? null,
