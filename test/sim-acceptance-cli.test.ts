@@ -97,7 +97,7 @@ t.test('cti sim runs scenarios/smoke.yaml against a minimal controller and print
     12315: { offered: 1, answered: 1, bridged: 0, abandoned: 0 },
   });
   t.equal(controller.calls(), 7, 'one outbound connection per call');
-  t.same(summary.transfer_requests, [{ call: 6, from: '13800138006', to: '12315', performed_by: 'controller' }]);
+  t.same(summary.transfer_requests, [{ call: 6, from: '13800138006', to: '12315', performed_by: 'controller', outcome: 'not_performed' }], 'without --api no desk asks the controller');
   t.same(summary.agents, {}, 'this controller rang no seat');
   t.same(summary.hotlines, {}, 'and dialled no department');
   t.equal(summary.service_level_12345, null, 'measured by the controller, not the switch');

@@ -11,7 +11,8 @@ export interface DeskResult {
   from: string;
   to: string;
   performed_by: 'controller';
-  outcome: TransferOutcome | 'pending';
+  /** not_performed: no --api given, so no desk could ask the controller */
+  outcome: TransferOutcome | 'not_performed';
 }
 
 export class AgentDesks {

@@ -224,7 +224,7 @@ function summary(plan: PlannedCall[], placed: Array<{ call: PlannedCall; ch: Cha
     tickets_created: null,
     agents: counters.agents,
     hotlines: counters.hotlines,
-    transfer_requests: plan.filter((c) => c.transferTo).map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const, outcome: outcomes.get(c.index) ?? 'pending' })),
+    transfer_requests: plan.filter((c) => c.transferTo).map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const, outcome: outcomes.get(c.index) ?? 'not_performed' })),
     unfinished_channels: unfinished,
   };
 }
