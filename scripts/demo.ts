@@ -39,6 +39,9 @@ const users = new UserStore(server.db);
 const departments = new Set(server.config.current.routing.departments.keys());
 await users.add({ username: 'admin', password: PASSWORD, role: 'admin' }, departments);
 await users.add({ username: 'boss', password: PASSWORD, role: 'supervisor' }, departments);
+// a handler and the head of the market-regulation department, for the department page
+await users.add({ username: 'market', password: PASSWORD, role: 'dept_handler', department: 'market-regulation', displayName: '市场监管局经办人' }, departments);
+await users.add({ username: 'market-head', password: PASSWORD, role: 'dept_head', department: 'market-regulation', displayName: '市场监管局负责人' }, departments);
 for (const seat of seats) {
   await users.add({ username: `op${seat}`, password: PASSWORD, role: 'agent' }, departments);
   const token = (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `op${seat}`, password: PASSWORD } })).json().token;
@@ -87,8 +90,11 @@ const agentToken = (await server.app.inject({ method: 'POST', url: '/api/auth/lo
 
 process.stdout.write(`
 12345 CTI demo running
-  wallboard (JSON):  ${server.url}/
-  API and docs:      ${server.url}/docs   (log in as admin / boss / op1001 … op1012, password ${PASSWORD})
+  wallboard:         ${server.url}/
+  agent desktop:     ${server.url}/desktop/   (op1001 … op1012)
+  department page:   ${server.url}/dept/      (market, market-head)
+  admin:             ${server.url}/admin/     (admin)
+  API and docs:      ${server.url}/docs       (password ${PASSWORD} for every user; boss is a supervisor)
   simulated FreeSWITCH: inbound ESL 127.0.0.1:${sim.port}, ${CALLS_PER_HOUR} calls per hour (DEMO_CALLS_PER_HOUR)
 Ctrl-C to stop.
 `);
