@@ -23,7 +23,7 @@ $('btn-logout').onclick = async () => {
 const ticketView = new TicketView({ done: () => (location.hash = '#todo') });
 
 /** The clock that runs now: signing before signed, resolving after. */
-export const dueOf = (t) => (t.status === 'dispatched' ? t.sign_due_at : t.resolve_due_at);
+const dueOf = (t) => (t.status === 'dispatched' ? t.sign_due_at : t.resolve_due_at);
 const byLightThenDue = (a, b) => LIGHT_RANK[a.light] - LIGHT_RANK[b.light] || Date.parse(dueOf(a) ?? 0) - Date.parse(dueOf(b) ?? 0);
 
 function card(t) {

@@ -64,6 +64,11 @@ export class CallPop {
     }
   }
 
+  /** The server's word on hold (the softphone's feature code can hold too, not only this page). */
+  applyPhase(message) {
+    if (this.live && message.call_id === this.call?.id && message.phase) this.setHeld(message.phase === 'held');
+  }
+
   setHeld(held) {
     this.held = held;
     $('btn-hold').firstChild.textContent = held ? '恢复通话 ' : '保持 ';

@@ -35,7 +35,10 @@ openFeed(route, (up) => {
 
 function route(message) {
   if (message.type === 'hello' || message.type === 'agents') seat.applyAgents(message.agents ?? message.items);
-  else if (message.type === 'transfer') transfers.applyFeed(message);
+  else if (message.type === 'transfer') {
+    transfers.applyFeed(message);
+    callPop.applyPhase(message);
+  }
   else if (message.type === 'queues') callbacks.soon();
   else if (message.type === 'notice' && message.seat === seat.id) toast(message.message);
 }
