@@ -50,6 +50,11 @@ export const ErrorCodes = {
   ESL_TIMEOUT: spec('CTI_ESL_TIMEOUT', 504, 'FreeSWITCH did not answer in time'),
   ESL_COMMAND_FAILED: spec('CTI_ESL_COMMAND_FAILED', 502, 'FreeSWITCH answered the command with an error'),
   ESL_BAD_FRAME: spec('CTI_ESL_BAD_FRAME', 502, 'a malformed event socket frame was received and skipped'),
+  // one-key transfer (一键转接)
+  TRANSFER_NO_CALL: spec('CTI_TRANSFER_NO_CALL', 404, '该通话不在进行中，或不由本坐席接听 (no such call talking to an agent)'),
+  TRANSFER_UNKNOWN_HOTLINE: spec('CTI_TRANSFER_UNKNOWN_HOTLINE', 400, '不是可转接的热线号码 (not a parallel, emergency or linkage hotline)'),
+  TRANSFER_REFUSED: spec('CTI_TRANSFER_REFUSED', 409, '该热线当前不在工作时间，不能转接；请生成工单派发 (outside the hotline\'s working hours)'),
+  TRANSFER_BAD_STATE: spec('CTI_TRANSFER_BAD_STATE', 409, '当前通话状态下不能执行此操作 (not possible in the call\'s current transfer state)'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ErrorCodes;

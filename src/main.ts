@@ -52,7 +52,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   let calendar = workingCalendarOf(config.current);
   config.onChange((c) => (calendar = workingCalendarOf(c)));
   const calls = new CallController({ config, db, acd, calendar: () => calendar, log: logger });
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, transfers: { desk: calls.transfers, calendar: () => calendar }, now });
   const sweepJob = cron.schedule('* * * * *', () => {
     const changed = tickets.sweep.run(now());
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');

@@ -11,7 +11,8 @@ import { CallRecords } from './call-records.js';
 import { LegClock } from './leg-clock.js';
 import { runCall } from './session.js';
 import { CallAdoption } from './adopt.js';
-import type { CallServices } from './step.js';
+import { prompt, type CallServices } from './step.js';
+import { TransferDesk } from '../transfer/index.js';
 
 // Only what the leg clock and the adoption read: every event FreeSWITCH sends carries the
 // channel's variables, so each unread one costs the switch and us a few kilobytes to write and parse.
@@ -30,6 +31,7 @@ export interface CallControllerOptions {
 export class CallController {
   readonly records: CallRecords;
   readonly legs = new LegClock();
+  readonly transfers: TransferDesk;
   private readonly inbound: EslClient;
   private readonly outbound: EslOutboundServer;
   private readonly services: CallServices;
@@ -51,8 +53,22 @@ export class CallController {
       if (state !== 'connected') return;
       this.adoption.run((cmd) => this.inbound.api(cmd, { allowErr: true }), this.controlled).catch((err: unknown) => opts.log.error({ err }, 'adopting calls after reconnect failed'));
     });
+    this.transfers = new TransferDesk({
+      db: opts.db,
+      link: {
+        api: (command) => this.inbound.api(command, { allowErr: true }),
+        bgapi: (command) => this.inbound.bgapi(command, { allowErr: true }),
+        legs: this.legs,
+      },
+      config: () => opts.config.current,
+      calendar: opts.calendar,
+      agentDone: (seat, talkMs) => opts.acd.callEnded(seat, talkMs),
+      holdMusic: prompt('hold-music'),
+      log: opts.log.child({ area: 'transfer' }),
+    });
     this.services = {
       records: this.records,
+      transfers: this.transfers,
       acd: opts.acd,
       legs: this.legs,
       config: () => opts.config.current,

@@ -11,7 +11,7 @@ export interface LegTimes {
   cause?: string;
 }
 
-type Waiter = { field: keyof LegTimes; resolve: (t: LegTimes) => void; timer: NodeJS.Timeout };
+type Waiter = { field: keyof LegTimes; resolve: (t: LegTimes) => void; timer: NodeJS.Timeout | null };
 
 /** Legs are forgotten this long after hangup: long enough for any late reader. */
 const KEEP_MS = 120_000;
@@ -36,6 +36,13 @@ export class LegClock {
     this.wake(uuid, t);
   }
 
+  /** Resolves when the leg hangs up, however long that takes (a talk, a consult). */
+  hungUp(uuid: string): Promise<LegTimes> {
+    const t = this.legs.get(uuid);
+    if (t?.hangupUs !== undefined) return Promise.resolve(t);
+    return new Promise((resolve) => this.waiters.set(uuid, [...(this.waiters.get(uuid) ?? []), { field: 'hangupUs', resolve, timer: null }]));
+  }
+
   times(uuid: string): LegTimes {
     return this.legs.get(uuid) ?? {};
   }
@@ -58,7 +65,7 @@ export class LegClock {
     if (!list) return;
     const still = list.filter((w) => {
       if (t[w.field] === undefined) return true;
-      clearTimeout(w.timer);
+      if (w.timer) clearTimeout(w.timer);
       w.resolve(t);
       return false;
     });

@@ -9,11 +9,14 @@ import type { CallDistributor } from '../acd/index.js';
 import type { CallTags } from '../routing/index.js';
 import type { CallRecords, Outcome } from './call-records.js';
 import type { LegClock } from './leg-clock.js';
+import type { AgentTalk, TransferDesk } from '../transfer/index.js';
 
 export interface CallServices {
   records: CallRecords;
   acd: CallDistributor;
   legs: LegClock;
+  /** talks with agents, for one-key transfer */
+  transfers: TransferDesk;
   config: () => CtiConfig;
   calendar: () => WorkingCalendar;
   log: Logger;
@@ -32,9 +35,10 @@ export interface CallContext {
   line: string | null;
   department: string | null;
   outcome: Outcome | null;
-  /** legs this call created (agent, department): killed if still up when the call ends */
-  /** the agent's seat and the time FreeSWITCH says the agent answered */
+  /** the agent's seat and leg, and the time FreeSWITCH says the agent answered */
   agent: { seat: string; leg: string; answeredUs: number } | null;
+  /** the talk with that agent, which transfers act on */
+  talk: AgentTalk | null;
 }
 
 export interface Step {

@@ -8,6 +8,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ConfigWatcher } from '../config/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import { transferPlugin, type TransferDesk } from '../transfer/index.js';
 import type { Db } from '../store/index.js';
 import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   outbox: SmsOutbox;
   reports: { figures: Figures; alerts: TransferAlerts };
   acd: CallDistributor;
+  /** one-key transfer: present when a call controller runs */
+  transfers?: { desk: TransferDesk; calendar: () => WorkingCalendar };
   /** pushes to WebSocket clients; made here when not given */
   feed?: LiveFeed;
   /** the time of a request; tests pass a controlled clock */
@@ -83,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deps.acd.on('agent', () => feed.publish({ type: 'agents', items: agentsView(deps.acd, seatNames, holders) }));
   for (const e of ['queued', 'left', 'offer'] as const) deps.acd.on(e, () => feed.publish({ type: 'queues', ...queuesView(deps.acd, nowMs()) }));
   deps.acd.on('notice', (seat, message) => feed.publish({ type: 'notice', seat, message }));
+  deps.transfers?.desk.on('transfer', (m) => feed.publish({ ...m }));
   await registerLiveFeed(app, {
     feed,
     sessions: deps.sessions,
@@ -99,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(statsPlugin, { ...deps.reports, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
       await api.register(callsPlugin);
+      if (deps.transfers) await api.register(transferPlugin, { ...deps.transfers, figures: deps.reports.figures, holders, now });
       await api.register(callbacksPlugin, { now });
       await api.register(
         async (admin) => {

@@ -137,6 +137,7 @@ export class Enqueue implements Step {
         const answeredUs = (await legs.when(leg, 'answeredUs')).answeredUs ?? e.timestampUs ?? Date.now() * 1000;
         acd.offerResult(ctx.id, true);
         ctx.agent = { seat, leg, answeredUs };
+        ctx.talk = ctx.services.transfers.open({ call: ctx.call, callId: ctx.id, caller: ctx.caller, originHotline: ctx.tags.originHotline, seat, agentLeg: leg, agentAnsweredUs: answeredUs });
         ctx.outcome = 'answered';
         records.update(ctx.id, { agent_id: seat, agent_answered_us: answeredUs, queue_left_us: answeredUs, outcome: 'answered' });
         ctx.log.info({ seat, leg }, 'agent answered');

@@ -1,18 +1,31 @@
 import type { CallContext, Step } from '../step.js';
 import { prompt } from '../step.js';
+import { Enqueue } from './enqueue.js';
 
 /**
- * The agent's talk is over (the bridge completed): the agent goes to wrap-up, and when the
- * caller is still there the satisfaction survey (满意度评价) follows.
+ * The caller's time with the agent is over: talked and hung up, put through to a hotline that
+ * has since hung up, or a transfer that left the caller without an agent. The agent's wrap-up
+ * starts when the agent's leg hangs up (the talk sees to that). A caller still there is asked
+ * for the satisfaction survey (满意度评价), or goes back to the queue, ahead of the others.
  */
 export class AfterTalk implements Step {
   readonly name = 'after-talk';
 
   async start(ctx: CallContext): Promise<Step[] | void> {
-    const agent = ctx.agent!;
-    const hangupUs = (await ctx.services.legs.when(agent.leg, 'hangupUs', 1000)).hangupUs;
-    ctx.services.acd.callEnded(agent.seat, hangupUs ? (hangupUs - agent.answeredUs) / 1000 : 0);
-    if (!ctx.call.isHungUp) return [new Survey()];
+    const end = await ctx.talk!.settled;
+    if (end.transferredTo) {
+      const hotline = ctx.services.config().routing.byNumber.get(end.transferredTo);
+      ctx.outcome = 'transferred';
+      ctx.services.records.update(ctx.id, { outcome: 'transferred', ...(hotline?.department ? { department_id: hotline.department } : {}) });
+    }
+    if (ctx.call.isHungUp) return;
+    if (end.how === 'requeue') {
+      const plan = ctx.services.config().routing;
+      const line = plan.ivr.lines.find((l) => l.digit === (ctx.line ?? plan.ivr.defaultLine)) ?? plan.ivr.lines.find((l) => l.digit === plan.ivr.defaultLine)!;
+      ctx.talk = null;
+      return [new Enqueue(line.digit, line.queue, Math.max(1, ctx.tags.priority - 1), [prompt('transfer-failed')])];
+    }
+    return [new Survey()];
   }
 
   cancel(): void {}

@@ -9,6 +9,7 @@ import { dequeueDtmf, executeApp, tick } from './execution.js';
 import { finishSession, hangup, runState, setState } from './lifecycle.js';
 import { SITES } from './sites.js';
 import { parkChannel } from './apps/call-control.js';
+import { huntInline } from './inline-dialplan.js';
 
 /** Starts the session. Everything up to the first wait (CHANNEL_CREATE included) happens before it returns. */
 export function startSession(core: Core, ch: Channel): void {
@@ -73,7 +74,7 @@ function route(core: Core, ch: Channel): void {
     return;
   }
   ch.setVar('call_uuid', ch.uuid);
-  const found = core.dialplan.hunt(ch, ch.profile.context);
+  const found = ch.profile.dialplan.toLowerCase() === 'inline' ? huntInline(ch) : core.dialplan.hunt(ch, ch.profile.context);
   if (!found) {
     hangup(core, ch, 'NO_ROUTE_DESTINATION');
     return;

@@ -1,0 +1,282 @@
+// A caller talking with a 12345 agent, and what the agent can do with that talk: hold,
+// one-key transfer (warm, blind, three-way, emergency, linkage), complete, cancel.
+//
+// Who is bridged to whom is always our decision, taken with uuid_bridge on parked legs:
+//  - the hotline leg is originated with `&park()`, so an answer bridges nobody by itself;
+//  - the caller gets park_after_bridge=true before any uuid_bridge, so when that bridge ends
+//    the caller is parked under our socket again (switch_ivr_bridge.c: an answered peer and
+//    park_after_bridge → switch_ivr_park_session) instead of running on into the dialplan's
+//    `transfer cti_fallback` after the socket app (uuid_bridge_on_soft_execute sets CS_EXECUTE);
+//  - the agent's leg gets park_after_bridge=true while it consults, so a hotline hanging up
+//    gives the agent back to us, not a dead line.
+// The caller waits on hold music during a consult: the agent's bridge app ran nested in the
+// queue's endless_playback, which resumes when the bridge returns (mod_dptools.c
+// endless_playback_function); after a uuid_bridge we start the music again ourselves.
+import type { Logger } from 'pino';
+import type { OutboundCall } from '../esl/index.js';
+import type { CtiConfig, Hotline } from '../config/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import { CtiError } from '../errors.js';
+import type { AttemptStore } from './attempt-store.js';
+import { TransferAttempt, type AttemptView, type SwitchLink } from './attempt.js';
+import { isTransferTarget, planTransfer, ResultNames, ticketPrefill, transferOpen, type RequestedKind, type TicketPrefill, type TransferPlan } from './rules.js';
+
+export type TalkPhase = 'talking' | 'held' | 'ringing' | 'consulting' | 'three_way' | 'handed_over' | 'over';
+
+/** How the caller's time with our agent ended, for the call flow to go on from. */
+export interface TalkEnd {
+  how: 'agent_hung_up' | 'handed_over' | 'three_way_over' | 'requeue' | 'caller_gone';
+  /** the hotline the caller was put through to, if any */
+  transferredTo: string | null;
+}
+
+export interface TalkSetup {
+  call: OutboundCall;
+  callId: string;
+  caller: string;
+  originHotline: string | null;
+  seat: string;
+  agentLeg: string;
+  agentAnsweredUs: number;
+}
+
+export interface TalkServices {
+  link: SwitchLink;
+  store: AttemptStore;
+  config: () => CtiConfig;
+  calendar: () => WorkingCalendar;
+  /** the agent's talk is over (for wrap-up): milliseconds of talk */
+  agentDone: (seat: string, talkMs: number) => void;
+  changed: (talk: AgentTalk, extra?: { ticket_prefill?: TicketPrefill; message?: string }) => void;
+  holdMusic: string;
+  log: Logger;
+}
+
+export class AgentTalk {
+  phase: TalkPhase = 'talking';
+  attempt: TransferAttempt | null = null;
+  private plan: TransferPlan | null = null;
+  /** 'app': the caller's own bridge app holds the agent; 'uuid': we bridged them with uuid_bridge */
+  private linkKind: 'app' | 'uuid' = 'app';
+  private agentUp = true;
+  private transferredTo: string | null = null;
+  private conference: Promise<unknown> | null = null;
+  /** the ticket offered after the last refused or failed transfer, until the next one starts */
+  private ticketOffer: TicketPrefill | null = null;
+  private finish!: (end: TalkEnd) => void;
+  readonly settled: Promise<TalkEnd>;
+
+  constructor(
+    readonly setup: TalkSetup,
+    private readonly services: TalkServices,
+  ) {
+    this.settled = new Promise((resolve) => (this.finish = resolve));
+    void services.link.legs.hungUp(setup.agentLeg).then((t) => this.onAgentGone(t.hangupUs));
+    setup.call.once('hangup', () => this.onCallerGone());
+  }
+
+  get seat(): string {
+    return this.setup.seat;
+  }
+
+  /** Starts a one-key transfer; resolves once the hotline leg is being placed. */
+  async transfer(number: string, requested: RequestedKind | undefined, at: Date): Promise<AttemptView> {
+    if (this.phase !== 'talking' && this.phase !== 'held') throw new CtiError('TRANSFER_BAD_STATE', `当前状态「${this.phase}」不能再发起转接`);
+    const { routing } = this.services.config();
+    const hotline = routing.byNumber.get(number);
+    if (!isTransferTarget(hotline)) throw new CtiError('TRANSFER_UNKNOWN_HOTLINE', `${number} 不是可转接的热线号码`, { field: 'hotline' });
+    const plan = planTransfer(hotline, requested);
+    const open = transferOpen(hotline, at, this.services.calendar());
+    if (!open.open) {
+      this.services.store.refused({ callId: this.setup.callId, hotline: hotline.number, kind: plan.kind, agent: this.seat, atUs: at.getTime() * 1000, reason: open.reason! });
+      this.ticketOffer = this.prefill(hotline, open.reason!);
+      throw new CtiError('TRANSFER_REFUSED', open.reason!, { field: 'hotline', reason: open.reason, ticket_prefill: this.ticketOffer });
+    }
+    if (this.phase === 'held') await this.resume();
+    const attempt = new TransferAttempt(
+      { callId: this.setup.callId, hotline, kind: plan.kind, seat: this.seat, ringTimeoutS: routing.transfer.ringTimeoutS, callerIdNumber: routing.centre.number, callerIdName: routing.centre.number },
+      this.services.link,
+      this.services.store,
+    );
+    this.attempt = attempt;
+    this.plan = plan;
+    this.ticketOffer = null;
+    this.phase = 'ringing';
+    // A consult takes the agent away from the caller at once; a handover keeps them together.
+    if (plan.style === 'consult') await this.parkAgent();
+    void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
+    this.services.changed(this);
+    return attempt.view();
+  }
+
+  /** Puts the caller through to the hotline the agent is consulting, and frees the agent. */
+  async complete(): Promise<AttemptView> {
+    if (this.phase !== 'consulting' || !this.attempt) throw new CtiError('TRANSFER_BAD_STATE', '只有在与部门通话（咨询）时才能完成转接');
+    await this.handOver(this.attempt);
+    return this.attempt.view();
+  }
+
+  /** Drops the hotline leg (ringing or answered); the agent is back with the caller. */
+  async cancel(): Promise<AttemptView> {
+    if ((this.phase !== 'ringing' && this.phase !== 'consulting') || !this.attempt) throw new CtiError('TRANSFER_BAD_STATE', '当前没有进行中的转接');
+    await this.attempt.hangup();
+    return this.attempt.view();
+  }
+
+  /** Caller, agent and hotline in one conference (三方通话). */
+  async threeWay(): Promise<AttemptView> {
+    if (this.phase !== 'consulting' || !this.attempt) throw new CtiError('TRANSFER_BAD_STATE', '只有在与部门通话（咨询）时才能发起三方通话');
+    await this.joinConference(this.attempt);
+    return this.attempt.view();
+  }
+
+  /** The agent's phone on hold: FreeSWITCH plays hold music to the caller (switch_ivr_hold). */
+  async hold(): Promise<void> {
+    if (this.phase !== 'talking') throw new CtiError('TRANSFER_BAD_STATE', '只有通话中才能保持');
+    await this.services.link.api(`uuid_hold ${this.setup.agentLeg}`);
+    this.phase = 'held';
+    this.services.changed(this);
+  }
+
+  async resume(): Promise<void> {
+    if (this.phase !== 'held') throw new CtiError('TRANSFER_BAD_STATE', '通话未处于保持状态');
+    await this.services.link.api(`uuid_hold off ${this.setup.agentLeg}`);
+    this.phase = 'talking';
+    this.services.changed(this);
+  }
+
+  view() {
+    return { call_id: this.setup.callId, seat: this.seat, phase: this.phase, attempt: this.attempt?.view() ?? null, ticket_offer: this.ticketOffer };
+  }
+
+  private async ring(attempt: TransferAttempt, hotline: Hotline): Promise<void> {
+    const answered = await attempt.ring();
+    if (this.phase === 'over') {
+      if (attempt.isUp) await attempt.hangup();
+      return;
+    }
+    if (!answered) return this.ringFailed(attempt, hotline);
+    if (this.plan!.style === 'handover' || !this.agentUp) return this.handOver(attempt);
+    await this.consult(attempt);
+    if (this.plan!.threeWay) await this.joinConference(attempt);
+  }
+
+  /** The hotline did not take the call: the agent is with the caller again, and a ticket is offered. */
+  private async ringFailed(attempt: TransferAttempt, hotline: Hotline): Promise<void> {
+    const why = ResultNames[attempt.result ?? 'failed'];
+    if (attempt.result !== 'cancelled') this.ticketOffer = this.prefill(hotline, why);
+    const extra = this.ticketOffer ? { ticket_prefill: this.ticketOffer, message: `转接${hotline.name}（${hotline.number}）${why}` } : {};
+    if (!this.agentUp) return this.end('requeue', extra);
+    if (this.plan!.style === 'consult') await this.reconnect();
+    this.phase = 'talking';
+    this.services.changed(this, extra);
+  }
+
+  private async consult(attempt: TransferAttempt): Promise<void> {
+    const { api, legs } = this.services.link;
+    await api(`uuid_setvar ${this.setup.agentLeg} park_after_bridge true`);
+    await api(`uuid_bridge ${this.setup.agentLeg} ${attempt.leg}`);
+    this.phase = 'consulting';
+    this.services.changed(this);
+    void legs.hungUp(attempt.leg).then(() => this.onConsultLegGone(attempt));
+  }
+
+  /** The hotline hung up, or the agent cancelled: back to the caller, or to the queue without an agent. */
+  private async onConsultLegGone(attempt: TransferAttempt): Promise<void> {
+    if (this.attempt !== attempt || this.phase !== 'consulting') return;
+    attempt.state = attempt.state === 'consulting' ? 'cancelled' : attempt.state;
+    if (!this.agentUp) return this.end('requeue');
+    await this.reconnect();
+    this.phase = 'talking';
+    this.services.changed(this);
+  }
+
+  private async handOver(attempt: TransferAttempt): Promise<void> {
+    const { api, legs } = this.services.link;
+    const { call, agentLeg } = this.setup;
+    const bridged = call.waitFor((e) => e.name === 'CHANNEL_BRIDGE', 5000).catch(() => null);
+    await api(`uuid_setvar ${call.uuid} park_after_bridge true`);
+    const reply = await api(`uuid_bridge ${call.uuid} ${attempt.leg}`);
+    if (!reply.startsWith('+OK')) {
+      this.services.log.warn({ reply, call: call.uuid }, 'could not put the caller through');
+      return this.ringFailed(attempt, this.services.config().routing.byNumber.get(attempt.setup.hotline.number) ?? attempt.setup.hotline);
+    }
+    await bridged;
+    attempt.state = 'completed';
+    this.phase = 'handed_over';
+    this.transferredTo = attempt.setup.hotline.number;
+    // The agent's leg is parked or released by now; it must not stay up.
+    if (this.agentUp) await api(`uuid_kill ${agentLeg} NORMAL_CLEARING`);
+    this.services.changed(this);
+    const callerGone = call.isHungUp ? Promise.resolve() : new Promise((r) => call.once('hangup', r));
+    void Promise.race([legs.hungUp(attempt.leg), callerGone]).then(() => this.end('handed_over'));
+  }
+
+  private async joinConference(attempt: TransferAttempt): Promise<void> {
+    const { api, legs } = this.services.link;
+    const room = `cti-${this.setup.callId}`;
+    // Both legs at once (-both): moving one alone would leave the other's bridge to hang it up.
+    await api(`uuid_transfer ${this.setup.agentLeg} -both conference:${room} inline`);
+    this.conference = this.setup.call.execute('conference', room).catch(() => undefined);
+    attempt.state = 'three_way';
+    this.phase = 'three_way';
+    this.transferredTo = attempt.setup.hotline.number;
+    this.services.changed(this);
+    // Alone in the room, the caller has nobody left to talk to.
+    const others = [legs.hungUp(this.setup.agentLeg), legs.hungUp(attempt.leg)];
+    void Promise.all(others).then(async () => {
+      if (!this.setup.call.isHungUp) await api(`uuid_kill ${this.setup.call.uuid} NORMAL_CLEARING`);
+    });
+    void this.conference.then(() => this.end('three_way_over'));
+  }
+
+  /** Takes the agent out of the talk (parked); the caller hears hold music. */
+  private async parkAgent(): Promise<void> {
+    await this.services.link.api(`uuid_park ${this.setup.agentLeg}`);
+    if (this.linkKind === 'uuid') this.playHoldMusic();
+  }
+
+  /** Agent and caller together again after a consult. */
+  private async reconnect(): Promise<void> {
+    const { api } = this.services.link;
+    await api(`uuid_setvar ${this.setup.call.uuid} park_after_bridge true`);
+    await api(`uuid_bridge ${this.setup.call.uuid} ${this.setup.agentLeg}`);
+    this.linkKind = 'uuid';
+  }
+
+  private playHoldMusic(): void {
+    this.setup.call.execute('endless_playback', this.services.holdMusic).catch(() => undefined);
+  }
+
+  private onAgentGone(hangupUs: number | undefined): void {
+    if (!this.agentUp) return;
+    this.agentUp = false;
+    this.services.agentDone(this.seat, hangupUs ? (hangupUs - this.setup.agentAnsweredUs) / 1000 : 0);
+    if (this.phase === 'talking' || this.phase === 'held') this.end('agent_hung_up');
+    else if (this.phase === 'consulting') {
+      // FreeSWITCH takes the hotline leg down with the agent's; the caller goes back to the queue.
+      void this.attempt?.hangup().catch(() => undefined);
+      this.end('requeue');
+    }
+    // ringing: the attempt goes on; an answer puts the caller through (ring() sees agentUp false)
+    this.services.changed(this);
+  }
+
+  private onCallerGone(): void {
+    if (this.phase === 'over') return;
+    const attempt = this.attempt;
+    if (attempt?.isUp) void attempt.hangup().catch(() => undefined);
+    this.end('caller_gone');
+  }
+
+  private end(how: TalkEnd['how'], extra?: { ticket_prefill?: TicketPrefill; message?: string }): void {
+    if (this.phase === 'over') return;
+    this.phase = 'over';
+    this.finish({ how, transferredTo: this.transferredTo });
+    this.services.changed(this, extra);
+  }
+
+  private prefill(hotline: Hotline, why: string): TicketPrefill {
+    return ticketPrefill(hotline, { id: this.setup.callId, caller: this.setup.caller, originHotline: this.setup.originHotline }, why);
+  }
+}

@@ -1,0 +1,142 @@
+// One transfer attempt: the leg to a hotline, placed with `originate` on the inbound link and
+// parked when it answers, so that we — not the switch — decide whom it is bridged to. Its
+// creation, answer and hangup times are FreeSWITCH's (CHANNEL_CREATE / CHANNEL_ANSWER /
+// CHANNEL_HANGUP Event-Date-Timestamp, via the leg clock), as DESIGN.md §5 measures them.
+import { randomUUID } from 'node:crypto';
+import type { Hotline } from '../config/index.js';
+import type { LegClock } from '../call/leg-clock.js';
+import type { AttemptStore } from './attempt-store.js';
+import { resultOfCause, type AttemptResult, type TransferKind } from './rules.js';
+
+export interface SwitchLink {
+  /** an api command on the inbound link; `-ERR` replies come back as text */
+  api(command: string): Promise<string>;
+  bgapi(command: string): Promise<string>;
+  legs: LegClock;
+}
+
+export type AttemptState = 'ringing' | 'consulting' | 'completed' | 'three_way' | 'failed' | 'cancelled';
+
+export interface AttemptView {
+  id: number | null;
+  call_id: string;
+  hotline: string;
+  hotline_name: string;
+  kind: TransferKind;
+  state: AttemptState;
+  result: AttemptResult | null;
+  leg_id: string;
+  created_at: string | null;
+  answered_at: string | null;
+}
+
+export interface AttemptSetup {
+  callId: string;
+  hotline: Hotline & { transfer: NonNullable<Hotline['transfer']> };
+  kind: TransferKind;
+  seat: string | null;
+  ringTimeoutS: number;
+  /** the number the hotline sees calling: the 12345 centre */
+  callerIdNumber: string;
+  callerIdName: string;
+}
+
+export class TransferAttempt {
+  readonly leg = randomUUID();
+  state: AttemptState = 'ringing';
+  result: AttemptResult | null = null;
+  id: number | null = null;
+  private cancelledByUs = false;
+  private createdUs: number | null = null;
+  private answeredUs: number | null = null;
+
+  constructor(
+    readonly setup: AttemptSetup,
+    private readonly link: SwitchLink,
+    private readonly store: AttemptStore,
+  ) {}
+
+  /** Rings the hotline; true once it answered (the leg is then parked), false when it did not. */
+  async ring(): Promise<boolean> {
+    const { hotline, ringTimeoutS, callId, kind } = this.setup;
+    // ignore_early_media: carriers play ringback as early media; only a real answer counts.
+    const vars = [
+      `origination_uuid=${this.leg}`,
+      `originate_timeout=${ringTimeoutS}`,
+      'ignore_early_media=true',
+      `origination_caller_id_number=${this.setup.callerIdNumber}`,
+      `origination_caller_id_name=${this.setup.callerIdName}`,
+      `cti_call_id=${callId}`,
+      `cti_transfer=${kind}`,
+    ].join(',');
+    const recorded = this.recordCreation();
+    const reply = await this.link.bgapi(`originate {${vars}}${hotline.transfer.endpoint} &park()`).catch((err: Error) => `-ERR ${err.message}`);
+    await recorded;
+    if (reply.startsWith('+OK')) {
+      const t = await this.link.legs.when(this.leg, 'answeredUs');
+      this.answeredUs = t.answeredUs ?? Date.now() * 1000;
+      this.result = 'answered';
+      if (this.id !== null) this.store.answered(this.id, this.leg, this.answeredUs);
+      void this.link.legs.hungUp(this.leg).then((end) => this.closeRow(end.hangupUs ?? null, end.cause ?? null));
+      // Answered as we gave up: it counts as answered (it was), but nobody is put through.
+      if (!this.cancelledByUs) {
+        this.state = 'consulting';
+        return true;
+      }
+      this.state = 'cancelled';
+      await this.link.api(`uuid_kill ${this.leg} NORMAL_CLEARING`);
+      return false;
+    }
+    const cause = reply.replace(/^[-+][A-Z]+\s*/, '').trim().split(/\s/)[0] ?? 'UNKNOWN';
+    this.result = resultOfCause(cause, this.cancelledByUs);
+    this.state = this.result === 'cancelled' ? 'cancelled' : 'failed';
+    const end = this.createdUs === null ? {} : await this.link.legs.when(this.leg, 'hangupUs', 1000);
+    this.closeRow(end.hangupUs ?? null, end.cause ?? cause);
+    return false;
+  }
+
+  /** Hangs the leg up: while ringing the attempt is then cancelled by us (and out of the rate before 15 s). */
+  async hangup(): Promise<void> {
+    if (this.state === 'ringing') this.cancelledByUs = true;
+    await this.link.api(`uuid_kill ${this.leg} ${this.state === 'ringing' ? 'ORIGINATOR_CANCEL' : 'NORMAL_CLEARING'}`);
+  }
+
+  get isUp(): boolean {
+    return this.createdUs !== null && this.link.legs.times(this.leg).hangupUs === undefined && (this.state === 'ringing' || this.answeredUs !== null);
+  }
+
+  view(): AttemptView {
+    const iso = (us: number | null) => (us === null ? null : new Date(Math.floor(us / 1000)).toISOString());
+    return {
+      id: this.id,
+      call_id: this.setup.callId,
+      hotline: this.setup.hotline.number,
+      hotline_name: this.setup.hotline.name,
+      kind: this.setup.kind,
+      state: this.state,
+      result: this.result,
+      leg_id: this.leg,
+      created_at: iso(this.createdUs),
+      answered_at: iso(this.answeredUs),
+    };
+  }
+
+  /** The row is written when FreeSWITCH reports the leg created, so it exists while the leg rings. */
+  private async recordCreation(): Promise<void> {
+    const t = await this.link.legs.when(this.leg, 'createdUs', 5000);
+    const { callId, hotline, kind, seat } = this.setup;
+    if (t.createdUs === undefined) {
+      // No channel at all (no such gateway, a refusal before the INVITE): kept as a failed attempt.
+      this.createdUs = null;
+      this.id = this.store.unplaced({ callId, hotline: hotline.number, kind, agent: seat, atUs: Date.now() * 1000 });
+      return;
+    }
+    this.createdUs = t.createdUs;
+    this.id = this.store.placed({ callId, leg: this.leg, hotline: hotline.number, endpoint: hotline.transfer.endpoint, kind, agent: seat, createdUs: t.createdUs });
+  }
+
+  private closeRow(endedUs: number | null, cause: string | null): void {
+    if (this.id === null) return;
+    this.store.ended(this.id, this.leg, { endedUs, cause, ...(this.result && this.result !== 'answered' ? { result: this.result, reason: cause ?? undefined } : {}) });
+  }
+}

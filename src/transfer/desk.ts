@@ -1,0 +1,83 @@
+// Every caller now talking with an agent, by call id: what the transfer API and the agent's
+// softphone feature codes act on. Each change is emitted for the live feed.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { CtiConfig } from '../config/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import type { Db } from '../store/index.js';
+import { CtiError } from '../errors.js';
+import { AttemptStore } from './attempt-store.js';
+import { AgentTalk, type TalkSetup } from './agent-talk.js';
+import type { SwitchLink } from './attempt.js';
+import type { TicketPrefill } from './rules.js';
+
+export interface TransferMessage {
+  type: 'transfer';
+  call_id: string;
+  seat: string;
+  phase: AgentTalk['phase'];
+  attempt: ReturnType<AgentTalk['view']>['attempt'];
+  ticket_prefill?: TicketPrefill;
+  message?: string;
+}
+
+export interface TransferDeskOptions {
+  db: Db;
+  link: SwitchLink;
+  config: () => CtiConfig;
+  calendar: () => WorkingCalendar;
+  agentDone: (seat: string, talkMs: number) => void;
+  holdMusic: string;
+  log: Logger;
+}
+
+export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> {
+  readonly store: AttemptStore;
+  private readonly talks = new Map<string, AgentTalk>();
+
+  constructor(private readonly opts: TransferDeskOptions) {
+    super();
+    this.store = new AttemptStore(opts.db);
+  }
+
+  /** The agent answered: from now on the talk can be transferred. */
+  open(setup: TalkSetup): AgentTalk {
+    const { link, config, calendar, agentDone, holdMusic, log } = this.opts;
+    const talk = new AgentTalk(setup, {
+      link,
+      store: this.store,
+      config,
+      calendar,
+      agentDone,
+      holdMusic,
+      log,
+      changed: (t, extra) => this.emit('transfer', { type: 'transfer', ...t.view(), ...extra }),
+    });
+    this.talks.set(setup.callId, talk);
+    void talk.settled.then(() => {
+      if (this.talks.get(setup.callId) === talk) this.talks.delete(setup.callId);
+    });
+    return talk;
+  }
+
+  /** The talk of a call, checked against the seat asking (a supervisor may act on any seat: seat null). */
+  talk(callId: string, seat: string | null): AgentTalk {
+    const talk = this.talks.get(callId);
+    if (!talk || (seat !== null && talk.seat !== seat)) throw new CtiError('TRANSFER_NO_CALL', undefined, { field: 'id' });
+    return talk;
+  }
+
+  /** The talk the agent at this seat is in, if any (softphone feature codes know only the seat). */
+  talkAtSeat(seat: string): AgentTalk | undefined {
+    return [...this.talks.values()].find((t) => t.seat === seat);
+  }
+
+  /** The talk whose agent leg this is. */
+  talkOfAgentLeg(leg: string): AgentTalk | undefined {
+    return [...this.talks.values()].find((t) => t.setup.agentLeg === leg);
+  }
+
+  get size(): number {
+    return this.talks.size;
+  }
+}

@@ -1,0 +1,98 @@
+// One-key transfer over HTTP (the agent desktop's transfer panel): the hotlines an agent can
+// reach with whether each takes transfers now and its answer rate today; transfer, complete,
+// cancel, three-way, hold and resume on the call the agent is talking on.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AuthUser } from '../auth/index.js';
+import { requireRole } from '../auth/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import type { Figures } from '../reports/index.js';
+import { CtiError } from '../errors.js';
+import type { TransferDesk } from './desk.js';
+import { isTransferTarget, transferOpen } from './rules.js';
+
+export interface TransferPluginOptions {
+  desk: TransferDesk;
+  figures: Figures;
+  calendar: () => WorkingCalendar;
+  /** who holds which seat */
+  holders: Map<string, AuthUser>;
+  now: () => Date;
+}
+
+const CallParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const TransferBody = Type.Object({
+  hotline: Type.String({ pattern: '^[0-9]{3,12}$', description: 'the hotline number: parallel, emergency or linkage' }),
+  kind: Type.Optional(Type.Union([Type.Literal('warm'), Type.Literal('blind'), Type.Literal('three_way')], { description: 'emergency numbers are always handed over directly' })),
+});
+
+const MODE_ORDER = { emergency: 0, parallel: 1, linkage: 2 } as Record<string, number>;
+
+export const transferPlugin: FastifyPluginAsyncTypebox<TransferPluginOptions> = async (app, opts) => {
+  const { desk } = opts;
+  const staff = requireRole('agent', 'supervisor', 'admin');
+  /** An agent acts on the talk at the seat they hold; supervisors on any. */
+  const talkFor = (req: FastifyRequest, id: string) => {
+    const user = req.user!;
+    if (user.role !== 'agent') return desk.talk(id, null);
+    const seat = [...opts.holders].find(([, u]) => u.id === user.id)?.[0];
+    if (!seat) throw new CtiError('TRANSFER_NO_CALL', '请先登录坐席 (log in to a seat first)', { field: 'id' });
+    return desk.talk(id, seat);
+  };
+
+  app.get('/transfer/targets', { preHandler: staff, schema: { tags: ['transfer'] } }, async () => {
+    const routing = app.config.current.routing;
+    const now = opts.now();
+    const dayStart = Date.parse(`${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    const today = new Map(opts.figures.transferRates({ fromMs: dayStart, toMs: now.getTime() + 1 }).map((r) => [r.hotline, r]));
+    const calendar = opts.calendar();
+    const items = routing.hotlines.filter(isTransferTarget).map((h) => {
+      const open = transferOpen(h, now, calendar);
+      const r = today.get(h.number);
+      return {
+        number: h.number,
+        name: h.name,
+        mode: h.mode,
+        department: h.department,
+        department_name: h.department ? (routing.departments.get(h.department)?.name ?? null) : null,
+        body: h.body,
+        open: open.open,
+        closed_reason: open.reason,
+        today: r ? { attempts: r.attempts, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate } : null,
+      };
+    });
+    items.sort((a, b) => MODE_ORDER[a.mode]! - MODE_ORDER[b.mode]!);
+    return { items };
+  });
+
+  app.get('/calls/:id/transfer', { preHandler: staff, schema: { tags: ['transfer'], params: CallParams } }, async (req) => talkFor(req, req.params.id).view());
+
+  app.post('/calls/:id/transfer', { preHandler: staff, schema: { tags: ['transfer'], params: CallParams, body: TransferBody } }, async (req, reply) => {
+    try {
+      const attempt = await talkFor(req, req.params.id).transfer(req.body.hotline, req.body.kind, opts.now());
+      return reply.code(202).send({ attempt });
+    } catch (err) {
+      return refusal(err, reply);
+    }
+  });
+
+  const action = (path: string, run: (talk: ReturnType<typeof talkFor>) => Promise<unknown>) =>
+    app.post(`/calls/:id/${path}`, { preHandler: staff, schema: { tags: ['transfer'], params: CallParams } }, async (req) => {
+      const talk = talkFor(req, req.params.id);
+      const attempt = await run(talk);
+      return { ...talk.view(), ...(attempt ? { attempt } : {}) };
+    });
+  action('transfer/complete', (t) => t.complete());
+  action('transfer/cancel', (t) => t.cancel());
+  action('transfer/three-way', (t) => t.threeWay());
+  action('hold', (t) => t.hold());
+  action('resume', (t) => t.resume());
+};
+
+/** A refusal carries the reason and the ticket the desktop offers instead, beside the usual error body. */
+function refusal(err: unknown, reply: FastifyReply) {
+  if (!(err instanceof CtiError) || err.code !== 'CTI_TRANSFER_REFUSED') throw err;
+  const detail = err.detail as { field: string; reason: string; ticket_prefill: unknown };
+  return reply.code(409).send({ error: err.code, message: err.message, field: detail.field, reason: detail.reason, ticket_prefill: detail.ticket_prefill });
+}
