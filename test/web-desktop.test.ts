@@ -42,7 +42,7 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   t.equal(await wall.page.title(), '实时监控大屏 · 12345政务服务热线', '/ is the wallboard');
   t.equal(await wall.page.locator('#transfer-rows tr').count(), 0, 'no transfers yet');
 
-  sb.sim.engine.placeCall({ from: CALLER, to: '12345', dtmf: [{ at_s: 0.8, digits: '1' }], hangupAfterS: 120 });
+  const caller = sb.sim.engine.placeCall({ from: CALLER, to: '12345', dtmf: [{ at_s: 0.8, digits: '1' }], hangupAfterS: 120 });
   await page.locator('#call-caller', { hasText: CALLER }).waitFor({ timeout: 15_000 });
   t.equal(await page.locator('#call-line').textContent(), '1 线 · 群众诉求', 'the line is shown');
   t.equal(await page.locator('#call-origin').textContent(), '12345');
@@ -63,6 +63,13 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   const tickets = (await sb.server.get(`/api/tickets?caller=${CALLER}`)).body.items;
   t.match(tickets, [{ call_id: callId, type: 'complaint', department: 'market-regulation', status: 'dispatched', content: '市民反映某超市销售过期食品，要求查处' }], 'the ticket exists with the call id');
 
+  await page.keyboard.press('F9');
+  await page.locator('#hold-state', { hasText: '来电方正在听等待音乐' }).waitFor();
+  t.match((await sb.server.get(`/api/calls/${callId}/transfer`)).body, { phase: 'held' }, 'F9 put the caller on hold');
+  await page.keyboard.press('F9');
+  await page.locator('#btn-hold', { hasText: '保持' }).waitFor();
+  t.match((await sb.server.get(`/api/calls/${callId}/transfer`)).body, { phase: 'talking' }, 'F9 again took the caller back');
+
   // Warm transfer: the panel lists 12315 from GET /api/transfer/targets (the transfer area).
   const target = page.locator('#transfer-targets button[data-number="12315"]');
   await target.waitFor({ timeout: 10_000 }).catch(async () => {
@@ -81,6 +88,9 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   await row.waitFor({ timeout: 10_000 });
   t.match(await row.textContent(), '100.0%', 'the wallboard shows 12315 answered within 15 s');
 
+  await sb.sim.engine.api('uuid_kill', caller.uuid); // the citizen, now talking with 12315, hangs up
+  const ended = await sb.until('the call to end', `/api/calls/${callId}`, (b) => (b.ended_at ? b : undefined));
+  t.equal(ended.outcome, 'transferred', 'the call record says transferred');
   t.same(errors, [], 'no console errors on the desktop');
   t.same(wall.errors, [], 'no console errors on the wallboard');
 });

@@ -56,9 +56,11 @@ export class CallPop {
 
   async toggleHold() {
     if (!this.live) return toast('当前没有通话', { error: true });
+    // decided before the request: the feed may report the new phase before the reply arrives
+    const hold = !this.held;
     try {
-      await post(`/api/calls/${encodeURIComponent(this.call.id)}/${this.held ? 'resume' : 'hold'}`);
-      this.setHeld(!this.held);
+      const talk = await post(`/api/calls/${encodeURIComponent(this.call.id)}/${hold ? 'hold' : 'resume'}`);
+      this.setHeld(talk?.phase ? talk.phase === 'held' : hold);
     } catch (err) {
       toast(err.message, { error: true });
     }
