@@ -43,7 +43,7 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
   await page.locator('#user-rows', { hasText: '陈经办' }).waitFor();
   const users = (await server.get('/api/admin/users')).body.items;
   t.match(users.find((u: any) => u.username === 'chen'), { role: 'dept_handler', department: 'market-regulation', display_name: '陈经办' }, 'the user exists in the API');
-  t.match(await page.locator('#user-rows').textContent(), '部门经办人');
+  t.match(await page.locator('#user-rows').textContent(), '部门经办人市市场监管局', 'role and department by their Chinese names');
 
   t.same(errors, [], 'no console errors on the admin page');
 });

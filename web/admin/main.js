@@ -8,6 +8,7 @@ import { formatDateTime, nameOf, ROLE_NAMES } from '/lib/format.js';
 const $ = (id) => document.getElementById(id);
 const SMS_STATUS = { pending: '待发送', sending: '发送中', sent: '已发送', failed: '发送失败', unsent: '未配置网关（仅记录）' };
 const SMS_KINDS = { dispatch: '派单通知', yellow: '黄灯提醒', red: '红灯提醒', supervision: '督办', alert: '告警', other: '其他' };
+let departmentNames = new Map();
 const td = (text) => Object.assign(document.createElement('td'), { textContent: text ?? '—' });
 
 const user = await signIn({ roles: ['admin'], title: '管理员登录', onExpired: () => location.reload() });
@@ -42,7 +43,7 @@ $('btn-reload').onclick = async () => {
 
 function userRow(u) {
   const tr = document.createElement('tr');
-  tr.append(td(u.username), td(u.display_name), td(nameOf(ROLE_NAMES, u.role)), td(u.department), td(u.mobile), td(u.disabled ? '已停用' : '正常'));
+  tr.append(td(u.username), td(u.display_name), td(nameOf(ROLE_NAMES, u.role)), td(u.department ? (departmentNames.get(u.department) ?? u.department) : null), td(u.mobile), td(u.disabled ? '已停用' : '正常'));
   const toggle = Object.assign(document.createElement('button'), { type: 'button', textContent: u.disabled ? '启用' : '停用' });
   toggle.onclick = async () => {
     try {
@@ -63,6 +64,7 @@ async function showUsers() {
 }
 
 function setUpUserForm(departments) {
+  departmentNames = new Map(departments.map((d) => [d.id, d.name]));
   $('role-select').replaceChildren(...Object.entries(ROLE_NAMES).map(([code, name]) => new Option(name, code)));
   $('department-select').append(...departments.map((d) => new Option(d.name, d.id)));
   $('user-form').onsubmit = async (event) => {
