@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
 import { openDatabase, type Db } from './store/index.js';
-import { buildApp } from './http/index.js';
+import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
 import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver } from './channels/sms/index.js';
@@ -52,15 +52,24 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   let calendar = workingCalendarOf(config.current);
   config.onChange((c) => (calendar = workingCalendarOf(c)));
   const calls = new CallController({ config, db, acd, calendar: () => calendar, log: logger });
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, transfers: { desk: calls.transfers, calendar: () => calendar }, now });
+  const feed = new LiveFeed();
+  // The rate is checked each minute, and again as each transfer attempt ends, so the wallboard
+  // and the department head hear of a drop below 95% at once.
+  const checkAlerts = () => {
+    const changed = alerts.run(now());
+    if (changed.opened.length + changed.closed.length === 0) return;
+    logger.warn(changed, 'transfer answer-rate alerts changed');
+    feed.publish({ type: 'alerts', ...changed, items: alerts.open().map((a) => ({ kind: a.kind, subject: a.subject, detail: JSON.parse(a.detail) as unknown })) });
+  };
+  calls.transfers.on('transfer', (m) => {
+    if (m.attempt && m.attempt.state !== 'ringing' && m.attempt.state !== 'consulting') checkAlerts();
+  });
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, transfers: { desk: calls.transfers, calendar: () => calendar }, feed, now });
   const sweepJob = cron.schedule('* * * * *', () => {
     const changed = tickets.sweep.run(now());
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
   }, { name: 'ticket-light-sweep', noOverlap: true });
-  const alertJob = cron.schedule('* * * * *', () => {
-    const changed = alerts.run(now());
-    if (changed.opened.length + changed.closed.length > 0) logger.warn(changed, 'transfer answer-rate alerts changed');
-  }, { name: 'transfer-rate-alerts', noOverlap: true });
+  const alertJob = cron.schedule('* * * * *', checkAlerts, { name: 'transfer-rate-alerts', noOverlap: true });
   const { host, port } = settings.http;
   const url = await app.listen({ host, port });
   const eslPort = await calls.start();

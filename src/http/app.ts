@@ -9,7 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ConfigWatcher } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
-import { transferPlugin, type TransferDesk } from '../transfer/index.js';
+import { coordinationPlugin, transferPlugin, type TransferDesk } from '../transfer/index.js';
 import type { Db } from '../store/index.js';
 import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
@@ -104,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(statsPlugin, { ...deps.reports, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
       await api.register(callsPlugin);
+      await api.register(coordinationPlugin, { desk: deps.tickets.desk, publish: (m) => feed.publish(m) });
       if (deps.transfers) await api.register(transferPlugin, { ...deps.transfers, figures: deps.reports.figures, holders, now });
       await api.register(callbacksPlugin, { now });
       await api.register(

@@ -4,4 +4,4 @@ export { erlangC, serviceLevelOf, seatsNeeded } from './erlang.js';
 export { Figures, periodOf, type Range, type Period } from './figures.js';
 export { TransferAlerts, alertsMigration } from './alerts.js';
 export { statsPlugin, type StatsPluginOptions } from './routes.js';
-export { monthlyDepartmentRows, toCsv } from './monthly.js';
+export { monthlyDepartmentRows, toCsv, toXlsx } from './monthly.js';

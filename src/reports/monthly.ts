@@ -3,6 +3,7 @@
 import type { Db } from '../store/index.js';
 import type { RoutingPlan } from '../config/index.js';
 import type { Figures } from './figures.js';
+import { xlsxWorkbook, type SheetCell } from './xlsx.js';
 
 export interface MonthlyRow {
   department: string;
@@ -91,4 +92,11 @@ export function toCsv(rows: MonthlyRow[]): string {
   };
   const lines = [headings.map(([, h]) => h).join(','), ...rows.map((r) => headings.map(([k]) => cell(r[k], k)).join(','))];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The same table as an .xlsx workbook: rates as real percentages, so Excel can sort and sum. */
+export function toXlsx(rows: MonthlyRow[], month: string): Buffer {
+  const cell = (v: MonthlyRow[keyof MonthlyRow], key: string): SheetCell => (v === null ? null : typeof v === 'number' && key.endsWith('rate') ? { percent: v } : v);
+  const sheet: SheetCell[][] = [headings.map(([, h]) => h), ...rows.map((r) => headings.map(([k]) => cell(r[k], k)))];
+  return xlsxWorkbook(`${month} 部门月报`, sheet);
 }

@@ -8,7 +8,7 @@ import { formatShanghai, shanghaiDateOf } from '../calendar/index.js';
 import type { Figures, Range } from './figures.js';
 import type { TransferAlerts } from './alerts.js';
 import { seatsNeeded } from './erlang.js';
-import { monthlyDepartmentRows, toCsv } from './monthly.js';
+import { monthlyDepartmentRows, toCsv, toXlsx } from './monthly.js';
 
 export interface StatsPluginOptions {
   figures: Figures;
@@ -75,10 +75,14 @@ export const statsPlugin: FastifyPluginAsyncTypebox<StatsPluginOptions> = async 
 
   app.get('/reports/monthly', {
     preHandler: requireRole('supervisor', 'admin'),
-    schema: { tags: ['stats'], querystring: Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }), format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])) }) },
+    schema: { tags: ['stats'], querystring: Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }), format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')])) }) },
   }, async (req, reply) => {
     const rows = monthlyDepartmentRows(app.db, figures, app.config.current.routing, req.query.month);
     if (req.query.format === 'json') return { month: req.query.month, items: rows };
+    if (req.query.format === 'xlsx') {
+      reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`12345部门月报-${req.query.month}.xlsx`)}`);
+      return toXlsx(rows, req.query.month);
+    }
     reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`12345部门月报-${req.query.month}.csv`)}`);
     return toCsv(rows);
   });

@@ -1,5 +1,6 @@
 // `cti fs-sim` and `cti sim` (DESIGN.md §4): the simulator alone, optionally placing a
 // scenario's calls, and the scenario run that waits for the controller and prints a summary.
+import { AgentDesks } from './agent-desks.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, loadConfig, type CtiConfig } from '../../config/index.js';
@@ -20,6 +21,10 @@ const OPTIONS = {
   dialplan: { type: 'string' },
   'wait-controller-s': { type: 'string' },
   'max-duration-s': { type: 'string' },
+  /** the controller's HTTP API, for the agents' desktops: seats ready, transfer_to */
+  api: { type: 'string' },
+  'api-user': { type: 'string' },
+  'seat-user-prefix': { type: 'string' },
 } as const;
 
 /** Seats from the config ring and answer after 2 s unless the scenario says otherwise. */
@@ -102,7 +107,7 @@ export async function fsSimCommand(args: string[]): Promise<number> {
 export async function simCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (positionals.length !== 1) {
-    err('usage: cti sim [--esl-port P] [--controller host:port] <scenario.yaml>');
+    err('usage: cti sim [--esl-port P] [--controller host:port] [--api http://host:port --api-user supervisor --seat-user-prefix op (passwords in CTI_API_PASSWORD)] <scenario.yaml>');
     return 2;
   }
   const config = await configOrReport();
@@ -118,13 +123,31 @@ export async function simCommand(args: string[]): Promise<number> {
       return 1;
     }
     const plan = planCalls(scenario);
+    const desks = values.api ? await desksOrReport(values.api, values['api-user'] ?? 'admin', values['seat-user-prefix'] ?? 'op', scenario) : undefined;
+    if (desks === null) return 1;
     // Calls without hang-up times could last for ever; by default stop an hour after the last arrival.
     const maxDurationS = Number(values['max-duration-s'] ?? (plan[plan.length - 1]?.atS ?? 0) + 3600);
-    const summary = await runScenario(sim.engine, plan, { maxDurationS, log: (line) => err(line) });
+    const summary = await runScenario(sim.engine, plan, { maxDurationS, desks, log: (line) => err(line) });
     out(JSON.stringify(summary, null, 2));
     return 0;
   } finally {
     await sim.stop();
+  }
+}
+
+/**
+ * The agents' desktops on the controller's API: logs in (password from CTI_API_PASSWORD, never
+ * on the command line) and makes the scenario's seats ready. null after reporting a failure.
+ */
+async function desksOrReport(api: string, user: string, seatUserPrefix: string, scenario: ScenarioFile): Promise<AgentDesks | null> {
+  try {
+    const password = process.env.CTI_API_PASSWORD ?? '';
+    const desks = await AgentDesks.login(api.replace(/\/$/, ''), user, password);
+    await desks.ready((scenario.agents ?? []).map((a) => a.id), seatUserPrefix, password);
+    return desks;
+  } catch (e) {
+    err((e as Error).message);
+    return null;
   }
 }
 

@@ -4,6 +4,7 @@
 import type { SimEvent } from '../contracts.js';
 import type { Channel, SimEngine } from '../engine/index.js';
 import type { PlannedCall } from './plan.js';
+import type { AgentDesks, DeskResult, TransferOutcome } from './agent-desks.js';
 
 export interface HotlineFigures {
   attempts: number;
@@ -38,7 +39,7 @@ export interface ScenarioSummary {
   tickets_created: null;
   agents: Record<string, AgentFigures>;
   hotlines: Record<string, HotlineFigures>;
-  transfer_requests: Array<{ call: number; from: string; to: string; performed_by: 'controller' }>;
+  transfer_requests: DeskResult[];
   unfinished_channels: number;
 }
 
@@ -48,6 +49,8 @@ export interface RunOptions {
   /** hard stop, in seconds from the start */
   maxDurationS?: number;
   log?: (line: string) => void;
+  /** the agents' desktops: performs each call's transfer_to through the controller's API */
+  desks?: AgentDesks;
 }
 
 const WITHIN_S = 15;
@@ -148,6 +151,7 @@ export async function runScenario(engine: SimEngine, plan: PlannedCall[], opts: 
   const counters = new Counters();
   const placed = new Map<string, { call: PlannedCall; ch: Channel }>();
   const byUuid = new Map<string, PlannedCall>();
+  const transfers = new Map<number, Promise<TransferOutcome>>();
   engine.observe({
     legFailed: (leg, endpoint, cause) => counters.legFailed(leg, endpoint, cause),
     channelDestroyed: (ch) => ch.direction === 'outbound' && counters.legDestroyed(ch),
@@ -165,11 +169,14 @@ export async function runScenario(engine: SimEngine, plan: PlannedCall[], opts: 
     });
     placed.set(ch.uuid, { call, ch });
     byUuid.set(ch.uuid, call);
+    if (call.transferTo && opts.desks) transfers.set(call.index, opts.desks.transfer(ch.uuid, call.transferTo, call.hangupAfterS ?? 300).catch(() => 'failed' as const));
     opts.log?.(`call ${call.index}: ${call.from} → ${call.to} (${ch.uuid})`);
   }
   await settle(engine, [...placed.values()].map((p) => p.ch), opts.settleS ?? 30, deadline);
   counters.finish();
-  return summary(plan, [...placed.values()], counters, engine.channels.length);
+  const outcomes = new Map<number, TransferOutcome>();
+  for (const [index, outcome] of transfers) outcomes.set(index, await outcome);
+  return summary(plan, [...placed.values()], counters, engine.channels.length, outcomes);
 }
 
 function sleepUntil(ms: number): Promise<void> {
@@ -195,7 +202,7 @@ async function settle(engine: SimEngine, calls: Channel[], settleS: number, dead
   while (engine.channels.length > 0 && Date.now() < end) await sleepUntil(50);
 }
 
-function summary(plan: PlannedCall[], placed: Array<{ call: PlannedCall; ch: Channel }>, counters: Counters, unfinished: number): ScenarioSummary {
+function summary(plan: PlannedCall[], placed: Array<{ call: PlannedCall; ch: Channel }>, counters: Counters, unfinished: number, outcomes: Map<number, TransferOutcome>): ScenarioSummary {
   const byDestination: ScenarioSummary['calls']['by_destination'] = {};
   const total = { offered: 0, answered: 0, bridged: 0, abandoned: 0 };
   for (const { call, ch } of placed) {
@@ -217,7 +224,7 @@ function summary(plan: PlannedCall[], placed: Array<{ call: PlannedCall; ch: Cha
     tickets_created: null,
     agents: counters.agents,
     hotlines: counters.hotlines,
-    transfer_requests: plan.filter((c) => c.transferTo).map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const })),
+    transfer_requests: plan.filter((c) => c.transferTo).map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const, outcome: outcomes.get(c.index) ?? 'pending' })),
     unfinished_channels: unfinished,
   };
 }

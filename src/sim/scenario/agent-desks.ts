@@ -1,0 +1,78 @@
+// The scenario's agents at their desktops: each seat's operator (user <prefix><seat>) logs in
+// and goes ready through the controller's HTTP API, and a supervisor account performs each call's
+// `transfer_to` as the agent's one-key warm transfer (transfer, wait for the department, then
+// complete), exactly the requests the agent desktop sends. The simulator itself never decides
+// a transfer; it only answers the legs the controller places.
+
+export type TransferOutcome = 'completed' | 'failed' | 'refused' | 'no_talk';
+
+export interface DeskResult {
+  call: number;
+  from: string;
+  to: string;
+  performed_by: 'controller';
+  outcome: TransferOutcome | 'pending';
+}
+
+export class AgentDesks {
+  private constructor(
+    private readonly base: string,
+    private readonly token: string,
+  ) {}
+
+  /** Logs in to the controller's API (POST /api/auth/login). */
+  static async login(base: string, username: string, password: string): Promise<AgentDesks> {
+    const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const body = (await r.json()) as { token?: string; message?: string };
+    if (r.status !== 200 || !body.token) throw new Error(`login to ${base} as ${username} failed: ${r.status} ${body.message ?? ''}`);
+    return new AgentDesks(base, body.token);
+  }
+
+  /** Each seat's operator (`<prefix><seat>`) takes the seat and goes ready (示闲), as at the start of a shift. */
+  async ready(seats: string[], userPrefix: string, password: string): Promise<void> {
+    for (const seat of seats) {
+      const operator = await AgentDesks.login(this.base, `${userPrefix}${seat}`, password);
+      for (const step of ['login', 'ready']) {
+        const r = await operator.request('POST', `/api/agents/${seat}/${step}`);
+        if (r.status !== 200) throw new Error(`seat ${seat} ${step}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    }
+  }
+
+  /**
+   * Once an agent talks with the caller, a warm transfer to `hotline`, completed when the
+   * department answers. Gives up when no agent took the call within `waitS`.
+   */
+  async transfer(callId: string, hotline: string, waitS: number): Promise<TransferOutcome> {
+    const talking = await this.poll(callId, (b) => b.phase === 'talking' || b.phase === 'held', waitS);
+    if (!talking) return 'no_talk';
+    const r = await this.request('POST', `/api/calls/${callId}/transfer`, { hotline });
+    if (r.status === 409 && r.body.error === 'CTI_TRANSFER_REFUSED') return 'refused';
+    if (r.status !== 202) return 'failed';
+    const settled = await this.poll(callId, (b) => b.phase === 'consulting' || (b.phase !== 'ringing' && b.attempt?.state !== 'ringing'), 120);
+    if (settled?.phase !== 'consulting') return settled?.phase === 'handed_over' ? 'completed' : 'failed';
+    const done = await this.request('POST', `/api/calls/${callId}/transfer/complete`);
+    return done.status === 200 ? 'completed' : 'failed';
+  }
+
+  private async poll(callId: string, accept: (body: any) => boolean, waitS: number): Promise<any | null> {
+    const end = Date.now() + waitS * 1000;
+    while (Date.now() < end) {
+      const r = await this.request('GET', `/api/calls/${callId}/transfer`);
+      if (r.status === 200 && accept(r.body)) return r.body;
+      if (r.status === 200 && r.body.phase === 'over') return r.body;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return null;
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const r = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  }
+}
