@@ -160,8 +160,9 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12358' });
     await waitFor('the prices hotline to ring', async () => legOf(sb, '12358'), 5000);
     await sb.sim.engine.api('uuid_kill', id);
-    const call = await callEnded(sb, id);
-    t.match(call.transfer_attempts, [{ hotline: '12358', result: 'cancelled' }]);
+    await callEnded(sb, id);
+    const attempts = await sb.until('the attempt to close', `/api/calls/${id}`, (b) => (b.transfer_attempts[0]?.result ? b.transfer_attempts : undefined));
+    t.match(attempts, [{ hotline: '12358', result: 'cancelled' }]);
     await noLegsLeft(t, sb);
     await agentFree(sb);
   });
@@ -239,6 +240,36 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     t.equal(leg.callState, 'UNHELD');
     sb.sim.engine.agent('1001').hangup();
     await callEnded(sb, id);
+    await noLegsLeft(t, sb);
+    await agentFree(sb);
+  });
+
+  t.test('softphone feature codes: *1<number># consults, *4# completes', async (t) => {
+    const { id } = await talkingCall(sb);
+    const phone = sb.sim.engine.agent('1001');
+    phone.dtmf('*112348#');
+    await phase(sb, id, 'consulting');
+    phone.dtmf('*4#');
+    const over = await phase(sb, id, 'handed_over');
+    t.match(over.attempt, { hotline: '12348', kind: 'warm', state: 'completed' });
+    await sb.sim.engine.api('uuid_kill', legOf(sb, '12348')!.uuid);
+    t.match(await callEnded(sb, id), { outcome: 'transferred', department: 'justice' });
+    await noLegsLeft(t, sb);
+    await agentFree(sb);
+  });
+
+  t.test('the agent hangs up during the consult: the caller goes back to the queue, ahead of others', async (t) => {
+    const { id } = await talkingCall(sb);
+    await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12348' });
+    await phase(sb, id, 'consulting');
+    sb.sim.engine.agent('1001').hangup();
+    // wrap-up (1 s here), then the same agent is offered the caller again and answers
+    await phase(sb, id, 'talking');
+    t.equal(sb.sim.engine.agent('1001').calls()[0]?.bridge?.peer.uuid, id, 'the agent talks to the caller again');
+    sb.sim.engine.agent('1001').hangup();
+    const call = await callEnded(sb, id);
+    t.match(call, { outcome: 'answered', agent: '1001' });
+    t.equal(call.legs.filter((l: any) => l.kind === 'agent').length, 2, 'two agent legs: before and after the failed consult');
     await noLegsLeft(t, sb);
     await agentFree(sb);
   });

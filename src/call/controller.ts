@@ -14,9 +14,10 @@ import { CallAdoption } from './adopt.js';
 import { prompt, type CallServices } from './step.js';
 import { TransferDesk } from '../transfer/index.js';
 
-// Only what the leg clock and the adoption read: every event FreeSWITCH sends carries the
-// channel's variables, so each unread one costs the switch and us a few kilobytes to write and parse.
-const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_BRIDGE', 'HEARTBEAT'];
+// Only what the leg clock, the adoption and the softphone feature codes (DTMF) read: every event
+// FreeSWITCH sends carries the channel's variables, so each unread one costs the switch and us a
+// few kilobytes to write and parse.
+const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_BRIDGE', 'HEARTBEAT', 'DTMF'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
 
@@ -46,6 +47,12 @@ export class CallController {
     this.inbound = new EslClient({ ...server.freeswitch, events: FOLLOWED_EVENTS, log: opts.log.child({ esl: 'inbound' }) });
     this.adoption = new CallAdoption(this.records, opts.acd, () => opts.config.current.routing, opts.log);
     this.inbound.on('event', (e) => {
+      if (e.name === 'DTMF') {
+        // the agents' softphone feature codes (*1<number># and friends)
+        const digit = e.get('DTMF-Digit');
+        if (e.uuid && digit) this.transfers.digit(e.uuid, digit, new Date());
+        return;
+      }
       this.legs.observe(e);
       this.adoption.observe(e);
     });

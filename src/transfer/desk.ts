@@ -10,6 +10,7 @@ import { AttemptStore } from './attempt-store.js';
 import { AgentTalk, type TalkSetup } from './agent-talk.js';
 import type { SwitchLink } from './attempt.js';
 import type { TicketPrefill } from './rules.js';
+import { FeatureCodeReader, type FeatureCommand } from './feature-codes.js';
 
 export interface TransferMessage {
   type: 'transfer';
@@ -34,6 +35,7 @@ export interface TransferDeskOptions {
 export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> {
   readonly store: AttemptStore;
   private readonly talks = new Map<string, AgentTalk>();
+  private readonly codes = new Map<string, FeatureCodeReader>();
 
   constructor(private readonly opts: TransferDeskOptions) {
     super();
@@ -54,8 +56,10 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
       changed: (t, extra) => this.emit('transfer', { type: 'transfer', ...t.view(), ...extra }),
     });
     this.talks.set(setup.callId, talk);
+    this.codes.set(setup.agentLeg, new FeatureCodeReader());
     void talk.settled.then(() => {
       if (this.talks.get(setup.callId) === talk) this.talks.delete(setup.callId);
+      this.codes.delete(setup.agentLeg);
     });
     return talk;
   }
@@ -70,6 +74,26 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
   /** The talk the agent at this seat is in, if any (softphone feature codes know only the seat). */
   talkAtSeat(seat: string): AgentTalk | undefined {
     return [...this.talks.values()].find((t) => t.seat === seat);
+  }
+
+  /**
+   * A digit the agent pressed on the softphone (a DTMF event of the agent's leg): a complete
+   * feature code acts on the talk like the desktop's buttons. Refusals go to the log and feed.
+   */
+  digit(leg: string, digit: string, at: Date): void {
+    const command = this.codes.get(leg)?.push(digit, at.getTime());
+    const talk = command ? this.talkOfAgentLeg(leg) : undefined;
+    if (!command || !talk) return;
+    this.run(talk, command, at).catch((err: Error & { code?: string }) => {
+      this.opts.log.info({ leg, command, err: err.message }, 'feature code refused');
+      this.emit('transfer', { type: 'transfer', ...talk.view(), message: err.message });
+    });
+  }
+
+  private run(talk: AgentTalk, c: FeatureCommand, at: Date): Promise<unknown> {
+    if (c.action === 'transfer') return talk.transfer(c.hotline, c.kind, at);
+    if (c.action === 'three_way') return talk.threeWay();
+    return c.action === 'complete' ? talk.complete() : talk.cancel();
   }
 
   /** The talk whose agent leg this is. */

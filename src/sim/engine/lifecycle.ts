@@ -49,6 +49,9 @@ export function setState(ch: Channel, state: ChannelState): void {
   if (order(ch.state) >= 0 && order(state) < order(ch.state)) return;
   ch.state = state;
   ch.waker.wake();
+  // The bridge's other side polls the pair each frame in FreeSWITCH (audio_bridge_thread); here
+  // it sleeps, so a leg moved out of a bridge (uuid_park, a transfer) must wake its partner.
+  ch.bridge?.peer.waker.wake();
 }
 
 /** switch_channel_perform_set_running_state: inbound legs derive their callstate, then CHANNEL_STATE. */
