@@ -39,9 +39,14 @@ const users = new UserStore(server.db);
 const departments = new Set(server.config.current.routing.departments.keys());
 await users.add({ username: 'admin', password: PASSWORD, role: 'admin' }, departments);
 await users.add({ username: 'boss', password: PASSWORD, role: 'supervisor' }, departments);
+// a handler and the head of the market-regulation department, for the department page
+await users.add({ username: 'market', password: PASSWORD, role: 'dept_handler', department: 'market-regulation', displayName: '市场监管局经办人' }, departments);
+await users.add({ username: 'market-head', password: PASSWORD, role: 'dept_head', department: 'market-regulation', displayName: '市场监管局负责人' }, departments);
+const seatTokens = new Map<string, string>();
 for (const seat of seats) {
   await users.add({ username: `op${seat}`, password: PASSWORD, role: 'agent' }, departments);
   const token = (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `op${seat}`, password: PASSWORD } })).json().token;
+  seatTokens.set(seat, token);
   for (const action of ['login', 'ready']) await server.app.inject({ method: 'POST', url: `/api/agents/${seat}/${action}`, headers: { authorization: `Bearer ${token}` } });
 }
 
@@ -83,12 +88,28 @@ const tickets = setInterval(() => {
     });
   }
 }, 5000);
+// Now and then an agent hands a caller to a parallel hotline that is open now (one-key
+// transfer), so the wallboard's transfer answer rates have something to show.
+async function transferOne(): Promise<void> {
+  const as = (seat: string) => ({ authorization: `Bearer ${seatTokens.get(seat)}` });
+  const talking = (await server.app.inject({ url: '/api/agents', headers: as('1001') })).json().items.filter((a: any) => a.state === 'on_call' && a.call_id);
+  if (!talking.length || Math.random() < 0.5) return;
+  const agent = talking[Math.floor(rand(0, talking.length))];
+  const open = (await server.app.inject({ url: '/api/transfer/targets', headers: as(agent.seat) })).json().items.filter((t: any) => t.mode === 'parallel' && t.open);
+  if (!open.length) return;
+  const hotline = open[Math.floor(rand(0, open.length))].number;
+  await server.app.inject({ method: 'POST', url: `/api/calls/${agent.call_id}/transfer`, headers: as(agent.seat), payload: { hotline, kind: 'blind' } });
+}
+const transfers = setInterval(() => void transferOne().catch((err) => log.warn({ err }, 'demo transfer')), 6000);
 const agentToken = (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'op1001', password: PASSWORD } })).json().token;
 
 process.stdout.write(`
 12345 CTI demo running
-  wallboard (JSON):  ${server.url}/
-  API and docs:      ${server.url}/docs   (log in as admin / boss / op1001 … op1012, password ${PASSWORD})
+  wallboard:         ${server.url}/
+  agent desktop:     ${server.url}/desktop/   (op1001 … op1012)
+  department page:   ${server.url}/dept/      (market, market-head)
+  admin:             ${server.url}/admin/     (admin)
+  API and docs:      ${server.url}/docs       (password ${PASSWORD} for every user; boss is a supervisor)
   simulated FreeSWITCH: inbound ESL 127.0.0.1:${sim.port}, ${CALLS_PER_HOUR} calls per hour (DEMO_CALLS_PER_HOUR)
 Ctrl-C to stop.
 `);
@@ -96,6 +117,7 @@ Ctrl-C to stop.
 const stop = async () => {
   clearTimeout(timer);
   clearInterval(tickets);
+  clearInterval(transfers);
   process.stdout.write(`\nstopping after ${placed} calls\n`);
   await sim.stop();
   await server.close();

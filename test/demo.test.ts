@@ -1,4 +1,5 @@
-// `npm run demo` as a newcomer runs it: it prints the wallboard URL and calls flow there.
+// `npm run demo` as a newcomer runs it: it prints the wallboard URL and calls flow there
+// (the page at /, its figures at /api/wallboard).
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,10 +27,13 @@ t.test('the demo prints its wallboard URL and answers calls there', async (t) =>
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  const url = (await waitFor('the wallboard URL', async () => /wallboard \(JSON\):\s+(\S+)/.exec(out)?.[1], 30_000)).value;
+  const url = (await waitFor('the wallboard URL', async () => /wallboard:\s+(\S+)/.exec(out)?.[1], 30_000)).value;
   t.equal(url, `http://127.0.0.1:${http}/`);
+  const page = await fetch(url);
+  t.equal(page.url, `${url}wallboard/`, 'the printed URL leads to the wallboard page');
+  t.match(await page.text(), '<title>实时监控大屏');
   const board = (await waitFor('an answered call on the wallboard', async () => {
-    const b = (await (await fetch(url)).json()) as any;
+    const b = (await (await fetch(`${url}api/wallboard`)).json()) as any;
     return b.calls_today.answered >= 1 ? b : undefined;
   }, 40_000)).value;
   t.match(board, { title: '12345政务服务热线 实时监控', queue: { waiting: Number }, service_level_today: { target: '95% / 15 s' } });

@@ -25,6 +25,7 @@ import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { configAdminPlugin } from './config-admin.js';
 import { departmentsPlugin } from './departments.js';
+import { pagesPlugin } from './pages.js';
 
 export type FreeswitchState = 'connected' | 'disconnected';
 
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin);
   await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
   await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
+  await app.register(pagesPlugin);
   await app.register(wallboardPlugin, { acd: deps.acd, figures: deps.reports.figures, desk: deps.tickets.desk, now });
 
   // Who holds which seat (an operator at a softphone); 24 operators share 12 seats.

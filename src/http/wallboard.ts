@@ -1,11 +1,12 @@
-// The wallboard's figures (大屏) as JSON at / until the web pages land: counts only, no caller
-// numbers, so it can hang on a wall without a login. Everything is computed for the moment of
-// the request from the same sources as the API (ACD, call records, stats, ticket lights).
+// The wallboard's figures (大屏) as JSON at /api/wallboard, read by the wallboard page: counts
+// only, no caller numbers, so a wall screen can show them without a login. Everything is
+// computed for the moment of the request from the same sources as the API (ACD, call records,
+// stats, ticket lights).
 import type { FastifyPluginAsync } from 'fastify';
 import { shanghaiDateOf, formatShanghai } from '../calendar/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import { AgentStateNames, type AgentStateName } from '../acd/index.js';
-import type { Figures } from '../reports/index.js';
+import type { Figures, Range } from '../reports/index.js';
 import type { TicketDesk } from '../tickets/index.js';
 
 export interface WallboardOptions {
@@ -16,32 +17,51 @@ export interface WallboardOptions {
 }
 
 export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app, opts) => {
-  app.get('/', { schema: { hide: true } }, async () => {
+  const agentCounts = () => {
+    const byState: Record<string, number> = {};
+    for (const id of opts.acd.agentIds()) {
+      const name = AgentStateNames[opts.acd.agentState(id).name as AgentStateName];
+      byState[name] = (byState[name] ?? 0) + 1;
+    }
+    return byState;
+  };
+  const callsToday = (today: Range) => {
+    const rows = app.db
+      .prepare('SELECT outcome, count(*) AS n FROM calls WHERE started_us >= ? GROUP BY outcome')
+      .all(today.fromMs * 1000) as Array<{ outcome: string | null; n: number }>;
+    return Object.fromEntries(rows.map((c) => [c.outcome ?? 'in_progress', c.n]));
+  };
+  /** Every hour of today so far, empty hours included, so the day's chart has no gaps. */
+  const hoursToday = (today: Range) => {
+    const measured = new Map(opts.figures.serviceLevels(today, { by: 'hour' }).map((h) => [h.period, h]));
+    const date = shanghaiDateOf(new Date(today.fromMs));
+    const hours = Math.floor((today.toMs - today.fromMs) / 3_600_000) + 1;
+    return Array.from({ length: Math.min(hours, 24) }, (_, i) => {
+      const hour = `${date}T${String(i).padStart(2, '0')}:00`;
+      const h = measured.get(hour);
+      return { hour, offered: h?.offered ?? 0, answered: h?.answered ?? 0, abandoned: h?.abandoned ?? 0, rate: h?.rate ?? null };
+    });
+  };
+
+  app.get('/api/wallboard', { schema: { tags: ['stats'], summary: 'wallboard figures (no login; counts only)' } }, async () => {
     const now = opts.now();
     const nowMs = now.getTime();
     const today = { fromMs: Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`), toMs: nowMs };
-    const agents: Record<string, number> = {};
-    for (const id of opts.acd.agentIds()) {
-      const name = AgentStateNames[opts.acd.agentState(id).name as AgentStateName];
-      agents[name] = (agents[name] ?? 0) + 1;
-    }
     const waiting = opts.acd.waitingCalls();
-    const sl = opts.figures.serviceLevels(today)[0]!;
     const plan = app.config.current.routing;
-    const calls = app.db
-      .prepare('SELECT outcome, count(*) AS n FROM calls WHERE started_us >= ? GROUP BY outcome')
-      .all(today.fromMs * 1000) as Array<{ outcome: string | null; n: number }>;
     return {
       title: `${plan.centre.name} 实时监控`,
       at: formatShanghai(now),
       queue: { waiting: waiting.length, longest_wait_s: waiting.length ? Math.round((nowMs - Math.min(...waiting.map((c) => c.enteredMs))) / 1000) : 0 },
-      agents,
-      calls_today: Object.fromEntries(calls.map((c) => [c.outcome ?? 'in_progress', c.n])),
-      service_level_today: { ...sl, target: `${plan.serviceLevel.targetRate * 100}% / ${plan.serviceLevel.answerTargetS} s` },
+      agents: agentCounts(),
+      calls_today: callsToday(today),
+      service_level_today: { ...opts.figures.serviceLevels(today)[0]!, target: `${plan.serviceLevel.targetRate * 100}% / ${plan.serviceLevel.answerTargetS} s`, target_rate: plan.serviceLevel.targetRate },
+      hours_today: hoursToday(today),
+      transfer_target_rate: plan.transfer.targetRate,
       transfer_answer_rate_24h: opts.figures
         .transferRates({ fromMs: nowMs - 86_400_000, toMs: nowMs })
         .filter((r) => r.attempts > 0)
-        .map((r) => ({ hotline: r.hotline, name: r.name, counted: r.counted, rate: r.rate, below_target: r.rate !== null && r.rate < plan.transfer.targetRate })),
+        .map((r) => ({ hotline: r.hotline, name: r.name, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate, below_target: r.rate !== null && r.rate < plan.transfer.targetRate })),
       tickets: opts.desk.summary(nowMs),
       api: '/docs',
     };

@@ -1,0 +1,109 @@
+// One ticket on the department page and what the user may do with it now (the API's
+// allowed_actions): 签收, 答复 with photos, 申请延期, 退单. Each action sends the version the
+// user saw, so a ticket changed meanwhile is refused rather than overwritten.
+import { api, post } from '/lib/api.js';
+import { currentToken } from '/lib/session.js';
+import { toast } from '/lib/toast.js';
+import { formatDateTime, nameOf, LIGHT_NAMES, STATUS_NAMES, TICKET_TYPES } from '/lib/format.js';
+import { photoUpload } from './photos.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class TicketView {
+  constructor({ done }) {
+    this.done = done;
+    this.ticket = null;
+    $('btn-sign').onclick = () => this.act('sign', {}, '已签收');
+    this.onSubmit('form-reply', (f) => this.reply(f));
+    this.onSubmit('form-extension', (f) => this.act('extension', { days: Number(f.elements.days.value), reason: f.elements.reason.value.trim() }, '延期申请已提交'));
+    this.onSubmit('form-return', (f) => this.act('return', { reason: f.elements.reason.value.trim() }, '已退单'));
+    $('form-reply').elements.photos.onchange = (e) => this.preview(e.target.files);
+  }
+
+  onSubmit(id, handler) {
+    $(id).onsubmit = (event) => {
+      event.preventDefault();
+      void handler(event.target);
+    };
+  }
+
+  async show(id) {
+    $('ticket-error').textContent = '';
+    const t = await api(`/api/tickets/${id}`);
+    this.ticket = t;
+    $('ticket-heading').textContent = `工单 #${t.id} · ${nameOf(TICKET_TYPES, t.type)}`;
+    $('ticket-light').className = `light ${t.light}`;
+    $('ticket-light').textContent = nameOf(LIGHT_NAMES, t.light);
+    $('ticket-status').textContent = nameOf(STATUS_NAMES, t.status);
+    this.facts(t);
+    $('ticket-content').textContent = t.content;
+    void this.attachments(t);
+    const allowed = new Set(t.allowed_actions);
+    $('act-sign').hidden = !allowed.has('sign');
+    $('form-reply').hidden = !allowed.has('reply');
+    $('form-extension').hidden = !allowed.has('request_extension');
+    $('form-return').hidden = !allowed.has('return');
+    for (const id of ['form-reply', 'form-extension', 'form-return']) $(id).reset();
+    $('photo-previews').replaceChildren();
+  }
+
+  facts(t) {
+    const rows = [
+      ['来电号码', t.confidential ? '保密工单，不显示' : (t.caller ?? '—')],
+      ['来源热线', t.origin_hotline ?? '12345'],
+      ['分类', t.classification ?? '—'],
+      ['派单时间', formatDateTime(t.dispatched_at)],
+      ['签收时限', t.signed_at ? `已于 ${formatDateTime(t.signed_at)} 签收` : formatDateTime(t.sign_due_at)],
+      ['办结时限', formatDateTime(t.resolve_due_at) + (t.extension_days ? `（已延期 ${t.extension_days} 个工作日）` : '')],
+    ];
+    $('ticket-facts').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+  }
+
+  /** Images need the bearer token, which an <img src> cannot send: fetched, then shown as blobs. */
+  async attachments(t) {
+    const items = await Promise.all(t.attachments.map(async (a) => {
+      const li = document.createElement('li');
+      if (a.mime.startsWith('image/')) {
+        const res = await fetch(`/api/tickets/${t.id}/attachments/${a.id}`, { headers: { authorization: `Bearer ${currentToken()}` } });
+        const img = Object.assign(document.createElement('img'), { alt: a.filename, src: URL.createObjectURL(await res.blob()) });
+        li.append(img);
+      } else li.textContent = a.filename;
+      return li;
+    }));
+    $('ticket-attachments').replaceChildren(...items);
+  }
+
+  preview(files) {
+    $('photo-previews').replaceChildren(...[...files].map((f) => {
+      const li = document.createElement('li');
+      li.append(Object.assign(document.createElement('img'), { alt: f.name, src: URL.createObjectURL(f) }));
+      return li;
+    }));
+  }
+
+  async reply(form) {
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      for (const file of form.elements.photos.files) await post(`/api/tickets/${this.ticket.id}/attachments`, await photoUpload(file));
+      await this.act('reply', { text: form.elements.text.value.trim() }, '答复已提交');
+    } catch (err) {
+      $('ticket-error').textContent = `上传失败：${err.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async act(path, body, doneText) {
+    $('ticket-error').textContent = '';
+    try {
+      await post(`/api/tickets/${this.ticket.id}/${path}`, { version: this.ticket.version, ...body });
+      toast(doneText);
+      if (path === 'sign') await this.show(this.ticket.id);
+      else this.done();
+    } catch (err) {
+      $('ticket-error').textContent = err.message;
+      if (err.code === 'CTI_TICKET_VERSION_CONFLICT') await this.show(this.ticket.id);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// The incoming call pop (来电弹屏): caller, line, origin hotline, the caller's earlier calls and
+// tickets, and hold/resume of the caller.
+import { api, post } from '/lib/api.js';
+import { toast } from '/lib/toast.js';
+import { formatDateTime, formatDuration, LINE_NAMES, MODE_NAMES, OUTCOME_NAMES, STATUS_NAMES, TICKET_TYPES, nameOf } from '/lib/format.js';
+
+const $ = (id) => document.getElementById(id);
+const cell = (text) => Object.assign(document.createElement('td'), { textContent: text ?? '—' });
+const row = (...texts) => {
+  const tr = document.createElement('tr');
+  tr.append(...texts.map(cell));
+  return tr;
+};
+
+export class CallPop {
+  constructor() {
+    this.call = null;
+    this.live = false;
+    this.held = false;
+    $('btn-hold').onclick = () => this.toggleHold();
+  }
+
+  async show(callId) {
+    const call = await api(`/api/calls/${encodeURIComponent(callId)}`);
+    this.call = call;
+    this.live = true;
+    this.setHeld(false);
+    $('call-empty').hidden = true;
+    $('call-info').hidden = false;
+    $('call-title').textContent = '来电信息 · 通话中';
+    $('call-caller').textContent = call.caller;
+    $('call-line').textContent = call.line ? nameOf(LINE_NAMES, call.line) : '—';
+    $('call-origin').textContent = call.origin_hotline ? `${call.origin_hotline}` : '12345';
+    $('call-mode').textContent = nameOf(MODE_NAMES, call.mode);
+    $('call-started').textContent = formatDateTime(call.started_at);
+    $('call-wait').textContent = call.queue_wait_s === null ? '—' : formatDuration(call.queue_wait_s);
+    $('btn-hold').disabled = false;
+    void this.history(call.caller, call.id);
+    return call;
+  }
+
+  async history(caller, thisCall) {
+    const h = await api(`/api/callers/${encodeURIComponent(caller)}/history`);
+    const calls = h.calls.filter((c) => c.id !== thisCall);
+    $('history-calls').replaceChildren(...(calls.length ? calls.map((c) => row(formatDateTime(c.started_at), c.origin_hotline ?? c.called, nameOf(OUTCOME_NAMES, c.outcome))) : [row('无', '', '')]));
+    $('history-tickets').replaceChildren(...(h.tickets.length ? h.tickets.map((t) => row(`#${t.id}`, nameOf(TICKET_TYPES, t.type), nameOf(STATUS_NAMES, t.status), t.content)) : [row('无', '', '', '')]));
+  }
+
+  ended() {
+    if (!this.call) return;
+    this.live = false;
+    this.setHeld(false);
+    $('call-title').textContent = '来电信息 · 已结束';
+    $('btn-hold').disabled = true;
+  }
+
+  async toggleHold() {
+    if (!this.live) return toast('当前没有通话', { error: true });
+    // decided before the request: the feed may report the new phase before the reply arrives
+    const hold = !this.held;
+    try {
+      const talk = await post(`/api/calls/${encodeURIComponent(this.call.id)}/${hold ? 'hold' : 'resume'}`);
+      this.setHeld(talk?.phase ? talk.phase === 'held' : hold);
+    } catch (err) {
+      toast(err.message, { error: true });
+    }
+  }
+
+  /** The server's word on hold (the softphone's feature code can hold too, not only this page). */
+  applyPhase(message) {
+    if (this.live && message.call_id === this.call?.id && message.phase) this.setHeld(message.phase === 'held');
+  }
+
+  setHeld(held) {
+    this.held = held;
+    $('btn-hold').firstChild.textContent = held ? '恢复通话 ' : '保持 ';
+    $('hold-state').textContent = held ? '来电方正在听等待音乐' : '';
+  }
+}

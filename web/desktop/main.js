@@ -1,0 +1,72 @@
+// The agent desktop (坐席工作台): wires the seat, the call pop, the ticket form, the transfer
+// panel and the call-back list to the live feed. Everything after login arrives over the
+// WebSocket, so the page runs a whole shift without a reload.
+import { signIn } from '/lib/session.js';
+import { api } from '/lib/api.js';
+import { openFeed } from '/lib/feed.js';
+import { toast } from '/lib/toast.js';
+import { formatTime, ROLE_NAMES } from '/lib/format.js';
+import { SeatControl } from './seat.js';
+import { CallPop } from './call-pop.js';
+import { TicketForm } from './ticket-form.js';
+import { TransferPanel } from './transfer-panel.js';
+import { CallbackList } from './callbacks.js';
+
+const $ = (id) => document.getElementById(id);
+
+startClock();
+const user = await signIn({ roles: ['agent', 'supervisor'], title: '12345 坐席登录', onExpired: () => location.reload() });
+$('who').textContent = `${user.display_name}（${ROLE_NAMES[user.role]}）`;
+
+const ticketForm = new TicketForm(await api('/api/departments'));
+const callPop = new CallPop();
+const transfers = new TransferPanel({ onTicket: (prefill) => ticketForm.prefill(prefill) });
+const callbacks = new CallbackList();
+const seat = new SeatControl(user, { onCall: showCall });
+await seat.takeSeat();
+$('desk').hidden = false;
+// one area failing to load must not keep the rest of the desk (and the feed) from starting
+await Promise.allSettled([transfers.load(), callbacks.load().catch((err) => toast(`回拨列表加载失败：${err.message}`, { error: true }))]);
+
+openFeed(route, (up) => {
+  $('feed-status').textContent = up ? '● 实时连接' : '○ 正在重连…';
+  $('feed-status').classList.toggle('down', !up);
+});
+
+function route(message) {
+  if (message.type === 'hello' || message.type === 'agents') seat.applyAgents(message.agents ?? message.items);
+  else if (message.type === 'transfer') {
+    transfers.applyFeed(message);
+    callPop.applyPhase(message);
+  }
+  else if (message.type === 'queues') callbacks.soon();
+  else if (message.type === 'notice' && message.seat === seat.id) toast(message.message);
+}
+
+/** A new call on the seat pops; when it ends the pop stays, so the ticket can be finished. */
+async function showCall(callId) {
+  transfers.setCall(callId);
+  if (!callId) return callPop.ended();
+  const call = await callPop.show(callId);
+  ticketForm.fromCall(call);
+}
+
+function startClock() {
+  const tick = () => ($('clock').textContent = formatTime(new Date()));
+  tick();
+  setInterval(tick, 1000);
+}
+
+document.addEventListener('keydown', (event) => {
+  const keys = {
+    F2: () => seat.ready(),
+    F3: () => seat.takeBreak(),
+    F4: () => ticketForm.focus(),
+    F8: () => transfers.focus(),
+    F9: () => callPop.toggleHold(),
+  };
+  const action = keys[event.key];
+  if (!action || event.ctrlKey || event.altKey || event.metaKey) return;
+  event.preventDefault();
+  void action();
+});

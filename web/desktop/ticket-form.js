@@ -1,0 +1,81 @@
+// The ticket form (工单登记): pre-filled from the call on the seat (caller, call id, origin
+// hotline and its department), or from a refused or failed transfer (the department the caller
+// wanted); submitting registers the ticket and dispatches it when a department is chosen.
+import { post } from '/lib/api.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class TicketForm {
+  constructor(departments) {
+    this.form = $('ticket-form');
+    const select = this.form.elements.department;
+    select.append(...departments.map((d) => new Option(`${d.name}（${d.hotlines.join('、') || '无热线'}）`, d.id)));
+    this.departmentNames = new Map(departments.map((d) => [d.id, d.name]));
+    this.form.onsubmit = (event) => {
+      event.preventDefault();
+      void this.submit();
+    };
+    this.form.onreset = () => {
+      $('ticket-prefill-note').hidden = true;
+      $('ticket-result').textContent = '';
+    };
+  }
+
+  fromCall(call) {
+    this.form.reset();
+    this.set({ caller: call.caller, call_id: call.id, origin_hotline: call.origin_hotline ?? '', department: call.department ?? '' });
+    this.note(`已按来电预填：${call.caller}${call.origin_hotline ? `，来源热线 ${call.origin_hotline}` : ''}`);
+  }
+
+  /** From a transfer the department could not take: the ticket goes to that department instead. */
+  prefill(p) {
+    this.set({ caller: p.caller, call_id: p.call_id ?? '', origin_hotline: p.origin_hotline ?? '', department: p.department ?? '', content: p.content ?? '' });
+    this.note(`转接未成功，已预填派发至${this.departmentNames.get(p.department) ?? '该部门'}的工单，请补充诉求后提交。`);
+    this.focus();
+  }
+
+  set(values) {
+    for (const [name, value] of Object.entries(values)) this.form.elements[name].value = value;
+  }
+
+  note(text) {
+    $('ticket-prefill-note').textContent = text;
+    $('ticket-prefill-note').hidden = false;
+  }
+
+  focus() {
+    this.form.elements.content.focus();
+  }
+
+  body() {
+    const f = this.form.elements;
+    const optional = (name) => (f[name].value.trim() ? { [name]: f[name].value.trim() } : {});
+    return {
+      type: f.type.value,
+      caller: f.caller.value.trim(),
+      content: f.content.value.trim(),
+      confidential: f.confidential.checked,
+      ...optional('classification'),
+      ...optional('call_id'),
+      ...optional('origin_hotline'),
+      ...(f.department.value ? { dispatch_to: f.department.value } : {}),
+    };
+  }
+
+  async submit() {
+    const result = $('ticket-result');
+    result.className = '';
+    try {
+      const t = await post('/api/tickets', this.body());
+      result.textContent = `工单 #${t.id} 已登记${t.department_name ? `，已派发至${t.department_name}` : ''}（${t.status_name}）`;
+      const callId = this.form.elements.call_id.value;
+      this.form.elements.content.value = '';
+      this.form.elements.classification.value = '';
+      this.form.elements.call_id.value = callId;
+    } catch (err) {
+      result.className = 'error';
+      result.textContent = `提交失败：${err.message}`;
+      if (err.field) this.form.elements[err.field.replace(/^body\./, '').replace('dispatch_to', 'department')]?.focus();
+    }
+  }
+}

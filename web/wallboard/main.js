@@ -1,0 +1,97 @@
+// The wallboard (大屏): figures from the public /api/wallboard, refreshed every few seconds;
+// counts only, so the wall screen needs no login. Red marks whatever is below its 95% target.
+import * as echarts from '/vendor/echarts/echarts.esm.min.mjs';
+import { formatDay, formatDuration, formatRate, formatTime } from '/lib/format.js';
+
+const REFRESH_MS = 3000;
+const $ = (id) => document.getElementById(id);
+const AGENT_ORDER = ['空闲', '振铃', '通话中', '话后整理', '小休', '未登录'];
+const chart = echarts.init($('hours-chart'), 'dark', { renderer: 'canvas' });
+addEventListener('resize', () => chart.resize());
+
+async function refresh() {
+  try {
+    const res = await fetch('/api/wallboard');
+    if (!res.ok) throw new Error(String(res.status));
+    show(await res.json());
+    $('stale').hidden = true;
+  } catch {
+    $('stale').hidden = false;
+  }
+  setTimeout(refresh, REFRESH_MS);
+}
+
+function show(b) {
+  $('title').textContent = b.title;
+  $('waiting').textContent = b.queue.waiting;
+  $('longest').textContent = formatDuration(b.queue.longest_wait_s);
+  showServiceLevel(b.service_level_today);
+  for (const light of ['green', 'yellow', 'red']) $(`light-${light}`).textContent = b.tickets.open_by_light[light];
+  showAgents(b.agents);
+  showTransfers(b.transfer_answer_rate_24h, b.transfer_target_rate);
+  showHours(b.hours_today, b.service_level_today.target_rate);
+}
+
+function showServiceLevel(sl) {
+  $('sl-rate').textContent = formatRate(sl.rate);
+  $('sl-target').textContent = sl.target.replace(' s', ' 秒');
+  $('sl-offered').textContent = sl.offered;
+  $('sl-within').textContent = sl.answered_within_15s;
+  $('sl-abandoned').textContent = sl.abandoned;
+  $('sl-tile').classList.toggle('below', sl.rate !== null && sl.rate < sl.target_rate);
+}
+
+function showAgents(agents) {
+  const names = [...AGENT_ORDER.filter((n) => n in agents), ...Object.keys(agents).filter((n) => !AGENT_ORDER.includes(n))];
+  $('agents').replaceChildren(...names.map((name) => {
+    const p = document.createElement('p');
+    p.innerHTML = '<span class="big"></span><span class="sub"></span>';
+    p.firstChild.textContent = agents[name];
+    p.lastChild.textContent = name;
+    return p;
+  }));
+}
+
+function showTransfers(rows, target) {
+  $('transfer-target').textContent = formatRate(target).replace('.0%', '%');
+  $('transfers-empty').hidden = rows.length > 0;
+  $('transfer-rows').replaceChildren(...rows.map((r) => {
+    const tr = document.createElement('tr');
+    tr.dataset.hotline = r.hotline;
+    tr.classList.toggle('below', r.below_target);
+    for (const text of [r.hotline, r.name ?? '', r.counted, r.answered_within_15s, formatRate(r.rate)]) tr.append(Object.assign(document.createElement('td'), { textContent: String(text) }));
+    return tr;
+  }));
+}
+
+function showHours(hours, targetRate) {
+  chart.setOption({
+    backgroundColor: 'transparent',
+    textStyle: { fontSize: 16 },
+    legend: { top: 0, data: ['进线', '接听', '15秒服务水平'], textStyle: { fontSize: 16 } },
+    grid: { left: 50, right: 70, top: 60, bottom: 30 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: hours.map((h) => `${h.hour.slice(11, 13)}时`), axisLabel: { fontSize: 14 } },
+    yAxis: [
+      { type: 'value', name: '通', minInterval: 1, axisLabel: { fontSize: 14 } },
+      { type: 'value', name: '服务水平', min: 0, max: 100, axisLabel: { formatter: '{value}%', fontSize: 14 } },
+    ],
+    series: [
+      { name: '进线', type: 'bar', data: hours.map((h) => h.offered), itemStyle: { color: '#5b9bd5' } },
+      { name: '接听', type: 'bar', data: hours.map((h) => h.answered), itemStyle: { color: '#70c48b' } },
+      {
+        name: '15秒服务水平', type: 'line', yAxisIndex: 1, connectNulls: true, lineStyle: { width: 3 }, itemStyle: { color: '#ffd166' },
+        data: hours.map((h) => (h.rate === null ? null : Math.round(h.rate * 1000) / 10)),
+        markLine: { symbol: 'none', lineStyle: { color: '#ff6b6b', type: 'dashed' }, label: { position: 'insideEndTop', formatter: `目标 ${targetRate * 100}%`, color: '#ff6b6b' }, data: [{ yAxis: targetRate * 100 }] },
+      },
+    ],
+  });
+}
+
+function tick() {
+  $('clock').textContent = formatTime(new Date());
+  $('day').textContent = formatDay();
+}
+tick();
+setInterval(tick, 1000);
+void refresh();
