@@ -3,6 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
+import { Gauge } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
@@ -64,7 +65,15 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   calls.transfers.on('transfer', (m) => {
     if (m.attempt && m.attempt.state !== 'ringing' && m.attempt.state !== 'consulting') checkAlerts();
   });
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, transfers: { desk: calls.transfers, calendar: () => calendar }, feed, now });
+  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, activeCalls: () => calls.activeCalls, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, transfers: { desk: calls.transfers, calendar: () => calendar }, feed, now });
+  new Gauge({
+    name: 'cti_calls_in_progress',
+    help: 'Calls whose flow this controller is running (outbound socket sessions)',
+    registers: [app.metrics],
+    collect() {
+      this.set(calls.activeCalls);
+    },
+  });
   const sweepJob = cron.schedule('* * * * *', () => {
     const changed = tickets.sweep.run(now());
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');

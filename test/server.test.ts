@@ -20,10 +20,11 @@ t.test('server: health, metrics, docs and error bodies', async (t) => {
 
   const health = await server.get('/healthz');
   t.equal(health.status, 200);
-  t.match(health.body, { status: 'degraded', freeswitch: 'disconnected', db: 'ok', config: { state: 'ok', generation: 1, errors: [] } });
+  t.match(health.body, { status: 'degraded', freeswitch: 'disconnected', db: 'ok', calls_in_progress: 0, config: { state: 'ok', generation: 1, errors: [] } });
 
   const metrics = await server.get('/metrics');
   t.match(metrics.body, /^cti_config_generation 1$/m);
+  t.match(metrics.body, /^cti_calls_in_progress 0$/m, 'calls in progress are a gauge too');
   t.match(metrics.body, /^cti_freeswitch_connected 0$/m);
   t.match(metrics.body, /^cti_process_resident_memory_bytes \d+/m);
 

@@ -35,6 +35,8 @@ export interface AppDeps {
   log: Logger;
   /** the inbound ESL link's state; reported by /healthz */
   freeswitchState: () => FreeswitchState;
+  /** calls whose flow the controller runs now (0 without a controller) */
+  activeCalls?: () => number;
   users: UserStore;
   sessions: SessionStore;
   tickets: TicketArea;
@@ -54,6 +56,7 @@ declare module 'fastify' {
     config: ConfigWatcher;
     db: Db;
     freeswitchState: () => FreeswitchState;
+    activeCalls: () => number;
   }
 }
 
@@ -63,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
   app.decorate('freeswitchState', deps.freeswitchState);
+  app.decorate('activeCalls', deps.activeCalls ?? (() => 0));
 
   await app.register(swagger, {
     openapi: {
@@ -85,7 +89,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const feed = deps.feed ?? new LiveFeed();
   const nowMs = () => now().getTime();
   deps.acd.on('agent', () => feed.publish({ type: 'agents', items: agentsView(deps.acd, seatNames, holders) }));
-  for (const e of ['queued', 'left', 'offer'] as const) deps.acd.on(e, () => feed.publish({ type: 'queues', ...queuesView(deps.acd, nowMs()) }));
+  // The queue view walks every waiting call; with hundreds waiting, one per change would cost the
+  // controller more than the calls themselves, so changes within 200 ms share one message.
+  let queuesDue: NodeJS.Timeout | null = null;
+  const publishQueues = () => {
+    if (queuesDue || feed.size === 0) return;
+    queuesDue = setTimeout(() => {
+      queuesDue = null;
+      feed.publish({ type: 'queues', ...queuesView(deps.acd, nowMs()) });
+    }, 200);
+    queuesDue.unref();
+  };
+  for (const e of ['queued', 'left', 'offer'] as const) deps.acd.on(e, publishQueues);
   deps.acd.on('notice', (seat, message) => feed.publish({ type: 'notice', seat, message }));
   deps.transfers?.desk.on('transfer', (m) => feed.publish({ ...m }));
   await registerLiveFeed(app, {

@@ -6,6 +6,8 @@ const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   freeswitch: Type.Union([Type.Literal('connected'), Type.Literal('disconnected')]),
   db: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  /** calls whose flow this controller runs now */
+  calls_in_progress: Type.Integer(),
   config: Type.Object({
     state: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
     generation: Type.Integer(),
@@ -26,6 +28,7 @@ export const healthPlugin: FastifyPluginAsyncTypebox = async (app) => {
       status: ok ? ('ok' as const) : ('degraded' as const),
       freeswitch,
       db,
+      calls_in_progress: app.activeCalls(),
       config: {
         state: s.state,
         generation: s.generation,

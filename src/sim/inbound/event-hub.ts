@@ -7,13 +7,17 @@ import type { EventListener, SessionHub } from '../session/session-hub.js';
 
 export class EventHub implements SessionHub {
   private readonly listeners = new Set<EventListener>();
+  /** a copy taken when the set changes, not per event: a listener may detach while one is delivered */
+  private snapshot: EventListener[] = [];
 
   attach(listener: EventListener): void {
     this.listeners.add(listener);
+    this.snapshot = [...this.listeners];
   }
 
   detach(listener: EventListener): void {
     this.listeners.delete(listener);
+    this.snapshot = [...this.listeners];
   }
 
   /** How many listeners are attached (sessions, plus any observer). */
@@ -22,6 +26,6 @@ export class EventHub implements SessionHub {
   }
 
   publish(event: SimEvent): void {
-    for (const listener of [...this.listeners]) listener.deliver(event);
+    for (const listener of this.snapshot) listener.deliver(event);
   }
 }

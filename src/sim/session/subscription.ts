@@ -10,18 +10,35 @@ import type { Headers, SimEvent } from '../contracts.js';
 import { EVENT_NAMES, MYEVENTS_NAMES, eventNameOf, type EventName } from '../events/event-names.js';
 import { storedValue } from '../wire/array-value.js';
 
+/**
+ * Each published event is looked at by every listener (hundreds of outbound sessions under
+ * load), so its headers are indexed once, by lower-case name, on the first lookup. Events are
+ * not changed after they are built.
+ */
+const headerIndexes = new WeakMap<Headers, Map<string, string | undefined>>();
+
+function headerIndex(headers: Headers): Map<string, string | undefined> {
+  let index = headerIndexes.get(headers);
+  if (index) return index;
+  index = new Map();
+  for (const [n, v] of headers) {
+    const lower = n.toLowerCase();
+    if (!index.has(lower)) index.set(lower, storedValue(v) ?? undefined);
+  }
+  headerIndexes.set(headers, index);
+  return index;
+}
+
 /** First header of that name (case-insensitive), as switch_event_get_header reads it. */
 export function headerValue(headers: Headers, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [n, v] of headers) {
-    if (n.toLowerCase() === lower) return storedValue(v) ?? undefined;
-  }
-  return undefined;
+  return headerIndex(headers).get(name.toLowerCase());
 }
+
+const KNOWN_EVENT_NAMES = new Set<string>(EVENT_NAMES);
 
 /** The event's type for subscription purposes; names FreeSWITCH does not know count as CLONE. */
 function eventType(event: SimEvent): EventName {
-  return (EVENT_NAMES as readonly string[]).includes(event.name) ? (event.name as EventName) : 'CLONE';
+  return KNOWN_EVENT_NAMES.has(event.name) ? (event.name as EventName) : 'CLONE';
 }
 
 function subclassOf(event: SimEvent): string | undefined {
@@ -164,9 +181,9 @@ export class Subscription {
   /** Whether the event reaches this listener; `boundUuid` is the channel a session controls. */
   accepts(event: SimEvent, boundUuid: string | undefined): boolean {
     if (!this.listening) return false;
-    if (!this.typeWanted(event)) return false;
-    if (!this.passesFilters(event)) return false;
-    return !this.myEvents || this.ownEvent(event, boundUuid);
+    // Every check is pure; the one that rejects most events under load goes first.
+    if (this.myEvents && !this.ownEvent(event, boundUuid)) return false;
+    return this.typeWanted(event) && this.passesFilters(event);
   }
 
   private typeWanted(event: SimEvent): boolean {
