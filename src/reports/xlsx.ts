@@ -48,42 +48,37 @@ function parts(sheetName: string, rows: SheetCell[][]): Array<[string, string]> 
   ];
 }
 
+/** The fields a local header and its central-directory entry share, written at `at`. */
+function writeEntryFields(b: Buffer, at: number, e: { crc: number; size: number; stored: number; nameLength: number }): void {
+  const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1;
+  b.writeUInt16LE(20, at); // version needed
+  b.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  b.writeUInt16LE(8, at + 4); // deflate
+  b.writeUInt16LE(0, at + 6); // time
+  b.writeUInt16LE(DOS_DATE, at + 8);
+  b.writeUInt32LE(e.crc, at + 10);
+  b.writeUInt32LE(e.stored, at + 14);
+  b.writeUInt32LE(e.size, at + 18);
+  b.writeUInt16LE(e.nameLength, at + 22);
+}
+
 /** The ZIP container: each part deflated, with a fixed timestamp so equal tables give equal files. */
 function zip(files: Array<[string, string]>): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  const DOS_TIME = 0;
-  const DOS_DATE = (2026 - 1980) << 9 | 1 << 5 | 1;
   for (const [name, text] of files) {
     const raw = Buffer.from(text, 'utf8');
     const data = deflateRawSync(raw);
     const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(raw);
+    const fields = { crc: crc32(raw), size: raw.length, stored: data.length, nameLength: nameBytes.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, fields);
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt16LE(DOS_TIME, 12);
-    entry.writeUInt16LE(DOS_DATE, 14);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(raw.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt16LE(20, 4); // made by
+    writeEntryFields(entry, 6, fields);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, data);
     central.push(entry, nameBytes);
