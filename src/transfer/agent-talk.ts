@@ -60,7 +60,6 @@ export class AgentTalk {
   private linkKind: 'app' | 'uuid' = 'app';
   private agentUp = true;
   private transferredTo: string | null = null;
-  private conference: Promise<unknown> | null = null;
   /** the ticket offered after the last refused or failed transfer, until the next one starts */
   private ticketOffer: TicketPrefill | null = null;
   private finish!: (end: TalkEnd) => void;
@@ -199,7 +198,7 @@ export class AgentTalk {
     const reply = await api(`uuid_bridge ${call.uuid} ${attempt.leg}`);
     if (!reply.startsWith('+OK')) {
       this.services.log.warn({ reply, call: call.uuid }, 'could not put the caller through');
-      return this.ringFailed(attempt, this.services.config().routing.byNumber.get(attempt.setup.hotline.number) ?? attempt.setup.hotline);
+      return this.ringFailed(attempt, attempt.setup.hotline);
     }
     await bridged;
     attempt.state = 'completed';
@@ -217,7 +216,7 @@ export class AgentTalk {
     const room = `cti-${this.setup.callId}`;
     // Both legs at once (-both): moving one alone would leave the other's bridge to hang it up.
     await api(`uuid_transfer ${this.setup.agentLeg} -both conference:${room} inline`);
-    this.conference = this.setup.call.execute('conference', room).catch(() => undefined);
+    const inRoom = this.setup.call.execute('conference', room).catch(() => undefined);
     attempt.state = 'three_way';
     this.phase = 'three_way';
     this.transferredTo = attempt.setup.hotline.number;
@@ -227,7 +226,7 @@ export class AgentTalk {
     void Promise.all(others).then(async () => {
       if (!this.setup.call.isHungUp) await api(`uuid_kill ${this.setup.call.uuid} NORMAL_CLEARING`);
     });
-    void this.conference.then(() => this.end('three_way_over'));
+    void inRoom.then(() => this.end('three_way_over'));
   }
 
   /** Takes the agent out of the talk (parked); the caller hears hold music. */

@@ -71,11 +71,6 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
     return talk;
   }
 
-  /** The talk the agent at this seat is in, if any (softphone feature codes know only the seat). */
-  talkAtSeat(seat: string): AgentTalk | undefined {
-    return [...this.talks.values()].find((t) => t.seat === seat);
-  }
-
   /**
    * A digit the agent pressed on the softphone (a DTMF event of the agent's leg): a complete
    * feature code acts on the talk like the desktop's buttons. Refusals go to the log and feed.
