@@ -1,14 +1,10 @@
 // Every caller now talking with an agent, by call id: what the transfer API and the agent's
 // softphone feature codes act on. Each change is emitted for the live feed.
 import { EventEmitter } from 'node:events';
-import type { Logger } from 'pino';
-import type { CtiConfig } from '../config/index.js';
-import type { WorkingCalendar } from '../calendar/index.js';
 import type { Db } from '../store/index.js';
 import { CtiError } from '../errors.js';
 import { AttemptStore } from './attempt-store.js';
-import { AgentTalk, type TalkSetup } from './agent-talk.js';
-import type { SwitchLink } from './attempt.js';
+import { AgentTalk, type TalkServices, type TalkSetup } from './agent-talk.js';
 import type { TicketPrefill } from './rules.js';
 import { FeatureCodeReader, type FeatureCommand } from './feature-codes.js';
 
@@ -22,20 +18,14 @@ export interface TransferMessage {
   message?: string;
 }
 
-export interface TransferDeskOptions {
-  db: Db;
-  link: SwitchLink;
-  config: () => CtiConfig;
-  calendar: () => WorkingCalendar;
-  agentDone: (seat: string, talkMs: number) => void;
-  holdMusic: string;
-  log: Logger;
-}
+/** What every talk shares, less what the desk itself provides (the store, the change events). */
+export type TransferDeskOptions = Omit<TalkServices, 'store' | 'changed'> & { db: Db };
 
 export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> {
   readonly store: AttemptStore;
   private readonly talks = new Map<string, AgentTalk>();
-  private readonly codes = new Map<string, FeatureCodeReader>();
+  /** by the agent's leg: the talk and the feature code being typed on that phone */
+  private readonly phones = new Map<string, { talk: AgentTalk; codes: FeatureCodeReader }>();
 
   constructor(private readonly opts: TransferDeskOptions) {
     super();
@@ -44,22 +34,17 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
 
   /** The agent answered: from now on the talk can be transferred. */
   open(setup: TalkSetup): AgentTalk {
-    const { link, config, calendar, agentDone, holdMusic, log } = this.opts;
+    const { db: _db, ...shared } = this.opts;
     const talk = new AgentTalk(setup, {
-      link,
+      ...shared,
       store: this.store,
-      config,
-      calendar,
-      agentDone,
-      holdMusic,
-      log,
       changed: (t, extra) => this.emit('transfer', { type: 'transfer', ...t.view(), ...extra }),
     });
     this.talks.set(setup.callId, talk);
-    this.codes.set(setup.agentLeg, new FeatureCodeReader());
+    this.phones.set(setup.agentLeg, { talk, codes: new FeatureCodeReader() });
     void talk.settled.then(() => {
       if (this.talks.get(setup.callId) === talk) this.talks.delete(setup.callId);
-      this.codes.delete(setup.agentLeg);
+      this.phones.delete(setup.agentLeg);
     });
     return talk;
   }
@@ -76,9 +61,10 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
    * feature code acts on the talk like the desktop's buttons. Refusals go to the log and feed.
    */
   digit(leg: string, digit: string, at: Date): void {
-    const command = this.codes.get(leg)?.push(digit, at.getTime());
-    const talk = command ? this.talkOfAgentLeg(leg) : undefined;
-    if (!command || !talk) return;
+    const phone = this.phones.get(leg);
+    const command = phone?.codes.push(digit, at.getTime());
+    if (!phone || !command) return;
+    const { talk } = phone;
     this.run(talk, command, at).catch((err: Error & { code?: string }) => {
       this.opts.log.info({ leg, command, err: err.message }, 'feature code refused');
       this.emit('transfer', { type: 'transfer', ...talk.view(), message: err.message });
@@ -89,11 +75,6 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
     if (c.action === 'transfer') return talk.transfer(c.hotline, c.kind, at);
     if (c.action === 'three_way') return talk.threeWay();
     return c.action === 'complete' ? talk.complete() : talk.cancel();
-  }
-
-  /** The talk whose agent leg this is. */
-  talkOfAgentLeg(leg: string): AgentTalk | undefined {
-    return [...this.talks.values()].find((t) => t.setup.agentLeg === leg);
   }
 
   get size(): number {

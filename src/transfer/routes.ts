@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthUser } from '../auth/index.js';
 import { requireRole } from '../auth/index.js';
-import type { WorkingCalendar } from '../calendar/index.js';
+import { shanghaiDateOf, type WorkingCalendar } from '../calendar/index.js';
 import type { Figures } from '../reports/index.js';
 import { CtiError } from '../errors.js';
 import type { TransferDesk } from './desk.js';
@@ -44,7 +44,7 @@ export const transferPlugin: FastifyPluginAsyncTypebox<TransferPluginOptions> = 
   app.get('/transfer/targets', { preHandler: staff, schema: { tags: ['transfer'] } }, async () => {
     const routing = app.config.current.routing;
     const now = opts.now();
-    const dayStart = Date.parse(`${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    const dayStart = Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`);
     const today = new Map(opts.figures.transferRates({ fromMs: dayStart, toMs: now.getTime() + 1 }).map((r) => [r.hotline, r]));
     const calendar = opts.calendar();
     const items = routing.hotlines.filter(isTransferTarget).map((h) => {

@@ -2,7 +2,7 @@
 // transfer to and how, whether a hotline takes transfers now, what a failed leg's hangup cause
 // means for the answer-rate figures, and the ticket an agent is offered instead.
 import type { Hotline } from '../config/index.js';
-import type { WorkingCalendar } from '../calendar/index.js';
+import { shanghaiDateOf, type WorkingCalendar } from '../calendar/index.js';
 import { hotlineOpen } from '../routing/index.js';
 
 /** The kinds stored on an attempt (transfer_attempts.kind). */
@@ -43,7 +43,7 @@ export function transferOpen(hotline: Hotline, at: Date, calendar: WorkingCalend
   const hours = hotline.schedule ? hotline.schedule.periods.map((p) => `${p.start}-${p.end}`).join('、') : '';
   const days = hotline.schedule?.days === 'workdays' ? '工作日' : '每天';
   if (state === 'unknown') {
-    return { open: false, reason: `缺少 ${new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear()} 年的节假日数据，无法判断 ${hotline.name}（${hotline.number}）是否在工作时间；请在 calendar.yaml 中补充` };
+    return { open: false, reason: `缺少 ${shanghaiDateOf(at).slice(0, 4)} 年的节假日数据，无法判断 ${hotline.name}（${hotline.number}）是否在工作时间；请在 calendar.yaml 中补充` };
   }
   return { open: false, reason: `${hotline.name}（${hotline.number}）当前不在工作时间（${days} ${hours}）` };
 }
