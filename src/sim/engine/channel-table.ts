@@ -175,7 +175,8 @@ export class ChannelTable {
 
 function header(event: SimEvent, name: string): string {
   const lower = name.toLowerCase();
-  return event.headers.find(([n]) => n.toLowerCase() === lower)?.[1] ?? '';
+  // the length test first: every event passes through here, most with a hundred headers or more
+  return event.headers.find(([n]) => n.length === lower.length && n.toLowerCase() === lower)?.[1] ?? '';
 }
 
 function pick(row: Row, columns: readonly string[]): Row {

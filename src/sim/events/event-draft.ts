@@ -23,6 +23,11 @@ export class EventDraft {
   private bodyText: string | undefined;
   private channelUuid: string | undefined;
   private readonly unique: boolean;
+  /**
+   * In events whose headers are unique (CHANNEL_DATA and the like), the lower-case names present,
+   * so that adding each of two hundred headers does not scan all those before it.
+   */
+  private readonly names = new Set<string>();
 
   constructor(readonly name: string, commonHeaders: Headers, readonly subclass?: string) {
     this.unique = UNIQUE_HEADER_EVENTS.has(name);
@@ -35,7 +40,7 @@ export class EventDraft {
     if (value === '') return this.remove(name);
     if (value.startsWith(ARRAY_PREFIX)) return this.addArray(name, value);
     if (this.unique) this.remove(name);
-    this.headers.push([name, value]);
+    this.push(name, value);
     return this;
   }
 
@@ -46,6 +51,11 @@ export class EventDraft {
 
   /** Deletes every header of that name, like switch_event_del_header. */
   remove(name: string): this {
+    if (this.unique) {
+      const lower = name.toLowerCase();
+      if (!this.names.has(lower)) return this;
+      this.names.delete(lower);
+    }
     for (let i = this.headers.length - 1; i >= 0; i--) {
       if (sameName(this.headers[i]![0], name)) this.headers.splice(i, 1);
     }
@@ -67,8 +77,9 @@ export class EventDraft {
     return this;
   }
 
+  /** The event; a draft is built once, and its header list becomes the event's. */
   build(): SimEvent {
-    const event: SimEvent = { name: this.name, headers: this.headers.map(([n, v]) => [n, v]) };
+    const event: SimEvent = { name: this.name, headers: this.headers };
     if (this.subclass !== undefined) event.subclass = this.subclass;
     if (this.bodyText !== undefined) event.body = this.bodyText;
     const uuid = this.channelUuid ?? this.headers.find(([n]) => n === 'Unique-ID')?.[1];
@@ -87,12 +98,16 @@ export class EventDraft {
     const existing = this.headers.find(([n]) => sameName(n, name));
     if (!existing) {
       if (item === '') return;
-      if (this.unique) this.remove(name);
-      this.headers.push([name, ARRAY_PREFIX + item]);
+      this.push(name, ARRAY_PREFIX + item);
       return;
     }
     const items = arrayItems(existing[1]) ?? [existing[1]];
     items.push(item);
     existing[1] = ARRAY_PREFIX + items.join('|:');
+  }
+
+  private push(name: string, value: string): void {
+    if (this.unique) this.names.add(name.toLowerCase());
+    this.headers.push([name, value]);
   }
 }

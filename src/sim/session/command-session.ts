@@ -39,7 +39,7 @@ import {
   switchTrue,
 } from './command-words.js';
 import type { EventListener, SessionHub } from './session-hub.js';
-import { Subscription, headerValue } from './subscription.js';
+import { Subscription, eventKeys, headerValue } from './subscription.js';
 
 export type SessionMode =
   | { kind: 'inbound'; password: string }
@@ -122,7 +122,7 @@ export class CommandSession implements EventListener {
   private firstPacketTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
   /** a sync sendmsg waiting for its application to finish */
-  private waiter: { matches: (event: SimEvent) => boolean; resolve: () => void } | undefined;
+  private waiter: { uuid: string; matches: (event: SimEvent) => boolean; resolve: () => void } | undefined;
 
   constructor(private readonly options: CommandSessionOptions) {
     const { socket, mode } = options;
@@ -137,6 +137,7 @@ export class CommandSession implements EventListener {
     this.connected = new Promise((resolve) => (this.resolveConnected = resolve));
     this.listen();
     options.hub.attach(this);
+    this.refreshRoute();
     if (!this.outbound) this.write(authRequestFrame());
     const budget = options.firstPacketTimeoutMs ?? FIRST_PACKET_TIMEOUT_MS;
     this.firstPacketTimer = setTimeout(() => this.onFirstPacketTimeout(), budget);
@@ -247,6 +248,7 @@ export class CommandSession implements EventListener {
     try {
       while (this.running && !this.finished && this.packets.length > 0) {
         await this.execute(this.packets.shift()!);
+        this.refreshRoute();
       }
     } finally {
       this.busy = false;
@@ -291,9 +293,23 @@ export class CommandSession implements EventListener {
     }
   }
 
+  /** Tells the hub which channels' events this session can use, or that it needs every event. */
+  private refreshRoute(): void {
+    if (this.finished) return;
+    if (!this.subscription.boundToChannel(this.controlled)) {
+      this.options.hub.route(this, undefined);
+      return;
+    }
+    const uuids: string[] = [];
+    if (this.controlled !== undefined) uuids.push(this.controlled);
+    const waited = this.waiter?.uuid;
+    if (waited !== undefined && waited !== this.controlled) uuids.push(waited);
+    this.options.hub.route(this, uuids);
+  }
+
   private watchControlledChannel(event: SimEvent): void {
     if (this.controlled === undefined) return;
-    if (headerValue(event.headers, 'Unique-ID') !== this.controlled) return;
+    if (eventKeys(event).uuid !== this.controlled) return;
     const name = headerValue(event.headers, 'Channel-Name');
     if (name !== undefined) this.channelName = name;
     const downEvents = ['CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY'];
@@ -483,14 +499,15 @@ export class CommandSession implements EventListener {
     const appUuid = packetHeader(headers, 'Event-UUID');
     return new Promise((resolve) => {
       const matches = (event: SimEvent): boolean => {
-        if (headerValue(event.headers, 'Unique-ID') !== uuid) return false;
+        if (eventKeys(event).uuid !== uuid) return false;
         if (event.name === 'CHANNEL_HANGUP_COMPLETE') return true;
         if (event.name !== 'CHANNEL_EXECUTE_COMPLETE') return false;
         return appUuid
           ? headerValue(event.headers, 'Application-UUID') === appUuid
           : headerValue(event.headers, 'Application') === app;
       };
-      this.waiter = { matches, resolve };
+      this.waiter = { uuid, matches, resolve };
+      this.refreshRoute();
     });
   }
 
@@ -501,7 +518,10 @@ export class CommandSession implements EventListener {
   private releaseWaiter(): void {
     const waiter = this.waiter;
     this.waiter = undefined;
-    waiter?.resolve();
+    if (waiter) {
+      this.refreshRoute();
+      waiter.resolve();
+    }
   }
 
   /** Commands refused on an outbound socket without `full` (MES ~2236). */

@@ -10,28 +10,33 @@ import type { Headers, SimEvent } from '../contracts.js';
 import { EVENT_NAMES, MYEVENTS_NAMES, eventNameOf, type EventName } from '../events/event-names.js';
 import { storedValue } from '../wire/array-value.js';
 
-/**
- * Each published event is looked at by every listener (hundreds of outbound sessions under
- * load), so its headers are indexed once, by lower-case name, on the first lookup. Events are
- * not changed after they are built.
- */
-const headerIndexes = new WeakMap<Headers, Map<string, string | undefined>>();
+/** The headers that route an event to the sessions it concerns, read once per event. */
+export interface EventKeys {
+  /** Unique-ID (the first one), else the channel the event was built for */
+  uuid: string | undefined;
+  jobOwner: string | undefined;
+}
 
-function headerIndex(headers: Headers): Map<string, string | undefined> {
-  let index = headerIndexes.get(headers);
-  if (index) return index;
-  index = new Map();
+const eventKeyCache = new WeakMap<SimEvent, EventKeys>();
+
+function firstHeader(headers: Headers, lowerName: string): string | undefined {
   for (const [n, v] of headers) {
-    const lower = n.toLowerCase();
-    if (!index.has(lower)) index.set(lower, storedValue(v) ?? undefined);
+    if (n.length === lowerName.length && n.toLowerCase() === lowerName) return storedValue(v) ?? undefined;
   }
-  headerIndexes.set(headers, index);
-  return index;
+  return undefined;
+}
+
+export function eventKeys(event: SimEvent): EventKeys {
+  let keys = eventKeyCache.get(event);
+  if (keys) return keys;
+  keys = { uuid: firstHeader(event.headers, 'unique-id') ?? event.channelUuid, jobOwner: firstHeader(event.headers, 'job-owner-uuid') };
+  eventKeyCache.set(event, keys);
+  return keys;
 }
 
 /** First header of that name (case-insensitive), as switch_event_get_header reads it. */
 export function headerValue(headers: Headers, name: string): string | undefined {
-  return headerIndex(headers).get(name.toLowerCase());
+  return firstHeader(headers, name.toLowerCase());
 }
 
 const KNOWN_EVENT_NAMES = new Set<string>(EVENT_NAMES);
@@ -178,6 +183,11 @@ export class Subscription {
     this.filters.length = 0;
   }
 
+  /** Whether only the bound channel's events can pass (or none, before any subscription). */
+  boundToChannel(boundUuid: string | undefined): boolean {
+    return !this.listening || (this.myEvents && boundUuid !== undefined);
+  }
+
   /** Whether the event reaches this listener; `boundUuid` is the channel a session controls. */
   accepts(event: SimEvent, boundUuid: string | undefined): boolean {
     if (!this.listening) return false;
@@ -211,9 +221,9 @@ export class Subscription {
   }
 
   private ownEvent(event: SimEvent, boundUuid: string | undefined): boolean {
-    const uuid = headerValue(event.headers, 'Unique-ID') ?? event.channelUuid;
+    const { uuid, jobOwner } = eventKeys(event);
     let send = uuid !== undefined && (boundUuid === undefined || uuid === boundUuid);
-    if (boundUuid !== undefined && headerValue(event.headers, 'Job-Owner-UUID') === boundUuid) send = true;
+    if (boundUuid !== undefined && jobOwner === boundUuid) send = true;
     return send;
   }
 }

@@ -12,6 +12,8 @@ const UNSAFE_BYTES = new Set(Array.from(URL_UNSAFE, (c) => c.charCodeAt(0)));
 const UPPER_HEX = new Set(Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0)));
 const HEX_DIGITS = '0123456789ABCDEF';
 const PERCENT = 0x25;
+/** Printable ASCII outside the unsafe set: most values (ids, numbers, states) are only that. */
+const NOTHING_TO_ESCAPE = /^[^\x00-\x20\x7f-\uffff#%&+:;<=>?@[\\\]^`{|}"]*$/;
 
 function needsEscape(byte: number): boolean {
   return byte < 0x20 || byte > 0x7e || UNSAFE_BYTES.has(byte);
@@ -34,6 +36,7 @@ function isKeptEscape(bytes: Uint8Array, i: number): boolean {
  * can make a real FreeSWITCH do.
  */
 export function urlEncode(value: string): string {
+  if (NOTHING_TO_ESCAPE.test(value)) return value;
   const bytes = Buffer.from(value, 'utf8');
   let out = '';
   for (let i = 0; i < bytes.length; i++) {
