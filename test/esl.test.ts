@@ -736,6 +736,11 @@ class FsSession {
   readonly commands: SentCommand[] = [];
   /** extra bytes written right after the linger reply */
   afterLinger = '';
+  /** hold the reply to myevents until linger has arrived (at most 1 s): shows the set-up is pipelined */
+  holdMyevents = false;
+  /** how the held reply was let go */
+  myeventsReleasedBy: 'linger' | 'timer' | undefined;
+  private heldMyevents: NodeJS.Timeout | undefined;
   readonly ended: Promise<void>;
 
   constructor(port: number) {
@@ -763,8 +768,14 @@ class FsSession {
     this.commands.push(cmd);
     const verb = cmd.line.split(' ')[0];
     if (verb === 'connect') return this.write(channelDataBlock());
+    if (verb === 'myevents' && this.holdMyevents) {
+      this.heldMyevents = setTimeout(() => this.releaseMyevents('timer'), 1000);
+      return;
+    }
     if (verb === 'myevents') return this.write(reply('+OK Events Enabled'));
     if (verb === 'event') return this.write(reply('+OK event listener enabled plain'));
+    if (verb === 'nixevent') return this.write(reply('+OK events nixed'));
+    if (verb === 'linger' && this.heldMyevents) this.releaseMyevents('linger');
     if (verb === 'linger') return this.write(reply(`+OK will linger ${cmd.line.split(' ')[1]} seconds`) + this.afterLinger);
     if (verb === 'sendmsg') return this.write(reply('+OK'));
     if (verb === 'api') return this.write(apiResponse('+OK\n'));
@@ -778,6 +789,13 @@ class FsSession {
       return void this.socket.end();
     }
     this.write(reply('-ERR command not found'));
+  }
+
+  private releaseMyevents(by: 'linger' | 'timer'): void {
+    clearTimeout(this.heldMyevents);
+    this.heldMyevents = undefined;
+    this.myeventsReleasedBy = by;
+    this.write(reply('+OK Events Enabled'));
   }
 }
 
@@ -795,12 +813,16 @@ function nextCall(): { onCall: (c: OutboundCall) => void; call: Promise<Outbound
 }
 
 t.test('outbound server', async (t) => {
-  t.test('set-up: connect, CHANNEL_DATA, myevents, events, linger', async (t) => {
+  t.test('set-up: connect, CHANNEL_DATA, myevents, events, nixevent, linger', async (t) => {
     const { onCall, call: callP } = nextCall();
     const { port, server } = await outboundServer(t, onCall);
     const fs = new FsSession(port);
     const call = await callP;
-    t.same(fs.commands.map((c) => c.line), ['connect', 'myevents', 'event plain CHANNEL_HOLD CHANNEL_UNHOLD PLAYBACK_START PLAYBACK_STOP RECORD_START RECORD_STOP BACKGROUND_JOB', 'linger 30']);
+    t.same(fs.commands.map((c) => c.line), [
+      'connect', 'myevents', 'event plain CHANNEL_HOLD CHANNEL_UNHOLD PLAYBACK_START PLAYBACK_STOP RECORD_START RECORD_STOP BACKGROUND_JOB',
+      'nixevent CHANNEL_STATE CHANNEL_CREATE CHANNEL_DESTROY CHANNEL_PARK CHANNEL_UNPARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ORIGINATE CHANNEL_OUTGOING CHANNEL_APPLICATION CHANNEL_UUID DETECTED_SPEECH TALK NOTALK',
+      'linger 30',
+    ]);
     t.equal(call.uuid, CALL_UUID);
     t.equal(call.channelData.callerIdNumber, '13800138000');
     t.equal(call.channelData.callerIdName, '张三');
@@ -809,6 +831,19 @@ t.test('outbound server', async (t) => {
     t.same(call.channelData.variables.get('DP_MATCH'), ['12369', '12369']);
     t.equal(call.channelData.control, 'full');
     t.equal(server.activeCalls, 1);
+    fs.socket.destroy();
+    await call.closed;
+  });
+
+  t.test('set-up commands are written together, not one per round trip', async (t) => {
+    const { onCall, call: callP } = nextCall();
+    const { port } = await outboundServer(t, onCall);
+    const fs = new FsSession(port);
+    fs.holdMyevents = true;
+    const call = await callP;
+    t.equal(fs.myeventsReleasedBy, 'linger', 'linger arrived while the reply to myevents was held');
+    t.same(fs.commands.map((c) => c.line.split(' ')[0]), ['connect', 'myevents', 'event', 'nixevent', 'linger']);
+    t.equal(call.uuid, CALL_UUID);
     fs.socket.destroy();
     await call.closed;
   });

@@ -27,6 +27,8 @@ export interface CallControllerOptions {
   acd: CallDistributor;
   calendar: () => WorkingCalendar;
   log: Logger;
+  /** each call's CHANNEL_DATA received → first sendmsg written, ms (for /metrics) */
+  firstCommandMs?: (ms: number) => void;
 }
 
 export class CallController {
@@ -83,7 +85,10 @@ export class CallController {
       log: opts.log,
       api: (command, via) => (via && !via.isClosed ? via.api(command, { allowErr: true }) : this.inbound.api(command, { allowErr: true })),
     };
-    this.outbound = new EslOutboundServer({ ...server.eslListener, events: CALL_EVENTS, log: opts.log.child({ esl: 'outbound' }) }, (call) => this.take(call));
+    this.outbound = new EslOutboundServer({
+      ...server.eslListener, events: CALL_EVENTS, log: opts.log.child({ esl: 'outbound' }),
+      ...(opts.firstCommandMs ? { onFirstCommand: opts.firstCommandMs } : {}),
+    }, (call) => this.take(call));
   }
 
   /** Listens for calls and connects to FreeSWITCH (retrying with back-off while it is away). */

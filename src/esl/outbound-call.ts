@@ -13,18 +13,25 @@ import { eventCommand, expectOk, runApi, type ApiOptions, type CommandHeaders } 
 import type { EslConnection } from './connection.js';
 import type { EslEvent } from './event.js';
 import { JobWaiters, runBgapi, type BgapiOptions } from './jobs.js';
-import { replyText, type EslMessage } from './message.js';
+import { replyText, type EslMessage, type Reply } from './message.js';
 
 export interface OutboundCallSettings {
   log: Logger;
   format: 'plain' | 'json';
   /** event types added to myevents' fixed list, still only this channel's (§3.3) */
   extraEvents: readonly string[];
+  /** types of myevents' fixed list taken off again with `nixevent`: those the handler never reads */
+  unreadEvents: readonly string[];
   /** seconds FreeSWITCH keeps the socket after hangup, for the last events */
   lingerSeconds: number;
   /** say `exit` once CHANNEL_HANGUP_COMPLETE arrived: nothing more will come */
   exitAfterHangupComplete: boolean;
   jobTimeoutMs: number;
+  /**
+   * Told, once per call, the milliseconds from CHANNEL_DATA received to the call's first
+   * `sendmsg` written (the controller's own share of a caller's wait for the first action).
+   */
+  onFirstCommand?: (ms: number) => void;
 }
 
 export interface ExecuteOptions {
@@ -82,11 +89,14 @@ export class OutboundCall extends EventEmitter<CallEvents> {
   private disconnectNotice = false;
   private exited = false;
   private markClosed!: (c: CallClosed) => void;
+  private commanded = false;
 
+  /** `channelDataAtMs`: performance.now() when the CHANNEL_DATA reply to `connect` was read */
   constructor(
     private readonly conn: EslConnection,
     readonly channelData: ChannelData,
     private readonly settings: OutboundCallSettings,
+    private readonly channelDataAtMs = performance.now(),
   ) {
     super();
     this.uuid = channelData.uuid;
@@ -113,17 +123,26 @@ export class OutboundCall extends EventEmitter<CallEvents> {
    * `myevents` (this channel only: ANSWER, BRIDGE, EXECUTE[_COMPLETE], HANGUP[_COMPLETE], DTMF
    * and the other fixed types of MES ~2100), then `event` for the extra types it lacks
    * (BACKGROUND_JOB, PLAYBACK_*, CHANNEL_HOLD…; still filtered to this channel, and
-   * BACKGROUND_JOB by Job-Owner-UUID, MES ~375), then `linger`.
+   * BACKGROUND_JOB by Job-Owner-UUID, MES ~375), `nixevent` for the fixed types nobody reads
+   * (CHANNEL_STATE alone is a dozen events a call, each with every variable), then `linger`.
+   * The commands are written together and their replies awaited together: FreeSWITCH answers
+   * them in order, and a round trip each would only delay the call's first command.
    */
   async subscribe(): Promise<void> {
     const myevents = this.settings.format === 'json' ? 'myevents json' : 'myevents';
-    expectOk(await this.conn.send({ line: myevents }), 'myevents');
-    if (!this.fullControl) {
+    const sent: Array<[string, Promise<Reply>]> = [[myevents, this.conn.send({ line: myevents })]];
+    if (this.fullControl) {
+      sent.push(['event', this.conn.send({ line: eventCommand(this.settings.format, this.settings.extraEvents) })]);
+      if (this.settings.unreadEvents.length > 0) sent.push(['nixevent', this.conn.send({ line: `nixevent ${this.settings.unreadEvents.join(' ')}` })]);
+      sent.push(['linger', this.conn.send({ line: `linger ${this.settings.lingerSeconds}` })]);
+    } else {
       this.log.warn({ control: this.channelData.control }, "the dialplan's socket app lacks 'full': no linger, api, bgapi or extra events for this call");
-      return;
     }
-    expectOk(await this.conn.send({ line: eventCommand(this.settings.format, this.settings.extraEvents) }), 'event');
-    expectOk(await this.conn.send({ line: `linger ${this.settings.lingerSeconds}` }), 'linger');
+    const replies = await Promise.allSettled(sent.map(([, reply]) => reply));
+    replies.forEach((r, i) => {
+      if (r.status === 'rejected') throw r.reason;
+      expectOk(r.value, sent[i]![0]);
+    });
   }
 
   /** Delivers the events held during set-up; called right after the handler got the call. */
@@ -150,7 +169,7 @@ export class OutboundCall extends EventEmitter<CallEvents> {
     if (options.lock) headers.push(['event-lock', 'true']);
     if (loops !== 1) headers.push(['loops', String(loops)]);
     try {
-      expectOk(await this.conn.send({ line: 'sendmsg', headers, body }), `execute ${app}`);
+      expectOk(await this.sendmsgFrame(headers, body), `execute ${app}`);
     } catch (err) {
       this.finishExecution(appUuid, err as Error);
     }
@@ -165,7 +184,16 @@ export class OutboundCall extends EventEmitter<CallEvents> {
 
   /** A raw `sendmsg` to this channel (nomedia, unicast, …). */
   async sendmsg(headers: CommandHeaders, body?: string): Promise<string> {
-    return expectOk(await this.conn.send({ line: 'sendmsg', headers, body }), 'sendmsg');
+    return expectOk(await this.sendmsgFrame(headers, body), 'sendmsg');
+  }
+
+  private sendmsgFrame(headers: CommandHeaders, body: string | undefined): Promise<Reply> {
+    const reply = this.conn.send({ line: 'sendmsg', headers, body });
+    if (!this.commanded) {
+      this.commanded = true;
+      this.settings.onFirstCommand?.(performance.now() - this.channelDataAtMs);
+    }
+    return reply;
   }
 
   /** `api` on this connection (needs `full`). */

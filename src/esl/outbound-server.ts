@@ -12,6 +12,17 @@ import { OutboundCall, type OutboundCallSettings } from './outbound-call.js';
 
 /** Events the controller reads that `myevents` alone does not subscribe to (MES ~2100). */
 export const DEFAULT_EXTRA_EVENTS: readonly string[] = ['CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'PLAYBACK_START', 'PLAYBACK_STOP', 'RECORD_START', 'RECORD_STOP'];
+/**
+ * Types of myevents' fixed list that a call handler does not read, nixed after `myevents`.
+ * The socket connects after CHANNEL_CREATE and the session ends at CHANNEL_HANGUP_COMPLETE, so
+ * CREATE and DESTROY never matter; the rest (state changes, park, progress, originate) say
+ * nothing the handler acts on.
+ */
+export const DEFAULT_UNREAD_EVENTS: readonly string[] = [
+  'CHANNEL_STATE', 'CHANNEL_CREATE', 'CHANNEL_DESTROY', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ORIGINATE', 'CHANNEL_OUTGOING', 'CHANNEL_APPLICATION', 'CHANNEL_UUID',
+  'DETECTED_SPEECH', 'TALK', 'NOTALK',
+];
 
 export interface OutboundServerOptions {
   host: string;
@@ -21,6 +32,8 @@ export interface OutboundServerOptions {
   format?: 'plain' | 'json';
   /** event types on top of myevents' list; BACKGROUND_JOB is always added */
   events?: readonly string[];
+  /** types of myevents' list to take off again (default DEFAULT_UNREAD_EVENTS; [] keeps them all) */
+  unreadEvents?: readonly string[];
   /** seconds FreeSWITCH lingers after hangup (default 30; the session usually exits sooner) */
   lingerSeconds?: number;
   /** end the session once CHANNEL_HANGUP_COMPLETE arrived (default true) */
@@ -31,6 +44,8 @@ export interface OutboundServerOptions {
   commandTimeoutMs?: number;
   /** bgapi results (default 120 s) */
   jobTimeoutMs?: number;
+  /** see OutboundCallSettings.onFirstCommand */
+  onFirstCommand?: (ms: number) => void;
 }
 
 /**
@@ -57,9 +72,11 @@ export class EslOutboundServer {
       log: this.log,
       format: options.format ?? 'plain',
       extraEvents: options.events ?? DEFAULT_EXTRA_EVENTS,
+      unreadEvents: options.unreadEvents ?? DEFAULT_UNREAD_EVENTS,
       lingerSeconds: options.lingerSeconds ?? 30,
       exitAfterHangupComplete: options.exitAfterHangupComplete ?? true,
       jobTimeoutMs: options.jobTimeoutMs ?? 120_000,
+      ...(options.onFirstCommand ? { onFirstCommand: options.onFirstCommand } : {}),
     };
     this.server = net.createServer((socket) => void this.accept(socket));
     this.server.on('error', (err) => this.log.error({ err }, 'outbound ESL listener error'));
@@ -96,7 +113,9 @@ export class EslOutboundServer {
 
   private async accept(socket: Socket): Promise<void> {
     const peer = `FreeSWITCH ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const conn = new EslConnection(socket, { log: this.log, maxInFlight: 1, commandTimeoutMs: this.options.commandTimeoutMs ?? 10_000, peer });
+    // Pipelined: FreeSWITCH reads one command, answers it, then reads the next, so replies come
+    // in the order the commands were written whether or not we wait in between.
+    const conn = new EslConnection(socket, { log: this.log, maxInFlight: Infinity, commandTimeoutMs: this.options.commandTimeoutMs ?? 10_000, peer });
     this.settingUp.add(conn);
     const call = await this.setUp(conn, peer);
     this.settingUp.delete(conn);
@@ -111,8 +130,9 @@ export class EslOutboundServer {
     const timer = setTimeout(() => conn.destroy(), limit);
     try {
       const reply = await conn.send({ line: 'connect' });
+      const channelDataAtMs = performance.now();
       if (reply.type !== 'channel-data') throw new CtiError('ESL_BAD_FRAME', `expected CHANNEL_DATA in answer to connect, got ${reply.type}`);
-      const call = new OutboundCall(conn, channelDataFrom(reply.event), this.settings);
+      const call = new OutboundCall(conn, channelDataFrom(reply.event), this.settings, channelDataAtMs);
       await call.subscribe();
       this.log.info({ uuid: call.uuid, caller: call.channelData.callerIdNumber, destination: call.channelData.destinationNumber }, 'outbound ESL session ready');
       return call;
