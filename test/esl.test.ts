@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   EslClient,
   EslEvent,
+  decodePlainEvent,
   EslOutboundServer,
   FrameError,
   FrameParser,
@@ -102,6 +103,22 @@ function serializeEvent(headers: Array<[string, string]>, body?: string, raw = f
 function eventFrame(headers: Array<[string, string]>, body?: string, raw = false): string {
   const inner = serializeEvent(headers, body, raw);
   return `Content-Length: ${Buffer.byteLength(inner)}\nContent-Type: text/event-plain\n\n${inner}`;
+}
+
+/**
+ * Headers read one at a time from a fresh decode (the undecoded block's own lookup) against the
+ * same headers from a full decode: names that differ.
+ */
+function aloneVersusWhole(body: Buffer): { checked: number; differing: string[] } {
+  const whole = decodePlainEvent(body);
+  if (typeof whole === 'string') return { checked: 0, differing: [whole] };
+  const names = [...new Set(whole.entries.map(([k]) => k)), 'Content-Length', 'No-Such-Header'];
+  const differing: string[] = [];
+  for (const name of names) {
+    const alone = decodePlainEvent(body) as EslEvent;
+    if (JSON.stringify(alone.getArray(name)) !== JSON.stringify(whole.getArray(name))) differing.push(`${whole.name} ${name}`);
+  }
+  return { checked: names.length, differing };
 }
 
 /** The common event headers (§1.5); `atUs` is Event-Date-Timestamp (default: now). */
@@ -226,6 +243,21 @@ t.test('trace replay', { skip: existsSync(TRACES) ? false : `the FreeSWITCH trac
     });
   }
 
+  t.test('a header read alone is the header decoded with all the rest', async (t) => {
+    let checked = 0;
+    const differing: string[] = [];
+    for (const name of files.filter((f) => f !== NOTES_FILE)) {
+      for (const f of frames(parseWhole(traceBytes(name)))) {
+        if (f.contentType !== 'text/event-plain') continue;
+        const r = aloneVersusWhole(f.body);
+        checked += r.checked;
+        differing.push(...r.differing.map((d) => `${name}: ${d}`));
+      }
+    }
+    t.same(differing, []);
+    t.ok(checked > 1000, `${checked} headers compared`);
+  });
+
   t.test('outbound sessions open with the unframed CHANNEL_DATA block', async (t) => {
     for (const name of files.filter((f) => f.startsWith('neventsocket-outbound-session-') || f === 'davec82-outbound-channel-data.txt')) {
       const first = messages(parseWhole(traceBytes(name)))[0]!;
@@ -305,6 +337,27 @@ function parseEveryWay(t: Test, input: string | Buffer): ParsedItem[] {
   t.equal(canonical(parseChunked(bytes, () => 1 + Math.floor(rand() * 40))), canonical(whole), 'random chunks give the same');
   return whole;
 }
+
+t.test('headers are decoded when read, with the same values as all at once', async (t) => {
+  const inner = serializeEvent(commonHeaders('BACKGROUND_JOB', [
+    ['Job-UUID', 'j-1'], ['Caller-Caller-ID-Name', '张三 (市民)'], ['variable_DP_MATCH', 'ARRAY::3|:3'],
+    ['variable_empty', ''], ['Hangup-Cause', 'NORMAL_CLEARING'], ['Hangup-Cause', 'USER_BUSY'], ['variable_sip_h_X-Content-Length', '12'],
+  ]), '+OK done\n');
+  const body = Buffer.from(inner);
+  t.same(aloneVersusWhole(body).differing, []);
+  const e = decodePlainEvent(body) as EslEvent;
+  t.equal(e.get('Caller-Caller-ID-Name'), '张三 (市民)');
+  t.same(e.getArray('variable_DP_MATCH'), ['3', '3']);
+  t.equal(e.get('variable_empty'), '');
+  t.equal(e.hangupCause, 'NORMAL_CLEARING', 'the first of two');
+  t.equal(e.get('Content-Length'), undefined, 'the inner Content-Length is framing');
+  t.equal(e.body, '+OK done\n');
+  t.same(e.getAll('Hangup-Cause'), ['NORMAL_CLEARING', 'USER_BUSY']);
+  const raw = Buffer.from(serializeEvent(commonHeaders('CHANNEL_ANSWER', [['Unique-ID', 'u-1'], ['Caller-Caller-ID-Name', '%E4%B8']]), undefined, true));
+  const bad = decodePlainEvent(raw) as EslEvent;
+  t.equal(bad.warnings.length, 1, 'a block with a bad value is decoded at once, so its warning is there on arrival');
+  t.equal(bad.get('Caller-Caller-ID-Name'), '%E4%B8');
+});
 
 t.test('malformed input', async (t) => {
   t.test('bad Content-Length', async (t) => {
@@ -736,11 +789,10 @@ class FsSession {
   readonly commands: SentCommand[] = [];
   /** extra bytes written right after the linger reply */
   afterLinger = '';
-  /** hold the reply to myevents until linger has arrived (at most 1 s): shows the set-up is pipelined */
-  holdMyevents = false;
-  /** how the held reply was let go */
-  myeventsReleasedBy: 'linger' | 'timer' | undefined;
-  private heldMyevents: NodeJS.Timeout | undefined;
+  /** how myevents is answered: at once, held until `releaseMyevents()`, or refused */
+  myeventsReply: 'ok' | 'hold' | 'refuse' = 'ok';
+  private myeventsHeld = false;
+  private readonly unread: SentCommand[] = [];
   readonly ended: Promise<void>;
 
   constructor(port: number) {
@@ -766,16 +818,21 @@ class FsSession {
 
   private answer(cmd: SentCommand): void {
     this.commands.push(cmd);
+    // FreeSWITCH reads the next command only after answering this one
+    if (this.myeventsHeld) this.unread.push(cmd);
+    else this.respond(cmd);
+  }
+
+  private respond(cmd: SentCommand): void {
     const verb = cmd.line.split(' ')[0];
     if (verb === 'connect') return this.write(channelDataBlock());
-    if (verb === 'myevents' && this.holdMyevents) {
-      this.heldMyevents = setTimeout(() => this.releaseMyevents('timer'), 1000);
+    if (verb === 'myevents' && this.myeventsReply === 'hold') {
+      this.myeventsHeld = true;
       return;
     }
-    if (verb === 'myevents') return this.write(reply('+OK Events Enabled'));
+    if (verb === 'myevents') return this.write(reply(this.myeventsReply === 'ok' ? '+OK Events Enabled' : '-ERR aready enabled.'));
     if (verb === 'event') return this.write(reply('+OK event listener enabled plain'));
     if (verb === 'nixevent') return this.write(reply('+OK events nixed'));
-    if (verb === 'linger' && this.heldMyevents) this.releaseMyevents('linger');
     if (verb === 'linger') return this.write(reply(`+OK will linger ${cmd.line.split(' ')[1]} seconds`) + this.afterLinger);
     if (verb === 'sendmsg') return this.write(reply('+OK'));
     if (verb === 'api') return this.write(apiResponse('+OK\n'));
@@ -791,11 +848,12 @@ class FsSession {
     this.write(reply('-ERR command not found'));
   }
 
-  private releaseMyevents(by: 'linger' | 'timer'): void {
-    clearTimeout(this.heldMyevents);
-    this.heldMyevents = undefined;
-    this.myeventsReleasedBy = by;
+  /** Writes the held reply to myevents; what followed it is answered right after, in order. */
+  releaseMyevents(): void {
+    if (!this.myeventsHeld) return;
+    this.myeventsHeld = false;
     this.write(reply('+OK Events Enabled'));
+    for (const cmd of this.unread.splice(0)) this.respond(cmd);
   }
 }
 
@@ -818,6 +876,7 @@ t.test('outbound server', async (t) => {
     const { port, server } = await outboundServer(t, onCall);
     const fs = new FsSession(port);
     const call = await callP;
+    await fs.next((c) => c.line.startsWith('linger'));
     t.same(fs.commands.map((c) => c.line), [
       'connect', 'myevents', 'event plain CHANNEL_HOLD CHANNEL_UNHOLD PLAYBACK_START PLAYBACK_STOP RECORD_START RECORD_STOP BACKGROUND_JOB',
       'nixevent CHANNEL_STATE CHANNEL_CREATE CHANNEL_DESTROY CHANNEL_PARK CHANNEL_UNPARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ORIGINATE CHANNEL_OUTGOING CHANNEL_APPLICATION CHANNEL_UUID DETECTED_SPEECH TALK NOTALK',
@@ -835,17 +894,32 @@ t.test('outbound server', async (t) => {
     await call.closed;
   });
 
-  t.test('set-up commands are written together, not one per round trip', async (t) => {
+  t.test("the call is handed over once the set-up is written, and its first command queues behind the set-up's replies", async (t) => {
     const { onCall, call: callP } = nextCall();
     const { port } = await outboundServer(t, onCall);
     const fs = new FsSession(port);
-    fs.holdMyevents = true;
+    fs.myeventsReply = 'hold';
     const call = await callP;
-    t.equal(fs.myeventsReleasedBy, 'linger', 'linger arrived while the reply to myevents was held');
-    t.same(fs.commands.map((c) => c.line.split(' ')[0]), ['connect', 'myevents', 'event', 'nixevent', 'linger']);
-    t.equal(call.uuid, CALL_UUID);
+    const answered = call.execute('answer');
+    const sendmsg = await fs.next((c) => c.line === 'sendmsg');
+    t.same(fs.commands.map((c) => c.line.split(' ')[0]), ['connect', 'myevents', 'event', 'nixevent', 'linger', 'sendmsg'], 'all written while the reply to myevents is held');
+    fs.releaseMyevents();
+    fs.write(execEvent('CHANNEL_EXECUTE_COMPLETE', 'answer', sendmsg.headers.get('Event-UUID')!));
+    t.equal((await answered).application, 'answer', 'each reply went to its own command');
     fs.socket.destroy();
     await call.closed;
+  });
+
+  t.test('a refused subscription ends the session', async (t) => {
+    const { onCall, call: callP } = nextCall();
+    const { port, server } = await outboundServer(t, onCall);
+    const fs = new FsSession(port);
+    fs.myeventsReply = 'refuse';
+    const call = await callP;
+    await call.closed;
+    await fs.ended; // FreeSWITCH sees the socket close, so its dialplan goes on
+    t.equal(server.activeCalls, 0);
+    t.equal(call.isClosed, true);
   });
 
   t.test('execute resolves on its own completion, whatever completes first', async (t) => {

@@ -2,7 +2,7 @@
 // Decoding never throws: a value that is not valid percent-encoding or UTF-8 (a SIP
 // User-Agent, a caller name) is kept as received and noted in `warnings`; this is modesl's
 // crash (#59, pitfall 3 in esl-protocol.md §7) turned into a log line.
-import { EslEvent, type HeaderValue } from './event.js';
+import { EslEvent, type HeaderValue, type UndecodedHeaders } from './event.js';
 import { blockLines, findBlockEnd, innerContentLength, splitHeaderLine } from './header-block.js';
 
 /** FreeSWITCH serializes an empty header value as `_undef_` (switch_event.c, serialize). */
@@ -44,9 +44,18 @@ export function decodePlainEvent(body: Buffer): EslEvent | string {
   const block = findBlockEnd(body, 0, body.length);
   if (!block) return 'text/event-plain body has no blank line after its headers';
   const inner = innerContentLength(body, block.blankLine);
-  const lines = blockLines(body.toString('utf8', 0, block.blankLine));
-  if (inner !== undefined) lines.pop(); // the inner Content-Length is framing, not a header
+  const headerText = body.toString('utf8', 0, block.blankLine);
+  const text = inner === undefined ? undefined : body.toString('utf8', block.after, block.after + inner);
+  const lazy = cleanBlock(headerText) ? new PlainHeaderBlock(headerText, inner !== undefined) : undefined;
+  if (lazy) return withName(new EslEvent(lazy, text, 'plain'));
   const warnings: string[] = [];
+  const entries = decodeLines(headerText, inner !== undefined, warnings);
+  return withName(new EslEvent(entries, text, 'plain', warnings));
+}
+
+function decodeLines(headerText: string, innerLength: boolean, warnings: string[]): Array<readonly [string, HeaderValue]> {
+  const lines = blockLines(headerText);
+  if (innerLength) lines.pop(); // the inner Content-Length is framing, not a header
   const entries: Array<readonly [string, HeaderValue]> = [];
   for (const line of lines) {
     const pair = splitHeaderLine(line);
@@ -56,8 +65,45 @@ export function decodePlainEvent(body: Buffer): EslEvent | string {
     }
     entries.push([pair[0], decodeValue(pair[0], pair[1], warnings)]);
   }
-  const text = inner === undefined ? undefined : body.toString('utf8', block.after, block.after + inner);
-  return withName(new EslEvent(entries, text, 'plain', warnings));
+  return entries;
+}
+
+/** A line that does not start with a name (no space or tab) and a colon. */
+const NOT_A_HEADER_LINE = /^(?![^:\t \n]+:)/m;
+
+/**
+ * Whether the block can only decode without a warning: no CR, every line "Name: value", and
+ * all of it valid percent-encoding. The last holds for the block exactly when it holds for each
+ * value, since an escape never spans the line feed between two headers.
+ */
+function cleanBlock(headerText: string): boolean {
+  if (headerText.includes('\r')) return false;
+  if (NOT_A_HEADER_LINE.test(headerText.endsWith('\n') ? headerText.slice(0, -1) : headerText)) return false;
+  return percentDecode(headerText) !== undefined;
+}
+
+/** A clean block (see cleanBlock), decoded a header at a time on request. */
+class PlainHeaderBlock implements UndecodedHeaders {
+  constructor(
+    private readonly headerText: string,
+    private readonly innerLength: boolean,
+  ) {}
+
+  find(name: string): HeaderValue | undefined {
+    const key = `${name}:`;
+    let at = this.headerText.startsWith(key) ? 0 : this.headerText.indexOf(`\n${key}`) + 1;
+    if (at === 0 && !this.headerText.startsWith(key)) return undefined;
+    // the inner Content-Length line is framing, not a header
+    const end = this.headerText.indexOf('\n', at);
+    if (this.innerLength && name === 'Content-Length' && (end === -1 || end >= this.headerText.length - 1)) return undefined;
+    at += key.length;
+    if (this.headerText.charCodeAt(at) === 0x20) at++;
+    return decodeValue(name, this.headerText.slice(at, end === -1 ? undefined : end), []);
+  }
+
+  decodeAll(): Array<readonly [string, HeaderValue]> {
+    return decodeLines(this.headerText, this.innerLength, []);
+  }
 }
 
 /** `text/event-json`: values are not url-encoded; arrays are JSON arrays; the body is `_body`. */

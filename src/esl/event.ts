@@ -60,6 +60,21 @@ export type TypedEvent<N extends ControllerEventName> = EslEvent & { readonly na
 /** Any of the controller's events, discriminated by `name`. */
 export type ControllerEvent = { [N in ControllerEventName]: TypedEvent<N> }[ControllerEventName];
 
+/**
+ * Headers still in their wire form, read one name at a time until enough are asked for that
+ * decoding them all is cheaper. A call's events carry a hundred headers each, of which the
+ * controller reads a handful.
+ */
+export interface UndecodedHeaders {
+  /** the first header of this exact name, decoded */
+  find(name: string): HeaderValue | undefined;
+  /** every header in wire order, decoded */
+  decodeAll(): Array<readonly [string, HeaderValue]>;
+}
+
+/** Lookups of single headers after which the whole block is decoded instead. */
+const SINGLE_LOOKUPS = 8;
+
 export class EslEvent {
   /** Event-Name */
   readonly name: string;
@@ -67,29 +82,54 @@ export class EslEvent {
   readonly subclass: string | undefined;
   /** Unique-ID: the channel the event is about */
   readonly uuid: string | undefined;
-  /** decoded headers; for a name sent twice, the first value, as switch_event_get_header finds it */
-  readonly headers: ReadonlyMap<string, HeaderValue>;
+  private decoded: ReadonlyArray<readonly [string, HeaderValue]> | undefined;
+  private undecoded: UndecodedHeaders | undefined;
+  private byName: ReadonlyMap<string, HeaderValue> | undefined;
+  private lookups = 0;
 
   constructor(
-    /** every header in wire order, duplicates kept (HANGUP_COMPLETE sends Hangup-Cause twice) */
-    readonly entries: ReadonlyArray<readonly [string, HeaderValue]>,
+    /** every header in wire order, duplicates kept (HANGUP_COMPLETE sends Hangup-Cause twice), or the undecoded block */
+    source: ReadonlyArray<readonly [string, HeaderValue]> | UndecodedHeaders,
     /** the event body (BACKGROUND_JOB: the API output), undefined when it has none */
     readonly body: string | undefined,
     readonly format: EventFormat,
     /** values kept as received because they were not valid percent-encoding or UTF-8 */
     readonly warnings: readonly string[] = [],
   ) {
-    const map = new Map<string, HeaderValue>();
-    for (const [k, v] of entries) if (!map.has(k)) map.set(k, v);
-    this.headers = map;
-    this.name = text(map.get('Event-Name')) ?? '';
-    this.subclass = text(map.get('Event-Subclass'));
-    this.uuid = text(map.get('Unique-ID'));
+    if (Array.isArray(source)) this.decoded = source;
+    else this.undecoded = source as UndecodedHeaders;
+    this.name = text(this.lookup('Event-Name')) ?? '';
+    this.subclass = text(this.lookup('Event-Subclass'));
+    this.uuid = text(this.lookup('Unique-ID'));
+  }
+
+  /** every header in wire order, duplicates kept (HANGUP_COMPLETE sends Hangup-Cause twice) */
+  get entries(): ReadonlyArray<readonly [string, HeaderValue]> {
+    if (!this.decoded) {
+      this.decoded = this.undecoded!.decodeAll();
+      this.undecoded = undefined;
+    }
+    return this.decoded;
+  }
+
+  /** decoded headers; for a name sent twice, the first value, as switch_event_get_header finds it */
+  get headers(): ReadonlyMap<string, HeaderValue> {
+    if (!this.byName) {
+      const map = new Map<string, HeaderValue>();
+      for (const [k, v] of this.entries) if (!map.has(k)) map.set(k, v);
+      this.byName = map;
+    }
+    return this.byName;
+  }
+
+  private lookup(name: string): HeaderValue | undefined {
+    if (this.undecoded && this.lookups++ < SINGLE_LOOKUPS) return this.undecoded.find(name);
+    return this.headers.get(name);
   }
 
   /** A header as a string; for an array header, its first element. */
   get(name: string): string | undefined {
-    return text(this.headers.get(name));
+    return text(this.lookup(name));
   }
 
   /** Every value sent under this name, in order, arrays flattened. */
@@ -99,7 +139,7 @@ export class EslEvent {
 
   /** A header as a list: an ARRAY:: header's elements, or the single value. */
   getArray(name: string): string[] {
-    const v = this.headers.get(name);
+    const v = this.lookup(name);
     return v === undefined ? [] : typeof v === 'string' ? [v] : v;
   }
 

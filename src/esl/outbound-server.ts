@@ -125,23 +125,33 @@ export class EslOutboundServer {
     this.handOver(call);
   }
 
+  /**
+   * `connect`, then the subscription. The call is handed over as soon as the subscription's
+   * commands are written, not when their replies are in: the handler's first command queues
+   * behind them on the socket, and FreeSWITCH answers in order, so waiting would only add a
+   * round trip to every caller's first prompt. A refused subscription ends the session.
+   */
   private async setUp(conn: EslConnection, peer: string): Promise<OutboundCall | undefined> {
     const limit = this.options.setupTimeoutMs ?? 5_000;
     const timer = setTimeout(() => conn.destroy(), limit);
+    const failed = (err: unknown) => {
+      clearTimeout(timer);
+      this.log.warn({ err, peer }, 'outbound ESL session set-up failed; closing it so FreeSWITCH continues the dialplan');
+      conn.destroy();
+    };
     try {
       const reply = await conn.send({ line: 'connect' });
       const channelDataAtMs = performance.now();
       if (reply.type !== 'channel-data') throw new CtiError('ESL_BAD_FRAME', `expected CHANNEL_DATA in answer to connect, got ${reply.type}`);
       const call = new OutboundCall(conn, channelDataFrom(reply.event), this.settings, channelDataAtMs);
-      await call.subscribe();
-      this.log.info({ uuid: call.uuid, caller: call.channelData.callerIdNumber, destination: call.channelData.destinationNumber }, 'outbound ESL session ready');
+      call.subscribe().then(() => {
+        clearTimeout(timer);
+        this.log.info({ uuid: call.uuid, caller: call.channelData.callerIdNumber, destination: call.channelData.destinationNumber }, 'outbound ESL session ready');
+      }, failed);
       return call;
     } catch (err) {
-      this.log.warn({ err, peer }, 'outbound ESL session set-up failed; closing it so FreeSWITCH continues the dialplan');
-      conn.destroy();
+      failed(err);
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -286,11 +286,13 @@ export class CommandSession implements EventListener {
     this.handleChannelDown();
   }
 
+  /** Queued events go out in one write: under load several are waiting at each turn. */
   private flushEvents(): void {
-    if (!this.subscription.listening) return;
-    for (let event = this.queue.shift(); event; event = this.queue.shift()) {
-      this.write(eventFrame(this.format, serializeEvent(this.format, event)));
-    }
+    if (!this.subscription.listening || this.queue.length === 0) return;
+    let frames = '';
+    for (const event of this.queue) frames += eventFrame(this.format, serializeEvent(this.format, event));
+    this.queue.length = 0;
+    this.write(frames);
   }
 
   /** Tells the hub which channels' events this session can use, or that it needs every event. */

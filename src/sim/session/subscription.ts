@@ -19,9 +19,20 @@ export interface EventKeys {
 
 const eventKeyCache = new WeakMap<SimEvent, EventKeys>();
 
+/** ASCII case-insensitive equality with a lower-case name, without allocating. */
+function namesMatch(name: string, lowerName: string): boolean {
+  if (name.length !== lowerName.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lowerName.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 function firstHeader(headers: Headers, lowerName: string): string | undefined {
   for (const [n, v] of headers) {
-    if (n.length === lowerName.length && n.toLowerCase() === lowerName) return storedValue(v) ?? undefined;
+    if (namesMatch(n, lowerName)) return storedValue(v) ?? undefined;
   }
   return undefined;
 }
