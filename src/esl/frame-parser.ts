@@ -42,6 +42,8 @@ const MAX_START_LINE = 64;
 /** Every frame FreeSWITCH writes begins with one of its Content- headers. */
 const FRAME_START_MARK = Buffer.from('Content-');
 const EMPTY = Buffer.alloc(0);
+/** What an idle parser keeps: room for a couple of channel events with their variables. */
+const KEPT_BUFFER_BYTES = 8 * 1024;
 
 export interface FrameParserOptions {
   /** a header block longer than this without its blank line is garbage (default 1 MiB) */
@@ -72,7 +74,7 @@ interface Resync {
 export class FrameParser {
   private readonly maxHeaderBytes: number;
   private readonly maxBodyBytes: number;
-  private buf: Buffer = Buffer.allocUnsafe(0);
+  private buf: Buffer = EMPTY;
   /** buf up to `tail`: indexOf must never see stale bytes beyond it */
   private data: Buffer = EMPTY;
   private start = 0;
@@ -96,10 +98,14 @@ export class FrameParser {
     return out;
   }
 
-  /** Nothing is buffered: start again at offset 0, and give back the memory of a huge frame. */
+  /**
+   * Nothing is buffered: start again at offset 0, and give back a buffer grown past a few frames.
+   * A controller holds one parser per call, and a call waiting in the queue is mostly silent: 5,000
+   * of them each keeping the 64 KiB a burst once needed would be 320 MiB for nothing.
+   */
   private rewind(): void {
     this.start = this.tail = this.scanFrom = 0;
-    if (this.buf.length > 1024 * 1024) this.buf = Buffer.allocUnsafe(0);
+    if (this.buf.length > KEPT_BUFFER_BYTES) this.buf = EMPTY;
     this.data = EMPTY;
   }
 
@@ -156,7 +162,7 @@ export class FrameParser {
     }
     const needed = this.tail + extra;
     if (needed <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2, 64 * 1024));
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2, KEPT_BUFFER_BYTES));
     this.buf.copy(grown, 0, 0, this.tail);
     this.buf = grown;
   }
