@@ -357,6 +357,12 @@ t.test('headers are decoded when read, with the same values as all at once', asy
   const bad = decodePlainEvent(raw) as EslEvent;
   t.equal(bad.warnings.length, 1, 'a block with a bad value is decoded at once, so its warning is there on arrival');
   t.equal(bad.get('Caller-Caller-ID-Name'), '%E4%B8');
+  for (const line of ['no colon here', 'Two Words: x', ': nameless', 'Trailing\r', 'Bad-Escape: 50%']) {
+    const text = `Event-Name: CUSTOM\nUnique-ID: u-2\n${line}\nEvent-Sequence: 7\n\n`;
+    const e = decodePlainEvent(Buffer.from(text)) as EslEvent;
+    t.equal(e.warnings.length, 1, `${JSON.stringify(line)}: warned on arrival`);
+    t.equal(e.get('Event-Sequence'), '7', `${JSON.stringify(line)}: the other headers are read`);
+  }
 });
 
 t.test('malformed input', async (t) => {

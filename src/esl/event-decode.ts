@@ -68,18 +68,25 @@ function decodeLines(headerText: string, innerLength: boolean, warnings: string[
   return entries;
 }
 
-/** A line that does not start with a name (no space or tab) and a colon. */
-const NOT_A_HEADER_LINE = /^(?![^:\t \n]+:)/m;
+/** A '%' not followed by two hex digits: decodeURIComponent refuses it. */
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+/** An escape of a byte above 0x7F: part of a UTF-8 sequence, which must be well formed. */
+const HIGH_ESCAPE = /%[89A-Fa-f]/;
+/** The first line, or a line after a line feed, that is not a name (no space or tab) and a colon. */
+const BAD_FIRST_LINE = /^(?![^:\t \n]+:)/;
+const BAD_LATER_LINE = /\n(?![^:\t \n]+:)/;
 
 /**
- * Whether the block can only decode without a warning: no CR, every line "Name: value", and
- * all of it valid percent-encoding. The last holds for the block exactly when it holds for each
- * value, since an escape never spans the line feed between two headers.
+ * Whether the block can only decode without a warning: no CR, every line "Name: value", and all
+ * of it valid percent-encoding, which holds for the block exactly when it holds for each value,
+ * since an escape never spans the line feed between two headers. Native searches only; a block
+ * with escapes above %7F (UTF-8 to check) is run through decodeURIComponent once.
  */
 function cleanBlock(headerText: string): boolean {
-  if (headerText.includes('\r')) return false;
-  if (NOT_A_HEADER_LINE.test(headerText.endsWith('\n') ? headerText.slice(0, -1) : headerText)) return false;
-  return percentDecode(headerText) !== undefined;
+  if (headerText.includes('\r') || BAD_ESCAPE.test(headerText)) return false;
+  const lines = headerText.endsWith('\n') ? headerText.slice(0, -1) : headerText;
+  if (lines.length > 0 && (BAD_FIRST_LINE.test(lines) || BAD_LATER_LINE.test(lines))) return false;
+  return !HIGH_ESCAPE.test(headerText) || percentDecode(headerText) !== undefined;
 }
 
 /** A clean block (see cleanBlock), decoded a header at a time on request. */
