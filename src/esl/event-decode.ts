@@ -46,8 +46,7 @@ export function decodePlainEvent(body: Buffer): EslEvent | string {
   const inner = innerContentLength(body, block.blankLine);
   const headerText = body.toString('utf8', 0, block.blankLine);
   const text = inner === undefined ? undefined : body.toString('utf8', block.after, block.after + inner);
-  const lazy = cleanBlock(headerText) ? new PlainHeaderBlock(headerText, inner !== undefined) : undefined;
-  if (lazy) return withName(new EslEvent(lazy, text, 'plain'));
+  if (cleanBlock(headerText)) return withName(new EslEvent(new PlainHeaderBlock(headerText, inner !== undefined), text, 'plain'));
   const warnings: string[] = [];
   const entries = decodeLines(headerText, inner !== undefined, warnings);
   return withName(new EslEvent(entries, text, 'plain', warnings));
@@ -98,14 +97,14 @@ class PlainHeaderBlock implements UndecodedHeaders {
 
   find(name: string): HeaderValue | undefined {
     const key = `${name}:`;
-    let at = this.headerText.startsWith(key) ? 0 : this.headerText.indexOf(`\n${key}`) + 1;
-    if (at === 0 && !this.headerText.startsWith(key)) return undefined;
-    // the inner Content-Length line is framing, not a header
-    const end = this.headerText.indexOf('\n', at);
-    if (this.innerLength && name === 'Content-Length' && (end === -1 || end >= this.headerText.length - 1)) return undefined;
-    at += key.length;
-    if (this.headerText.charCodeAt(at) === 0x20) at++;
-    return decodeValue(name, this.headerText.slice(at, end === -1 ? undefined : end), []);
+    const start = this.headerText.startsWith(key) ? 0 : this.headerText.indexOf(`\n${key}`) + 1;
+    if (start === 0 && !this.headerText.startsWith(key)) return undefined;
+    const lf = this.headerText.indexOf('\n', start);
+    const end = lf === -1 ? this.headerText.length : lf;
+    // the inner Content-Length, on the last line, is framing, not a header
+    if (this.innerLength && name === 'Content-Length' && end >= this.headerText.length - 1) return undefined;
+    const valueAt = start + key.length + (this.headerText.charCodeAt(start + key.length) === 0x20 ? 1 : 0);
+    return decodeValue(name, this.headerText.slice(valueAt, end), []);
   }
 
   decodeAll(): Array<readonly [string, HeaderValue]> {
