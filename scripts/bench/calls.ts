@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator, type PlaceCall } from '../../src/sim/index.js';
 import { percentile } from './sim.js';
-import { startControllerProcess, type ControllerProcess } from './controller-process.js';
+import { metricSample, startControllerProcess, type ControllerProcess } from './controller-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DRAIN_S = 10;
@@ -74,11 +74,6 @@ function processCpuMs(pid: number): number {
 
 /** A Prometheus histogram's cumulative buckets, upper bound in seconds → count. */
 type Buckets = Map<number, number>;
-
-function metricValue(metricsText: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(metricsText);
-  return m ? Number(m[1]) : NaN;
-}
 
 function parseBuckets(metricsText: string, name: string): Buckets {
   const buckets: Buckets = new Map();
@@ -157,7 +152,7 @@ async function runStep(sim: Simulator, lat: Latency, peerPid: number, rate: numb
   const ok = endMs.filter((ms) => ms <= limitMs).length;
   const cmdP99 = percentile(cmd, 99);
   const after = before && ownMetrics ? await ownMetrics() : undefined;
-  const own = before && after !== undefined ? { ...ownLatency(before, parseBuckets(after, FIRST_COMMAND)), loopP99Ms: Math.max(0, metricValue(after, LOOP_P99) * 1000 - LOOP_SAMPLE_MS) } : undefined;
+  const own = before && after !== undefined ? { ...ownLatency(before, parseBuckets(after, FIRST_COMMAND)), loopP99Ms: Math.max(0, metricSample(after, LOOP_P99) * 1000 - LOOP_SAMPLE_MS) } : undefined;
   // The limit applies to the controller's own clock: "received" and "sent" are its reads and
   // writes. The simulator-side figure also holds the simulator's own delay in reading the command.
   // Stricter than the span alone: a controller whose event loop lags could read CHANNEL_DATA late

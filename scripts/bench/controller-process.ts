@@ -18,6 +18,12 @@ export interface ControllerProcess {
   stop(): Promise<void>;
 }
 
+/** The first sample of a gauge or counter in /metrics text; NaN when absent. */
+export function metricSample(metricsText: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(metricsText);
+  return m ? Number(m[1]) : NaN;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startControllerProcess(root: string, env: Record<string, string>, admin: { username: string; password: string }): Promise<ControllerProcess> {
@@ -62,9 +68,7 @@ export async function startControllerProcess(root: string, env: Record<string, s
     request,
     login,
     async metric(name) {
-      const text = (await request('GET', '/metrics')).body as string;
-      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
-      return m ? Number(m[1]) : NaN;
+      return metricSample((await request('GET', '/metrics')).body as string, name);
     },
     rss() {
       const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(join('/proc', String(child.pid), 'status'), 'utf8'))?.[1];
