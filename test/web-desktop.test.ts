@@ -25,6 +25,9 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   const seat1001 = async () => (await sb.server.get('/api/agents')).body.items.find((a: any) => a.seat === '1001');
 
   const { page, errors } = await openPage(browser, `${sb.server.url}/desktop/`);
+  // The transfer targets load after the seat is shown; holding them back 2 s proves that F2,
+  // pressed as soon as the seat shows, is not lost while the rest of the desk is loading.
+  await page.route('**/api/transfer/targets', (route) => void setTimeout(() => void route.continue(), 2000));
   t.equal(await page.title(), '坐席工作台 · 12345政务服务热线');
   await logIn(page, 'wang', TEST_PASSWORD);
   await page.locator('#seat-select').selectOption('1001');

@@ -23,6 +23,8 @@ const callPop = new CallPop();
 const transfers = new TransferPanel({ onTicket: (prefill) => ticketForm.prefill(prefill) });
 const callbacks = new CallbackList();
 const seat = new SeatControl(user, { onCall: showCall });
+// before any wait: a key pressed as soon as the seat shows must not be lost
+bindKeys();
 await seat.takeSeat();
 $('desk').hidden = false;
 // one area failing to load must not keep the rest of the desk (and the feed) from starting
@@ -57,16 +59,18 @@ function startClock() {
   setInterval(tick, 1000);
 }
 
-document.addEventListener('keydown', (event) => {
-  const keys = {
-    F2: () => seat.ready(),
-    F3: () => seat.takeBreak(),
-    F4: () => ticketForm.focus(),
-    F8: () => transfers.focus(),
-    F9: () => callPop.toggleHold(),
-  };
-  const action = keys[event.key];
-  if (!action || event.ctrlKey || event.altKey || event.metaKey) return;
-  event.preventDefault();
-  void action();
-});
+function bindKeys() {
+  document.addEventListener('keydown', (event) => {
+    const keys = {
+      F2: () => seat.ready(),
+      F3: () => seat.takeBreak(),
+      F4: () => ticketForm.focus(),
+      F8: () => transfers.focus(),
+      F9: () => callPop.toggleHold(),
+    };
+    const action = keys[event.key];
+    if (!action || event.ctrlKey || event.altKey || event.metaKey) return;
+    event.preventDefault();
+    void action();
+  });
+}
