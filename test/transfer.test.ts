@@ -5,6 +5,7 @@
 import t from 'tap';
 import { switchboard, type Switchboard } from './support/switchboard.js';
 import { waitFor } from './support/server-process.js';
+import type { SimEvent } from '../src/sim/contracts.js';
 
 const always = (number: string, department: string) => [
   `department: ${department}, hours: office, transfer: { gateway: telecom-trunk, dial: "${number}" }`,
@@ -65,6 +66,8 @@ const legOf = (sb: Switchboard, number: string) => sb.sim.engine.channels.find((
 t.test('one-key transfer, every path, through the simulator', async (t) => {
   const sb = await board();
   t.teardown(() => sb.stop());
+  let killCallerOnCreate: ((e: SimEvent) => void) | undefined;
+  sb.sim.engine.tap((e) => killCallerOnCreate?.(e));
   await sb.server.login('wang');
   t.equal((await sb.server.post('/api/agents/1001/login')).status, 200);
   t.equal((await sb.server.post('/api/agents/1001/ready')).status, 200);
@@ -163,6 +166,28 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await callEnded(sb, id);
     const attempts = await sb.until('the attempt to close', `/api/calls/${id}`, (b) => (b.transfer_attempts[0]?.result ? b.transfer_attempts : undefined));
     t.match(attempts, [{ hotline: '12358', result: 'cancelled' }]);
+    await noLegsLeft(t, sb);
+    await agentFree(sb);
+  });
+
+  t.test('the caller hangs up the moment the transfer starts, before the leg is seen: cancelled, no leg left', async (t) => {
+    const { id } = await talkingCall(sb);
+    // The caller is killed in the turn the leg is created, before any session is sent its
+    // CHANNEL_CREATE: the controller cannot have read it yet.
+    let killed: Promise<string> | undefined;
+    killCallerOnCreate = (e) => {
+      if (killed || e.name !== 'CHANNEL_CREATE' || !e.headers.find(([n, v]) => n === 'Channel-Name' && v.endsWith('/12358'))) return;
+      // a microtask, so the engine is not re-entered inside its own emit
+      killed = Promise.resolve().then(() => sb.sim.engine.api('uuid_kill', id));
+    };
+    await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12358' });
+    await waitFor('the caller to be killed', async () => killed, 5000);
+    killCallerOnCreate = undefined;
+    t.match(await killed, /^\+OK/);
+    await callEnded(sb, id);
+    const attempts = await sb.until('the attempt to close', `/api/calls/${id}`, (b) => (b.transfer_attempts[0]?.result ? b.transfer_attempts : undefined));
+    t.match(attempts, [{ hotline: '12358', result: 'cancelled' }]);
+    t.ok(Date.parse(attempts[0].ended_at) - Date.parse(attempts[0].created_at) < 2500, 'the leg was taken down, not left to ring out its 3 s');
     await noLegsLeft(t, sb);
     await agentFree(sb);
   });
@@ -279,7 +304,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     const { items } = (await sb.server.get(`/api/stats/transfer-answer-rate?from=${day}T00:00:00%2B08:00&to=${day}T23:59:59%2B08:00`)).body;
     const of = (n: string) => items.find((i: any) => i.hotline === n);
     t.match(of('12315'), { attempts: 2, cancelled: 0, counted: 2, answered_within_15s: 2, rate: 1 });
-    t.match(of('12358'), { attempts: 3, cancelled: 2, counted: 1, answered_within_15s: 0, rate: 0 }, 'two cancelled before 15 s, one unanswered');
+    t.match(of('12358'), { attempts: 4, cancelled: 3, counted: 1, answered_within_15s: 0, rate: 0 }, 'three cancelled before 15 s, one unanswered');
     t.match(of('12329'), { counted: 1, answered_within_15s: 0 });
     t.match(of('12333'), { attempts: 0, counted: 0, rate: null }, 'a refusal placed no leg: no attempt');
   });

@@ -47,6 +47,8 @@ export class TransferAttempt {
   result: AttemptResult | null = null;
   id: number | null = null;
   private cancelledByUs = false;
+  /** a hangup asked for before CHANNEL_CREATE reached us: the leg is killed as soon as it is seen */
+  private killOnCreate: string | null = null;
   private createdUs: number | null = null;
   private answeredUs: number | null = null;
 
@@ -97,12 +99,17 @@ export class TransferAttempt {
 
   /** Hangs the leg up: while ringing the attempt is then cancelled by us (and out of the rate before 15 s). */
   async hangup(): Promise<void> {
+    const cause = this.state === 'ringing' ? 'ORIGINATOR_CANCEL' : 'NORMAL_CLEARING';
     if (this.state === 'ringing') this.cancelledByUs = true;
-    await this.link.api(`uuid_kill ${this.leg} ${this.state === 'ringing' ? 'ORIGINATOR_CANCEL' : 'NORMAL_CLEARING'}`);
+    // The originate may be on its way with no channel yet (uuid_kill then answers -ERR), or the
+    // channel may exist while its CHANNEL_CREATE is still queued: either way, kill it once seen.
+    if (this.createdUs === null) this.killOnCreate = cause;
+    await this.link.api(`uuid_kill ${this.leg} ${cause}`);
   }
 
+  /** The leg may still ring or talk: ringing counts from the originate, before its CHANNEL_CREATE. */
   get isUp(): boolean {
-    return this.createdUs !== null && this.link.legs.times(this.leg).hangupUs === undefined && (this.state === 'ringing' || this.answeredUs !== null);
+    return this.link.legs.times(this.leg).hangupUs === undefined && (this.state === 'ringing' || this.answeredUs !== null);
   }
 
   view(): AttemptView {
@@ -133,6 +140,7 @@ export class TransferAttempt {
     }
     this.createdUs = t.createdUs;
     this.id = this.store.placed({ callId, leg: this.leg, hotline: hotline.number, endpoint: hotline.transfer.endpoint, kind, agent: seat, createdUs: t.createdUs });
+    if (this.killOnCreate) await this.link.api(`uuid_kill ${this.leg} ${this.killOnCreate}`);
   }
 
   private closeRow(endedUs: number | null, cause: string | null): void {
