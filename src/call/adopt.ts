@@ -44,7 +44,7 @@ export class CallAdoption {
     for (const r of rows) {
       if (r.direction !== 'inbound' || r.context !== 'public' || controlled.has(r.uuid)) continue;
       const called = r.initial_dest || r.dest;
-      const opened = this.records.open({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
+      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
       if (opened) adopted++;
       else known++;
       this.adopted.set(r.uuid, bridged.has(r.uuid));

@@ -45,7 +45,7 @@ export class CallController {
 
   constructor(private readonly opts: CallControllerOptions) {
     const { server } = opts.config.current;
-    this.records = new CallRecords(opts.db);
+    this.records = new CallRecords(opts.db, opts.log.child({ area: 'call-records' }));
     this.inbound = new EslClient({ ...server.freeswitch, events: FOLLOWED_EVENTS, log: opts.log.child({ esl: 'inbound' }) });
     this.adoption = new CallAdoption(this.records, opts.acd, () => opts.config.current.routing, opts.log);
     this.inbound.on('event', (e) => {
@@ -110,6 +110,7 @@ export class CallController {
     await this.outbound.close();
     await Promise.allSettled([...this.running]);
     await this.inbound.close();
+    this.records.flush();
   }
 
   private take(call: OutboundCall): void {

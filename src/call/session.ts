@@ -25,7 +25,7 @@ export async function runCall(call: OutboundCall, services: CallServices): Promi
   };
   call.on('event', (e) => services.legs.observe(e));
   const createdUs = Number(call.channelData.event.get('Caller-Channel-Created-Time')) || call.channelData.event.timestampUs || Date.now() * 1000;
-  const fresh = services.records.open({
+  services.records.open({
     id: ctx.id,
     caller: ctx.caller,
     called: tags.destination,
@@ -35,7 +35,7 @@ export async function runCall(call: OutboundCall, services: CallServices): Promi
     priority: tags.priority,
     startedUs: createdUs,
   });
-  ctx.log.info({ tags, fresh }, 'call taken');
+  ctx.log.info({ tags }, 'call taken');
   await runSteps(ctx, [new Answer(), new RecordCall(), new Route()]);
   await finish(ctx);
 }

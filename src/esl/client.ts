@@ -164,7 +164,7 @@ export class EslClient extends EventEmitter<ClientEvents> {
     this.retryTimer = undefined;
     const err = new CtiError('ESL_DISCONNECTED', 'the ESL client was closed');
     this.settleReadyWaiters(err);
-    this.jobs.failAll(err);
+    this.jobs.failAll(() => err);
     const conn = this.conn;
     if (!conn) return;
     const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()));
@@ -243,8 +243,7 @@ export class EslClient extends EventEmitter<ClientEvents> {
   private onClose(conn: EslConnection, socketError: Error | undefined): void {
     if (conn !== this.conn) return;
     this.conn = undefined;
-    const disconnected = new CtiError('ESL_DISCONNECTED', `the ESL connection to ${this.peer} closed`);
-    this.jobs.failAll(disconnected);
+    this.jobs.failAll(() => new CtiError('ESL_DISCONNECTED', `the ESL connection to ${this.peer} closed`));
     if (this.connected) {
       this.connected = false;
       // A connection that lived a while means FreeSWITCH is healthy again: start the ladder over.

@@ -53,7 +53,8 @@ interface Waiting {
 export class ReplyQueue {
   private readonly queued: Waiting[] = [];
   private readonly inFlight: Waiting[] = [];
-  private closedWith: Error | undefined;
+  /** why the connection closed; an Error is made only when a command is there to fail */
+  private closedBecause: (() => Error) | undefined;
 
   constructor(
     private readonly write: (wire: string) => void,
@@ -61,7 +62,7 @@ export class ReplyQueue {
   ) {}
 
   send(cmd: Command, timeoutMs: number): Promise<Reply> {
-    if (this.closedWith) return Promise.reject(this.closedWith);
+    if (this.closedBecause) return Promise.reject(this.closedBecause());
     const wire = serializeCommand(cmd);
     return new Promise<Reply>((resolve, reject) => {
       const w: Waiting = { wire, label: commandLabel(cmd.line), resolve, reject, timer: undefined, abandoned: false };
@@ -94,11 +95,14 @@ export class ReplyQueue {
   }
 
   /** The connection is gone: every command fails, and later sends fail at once. */
-  close(err: Error): void {
-    this.closedWith ??= err;
-    for (const w of [...this.inFlight, ...this.queued]) {
+  close(reason: () => Error): void {
+    this.closedBecause ??= reason;
+    const waiting = [...this.inFlight, ...this.queued];
+    // Every session closes, most with nothing pending: no Error (and its stack) for nobody.
+    const err = waiting.length > 0 ? this.closedBecause() : undefined;
+    for (const w of waiting) {
       clearTimeout(w.timer);
-      if (!w.abandoned) w.reject(err);
+      if (!w.abandoned) w.reject(err!);
     }
     this.inFlight.length = 0;
     this.queued.length = 0;
@@ -109,7 +113,7 @@ export class ReplyQueue {
   }
 
   private pump(): void {
-    while (this.queued.length > 0 && this.inFlight.length < this.maxInFlight && !this.closedWith) {
+    while (this.queued.length > 0 && this.inFlight.length < this.maxInFlight && !this.closedBecause) {
       const w = this.queued.shift()!;
       this.inFlight.push(w);
       this.write(w.wire);

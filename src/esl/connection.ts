@@ -103,7 +103,7 @@ export class EslConnection extends EventEmitter<ConnectionEvents> {
     const tail = this.parser.end();
     if (tail) this.dispatch(tail);
     const reason = this.socketError ? `: ${this.socketError.message}` : '';
-    this.replies.close(new CtiError('ESL_DISCONNECTED', `the ESL connection to ${this.options.peer} closed${reason}`));
+    this.replies.close(() => new CtiError('ESL_DISCONNECTED', `the ESL connection to ${this.options.peer} closed${reason}`));
     try {
       this.emit('close', this.socketError);
     } catch (err) {

@@ -65,7 +65,10 @@ export class JobWaiters {
     w.reject(err);
   }
 
-  failAll(err: Error): void {
+  /** The reason is made into an Error only when a job is waiting. */
+  failAll(reason: () => Error): void {
+    if (this.waiting.size === 0) return;
+    const err = reason();
     for (const id of [...this.waiting.keys()]) this.cancel(id, err);
   }
 

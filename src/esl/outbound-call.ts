@@ -377,7 +377,7 @@ export class OutboundCall extends EventEmitter<CallEvents> {
       const why = this.hungUp ? 'the channel hung up before it completed' : 'the session closed before it completed';
       this.finishExecution(id, new CtiError('ESL_DISCONNECTED', `${x.app} on ${this.uuid}: ${why}`));
     }
-    this.jobs.failAll(new CtiError('ESL_DISCONNECTED', `the outbound session for ${this.uuid} closed`));
+    this.jobs.failAll(() => new CtiError('ESL_DISCONNECTED', `the outbound session for ${this.uuid} closed`));
     this.markClosed({ lingerNotice: this.lingerNotice, disconnectNotice: this.disconnectNotice, hangupCause: this.hangupCause, exited: this.exited });
   }
 }
