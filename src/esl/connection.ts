@@ -30,6 +30,7 @@ export class EslConnection extends EventEmitter<ConnectionEvents> {
   private readonly replies: ReplyQueue;
   private socketError: Error | undefined;
   private closed = false;
+  private outgoing = '';
 
   constructor(
     private readonly socket: Socket,
@@ -58,9 +59,20 @@ export class EslConnection extends EventEmitter<ConnectionEvents> {
     this.socket.destroy();
   }
 
+  /**
+   * Commands written in one turn go out in one socket write (a call's set-up is four, and a
+   * write is a system call); TCP would merge them anyway, and FreeSWITCH reads a stream.
+   */
   private write(wire: string): void {
     if (this.closed || this.socket.destroyed) return; // close() fails the command right after
-    this.socket.write(wire);
+    if (this.outgoing === '') process.nextTick(() => this.flushOutgoing());
+    this.outgoing += wire;
+  }
+
+  private flushOutgoing(): void {
+    const wire = this.outgoing;
+    this.outgoing = '';
+    if (wire !== '' && !this.closed && !this.socket.destroyed) this.socket.write(wire);
   }
 
   private onData(chunk: Buffer): void {

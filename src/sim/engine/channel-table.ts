@@ -50,15 +50,14 @@ export class ChannelTable {
 
   /** core_event_handler: one event's effect on the tables. */
   observe(event: SimEvent): void {
-    const h = (name: string) => header(event, name);
-    const uuid = h('unique-id');
-    const update = (values: Row) => {
-      const row = this.channels.get(uuid);
-      if (row) Object.assign(row, values);
-    };
+    const wanted = FIELDS_READ[event.name];
+    // Most events fired leave the tables alone; those are not read at all.
+    if (!wanted) return;
+    const h = new EventFields(event, wanted);
+    const uuid = h.get('unique-id');
     switch (event.name) {
       case 'CHANNEL_CREATE':
-        return this.insert(event);
+        return this.insert(h);
       case 'CHANNEL_DESTROY':
         this.channels.delete(uuid);
         this.calls = this.calls.filter((c) => c.caller !== uuid && c.callee !== uuid);
@@ -66,84 +65,86 @@ export class ChannelTable {
       case 'CHANNEL_ANSWER':
       case 'CHANNEL_PROGRESS_MEDIA':
       case 'CODEC':
-        return update({
-          read_codec: h('channel-read-codec-name'), read_rate: h('channel-read-codec-rate'),
-          read_bit_rate: h('channel-read-codec-bit-rate'), write_codec: h('channel-write-codec-name'),
-          write_rate: h('channel-write-codec-rate'), write_bit_rate: h('channel-write-codec-bit-rate'),
+        return this.update(uuid, {
+          read_codec: h.get('channel-read-codec-name'), read_rate: h.get('channel-read-codec-rate'),
+          read_bit_rate: h.get('channel-read-codec-bit-rate'), write_codec: h.get('channel-write-codec-name'),
+          write_rate: h.get('channel-write-codec-rate'), write_bit_rate: h.get('channel-write-codec-bit-rate'),
         });
       case 'CHANNEL_HOLD':
       case 'CHANNEL_UNHOLD':
       case 'CHANNEL_EXECUTE':
-        return update({
-          application: h('application'), application_data: h('application-data'),
-          presence_id: h('channel-presence-id'), presence_data: h('channel-presence-data'), accountcode: h('variable_accountcode'),
+        return this.update(uuid, {
+          application: h.get('application'), application_data: h.get('application-data'),
+          presence_id: h.get('channel-presence-id'), presence_data: h.get('channel-presence-data'), accountcode: h.get('variable_accountcode'),
         });
       case 'CHANNEL_ORIGINATE':
-        return update({
-          presence_id: h('channel-presence-id'), presence_data: h('channel-presence-data'),
-          accountcode: h('variable_accountcode'), call_uuid: h('channel-call-uuid'),
+        return this.update(uuid, {
+          presence_id: h.get('channel-presence-id'), presence_data: h.get('channel-presence-data'),
+          accountcode: h.get('variable_accountcode'), call_uuid: h.get('channel-call-uuid'),
         });
       case 'CHANNEL_CALLSTATE':
-        if (!IGNORED_CALLSTATES.has(Number.parseInt(h('channel-call-state-number'), 10))) update({ callstate: h('channel-call-state') });
+        if (!IGNORED_CALLSTATES.has(Number.parseInt(h.get('channel-call-state-number'), 10))) this.update(uuid, { callstate: h.get('channel-call-state') });
         return;
       case 'CHANNEL_STATE':
-        return this.state(event, update);
+        return this.state(uuid, h);
       case 'CHANNEL_BRIDGE':
-        return this.bridge(event);
+        return this.bridge(h);
       case 'CHANNEL_UNBRIDGE':
-        return this.unbridge(event);
+        return this.unbridge(h);
       default:
         return;
     }
   }
 
-  private insert(event: SimEvent): void {
-    const h = (name: string) => header(event, name);
-    const us = Number(h('event-date-timestamp'));
-    this.channels.set(h('unique-id'), {
-      uuid: h('unique-id'), direction: h('call-direction'), created: h('event-date-local'),
-      created_epoch: String(Math.floor(us / 1_000_000)), name: h('channel-name'), state: h('channel-state'),
-      callstate: h('channel-call-state'), dialplan: h('caller-dialplan'), context: h('caller-context'),
-      hostname: this.hostname, initial_cid_name: h('caller-caller-id-name'), initial_cid_num: h('caller-caller-id-number'),
-      initial_ip_addr: h('caller-network-addr'), initial_dest: h('caller-destination-number'),
-      initial_dialplan: h('caller-dialplan'), initial_context: h('caller-context'),
+  private update(uuid: string, values: Row): void {
+    const row = this.channels.get(uuid);
+    if (row) Object.assign(row, values);
+  }
+
+  private insert(h: EventFields): void {
+    const us = Number(h.get('event-date-timestamp'));
+    this.channels.set(h.get('unique-id'), {
+      uuid: h.get('unique-id'), direction: h.get('call-direction'), created: h.get('event-date-local'),
+      created_epoch: String(Math.floor(us / 1_000_000)), name: h.get('channel-name'), state: h.get('channel-state'),
+      callstate: h.get('channel-call-state'), dialplan: h.get('caller-dialplan'), context: h.get('caller-context'),
+      hostname: this.hostname, initial_cid_name: h.get('caller-caller-id-name'), initial_cid_num: h.get('caller-caller-id-number'),
+      initial_ip_addr: h.get('caller-network-addr'), initial_dest: h.get('caller-destination-number'),
+      initial_dialplan: h.get('caller-dialplan'), initial_context: h.get('caller-context'),
     });
   }
 
-  private state(event: SimEvent, update: (values: Row) => void): void {
-    const h = (name: string) => header(event, name);
-    const number = Number.parseInt(h('channel-state-number'), 10);
+  private state(uuid: string, h: EventFields): void {
+    const number = Number.parseInt(h.get('channel-state-number'), 10);
     if ([CS.NEW, CS.DESTROY, CS.REPORTING, CS.HANGUP, CS.INIT].includes(number)) return;
     if (number !== CS.ROUTING) {
-      update({ state: h('channel-state') });
+      this.update(uuid, { state: h.get('channel-state') });
       return;
     }
-    update({
-      state: h('channel-state'), cid_name: h('caller-caller-id-name'), cid_num: h('caller-caller-id-number'),
-      callee_name: h('caller-callee-id-name'), callee_num: h('caller-callee-id-number'),
-      sent_callee_name: h('sent-callee-id-name'), sent_callee_num: h('sent-callee-id-number'),
-      ip_addr: h('caller-network-addr'), dest: h('caller-destination-number'), dialplan: h('caller-dialplan'),
-      context: h('caller-context'), presence_id: h('channel-presence-id'), presence_data: h('channel-presence-data'),
-      accountcode: h('variable_accountcode'),
+    this.update(uuid, {
+      state: h.get('channel-state'), cid_name: h.get('caller-caller-id-name'), cid_num: h.get('caller-caller-id-number'),
+      callee_name: h.get('caller-callee-id-name'), callee_num: h.get('caller-callee-id-number'),
+      sent_callee_name: h.get('sent-callee-id-name'), sent_callee_num: h.get('sent-callee-id-number'),
+      ip_addr: h.get('caller-network-addr'), dest: h.get('caller-destination-number'), dialplan: h.get('caller-dialplan'),
+      context: h.get('caller-context'), presence_id: h.get('channel-presence-id'), presence_data: h.get('channel-presence-data'),
+      accountcode: h.get('variable_accountcode'),
     });
   }
 
-  private bridge(event: SimEvent): void {
-    const h = (name: string) => header(event, name);
-    const a = h('bridge-a-unique-id') || h('caller-unique-id');
-    const b = h('bridge-b-unique-id') || h('other-leg-unique-id');
-    const callUuid = h('channel-call-uuid');
+  private bridge(h: EventFields): void {
+    const a = h.get('bridge-a-unique-id') || h.get('caller-unique-id');
+    const b = h.get('bridge-b-unique-id') || h.get('other-leg-unique-id');
+    const callUuid = h.get('channel-call-uuid');
     for (const id of [a, b]) {
       const row = this.channels.get(id);
       if (row) row.call_uuid = callUuid;
     }
-    const us = Number(h('event-date-timestamp'));
-    this.calls.push({ callUuid, created: h('event-date-local'), createdEpoch: String(Math.floor(us / 1_000_000)), caller: a, callee: b });
+    const us = Number(h.get('event-date-timestamp'));
+    this.calls.push({ callUuid, created: h.get('event-date-local'), createdEpoch: String(Math.floor(us / 1_000_000)), caller: a, callee: b });
   }
 
-  private unbridge(event: SimEvent): void {
-    const caller = header(event, 'caller-unique-id');
-    const callUuid = header(event, 'channel-call-uuid');
+  private unbridge(h: EventFields): void {
+    const caller = h.get('caller-unique-id');
+    const callUuid = h.get('channel-call-uuid');
     for (const row of this.channels.values()) if (row.call_uuid === callUuid) row.call_uuid = row.uuid;
     this.calls = this.calls.filter((c) => c.caller !== caller && c.callee !== caller);
   }
@@ -173,10 +174,59 @@ export class ChannelTable {
   }
 }
 
-function header(event: SimEvent, name: string): string {
-  const lower = name.toLowerCase();
-  // the length test first: every event passes through here, most with a hundred headers or more
-  return event.headers.find(([n]) => n.length === lower.length && n.toLowerCase() === lower)?.[1] ?? '';
+/** The header names (lower case) each event the handler acts on is read for. */
+const CODEC_FIELDS = ['channel-read-codec-name', 'channel-read-codec-rate', 'channel-read-codec-bit-rate', 'channel-write-codec-name', 'channel-write-codec-rate', 'channel-write-codec-bit-rate'];
+const PRESENCE_FIELDS = ['channel-presence-id', 'channel-presence-data', 'variable_accountcode'];
+const FIELDS_READ: Partial<Record<string, WantedFields>> = Object.fromEntries(
+  Object.entries({
+    CHANNEL_CREATE: ['event-date-timestamp', 'call-direction', 'event-date-local', 'channel-name', 'channel-state', 'channel-call-state', 'caller-dialplan', 'caller-context', 'caller-caller-id-name', 'caller-caller-id-number', 'caller-network-addr', 'caller-destination-number'],
+    CHANNEL_DESTROY: [],
+    CHANNEL_ANSWER: CODEC_FIELDS,
+    CHANNEL_PROGRESS_MEDIA: CODEC_FIELDS,
+    CODEC: CODEC_FIELDS,
+    CHANNEL_HOLD: ['application', 'application-data', ...PRESENCE_FIELDS],
+    CHANNEL_UNHOLD: ['application', 'application-data', ...PRESENCE_FIELDS],
+    CHANNEL_EXECUTE: ['application', 'application-data', ...PRESENCE_FIELDS],
+    CHANNEL_ORIGINATE: [...PRESENCE_FIELDS, 'channel-call-uuid'],
+    CHANNEL_CALLSTATE: ['channel-call-state-number', 'channel-call-state'],
+    CHANNEL_STATE: ['channel-state-number', 'channel-state', 'caller-caller-id-name', 'caller-caller-id-number', 'caller-callee-id-name', 'caller-callee-id-number', 'sent-callee-id-name', 'sent-callee-id-number', 'caller-network-addr', 'caller-destination-number', 'caller-dialplan', 'caller-context', ...PRESENCE_FIELDS],
+    CHANNEL_BRIDGE: ['bridge-a-unique-id', 'caller-unique-id', 'bridge-b-unique-id', 'other-leg-unique-id', 'channel-call-uuid', 'event-date-timestamp', 'event-date-local'],
+    CHANNEL_UNBRIDGE: ['caller-unique-id', 'channel-call-uuid'],
+  }).map(([name, fields]) => [name, wantedFields(['unique-id', ...fields])]),
+);
+
+interface WantedFields {
+  names: ReadonlySet<string>;
+  lengths: ReadonlySet<number>;
+}
+
+function wantedFields(names: string[]): WantedFields {
+  return { names: new Set(names), lengths: new Set(names.map((n) => n.length)) };
+}
+
+/**
+ * switch_event_get_header for the few names the handler reads, from one pass over the event
+ * (a channel event carries a couple of hundred headers): the first value of each, '' if none.
+ */
+class EventFields {
+  private readonly values = new Map<string, string>();
+
+  constructor(
+    event: SimEvent,
+    private readonly wanted: WantedFields,
+  ) {
+    for (const [n, v] of event.headers) {
+      if (!wanted.lengths.has(n.length)) continue;
+      const lower = n.toLowerCase();
+      if (wanted.names.has(lower) && !this.values.has(lower)) this.values.set(lower, v);
+    }
+  }
+
+  get(lowerName: string): string {
+    // a name missing from FIELDS_READ would read as '' without this
+    if (!this.wanted.names.has(lowerName)) throw new Error(`channel table: ${lowerName} is not in FIELDS_READ`);
+    return this.values.get(lowerName) ?? '';
+  }
 }
 
 function pick(row: Row, columns: readonly string[]): Row {

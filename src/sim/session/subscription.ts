@@ -40,7 +40,15 @@ function firstHeader(headers: Headers, lowerName: string): string | undefined {
 export function eventKeys(event: SimEvent): EventKeys {
   let keys = eventKeyCache.get(event);
   if (keys) return keys;
-  keys = { uuid: firstHeader(event.headers, 'unique-id') ?? event.channelUuid, jobOwner: firstHeader(event.headers, 'job-owner-uuid') };
+  // One pass for both names: an event has some two hundred headers, and Job-Owner-UUID is
+  // almost never among them, so a search for it alone reads them all.
+  let uuid: string | null | undefined;
+  let jobOwner: string | null | undefined;
+  for (const [n, v] of event.headers) {
+    if (uuid === undefined && namesMatch(n, 'unique-id')) uuid = storedValue(v);
+    else if (jobOwner === undefined && namesMatch(n, 'job-owner-uuid')) jobOwner = storedValue(v);
+  }
+  keys = { uuid: uuid ?? event.channelUuid, jobOwner: jobOwner ?? undefined };
   eventKeyCache.set(event, keys);
   return keys;
 }
