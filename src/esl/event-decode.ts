@@ -67,10 +67,10 @@ function decodeLines(headerText: string, innerLength: boolean, warnings: string[
   return entries;
 }
 
+/** A '%' that is not an escape of an ASCII byte: a bad escape, or a byte above 0x7F. */
+const NOT_ASCII_ESCAPE = /%(?![0-7][0-9A-Fa-f])/;
 /** A '%' not followed by two hex digits: decodeURIComponent refuses it. */
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-/** An escape of a byte above 0x7F: part of a UTF-8 sequence, which must be well formed. */
-const HIGH_ESCAPE = /%[89A-Fa-f]/;
 /** The first line, or a line after a line feed, that is not a name (no space or tab) and a colon. */
 const BAD_FIRST_LINE = /^(?![^:\t \n]+:)/;
 const BAD_LATER_LINE = /\n(?![^:\t \n]+:)/;
@@ -82,10 +82,13 @@ const BAD_LATER_LINE = /\n(?![^:\t \n]+:)/;
  * with escapes above %7F (UTF-8 to check) is run through decodeURIComponent once.
  */
 function cleanBlock(headerText: string): boolean {
-  if (headerText.includes('\r') || BAD_ESCAPE.test(headerText)) return false;
+  if (headerText.includes('\r')) return false;
+  // one search in the usual case, where every escape is of an ASCII byte
+  const highOrBad = NOT_ASCII_ESCAPE.test(headerText);
+  if (highOrBad && BAD_ESCAPE.test(headerText)) return false;
   const lines = headerText.endsWith('\n') ? headerText.slice(0, -1) : headerText;
   if (lines.length > 0 && (BAD_FIRST_LINE.test(lines) || BAD_LATER_LINE.test(lines))) return false;
-  return !HIGH_ESCAPE.test(headerText) || percentDecode(headerText) !== undefined;
+  return !highOrBad || percentDecode(headerText) !== undefined;
 }
 
 /** A clean block (see cleanBlock), decoded a header at a time on request. */

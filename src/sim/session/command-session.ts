@@ -290,7 +290,7 @@ export class CommandSession implements EventListener {
   private flushEvents(): void {
     if (!this.subscription.listening || this.queue.length === 0) return;
     let frames = '';
-    for (const event of this.queue) frames += eventFrame(this.format, serializeEvent(this.format, event));
+    for (const event of this.queue) frames += framed(this.format, event);
     this.queue.length = 0;
     this.write(frames);
   }
@@ -663,4 +663,18 @@ export class CommandSession implements EventListener {
     this.subscription.clear();
     return reply('+OK no longer listening for events');
   }
+}
+
+/**
+ * An event's frame in one format, made once however many listeners take it (the caller's
+ * CHANNEL_ANSWER goes to its own socket and to every inbound listener). Events are not changed
+ * once fired.
+ */
+const framesMade = { plain: new WeakMap<SimEvent, string>(), json: new WeakMap<SimEvent, string>(), xml: new WeakMap<SimEvent, string>() };
+
+function framed(format: EventFormat, event: SimEvent): string {
+  const made = framesMade[format];
+  let frame = made.get(event);
+  if (frame === undefined) made.set(event, (frame = eventFrame(format, serializeEvent(format, event))));
+  return frame;
 }
