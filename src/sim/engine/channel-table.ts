@@ -218,7 +218,9 @@ class EventFields {
     for (const [n, v] of event.headers) {
       if (!wanted.lengths.has(n.length)) continue;
       const lower = n.toLowerCase();
-      if (wanted.names.has(lower) && !this.values.has(lower)) this.values.set(lower, v);
+      if (!wanted.names.has(lower) || this.values.has(lower)) continue;
+      this.values.set(lower, v);
+      if (this.values.size === wanted.names.size) break;
     }
   }
 

@@ -145,45 +145,48 @@ const LATER_TEXT_FIELDS: Array<[keyof CallerProfileSnapshot, string]> = [
   ['profileIndex', 'Profile-Index'],
 ];
 
-function textFields(profile: CallerProfileSnapshot, prefix: string, fields: Array<[keyof CallerProfileSnapshot, string]>): Headers {
-  const out: Headers = [];
+// The builders below append to one list rather than return and spread lists of their own: a
+// channel event is some two hundred headers, and a busy switch fires thousands a second.
+
+function writeTextFields(out: Headers, profile: CallerProfileSnapshot, prefix: string, fields: Array<[keyof CallerProfileSnapshot, string]>): void {
   for (const [key, suffix] of fields) {
     const value = profile[key];
     if (typeof value === 'string' && value !== '') out.push([`${prefix}-${suffix}`, value]);
   }
-  return out;
 }
 
 /** The original caller id is shown under the test of the current one (switch_caller.c ~351). */
-function origCallerIdFields(profile: CallerProfileSnapshot, prefix: string): Headers {
-  const out: Headers = [];
+function writeOrigCallerIdFields(out: Headers, profile: CallerProfileSnapshot, prefix: string): void {
   if (profile.callerIdName && profile.origCallerIdName !== undefined) {
     out.push([`${prefix}-Orig-Caller-ID-Name`, profile.origCallerIdName]);
   }
   if (profile.callerIdNumber && profile.origCallerIdNumber !== undefined) {
     out.push([`${prefix}-Orig-Caller-ID-Number`, profile.origCallerIdNumber]);
   }
-  return out;
 }
 
 function flag(value: boolean | undefined): string {
   return value ? 'true' : 'false';
 }
 
+function writeCallerProfile(out: Headers, profile: CallerProfileSnapshot, prefix: string): void {
+  const times = profile.times ?? {};
+  out.push([`${prefix}-Direction`, profile.direction]);
+  out.push([`${prefix}-Logical-Direction`, profile.logicalDirection ?? profile.direction]);
+  writeTextFields(out, profile, prefix, TEXT_FIELDS);
+  writeOrigCallerIdFields(out, profile, prefix);
+  writeTextFields(out, profile, prefix, LATER_TEXT_FIELDS);
+  for (const [key, suffix] of TIME_FIELDS) out.push([`${prefix}-${suffix}`, String(times[key] ?? 0)]);
+  out.push([`${prefix}-Screen-Bit`, flag(profile.screenBit ?? true)]);
+  out.push([`${prefix}-Privacy-Hide-Name`, flag(profile.hideName)]);
+  out.push([`${prefix}-Privacy-Hide-Number`, flag(profile.hideNumber)]);
+}
+
 /** One caller profile under a prefix ("Caller", "Other-Leg", or "Channel" in CHANNEL_DATA). */
 export function callerProfileHeaders(profile: CallerProfileSnapshot, prefix: string): Headers {
-  const times = profile.times ?? {};
-  return [
-    [`${prefix}-Direction`, profile.direction],
-    [`${prefix}-Logical-Direction`, profile.logicalDirection ?? profile.direction],
-    ...textFields(profile, prefix, TEXT_FIELDS),
-    ...origCallerIdFields(profile, prefix),
-    ...textFields(profile, prefix, LATER_TEXT_FIELDS),
-    ...TIME_FIELDS.map(([key, suffix]): [string, string] => [`${prefix}-${suffix}`, String(times[key] ?? 0)]),
-    [`${prefix}-Screen-Bit`, flag(profile.screenBit ?? true)],
-    [`${prefix}-Privacy-Hide-Name`, flag(profile.hideName)],
-    [`${prefix}-Privacy-Hide-Number`, flag(profile.hideNumber)],
-  ];
+  const out: Headers = [];
+  writeCallerProfile(out, profile, prefix);
+  return out;
 }
 
 /** A channel variable as switch_channel_get_variable returns it (unset and empty are the same). */
@@ -192,65 +195,86 @@ export function channelVariable(snapshot: Pick<ChannelSnapshot, 'variables'>, na
   return found === '' ? undefined : found;
 }
 
-function codecHeaders(direction: 'Read' | 'Write', codec: CodecSnapshot | undefined): Headers {
-  if (!codec) return [];
-  return [
-    [`Channel-${direction}-Codec-Name`, codec.name],
-    [`Channel-${direction}-Codec-Rate`, String(codec.rate)],
-    [`Channel-${direction}-Codec-Bit-Rate`, String(codec.bitRate)],
-  ];
+/** presence_id, presence_data and call_uuid as channelVariable reads each, in one pass. */
+function identityVariables(ch: ChannelSnapshot): { presenceId?: string; presenceData?: string; callUuid?: string } {
+  let presenceId: string | undefined;
+  let presenceData: string | undefined;
+  let callUuid: string | undefined;
+  for (const [n, v] of ch.variables) {
+    if (presenceId === undefined && n === 'presence_id') presenceId = v;
+    else if (presenceData === undefined && n === 'presence_data') presenceData = v;
+    else if (callUuid === undefined && n === 'call_uuid') callUuid = v;
+  }
+  const set = (v: string | undefined) => (v === '' ? undefined : v);
+  return { presenceId: set(presenceId), presenceData: set(presenceData), callUuid: set(callUuid) };
 }
 
-function optional(name: string, value: string | undefined): Headers {
-  return value === undefined ? [] : [[name, value]];
+function writeCodec(out: Headers, direction: 'Read' | 'Write', codec: CodecSnapshot | undefined): void {
+  if (!codec) return;
+  out.push([`Channel-${direction}-Codec-Name`, codec.name]);
+  out.push([`Channel-${direction}-Codec-Rate`, String(codec.rate)]);
+  out.push([`Channel-${direction}-Codec-Bit-Rate`, String(codec.bitRate)]);
 }
 
-function identityHeaders(ch: ChannelSnapshot): Headers {
-  return [
-    ['Channel-State', ch.state],
-    ['Channel-Call-State', ch.callState],
-    ['Channel-State-Number', String(ch.stateNumber ?? CHANNEL_STATES.indexOf(ch.state))],
-    ['Channel-Name', ch.name],
-    ['Unique-ID', ch.uuid],
-    ...optional('Session-External-ID', ch.externalId),
-    ['Call-Direction', ch.direction],
-    ['Presence-Call-Direction', ch.direction],
-    ['Channel-HIT-Dialplan', flag(ch.hitDialplan ?? ch.direction === 'inbound')],
-    ...optional('Channel-Presence-ID', channelVariable(ch, 'presence_id')),
-    ...optional('Channel-Presence-Data', channelVariable(ch, 'presence_data')),
-    ['Channel-Call-UUID', channelVariable(ch, 'call_uuid') ?? ch.uuid],
-    ['Answer-State', ch.answerState],
-    ...optional('Hangup-Cause', ch.hangupCause),
-  ];
+function writeOptional(out: Headers, name: string, value: string | undefined): void {
+  if (value !== undefined) out.push([name, value]);
 }
 
-function otherLegHeaders(ch: ChannelSnapshot): Headers {
-  if (!ch.other) return [];
-  return [['Other-Type', ch.other.type], ...callerProfileHeaders(ch.other.profile, 'Other-Leg')];
+function writeIdentity(out: Headers, ch: ChannelSnapshot): void {
+  const vars = identityVariables(ch);
+  out.push(['Channel-State', ch.state]);
+  out.push(['Channel-Call-State', ch.callState]);
+  out.push(['Channel-State-Number', String(ch.stateNumber ?? CHANNEL_STATES.indexOf(ch.state))]);
+  out.push(['Channel-Name', ch.name]);
+  out.push(['Unique-ID', ch.uuid]);
+  writeOptional(out, 'Session-External-ID', ch.externalId);
+  out.push(['Call-Direction', ch.direction]);
+  out.push(['Presence-Call-Direction', ch.direction]);
+  out.push(['Channel-HIT-Dialplan', flag(ch.hitDialplan ?? ch.direction === 'inbound')]);
+  writeOptional(out, 'Channel-Presence-ID', vars.presenceId);
+  writeOptional(out, 'Channel-Presence-Data', vars.presenceData);
+  out.push(['Channel-Call-UUID', vars.callUuid ?? ch.uuid]);
+  out.push(['Answer-State', ch.answerState]);
+  writeOptional(out, 'Hangup-Cause', ch.hangupCause);
+}
+
+function writeBasic(out: Headers, ch: ChannelSnapshot): void {
+  writeIdentity(out, ch);
+  writeCodec(out, 'Read', ch.readCodec);
+  writeCodec(out, 'Write', ch.writeCodec);
+  writeCallerProfile(out, ch.caller, 'Caller');
+  if (ch.other) {
+    out.push(['Other-Type', ch.other.type]);
+    writeCallerProfile(out, ch.other.profile, 'Other-Leg');
+  }
+}
+
+function writeVariables(out: Headers, ch: ChannelSnapshot, eventName: string): void {
+  if (!ch.verboseEvents && !VARIABLE_EVENTS.has(eventName)) return;
+  for (const [n, v] of ch.scopeVariables ?? []) out.push([`scope_variable_${n}`, v]);
+  for (const [n, v] of ch.variables) out.push([`variable_${n}`, v]);
 }
 
 /** switch_channel_event_set_basic_data. */
 export function channelBasicHeaders(ch: ChannelSnapshot): Headers {
-  return [
-    ...identityHeaders(ch),
-    ...codecHeaders('Read', ch.readCodec),
-    ...codecHeaders('Write', ch.writeCodec),
-    ...callerProfileHeaders(ch.caller, 'Caller'),
-    ...otherLegHeaders(ch),
-  ];
+  const out: Headers = [];
+  writeBasic(out, ch);
+  return out;
 }
 
 /** switch_channel_event_set_extended_data: scope_variable_* then variable_*, when the event carries them. */
 export function channelVariableHeaders(ch: ChannelSnapshot, eventName: string): Headers {
-  if (!ch.verboseEvents && !VARIABLE_EVENTS.has(eventName)) return [];
-  const scoped = (ch.scopeVariables ?? []).map(([n, v]): [string, string] => [`scope_variable_${n}`, v]);
-  const plain = ch.variables.map(([n, v]): [string, string] => [`variable_${n}`, v]);
-  return [...scoped, ...plain];
+  const out: Headers = [];
+  writeVariables(out, ch, eventName);
+  return out;
 }
 
 /** switch_channel_event_set_data: the whole channel block of a channel event named `eventName`. */
 export function channelEventHeaders(ch: ChannelSnapshot, eventName: string): Headers {
-  return [...channelBasicHeaders(ch), ...channelVariableHeaders(ch, eventName)];
+  const out: Headers = [];
+  writeBasic(out, ch);
+  writeVariables(out, ch, eventName);
+  return out;
 }
 
 /**
@@ -260,5 +284,9 @@ export function channelEventHeaders(ch: ChannelSnapshot, eventName: string): Hea
  * front and Content-Type, Reply-Text, Socket-Mode and Control after it.
  */
 export function channelDataHeaders(ch: ChannelSnapshot): Headers {
-  return [...callerProfileHeaders(ch.caller, 'Channel'), ...channelEventHeaders(ch, 'CHANNEL_DATA')];
+  const out: Headers = [];
+  writeCallerProfile(out, ch.caller, 'Channel');
+  writeBasic(out, ch);
+  writeVariables(out, ch, 'CHANNEL_DATA');
+  return out;
 }

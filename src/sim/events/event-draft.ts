@@ -14,8 +14,16 @@ import { UNIQUE_HEADER_EVENTS } from './event-names.js';
 
 const ARRAY_PREFIX = 'ARRAY::';
 
+/** strcasecmp equality (ASCII letters only), lengths first: most names differ in length, and nothing is allocated. */
 function sameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && (x | 0x20) !== (y | 0x20)) return false;
+    if (x !== y && !((x | 0x20) >= 97 && (x | 0x20) <= 122)) return false;
+  }
+  return true;
 }
 
 export class EventDraft {
