@@ -8,8 +8,7 @@ import { Answer, RecordCall } from './steps/answer.js';
 import { Route } from './steps/route.js';
 
 export async function runCall(call: OutboundCall, services: CallServices): Promise<void> {
-  const vars = new Map([...call.channelData.variables].map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
-  const tags = tagsFromVariables(vars, call.channelData.destinationNumber ?? '');
+  const tags = tagsFromVariables((name) => call.channelData.variable(name), call.channelData.destinationNumber ?? '');
   const ctx: CallContext = {
     call,
     id: call.uuid,

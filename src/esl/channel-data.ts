@@ -21,24 +21,70 @@ export interface ChannelData {
   readonly control: string | undefined;
   /** every channel variable, without the `variable_` prefix (the dialplan's cti_* among them) */
   readonly variables: ReadonlyMap<string, HeaderValue>;
+  /** one channel variable (an array's items joined with ","), without decoding the others */
+  variable(name: string): string | undefined;
   /** the whole event, for anything else */
   readonly event: EslEvent;
 }
 
+/**
+ * Fields are read from the event when first asked for, and kept. A call holds its CHANNEL_DATA
+ * (some two hundred headers) for as long as it lasts; left undecoded, that is one string, not
+ * hundreds of small objects for the garbage collector to copy while the call is young.
+ */
+class ChannelDataView implements ChannelData {
+  readonly uuid: string;
+  private readonly fields = new Map<string, string | undefined>();
+  private allVariables: ReadonlyMap<string, HeaderValue> | undefined;
+
+  constructor(readonly event: EslEvent) {
+    const uuid = event.uuid ?? event.get('Channel-Unique-ID') ?? event.get('Caller-Unique-ID');
+    if (uuid === undefined) throw new CtiError('ESL_BAD_FRAME', 'CHANNEL_DATA without Unique-ID');
+    this.uuid = uuid;
+  }
+
+  private field(name: string, read: () => string | undefined = () => this.event.get(name)): string | undefined {
+    if (!this.fields.has(name)) this.fields.set(name, read());
+    return this.fields.get(name);
+  }
+
+  get callerIdNumber() {
+    return this.field('Caller-Caller-ID-Number', () => this.event.callerIdNumber);
+  }
+  get callerIdName() {
+    return this.field('Caller-Caller-ID-Name', () => this.event.callerIdName);
+  }
+  get destinationNumber() {
+    return this.field('Caller-Destination-Number', () => this.event.destinationNumber);
+  }
+  get channelName() {
+    return this.field('Channel-Name');
+  }
+  get callDirection() {
+    return this.field('Call-Direction');
+  }
+  get answerState() {
+    return this.field('Answer-State', () => this.event.answerState);
+  }
+  get socketMode() {
+    return this.field('Socket-Mode');
+  }
+  get control() {
+    return this.field('Control');
+  }
+  get variables(): ReadonlyMap<string, HeaderValue> {
+    this.allVariables ??= this.event.variables();
+    return this.allVariables;
+  }
+
+  variable(name: string): string | undefined {
+    return this.field(`variable_${name}`, () => {
+      const items = this.event.getArray(`variable_${name}`);
+      return items.length === 0 ? undefined : items.join(',');
+    });
+  }
+}
+
 export function channelDataFrom(event: EslEvent): ChannelData {
-  const uuid = event.uuid ?? event.get('Channel-Unique-ID') ?? event.get('Caller-Unique-ID');
-  if (uuid === undefined) throw new CtiError('ESL_BAD_FRAME', 'CHANNEL_DATA without Unique-ID');
-  return {
-    uuid,
-    callerIdNumber: event.callerIdNumber,
-    callerIdName: event.callerIdName,
-    destinationNumber: event.destinationNumber,
-    channelName: event.get('Channel-Name'),
-    callDirection: event.get('Call-Direction'),
-    answerState: event.answerState,
-    socketMode: event.get('Socket-Mode'),
-    control: event.get('Control'),
-    variables: event.variables(),
-    event,
-  };
+  return new ChannelDataView(event);
 }

@@ -46,7 +46,7 @@ export function decodePlainEvent(body: Buffer): EslEvent | string {
   const inner = innerContentLength(body, block.blankLine);
   const headerText = body.toString('utf8', 0, block.blankLine);
   const text = inner === undefined ? undefined : body.toString('utf8', block.after, block.after + inner);
-  if (cleanBlock(headerText)) return withName(new EslEvent(new PlainHeaderBlock(headerText, inner !== undefined), text, 'plain'));
+  if (cleanBlock(headerText)) return withName(new EslEvent(new PlainHeaderBlock(Buffer.from(body.subarray(0, block.blankLine)), inner !== undefined), text, 'plain'));
   const warnings: string[] = [];
   const entries = decodeLines(headerText, inner !== undefined, warnings);
   return withName(new EslEvent(entries, text, 'plain', warnings));
@@ -91,27 +91,43 @@ function cleanBlock(headerText: string): boolean {
   return !highOrBad || percentDecode(headerText) !== undefined;
 }
 
-/** A clean block (see cleanBlock), decoded a header at a time on request. */
+/**
+ * A clean block (see cleanBlock), decoded a header at a time on request. It keeps the bytes, not
+ * the text: a value cut from one big string shares it (V8 slices), so a Unique-ID kept in a map
+ * would keep the whole event alive; read from the bytes, each value is a string of its own, and
+ * the block itself lies outside the heap the garbage collector copies.
+ */
 class PlainHeaderBlock implements UndecodedHeaders {
   constructor(
-    private readonly headerText: string,
+    private readonly block: Buffer,
     private readonly innerLength: boolean,
   ) {}
 
   find(name: string): HeaderValue | undefined {
     const key = `${name}:`;
-    const start = this.headerText.startsWith(key) ? 0 : this.headerText.indexOf(`\n${key}`) + 1;
-    if (start === 0 && !this.headerText.startsWith(key)) return undefined;
-    const lf = this.headerText.indexOf('\n', start);
-    const end = lf === -1 ? this.headerText.length : lf;
+    let start = 0;
+    if (!this.startsWith(key)) {
+      const at = this.block.indexOf(`\n${key}`);
+      if (at === -1) return undefined;
+      start = at + 1;
+    }
+    const lf = this.block.indexOf(0x0a, start);
+    const end = lf === -1 ? this.block.length : lf;
     // the inner Content-Length, on the last line, is framing, not a header
-    if (this.innerLength && name === 'Content-Length' && end >= this.headerText.length - 1) return undefined;
-    const valueAt = start + key.length + (this.headerText.charCodeAt(start + key.length) === 0x20 ? 1 : 0);
-    return decodeValue(name, this.headerText.slice(valueAt, end), []);
+    if (this.innerLength && name === 'Content-Length' && end >= this.block.length - 1) return undefined;
+    const valueAt = start + key.length + (this.block[start + key.length] === 0x20 ? 1 : 0);
+    return decodeValue(name, this.block.toString('utf8', valueAt, end), []);
   }
 
   decodeAll(): Array<readonly [string, HeaderValue]> {
-    return decodeLines(this.headerText, this.innerLength, []);
+    return decodeLines(this.block.toString('utf8'), this.innerLength, []);
+  }
+
+  /** Header names are ASCII. */
+  private startsWith(key: string): boolean {
+    if (this.block.length < key.length) return false;
+    for (let i = 0; i < key.length; i++) if (this.block[i] !== key.charCodeAt(i)) return false;
+    return true;
   }
 }
 

@@ -73,7 +73,7 @@ export interface UndecodedHeaders {
 }
 
 /** Lookups of single headers after which the whole block is decoded instead. */
-const SINGLE_LOOKUPS = 8;
+const SINGLE_LOOKUPS = 16;
 
 export class EslEvent {
   /** Event-Name */

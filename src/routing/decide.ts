@@ -73,8 +73,8 @@ export function hotlineOpen(hotline: Hotline, at: Date, calendar: WorkingCalenda
 }
 
 /** Reads the dialplan's channel variables (a missing one is empty: `set name=` unsets it in FreeSWITCH). */
-export function tagsFromVariables(vars: ReadonlyMap<string, string> | Record<string, string | undefined>, destination: string): CallTags {
-  const get = (name: string) => (vars instanceof Map ? vars.get(name) : (vars as Record<string, string | undefined>)[name]) ?? '';
+export function tagsFromVariables(vars: ReadonlyMap<string, string> | Record<string, string | undefined> | ((name: string) => string | undefined), destination: string): CallTags {
+  const get = (name: string) => (typeof vars === 'function' ? vars(name) : vars instanceof Map ? vars.get(name) : (vars as Record<string, string | undefined>)[name]) ?? '';
   const mode = get('cti_mode');
   const known = ['main', 'direct', 'parallel', 'emergency', 'unknown'] as const;
   const priority = Number.parseInt(get('cti_priority'), 10);
