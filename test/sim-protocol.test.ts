@@ -430,6 +430,11 @@ t.test('event builders', async (t) => {
 
   const draft = factory.create('CHANNEL_EXECUTE_COMPLETE').add('A', '1').add('A', '').add('B', undefined).add('C', 'ARRAY::x|:y');
   t.same(draft.build().headers.slice(13), [['C', 'ARRAY::x|:y']], 'empty deletes, absent adds nothing, arrays kept');
+  const cases = factory.create('CHANNEL_EXECUTE_COMPLETE').add('Variable_X-Y', '1').add('x@', '2').add('variable_x-y', '').add('X`', '');
+  t.same(cases.build().headers.slice(13), [['x@', '2']], 'names match as strcasecmp does: letters in either case, "@" and "`" are not one letter');
+  t.equal(localDate(1_999_999, 480), '1970-01-01 08:00:01', 'a second later');
+  t.equal(localDate(1_000_000, 480), '1970-01-01 08:00:01', 'the same second again');
+  t.equal(localDate(1_000_000, 0), '1970-01-01 00:00:01', 'the same second in another zone');
 
   const job = backgroundJobEvent(factory, { jobUuid: 'j-1', command: 'originate', args: 'user/1001 &park()', result: '-ERR USER_NOT_REGISTERED\n' });
   t.same(job.headers.slice(9, 12).map(([, v]) => v), ['mod_event_socket.c', 'api_exec', '1580'], 'origin');

@@ -20,8 +20,10 @@ function sameName(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y && (x | 0x20) !== (y | 0x20)) return false;
-    if (x !== y && !((x | 0x20) >= 97 && (x | 0x20) <= 122)) return false;
+    if (x === y) continue;
+    // different codes match only as the two cases of one letter
+    const lower = x | 0x20;
+    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false;
   }
   return true;
 }
