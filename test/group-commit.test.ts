@@ -42,3 +42,17 @@ t.test('more writes than one batch holds are all committed, in order', async (t)
   t.equal(values.length, 1000);
   t.same(values, [...values].sort((a, b) => a - b));
 });
+
+t.test('flushNow commits every queued write at once, for a reader that must see them', async (t) => {
+  const db = openDatabase(':memory:');
+  t.teardown(() => db.close());
+  db.exec('CREATE TABLE n (v INTEGER)');
+  const writes = new GroupCommit(db);
+  const done = Array.from({ length: 600 }, (_, i) => writes.run(() => db.prepare('INSERT INTO n VALUES (?)').run(i)));
+  t.equal(db.prepare('SELECT count(*) FROM n').pluck().get(), 0, 'queued, not yet written');
+  writes.flushNow();
+  t.equal(db.prepare('SELECT count(*) FROM n').pluck().get(), 600, 'all of them, past one batch, before the turn ends');
+  t.equal(db.inTransaction, false);
+  await Promise.all(done);
+  t.equal(db.prepare('SELECT count(*) FROM n').pluck().get(), 600, 'the scheduled flush finds nothing left to write twice');
+});

@@ -1,11 +1,11 @@
 // One row per call (DESIGN.md §4 call record), written as the call goes: opened when the
 // controller takes the call, filled in as it is answered, queued, bridged and ended. Times
 // are FreeSWITCH's microseconds (Event-Date-Timestamp), never Node's clock.
-// The writes of one event-loop turn are committed together, at the end of the turn: a commit
+// The writes of one event-loop turn are committed together (the store's GroupCommit): a commit
 // per statement was most of the controller's SQLite time at hundreds of calls a second. Reads
 // through this class see every write made before them.
 import type { Logger } from 'pino';
-import type { Db } from '../store/index.js';
+import { GroupCommit, type Db } from '../store/index.js';
 
 export type Outcome = 'answered' | 'abandoned_ivr' | 'abandoned_queue' | 'transferred' | 'callback' | 'voicemail' | 'failed';
 
@@ -40,17 +40,13 @@ export class CallRecords {
   private readonly insertLeg;
   private readonly endLeg;
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
-  private readonly commitAll: (batch: Array<() => void>) => void;
-  private queued: Array<() => void> = [];
-  private flushScheduled = false;
+  private readonly writes: GroupCommit;
 
   constructor(
     readonly db: Db,
     private readonly log?: Logger,
   ) {
-    this.commitAll = db.transaction((batch: Array<() => void>) => {
-      for (const write of batch) write();
-    }).immediate;
+    this.writes = new GroupCommit(db);
     this.insert = db.prepare(
       `INSERT INTO calls (id, caller, called, mode, origin_hotline, department_id, priority, started_us)
        VALUES (@id, @caller, @called, @mode, @originHotline, @department, @priority, @startedUs) ON CONFLICT (id) DO NOTHING`,
@@ -101,35 +97,14 @@ export class CallRecords {
     this.write(() => this.endLeg.run(params));
   }
 
-  /**
-   * Commits every queued write, in order, in one transaction. If that fails, each write is
-   * tried alone, so one bad row costs only itself, and is logged.
-   */
+  /** Commits the writes queued so far, for a reader that must see them. */
   flush(): void {
-    if (this.queued.length === 0) return;
-    const batch = this.queued;
-    this.queued = [];
-    try {
-      this.commitAll(batch);
-    } catch {
-      for (const write of batch) {
-        try {
-          write();
-        } catch (err) {
-          this.log?.error({ err }, 'a call record write failed');
-        }
-      }
-    }
+    this.writes.flushNow();
   }
 
+  /** Queued for this turn's transaction; a write that fails is rolled back alone and logged. */
   private write(work: () => void): void {
-    this.queued.push(work);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+    this.writes.run(work).catch((err: unknown) => this.log?.error({ err }, 'a call record write failed'));
   }
 
   /** The caller's survey score also goes on any ticket opened from this call, as an event. */

@@ -98,7 +98,7 @@ export class ReplyQueue {
   close(reason: () => Error): void {
     this.closedBecause ??= reason;
     const waiting = [...this.inFlight, ...this.queued];
-    // Every session closes, most with nothing pending: no Error (and its stack) for nobody.
+    // Every session closes, most with nothing pending: an Error (and its stack) only if one is rejected.
     const err = waiting.length > 0 ? this.closedBecause() : undefined;
     for (const w of waiting) {
       clearTimeout(w.timer);

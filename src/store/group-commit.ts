@@ -17,24 +17,43 @@ const MAX_BATCH = 256;
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private readonly savepoint;
+  private readonly release;
+  private readonly rollbackTo;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // prepared once: a batch runs two of them per write
+    this.savepoint = db.prepare('SAVEPOINT one_write');
+    this.release = db.prepare('RELEASE one_write');
+    this.rollbackTo = db.prepare('ROLLBACK TO one_write');
+  }
 
   /** Runs `work` inside the next batch's transaction; resolves after that batch commits. */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  private flush(): void {
+  /** Commits everything queued now, for a reader that must see it. */
+  flushNow(): void {
+    while (this.queue.length > 0) this.flushBatch();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushBatch();
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private flushBatch(): void {
     const batch = this.queue.splice(0, MAX_BATCH);
-    this.scheduled = this.queue.length > 0;
-    if (this.scheduled) setImmediate(() => this.flush());
+    if (batch.length === 0) return;
     const outcomes = this.commit(batch);
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
@@ -48,13 +67,13 @@ export class GroupCommit {
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const p of batch) {
-        this.db.exec('SAVEPOINT one_write');
+        this.savepoint.run();
         try {
           outcomes.push({ ok: true, value: p.work() });
-          this.db.exec('RELEASE one_write');
+          this.release.run();
         } catch (error) {
-          this.db.exec('ROLLBACK TO one_write');
-          this.db.exec('RELEASE one_write');
+          this.rollbackTo.run();
+          this.release.run();
           outcomes.push({ ok: false, error });
         }
       }
