@@ -672,6 +672,8 @@ t.test('inbound client', async (t) => {
     client.start();
     await client.ready(2000);
     await client.filter('Unique-ID', 'u-1');
+    await client.filterForNow('Call-Direction', 'inbound');
+    t.equal(fs.commands.at(-1)!.line, 'filter Call-Direction inbound', 'a filter for now is sent at once');
     const job = client.bgapi('originate user/1000 &park()');
     const hanging = client.api('hang'); // FreeSWITCH is serial: nothing after this is answered
     await until(() => fs.commands.some((c) => c.line === 'api hang'));
@@ -692,7 +694,15 @@ t.test('inbound client', async (t) => {
       'filter Event-Name BACKGROUND_JOB',
       'filter Unique-ID u-1',
     ], 'subscribed and filtered again');
+    t.notOk(second.includes('filter Call-Direction inbound'), 'the filter for now stayed with the old connection');
     t.equal(await client.api('status'), '+OK\n');
+    await client.unfilter('Unique-ID', 'u-1');
+    t.equal(fs.commands.at(-1)!.line, 'filter delete Unique-ID u-1', 'unfilter deletes it now');
+    const before = fs.commands.length;
+    fs.dropAll();
+    await until(() => fs.connections === 3 && client.state === 'connected');
+    const third = fs.commands.slice(before).map((c) => c.line);
+    t.same(third.filter((l) => l.startsWith('filter')), ['filter Event-Name BACKGROUND_JOB'], '…and for later connections');
   });
 
   t.test('a wrong password: clear error, retries only slowly', async (t) => {

@@ -4,7 +4,10 @@
 // json`, opens a record for every inbound call it has none for (a call it had taken keeps its
 // record: ids are FreeSWITCH's Unique-IDs, so nothing is duplicated), drops queue entries and
 // agent states that belong to calls no longer under its control, and follows the adopted
-// calls to their end through the inbound connection's events.
+// calls to their end through the inbound connection's events. That connection normally passes
+// only the legs the controller originates (a caller's events reach its own socket session), so
+// while adopted calls live it is widened to callers' legs too, from before `show channels` on:
+// an adopted call that ends between the listing and the widening would otherwise stay open.
 import type { Logger } from 'pino';
 import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
@@ -22,9 +25,17 @@ interface ChannelRow {
   context: string;
 }
 
+/** The inbound connection, as adoption uses it. */
+export interface AdoptionLink {
+  api(command: string): Promise<string>;
+  /** on: pass every caller leg's events too, until off (this connection only) */
+  followCallers(on: boolean): Promise<void>;
+}
+
 export class CallAdoption {
   /** adopted call id → answered by someone in FreeSWITCH's fallback */
   private readonly adopted = new Map<string, boolean>();
+  private link: AdoptionLink | undefined;
 
   constructor(
     private readonly records: CallRecords,
@@ -34,11 +45,14 @@ export class CallAdoption {
   ) {}
 
   /** Runs on every (re)connection to FreeSWITCH; `api` is the inbound connection's. */
-  async run(api: (command: string) => Promise<string>, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number }> {
-    const rows = parseChannels(await api('show channels as json'));
+  async run(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number }> {
+    this.link = link;
+    await link.followCallers(true);
+    const rows = parseChannels(await link.api('show channels as json'));
     const live = new Set(rows.map((r) => r.uuid));
     // bridged calls (show calls pairs each a-leg with its b-leg): already answered by someone
-    const bridged = new Set(parseChannels(await api('show calls as json')).map((r) => r.uuid));
+    const bridged = new Set(parseChannels(await link.api('show calls as json')).map((r) => r.uuid));
+    for (const id of this.adopted.keys()) if (!live.has(id)) this.adopted.delete(id);
     let adopted = 0;
     let known = 0;
     for (const r of rows) {
@@ -51,6 +65,7 @@ export class CallAdoption {
     }
     this.forgetStale(live, controlled);
     const closed = this.closeVanished(live, controlled);
+    if (this.adopted.size === 0) await link.followCallers(false);
     this.log.info({ adopted, known, closed, channels: rows.length }, 'calls in progress adopted after (re)connecting to FreeSWITCH');
     return { adopted, known };
   }
@@ -64,6 +79,7 @@ export class CallAdoption {
     const answered = this.adopted.get(id)!;
     this.adopted.delete(id);
     this.records.update(id, { ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}), outcome: answered ? 'answered' : 'abandoned_queue' });
+    if (this.adopted.size === 0) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
   }
 
   private modeOf(caller: string, called: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {

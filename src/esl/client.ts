@@ -25,6 +25,8 @@ export interface EslClientOptions {
   events: readonly string[];
   /** plain (default) or json; both are decoded into the same EslEvent */
   format?: EventFormat;
+  /** `filter <header> <value>` pairs set on every connection, as filter() would */
+  filters?: ReadonlyArray<readonly [string, string]>;
   log?: Logger;
   reconnect?: BackoffOptions;
   /** source of the jitter, for tests (default Math.random) */
@@ -80,6 +82,7 @@ export class EslClient extends EventEmitter<ClientEvents> {
     this.peer = `FreeSWITCH ${options.host}:${options.port}`;
     this.backoff = new ReconnectBackoff(options.reconnect, options.random);
     this.events = [...options.events];
+    for (const [h, v] of options.filters ?? []) this.keepFilter(h, v);
   }
 
   get state(): EslClientState {
@@ -151,10 +154,24 @@ export class EslClient extends EventEmitter<ClientEvents> {
    * lets BACKGROUND_JOB through.
    */
   async filter(header: string, value: string): Promise<void> {
-    const added: Array<[string, string]> = this.filters.length === 0 ? [['Event-Name', 'BACKGROUND_JOB']] : [];
-    added.push([header, value]);
-    this.filters.push(...added);
+    const added = this.keepFilter(header, value);
     if (this.connected) for (const [h, v] of added) await this.sendFilter(this.conn!, h, v);
+  }
+
+  /**
+   * Lets more events through the kept filters, on the current connection only: the next
+   * connection starts from the kept ones. With no filter kept everything passes already, and
+   * nothing is sent. unfilter() ends it.
+   */
+  async filterForNow(header: string, value: string): Promise<void> {
+    if (this.filters.length > 0) await this.sendFilter(this.live(), header, value);
+  }
+
+  /** `filter delete <header> <value>`: no longer kept, and removed now if connected. */
+  async unfilter(header: string, value: string): Promise<void> {
+    const i = this.filters.findIndex(([h, v]) => h === header && v === value);
+    if (i >= 0) this.filters.splice(i, 1);
+    if (this.connected) expectOk(await this.conn!.send({ line: `filter delete ${header} ${value}` }), `filter delete ${header} ${value}`);
   }
 
   /** Stops reconnecting, says `exit` if connected, and closes; pending calls fail. */
@@ -215,6 +232,13 @@ export class EslClient extends EventEmitter<ClientEvents> {
     }
     expectOk(await conn.send({ line: eventCommand(this.format, this.events) }), 'event');
     for (const [h, v] of this.filters) await this.sendFilter(conn, h, v);
+  }
+
+  private keepFilter(header: string, value: string): Array<[string, string]> {
+    const added: Array<[string, string]> = this.filters.length === 0 ? [['Event-Name', 'BACKGROUND_JOB']] : [];
+    added.push([header, value]);
+    this.filters.push(...added);
+    return added;
   }
 
   private async sendFilter(conn: EslConnection, header: string, value: string): Promise<void> {
