@@ -340,6 +340,31 @@ t.test('sendmsg: hangup with a cause; unknown uuid; PRIVATE_COMMAND echoes the c
   t.equal(echoed?.headers[0]?.[0], 'call-command', 'the command headers come first');
 });
 
+t.test('channel events are written on first read, showing the channel as it was when fired; their routing keys agree with the headers', async (t) => {
+  const r = rig(t);
+  const leg = await parkedLeg(r);
+  await r.engine.api('uuid_setvar', `${leg.uuid} cti_mark before`);
+  const fired = r.events.length;
+  t.equal(execute(r, leg.uuid, 'playback', 'silence_stream://100', 'ev-mark'), '+OK');
+  await until(() => r.events.slice(fired).some((e) => e.name === 'CHANNEL_EXECUTE'));
+  const executeEvent = r.events.slice(fired).find((e) => e.name === 'CHANNEL_EXECUTE')!;
+  await r.engine.api('uuid_setvar', `${leg.uuid} cti_mark after`);
+  t.equal(variable(executeEvent, 'cti_mark'), 'before', 'read after the channel changed, the event still shows it as it was');
+  await completion(r, leg.uuid, 'ev-mark');
+  await r.engine.api('uuid_kill', leg.uuid);
+  await leg.destroyed;
+
+  const first = (e: SimEvent, name: string) => e.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+  const keyed = r.events.filter((e) => e.routingKeys !== undefined);
+  t.ok(keyed.length >= 10, `${keyed.length} events carried their routing keys`);
+  t.ok(r.of(leg.uuid).every((e) => e.routingKeys?.uuid === leg.uuid), 'every event of the leg has them');
+  t.same(
+    keyed.map((e) => [e.name, e.routingKeys!.uuid, e.routingKeys!.jobOwner]),
+    keyed.map((e) => [e.name, first(e, 'Unique-ID'), first(e, 'Job-Owner-UUID')]),
+    'the keys known before writing are the first Unique-ID and Job-Owner-UUID of the written headers',
+  );
+});
+
 // ---------------------------------------------------------------- API commands
 
 t.test('hangup causes: names in any case, numbers, and unknown names as FreeSWITCH parses them', async (t) => {

@@ -19,6 +19,11 @@ export interface SimEvent {
   body?: string;
   /** Unique-ID of the channel the event is about, for myevents and filters */
   channelUuid?: string;
+  /**
+   * The first Unique-ID and Job-Owner-UUID headers, when the producer knows them without
+   * writing the headers out (an event built only when first read); absent means "read them".
+   */
+  routingKeys?: { uuid: string | undefined; jobOwner: string | undefined };
 }
 
 /** Microsecond clock of the simulated switch (Event-Date-Timestamp, *_uepoch). */

@@ -30,12 +30,18 @@ export class Emitter {
     readonly factory: EventFactory,
   ) {}
 
-  /** An event about one channel, with that channel's data (variables for the events that carry them). */
+  /**
+   * An event about one channel, with that channel's data (variables for the events that carry
+   * them). The channel is copied now; its two hundred headers are written only if a listener
+   * or tap reads the event.
+   */
   channel(name: string, ch: Channel, opts: ChannelEventOptions): SimEvent {
     const draft = this.draft(name, opts.site, opts.subclass, opts.prefix);
-    draft.addAll(opts.lead ?? []).channel(channelSnapshot(ch)).addAll(opts.tail ?? []);
-    if (opts.body !== undefined) draft.body(opts.body);
-    return this.publish(draft.build());
+    const snapshot = channelSnapshot(ch);
+    const lead = opts.lead ?? [];
+    const tail = opts.tail ?? [];
+    const event = draft.buildLater(snapshot.uuid, [lead, tail], (d) => d.addAll(lead).channel(snapshot).addAll(tail), opts.body);
+    return this.publish(event);
   }
 
   /** An event whose headers the caller composed (channel data placed with `channelHeaders`). */

@@ -87,6 +87,24 @@ export class EventDraft {
     return this;
   }
 
+  /**
+   * The event, its headers written only when something first reads them: by `finish`, from the
+   * draft as it is now. Many channel events reach no listener (a leg without a socket, a type
+   * nobody subscribed to), and writing two hundred headers for nobody was the simulator's
+   * largest single cost. `finish` must use only what cannot change (a channel snapshot, header
+   * lists nobody edits). When the extra headers hold no Unique-ID or Job-Owner-UUID, the
+   * routing keys are known without writing: the channel block's Unique-ID, and no owner.
+   */
+  buildLater(snapshotUuid: string, extra: readonly Headers[], finish: (draft: this) => void, body?: string): SimEvent {
+    const event = new DeferredEvent(this.name, this, finish as (draft: EventDraft) => void);
+    if (this.subclass !== undefined) event.subclass = this.subclass;
+    if (body !== undefined) event.body = body;
+    event.channelUuid = snapshotUuid;
+    const hidesKeys = [this.headers, ...extra].some((list) => list.some(([n]) => sameName(n, 'Unique-ID') || sameName(n, 'Job-Owner-UUID')));
+    if (!hidesKeys) event.routingKeys = { uuid: snapshotUuid, jobOwner: undefined };
+    return event;
+  }
+
   /** The event; a draft is built once, and its header list becomes the event's. */
   build(): SimEvent {
     const event: SimEvent = { name: this.name, headers: this.headers };
@@ -119,5 +137,30 @@ export class EventDraft {
   private push(name: string, value: string): void {
     if (this.unique) this.names.add(name.toLowerCase());
     this.headers.push([name, value]);
+  }
+}
+
+/** A SimEvent whose header list is written by its draft on first read (EventDraft.buildLater). */
+class DeferredEvent implements SimEvent {
+  subclass?: string;
+  body?: string;
+  channelUuid?: string;
+  routingKeys?: SimEvent['routingKeys'];
+  private written: Headers | undefined;
+
+  constructor(
+    readonly name: string,
+    private draft: EventDraft | undefined,
+    private finish: ((draft: EventDraft) => void) | undefined,
+  ) {}
+
+  get headers(): Headers {
+    if (this.written === undefined) {
+      this.finish!(this.draft!);
+      this.written = this.draft!.build().headers;
+      this.draft = undefined;
+      this.finish = undefined;
+    }
+    return this.written;
   }
 }

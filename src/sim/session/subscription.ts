@@ -38,6 +38,7 @@ function firstHeader(headers: Headers, lowerName: string): string | undefined {
 }
 
 export function eventKeys(event: SimEvent): EventKeys {
+  if (event.routingKeys) return event.routingKeys;
   let keys = eventKeyCache.get(event);
   if (keys) return keys;
   // One pass for both names: an event has some two hundred headers, and Job-Owner-UUID is
@@ -219,8 +220,9 @@ export class Subscription {
     if (this.types.has('ALL')) return true;
     const type = eventType(event);
     if (!this.types.has(type)) return false;
+    if (type !== 'CUSTOM') return true;
     const subclass = subclassOf(event);
-    return type !== 'CUSTOM' || subclass === undefined || this.allSubclasses || this.subclasses.has(subclass);
+    return subclass === undefined || this.allSubclasses || this.subclasses.has(subclass);
   }
 
   /** The loop of event_handler: positives are skipped once one matched, a negative match stops it. */
