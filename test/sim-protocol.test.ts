@@ -296,6 +296,13 @@ function snapshotFrom(headers: Headers): ChannelSnapshot {
   const codec = (dir: 'Read' | 'Write') => (get(`Channel-${dir}-Codec-Name`) === undefined ? undefined : {
     name: get(`Channel-${dir}-Codec-Name`)!, rate: Number(get(`Channel-${dir}-Codec-Rate`)), bitRate: Number(get(`Channel-${dir}-Codec-Bit-Rate`)),
   });
+  const variables: Array<[string, string]> = headers.filter(([n]) => n.startsWith('variable_')).map(([n, v]) => [n.slice('variable_'.length), v]);
+  // Events without variable_* (DTMF) still show the ones FreeSWITCH reads from the channel.
+  if (variables.length === 0) {
+    const presence = get('Channel-Presence-ID');
+    if (presence !== undefined) variables.push(['presence_id', presence]);
+    variables.push(['call_uuid', get('Channel-Call-UUID')!]);
+  }
   const snapshot: ChannelSnapshot = {
     uuid: get('Unique-ID')!,
     name: get('Channel-Name')!,
@@ -306,14 +313,8 @@ function snapshotFrom(headers: Headers): ChannelSnapshot {
     hitDialplan: get('Channel-HIT-Dialplan') === 'true',
     answerState: get('Answer-State') as AnswerState,
     caller: profileFrom(headers, 'Caller')!,
-    variables: headers.filter(([n]) => n.startsWith('variable_')).map(([n, v]) => [n.slice('variable_'.length), v]),
+    variables,
   };
-  // Events without variable_* (DTMF) still show the ones FreeSWITCH reads from the channel.
-  if (snapshot.variables.length === 0) {
-    const presence = get('Channel-Presence-ID');
-    if (presence !== undefined) snapshot.variables.push(['presence_id', presence]);
-    snapshot.variables.push(['call_uuid', get('Channel-Call-UUID')!]);
-  }
   const cause = headers.slice(headers.findIndex(([n]) => n === 'Channel-State')).find(([n]) => n === 'Hangup-Cause')?.[1];
   if (cause !== undefined) snapshot.hangupCause = cause;
   const read = codec('Read');

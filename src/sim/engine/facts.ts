@@ -23,7 +23,7 @@ export function channelSnapshot(ch: Channel): ChannelSnapshot {
     writeCodec: codec,
     caller: profileSnapshot(ch.profile),
     other: ch.otherLeg ? { type: ch.otherLeg.type, profile: profileSnapshot(ch.otherLeg.profile) } : undefined,
-    variables: [...ch.vars],
+    variables: ch.variableList(),
   };
 }
 

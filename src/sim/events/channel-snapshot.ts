@@ -99,9 +99,10 @@ export interface ChannelSnapshot {
   other?: { type: 'originator' | 'originatee'; profile: CallerProfileSnapshot };
   /**
    * Channel variables in the channel's order, raw; "ARRAY::a|:b" for array variables. call_uuid,
-   * presence_id and presence_data are read from here, as FreeSWITCH does.
+   * presence_id and presence_data are read from here, as FreeSWITCH does. Never changed once
+   * taken: the engine shares one list among the events fired until a variable changes.
    */
-  variables: Headers;
+  variables: ReadonlyArray<readonly [name: string, value: string]>;
   scopeVariables?: Headers;
   /** verbose_events: variable_* on every channel event */
   verboseEvents?: boolean;
@@ -148,20 +149,53 @@ const LATER_TEXT_FIELDS: Array<[keyof CallerProfileSnapshot, string]> = [
 // The builders below append to one list rather than return and spread lists of their own: a
 // channel event is some two hundred headers, and a busy switch fires thousands a second.
 
-function writeTextFields(out: Headers, profile: CallerProfileSnapshot, prefix: string, fields: Array<[keyof CallerProfileSnapshot, string]>): void {
-  for (const [key, suffix] of fields) {
-    const value = profile[key];
-    if (typeof value === 'string' && value !== '') out.push([`${prefix}-${suffix}`, value]);
+/** A profile's header names under one prefix, made once: a busy switch writes them thousands of times a second. */
+interface ProfileNames {
+  direction: string;
+  logicalDirection: string;
+  text: string[];
+  origCallerIdName: string;
+  origCallerIdNumber: string;
+  laterText: string[];
+  times: string[];
+  screenBit: string;
+  hideName: string;
+  hideNumber: string;
+}
+
+const namesByPrefix = new Map<string, ProfileNames>();
+
+function profileNames(prefix: string): ProfileNames {
+  let names = namesByPrefix.get(prefix);
+  if (!names) {
+    const name = (suffix: string) => `${prefix}-${suffix}`;
+    names = {
+      direction: name('Direction'), logicalDirection: name('Logical-Direction'),
+      text: TEXT_FIELDS.map(([, suffix]) => name(suffix)),
+      origCallerIdName: name('Orig-Caller-ID-Name'), origCallerIdNumber: name('Orig-Caller-ID-Number'),
+      laterText: LATER_TEXT_FIELDS.map(([, suffix]) => name(suffix)),
+      times: TIME_FIELDS.map(([, suffix]) => name(suffix)),
+      screenBit: name('Screen-Bit'), hideName: name('Privacy-Hide-Name'), hideNumber: name('Privacy-Hide-Number'),
+    };
+    namesByPrefix.set(prefix, names);
+  }
+  return names;
+}
+
+function writeTextFields(out: Headers, profile: CallerProfileSnapshot, fields: Array<[keyof CallerProfileSnapshot, string]>, names: string[]): void {
+  for (let i = 0; i < fields.length; i++) {
+    const value = profile[fields[i]![0]];
+    if (typeof value === 'string' && value !== '') out.push([names[i]!, value]);
   }
 }
 
 /** The original caller id is shown under the test of the current one (switch_caller.c ~351). */
-function writeOrigCallerIdFields(out: Headers, profile: CallerProfileSnapshot, prefix: string): void {
+function writeOrigCallerIdFields(out: Headers, profile: CallerProfileSnapshot, names: ProfileNames): void {
   if (profile.callerIdName && profile.origCallerIdName !== undefined) {
-    out.push([`${prefix}-Orig-Caller-ID-Name`, profile.origCallerIdName]);
+    out.push([names.origCallerIdName, profile.origCallerIdName]);
   }
   if (profile.callerIdNumber && profile.origCallerIdNumber !== undefined) {
-    out.push([`${prefix}-Orig-Caller-ID-Number`, profile.origCallerIdNumber]);
+    out.push([names.origCallerIdNumber, profile.origCallerIdNumber]);
   }
 }
 
@@ -171,15 +205,16 @@ function flag(value: boolean | undefined): string {
 
 function writeCallerProfile(out: Headers, profile: CallerProfileSnapshot, prefix: string): void {
   const times = profile.times ?? {};
-  out.push([`${prefix}-Direction`, profile.direction]);
-  out.push([`${prefix}-Logical-Direction`, profile.logicalDirection ?? profile.direction]);
-  writeTextFields(out, profile, prefix, TEXT_FIELDS);
-  writeOrigCallerIdFields(out, profile, prefix);
-  writeTextFields(out, profile, prefix, LATER_TEXT_FIELDS);
-  for (const [key, suffix] of TIME_FIELDS) out.push([`${prefix}-${suffix}`, String(times[key] ?? 0)]);
-  out.push([`${prefix}-Screen-Bit`, flag(profile.screenBit ?? true)]);
-  out.push([`${prefix}-Privacy-Hide-Name`, flag(profile.hideName)]);
-  out.push([`${prefix}-Privacy-Hide-Number`, flag(profile.hideNumber)]);
+  const names = profileNames(prefix);
+  out.push([names.direction, profile.direction]);
+  out.push([names.logicalDirection, profile.logicalDirection ?? profile.direction]);
+  writeTextFields(out, profile, TEXT_FIELDS, names.text);
+  writeOrigCallerIdFields(out, profile, names);
+  writeTextFields(out, profile, LATER_TEXT_FIELDS, names.laterText);
+  for (let i = 0; i < TIME_FIELDS.length; i++) out.push([names.times[i]!, String(times[TIME_FIELDS[i]![0]] ?? 0)]);
+  out.push([names.screenBit, flag(profile.screenBit ?? true)]);
+  out.push([names.hideName, flag(profile.hideName)]);
+  out.push([names.hideNumber, flag(profile.hideNumber)]);
 }
 
 /** One caller profile under a prefix ("Caller", "Other-Leg", or "Channel" in CHANNEL_DATA). */
