@@ -38,7 +38,8 @@ export class MinimalController {
   events = 0;
   private readonly sockets = new Set<Socket>();
 
-  constructor() {
+  /** `onFirstCommand`: CHANNEL_DATA's chunk received → first command written, ms (as the controller's own clock takes it) */
+  constructor(private readonly onFirstCommand?: (ms: number) => void) {
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -62,6 +63,7 @@ export class MinimalController {
     const connectSentMs = performance.now();
     socket.write('connect\n\n');
     socket.on('data', (chunk: Buffer) => {
+      const receivedMs = performance.now();
       buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
       for (;;) {
         const end = buffer.indexOf('\n\n');
@@ -77,6 +79,7 @@ export class MinimalController {
           socket.write('myevents\n\n'
             + 'sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n'
             + 'sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n');
+          this.onFirstCommand?.(performance.now() - receivedMs);
         } else if (head.includes('Content-Type: text/event-plain')) {
           this.events++;
         }
