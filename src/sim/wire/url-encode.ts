@@ -37,6 +37,26 @@ function isKeptEscape(bytes: Uint8Array, i: number): boolean {
  */
 export function urlEncode(value: string): string {
   if (NOTHING_TO_ESCAPE.test(value)) return value;
+  const known = encodedValues.get(value);
+  if (known !== undefined) return known;
+  const encoded = encodeBytes(value);
+  if (value.length <= CACHED_VALUE_LENGTH) {
+    if (encodedValues.size >= CACHED_VALUES) encodedValues.clear();
+    encodedValues.set(value, encoded);
+  }
+  return encoded;
+}
+
+/**
+ * Encoded forms of short values that needed escapes. A call's events repeat the same channel
+ * names, dates, addresses and variables dozens of times; each is encoded byte by byte once.
+ * Bounded: cleared when full, and long values are not kept.
+ */
+const encodedValues = new Map<string, string>();
+const CACHED_VALUES = 20_000;
+const CACHED_VALUE_LENGTH = 256;
+
+function encodeBytes(value: string): string {
   const bytes = Buffer.from(value, 'utf8');
   let out = '';
   for (let i = 0; i < bytes.length; i++) {
