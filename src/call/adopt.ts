@@ -36,6 +36,8 @@ export class CallAdoption {
   /** adopted call id → answered by someone in FreeSWITCH's fallback */
   private readonly adopted = new Map<string, boolean>();
   private link: AdoptionLink | undefined;
+  /** a run is listing and adopting: it decides the widening when it ends */
+  private running = false;
 
   constructor(
     private readonly records: CallRecords,
@@ -47,6 +49,15 @@ export class CallAdoption {
   /** Runs on every (re)connection to FreeSWITCH; `api` is the inbound connection's. */
   async run(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number }> {
     this.link = link;
+    this.running = true;
+    try {
+      return await this.adoptListed(link, controlled);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async adoptListed(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number }> {
     await link.followCallers(true);
     const rows = parseChannels(await link.api('show channels as json'));
     const live = new Set(rows.map((r) => r.uuid));
@@ -79,7 +90,7 @@ export class CallAdoption {
     const answered = this.adopted.get(id)!;
     this.adopted.delete(id);
     this.records.update(id, { ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}), outcome: answered ? 'answered' : 'abandoned_queue' });
-    if (this.adopted.size === 0) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
+    if (this.adopted.size === 0 && !this.running) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
   }
 
   private modeOf(caller: string, called: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {

@@ -165,8 +165,8 @@ export class Channel {
 
   /**
    * The variables in order, as every event fired shows them. One list serves all the events
-   * fired until a variable changes: a call fires some sixty, each with fifty variables, and
-   * copying them per event was a large share of the simulator's allocation.
+   * fired until a variable changes: a call fires some sixty, most with fifty variables or more,
+   * and a copy per event was only garbage.
    */
   variableList(): ReadonlyArray<readonly [string, string]> {
     return (this.varList ??= [...this.varMap]);

@@ -89,11 +89,12 @@ export class EventDraft {
 
   /**
    * The event, its headers written only when something first reads them: by `finish`, from the
-   * draft as it is now. Many channel events reach no listener (a leg without a socket, a type
-   * nobody subscribed to), and writing two hundred headers for nobody was the simulator's
-   * largest single cost. `finish` must use only what cannot change (a channel snapshot, header
-   * lists nobody edits). When the extra headers hold no Unique-ID or Job-Owner-UUID, the
-   * routing keys are known without writing: the channel block's Unique-ID, and no owner.
+   * draft as it is now. Some channel events reach no listener or tap (a leg without a socket,
+   * a type nobody subscribed to: about one in six in the call bench), and their two hundred
+   * headers would be written for nobody. `finish` must use only what cannot change (a channel
+   * snapshot, header lists nobody edits). When the extra headers hold no Unique-ID or
+   * Job-Owner-UUID, the routing keys are known without writing: the channel block's Unique-ID,
+   * and no owner.
    */
   buildLater(snapshotUuid: string, extra: readonly Headers[], finish: (draft: this) => void, body?: string): SimEvent {
     const event = new DeferredEvent(this.name, this, finish as (draft: EventDraft) => void);
