@@ -1,10 +1,6 @@
 // Group commit: concurrent writes share one transaction; a failing write is rolled back alone.
 import t from 'tap';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { openDatabase, GroupCommit, startWalCheckpointer } from '../src/store/index.js';
+import { openDatabase, GroupCommit } from '../src/store/index.js';
 
 t.test('writes queued together commit together; a failing one is rolled back alone', async (t) => {
   const db = openDatabase(':memory:');
@@ -59,35 +55,4 @@ t.test('flushNow commits every queued write at once, for a reader that must see 
   t.equal(db.inTransaction, false);
   await Promise.all(done);
   t.equal(db.prepare('SELECT count(*) FROM n').pluck().get(), 600, 'the scheduled flush finds nothing left to write twice');
-});
-
-t.test('WAL checkpoints run in a worker thread; the committing connection keeps only a far safety net', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'cti-wal-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'cti.sqlite');
-  const db = openDatabase(path);
-  t.teardown(() => db.close());
-  t.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000, "SQLite's default before");
-  const warnings: unknown[] = [];
-  const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-  const checkpoints = startWalCheckpointer(db, path, log, 100);
-  t.equal(db.pragma('wal_autocheckpoint', { simple: true }), 10_000, 'raised to the safety net');
-  db.exec('CREATE TABLE blobs (v BLOB)');
-  const insert = db.prepare('INSERT INTO blobs VALUES (randomblob(4000))');
-  db.transaction(() => {
-    for (let i = 0; i < 500; i++) insert.run();
-  })();
-  const before = statSync(path).size;
-  t.ok(statSync(`${path}-wal`).size > 2_000_000, 'the rows are in the WAL');
-  t.ok(before < 1_000_000, `the database file itself is still small (${before} bytes): the committing connection did not checkpoint`);
-  const until = Date.now() + 5000;
-  while (statSync(path).size < 2_000_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  t.ok(statSync(path).size > 2_000_000, 'the worker copied the WAL into the database file');
-  t.ok(checkpoints.runs >= 1, `${checkpoints.runs} checkpoints ran`);
-  await checkpoints.stop();
-  await checkpoints.stop();
-  t.same(warnings, [], 'no checkpoint failed');
-  t.equal(db.prepare('SELECT count(*) FROM blobs').pluck().get(), 500, 'every row still there');
-  const memory = startWalCheckpointer(openDatabase(':memory:'), ':memory:', log);
-  t.equal(memory.runs, 0, 'an in-memory database has no WAL and no worker');
 });

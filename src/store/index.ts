@@ -1,4 +1,3 @@
 export { openDatabase, databaseState, type Db } from './database.js';
 export { migrate, type Migration } from './migrate.js';
 export { GroupCommit } from './group-commit.js';
-export { startWalCheckpointer, type WalCheckpointer } from './wal-checkpoint.js';
