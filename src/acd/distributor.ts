@@ -173,6 +173,9 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   }
 
   private match(): void {
+    // With every agent busy nothing can match: the usual state of a long queue, where sorting
+    // thousands of waiting calls on each arrival and departure took the whole event loop.
+    if (!this.anyAvailable()) return;
     for (const call of this.waitingCalls()) {
       const agentId = this.longestIdle(call);
       if (!agentId) continue;
@@ -182,7 +185,13 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
       this.apply(agentId, { type: 'offer', callId: call.callId });
       this.emit('offer', offer);
       this.offerHandlers.get(call.callId)?.(offer);
+      if (!this.anyAvailable()) return;
     }
+  }
+
+  private anyAvailable(): boolean {
+    for (const a of this.agents.values()) if (a.state.name === 'available') return true;
+    return false;
   }
 
   private longestIdle(call: WaitingCall): string | null {
