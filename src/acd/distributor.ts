@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import type { Seat } from '../config/index.js';
 import { CtiError } from '../errors.js';
 import { loggedOut, nextAgentState, type AgentEvent, type AgentState } from './agent-state.js';
-import { inServiceOrder, servedBefore, type WaitingCall } from './waiting-call.js';
+import { ServiceOrder } from './service-order.js';
+import type { WaitingCall } from './waiting-call.js';
 import type { AcdStore } from './store.js';
 
 export interface Timers {
@@ -46,7 +47,7 @@ export interface AcdEvents {
 
 export class CallDistributor extends EventEmitter<AcdEvents> {
   private readonly agents = new Map<string, { seat: Seat; state: AgentState }>();
-  private readonly waiting = new Map<string, WaitingCall>();
+  private readonly waiting = new ServiceOrder();
   private readonly offering = new Map<string, Offer>();
   private readonly wrapUpTimers = new Map<string, unknown>();
   /** the call flow of each waiting call, told directly when its call is offered */
@@ -62,7 +63,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     const saved = opts.store?.loadAgents() ?? new Map<string, AgentState>();
     for (const seat of opts.seats) this.agents.set(seat.id, { seat, state: saved.get(seat.id) ?? loggedOut() });
     for (const call of opts.store?.loadWaiting() ?? []) {
-      this.waiting.set(call.callId, call);
+      this.waiting.add(call);
       this.nextSeq = Math.max(this.nextSeq, call.seq + 1);
     }
     for (const [id, a] of this.agents) if (a.state.name === 'wrap_up') this.scheduleWrapUpEnd(id, a.state);
@@ -86,7 +87,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
 
   enqueue(call: Omit<WaitingCall, 'missedBy' | 'seq'>): { position: number } {
     const entry: WaitingCall = { ...call, missedBy: [], seq: this.nextSeq++ };
-    this.waiting.set(call.callId, entry);
+    this.waiting.add(entry);
     this.opts.store?.saveWaiting(entry);
     this.emit('queued', entry);
     this.match();
@@ -100,8 +101,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
       this.offering.delete(callId);
       this.apply(offer.agentId, { type: 'ready' }, { force: 'available' });
     }
-    const call = this.waiting.get(callId) ?? offer?.call;
-    this.waiting.delete(callId);
+    const call = this.waiting.remove(callId) ?? offer?.call;
     this.opts.store?.removeWaiting(callId);
     if (call) this.emit('left', call, reason);
     this.match();
@@ -121,7 +121,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     const after = this.apply(offer.agentId, { type: 'no_answer' });
     if (after?.name === 'break' && after.breakReason) this.emit('notice', offer.agentId, `坐席 ${offer.agentId} 连续 ${after.missedInARow} 次未接来电，已自动置为小休`);
     const back = { ...offer.call, missedBy: [...offer.call.missedBy, offer.agentId] };
-    this.waiting.set(callId, back);
+    this.waiting.add(back);
     this.opts.store?.saveWaiting(back);
     this.match();
   }
@@ -153,11 +153,12 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
 
   /** 1 for the next call to be served in its queue. */
   positionOf(callId: string): number {
-    const call = this.waiting.get(callId);
-    if (!call) return 0;
-    let ahead = 0;
-    for (const other of this.waiting.values()) if (other.queue === call.queue && servedBefore(other, call)) ahead++;
-    return ahead + 1;
+    return this.waiting.position(callId);
+  }
+
+  /** Waiting in a queue, not yet offered to an agent. */
+  isWaiting(callId: string): boolean {
+    return this.waiting.has(callId);
   }
 
   /** A plain estimate for the announcement: calls ahead × average talk time ÷ agents who can take them. */
@@ -168,30 +169,44 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     return Math.round(((this.positionOf(callId) - 1) * this.averageHandleMs) / Math.max(1, staffed) / 1000);
   }
 
+  /** In the order they will be served. */
   waitingCalls(queue?: string): WaitingCall[] {
-    return inServiceOrder([...this.waiting.values()].filter((c) => !queue || c.queue === queue));
+    return this.waiting.inOrder(queue === undefined ? undefined : [queue]);
   }
 
   private match(): void {
-    // With every agent busy nothing can match: the usual state of a long queue, where sorting
-    // thousands of waiting calls on each arrival and departure took the whole event loop.
-    if (!this.anyAvailable()) return;
-    for (const call of this.waitingCalls()) {
-      const agentId = this.longestIdle(call);
-      if (!agentId) continue;
-      this.waiting.delete(call.callId);
-      const offer = { call, agentId };
-      this.offering.set(call.callId, offer);
-      this.apply(agentId, { type: 'offer', callId: call.callId });
+    for (;;) {
+      // With every agent busy nothing can match: the usual state of a long queue, where sorting
+      // thousands of waiting calls on each arrival and departure took the whole event loop.
+      const staffed = this.queuesWithAvailableAgents();
+      if (staffed.size === 0) return;
+      const offer = this.nextOffer(staffed);
+      if (!offer) return;
+      this.waiting.remove(offer.call.callId);
+      this.offering.set(offer.call.callId, offer);
+      this.apply(offer.agentId, { type: 'offer', callId: offer.call.callId });
       this.emit('offer', offer);
-      this.offerHandlers.get(call.callId)?.(offer);
-      if (!this.anyAvailable()) return;
+      this.offerHandlers.get(offer.call.callId)?.(offer);
     }
   }
 
-  private anyAvailable(): boolean {
-    for (const a of this.agents.values()) if (a.state.name === 'available') return true;
-    return false;
+  /**
+   * The first call, in service order, that an available agent can take. Only the queues
+   * someone can take now are walked, and there a call is passed over only if every such agent
+   * already missed it, so the walk is short however long the other queues are.
+   */
+  private nextOffer(queues: Set<string>): Offer | null {
+    for (const call of this.waiting.walk(queues)) {
+      const agentId = this.longestIdle(call);
+      if (agentId) return { call, agentId };
+    }
+    return null;
+  }
+
+  private queuesWithAvailableAgents(): Set<string> {
+    const queues = new Set<string>();
+    for (const a of this.agents.values()) if (a.state.name === 'available') for (const q of a.seat.skills) queues.add(q);
+    return queues;
   }
 
   private longestIdle(call: WaitingCall): string | null {

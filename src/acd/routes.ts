@@ -37,12 +37,18 @@ export function agentsView(acd: CallDistributor, seatNames: AcdPluginOptions['se
 
 export function queuesView(acd: CallDistributor, nowMs: number) {
   const calls = acd.waitingCalls();
-  const queues = [...new Set(calls.map((c) => c.queue))];
+  // in service order, so a call's position is the running count of its queue
+  const byQueue = new Map<string, number>();
+  const earliestMs = calls.reduce((min, c) => Math.min(min, c.enteredMs), nowMs);
   return {
     waiting: calls.length,
-    longest_wait_s: calls.length ? Math.max(...calls.map((c) => (nowMs - c.enteredMs) / 1000)) : 0,
-    calls: calls.map((c) => ({ call_id: c.callId, queue: c.queue, line: c.line, caller: c.caller, priority: c.priority, origin_hotline: c.originHotline, position: acd.positionOf(c.callId), waited_s: (nowMs - c.enteredMs) / 1000 })),
-    by_queue: Object.fromEntries(queues.map((q) => [q, calls.filter((c) => c.queue === q).length])),
+    longest_wait_s: (nowMs - earliestMs) / 1000,
+    calls: calls.map((c) => {
+      const position = (byQueue.get(c.queue) ?? 0) + 1;
+      byQueue.set(c.queue, position);
+      return { call_id: c.callId, queue: c.queue, line: c.line, caller: c.caller, priority: c.priority, origin_hotline: c.originHotline, position, waited_s: (nowMs - c.enteredMs) / 1000 };
+    }),
+    by_queue: Object.fromEntries(byQueue),
   };
 }
 

@@ -67,7 +67,7 @@ async function finish(ctx: CallContext): Promise<void> {
   const closed = await ctx.call.closed;
   const hangup = await legs.when(ctx.id, 'hangupUs', 1000);
   if (ctx.outcome === null) {
-    const waiting = acd.waitingCalls().some((c) => c.callId === ctx.id);
+    const waiting = acd.isWaiting(ctx.id);
     acd.leave(ctx.id, 'abandoned');
     ctx.outcome = ctx.line !== null || waiting ? 'abandoned_queue' : 'abandoned_ivr';
     if (ctx.outcome === 'abandoned_queue' && hangup.hangupUs) records.update(ctx.id, { queue_left_us: hangup.hangupUs });

@@ -52,7 +52,7 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     return {
       title: `${plan.centre.name} 实时监控`,
       at: formatShanghai(now),
-      queue: { waiting: waiting.length, longest_wait_s: waiting.length ? Math.round((nowMs - Math.min(...waiting.map((c) => c.enteredMs))) / 1000) : 0 },
+      queue: { waiting: waiting.length, longest_wait_s: Math.round((nowMs - waiting.reduce((min, c) => Math.min(min, c.enteredMs), nowMs)) / 1000) },
       agents: agentCounts(),
       calls_today: callsToday(today),
       service_level_today: { ...opts.figures.serviceLevels(today)[0]!, target: `${plan.serviceLevel.targetRate * 100}% / ${plan.serviceLevel.answerTargetS} s`, target_rate: plan.serviceLevel.targetRate },

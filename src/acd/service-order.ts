@@ -1,0 +1,142 @@
+// The calls waiting, kept in the order they will be served: per queue, one list per
+// priority, each sorted by arrival. A queue position is then a sum of a few list lengths and
+// one binary search, not a count over every waiting call: with thousands waiting, counting
+// for each call's announcement took most of the controller's time (bench, hold phase).
+import { servedBefore, type WaitingCall } from './waiting-call.js';
+
+interface QueueOrder {
+  /** priorities present, highest (lowest number) first */
+  priorities: number[];
+  byPriority: Map<number, WaitingCall[]>;
+}
+
+export class ServiceOrder {
+  private readonly byId = new Map<string, WaitingCall>();
+  private readonly queues = new Map<string, QueueOrder>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(callId: string): WaitingCall | undefined {
+    return this.byId.get(callId);
+  }
+
+  has(callId: string): boolean {
+    return this.byId.has(callId);
+  }
+
+  /** Adds the call, replacing any earlier entry with its id. */
+  add(call: WaitingCall): void {
+    this.remove(call.callId);
+    this.byId.set(call.callId, call);
+    const list = this.listFor(call.queue, call.priority);
+    // arrivals come in order, so the usual insert is at the end
+    const last = list[list.length - 1];
+    if (!last || servedBefore(last, call)) list.push(call);
+    else list.splice(insertionIndex(list, call), 0, call);
+  }
+
+  remove(callId: string): WaitingCall | undefined {
+    const call = this.byId.get(callId);
+    if (!call) return undefined;
+    this.byId.delete(callId);
+    const order = this.queues.get(call.queue)!;
+    const list = order.byPriority.get(call.priority)!;
+    list.splice(insertionIndex(list, call), 1);
+    if (list.length === 0) {
+      order.byPriority.delete(call.priority);
+      order.priorities.splice(order.priorities.indexOf(call.priority), 1);
+      if (order.priorities.length === 0) this.queues.delete(call.queue);
+    }
+    return call;
+  }
+
+  /** 1 for the next call to be served in its queue; 0 if the call is not waiting. */
+  position(callId: string): number {
+    const call = this.byId.get(callId);
+    if (!call) return 0;
+    const order = this.queues.get(call.queue)!;
+    let ahead = 0;
+    for (const p of order.priorities) {
+      const list = order.byPriority.get(p)!;
+      if (p === call.priority) return ahead + insertionIndex(list, call) + 1;
+      ahead += list.length;
+    }
+    throw new Error(`service order lost call ${callId}`);
+  }
+
+  /** The calls in the order they will be served, across the given queues (all when omitted). */
+  inOrder(queues?: Iterable<string>): WaitingCall[] {
+    const lists = this.orders(queues).map((order) => order.priorities.flatMap((p) => order.byPriority.get(p)!));
+    if (lists.length <= 1) return lists[0] ?? [];
+    // a walk would do, but a generator per call costs more than the listing's other work
+    const heads = lists.map(() => 0);
+    const out: WaitingCall[] = [];
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < lists.length; i++) {
+        const c = lists[i]![heads[i]!];
+        if (c && (best < 0 || servedBefore(c, lists[best]![heads[best]!]!))) best = i;
+      }
+      if (best < 0) return out;
+      out.push(lists[best]![heads[best]!++]!);
+    }
+  }
+
+  /**
+   * The same order one call at a time, so a search for the next match stops early. The order
+   * must not change while a walk is under way.
+   */
+  *walk(queues?: Iterable<string>): Generator<WaitingCall> {
+    yield* merge(this.orders(queues).map((order) => queueWalk(order)));
+  }
+
+  private orders(queues?: Iterable<string>): QueueOrder[] {
+    if (!queues) return [...this.queues.values()];
+    return [...queues].flatMap((q) => this.queues.get(q) ?? []);
+  }
+
+  private listFor(queue: string, priority: number): WaitingCall[] {
+    let order = this.queues.get(queue);
+    if (!order) this.queues.set(queue, (order = { priorities: [], byPriority: new Map() }));
+    let list = order.byPriority.get(priority);
+    if (!list) {
+      order.byPriority.set(priority, (list = []));
+      order.priorities.push(priority);
+      order.priorities.sort((a, b) => a - b);
+    }
+    return list;
+  }
+}
+
+/** The index of `call` in `list` (sorted, one priority), or where it would go. */
+function insertionIndex(list: WaitingCall[], call: WaitingCall): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (servedBefore(list[mid]!, call)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function* queueWalk(order: QueueOrder): Generator<WaitingCall> {
+  for (const p of order.priorities) yield* order.byPriority.get(p)!;
+}
+
+/** Merges streams already in service order; there are only a few queues, so a scan of heads will do. */
+function* merge(streams: Iterator<WaitingCall>[]): Generator<WaitingCall> {
+  const heads = streams.map((s) => s.next());
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (!h.done && (best < 0 || servedBefore(h.value, heads[best]!.value as WaitingCall))) best = i;
+    }
+    if (best < 0) return;
+    yield heads[best]!.value as WaitingCall;
+    heads[best] = streams[best]!.next();
+  }
+}
