@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   tickets: () => import('./tickets.js'),
   sim: () => import('./sim.js'),
   calls: () => import('./calls.js'),
+  acd: () => import('./acd.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
