@@ -3,6 +3,7 @@ import t from 'tap';
 import { transferRate, classifyAttempt, percentile, type AttemptRow } from '../src/reports/transfer-rate.js';
 import { serviceLevel, type QueuedCallRow } from '../src/reports/service-level.js';
 import { erlangC, serviceLevelOf, seatsNeeded } from '../src/reports/erlang.js';
+import { periodOf } from '../src/reports/figures.js';
 
 const s = 1_000_000;
 const t0 = 1_796_000_000 * s;
@@ -75,4 +76,16 @@ t.test('a call still waiting under 15 s is pending, not a miss; past 15 s it is 
   const waiting = { line: '1', queue_entered_us: t0, agent_answered_us: null, queue_left_us: null, outcome: null };
   t.match(serviceLevel([waiting], 15, 0, t0 + 10 * s), { offered: 0, pending: 1, rate: null });
   t.match(serviceLevel([waiting], 15, 0, t0 + 16 * s), { offered: 1, pending: 0, answered_within_15s: 0, rate: 0 });
+});
+
+t.test('periods are Shanghai days, hours and weeks (Monday first), the same on every reading', async (t) => {
+  const us = (iso: string) => Date.parse(iso) * 1000;
+  const sunday = us('2026-11-29T23:59:59.999+08:00') + 999;
+  const monday = us('2026-11-30T00:00:00+08:00');
+  for (const round of ['first', 'again (from the labels already made)']) {
+    t.same([periodOf(sunday, 'day'), periodOf(sunday, 'hour'), periodOf(sunday, 'week')], ['2026-11-29', '2026-11-29T23:00', '2026-11-23'], `the last µs of Sunday, ${round}`);
+    t.same([periodOf(monday, 'day'), periodOf(monday, 'hour'), periodOf(monday, 'week')], ['2026-11-30', '2026-11-30T00:00', '2026-11-30'], `the first µs of Monday, ${round}`);
+    t.equal(periodOf(us('2026-12-06T23:30:00+08:00'), 'week'), '2026-11-30', `the Sunday after is in the same week, ${round}`);
+    t.equal(periodOf(monday, 'total'), 'total');
+  }
 });

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { ticketApp, type TicketApp } from './support/ticket-app.js';
 import { copyConfig } from './support/config-dir.js';
+import { Figures, combinedCounts } from '../src/reports/index.js';
 
 const s = 1_000_000;
 const at = (iso: string) => Date.parse(iso) * 1000;
@@ -39,6 +40,11 @@ t.test('transfer answer rate: 20 attempts to 12315 answered after 1..20 s → 75
   t.match(r.body.items.find((i: any) => i.hotline === '12333'), { attempts: 0, counted: 0, rate: null });
   const one = await a.call('agent', 'GET', '/api/stats/transfer-answer-rate?hotline=12315&by=day&from=2026-11-29T00:00:00%2B08:00&to=2026-12-01T00:00:00%2B08:00');
   t.same(one.body.items.map((i: any) => [i.period, i.rate]), [['2026-11-30', 0.75]]);
+  const metrics = (await a.app.inject({ method: 'GET', url: '/metrics' })).body;
+  t.match(metrics, /^cti_transfer_answer_rate_24h\{hotline="12315"\} 0\.75$/m, 'the rate gauge, per hotline');
+  t.match(metrics, /^cti_transfer_counted_24h\{hotline="12315"\} 20$/m, 'the count gauge, from the same reading');
+  t.match(metrics, /^cti_transfer_counted_24h\{hotline="12329"\} 6$/m);
+  t.notMatch(metrics, /^cti_transfer_answer_rate_24h\{hotline="12333"\}/m, 'no rate where nothing was counted');
 
   t.same(a.alerts.run(new Date('2026-11-30T12:00:00+08:00')), { opened: ['12315'], closed: [] });
   t.same(a.alerts.run(new Date('2026-11-30T12:01:00+08:00')), { opened: [], closed: [] }, 'an open alert is not opened again');
@@ -99,4 +105,89 @@ t.test('the monthly department table as CSV for the office', async (t) => {
   t.ok(String(csv.body).startsWith('\uFEFF部门,派单数,按时签收,签收及时率'), 'BOM and Chinese headings');
   t.match(String(csv.body), /市市场监管局,2,1,50\.0%,1,50\.0%,1,1,100\.0%,0,0,\r\n/);
   t.equal((await a.call('boss', 'GET', '/api/reports/monthly?month=2026-13')).body.field, 'querystring.month');
+});
+
+t.test('the reads by time range use indexes, so a scrape or a report grows with the range, not the archive', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const plan = (sql: string) => (a.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+  const queued = 'SELECT line, queue_entered_us, agent_answered_us, queue_left_us, outcome FROM calls WHERE queue_entered_us >= 1 AND queue_entered_us < 2';
+  t.match(plan(queued), /USING (COVERING )?INDEX calls_by_queue_entry/, 'service levels: calls that entered the queue in the range');
+  t.match(plan(`${queued} AND line = '1'`), /USING (COVERING )?INDEX calls_by_queue_entry/, 'and for one line');
+  t.match(plan("SELECT hotline FROM transfer_attempts WHERE created_us >= 1 AND created_us < 2 AND kind IN ('warm', 'blind', 'three_way')"), /USING (COVERING )?INDEX transfer_attempts_by_created/, 'transfer rates of every hotline');
+  t.match(plan('SELECT id, outcome, queue_entered_us FROM calls WHERE ended_us IS NULL AND hangup_cause IS NULL'), /USING INDEX calls_open/, 'the open calls read at a restart');
+});
+
+t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLevel() on the same rows', async (t) => {
+  const copy = copyConfig();
+  copy.edit('routing.yaml', 'short_abandon_s: 0', 'short_abandon_s: 5');
+  const a = await ticketApp(':memory:', copy.dir);
+  t.teardown(async () => {
+    await a.close();
+    copy.remove();
+  });
+  const insert = a.db.prepare('INSERT INTO calls (id, caller, called, mode, line, started_us, queue_entered_us, agent_answered_us, queue_left_us, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const day = at('2026-11-30T00:00:00+08:00');
+  const nowUs = at('2026-11-30T15:00:00+08:00');
+  let seed = 12345;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed >>> 16) % n;
+  };
+  // every branch: answered in and past the target (15.000000 s exactly included), still waiting
+  // under and over the target, short and long abandons, call-backs, no outcome yet
+  for (let i = 0; i < 800; i++) {
+    const entered = i < 790 ? day + rand(15 * 3600) * s + rand(1000) : nowUs - rand(20) * s;
+    const kind = rand(6);
+    const wait = [rand(30) * s, 15 * s, 15 * s + 1][rand(3)]!;
+    const answered = kind <= 1 ? entered + wait : null;
+    const left = kind === 0 || kind === 1 ? answered : kind === 2 || kind === 3 ? entered + rand(12) * s : null;
+    const outcome = kind <= 1 ? 'answered' : kind === 2 ? 'abandoned_queue' : kind === 3 ? 'callback' : kind === 4 ? null : 'abandoned_queue';
+    insert.run(`q${i}`, '13800138000', '12345', 'main', '1', entered - s, entered, answered, left, outcome);
+  }
+  a.at('2026-11-30T15:00:00+08:00');
+  const figures = new Figures(a.db, () => a.config.routing, () => new Date(nowUs / 1000));
+  const range = { fromMs: day / 1000, toMs: nowUs / 1000 };
+  const withoutWaits = ({ average_wait_s: _a, p90_wait_s: _p, line: _l, ...rest }: ReturnType<Figures['serviceLevels']>[number]) => rest;
+  const [total] = figures.queueCounts(range);
+  t.same(total, withoutWaits(figures.serviceLevels(range)[0]!), 'the day');
+  t.ok(total!.pending > 0 && total!.short_abandoned > 0 && total!.abandoned > 0 && total!.answered_within_15s > 0, 'every branch was taken');
+  const byHour = (rows: Array<{ period: string }>) => [...rows].sort((x, y) => x.period.localeCompare(y.period));
+  t.same(byHour(figures.queueCounts(range, 'hour')), byHour(figures.serviceLevels(range, { by: 'hour' }).map(withoutWaits)), 'each hour');
+  const { period: _p, ...wholeDay } = total!;
+  t.same(combinedCounts(figures.queueCounts(range, 'hour')), wholeDay, 'the hours add up to the day (as the wallboard shows it)');
+  t.same(figures.queueCounts({ fromMs: day / 1000 - 86_400_000, toMs: day / 1000 }), [{ period: 'total', offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, rate: null, answer_rate: null, abandon_rate: null }], 'a day with no calls');
+});
+
+t.test('the transfer counts SQLite makes for the wallboard, /metrics and the alerts equal transferRates on the same rows', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  seedCall(a, 'call-1');
+  const insert = a.db.prepare('INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  let seed = 2026;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed >>> 16) % n;
+  };
+  const base = at('2026-11-30T08:00:00+08:00');
+  const results = ['answered', 'busy', 'no_answer', 'failed', 'cancelled', 'refused', null] as const;
+  // hotlines outside the plan's parallel list too, and kinds the rate leaves out
+  const hotlines = ['12315', '12329', '12333', '96110'];
+  for (let i = 0; i < 600; i++) {
+    const created = base + rand(4 * 3600) * s;
+    const result = results[rand(results.length)]!;
+    const after = [rand(30) * s, 15 * s, 15 * s + 1][rand(3)]!;
+    const answered = result === 'answered' || (result === 'cancelled' && rand(4) === 0) ? created + after : null;
+    const ended = rand(8) === 0 ? null : created + (answered === null ? after : after + 60 * s);
+    insert.run('call-1', hotlines[rand(hotlines.length)], ['warm', 'blind', 'three_way', 'emergency'][rand(4)], '1001', created, answered, ended, result);
+  }
+  const range = { fromMs: at('2026-11-30T09:00:00+08:00') / 1000, toMs: at('2026-11-30T11:30:00+08:00') / 1000 };
+  const figures = new Figures(a.db, () => a.config.routing);
+  const byHotline = <T extends { hotline: string }>(rows: T[]) => [...rows].sort((x, y) => x.hotline.localeCompare(y.hotline));
+  const expected = figures.transferRates(range).map(({ answer_p50_s: _a, answer_p90_s: _b, period: _p, ...rest }) => rest);
+  const counted = figures.transferCounts(range);
+  t.same(byHotline(counted), byHotline(expected), 'every hotline, every count');
+  const sum = (k: 'cancelled' | 'busy' | 'failed' | 'no_answer' | 'answered' | 'answered_within_15s' | 'attempts') => counted.reduce((n, r) => n + r[k], 0);
+  t.ok(sum('cancelled') > 0 && sum('busy') > 0 && sum('failed') > 0 && sum('no_answer') > 0 && sum('answered_within_15s') > 0 && sum('answered') > sum('answered_within_15s'), `every branch was taken (${JSON.stringify(counted.find((r) => r.hotline === '12315'))})`);
+  t.ok(counted.some((r) => r.hotline === '96110' && r.attempts > 0), 'a hotline outside the parallel list is still counted, as transferRates counts it');
 });

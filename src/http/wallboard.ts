@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { shanghaiDateOf, formatShanghai } from '../calendar/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import { AgentStateNames, type AgentStateName } from '../acd/index.js';
-import type { Figures, Range } from '../reports/index.js';
+import { combinedCounts, type Figures, type Range } from '../reports/index.js';
 import type { TicketDesk } from '../tickets/index.js';
 
 export interface WallboardOptions {
@@ -32,8 +32,8 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     return Object.fromEntries(rows.map((c) => [c.outcome ?? 'in_progress', c.n]));
   };
   /** Every hour of today so far, empty hours included, so the day's chart has no gaps. */
-  const hoursToday = (today: Range) => {
-    const measured = new Map(opts.figures.serviceLevels(today, { by: 'hour' }).map((h) => [h.period, h]));
+  const hoursToday = (today: Range, measuredHours: ReturnType<Figures['queueCounts']>) => {
+    const measured = new Map(measuredHours.map((h) => [h.period, h]));
     const date = shanghaiDateOf(new Date(today.fromMs));
     const hours = Math.floor((today.toMs - today.fromMs) / 3_600_000) + 1;
     return Array.from({ length: Math.min(hours, 24) }, (_, i) => {
@@ -49,17 +49,19 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     const today = { fromMs: Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`), toMs: nowMs };
     const waiting = opts.acd.waitingCalls();
     const plan = app.config.current.routing;
+    // one reading of today's queue, by hour; the day is their sum
+    const hours = opts.figures.queueCounts(today, 'hour');
     return {
       title: `${plan.centre.name} 实时监控`,
       at: formatShanghai(now),
       queue: { waiting: waiting.length, longest_wait_s: Math.round((nowMs - waiting.reduce((min, c) => Math.min(min, c.enteredMs), nowMs)) / 1000) },
       agents: agentCounts(),
       calls_today: callsToday(today),
-      service_level_today: { ...opts.figures.serviceLevels(today)[0]!, target: `${plan.serviceLevel.targetRate * 100}% / ${plan.serviceLevel.answerTargetS} s`, target_rate: plan.serviceLevel.targetRate },
-      hours_today: hoursToday(today),
+      service_level_today: { ...combinedCounts(hours), target: `${plan.serviceLevel.targetRate * 100}% / ${plan.serviceLevel.answerTargetS} s`, target_rate: plan.serviceLevel.targetRate },
+      hours_today: hoursToday(today, hours),
       transfer_target_rate: plan.transfer.targetRate,
       transfer_answer_rate_24h: opts.figures
-        .transferRates({ fromMs: nowMs - 86_400_000, toMs: nowMs })
+        .transferCounts({ fromMs: nowMs - 86_400_000, toMs: nowMs })
         .filter((r) => r.attempts > 0)
         .map((r) => ({ hotline: r.hotline, name: r.name, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate, below_target: r.rate !== null && r.rate < plan.transfer.targetRate })),
       tickets: opts.desk.summary(nowMs),

@@ -47,7 +47,7 @@ export class TransferAlerts {
   run(now: Date): { opened: string[]; closed: string[] } {
     const nowMs = now.getTime();
     const plan = this.plan();
-    const rates = this.figures.transferRates({ fromMs: nowMs - 86_400_000, toMs: nowMs });
+    const rates = this.figures.transferCounts({ fromMs: nowMs - 86_400_000, toMs: nowMs });
     const opened: string[] = [];
     const closed: string[] = [];
     this.db.transaction(() => {

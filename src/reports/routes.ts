@@ -87,46 +87,39 @@ export const statsPlugin: FastifyPluginAsyncTypebox<StatsPluginOptions> = async 
     return toCsv(rows);
   });
 
-  // Gauges read their figures at scrape time, so /metrics never shows a stale rate.
-  const scrape = () => {
-    const nowMs = now().getTime();
-    return { transfers: figures.transferRates({ fromMs: nowMs - 86_400_000, toMs: nowMs }), today: figures.serviceLevels(rangeOf({}))[0]! };
-  };
+  // Gauges read their figures at scrape time, so /metrics never shows a stale rate. One reading
+  // per scrape: the first gauge's collect queries once and sets all four (prom-client collects
+  // in registration order), where each gauge used to query the day's calls again.
+  const counted = new Gauge({
+    name: 'cti_transfer_counted_24h',
+    help: 'Transfers to a parallel hotline counted in the rate over the last 24 h',
+    labelNames: ['hotline'],
+    registers: [],
+  });
+  const serviceLevelToday = new Gauge({
+    name: 'cti_service_level_today',
+    help: 'Share of calls offered to the 12345 queue today answered by an agent within 15 s (no sample when none offered)',
+    registers: [],
+  });
+  const offeredToday = new Gauge({ name: 'cti_queue_offered_today', help: 'Calls that entered the 12345 agent queue today', registers: [] });
   new Gauge({
     name: 'cti_transfer_answer_rate_24h',
     help: 'Share of transfers to a parallel hotline answered within 15 s over the last 24 h (no sample when nothing counted)',
     labelNames: ['hotline'],
     registers: [app.metrics],
     collect() {
+      const nowMs = now().getTime();
+      const transfers = figures.transferCounts({ fromMs: nowMs - 86_400_000, toMs: nowMs });
+      const today = figures.queueCounts(rangeOf({}))[0]!;
       this.reset();
-      for (const r of scrape().transfers) if (r.rate !== null) this.set({ hotline: r.hotline }, r.rate);
+      for (const r of transfers) {
+        if (r.rate !== null) this.set({ hotline: r.hotline }, r.rate);
+        counted.set({ hotline: r.hotline }, r.counted);
+      }
+      serviceLevelToday.reset();
+      if (today.rate !== null) serviceLevelToday.set(today.rate);
+      offeredToday.set(today.offered);
     },
   });
-  new Gauge({
-    name: 'cti_transfer_counted_24h',
-    help: 'Transfers to a parallel hotline counted in the rate over the last 24 h',
-    labelNames: ['hotline'],
-    registers: [app.metrics],
-    collect() {
-      for (const r of scrape().transfers) this.set({ hotline: r.hotline }, r.counted);
-    },
-  });
-  new Gauge({
-    name: 'cti_service_level_today',
-    help: 'Share of calls offered to the 12345 queue today answered by an agent within 15 s (no sample when none offered)',
-    registers: [app.metrics],
-    collect() {
-      this.reset();
-      const { rate } = scrape().today;
-      if (rate !== null) this.set(rate);
-    },
-  });
-  new Gauge({
-    name: 'cti_queue_offered_today',
-    help: 'Calls that entered the 12345 agent queue today',
-    registers: [app.metrics],
-    collect() {
-      this.set(scrape().today.offered);
-    },
-  });
+  for (const g of [counted, serviceLevelToday, offeredToday]) app.metrics.registerMetric(g);
 };

@@ -12,6 +12,9 @@ export interface QueuedCallRow {
   outcome: string | null;
 }
 
+/** A service level without the waits: what the wallboard and /metrics show. */
+export type ServiceLevelCounts = Omit<ServiceLevel, 'average_wait_s' | 'p90_wait_s'>;
+
 export interface ServiceLevel {
   offered: number;
   answered: number;

@@ -12,6 +12,9 @@ export interface AttemptRow {
   result: 'answered' | 'busy' | 'no_answer' | 'failed' | 'cancelled' | 'refused' | null;
 }
 
+/** A transfer rate without the answer-time percentiles: what the wallboard, /metrics and the alerts use. */
+export type TransferCounts = Omit<TransferRate, 'answer_p50_s' | 'answer_p90_s'>;
+
 export interface TransferRate {
   hotline: string;
   attempts: number;

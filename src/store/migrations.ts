@@ -7,6 +7,8 @@ import { ticketsMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
 import { alertsMigration } from '../reports/alerts.js';
 import { callbacksMigration } from '../call/callbacks.js';
+import { openCallsIndexMigration } from '../call/open-calls-index.js';
+import { reportIndexesMigration } from '../reports/indexes.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -28,4 +30,6 @@ export const migrations: readonly Migration[] = [
   acdMigration, // version 5
   alertsMigration, // version 6
   callbacksMigration, // version 7
+  reportIndexesMigration, // version 8
+  openCallsIndexMigration, // version 9
 ];
