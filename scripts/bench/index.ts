@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   sim: () => import('./sim.js'),
   calls: () => import('./calls.js'),
   acd: () => import('./acd.js'),
+  reports: () => import('./reports.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
