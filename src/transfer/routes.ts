@@ -45,7 +45,7 @@ export const transferPlugin: FastifyPluginAsyncTypebox<TransferPluginOptions> = 
     const routing = app.config.current.routing;
     const now = opts.now();
     const dayStart = Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`);
-    const today = new Map(opts.figures.transferRates({ fromMs: dayStart, toMs: now.getTime() + 1 }).map((r) => [r.hotline, r]));
+    const today = new Map(opts.figures.transferCounts({ fromMs: dayStart, toMs: now.getTime() + 1 }).map((r) => [r.hotline, r]));
     const calendar = opts.calendar();
     const items = routing.hotlines.filter(isTransferTarget).map((h) => {
       const open = transferOpen(h, now, calendar);
