@@ -199,14 +199,29 @@ function stepLine(s: Step, why: string): string {
     + `${`${fmt(s.cmdP50, 1)} / ${fmt(s.cmdP99, 1)}`.padStart(13)}  ${(s.own ? ownText(s.own) : '–').padStart(17)}  ${(s.own ? fmt(s.own.loopP99Ms, 1) : '–').padStart(8)}  ${fmt(s.endP99, 0).padStart(9)}  ${`${fmt(s.simCpuMs, 2)} / ${fmt(s.peerCpuMs, 2)}`.padStart(13)}${s.sustained ? '' : `  ← not sustained${why}`}`;
 }
 
-async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: number, rates: number[], stepS: number, withinS: number, call: (i: number) => PlaceCall, idle: () => Promise<boolean>, ownMetrics: OwnMetrics, deadline: number): Promise<{ best?: Step; completed?: Step; passed: number[] }> {
+/**
+ * Steps past the last given rate, for a peer that sustained it: a baseline that passed its top
+ * step has not shown its ceiling, and a ratio against that step would flatter the controller.
+ */
+const EXTRA_STEPS = 3;
+
+async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: number, rates: number[], stepS: number, withinS: number, call: (i: number) => PlaceCall, idle: () => Promise<boolean>, ownMetrics: OwnMetrics, deadline: number, climbPastTop = false): Promise<{ best?: Step; completed?: Step; passed: number[]; ceilingShown: boolean }> {
   line(`${label}`);
   line(`  rate/s  placed  ok≤limit  commanded  sim-side p50/p99 ms  own p99 (≤${P99_LIMIT_MS} ms)  loop p99  ended p99  CPU ms/call sim/peer`);
   let best: Step | undefined;
   let completed: Step | undefined;
   const passed: number[] = [];
   let chain = true;
-  for (const rate of rates) {
+  let ceilingShown = false;
+  const extra = function* (): Generator<number> {
+    yield* rates;
+    let rate = rates[rates.length - 1]!;
+    for (let i = 0; i < EXTRA_STEPS && climbPastTop && chain && best?.rate === rate; i++) {
+      rate = Math.round((rate * 1.25) / 100) * 100;
+      yield rate;
+    }
+  };
+  for (const rate of extra()) {
     if (performance.now() + (stepS + withinS + 2) * 1000 > deadline) {
       line(`  (stopped before ${rate}/s: time budget)`);
       break;
@@ -215,6 +230,7 @@ async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: n
     const why = s.ok < s.placed ? ' (calls over the limit)' : s.commanded < s.placed ? ' (calls without a command)'
       : s.own && s.own.loopP99Ms > P99_LIMIT_MS ? ` (loop p99 > ${P99_LIMIT_MS} ms)` : ` (p99 > ${P99_LIMIT_MS} ms)`;
     line(stepLine(s, why));
+    if (!s.sustained) ceilingShown = true;
     // keep climbing while every call completes and is commanded, to show where completion fails too
     if (s.ok < s.placed || s.commanded < s.placed) break;
     completed = s;
@@ -222,7 +238,7 @@ async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: n
     else passed.push(s.rate);
     if (chain) best = s;
   }
-  return { best, completed, passed };
+  return { best, completed, passed, ceilingShown };
 }
 
 async function freePort(): Promise<number> {
@@ -292,10 +308,11 @@ export async function main(argv: string[]): Promise<void> {
   const echoPort = Number(String(portLine).trim());
   const echoSim = await startSimulator({ eslPort: 0, dialplanDir: join(ROOT, 'dialplan'), controller: { host: '127.0.0.1', port: echoPort }, engine: engineOpts });
   let echoBest: Step | undefined;
+  let echoCeilingShown = false;
   let ctlCompleted: Step | undefined;
   try {
     const lat = instrument(echoSim);
-    ({ best: echoBest } = await runSeries('baseline: minimal ESL echo (answer, hang up)', echoSim, lat, echo.pid!, rates, stepS, withinS, (i) => ({ from: from(i), to: '12345' }), async () => true, echoMetrics(echo), deadline - 160_000));
+    ({ best: echoBest, ceilingShown: echoCeilingShown } = await runSeries('baseline: minimal ESL echo (answer, hang up)', echoSim, lat, echo.pid!, rates, stepS, withinS, (i) => ({ from: from(i), to: '12345' }), async () => true, echoMetrics(echo), deadline - 140_000, true));
   } finally {
     await echoSim.stop();
     echo.stdin!.end();
@@ -402,8 +419,7 @@ export async function main(argv: string[]): Promise<void> {
   line(`  controller, steps that passed:      ${ctlPassed.length > 0 ? `${ctlPassed.map((r) => fmt(r)).join(', ')} calls/s` : 'none'}`);
   line(`  controller, all calls completed:   ${ctlCompleted ? `${fmt(ctlCompleted.rate)} calls/s (${ownP99(ctlCompleted)}sim-side p99 ${fmt(ctlCompleted.cmdP99, 1)} ms; the 20 ms limit not applied)` : 'none'}`);
   const ratio = echoBest && ctlBest ? ctlBest.rate / echoBest.rate : NaN;
-  const top = rates[rates.length - 1]!;
-  line(`  ratio controller/echo:              ${fmt(ratio, 2)}   goal ≥ ${GOALS.ratio}: ${ratio >= GOALS.ratio ? 'met' : 'not met'}${echoBest?.rate === top ? ` (echo reached the top step, ${top}/s: its real ceiling is higher)` : ''}`);
+  line(`  ratio controller/echo:              ${fmt(ratio, 2)}   goal ≥ ${GOALS.ratio}: ${ratio >= GOALS.ratio ? 'met' : 'not met'}${echoBest !== undefined && !echoCeilingShown ? ` (the echo passed every step it was given, up to ${fmt(echoBest.rate)}/s: its real ceiling is higher)` : ''}`);
   if (hold) {
     line(`  concurrent calls held:              ${fmt(hold.held)} of ${fmt(hold.placed)} placed   goal ≥ ${fmt(GOALS.held)}: ${hold.held >= GOALS.held ? 'met' : `not met${hold.placed >= holdCap ? ` (capped at ${holdCap}; raise --hold-cap)` : ''}`}`);
     line(`  memory per held call:               heap ${fmt(hold.heapPerCallKb, 1)} KB, RSS ${fmt(hold.rssPerCallKb, 1)} KB (the controller process alone; heap not collected first)`);
