@@ -57,3 +57,23 @@ t.test('the live feed pushes agent and queue changes to a logged-in WebSocket', 
   t.match(await next('queues'), { waiting: 1, calls: [{ call_id: 'c1', position: 1, line: '1' }] });
   ws.close();
 });
+
+t.test('the queue on the API and the wallboard: positions per queue in service order, the count and the longest wait', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  a.at('2026-11-30T09:10:00+08:00');
+  const call = (callId: string, queue: string, priority: number, entered: string) =>
+    a.acd.enqueue({ callId, queue, line: queue === 'supervision' ? '9' : '1', priority, enteredMs: Date.parse(entered), caller: '13800138000', originHotline: null, department: null });
+  call('c1', 'citizen', 5, '2026-11-30T09:01:00+08:00');
+  call('c2', 'supervision', 5, '2026-11-30T09:00:00+08:00');
+  call('c3', 'citizen', 1, '2026-11-30T09:05:00+08:00');
+  call('c4', 'citizen', 5, '2026-11-30T09:06:00+08:00');
+  const queues = await a.call('boss', 'GET', '/api/queues');
+  t.same(queues.body.calls.map((c: any) => [c.call_id, c.position]), [['c3', 1], ['c2', 1], ['c1', 2], ['c4', 3]], 'the 110 priority first, then arrival across queues; positions count within each queue');
+  t.same(queues.body.by_queue, { supervision: 1, citizen: 3 });
+  t.equal(queues.body.longest_wait_s, 600);
+  const board = (await a.app.inject({ method: 'GET', url: '/api/wallboard' })).json();
+  t.same(board.queue, { waiting: 4, longest_wait_s: 600 }, 'the wallboard counts without listing');
+  a.acd.leave('c2', 'abandoned');
+  t.same((await a.app.inject({ method: 'GET', url: '/api/wallboard' })).json().queue, { waiting: 3, longest_wait_s: 540 }, 'the longest wait moves on when that caller leaves');
+});

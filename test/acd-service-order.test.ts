@@ -58,6 +58,8 @@ t.test('order and positions equal the sort and the count, under random changes',
         if (order.inOrder([q]).map((c) => c.callId).join() !== inQueue.join()) mismatches++;
       }
       for (const c of all) if (order.position(c.callId) !== plainPosition(all, c)) mismatches++;
+      const earliest = all.length ? Math.min(...all.map((c) => c.enteredMs)) : null;
+      if (order.earliestEnteredMs() !== earliest) mismatches++;
     }
     t.equal(mismatches, 0, `seed ${seed}: no differences`);
     t.equal(order.size, plain.size, `seed ${seed}: same count`);

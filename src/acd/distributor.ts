@@ -169,6 +169,11 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     return Math.round(((this.positionOf(callId) - 1) * this.averageHandleMs) / Math.max(1, staffed) / 1000);
   }
 
+  /** How many calls wait, and since when the longest has: the wallboard's figures, without listing them. */
+  queueSummary(): { waiting: number; earliestEnteredMs: number | null } {
+    return { waiting: this.waiting.size, earliestEnteredMs: this.waiting.earliestEnteredMs() };
+  }
+
   /** In the order they will be served. */
   waitingCalls(queue?: string): WaitingCall[] {
     return this.waiting.inOrder(queue === undefined ? undefined : [queue]);

@@ -52,6 +52,15 @@ export class ServiceOrder {
     return call;
   }
 
+  /** When the longest-waiting call entered its queue: the earliest head of the lists (each is in arrival order). */
+  earliestEnteredMs(): number | null {
+    let earliest: number | null = null;
+    for (const order of this.queues.values()) {
+      for (const list of order.byPriority.values()) if (earliest === null || list[0]!.enteredMs < earliest) earliest = list[0]!.enteredMs;
+    }
+    return earliest;
+  }
+
   /** 1 for the next call to be served in its queue; 0 if the call is not waiting. */
   position(callId: string): number {
     const call = this.byId.get(callId);
@@ -68,28 +77,27 @@ export class ServiceOrder {
 
   /** The calls in the order they will be served, across the given queues (all when omitted). */
   inOrder(queues?: Iterable<string>): WaitingCall[] {
+    return [...this.walk(queues)];
+  }
+
+  /**
+   * The same order one call at a time, so a search for the next match stops early. Each
+   * queue's calls are copied when the walk starts, so changes during it do not disturb it.
+   */
+  *walk(queues?: Iterable<string>): Generator<WaitingCall> {
     const lists = this.orders(queues).map((order) => order.priorities.flatMap((p) => order.byPriority.get(p)!));
-    if (lists.length <= 1) return lists[0] ?? [];
-    // a walk would do, but a generator per call costs more than the listing's other work
+    if (lists.length === 1) return yield* lists[0]!;
+    // a few queues: the next call is the first of their heads
     const heads = lists.map(() => 0);
-    const out: WaitingCall[] = [];
     for (;;) {
       let best = -1;
       for (let i = 0; i < lists.length; i++) {
         const c = lists[i]![heads[i]!];
         if (c && (best < 0 || servedBefore(c, lists[best]![heads[best]!]!))) best = i;
       }
-      if (best < 0) return out;
-      out.push(lists[best]![heads[best]!++]!);
+      if (best < 0) return;
+      yield lists[best]![heads[best]!++]!;
     }
-  }
-
-  /**
-   * The same order one call at a time, so a search for the next match stops early. The order
-   * must not change while a walk is under way.
-   */
-  *walk(queues?: Iterable<string>): Generator<WaitingCall> {
-    yield* merge(this.orders(queues).map((order) => queueWalk(order)));
   }
 
   private orders(queues?: Iterable<string>): QueueOrder[] {
@@ -120,23 +128,4 @@ function insertionIndex(list: WaitingCall[], call: WaitingCall): number {
     else hi = mid;
   }
   return lo;
-}
-
-function* queueWalk(order: QueueOrder): Generator<WaitingCall> {
-  for (const p of order.priorities) yield* order.byPriority.get(p)!;
-}
-
-/** Merges streams already in service order; there are only a few queues, so a scan of heads will do. */
-function* merge(streams: Iterator<WaitingCall>[]): Generator<WaitingCall> {
-  const heads = streams.map((s) => s.next());
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i]!;
-      if (!h.done && (best < 0 || servedBefore(h.value, heads[best]!.value as WaitingCall))) best = i;
-    }
-    if (best < 0) return;
-    yield heads[best]!.value as WaitingCall;
-    heads[best] = streams[best]!.next();
-  }
 }
