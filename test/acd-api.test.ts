@@ -2,6 +2,7 @@
 import t from 'tap';
 import WebSocket from 'ws';
 import { ticketApp } from './support/ticket-app.js';
+import { queuesView } from '../src/acd/index.js';
 
 t.test('an agent takes a seat, goes ready and on break; others cannot touch it', async (t) => {
   const a = await ticketApp();
@@ -72,6 +73,9 @@ t.test('the queue on the API and the wallboard: positions per queue in service o
   t.same(queues.body.calls.map((c: any) => [c.call_id, c.position]), [['c3', 1], ['c2', 1], ['c1', 2], ['c4', 3]], 'the 110 priority first, then arrival across queues; positions count within each queue');
   t.same(queues.body.by_queue, { supervision: 1, citizen: 3 });
   t.equal(queues.body.longest_wait_s, 600);
+  const pushed = queuesView(a.acd, Date.parse('2026-11-30T09:10:00+08:00'), 2);
+  t.same(pushed.calls.map((c) => [c.call_id, c.position]), [['c3', 1], ['c2', 1]], 'a pushed message lists the first calls only');
+  t.match(pushed, { waiting: 4, longest_wait_s: 600, by_queue: { citizen: 3, supervision: 1 } }, 'with whole counts');
   const board = (await a.app.inject({ method: 'GET', url: '/api/wallboard' })).json();
   t.same(board.queue, { waiting: 4, longest_wait_s: 600 }, 'the wallboard counts without listing');
   a.acd.leave('c2', 'abandoned');

@@ -1,9 +1,9 @@
 // The ACD with a long queue: every agent busy and thousands of calls waiting, as in the call
-// bench's hold phase. Prints the cost of an arrival, a departure and a position announcement,
-// and the same announcement counted the plain way (every waiting call compared), with the
-// ratio. No goals are asserted (DESIGN.md §6).
+// bench's hold phase. Prints the cost of an arrival, a departure, a position announcement, a
+// listing and a pushed queue message, and the announcement counted the plain way (every
+// waiting call compared), with the ratio. No goals are asserted (DESIGN.md §6).
 // Run: npm run bench -- acd [--waiting 5000]
-import { CallDistributor } from '../../src/acd/index.js';
+import { CallDistributor, queuesView } from '../../src/acd/index.js';
 import { servedBefore, type WaitingCall } from '../../src/acd/waiting-call.js';
 import type { Seat } from '../../src/config/index.js';
 
@@ -55,6 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     if (ahead < 0) throw new Error('unreachable');
   });
   perOp('queue listing (waitingCalls, all queues)', 200, () => acd.waitingCalls());
+  perOp('pushed queue message (first 50, whole counts)', 2000, () => queuesView(acd, now, 50));
   process.stdout.write(`ratio plain count / kept order for a position: ${(plain / kept).toFixed(0)}×\n`);
   // a sanity check that the figures were measured on a real queue, not an empty one
   const sample: WaitingCall | undefined = all[all.length - 1];

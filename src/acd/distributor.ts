@@ -170,13 +170,19 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   }
 
   /** How many calls wait, and since when the longest has: the wallboard's figures, without listing them. */
-  queueSummary(): { waiting: number; earliestEnteredMs: number | null } {
-    return { waiting: this.waiting.size, earliestEnteredMs: this.waiting.earliestEnteredMs() };
+  queueSummary(): { waiting: number; earliestEnteredMs: number | null; byQueue: Map<string, number> } {
+    return { waiting: this.waiting.size, earliestEnteredMs: this.waiting.earliestEnteredMs(), byQueue: this.waiting.sizes() };
   }
 
-  /** In the order they will be served. */
-  waitingCalls(queue?: string): WaitingCall[] {
-    return this.waiting.inOrder(queue === undefined ? undefined : [queue]);
+  /** In the order they will be served; the first `limit` only, when given. */
+  waitingCalls(queue?: string, limit = Infinity): WaitingCall[] {
+    const out: WaitingCall[] = [];
+    if (limit <= 0) return out;
+    for (const call of this.waiting.walk(queue === undefined ? undefined : [queue])) {
+      out.push(call);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   private match(): void {

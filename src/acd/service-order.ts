@@ -52,6 +52,17 @@ export class ServiceOrder {
     return call;
   }
 
+  /** Calls waiting in each queue. */
+  sizes(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [queue, order] of this.queues) {
+      let n = 0;
+      for (const list of order.byPriority.values()) n += list.length;
+      out.set(queue, n);
+    }
+    return out;
+  }
+
   /** When the longest-waiting call entered its queue: the earliest head of the lists (each is in arrival order). */
   earliestEnteredMs(): number | null {
     let earliest: number | null = null;
@@ -81,22 +92,29 @@ export class ServiceOrder {
   }
 
   /**
-   * The same order one call at a time, so a search for the next match stops early. Each
-   * queue's calls are copied when the walk starts, so changes during it do not disturb it.
+   * The same order one call at a time, so a search for the next match or the first few calls
+   * stops early without touching the rest. The order must not change while a walk is under way.
    */
   *walk(queues?: Iterable<string>): Generator<WaitingCall> {
-    const lists = this.orders(queues).map((order) => order.priorities.flatMap((p) => order.byPriority.get(p)!));
-    if (lists.length === 1) return yield* lists[0]!;
+    const cursors = this.orders(queues).map((order) => ({ lists: order.priorities.map((p) => order.byPriority.get(p)!), list: 0, at: 0 }));
+    const head = (c: (typeof cursors)[number]): WaitingCall | undefined => {
+      while (c.list < c.lists.length && c.at >= c.lists[c.list]!.length) {
+        c.list++;
+        c.at = 0;
+      }
+      return c.lists[c.list]?.[c.at];
+    };
     // a few queues: the next call is the first of their heads
-    const heads = lists.map(() => 0);
     for (;;) {
       let best = -1;
-      for (let i = 0; i < lists.length; i++) {
-        const c = lists[i]![heads[i]!];
-        if (c && (best < 0 || servedBefore(c, lists[best]![heads[best]!]!))) best = i;
+      let next: WaitingCall | undefined;
+      for (let i = 0; i < cursors.length; i++) {
+        const h = head(cursors[i]!);
+        if (h && (!next || servedBefore(h, next))) [best, next] = [i, h];
       }
-      if (best < 0) return;
-      yield lists[best]![heads[best]!++]!;
+      if (!next) return;
+      yield next;
+      cursors[best]!.at++;
     }
   }
 

@@ -27,6 +27,9 @@ import { configAdminPlugin } from './config-admin.js';
 import { departmentsPlugin } from './departments.js';
 import { pagesPlugin } from './pages.js';
 
+/** Waiting calls listed in each pushed queue message (the counts cover them all). */
+const PUSHED_QUEUE_CALLS = 50;
+
 export type FreeswitchState = 'connected' | 'disconnected';
 
 export interface AppDeps {
@@ -89,14 +92,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const feed = deps.feed ?? new LiveFeed();
   const nowMs = () => now().getTime();
   deps.acd.on('agent', () => feed.publish({ type: 'agents', items: agentsView(deps.acd, seatNames, holders) }));
-  // The queue view walks every waiting call; with hundreds waiting, one per change would cost the
-  // controller more than the calls themselves, so changes within 200 ms share one message.
+  // Changes within 200 ms share one message, and a message lists the first calls only (the
+  // counts are whole; GET /api/queues lists them all): with thousands waiting, a full list on
+  // every change cost the controller more than the calls themselves.
   let queuesDue: NodeJS.Timeout | null = null;
   const publishQueues = () => {
     if (queuesDue || feed.size === 0) return;
     queuesDue = setTimeout(() => {
       queuesDue = null;
-      feed.publish({ type: 'queues', ...queuesView(deps.acd, nowMs()) });
+      feed.publish({ type: 'queues', ...queuesView(deps.acd, nowMs(), PUSHED_QUEUE_CALLS) });
     }, 200);
     queuesDue.unref();
   };
@@ -107,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     feed,
     sessions: deps.sessions,
     now,
-    hello: () => ({ type: 'hello', agents: agentsView(deps.acd, seatNames, holders), queues: queuesView(deps.acd, nowMs()) }),
+    hello: () => ({ type: 'hello', agents: agentsView(deps.acd, seatNames, holders), queues: queuesView(deps.acd, nowMs(), PUSHED_QUEUE_CALLS) }),
   });
 
   const departmentName = (id: string) => deps.config.current.routing.departments.get(id)?.name ?? null;
