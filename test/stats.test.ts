@@ -116,6 +116,7 @@ t.test('the reads by time range use indexes, so a scrape or a report grows with 
   t.match(plan(`${queued} AND line = '1'`), /USING (COVERING )?INDEX calls_by_queue_entry/, 'and for one line');
   t.match(plan("SELECT hotline FROM transfer_attempts WHERE created_us >= 1 AND created_us < 2 AND kind IN ('warm', 'blind', 'three_way')"), /USING (COVERING )?INDEX transfer_attempts_by_created/, 'transfer rates of every hotline');
   t.match(plan('SELECT id, outcome, queue_entered_us FROM calls WHERE ended_us IS NULL AND hangup_cause IS NULL'), /USING INDEX calls_open/, 'the open calls read at a restart');
+  t.match(plan('SELECT department_id, count(*) FROM tickets WHERE dispatched_ms >= 1 AND dispatched_ms < 2 AND department_id IS NOT NULL GROUP BY department_id'), /USING INDEX tickets_by_dispatch/, "the monthly table's month of tickets");
 });
 
 t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLevel() on the same rows', async (t) => {

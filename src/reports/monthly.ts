@@ -41,7 +41,7 @@ export function monthlyDepartmentRows(db: Db, figures: Figures, plan: RoutingPla
     )
     .all({ from: fromMs, to: Math.min(toMs, Date.now()) });
   const byDept = new Map(tickets.map((r) => [r.department_id, r]));
-  const transfers = figures.transferRates({ fromMs, toMs });
+  const transfers = figures.transferCounts({ fromMs, toMs });
   return [...plan.departments.values()].map((d) => {
     const t = byDept.get(d.id);
     const mine = transfers.filter((r) => d.hotlines.includes(r.hotline));

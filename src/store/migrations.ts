@@ -3,7 +3,7 @@
 import type { Migration } from './migrate.js';
 import { smsOutboxMigration } from '../channels/sms/migration.js';
 import { authMigration } from '../auth/migration.js';
-import { ticketsMigration } from '../tickets/migration.js';
+import { ticketsMigration, ticketDispatchIndexMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
 import { alertsMigration } from '../reports/alerts.js';
 import { callbacksMigration } from '../call/callbacks.js';
@@ -32,4 +32,5 @@ export const migrations: readonly Migration[] = [
   callbacksMigration, // version 7
   reportIndexesMigration, // version 8
   openCallsIndexMigration, // version 9
+  ticketDispatchIndexMigration, // version 10
 ];

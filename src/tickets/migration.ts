@@ -161,3 +161,13 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_ticket ON attachments (ticket_id);
 `,
 };
+
+/**
+ * The monthly department table reads a month of dispatched tickets; without this index it read
+ * every ticket with a department, years of them, on the controller's event loop.
+ */
+export const ticketDispatchIndexMigration: Migration = {
+  version: 10,
+  name: 'tickets_by_dispatch',
+  up: 'CREATE INDEX tickets_by_dispatch ON tickets (dispatched_ms) WHERE dispatched_ms IS NOT NULL',
+};
