@@ -97,13 +97,18 @@ t.test('the monthly department table as CSV for the office', async (t) => {
   await a.call('agent', 'POST', `/api/tickets/${x.id}/close`, { version: 4 });
   await a.call('agent', 'POST', `/api/tickets/${x.id}/follow-up`, { version: 5, satisfaction: 'satisfied' });
   await a.call('agent', 'POST', '/api/tickets', { type: 'complaint', caller: '13800138001', content: '投诉2', dispatch_to: 'market-regulation' });
-  a.at('2026-12-01T09:00:00+08:00');
+  // transfers to the department's hotline: three in time, one late, one cancelled early, one in December
+  seedCall(a, 'call-1');
+  for (const [day, after, result] of [['11-03', 3, 'answered'], ['11-10', 14, 'answered'], ['11-20', 15, 'answered'], ['11-21', 16, 'answered'], ['11-22', null, 'cancelled'], ['12-01', 2, 'answered']] as const) {
+    attempt(a, '12315', at(`2026-${day}T10:00:00+08:00`), after, result, result === 'cancelled' ? 5 : 60);
+  }
+  a.at('2026-12-01T12:00:00+08:00');
   const json = await a.call('boss', 'GET', '/api/reports/monthly?month=2026-11&format=json');
-  t.match(json.body.items.find((r: any) => r.department === 'market-regulation'), { dispatched: 2, signed_on_time: 1, sign_on_time_rate: 0.5, resolved_on_time: 1, overdue_open: 1, satisfaction_rate: 1 });
+  t.match(json.body.items.find((r: any) => r.department === 'market-regulation'), { dispatched: 2, signed_on_time: 1, sign_on_time_rate: 0.5, resolved_on_time: 1, overdue_open: 1, satisfaction_rate: 1, transfers_counted: 4, transfers_within_15s: 3, transfer_rate: 0.75 });
   const csv = await a.call('boss', 'GET', '/api/reports/monthly?month=2026-11');
   t.equal(csv.status, 200);
   t.ok(String(csv.body).startsWith('\uFEFF部门,派单数,按时签收,签收及时率'), 'BOM and Chinese headings');
-  t.match(String(csv.body), /市市场监管局,2,1,50\.0%,1,50\.0%,1,1,100\.0%,0,0,\r\n/);
+  t.match(String(csv.body), /市市场监管局,2,1,50\.0%,1,50\.0%,1,1,100\.0%,4,3,75\.0%\r\n/, 'the transfer columns too');
   t.equal((await a.call('boss', 'GET', '/api/reports/monthly?month=2026-13')).body.field, 'querystring.month');
 });
 
