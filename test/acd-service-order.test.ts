@@ -53,6 +53,7 @@ t.test('order and positions equal the sort and the count, under random changes',
       const all = [...plain.values()];
       const expected = inServiceOrder(all).map((c) => c.callId);
       if (order.inOrder().map((c) => c.callId).join() !== expected.join()) mismatches++;
+      if (order.inOrder(undefined, 7).map((c) => c.callId).join() !== expected.slice(0, 7).join()) mismatches++;
       for (const q of ['citizen', 'enterprise']) {
         const inQueue = inServiceOrder(all.filter((c) => c.queue === q)).map((c) => c.callId);
         if (order.inOrder([q]).map((c) => c.callId).join() !== inQueue.join()) mismatches++;

@@ -169,20 +169,15 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     return Math.round(((this.positionOf(callId) - 1) * this.averageHandleMs) / Math.max(1, staffed) / 1000);
   }
 
-  /** How many calls wait, and since when the longest has: the wallboard's figures, without listing them. */
-  queueSummary(): { waiting: number; earliestEnteredMs: number | null; byQueue: Map<string, number> } {
-    return { waiting: this.waiting.size, earliestEnteredMs: this.waiting.earliestEnteredMs(), byQueue: this.waiting.sizes() };
+  /** How many calls wait, for how long the longest has, and how many in each queue: without listing them. */
+  queueSummary(nowMs: number): { waiting: number; longestWaitMs: number; byQueue: Map<string, number> } {
+    const earliest = this.waiting.earliestEnteredMs();
+    return { waiting: this.waiting.size, longestWaitMs: earliest === null ? 0 : Math.max(0, nowMs - earliest), byQueue: this.waiting.sizes() };
   }
 
   /** In the order they will be served; the first `limit` only, when given. */
   waitingCalls(queue?: string, limit = Infinity): WaitingCall[] {
-    const out: WaitingCall[] = [];
-    if (limit <= 0) return out;
-    for (const call of this.waiting.walk(queue === undefined ? undefined : [queue])) {
-      out.push(call);
-      if (out.length >= limit) break;
-    }
-    return out;
+    return this.waiting.inOrder(queue === undefined ? undefined : [queue], limit);
   }
 
   private match(): void {

@@ -41,13 +41,13 @@ export function agentsView(acd: CallDistributor, seatNames: AcdPluginOptions['se
  * times a second to every desktop cost more than the calls themselves).
  */
 export function queuesView(acd: CallDistributor, nowMs: number, limit = Infinity) {
-  const summary = acd.queueSummary();
+  const summary = acd.queueSummary(nowMs);
   const calls = acd.waitingCalls(undefined, limit);
   // in service order, so a call's position is the running count of its queue
   const ahead = new Map<string, number>();
   return {
     waiting: summary.waiting,
-    longest_wait_s: (nowMs - Math.min(summary.earliestEnteredMs ?? nowMs, nowMs)) / 1000,
+    longest_wait_s: summary.longestWaitMs / 1000,
     calls: calls.map((c) => {
       const position = (ahead.get(c.queue) ?? 0) + 1;
       ahead.set(c.queue, position);

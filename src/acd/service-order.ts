@@ -86,9 +86,15 @@ export class ServiceOrder {
     throw new Error(`service order lost call ${callId}`);
   }
 
-  /** The calls in the order they will be served, across the given queues (all when omitted). */
-  inOrder(queues?: Iterable<string>): WaitingCall[] {
-    return [...this.walk(queues)];
+  /** The calls in the order they will be served, across the given queues (all when omitted); the first `limit` only, when given. */
+  inOrder(queues?: Iterable<string>, limit = Infinity): WaitingCall[] {
+    const out: WaitingCall[] = [];
+    if (limit <= 0) return out;
+    for (const call of this.walk(queues)) {
+      out.push(call);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /**

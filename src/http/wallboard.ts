@@ -47,14 +47,14 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     const now = opts.now();
     const nowMs = now.getTime();
     const today = { fromMs: Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`), toMs: nowMs };
-    const waiting = opts.acd.queueSummary();
+    const waiting = opts.acd.queueSummary(nowMs);
     const plan = app.config.current.routing;
     // one reading of today's queue, by hour; the day is their sum
     const hours = opts.figures.queueCounts(today, 'hour');
     return {
       title: `${plan.centre.name} 实时监控`,
       at: formatShanghai(now),
-      queue: { waiting: waiting.waiting, longest_wait_s: Math.round((nowMs - Math.min(waiting.earliestEnteredMs ?? nowMs, nowMs)) / 1000) },
+      queue: { waiting: waiting.waiting, longest_wait_s: Math.round(waiting.longestWaitMs / 1000) },
       agents: agentCounts(),
       calls_today: callsToday(today),
       service_level_today: { ...combinedCounts(hours), target: `${plan.serviceLevel.targetRate * 100}% / ${plan.serviceLevel.answerTargetS} s`, target_rate: plan.serviceLevel.targetRate },
