@@ -1,5 +1,5 @@
 // Stats API, alerts and the monthly table over stored call records and transfer attempts.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ticketApp, type TicketApp } from './support/ticket-app.js';
 import { copyConfig } from './support/config-dir.js';
 import { Figures, combinedCounts } from '../src/reports/index.js';
@@ -11,6 +11,18 @@ function seedCall(a: TicketApp, id: string) {
   a.db.prepare("INSERT INTO calls (id, caller, called, mode, started_us) VALUES (?, '13800138000', '12345', 'main', ?)").run(id, at('2026-11-30T09:00:00+08:00'));
 }
 
+/** The app on a copy of the shipped config with one edit to routing.yaml, removed when the test ends. */
+async function appWithRouting(t: Test, from: string, to: string): Promise<TicketApp> {
+  const copy = copyConfig();
+  copy.edit('routing.yaml', from, to);
+  const a = await ticketApp(':memory:', copy.dir);
+  t.teardown(async () => {
+    await a.close();
+    copy.remove();
+  });
+  return a;
+}
+
 function attempt(a: TicketApp, hotline: string, created: number, answerAfterS: number | null, result: string, endedAfterS = 60) {
   a.db
     .prepare('INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
@@ -18,13 +30,7 @@ function attempt(a: TicketApp, hotline: string, created: number, answerAfterS: n
 }
 
 t.test('transfer answer rate: 20 attempts to 12315 answered after 1..20 s → 75.0%, alert and SMS to the head', async (t) => {
-  const copy = copyConfig();
-  copy.edit('routing.yaml', '{ id: market-regulation, name: 市市场监管局 }', '{ id: market-regulation, name: 市市场监管局, head_mobile: "13912345678" }');
-  const a = await ticketApp(':memory:', copy.dir);
-  t.teardown(async () => {
-    await a.close();
-    copy.remove();
-  });
+  const a = await appWithRouting(t, '{ id: market-regulation, name: 市市场监管局 }', '{ id: market-regulation, name: 市市场监管局, head_mobile: "13912345678" }');
   seedCall(a, 'call-1');
   const base = at('2026-11-30T09:00:00+08:00');
   for (let i = 0; i < 20; i++) attempt(a, '12315', base + i * 120 * s, i + 1, 'answered');
@@ -125,13 +131,7 @@ t.test('the reads by time range use indexes, so a scrape or a report grows with 
 });
 
 t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLevel() on the same rows', async (t) => {
-  const copy = copyConfig();
-  copy.edit('routing.yaml', 'short_abandon_s: 0', 'short_abandon_s: 5');
-  const a = await ticketApp(':memory:', copy.dir);
-  t.teardown(async () => {
-    await a.close();
-    copy.remove();
-  });
+  const a = await appWithRouting(t, 'short_abandon_s: 0', 'short_abandon_s: 5');
   const insert = a.db.prepare('INSERT INTO calls (id, caller, called, mode, line, started_us, queue_entered_us, agent_answered_us, queue_left_us, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const day = at('2026-11-30T00:00:00+08:00');
   const nowUs = at('2026-11-30T15:00:00+08:00');
