@@ -311,11 +311,12 @@ export class CommandSession implements EventListener {
 
   private watchControlledChannel(event: SimEvent): void {
     if (this.controlled === undefined) return;
-    if (eventKeys(event).uuid !== this.controlled) return;
+    // Only the name at hangup is ever written (in the linger notice), and reading it from every
+    // event would write out the headers of events this session never sends.
+    if (!CHANNEL_DOWN_EVENTS.has(event.name) || eventKeys(event).uuid !== this.controlled) return;
     const name = headerValue(event.headers, 'Channel-Name');
     if (name !== undefined) this.channelName = name;
-    const downEvents = ['CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY'];
-    if (downEvents.includes(event.name)) this.channelDown = true;
+    this.channelDown = true;
   }
 
   /** read_packet ~1465: linger notice and a timer, or the goodbye right away. */
@@ -671,6 +672,8 @@ export class CommandSession implements EventListener {
  * once fired.
  */
 const framesMade = { plain: new WeakMap<SimEvent, string>(), json: new WeakMap<SimEvent, string>(), xml: new WeakMap<SimEvent, string>() };
+
+const CHANNEL_DOWN_EVENTS: ReadonlySet<string> = new Set(['CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY']);
 
 function framed(format: EventFormat, event: SimEvent): string {
   const made = framesMade[format];
