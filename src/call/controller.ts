@@ -2,7 +2,7 @@
 // and one inbound connection follows every leg's create/answer/hangup for the clocks and for
 // /healthz. Each call runs its own flow (session.ts); nothing here holds call state.
 import type { Logger } from 'pino';
-import { EslClient, EslOutboundServer, type OutboundCall } from '../esl/index.js';
+import { DEFAULT_UNREAD_EVENTS, EslClient, EslOutboundServer, type OutboundCall } from '../esl/index.js';
 import type { ConfigWatcher } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { CallDistributor } from '../acd/index.js';
@@ -27,6 +27,12 @@ const FOLLOWED_FILTERS: ReadonlyArray<[string, string]> = [['Event-Name', 'HEART
 const CALLER_LEGS: [string, string] = ['Call-Direction', 'inbound'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
+/**
+ * Of myevents' list the steps also leave unread each application's start (they wait for its
+ * completion) and the caller's digits (play_and_get_digits collects them): six of a queued
+ * call's fifteen events, a third of the bytes FreeSWITCH writes to its socket.
+ */
+const CALL_UNREAD_EVENTS = [...DEFAULT_UNREAD_EVENTS, 'CHANNEL_EXECUTE', 'DTMF'];
 
 export interface CallControllerOptions {
   config: ConfigWatcher;
@@ -97,7 +103,7 @@ export class CallController {
       api: (command, via) => (via && !via.isClosed ? via.api(command, { allowErr: true }) : this.inbound.api(command, { allowErr: true })),
     };
     this.outbound = new EslOutboundServer({
-      ...server.eslListener, events: CALL_EVENTS, log: opts.log.child({ esl: 'outbound' }),
+      ...server.eslListener, events: CALL_EVENTS, unreadEvents: CALL_UNREAD_EVENTS, log: opts.log.child({ esl: 'outbound' }),
       ...(opts.firstCommandMs ? { onFirstCommand: opts.firstCommandMs } : {}),
     }, (call) => this.take(call));
   }

@@ -1,7 +1,7 @@
 // The Event Socket layer: our own framing parser, an inbound client that stays connected,
 // and an outbound server with one OutboundCall per call. Why not modesl: README.md here.
 export { EslClient, type EslClientOptions, type EslClientState, type EventFormat } from './client.js';
-export { EslOutboundServer, DEFAULT_EXTRA_EVENTS, type OutboundServerOptions, type OnCall } from './outbound-server.js';
+export { EslOutboundServer, DEFAULT_EXTRA_EVENTS, DEFAULT_UNREAD_EVENTS, type OutboundServerOptions, type OnCall } from './outbound-server.js';
 export { OutboundCall, type CallClosed, type ExecuteOptions } from './outbound-call.js';
 export { channelDataFrom, type ChannelData } from './channel-data.js';
 export {

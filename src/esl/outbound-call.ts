@@ -90,6 +90,7 @@ export class OutboundCall extends EventEmitter<CallEvents> {
   private exited = false;
   private markClosed!: (c: CallClosed) => void;
   private commanded = false;
+  private lastEventAtUs: number | undefined;
 
   /** `channelDataAtMs`: performance.now() when the CHANNEL_DATA reply to `connect` was read */
   constructor(
@@ -117,6 +118,14 @@ export class OutboundCall extends EventEmitter<CallEvents> {
 
   get isClosed(): boolean {
     return this.conn.isClosed;
+  }
+
+  /**
+   * Event-Date-Timestamp of the newest event about this channel: FreeSWITCH's clock as last
+   * heard, e.g. the completion of the prompt the caller heard last.
+   */
+  get lastEventUs(): number | undefined {
+    return this.lastEventAtUs;
   }
 
   /**
@@ -156,8 +165,12 @@ export class OutboundCall extends EventEmitter<CallEvents> {
   async execute(app: string, arg?: string, options: ExecuteOptions = {}): Promise<EslEvent> {
     this.assertOpen();
     if (!/^[A-Za-z0-9_:.-]+$/.test(app)) throw new CtiError('ESL_COMMAND_FAILED', `not an application name: ${JSON.stringify(app)}`);
-    const appUuid = randomUUID();
     const loops = options.loops ?? 1;
+    // Whether a run returned too fast to repeat is told by its CHANNEL_EXECUTE (switch_ivr.c)
+    if (loops !== 1 && this.settings.unreadEvents.includes('CHANNEL_EXECUTE')) {
+      throw new CtiError('ESL_COMMAND_FAILED', `${app} with loops: this server nixes CHANNEL_EXECUTE, which telling the last run apart needs`);
+    }
+    const appUuid = randomUUID();
     const completion = this.expectCompletion(appUuid, app, loops, options.timeoutMs);
     const headers: Array<[string, string]> = [['call-command', 'execute'], ['execute-app-name', app], ['Event-UUID', appUuid]];
     let body: string | undefined;
@@ -309,6 +322,7 @@ export class OutboundCall extends EventEmitter<CallEvents> {
 
   /** Keeps executions and hangup state in step with this channel's own events. */
   private track(event: EslEvent): void {
+    if (event.timestampUs !== undefined) this.lastEventAtUs = event.timestampUs;
     switch (event.name) {
       case 'CHANNEL_EXECUTE': {
         const x = this.executions.get(event.applicationUuid ?? '');

@@ -33,7 +33,7 @@ export class Enqueue implements Step {
     ctx.line = this.line;
     records.update(ctx.id, { line: this.line, ...(ctx.department ? { department_id: ctx.department } : {}) });
     if (this.intro.length) await ctx.call.execute('playback', this.intro.length === 1 ? this.intro[0]! : `file_string://${this.intro.join('!')}`);
-    const enteredUs = await this.holdMusic(ctx);
+    const enteredUs = this.holdMusic(ctx);
     records.update(ctx.id, { queue_entered_us: enteredUs });
     const offers = this.listen(ctx);
     const { position } = acd.enqueue({ callId: ctx.id, queue: this.queue, line: this.line, priority: this.priority, enteredMs: Math.floor(enteredUs / 1000), caller: ctx.caller, originHotline: ctx.tags.originHotline, department: ctx.department });
@@ -89,12 +89,14 @@ export class Enqueue implements Step {
     this.stopWaiting?.();
   }
 
-  /** Starts the hold music; returns FreeSWITCH's time of it (the CHANNEL_EXECUTE of endless_playback). */
-  private async holdMusic(ctx: CallContext): Promise<number> {
-    const started = ctx.call.waitFor((e) => e.name === 'CHANNEL_EXECUTE' && e.application === 'endless_playback', 3000).catch(() => null);
+  /**
+   * Starts the hold music; returns when the caller began to wait by FreeSWITCH's clock: the end
+   * of what they heard last (the intro, or the menu), a round trip before the music starts.
+   */
+  private holdMusic(ctx: CallContext): number {
+    const enteredUs = ctx.call.lastEventUs ?? Date.now() * 1000;
     ctx.call.execute('endless_playback', prompt('hold-music')).catch(() => undefined);
-    const e = await started;
-    return e?.timestampUs ?? Date.now() * 1000;
+    return enteredUs;
   }
 
   /**
