@@ -873,8 +873,8 @@ class FsSession {
   }
 }
 
-async function outboundServer(t: Test, onCall: (call: OutboundCall) => void | Promise<void>) {
-  const server = new EslOutboundServer({ host: '127.0.0.1', port: 0, lingerSeconds: 30 }, onCall);
+async function outboundServer(t: Test, onCall: (call: OutboundCall) => void | Promise<void>, unreadEvents?: string[]) {
+  const server = new EslOutboundServer({ host: '127.0.0.1', port: 0, lingerSeconds: 30, ...(unreadEvents ? { unreadEvents } : {}) }, onCall);
   const port = await server.listen();
   t.teardown(() => server.close());
   return { server, port };
@@ -998,6 +998,25 @@ t.test('outbound server', async (t) => {
     t.equal(await call.bgapi('status'), '+OK up\n', 'BACKGROUND_JOB on the session');
     await call.setVar('cti_line', '1');
     t.ok(fs.commands.some((c) => c.line === `api uuid_setvar ${CALL_UUID} cti_line 1`));
+    fs.socket.destroy();
+    await call.closed;
+  });
+
+  t.test('CHANNEL_EXECUTE nixed: lastEventUs from the completions, loops refused', async (t) => {
+    const { onCall, call: callP } = nextCall();
+    const { port } = await outboundServer(t, onCall, ['CHANNEL_STATE', 'CHANNEL_EXECUTE', 'DTMF']);
+    const fs = new FsSession(port);
+    const call = await callP;
+    t.equal((await fs.next((c) => c.line.startsWith('nixevent'))).line, 'nixevent CHANNEL_STATE CHANNEL_EXECUTE DTMF', 'the list given is nixed');
+    t.equal(call.lastEventUs, undefined, 'no event yet');
+    const played = call.execute('playback', 'cti/welcome.wav');
+    const cmd = await fs.next((c) => c.headers.get('execute-app-name') === 'playback');
+    const t0 = 1_700_000_000_000_000;
+    fs.write(execEvent('CHANNEL_EXECUTE_COMPLETE', 'playback', cmd.headers.get('Event-UUID')!, 'FILE PLAYED', [], t0 + 2_500_000));
+    await played;
+    t.equal(call.lastEventUs, t0 + 2_500_000, "FreeSWITCH's time of the completion");
+    await t.rejects(call.execute('playback', 'cti/ring.wav', { loops: 2 }), { code: 'ESL_COMMAND_FAILED', message: /nixes CHANNEL_EXECUTE/ });
+    t.notOk(fs.commands.some((c) => c.headers.get('loops') !== undefined), 'nothing sent for it');
     fs.socket.destroy();
     await call.closed;
   });
