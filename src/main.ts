@@ -7,7 +7,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
-import { openDatabase, type Db } from './store/index.js';
+import { openDatabase, WalCheckpointer, type Db } from './store/index.js';
 import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
@@ -37,6 +37,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const logger = log ?? createLogger(settings.logLevel);
   const config = new ConfigWatcher(loaded.config, logger, env);
   const db = openDatabase(settings.database);
+  const checkpointer = WalCheckpointer.launch(db, { path: settings.database, log: logger.child({ area: 'store' }) });
   const now = () => new Date();
 
   const users = new UserStore(db);
@@ -107,6 +108,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
       await calls.close();
       await driver.close();
       await app.close();
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -1,3 +1,4 @@
 export { openDatabase, databaseState, type Db } from './database.js';
 export { migrate, type Migration } from './migrate.js';
 export { GroupCommit } from './group-commit.js';
+export { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
