@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { SimEvent } from '../src/sim/contracts.js';
 import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, type Rig } from './support/sim-rig.js';
 import { SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
+import { CALL_COLUMNS, CHANNEL_COLUMNS, ChannelTable, rowsAsJson } from '../src/sim/engine/channel-table.js';
 
 
 // ---------------------------------------------------------------- helpers
@@ -410,6 +411,48 @@ t.test('show channels as json: the exact shape, and the empty form', async (t) =
   const plain = await r.engine.api('show', 'channels');
   t.ok(plain.startsWith(`${CHANNEL_KEYS.join(',')}\n${leg.uuid},outbound,`));
   t.ok(plain.endsWith('\n\n1 total.\n'));
+});
+
+t.test('the core tables read events lean (variables apart) as they would read the whole header lists', async (t) => {
+  const r = rig(t);
+  // The engine's own table reads each event first, lean where it can; this one reads a plain
+  // copy of the whole list, so the two must agree after every step.
+  const whole = new ChannelTable(r.engine.events.identity.switchname);
+  let lean = 0;
+  r.engine.tap((e) => {
+    if (e.lean?.()) lean++;
+    whole.observe({ name: e.name, headers: e.headers.map(([n, v]) => [n, v]) });
+  });
+  const same = async (step: string) => {
+    t.equal(await r.engine.api('show', 'channels as json'), rowsAsJson(whole.channelRows(), CHANNEL_COLUMNS), `channels: ${step}`);
+    t.equal(await r.engine.api('show', 'calls as json'), rowsAsJson(whole.callRows(), CALL_COLUMNS), `calls: ${step}`);
+  };
+  const a = await parkedLeg(r, '1005');
+  await same('a parked leg');
+  let n = 0;
+  const run = async (app: string, arg: string) => {
+    const id = `lean-${++n}`;
+    execute(r, a.uuid, app, arg, id);
+    await completion(r, a.uuid, id);
+    await same(`${app} ${arg}`);
+  };
+  await run('set', 'accountcode=ACC-1');
+  await run('set', 'presence_id=1005@cti.local');
+  await run('set', 'presence_data=desk 3');
+  await run('set', 'AccountCode=other case'); // the same header name twice: read from the whole list
+  await run('set', 'AccountCode=');
+  await run('set', 'accountcode=ARRAY::x|:y'); // an array: read from the whole list
+  await run('set', 'accountcode=ARRAY::|:y'); // whose empty first item the whole list drops
+  await run('set', 'accountcode=');
+  await run('playback', 'cti/welcome.wav');
+  const b = await parkedLeg(r, '1006');
+  t.equal(await r.engine.api('uuid_bridge', `${a.uuid} ${b.uuid}`), `+OK ${b.uuid}\n`);
+  await until(() => r.of(a.uuid).some((e) => e.name === 'CHANNEL_BRIDGE'));
+  await same('bridged');
+  await r.engine.api('uuid_kill', b.uuid);
+  await until(() => r.of(a.uuid).some((e) => e.name === 'CHANNEL_DESTROY'));
+  await same('both gone');
+  t.ok(lean > 20, `${lean} events read lean`);
 });
 
 t.test('other API replies as FreeSWITCH writes them', async (t) => {

@@ -24,6 +24,20 @@ export interface SimEvent {
    * writing the headers out (an event built only when first read); absent means "read them".
    */
   routingKeys?: { uuid: string | undefined; jobOwner: string | undefined };
+  /**
+   * The headers without the channel's scope_variable_* and variable_* block, and that block's
+   * variables (undefined when the event carries none), for a reader of a few fields that would
+   * otherwise write out every variable. Offered only while `headers` has not been written and
+   * no other header of the event is named like a variable, so that the two can only combine
+   * one way. Absent means "read `headers`".
+   */
+  lean?(): LeanEvent | undefined;
+}
+
+/** SimEvent.lean: the variables kept apart from the rest of the headers. */
+export interface LeanEvent {
+  headers: Headers;
+  variables: ReadonlyArray<readonly [name: string, value: string]> | undefined;
 }
 
 /** Microsecond clock of the simulated switch (Event-Date-Timestamp, *_uepoch). */

@@ -2,7 +2,7 @@
 // the events the switch fires (switch_core_sqldb.c core_event_handler), not from the live
 // channels. So `show channels` shows, say, the application of the last CHANNEL_EXECUTE and the
 // codec of the last ANSWER, exactly as a real switch would.
-import type { SimEvent } from '../contracts.js';
+import type { LeanEvent, SimEvent } from '../contracts.js';
 
 /** create_channels_sql column order (switch_core_sqldb.c). */
 export const CHANNEL_COLUMNS = [
@@ -174,6 +174,9 @@ export class ChannelTable {
   }
 }
 
+/** The prefix of a channel variable's header. */
+const VARIABLE_PREFIX = 'variable_';
+
 /** The header names (lower case) each event the handler acts on is read for. */
 const CODEC_FIELDS = ['channel-read-codec-name', 'channel-read-codec-rate', 'channel-read-codec-bit-rate', 'channel-write-codec-name', 'channel-write-codec-rate', 'channel-write-codec-bit-rate'];
 const PRESENCE_FIELDS = ['channel-presence-id', 'channel-presence-data', 'variable_accountcode'];
@@ -198,15 +201,21 @@ const FIELDS_READ: Partial<Record<string, WantedFields>> = Object.fromEntries(
 interface WantedFields {
   names: ReadonlySet<string>;
   lengths: ReadonlySet<number>;
+  /** the wanted variable_* names without the prefix */
+  variables: ReadonlySet<string>;
 }
 
+
 function wantedFields(names: string[]): WantedFields {
-  return { names: new Set(names), lengths: new Set(names.map((n) => n.length)) };
+  const variables = names.filter((n) => n.startsWith(VARIABLE_PREFIX)).map((n) => n.slice(VARIABLE_PREFIX.length));
+  return { names: new Set(names), lengths: new Set(names.map((n) => n.length)), variables: new Set(variables) };
 }
 
 /**
  * switch_event_get_header for the few names the handler reads, from one pass over the event
  * (a channel event carries a couple of hundred headers): the first value of each, '' if none.
+ * Most events the handler reads reach no listener, so it reads them lean when it can (the
+ * variables apart, SimEvent.lean) rather than have all their variables written out for it.
  */
 class EventFields {
   private readonly values = new Map<string, string>();
@@ -215,13 +224,40 @@ class EventFields {
     event: SimEvent,
     private readonly wanted: WantedFields,
   ) {
-    for (const [n, v] of event.headers) {
-      if (!wanted.lengths.has(n.length)) continue;
-      const lower = n.toLowerCase();
-      if (!wanted.names.has(lower) || this.values.has(lower)) continue;
-      this.values.set(lower, v);
-      if (this.values.size === wanted.names.size) break;
+    const lean = event.lean?.();
+    if (lean && this.readVariables(lean)) {
+      this.read(lean.headers);
+      return;
     }
+    this.values.clear();
+    this.read(event.headers);
+  }
+
+  private read(headers: ReadonlyArray<readonly [string, string]>): void {
+    const { names, lengths } = this.wanted;
+    for (const [n, v] of headers) {
+      if (this.values.size === names.size) return;
+      if (!lengths.has(n.length)) continue;
+      const lower = n.toLowerCase();
+      if (names.has(lower) && !this.values.has(lower)) this.values.set(lower, v);
+    }
+  }
+
+  /**
+   * The wanted variable_* values as the whole list would show them; false when only the whole
+   * list can tell: a name there twice in different case, or an empty or array value, which the
+   * draft's rules would remove or rewrite.
+   */
+  private readVariables(lean: LeanEvent): boolean {
+    if (this.wanted.variables.size === 0 || lean.variables === undefined) return true;
+    for (const [n, v] of lean.variables) {
+      const lower = n.toLowerCase();
+      if (!this.wanted.variables.has(lower)) continue;
+      const name = VARIABLE_PREFIX + lower;
+      if (this.values.has(name) || v === '' || v.startsWith('ARRAY::')) return false;
+      this.values.set(name, v);
+    }
+    return true;
   }
 
   get(lowerName: string): string {

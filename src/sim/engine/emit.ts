@@ -5,7 +5,7 @@
 // `tail` after it (Application-*, DTMF-*, Playback-*), `prefix` before even the common set (a
 // cloned command such as PRIVATE_COMMAND, whose own headers come first).
 import type { EventBus, Headers, SimEvent } from '../contracts.js';
-import { EventDraft, channelBasicHeaders, type EventFactory, type EventOrigin } from '../events/index.js';
+import { EventDraft, carriesVariables, channelBasicHeaders, type EventFactory, type EventOrigin, type LeanRecipe } from '../events/index.js';
 import type { Channel } from './channel.js';
 import { channelSnapshot } from './facts.js';
 
@@ -20,6 +20,9 @@ export interface ChannelEventOptions {
   subclass?: string;
   body?: string;
 }
+
+/** variable_* and scope_variable_*, in any case: the names of the channel's variable block. */
+const VARIABLE_NAME = /^(scope_)?variable_/i;
 
 export class Emitter {
   /** the switch's own consumers of its events (the core database's tables) */
@@ -40,7 +43,13 @@ export class Emitter {
     const snapshot = channelSnapshot(ch);
     const lead = opts.lead ?? [];
     const tail = opts.tail ?? [];
-    const event = draft.buildLater(snapshot.uuid, [lead, tail], (d) => d.addAll(lead).channel(snapshot).addAll(tail), opts.body);
+    // A header of its own named like a variable could meet the variable block in the draft's
+    // rules (a removal, an array); then a reader gets the whole list only.
+    const apart = [opts.prefix ?? [], lead, tail].every((list) => !list.some(([n]) => VARIABLE_NAME.test(n)));
+    const lean: LeanRecipe | undefined = apart
+      ? { finish: (d) => d.addAll(lead).channelBasic(snapshot).addAll(tail), variables: carriesVariables(snapshot, name) ? snapshot.variables : undefined }
+      : undefined;
+    const event = draft.buildLater(snapshot.uuid, [lead, tail], (d) => d.addAll(lead).channel(snapshot).addAll(tail), opts.body, lean);
     return this.publish(event);
   }
 

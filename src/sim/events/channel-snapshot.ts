@@ -284,8 +284,13 @@ function writeBasic(out: Headers, ch: ChannelSnapshot): void {
   }
 }
 
+/** Whether an event of this name shows the channel's variables (switch_channel_event_set_extended_data). */
+export function carriesVariables(ch: Pick<ChannelSnapshot, 'verboseEvents'>, eventName: string): boolean {
+  return ch.verboseEvents === true || VARIABLE_EVENTS.has(eventName);
+}
+
 function writeVariables(out: Headers, ch: ChannelSnapshot, eventName: string): void {
-  if (!ch.verboseEvents && !VARIABLE_EVENTS.has(eventName)) return;
+  if (!carriesVariables(ch, eventName)) return;
   for (const [n, v] of ch.scopeVariables ?? []) out.push([`scope_variable_${n}`, v]);
   for (const [n, v] of ch.variables) out.push([`variable_${n}`, v]);
 }

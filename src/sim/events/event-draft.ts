@@ -7,9 +7,9 @@
 //   so that the JSON serialiser can still print it as a list);
 // - in CHANNEL_DATA, REQUEST_PARAMS and MESSAGE events a new header replaces the old one.
 
-import type { Headers, SimEvent } from '../contracts.js';
+import type { Headers, LeanEvent, SimEvent } from '../contracts.js';
 import { arrayItems } from '../wire/array-value.js';
-import { channelEventHeaders, type ChannelSnapshot } from './channel-snapshot.js';
+import { channelBasicHeaders, channelEventHeaders, type ChannelSnapshot } from './channel-snapshot.js';
 import { UNIQUE_HEADER_EVENTS } from './event-names.js';
 
 const ARRAY_PREFIX = 'ARRAY::';
@@ -81,6 +81,22 @@ export class EventDraft {
     return this.addAll(channelEventHeaders(snapshot, this.name));
   }
 
+  /** The channel block without its variables (see SimEvent.lean). */
+  channelBasic(snapshot: ChannelSnapshot): this {
+    this.channelUuid = snapshot.uuid;
+    return this.addAll(channelBasicHeaders(snapshot));
+  }
+
+  /** Another draft with the headers added so far, to be finished apart from this one. */
+  copy(): EventDraft {
+    const other = new EventDraft(this.name, [], this.subclass);
+    other.headers.push(...this.headers.map(([n, v]) => [n, v] as [string, string]));
+    for (const n of this.names) other.names.add(n);
+    if (this.bodyText !== undefined) other.bodyText = this.bodyText;
+    other.channelUuid = this.channelUuid;
+    return other;
+  }
+
   /** The body; FreeSWITCH counts it in bytes when it serialises. */
   body(text: string): this {
     this.bodyText = text;
@@ -96,8 +112,8 @@ export class EventDraft {
    * Job-Owner-UUID, the routing keys are known without writing: the channel block's Unique-ID,
    * and no owner.
    */
-  buildLater(snapshotUuid: string, extra: readonly Headers[], finish: (draft: this) => void, body?: string): SimEvent {
-    const event = new DeferredEvent(this.name, this, finish as (draft: EventDraft) => void);
+  buildLater(snapshotUuid: string, extra: readonly Headers[], finish: (draft: this) => void, body?: string, lean?: LeanRecipe): SimEvent {
+    const event = new DeferredEvent(this.name, this, finish as (draft: EventDraft) => void, lean);
     if (this.subclass !== undefined) event.subclass = this.subclass;
     if (body !== undefined) event.body = body;
     event.channelUuid = snapshotUuid;
@@ -141,6 +157,15 @@ export class EventDraft {
   }
 }
 
+/**
+ * How to write an event's headers without the variables: a finish that adds the channel block
+ * with `channelBasic`, and the variables the whole block would show (undefined if none).
+ */
+export interface LeanRecipe {
+  finish: (draft: EventDraft) => void;
+  variables: LeanEvent['variables'];
+}
+
 /** A SimEvent whose header list is written by its draft on first read (EventDraft.buildLater). */
 class DeferredEvent implements SimEvent {
   subclass?: string;
@@ -148,11 +173,13 @@ class DeferredEvent implements SimEvent {
   channelUuid?: string;
   routingKeys?: SimEvent['routingKeys'];
   private written: Headers | undefined;
+  private leanHeaders: Headers | undefined;
 
   constructor(
     readonly name: string,
     private draft: EventDraft | undefined,
     private finish: ((draft: EventDraft) => void) | undefined,
+    private recipe: LeanRecipe | undefined,
   ) {}
 
   get headers(): Headers {
@@ -161,7 +188,19 @@ class DeferredEvent implements SimEvent {
       this.written = this.draft!.build().headers;
       this.draft = undefined;
       this.finish = undefined;
+      this.recipe = undefined;
+      this.leanHeaders = undefined;
     }
     return this.written;
+  }
+
+  lean(): LeanEvent | undefined {
+    if (this.written !== undefined || this.recipe === undefined) return undefined;
+    if (this.leanHeaders === undefined) {
+      const draft = this.draft!.copy();
+      this.recipe.finish(draft);
+      this.leanHeaders = draft.build().headers;
+    }
+    return { headers: this.leanHeaders, variables: this.recipe.variables };
   }
 }
