@@ -205,7 +205,6 @@ interface WantedFields {
   variables: ReadonlySet<string>;
 }
 
-
 function wantedFields(names: string[]): WantedFields {
   const variables = names.filter((n) => n.startsWith(VARIABLE_PREFIX)).map((n) => n.slice(VARIABLE_PREFIX.length));
   return { names: new Set(names), lengths: new Set(names.map((n) => n.length)), variables: new Set(variables) };
