@@ -13,7 +13,13 @@ interface CheckpointWorkerData {
   path: string;
   everyMs: number;
 }
-type CheckpointMessage = { kind: 'ready' } | { kind: 'round'; walPages: number; copiedPages: number; ms: number } | { kind: 'failed'; message: string };
+/** One round: pages in the WAL, pages copied into the database, and how long it took (ms). */
+export interface CheckpointRound {
+  walPages: number;
+  copiedPages: number;
+  ms: number;
+}
+type CheckpointMessage = { kind: 'ready' } | ({ kind: 'round' } & CheckpointRound) | { kind: 'failed'; message: string };
 
 /** SQLite's default wal_autocheckpoint, put back if the thread fails. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
@@ -30,7 +36,7 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   private stopping = false;
-  private lastRound: { walPages: number; copiedPages: number; ms: number } | undefined;
+  private lastRound: CheckpointRound | undefined;
 
   /** Whether the thread took over (false if it could not start, or ended first). */
   readonly ready: Promise<boolean>;
@@ -71,8 +77,8 @@ export class WalCheckpointer {
     return options.path === ':memory:' ? undefined : new WalCheckpointer(db, options);
   }
 
-  /** The last round: pages in the WAL, pages copied, and how long it took (ms). */
-  get last(): { walPages: number; copiedPages: number; ms: number } | undefined {
+  /** The last round, once there was one. */
+  get last(): CheckpointRound | undefined {
     return this.lastRound;
   }
 

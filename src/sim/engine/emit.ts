@@ -24,6 +24,10 @@ export interface ChannelEventOptions {
 /** variable_* and scope_variable_*, in any case: the names of the channel's variable block. */
 const VARIABLE_NAME = /^(scope_)?variable_/i;
 
+function namesVariable(headers: Headers | undefined): boolean {
+  return headers !== undefined && headers.some(([n]) => VARIABLE_NAME.test(n));
+}
+
 export class Emitter {
   /** the switch's own consumers of its events (the core database's tables) */
   private readonly taps: Array<(event: SimEvent) => void> = [];
@@ -45,7 +49,7 @@ export class Emitter {
     const tail = opts.tail ?? [];
     // A header of its own named like a variable could meet the variable block in the draft's
     // rules (a removal, an array); then a reader gets the whole list only.
-    const apart = [opts.prefix ?? [], lead, tail].every((list) => !list.some(([n]) => VARIABLE_NAME.test(n)));
+    const apart = !namesVariable(opts.prefix) && !namesVariable(lead) && !namesVariable(tail);
     const lean: LeanRecipe | undefined = apart
       ? { finish: (d) => d.addAll(lead).channelBasic(snapshot).addAll(tail), variables: carriesVariables(snapshot, name) ? snapshot.variables : undefined }
       : undefined;
