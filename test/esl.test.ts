@@ -365,6 +365,48 @@ t.test('headers are decoded when read, with the same values as all at once', asy
   }
 });
 
+t.test('outer headers are split only when read, and read alone they agree with the split', async (t) => {
+  const rand = prng(7);
+  const names = ['Content-Type', 'content-type', 'CONTENT-Disposition', 'Reply-Text', 'Job-UUID', 'X-Two:Colons', 'Empty', 'Ünicode-Name', 'ünicode-name'];
+  const values = ['+OK', '', 'a b', ' leading', 'x:y', '张三', '%41'];
+  for (let round = 0; round < 300; round++) {
+    const lines = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => {
+      const name = names[Math.floor(rand() * names.length)]!;
+      const value = values[Math.floor(rand() * values.length)]!;
+      const sep = rand() < 0.2 ? ':' : ': ';
+      return `${name}${sep}${value}${rand() < 0.2 ? '\r' : ''}\n`;
+    });
+    const block = `Content-Type: command/reply\n${lines.join('')}`;
+    const [frame] = new FrameParser().push(Buffer.from(`${block}\n`));
+    if (!frame || frame instanceof FrameError) {
+      t.fail(`round ${round}: ${JSON.stringify(block)} was not one frame`);
+      continue;
+    }
+    t.equal(frame.headerBlock.toString('utf8'), block, `round ${round}: the block as received`);
+    // as strcasecmp compares them: ASCII letters in any case, every other byte as it is
+    const fold = (name: string) => name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    for (const name of ['Content-Type', 'CONTENT-type', 'Reply-Text', 'X-Two', 'Empty', 'Job-UUID', 'Ünicode-Name', 'ÜNICODE-NAME', 'Missing']) {
+      const split = frame.headers.find(([n]) => fold(n) === fold(name))?.[1];
+      if (frame.header(name) !== split) t.fail(`round ${round}: ${name}: ${JSON.stringify(frame.header(name))} alone, ${JSON.stringify(split)} split`);
+    }
+  }
+  t.pass('300 random blocks compared');
+
+  const block = channelDataBlock();
+  const [frame] = new FrameParser().push(Buffer.from(`${block}\n`));
+  const m = toMessage(frame as Frame);
+  t.equal(m instanceof FrameError ? 'error' : m.type, 'channel-data');
+  if (!(m instanceof FrameError) && m.type === 'channel-data') {
+    t.equal(m.event.get('Caller-Caller-ID-Name'), '张三');
+    t.same(m.event.getArray('variable_DP_MATCH'), ['12369', '12369']);
+    t.equal(m.event.get('Reply-Text'), '+OK\n');
+    const eager = new Map(block.trimEnd().split('\n').map((line) => [line.slice(0, line.indexOf(':')), decodeURIComponent(line.slice(line.indexOf(':') + 2))] as const));
+    t.same(new Map([...m.event.headers].map(([k, v]) => [k, Array.isArray(v) ? `ARRAY::${v.join('|:')}` : v])), eager, 'every header, as decoding the lines one by one gives it');
+  }
+  const bad = toMessage(new FrameParser().push(Buffer.from(block.replace('%E5%BC%A0', '%E5%BC') + '\n'))[0] as Frame);
+  t.ok(!(bad instanceof FrameError) && bad.type === 'channel-data' && bad.event.warnings.length === 1, 'a bad value in CHANNEL_DATA is a warning on arrival, as in an event');
+});
+
 t.test('malformed input', async (t) => {
   t.test('bad Content-Length', async (t) => {
     for (const bad of ['abc', '-5', '12x', '99999999999']) {

@@ -32,11 +32,14 @@ function splitArray(value: string): HeaderValue {
   return value.startsWith(ARRAY_PREFIX) ? value.slice(ARRAY_PREFIX.length).split('|:') : value;
 }
 
-/** Decodes url-encoded header pairs, such as the unframed CHANNEL_DATA block (§3.2). */
-export function eventFromEncodedHeaders(headers: ReadonlyArray<readonly [string, string]>, body: string | undefined): EslEvent {
+/**
+ * The unframed CHANNEL_DATA block (§3.2): url-encoded header lines, already checked by the frame
+ * parser. Left undecoded when clean (see cleanBlock), like an event-plain body's headers.
+ */
+export function eventFromHeaderBlock(block: Buffer): EslEvent {
+  if (cleanBlock(block)) return new EslEvent(new PlainHeaderBlock(block, false), undefined, 'plain');
   const warnings: string[] = [];
-  const entries = headers.map(([k, v]) => [k, decodeValue(k, v, warnings)] as const);
-  return new EslEvent(entries, body, 'plain', warnings);
+  return new EslEvent(decodeLines(block.toString('utf8'), false, warnings), undefined, 'plain', warnings);
 }
 
 /** `text/event-plain`: header lines, a blank line, then the inner body if Content-Length says so. */

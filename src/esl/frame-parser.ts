@@ -7,16 +7,57 @@
 // the search for the blank line resumes where it stopped, so a frame that trickles in one
 // byte at a time costs the same as one that arrives whole.
 import { FrameError, FRAME_ERROR_SAMPLE_BYTES, type FrameErrorReason } from './frame-error.js';
-import { CR, LF, findBlockEnd, firstHeader, innerContentLength, lineAt, splitHeaderLine } from './header-block.js';
+import { CR, LF, findBlockEnd, findHeaderIn, foldedName, headerColonAt, headerValueAt, innerContentLength, lineAt, nameIs, splitHeaderLine } from './header-block.js';
 
 export type RawHeaders = ReadonlyArray<readonly [name: string, value: string]>;
 
 /** One frame as received: outer headers raw (FreeSWITCH does not url-encode them), body bytes. */
 export interface Frame {
+  /** every outer header in order, split when first read */
   readonly headers: RawHeaders;
   readonly contentType: string | undefined;
   /** exactly Content-Length bytes; empty when the frame has none */
   readonly body: Buffer;
+  /** the outer header lines as received, each with its line feed, without the blank line */
+  readonly headerBlock: Buffer;
+  /** the first outer header of this name, ASCII letters in any case as FreeSWITCH compares them, without splitting the rest */
+  header(name: string): string | undefined;
+}
+
+/**
+ * A frame whose header lines stay bytes until asked for. The answer to `connect` carries the
+ * channel's two hundred headers there, and a call keeps it as long as it lasts: split at once,
+ * that was several hundred small objects per call for the garbage collector to copy.
+ */
+class ReceivedFrame implements Frame {
+  private split: RawHeaders | undefined;
+
+  constructor(
+    readonly headerBlock: Buffer,
+    readonly contentType: string | undefined,
+    readonly body: Buffer,
+  ) {}
+
+  get headers(): RawHeaders {
+    this.split ??= splitBlock(this.headerBlock);
+    return this.split;
+  }
+
+  header(name: string): string | undefined {
+    return findHeaderIn(this.headerBlock, 0, this.headerBlock.length, name);
+  }
+}
+
+/** The lines of a block already checked to be header lines. */
+function splitBlock(block: Buffer): RawHeaders {
+  const headers: Array<[string, string]> = [];
+  for (let p = 0; p < block.length; ) {
+    let nl = block.indexOf(LF, p);
+    if (nl < 0) nl = block.length;
+    headers.push(splitHeaderLine(lineAt(block, p, nl))!);
+    p = nl + 1;
+  }
+  return headers;
 }
 
 export type ParsedItem = Frame | FrameError;
@@ -42,6 +83,8 @@ const MAX_START_LINE = 64;
 /** Every frame FreeSWITCH writes begins with one of its Content- headers. */
 const FRAME_START_MARK = Buffer.from('Content-');
 const EMPTY = Buffer.alloc(0);
+const CONTENT_TYPE = foldedName('Content-Type');
+const CONTENT_LENGTH = foldedName('Content-Length');
 /** What an idle parser keeps: room for a couple of channel events with their variables. */
 const KEPT_BUFFER_BYTES = 8 * 1024;
 
@@ -53,7 +96,7 @@ export interface FrameParserOptions {
 }
 
 interface PendingBody {
-  headers: RawHeaders;
+  headerBlock: Buffer;
   contentType: string | undefined;
   bodyStart: number;
   length: number;
@@ -215,26 +258,26 @@ export class FrameParser {
   }
 
   private takeBlock(blankLine: number, bodyStart: number, out: ParsedItem[]): boolean {
-    const headers: Array<[string, string]> = [];
-    let p = this.start;
-    while (p < blankLine) {
-      const nl = this.data.indexOf(LF, p);
-      const line = lineAt(this.data, p, nl);
-      const pair = splitHeaderLine(line);
-      if (!pair) {
+    const d = this.data;
+    let contentType: string | undefined;
+    let lengthText: string | undefined;
+    for (let p = this.start; p < blankLine; ) {
+      const nl = d.indexOf(LF, p);
+      const colon = headerColonAt(d, p, nl);
+      if (colon < 0) {
         // The garbage line itself may end in the first line of a good frame, or be followed by one.
-        this.beginResync('header-line', `not a "Name: value" line: ${JSON.stringify(line.slice(0, 80))}`, firstHeader(headers, 'Content-Type'), p);
+        const line = lineAt(d, p, nl);
+        this.beginResync('header-line', `not a "Name: value" line: ${JSON.stringify(line.slice(0, 80))}`, findHeaderIn(d, this.start, p, 'Content-Type'), p);
         return true;
       }
-      headers.push(pair);
+      if (contentType === undefined && colon - p === CONTENT_TYPE.length && nameIs(d, p, CONTENT_TYPE)) contentType = headerValueAt(d, colon, nl);
+      else if (lengthText === undefined && colon - p === CONTENT_LENGTH.length && nameIs(d, p, CONTENT_LENGTH)) lengthText = headerValueAt(d, colon, nl);
       p = nl + 1;
     }
-    return this.frameFromHeaders(headers, bodyStart, out);
+    return this.frameFromHeaders(contentType, lengthText, blankLine, bodyStart, out);
   }
 
-  private frameFromHeaders(headers: RawHeaders, bodyStart: number, out: ParsedItem[]): boolean {
-    const contentType = firstHeader(headers, 'Content-Type');
-    const lengthText = firstHeader(headers, 'Content-Length');
+  private frameFromHeaders(contentType: string | undefined, lengthText: string | undefined, blankLine: number, bodyStart: number, out: ParsedItem[]): boolean {
     if (contentType === undefined) {
       // Garbage glued to a frame's first line (`junkContent-Type: …`) hides it inside this block.
       this.beginResync('missing-content-type', 'a header block without Content-Type', undefined, this.start + 1);
@@ -245,7 +288,7 @@ export class FrameParser {
         this.beginResync('missing-content-length', `${contentType} without Content-Length`, contentType, bodyStart);
         return true;
       }
-      out.push({ headers, contentType, body: EMPTY });
+      out.push(new ReceivedFrame(this.headerBytes(blankLine), contentType, EMPTY));
       this.start = bodyStart;
       return true;
     }
@@ -253,8 +296,13 @@ export class FrameParser {
       this.beginResync('content-length', `Content-Length ${JSON.stringify(lengthText)}`, contentType, bodyStart);
       return true;
     }
-    this.body = { headers, contentType, bodyStart, length: Number(lengthText) };
+    this.body = { headerBlock: this.headerBytes(blankLine), contentType, bodyStart, length: Number(lengthText) };
     return true;
+  }
+
+  /** A copy of the header lines: the read buffer is reused. */
+  private headerBytes(blankLine: number): Buffer {
+    return Buffer.from(this.data.subarray(this.start, blankLine));
   }
 
   private stepBody(out: ParsedItem[]): boolean {
@@ -269,7 +317,7 @@ export class FrameParser {
       this.beginResync('body-framing', problem, body.contentType, body.bodyStart);
       return true;
     }
-    out.push({ headers: body.headers, contentType: body.contentType, body: Buffer.from(bytes) });
+    out.push(new ReceivedFrame(body.headerBlock, body.contentType, Buffer.from(bytes)));
     this.start = body.bodyStart + body.length;
     return true;
   }

@@ -41,9 +41,71 @@ export function splitHeaderLine(line: string): [string, string] | undefined {
   return [name, value];
 }
 
+/**
+ * Where the colon of the header line [start, lfAt) is, or -1 when the line is not `Name: value`
+ * by splitHeaderLine's rule (a colon after a non-empty name without space or tab). The same
+ * verdict as splitting the line, read from the bytes, so a valid block costs no strings.
+ */
+export function headerColonAt(data: Uint8Array, start: number, lfAt: number): number {
+  for (let j = start; j < lfAt; j++) {
+    const c = data[j];
+    if (c === 0x3a) return j > start ? j : -1;
+    if (c === 0x20 || c === 0x09) return -1;
+  }
+  return -1;
+}
+
+/** The value of a header line whose colon is at `colon`, as splitHeaderLine gives it. */
+export function headerValueAt(data: Buffer, colon: number, lfAt: number): string {
+  const stop = lfAt > colon && data[lfAt - 1] === CR ? lfAt - 1 : lfAt;
+  const from = colon + 1 < stop && data[colon + 1] === 0x20 ? colon + 2 : colon + 1;
+  return data.toString('utf8', from, stop);
+}
+
+/**
+ * A header name as UTF-8 bytes with its ASCII letters lower-cased. FreeSWITCH compares header
+ * names with strcasecmp (switch_event_get_header), which folds ASCII letters only.
+ */
+export function foldedName(name: string): Uint8Array {
+  let bytes = foldedNames.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.from(name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()), 'utf8');
+    if (foldedNames.size < 256) foldedNames.set(name, bytes);
+  }
+  return bytes;
+}
+const foldedNames = new Map<string, Uint8Array>();
+
+/** Whether the bytes at `start` are the folded name, ASCII letters in any case. */
+export function nameIs(data: Uint8Array, start: number, folded: Uint8Array): boolean {
+  for (let i = 0; i < folded.length; i++) {
+    const c = data[start + i]!;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== folded[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The first value in the lines [from, to) of a block already known to be header lines whose
+ * name is `name` (ASCII letters in any case), or undefined.
+ */
+export function findHeaderIn(data: Buffer, from: number, to: number, name: string): string | undefined {
+  const folded = foldedName(name);
+  for (let p = from; p < to; ) {
+    let nl = data.indexOf(LF, p);
+    if (nl < 0 || nl > to) nl = to;
+    const colon = p + folded.length;
+    if (colon < nl && data[colon] === 0x3a && nameIs(data, p, folded)) return headerValueAt(data, colon, nl);
+    p = nl + 1;
+  }
+  return undefined;
+}
+
 /** The text of the line [start, lfAt), without a trailing CR. */
 export function lineAt(data: Uint8Array, start: number, lfAt: number): string {
   const stop = lfAt > start && data[lfAt - 1] === CR ? lfAt - 1 : lfAt;
+  // A Buffer decodes its own range; wrapping each line in a new view cost more than the decoding.
+  if (Buffer.isBuffer(data)) return data.toString('utf8', start, stop);
   return Buffer.from(data.buffer, data.byteOffset + start, stop - start).toString('utf8');
 }
 
@@ -56,13 +118,6 @@ export function blockLines(text: string): string[] {
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
   }
   return lines;
-}
-
-/** Case-insensitive lookup of the first header with this name, as switch_event_get_header does. */
-export function firstHeader(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [n, v] of headers) if (n.length === wanted.length && n.toLowerCase() === wanted) return v;
-  return undefined;
 }
 
 /** The inner Content-Length is the last header line of a serialized event, if it has a body. */

@@ -2,10 +2,9 @@
 // api/response and the CHANNEL_DATA answer to `connect`) go to the command that asked;
 // everything else is delivered as it comes.
 import type { EslEvent } from './event.js';
-import { decodeJsonEvent, decodePlainEvent, decodeXmlEvent, eventFromEncodedHeaders } from './event-decode.js';
+import { decodeJsonEvent, decodePlainEvent, decodeXmlEvent, eventFromHeaderBlock } from './event-decode.js';
 import { FrameError, FRAME_ERROR_SAMPLE_BYTES } from './frame-error.js';
 import type { Frame, RawHeaders } from './frame-parser.js';
-import { firstHeader } from './header-block.js';
 
 export interface CommandReply {
   type: 'command-reply';
@@ -50,14 +49,14 @@ export function isReply(m: EslMessage): m is Reply {
 
 /** Gives a frame its meaning; an event body that cannot be decoded is a FrameError. */
 export function toMessage(frame: Frame): EslMessage | FrameError {
-  const { headers, body } = frame;
+  const { body } = frame;
   switch (frame.contentType) {
     case 'auth/request':
       return { type: 'auth-request' };
     case 'command/reply':
       // Only the CHANNEL_DATA block is a serialized event among replies, hence url-encoded.
-      if (firstHeader(headers, 'Event-Name') !== undefined) return { type: 'channel-data', event: eventFromEncodedHeaders(headers, undefined) };
-      return { type: 'command-reply', text: firstHeader(headers, 'Reply-Text') ?? '', headers };
+      if (frame.header('Event-Name') !== undefined) return { type: 'channel-data', event: eventFromHeaderBlock(frame.headerBlock) };
+      return commandReply(frame);
     case 'api/response':
       return { type: 'api-response', body: body.toString('utf8') };
     case 'text/event-plain':
@@ -67,14 +66,25 @@ export function toMessage(frame: Frame): EslMessage | FrameError {
     case 'text/event-xml':
       return eventMessage(frame, decodeXmlEvent(body));
     case 'text/disconnect-notice':
-      return { type: 'disconnect-notice', disposition: firstHeader(headers, 'Content-Disposition'), headers, body: body.toString('utf8') };
+      return { type: 'disconnect-notice', disposition: frame.header('Content-Disposition'), headers: frame.headers, body: body.toString('utf8') };
     case 'text/rude-rejection':
       return { type: 'rude-rejection', body: body.toString('utf8') };
     case 'log/data':
-      return { type: 'log', headers, body: body.toString('utf8') };
+      return { type: 'log', headers: frame.headers, body: body.toString('utf8') };
     default:
-      return { type: 'unknown', contentType: frame.contentType, headers, body };
+      return { type: 'unknown', contentType: frame.contentType, headers: frame.headers, body };
   }
+}
+
+/** Nothing reads a reply's other headers as a rule, so they are split only if asked for. */
+function commandReply(frame: Frame): CommandReply {
+  return {
+    type: 'command-reply',
+    text: frame.header('Reply-Text') ?? '',
+    get headers() {
+      return frame.headers;
+    },
+  };
 }
 
 function eventMessage(frame: Frame, decoded: EslEvent | string): EventMessage | FrameError {
