@@ -7,7 +7,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
-import { openDatabase, WalCheckpointer, type Db } from './store/index.js';
+import { GroupCommit, openDatabase, WalCheckpointer, type Db } from './store/index.js';
 import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
@@ -48,7 +48,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
   const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
 
-  const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db) });
+  const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db, logger.child({ area: 'acd' })) });
   const figures = new Figures(db, () => config.current.routing, now);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
   let calendar = workingCalendarOf(config.current);
@@ -109,6 +109,8 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
       await driver.close();
       await app.close();
       await checkpointer?.stop();
+      // the turn's queued writes (the ACD's last changes among them) before the file is closed
+      GroupCommit.of(db).flushNow();
       db.close();
     },
   };

@@ -147,6 +147,8 @@ t.test('agent states and waiting calls survive a restart', async (t) => {
   r.acd.agentAction('1002', { type: 'login' });
   r.call('c1');
   r.call('c2');
+  // the changes are committed with the rest of the turn's writes, once the turn is over
+  await new Promise((resolve) => setImmediate(resolve));
   const again = rig(new AcdStore(db));
   t.equal(again.acd.agentState('1001').name, 'ringing');
   t.match(again.acd.agentState('1002'), { name: 'break', breakReason: '未就绪' });

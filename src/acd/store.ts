@@ -1,6 +1,10 @@
-// Write-through persistence of the ACD: who is logged in and in which state, and which calls
-// wait. Small rows, written on each change; read once at start.
+// Persistence of the ACD: who is logged in and in which state, and which calls wait. Small
+// rows, written on each change in the turn's shared commit (GroupCommit), not a commit each;
+// read once at start.
+import type { Logger } from 'pino';
 import type { Db } from '../store/index.js';
+// from its own file: the store's index imports this file's migration
+import { GroupCommit } from '../store/group-commit.js';
 import type { Migration } from '../store/migrate.js';
 import type { AgentState } from './agent-state.js';
 import type { WaitingCall } from './waiting-call.js';
@@ -18,8 +22,13 @@ export class AcdStore {
   private readonly upsertAgent;
   private readonly upsertWaiting;
   private readonly deleteWaiting;
+  private readonly writes: GroupCommit;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly log?: Logger,
+  ) {
+    this.writes = GroupCommit.of(db);
     this.upsertAgent = db.prepare('INSERT INTO acd_agents (id, state, updated_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_ms = excluded.updated_ms');
     this.upsertWaiting = db.prepare('INSERT INTO acd_waiting (call_id, entry) VALUES (?, ?) ON CONFLICT (call_id) DO UPDATE SET entry = excluded.entry');
     this.deleteWaiting = db.prepare('DELETE FROM acd_waiting WHERE call_id = ?');
@@ -35,14 +44,21 @@ export class AcdStore {
   }
 
   saveAgent(id: string, state: AgentState): void {
-    this.upsertAgent.run(id, JSON.stringify(state), Date.now());
+    const row = [id, JSON.stringify(state), Date.now()] as const;
+    this.write(() => this.upsertAgent.run(...row));
   }
 
   saveWaiting(call: WaitingCall): void {
-    this.upsertWaiting.run(call.callId, JSON.stringify(call));
+    const row = [call.callId, JSON.stringify(call)] as const;
+    this.write(() => this.upsertWaiting.run(...row));
   }
 
   removeWaiting(callId: string): void {
-    this.deleteWaiting.run(callId);
+    this.write(() => this.deleteWaiting.run(callId));
+  }
+
+  /** Loses nothing but this one row if it fails: the ACD in memory goes on, and says so. */
+  private write(statement: () => unknown): void {
+    this.writes.runStatement(statement, (err: unknown) => this.log?.error({ err }, 'an ACD state write failed'));
   }
 }

@@ -1,8 +1,8 @@
 // One row per call (DESIGN.md §4 call record), written as the call goes: opened when the
 // controller takes the call, filled in as it is answered, queued, bridged and ended. Times
 // are FreeSWITCH's microseconds (Event-Date-Timestamp), never Node's clock.
-// The writes of one event-loop turn are committed together (the store's GroupCommit): a commit
-// per statement was most of the controller's SQLite time at hundreds of calls a second. Reads
+// The writes of one event-loop turn are committed together (the database's GroupCommit): a
+// commit per statement was most of the controller's SQLite time at hundreds of calls a second. Reads
 // through this class see every write made before them.
 import type { Logger } from 'pino';
 import { GroupCommit, type Db } from '../store/index.js';
@@ -46,7 +46,7 @@ export class CallRecords {
     readonly db: Db,
     private readonly log?: Logger,
   ) {
-    this.writes = new GroupCommit(db);
+    this.writes = GroupCommit.of(db);
     this.insert = db.prepare(
       `INSERT INTO calls (id, caller, called, mode, origin_hotline, department_id, priority, started_us)
        VALUES (@id, @caller, @called, @mode, @originHotline, @department, @priority, @startedUs) ON CONFLICT (id) DO NOTHING`,
@@ -102,9 +102,9 @@ export class CallRecords {
     this.writes.flushNow();
   }
 
-  /** Queued for this turn's transaction; a write that fails is rolled back alone and logged. */
-  private write(work: () => void): void {
-    this.writes.run(work).catch((err: unknown) => this.log?.error({ err }, 'a call record write failed'));
+  /** One statement, queued for this turn's transaction; one that fails is undone alone and logged. */
+  private write(statement: () => unknown): void {
+    this.writes.runStatement(statement, (err: unknown) => this.log?.error({ err }, 'a call record write failed'));
   }
 
   /** The caller's survey score also goes on any ticket opened from this call, as an event. */

@@ -54,7 +54,7 @@ export class TicketDesk {
   constructor(private readonly deps: TicketDeskDeps) {
     this.rows = new TicketRows(deps.db);
     this.reminders = new ReminderSender(deps.sms, deps.recipients);
-    this.writes = new GroupCommit(deps.db);
+    this.writes = GroupCommit.of(deps.db);
   }
 
   /** Registers (受理) a ticket, and dispatches it in the same transaction when `dispatchTo` is given. */
