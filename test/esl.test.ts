@@ -23,6 +23,7 @@ import {
   type OutboundCall,
   type ParsedItem,
 } from '../src/esl/index.js';
+import { findBlockEnd } from '../src/esl/header-block.js';
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces
@@ -405,6 +406,28 @@ t.test('outer headers are split only when read, and read alone they agree with t
   }
   const bad = toMessage(new FrameParser().push(Buffer.from(block.replace('%E5%BC%A0', '%E5%BC') + '\n'))[0] as Frame);
   t.ok(!(bad instanceof FrameError) && bad.type === 'channel-data' && bad.event.warnings.length === 1, 'a bad value in CHANNEL_DATA is a warning on arrival, as in an event');
+});
+
+t.test('the end of a header block, found by one search in text without CR, is where the line-by-line search finds it', async (t) => {
+  const rand = prng(99);
+  const tokens = ['Name: v', 'x', ':', ' ', '\n', '\n', '\r', '\r\n'];
+  let compared = 0;
+  for (let round = 0; round < 2000; round++) {
+    const text = Array.from({ length: Math.floor(rand() * 14) }, () => tokens[Math.floor(rand() * tokens.length)]).join('');
+    const bytes = Buffer.from(text);
+    // a Uint8Array that is not a Buffer takes the line-by-line search
+    const plain = new Uint8Array(bytes);
+    const starts = [0, ...[...text].flatMap((c, i) => (c === '\n' ? [i + 1] : []))];
+    for (const from of starts) {
+      for (const end of [bytes.length, Math.max(from, bytes.length - 1), Math.floor((from + bytes.length) / 2)]) {
+        const fast = findBlockEnd(bytes, from, end);
+        const slow = findBlockEnd(plain, from, end);
+        if (JSON.stringify(fast) !== JSON.stringify(slow)) t.fail(`${JSON.stringify(text)} from ${from} to ${end}: ${JSON.stringify(fast)} against ${JSON.stringify(slow)}`);
+        compared++;
+      }
+    }
+  }
+  t.ok(compared > 5000, `${compared} searches compared`);
 });
 
 t.test('malformed input', async (t) => {

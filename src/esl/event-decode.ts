@@ -110,6 +110,17 @@ function startsWithName(block: Buffer, from: number, end: number): boolean {
   return false;
 }
 
+/** `\n<Name>:` as bytes, for the names the controller reads over and over. */
+function lineStartNeedle(key: string): Buffer {
+  let needle = needles.get(key);
+  if (needle === undefined) {
+    needle = Buffer.from(`\n${key}`, 'utf8');
+    if (needles.size < 512) needles.set(key, needle);
+  }
+  return needle;
+}
+const needles = new Map<string, Buffer>();
+
 /**
  * A clean block (see cleanBlock), decoded a header at a time on request. It keeps the bytes, not
  * the text: a value cut from one big string shares it (V8 slices), so a Unique-ID kept in a map
@@ -126,7 +137,7 @@ class PlainHeaderBlock implements UndecodedHeaders {
     const key = `${name}:`;
     let start = 0;
     if (!this.startsWith(key)) {
-      const at = this.block.indexOf(`\n${key}`);
+      const at = this.block.indexOf(lineStartNeedle(key));
       if (at === -1) return undefined;
       start = at + 1;
     }

@@ -78,8 +78,6 @@ const SINGLE_LOOKUPS = 16;
 export class EslEvent {
   /** Event-Name */
   readonly name: string;
-  /** Event-Subclass (CUSTOM events) */
-  readonly subclass: string | undefined;
   /** Unique-ID: the channel the event is about */
   readonly uuid: string | undefined;
   private decoded: ReadonlyArray<readonly [string, HeaderValue]> | undefined;
@@ -99,8 +97,15 @@ export class EslEvent {
     if (Array.isArray(source)) this.decoded = source;
     else this.undecoded = source as UndecodedHeaders;
     this.name = text(this.lookup('Event-Name')) ?? '';
-    this.subclass = text(this.lookup('Event-Subclass'));
     this.uuid = text(this.lookup('Unique-ID'));
+  }
+
+  /**
+   * Event-Subclass (CUSTOM events). Looked up when asked for: every other event lacks it, and
+   * finding that out reads the whole block.
+   */
+  get subclass(): string | undefined {
+    return this.get('Event-Subclass');
   }
 
   /** every header in wire order, duplicates kept (HANGUP_COMPLETE sends Hangup-Cause twice) */

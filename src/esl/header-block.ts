@@ -17,6 +17,10 @@ export interface BlockEnd {
  * `from` must be a line start. Returns undefined when the block is not complete yet.
  */
 export function findBlockEnd(data: Uint8Array, from: number, end: number): BlockEnd | undefined {
+  if (Buffer.isBuffer(data)) {
+    const found = blankLineWithoutCr(data, from, end);
+    if (found !== null) return found;
+  }
   let p = from;
   while (p < end) {
     const nl = data.indexOf(LF, p);
@@ -25,6 +29,23 @@ export function findBlockEnd(data: Uint8Array, from: number, end: number): Block
     p = nl + 1;
   }
   return undefined;
+}
+
+const LF_LF = Buffer.from('\n\n');
+
+/**
+ * findBlockEnd for text without CR, which is all FreeSWITCH sends: the first empty line is the
+ * first LF LF, found by one native search instead of a search per line. Null when a CR lies
+ * before that point, for the line-by-line search to decide.
+ */
+function blankLineWithoutCr(data: Buffer, from: number, end: number): BlockEnd | undefined | null {
+  if (from >= end) return undefined;
+  if (data[from] === LF) return { blankLine: from, after: from + 1 };
+  const at = data.indexOf(LF_LF, from);
+  const complete = at !== -1 && at + 1 < end;
+  const searched = complete ? at + 2 : end;
+  if (data.subarray(from, searched).indexOf(CR) !== -1) return null;
+  return complete ? { blankLine: at + 1, after: at + 2 } : undefined;
 }
 
 /**
