@@ -3,7 +3,7 @@
 // User-Agent, a caller name) is kept as received and noted in `warnings`; this is modesl's
 // crash (#59, pitfall 3 in esl-protocol.md §7) turned into a log line.
 import { EslEvent, type HeaderValue, type UndecodedHeaders } from './event.js';
-import { blockLines, findBlockEnd, innerContentLength, splitHeaderLine } from './header-block.js';
+import { blockLines, findBlockEnd, headerColonAt, headerValueAt, innerContentLength, splitHeaderLine } from './header-block.js';
 
 /** FreeSWITCH serializes an empty header value as `_undef_` (switch_event.c, serialize). */
 const UNDEF = '_undef_';
@@ -92,22 +92,13 @@ function cleanBlock(block: Buffer): boolean {
   // the last line feed ends the last header; every line before it must be "Name:"
   const end = block.length > 0 && block[block.length - 1] === 0x0a ? block.length - 1 : block.length;
   for (let lineStart = 0; end > 0; ) {
-    if (!startsWithName(block, lineStart, end)) return false;
     const lf = block.indexOf(0x0a, lineStart);
-    if (lf === -1 || lf >= end) break;
+    const lineEnd = lf === -1 || lf >= end ? end : lf;
+    if (headerColonAt(block, lineStart, lineEnd) < 0) return false;
+    if (lineEnd === end) break;
     lineStart = lf + 1;
   }
   return !highEscape || percentDecode(block.toString('utf8')) !== undefined;
-}
-
-/** At least one byte other than colon, tab, space or line feed, then a colon, before `end`. */
-function startsWithName(block: Buffer, from: number, end: number): boolean {
-  for (let j = from; j < end; j++) {
-    const c = block[j];
-    if (c === 0x3a) return j > from;
-    if (c === 0x09 || c === 0x20 || c === 0x0a) return false;
-  }
-  return false;
 }
 
 /** `\n<Name>:` as bytes, for the names the controller reads over and over. */
@@ -145,8 +136,7 @@ class PlainHeaderBlock implements UndecodedHeaders {
     const end = lf === -1 ? this.block.length : lf;
     // the inner Content-Length, on the last line, is framing, not a header
     if (this.innerLength && name === 'Content-Length' && end >= this.block.length - 1) return undefined;
-    const valueAt = start + key.length + (this.block[start + key.length] === 0x20 ? 1 : 0);
-    return decodeValue(name, this.block.toString('utf8', valueAt, end), []);
+    return decodeValue(name, headerValueAt(this.block, start + key.length - 1, end), []);
   }
 
   decodeAll(): Array<readonly [string, HeaderValue]> {
