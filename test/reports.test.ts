@@ -7,11 +7,13 @@ import { periodOf } from '../src/reports/figures.js';
 
 const s = 1_000_000;
 const t0 = 1_796_000_000 * s;
+/** an instant long after every hand-made attempt: each outcome is known */
+const later = t0 + 3600 * s;
 const answeredAfter = (hotline: string, seconds: number): AttemptRow => ({ hotline, created_us: t0, answered_us: t0 + seconds * s, ended_us: t0 + (seconds + 60) * s, result: 'answered' });
 
 t.test('20 attempts to 12315 answered after 1..20 s: 15 within 15 s, 75.0%', async (t) => {
   const rows = Array.from({ length: 20 }, (_, i) => answeredAfter('12315', i + 1));
-  const r = transferRate('12315', rows, 15);
+  const r = transferRate('12315', rows, 15, later);
   t.match(r, { attempts: 20, cancelled: 0, counted: 20, answered: 20, answered_within_15s: 15, rate: 0.75 });
   t.equal(r.answer_p50_s, 10);
   t.equal(r.answer_p90_s, 18);
@@ -19,12 +21,12 @@ t.test('20 attempts to 12315 answered after 1..20 s: 15 within 15 s, 75.0%', asy
 
 t.test('12329 all answered under 10 s: 100%', async (t) => {
   const rows = [2, 3.5, 9.999, 4, 7].map((d) => answeredAfter('12329', d));
-  t.match(transferRate('12329', rows, 15), { counted: 5, answered_within_15s: 5, rate: 1 });
+  t.match(transferRate('12329', rows, 15, later), { counted: 5, answered_within_15s: 5, rate: 1 });
 });
 
 t.test('exactly 15.000000 s is within; 15.000001 s is not', async (t) => {
-  t.equal(classifyAttempt({ hotline: 'x', created_us: t0, answered_us: t0 + 15 * s, ended_us: null, result: 'answered' }, 15 * s), 'within');
-  t.equal(classifyAttempt({ hotline: 'x', created_us: t0, answered_us: t0 + 15 * s + 1, ended_us: null, result: 'answered' }, 15 * s), 'late');
+  t.equal(classifyAttempt({ hotline: 'x', created_us: t0, answered_us: t0 + 15 * s, ended_us: null, result: 'answered' }, 15 * s, later), 'within');
+  t.equal(classifyAttempt({ hotline: 'x', created_us: t0, answered_us: t0 + 15 * s + 1, ended_us: null, result: 'answered' }, 15 * s, later), 'late');
 });
 
 t.test('cancelled before 15 s is left out; busy, unanswered, failed and late cancels count against', async (t) => {
@@ -37,9 +39,43 @@ t.test('cancelled before 15 s is left out; busy, unanswered, failed and late can
     { hotline: '12333', created_us: t0, answered_us: null, ended_us: t0 + 0.2 * s, result: 'failed' },
     { hotline: '12333', created_us: t0, answered_us: null, ended_us: null, result: 'refused' }, // outside hours: no leg placed
   ];
-  const r = transferRate('12333', rows, 15);
+  const r = transferRate('12333', rows, 15, later);
   t.match(r, { attempts: 6, cancelled: 1, counted: 5, answered_within_15s: 1, busy: 1, no_answer: 2, failed: 1, rate: 0.2 });
-  t.equal(transferRate('x', [], 15).rate, null, 'nothing counted: no rate, not 0 and not 100%');
+  t.equal(transferRate('x', [], 15, later).rate, null, 'nothing counted: no rate, not 0 and not 100%');
+});
+
+t.test('a leg still ringing is not counted until 15 s have passed; past 15 s it is a miss at once', async (t) => {
+  const ringing: AttemptRow = { hotline: '95598', created_us: t0, answered_us: null, ended_us: null, result: null };
+  t.equal(classifyAttempt(ringing, 15 * s, t0), 'ringing', 'just created');
+  t.equal(classifyAttempt(ringing, 15 * s, t0 + 15 * s), 'ringing', 'exactly 15.000000 s: it could still be answered within');
+  t.equal(classifyAttempt(ringing, 15 * s, t0 + 15 * s + 1), 'late', '15.000001 s: it can only be late now');
+  t.same(transferRate('95598', [ringing], 15, t0 + 12 * s), {
+    hotline: '95598', attempts: 1, cancelled: 0, ringing: 1, ringing_longest_s: 12, counted: 0, answered: 0, answered_within_15s: 0,
+    busy: 0, no_answer: 0, failed: 0, rate: null, last_counted_us: null, answer_p50_s: null, answer_p90_s: null,
+  }, 'ringing: reported apart with its time, no rate');
+  t.match(transferRate('95598', [ringing], 15, t0 + 15 * s + 1), { ringing: 0, ringing_longest_s: null, counted: 1, no_answer: 1, answered_within_15s: 0, rate: 0, last_counted_us: t0 }, 'past the target: unanswered');
+  const two = [ringing, { ...ringing, created_us: t0 + 4 * s }];
+  t.match(transferRate('95598', two, 15, t0 + 10 * s), { ringing: 2, ringing_longest_s: 10 }, 'the oldest ringing leg gives the time shown');
+});
+
+t.test('every way attempt-store leaves a row is classified by the same rule', async (t) => {
+  // placed(): the leg rings, nothing known yet
+  const placed: AttemptRow = { hotline: '12315', created_us: t0, answered_us: null, ended_us: null, result: null };
+  // unplaced(): no channel was ever created; the failure is written a moment later
+  const unplaced: AttemptRow = { ...placed, created_us: t0 + 5 * s };
+  t.equal(classifyAttempt(unplaced, 15 * s, t0 + 5 * s + 1000), 'ringing', 'until its result is written');
+  t.equal(classifyAttempt({ ...unplaced, result: 'failed' }, 15 * s, t0 + 5 * s + 2000), 'late', 'then a miss (unreachable), without an end time');
+  // answered() then the process died: the answer time decides
+  t.equal(classifyAttempt({ ...placed, answered_us: t0 + 3 * s, result: 'answered' }, 15 * s, later), 'within', 'answered, never ended (crash)');
+  t.equal(classifyAttempt({ ...placed, answered_us: t0 + 3 * s }, 15 * s, later), 'within', 'an answer time alone is enough');
+  // placed() then the process died: no answer will ever come
+  t.equal(classifyAttempt(placed, 15 * s, later), 'late', 'a crashed ringing row is a miss once 15 s have passed');
+  // ended() with no result (never written by attempt-store, but a row ended unanswered is a known outcome)
+  t.equal(classifyAttempt({ ...placed, ended_us: t0 + 2 * s }, 15 * s, t0 + 3 * s), 'late', 'ended unanswered: not ringing, even under 15 s');
+  // ended() of a leg we hung up ourselves: cancelled before 15 s only when its end was seen
+  t.equal(classifyAttempt({ ...placed, ended_us: t0 + 14 * s, result: 'cancelled' }, 15 * s, t0 + 14 * s), 'cancelled');
+  t.equal(classifyAttempt({ ...placed, ended_us: t0 + 15 * s, result: 'cancelled' }, 15 * s, t0 + 15 * s), 'late', 'given up at exactly 15 s: not before 15 s');
+  t.equal(classifyAttempt({ ...placed, result: 'cancelled' }, 15 * s, t0 + 1 * s), 'late', 'cancelled with no end time seen: not known to be early');
 });
 
 t.test('12345 service level: offered, within 15 s, abandoned, short abandons', async (t) => {

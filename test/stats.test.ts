@@ -187,13 +187,30 @@ t.test('the transfer counts SQLite makes for the wallboard, /metrics and the ale
     const ended = rand(8) === 0 ? null : created + (answered === null ? after : after + 60 * s);
     insert.run('call-1', hotlines[rand(hotlines.length)], ['warm', 'blind', 'three_way', 'emergency'][rand(4)], '1001', created, answered, ended, result);
   }
-  const range = { fromMs: at('2026-11-30T09:00:00+08:00') / 1000, toMs: at('2026-11-30T11:30:00+08:00') / 1000 };
-  const figures = new Figures(a.db, () => a.config.routing);
+  // legs still ringing at the moment of reading, the 15 s line exactly on both sides: 12348 rings
+  // 15.000000 s (ringing) and 15.000001 s (a miss); 12349 is answered after exactly 15.000000 s
+  // (within) and 15.000001 s (late); 12358 has legs ringing 2 s and 9 s
+  const nowUs = at('2026-11-30T11:30:00+08:00');
+  const ringingRow = (hotline: string, agoUs: number) => insert.run('call-1', hotline, 'warm', '1001', nowUs - agoUs, null, null, null);
+  ringingRow('12348', 15 * s);
+  ringingRow('12348', 15 * s + 1);
+  insert.run('call-1', '12349', 'blind', '1001', nowUs - 60 * s, nowUs - 45 * s, null, 'answered');
+  insert.run('call-1', '12349', 'blind', '1001', nowUs - 60 * s, nowUs - 45 * s + 1, null, 'answered');
+  ringingRow('12358', 2 * s);
+  ringingRow('12358', 9 * s);
+  for (let i = 0; i < 40; i++) ringingRow(hotlines[rand(hotlines.length)]!, rand(30) * s + rand(1000));
+  const range = { fromMs: at('2026-11-30T09:00:00+08:00') / 1000, toMs: nowUs / 1000 };
+  const figures = new Figures(a.db, () => a.config.routing, () => new Date(nowUs / 1000));
   const byHotline = <T extends { hotline: string }>(rows: T[]) => [...rows].sort((x, y) => x.hotline.localeCompare(y.hotline));
   const expected = figures.transferRates(range).map(({ answer_p50_s: _a, answer_p90_s: _b, period: _p, ...rest }) => rest);
   const counted = figures.transferCounts(range);
   t.same(byHotline(counted), byHotline(expected), 'every hotline, every count');
-  const sum = (k: 'cancelled' | 'busy' | 'failed' | 'no_answer' | 'answered' | 'answered_within_15s' | 'attempts') => counted.reduce((n, r) => n + r[k], 0);
+  const sum = (k: 'cancelled' | 'busy' | 'failed' | 'no_answer' | 'answered' | 'answered_within_15s' | 'attempts' | 'ringing') => counted.reduce((n, r) => n + r[k], 0);
   t.ok(sum('cancelled') > 0 && sum('busy') > 0 && sum('failed') > 0 && sum('no_answer') > 0 && sum('answered_within_15s') > 0 && sum('answered') > sum('answered_within_15s'), `every branch was taken (${JSON.stringify(counted.find((r) => r.hotline === '12315'))})`);
   t.ok(counted.some((r) => r.hotline === '96110' && r.attempts > 0), 'a hotline outside the parallel list is still counted, as transferRates counts it');
+  t.ok(sum('ringing') > 2, 'legs ringing under the target were left out');
+  const one = (hotline: string) => counted.find((r) => r.hotline === hotline);
+  t.match(one('12348'), { attempts: 2, ringing: 1, ringing_longest_s: 15, counted: 1, no_answer: 1, rate: 0 }, 'ringing exactly 15 s: ringing; 15.000001 s: a miss');
+  t.match(one('12349'), { attempts: 2, counted: 2, answered: 2, answered_within_15s: 1, rate: 0.5 }, 'answered after exactly 15.000000 s: within; 15.000001 s: late');
+  t.match(one('12358'), { attempts: 2, ringing: 2, ringing_longest_s: 9, counted: 0, rate: null, last_counted_us: null }, 'two legs ringing: no rate yet');
 });

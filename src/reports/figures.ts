@@ -53,6 +53,7 @@ export class Figures {
 
   transferRates(range: Range, opts: { hotline?: string; by?: Period } = {}): Array<TransferRate & { period: string; name: string | null }> {
     const plan = this.plan();
+    const nowUs = this.now().getTime() * 1000;
     const rows = this.db
       .prepare<Record<string, unknown>, AttemptRow>(
         `SELECT hotline, created_us, answered_us, ended_us, result FROM transfer_attempts
@@ -69,7 +70,7 @@ export class Figures {
     }
     return [...groups].map(([key, list]) => {
       const [hotline, period] = key.split('|') as [string, string];
-      return { period, name: plan.byNumber.get(hotline)?.name ?? null, ...transferRate(hotline, list, plan.transfer.answerTargetS) };
+      return { period, name: plan.byNumber.get(hotline)?.name ?? null, ...transferRate(hotline, list, plan.transfer.answerTargetS, nowUs) };
     });
   }
 
@@ -78,19 +79,23 @@ export class Figures {
    * SQLite: for the reads made every few seconds or on every attempt's end (the wallboard,
    * /metrics, the alerts), where a day's attempts carried into JavaScript cost milliseconds a
    * time. The CASE takes classifyAttempt's branches in its order (0 not an attempt, 1 answered
-   * within the target, 2 answered later, 3 cancelled early, then busy, failed and the rest
-   * unanswered); a test holds it to the same answers as transferRates.
+   * within the target, 2 answered later, 7 still ringing, 3 cancelled early, then busy, failed
+   * and the rest unanswered); a test holds it to the same answers as transferRates.
    */
   transferCounts(range: Range): Array<TransferCounts & { name: string | null }> {
     const plan = this.plan();
+    const nowUs = this.now().getTime() * 1000;
     const rows = this.db
-      .prepare<Record<string, number>, { hotline: string; attempts: number; within: number; answered: number; cancelled: number; busy: number; failed: number; unanswered: number }>(
+      .prepare<Record<string, number>, TransferCountRow>(
         `SELECT hotline, sum(branch > 0) AS attempts, sum(branch = 1) AS within, sum(branch IN (1, 2)) AS answered, sum(branch = 3) AS cancelled,
-           sum(branch = 4) AS busy, sum(branch = 5) AS failed, sum(branch = 6) AS unanswered
-         FROM (SELECT hotline,
+           sum(branch = 4) AS busy, sum(branch = 5) AS failed, sum(branch = 6) AS unanswered, sum(branch = 7) AS ringing,
+           max(CASE WHEN branch = 7 THEN @now - created_us END) AS ringing_longest_us,
+           max(CASE WHEN branch IN (1, 2, 4, 5, 6) THEN created_us END) AS last_counted_us
+         FROM (SELECT hotline, created_us,
            CASE
              WHEN result = 'refused' THEN 0
              WHEN answered_us IS NOT NULL THEN CASE WHEN answered_us - created_us <= @target THEN 1 ELSE 2 END
+             WHEN ended_us IS NULL AND result IS NULL AND @now - created_us <= @target THEN 7
              WHEN result = 'cancelled' AND ended_us IS NOT NULL AND ended_us - created_us < @target THEN 3
              WHEN result = 'busy' THEN 4
              WHEN result = 'failed' THEN 5
@@ -99,18 +104,10 @@ export class Figures {
            FROM transfer_attempts WHERE created_us >= @from AND created_us < @to AND kind IN ('warm', 'blind', 'three_way'))
          GROUP BY hotline`,
       )
-      .all({ from: range.fromMs * 1000, to: range.toMs * 1000, target: plan.transfer.answerTargetS * 1_000_000 });
+      .all({ from: range.fromMs * 1000, to: range.toMs * 1000, target: plan.transfer.answerTargetS * 1_000_000, now: nowUs });
     const found = new Map(rows.map((r) => [r.hotline, r]));
     const hotlines = [...plan.hotlines.filter((h) => h.mode === 'parallel').map((h) => h.number), ...rows.map((r) => r.hotline)];
-    return [...new Set(hotlines)].map((hotline) => {
-      const r = found.get(hotline);
-      const counted = r ? r.attempts - r.cancelled : 0;
-      return {
-        hotline, name: plan.byNumber.get(hotline)?.name ?? null,
-        attempts: r?.attempts ?? 0, cancelled: r?.cancelled ?? 0, counted, answered: r?.answered ?? 0, answered_within_15s: r?.within ?? 0,
-        busy: r?.busy ?? 0, no_answer: r?.unanswered ?? 0, failed: r?.failed ?? 0, rate: counted === 0 ? null : r!.within / counted,
-      };
-    });
+    return [...new Set(hotlines)].map((hotline) => ({ name: plan.byNumber.get(hotline)?.name ?? null, ...countsOfRow(hotline, found.get(hotline)) }));
   }
 
   serviceLevels(range: Range, opts: { line?: string; by?: Period | 'line' } = {}): Array<ServiceLevel & { period: string; line: string | null }> {
@@ -177,6 +174,32 @@ export class Figures {
     const hours = (range.toMs - range.fromMs) / 3_600_000;
     return { callsPerHour: hours > 0 ? r.offered / hours : 0, averageTalkS: r.talk };
   }
+}
+
+interface TransferCountRow {
+  hotline: string;
+  attempts: number;
+  within: number;
+  answered: number;
+  cancelled: number;
+  busy: number;
+  failed: number;
+  unanswered: number;
+  ringing: number;
+  ringing_longest_us: number | null;
+  last_counted_us: number | null;
+}
+
+function countsOfRow(hotline: string, r: TransferCountRow | undefined): TransferCounts {
+  const counted = r ? r.attempts - r.cancelled - r.ringing : 0;
+  return {
+    hotline,
+    attempts: r?.attempts ?? 0, cancelled: r?.cancelled ?? 0, ringing: r?.ringing ?? 0,
+    ringing_longest_s: r?.ringing_longest_us == null ? null : r.ringing_longest_us / 1_000_000,
+    counted, answered: r?.answered ?? 0, answered_within_15s: r?.within ?? 0,
+    busy: r?.busy ?? 0, no_answer: r?.unanswered ?? 0, failed: r?.failed ?? 0, rate: counted === 0 ? null : r!.within / counted,
+    last_counted_us: r?.last_counted_us ?? null,
+  };
 }
 
 /** The counts of several periods together (the day from its hours): counts add, rates are recomputed. */
