@@ -1,7 +1,7 @@
 // From checked files to the model the program uses (model.ts).
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarFile, RoutingFile, ServerFile } from './schema.js';
-import type { CalendarOverrides, Department, Hotline, RoutingPlan, Schedule, ServerSettings, TransferTarget } from './model.js';
+import type { CalendarOverrides, Department, Hotline, RoutingPlan, Schedule, ServerSettings, TransferAlertSettings, TransferTarget } from './model.js';
 
 export function buildRouting(r: RoutingFile): RoutingPlan {
   const schedules = new Map<string, Schedule>(
@@ -58,11 +58,12 @@ export function buildRouting(r: RoutingFile): RoutingPlan {
     hotlines,
     byNumber: new Map(hotlines.map((h) => [h.number, h])),
     acd: { agentRingS: r.acd.agent_ring_s, wrapUpS: r.acd.wrap_up_s, announceEveryS: r.acd.announce_every_s, maxWaitS: r.acd.max_wait_s },
-    transfer: { ringTimeoutS: r.transfer.ring_timeout_s, answerTargetS: r.transfer.answer_target_s, targetRate: r.transfer.target_rate },
+    transfer: { ringTimeoutS: r.transfer.ring_timeout_s, answerTargetS: r.transfer.answer_target_s, targetRate: r.transfer.target_rate, alert: alertSettings(r.transfer.alert) },
     serviceLevel: {
       answerTargetS: r.service_level.answer_target_s,
       targetRate: r.service_level.target_rate,
       shortAbandonS: r.service_level.short_abandon_s,
+      capacityWindowMin: r.service_level.capacity_window_min ?? 60,
     },
     tickets: {
       signDays: r.tickets.sign_days,
@@ -70,6 +71,11 @@ export function buildRouting(r: RoutingFile): RoutingPlan {
       yellow: { signHours: r.tickets.yellow.sign_hours, resolveHours: r.tickets.yellow.resolve_hours },
     },
   };
+}
+
+/** The alert settings, each defaulted when routing.yaml leaves it out (as older files do). */
+function alertSettings(a: RoutingFile['transfer']['alert']): TransferAlertSettings {
+  return { minCounted: a?.min_counted ?? 5, closeMargin: a?.close_margin ?? 0.02, quietCloseMin: a?.quiet_close_min ?? 120 };
 }
 
 export function buildServer(s: ServerFile, projectDir: string): ServerSettings {

@@ -55,6 +55,16 @@ export interface IvrLine {
   queue: string;
 }
 
+/** When the transfer answer-rate alert opens and closes (docs/figures.md#alerts). */
+export interface TransferAlertSettings {
+  /** opens only with at least this many counted attempts in the window */
+  minCounted: number;
+  /** closes once the rate is back at targetRate + closeMargin */
+  closeMargin: number;
+  /** or once no counted attempt was placed for this many minutes */
+  quietCloseMin: number;
+}
+
 export interface RoutingPlan {
   centre: { number: string; name: string; schedule: Schedule };
   schedules: Map<string, Schedule>;
@@ -67,8 +77,9 @@ export interface RoutingPlan {
   hotlines: Hotline[];
   byNumber: Map<string, Hotline>;
   acd: { agentRingS: number; wrapUpS: number; announceEveryS: number; maxWaitS: number };
-  transfer: { ringTimeoutS: number; answerTargetS: number; targetRate: number };
-  serviceLevel: { answerTargetS: number; targetRate: number; shortAbandonS: number };
+  transfer: { ringTimeoutS: number; answerTargetS: number; targetRate: number; alert: TransferAlertSettings };
+  /** capacityWindowMin: the sliding window of the Erlang C capacity hint */
+  serviceLevel: { answerTargetS: number; targetRate: number; shortAbandonS: number; capacityWindowMin: number };
   tickets: {
     signDays: number;
     resolveDays: Record<string, number>;

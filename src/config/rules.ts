@@ -33,6 +33,7 @@ export function routingRules(r: RoutingFile, src: SourceMap): ConfigIssue[] {
     departments.has(id) || at(path, `department "${id}" is not defined under departments`);
 
   checkNumbers(r, at);
+  checkAlert(r, at);
   for (const mode of modes) {
     r[mode].forEach((h, i) => {
       if ('department' in h) needDepartment(h.department, [mode, i, 'department']);
@@ -77,6 +78,14 @@ function checkIvr(r: RoutingFile, at: At): void {
     if (seats.get(s.id) !== i) at(['seats', i, 'id'], `seat "${s.id}" is defined twice (first at seats[${seats.get(s.id)}])`);
     s.skills.forEach((k, j) => queues.has(k) || at(['seats', i, 'skills', j], `skill "${k}" is not the queue of any IVR line (${[...queues].join(', ')})`));
   });
+}
+
+/** A close threshold above 100% could never be reached: the alert would close only when quiet. */
+function checkAlert(r: RoutingFile, at: At): void {
+  const margin = r.transfer.alert?.close_margin;
+  if (margin !== undefined && r.transfer.target_rate + margin > 1) {
+    at(['transfer', 'alert', 'close_margin'], `target_rate ${r.transfer.target_rate} + close_margin ${margin} is above 1: the alert could never close on the rate; use at most ${+(1 - r.transfer.target_rate).toFixed(6)}`);
+  }
 }
 
 function checkNumbers(r: RoutingFile, at: At): void {

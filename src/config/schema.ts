@@ -59,6 +59,17 @@ const LinkageHotline = Type.Object(
   { additionalProperties: false },
 );
 
+/** The transfer answer-rate alert; every field may be left out (defaults in build.ts). */
+const TransferAlert = Type.Object(
+  {
+    min_counted: Type.Optional(Type.Integer({ minimum: 1 })),
+    close_margin: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5 })),
+    // the rate's window is 24 h: a longer quiet period could never be seen in it
+    quiet_close_min: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1440 })),
+  },
+  { additionalProperties: false },
+);
+
 export const TicketTypes = ['consultation', 'complaint', 'help', 'suggestion', 'report', 'praise'] as const;
 
 export const RoutingSchema = Type.Object(
@@ -99,11 +110,21 @@ export const RoutingSchema = Type.Object(
       { additionalProperties: false },
     ),
     transfer: Type.Object(
-      { ring_timeout_s: Seconds, answer_target_s: Seconds, target_rate: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) },
+      {
+        ring_timeout_s: Seconds,
+        answer_target_s: Seconds,
+        target_rate: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+        alert: Type.Optional(TransferAlert),
+      },
       { additionalProperties: false },
     ),
     service_level: Type.Object(
-      { answer_target_s: Seconds, target_rate: Type.Number({ exclusiveMinimum: 0, maximum: 1 }), short_abandon_s: Days },
+      {
+        answer_target_s: Seconds,
+        target_rate: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+        short_abandon_s: Days,
+        capacity_window_min: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+      },
       { additionalProperties: false },
     ),
     tickets: Type.Object(
