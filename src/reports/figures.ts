@@ -80,11 +80,12 @@ export class Figures {
    * /metrics, the alerts), where a day's attempts carried into JavaScript cost milliseconds a
    * time. The CASE takes classifyAttempt's branches in its order (0 not an attempt, 1 answered
    * within the target, 2 answered later, 7 still ringing, 3 cancelled early, then busy, failed
-   * and the rest unanswered); a test holds it to the same answers as transferRates.
+   * and the rest unanswered); a test holds it to the same answers as transferRates. `nowMs`
+   * is the instant legs still ringing are judged at (the alerts pass the instant they run for).
    */
-  transferCounts(range: Range): Array<TransferCounts & { name: string | null }> {
+  transferCounts(range: Range, nowMs = this.now().getTime()): Array<TransferCounts & { name: string | null }> {
     const plan = this.plan();
-    const nowUs = this.now().getTime() * 1000;
+    const nowUs = nowMs * 1000;
     const rows = this.db
       .prepare<Record<string, number>, TransferCountRow>(
         `SELECT hotline, sum(branch > 0) AS attempts, sum(branch = 1) AS within, sum(branch IN (1, 2)) AS answered, sum(branch = 3) AS cancelled,
