@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, loadConfig, workingCalendarOf, type CtiConfig } from './config/index.js';
 import { CtiError } from './errors.js';
-import { formatShanghai, parseInstant } from './calendar/index.js';
+import { formatShanghai, parseInstant, shanghaiDateOf } from './calendar/index.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -12,8 +12,10 @@ const usage = `usage: cti <command>
 
   validate-config [dir]                 check config/ (or dir); exit 0 when valid
   gen-dialplan [--out dir] [--check]    render dialplan/ from routing.yaml; --check only reports drift
-  calendar is-workday <YYYY-MM-DD>      print true or false
-  calendar due <ISO-start> <days>       print the deadline of a clock of <days> working days
+  calendar [--strict] is-workday <YYYY-MM-DD>   print true or false
+  calendar [--strict] due <ISO-start> <days>    print the deadline of a clock of <days> working days
+                                        (past the holiday data: the weekday rule, a warning on
+                                        stderr, exit 0; --strict: exit 1)
   user add <name> --role <role> [--department <id>] [--display-name <n>] [--mobile <no>] | user list   (password on stdin; see cti user help)
   fs-sim [--esl-port 8021] [--controller host:port] [--scenario file]   run the FreeSWITCH simulator
   sim [--esl-port P] [--controller host:port] <scenario.yaml>         run a scenario against the controller, print a JSON summary
@@ -61,24 +63,45 @@ const genDialplan: Command = async (args) => {
   return 0;
 };
 
+// Outside the holiday data the answer follows the weekday rule, as the server's does; it is
+// printed all the same with a warning on stderr, and --strict turns that into exit 1.
 const calendar: Command = async (args) => {
-  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args, options: { strict: { type: 'boolean' } }, allowPositionals: true });
+  const [sub, ...rest] = positionals;
   const config = await loadOrReport(configDir());
   if (!config) return 1;
   const cal = workingCalendarOf(config);
+  const guessed = (firstGuessedDay: string) => {
+    if (values.strict) throw cal.noDataFor(firstGuessedDay);
+    err(`warning: provisional (暂定): ${firstGuessedDay.slice(0, 4)} has no holiday data, so Monday to Friday count as working days; add the year to config/calendar.yaml (--strict makes this an error)`);
+  };
   if (sub === 'is-workday' && rest.length === 1) {
-    out(String(cal.isWorkday(rest[0]!)));
+    const day = cal.describeDay(rest[0]!);
+    if (day.source === 'weekday-rule') guessed(day.date);
+    out(String(day.workday));
     return 0;
   }
   if (sub === 'due' && rest.length === 2) {
     const days = Number(rest[1]);
     if (!Number.isFinite(days) || days < 0) throw new CtiError('CALENDAR_BAD_INPUT', `"${rest[1]}" is not a number of working days (0 or more)`);
-    out(formatShanghai(cal.addWorkingDays(parseInstant(rest[0]!), days)));
+    const start = parseInstant(rest[0]!);
+    const end = cal.clockEndDays(start, days);
+    if (end.provisional) guessed(firstMissingDay(cal, start));
+    out(formatShanghai(end.at));
     return 0;
   }
-  err('usage: cti calendar is-workday <YYYY-MM-DD> | cti calendar due <ISO-start> <working-days>');
+  err('usage: cti calendar [--strict] is-workday <YYYY-MM-DD> | cti calendar [--strict] due <ISO-start> <working-days>');
   return 2;
 };
+
+/** The first day from `start` on whose year has no data: the day the warning names. */
+function firstMissingDay(cal: ReturnType<typeof workingCalendarOf>, start: Date): string {
+  const first = shanghaiDateOf(start);
+  let year = Number(first.slice(0, 4));
+  if (!cal.covers(year)) return first;
+  while (cal.covers(year)) year++;
+  return `${year}-01-01`;
+}
 
 const user: Command = async (args) => {
   const config = await loadOrReport(configDir());

@@ -18,6 +18,8 @@ const HOUR = 3_600_000;
 const DAY_LENGTH = 7 * HOUR;
 const at = (text: string): Date => parseInstant(text);
 const calendar = new WorkingCalendar();
+/** `cti calendar --strict`: a year without data is an error */
+const strict = new WorkingCalendar({ missingYears: 'error' });
 /** Deadline of `days` working days from `start`, as Shanghai ISO text. */
 const due = (start: string, days: number, cal = calendar): string => formatShanghai(cal.addWorkingDays(at(start), days));
 const overrides = (partial: Partial<CalendarOverrides>): CalendarOverrides => ({ years: {}, dates: [], ...partial });
@@ -108,12 +110,12 @@ t.test('isWorkday', async (t) => {
   t.same(calendar.describeDay('2026-02-14'), { date: '2026-02-14', workday: true, source: 'chinese-days' });
 });
 
-t.test('a year without data is an error, never a weekday guess', async (t) => {
-  t.throws(() => calendar.isWorkday('2030-06-03'), noData('2030-06-03', 2030));
-  t.throws(() => calendar.isWorkday('2027-01-01'), noData('2027-01-01', 2027));
-  t.throws(() => calendar.isWorkday('2003-12-31'), noData('2003-12-31', 2003));
+t.test('strict mode: a year without data is an error, never a weekday guess', async (t) => {
+  t.throws(() => strict.isWorkday('2030-06-03'), noData('2030-06-03', 2030));
+  t.throws(() => strict.isWorkday('2027-01-01'), noData('2027-01-01', 2027));
+  t.throws(() => strict.isWorkday('2003-12-31'), noData('2003-12-31', 2003));
   try {
-    calendar.isWorkday('2030-06-03');
+    strict.isWorkday('2030-06-03');
     t.fail('should throw');
   } catch (error) {
     t.ok(error instanceof CtiError);
@@ -125,11 +127,41 @@ t.test('a year without data is an error, never a weekday guess', async (t) => {
     t.match(e.message, /config\/calendar\.yaml/);
     t.match(e.message, /2004–2026/, 'says which years are covered');
   }
-  const with2030 = new WorkingCalendar({ overrides: overrides({ years: { '2030': { holidays: [], makeupWorkdays: [] } } }) });
+  t.match(calendar.noDataFor('2030-06-03'), noData('2030-06-03', 2030), 'the same error, for a strict caller of the default calendar');
+  const with2030 = new WorkingCalendar({ missingYears: 'error', overrides: overrides({ years: { '2030': { holidays: [], makeupWorkdays: [] } } }) });
   t.equal(with2030.isWorkday('2030-06-03'), true, 'Monday in a year given with empty lists');
   t.equal(with2030.isWorkday('2030-06-01'), false, 'Saturday in that year');
   t.same(with2030.describeDay('2030-06-03'), { date: '2030-06-03', workday: true, source: 'config-year' });
   t.throws(() => with2030.isWorkday('2029-06-04'), noData('2029-06-04', 2029));
+});
+
+t.test('by default a year without data follows the weekday rule, marked as a guess', async (t) => {
+  t.same(calendar.describeDay('2027-01-01'), { date: '2027-01-01', workday: true, source: 'weekday-rule' }, "a Friday: New Year's Day is not known yet");
+  t.same(calendar.describeDay('2027-01-02'), { date: '2027-01-02', workday: false, source: 'weekday-rule' }, 'a Saturday');
+  t.equal(calendar.isWorkday('2003-12-31'), true, 'before the data too (a Wednesday)');
+  t.same(calendar.clockEndDays(at('2026-12-30T10:00+08:00'), 1), { at: at('2026-12-31T10:00+08:00'), provisional: false }, 'within the data');
+  t.same(calendar.clockEndDays(at('2026-12-31T16:00+08:00'), 1), { at: at('2027-01-01T16:00+08:00'), provisional: true }, 'across New Year: marked');
+  t.same(calendar.clockEndDays(at('2026-12-31T08:30+08:00'), 1), { at: at('2026-12-31T17:30+08:00'), provisional: false }, 'ending at 17:30 on Dec 31 rests on no 2027 day');
+  t.same(calendar.clockEnd(at('2026-12-31T08:30+08:00'), DAY_LENGTH + 1), { at: at('2027-01-01T08:30:00.001+08:00'), provisional: true }, 'one ms more is a 2027 deadline');
+  t.same(calendar.clockEndDays(at('2027-03-01T10:00+08:00'), 0), { at: at('2027-03-01T10:00+08:00'), provisional: false }, 'a zero clock rests on no day');
+  t.same(calendar.openingAt(at('2027-03-01T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: true, provisional: true }, 'a Monday morning of 2027');
+  t.same(calendar.openingAt(at('2027-03-06T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: false, provisional: true }, 'a Saturday of 2027');
+  t.same(calendar.openingAt(at('2027-03-01T03:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: false, provisional: false }, 'outside the hours no day is needed');
+  t.same(calendar.openingAt(at('2027-03-06T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'all'), { open: true, provisional: false }, 'every day: no day is needed');
+  t.same(calendar.openingAt(at('2026-03-09T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: true, provisional: false });
+});
+
+t.test('latestStartEndingBy: the last start whose clock still ends by an instant', async (t) => {
+  const newYear = at('2027-01-01T00:00+08:00').getTime();
+  // Dec 2026: Thu 31, Wed 30, Tue 29, Mon 28, Fri 25, Thu 24, Wed 23 are 7 working days
+  const last = calendar.latestStartEndingBy(newYear, 7 * DAY_LENGTH);
+  t.equal(formatShanghai(last), '2026-12-23T08:30:00+08:00', 'the start of the 7th working day before New Year');
+  t.same(calendar.clockEndDays(last, 7), { at: at('2026-12-31T17:30+08:00'), provisional: false }, 'a start exactly then ends within 2026');
+  t.equal(calendar.clockEndDays(new Date(last.getTime() + 1), 7).provisional, true, 'one ms later reaches 2027');
+  t.equal(formatShanghai(calendar.latestStartEndingBy(newYear, 1.5 * HOUR)), '2026-12-31T16:00:00+08:00');
+  t.equal(formatShanghai(calendar.latestStartEndingBy(at('2026-03-09T15:00+08:00').getTime(), 4 * HOUR)), '2026-03-09T09:00:00+08:00', 'across lunch: 1 h after it, 3 h before');
+  t.equal(calendar.latestStartEndingBy(newYear, 0).getTime(), newYear);
+  t.throws(() => calendar.latestStartEndingBy(newYear, 1e15), badInput, 'an absurd amount is refused, not walked');
 });
 
 t.test('override years add or replace whole years', async (t) => {
@@ -170,7 +202,8 @@ t.test('single-date overrides are applied last', async (t) => {
   t.equal(cal.isWorkday('2026-10-01'), true, 'statutory holiday turned on');
   t.equal(cal.isWorkday('2026-03-11'), true, 'neighbours unchanged');
   t.equal(cal.isWorkday('2031-05-05'), false, 'an explicit date answers even in a year without data');
-  t.throws(() => cal.isWorkday('2031-05-06'), noData('2031-05-06', 2031), 'the rest of that year still has no data');
+  t.equal(cal.describeDay('2031-05-05').source, 'config-date', 'and exactly, not as a guess');
+  t.equal(cal.describeDay('2031-05-06').source, 'weekday-rule', 'the rest of that year still has no data');
   t.equal(cal.covers(2031), false);
   t.equal(due('2026-03-09T15:00:00+08:00', 1, cal), '2026-03-11T15:00:00+08:00', 'clocks skip the local holiday');
 });
@@ -255,16 +288,19 @@ t.test('addWorkingMs', async (t) => {
 });
 
 t.test('year boundary needs the next year’s data', async (t) => {
-  t.throws(() => due('2026-12-31T16:00+08:00', 1), noData('2027-01-01', 2027));
-  t.throws(() => due('2026-12-31T12:00+08:00', 1), noData('2027-01-01', 2027), '1.5 h short');
-  t.equal(due('2026-12-31T08:30+08:00', 1), '2026-12-31T17:30:00+08:00', 'ending at 17:30 on Dec 31 needs no 2027 data');
-  t.throws(() => calendar.addWorkingMs(at('2026-12-31T08:30+08:00'), DAY_LENGTH + 1), noData('2027-01-01', 2027));
-  t.throws(() => calendar.addWorkingMs(at('2026-01-05T08:30+08:00'), 1e15), noData('2027-01-01', 2027), 'a huge clock stops, no endless walk');
-  t.throws(() => due('2003-12-31T10:00+08:00', 1), noData('2003-12-31', 2003));
+  t.throws(() => due('2026-12-31T16:00+08:00', 1, strict), noData('2027-01-01', 2027));
+  t.throws(() => due('2026-12-31T12:00+08:00', 1, strict), noData('2027-01-01', 2027), '1.5 h short');
+  t.equal(due('2026-12-31T08:30+08:00', 1, strict), '2026-12-31T17:30:00+08:00', 'ending at 17:30 on Dec 31 needs no 2027 data');
+  t.throws(() => strict.addWorkingMs(at('2026-12-31T08:30+08:00'), DAY_LENGTH + 1), noData('2027-01-01', 2027));
+  t.throws(() => strict.addWorkingMs(at('2026-01-05T08:30+08:00'), 1e15), noData('2027-01-01', 2027), 'a huge clock stops, no endless walk');
+  t.throws(() => calendar.addWorkingMs(at('2026-01-05T08:30+08:00'), 1e15), badInput, 'by the weekday rule too');
+  t.throws(() => due('2003-12-31T10:00+08:00', 1, strict), noData('2003-12-31', 2003));
+  t.equal(due('2026-12-31T16:00+08:00', 1), '2027-01-01T16:00:00+08:00', 'by default Jan 1 2027 (a Friday) counts until the data says otherwise');
   const with2027 = new WorkingCalendar({
     overrides: overrides({ years: { '2027': { holidays: ['2027-01-01'], makeupWorkdays: [] } } }),
   });
   t.equal(due('2026-12-31T16:00+08:00', 1, with2027), '2027-01-04T16:00:00+08:00', 'skips Fri Jan 1 and the weekend');
+  t.equal(with2027.clockEndDays(at('2026-12-31T16:00+08:00'), 1).provisional, false, 'exact once the year is there');
   const plain2027 = new WorkingCalendar({ overrides: overrides({ years: { '2027': { holidays: [], makeupWorkdays: [] } } }) });
   t.equal(due('2026-12-31T16:00+08:00', 1, plain2027), '2027-01-01T16:00:00+08:00', 'without the holiday Jan 1 counts');
 });
@@ -293,7 +329,8 @@ t.test('workingMsBetween', async (t) => {
   t.equal(between('2026-03-09T15:00+08:00', '2026-03-09T15:00+08:00'), 0, 'to == from');
   t.equal(between('2026-03-10T15:00+08:00', '2026-03-09T15:00+08:00'), 0, 'to < from');
   t.equal(between('2026-12-31T16:00+08:00', '2027-01-01T00:00+08:00'), 1.5 * HOUR, 'up to midnight needs no 2027 data');
-  t.throws(() => between('2026-12-31T16:00+08:00', '2027-01-01T09:00+08:00'), noData('2027-01-01', 2027));
+  t.throws(() => strict.workingMsBetween(at('2026-12-31T16:00+08:00'), at('2027-01-01T09:00+08:00')), noData('2027-01-01', 2027));
+  t.equal(between('2026-12-31T16:00+08:00', '2027-01-01T09:00+08:00'), 2 * HOUR, 'by default Jan 1 2027 is a guessed working day');
   t.equal(between('2026-03-09T15:00+08:00', '2026-03-09T07:00:00Z'), 0, 'offsets are honoured (07:00Z is 15:00 Shanghai)');
 });
 
@@ -401,7 +438,8 @@ t.test('isWithinPeriods', async (t) => {
   t.equal(within('2026-03-15T00:00+08:00', 'all', [{ start: '00:00', end: '24:00' }]), true);
   t.equal(within('2026-03-09T10:00+08:00', 'all', []), false, 'no periods: never open');
   t.equal(within('2030-06-03T20:00+08:00'), false, 'closed hours need no calendar data');
-  t.throws(() => within('2030-06-03T10:00+08:00'), noData('2030-06-03', 2030));
+  t.throws(() => strict.isWithinPeriods(at('2030-06-03T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), noData('2030-06-03', 2030));
+  t.equal(within('2030-06-03T10:00+08:00'), true, 'by default a Monday of 2030 is open (a guess: see openingAt)');
   t.throws(() => within('2026-03-09T10:00+08:00', 'every_day' as never), badInput);
 });
 
@@ -414,7 +452,8 @@ t.test('nextWorkingInstant', async (t) => {
   t.equal(next('2026-03-13T17:30+08:00'), '2026-03-16T08:30:00+08:00');
   t.equal(next('2026-09-30T18:00+08:00'), '2026-10-08T08:30:00+08:00');
   t.equal(next('2026-02-13T18:00+08:00'), '2026-02-14T08:30:00+08:00', 'make-up Saturday');
-  t.throws(() => next('2026-12-31T18:00+08:00'), noData('2027-01-01', 2027));
+  t.throws(() => strict.nextWorkingInstant(at('2026-12-31T18:00+08:00')), noData('2027-01-01', 2027));
+  t.equal(next('2026-12-31T18:00+08:00'), '2027-01-01T08:30:00+08:00', 'by default the weekday rule');
 });
 
 t.test('formatShanghai', async (t) => {

@@ -24,8 +24,24 @@ t.test('calendar is-workday', async (t) => {
   t.same(cti(['calendar', 'is-workday', '2026-02-14']), { code: 0, stdout: 'true', stderr: '' });
   t.same(cti(['calendar', 'is-workday', '2026-10-01']).stdout, 'false');
   const missing = cti(['calendar', 'is-workday', '2030-06-03']);
-  t.equal(missing.code, 1);
-  t.match(missing.stderr, /CTI_CALENDAR_NO_DATA: .*2030.*config\/calendar\.yaml/);
+  t.equal(missing.code, 0, 'a year without data is answered by the weekday rule');
+  t.equal(missing.stdout, 'true', 'a Monday');
+  t.match(missing.stderr, /provisional \(暂定\): 2030 has no holiday data.*config\/calendar\.yaml/);
+  const strict = cti(['calendar', '--strict', 'is-workday', '2030-06-03']);
+  t.equal(strict.code, 1, '--strict keeps the error');
+  t.equal(strict.stdout, '');
+  t.match(strict.stderr, /CTI_CALENDAR_NO_DATA: .*2030.*config\/calendar\.yaml/);
+});
+
+t.test('calendar due past the holiday data: provisional with a warning, or an error with --strict', async (t) => {
+  const provisional = cti(['calendar', 'due', '2026-12-24T10:00:00+08:00', '7']);
+  t.equal(provisional.code, 0);
+  t.equal(provisional.stdout, '2027-01-04T10:00:00+08:00', 'Dec 25, 28, 29, 30, 31, then Fri Jan 1 and Mon Jan 4 by the weekday rule');
+  t.match(provisional.stderr, /^warning: provisional \(暂定\): 2027 has no holiday data/);
+  const strict = cti(['calendar', 'due', '2026-12-24T10:00:00+08:00', '7', '--strict']);
+  t.equal(strict.code, 1);
+  t.match(strict.stderr, /CTI_CALENDAR_NO_DATA: No holiday data for 2027-01-01/);
+  t.same(cti(['calendar', '--strict', 'due', '2026-12-21T10:00:00+08:00', '7']), { code: 0, stdout: '2026-12-30T10:00:00+08:00', stderr: '' }, 'within the data: no warning');
 });
 
 t.test('calendar data for a future year comes from config/calendar.yaml', async (t) => {

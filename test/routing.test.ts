@@ -52,12 +52,17 @@ t.test('parallel hotlines: department seats in their hours, 12345 otherwise', as
   t.match(decideRoute(power, at('2026-10-02T03:00:00+08:00'), plan, calendar), { kind: 'department' }, '95598 answers round the clock');
 });
 
-t.test('without calendar data the department counts as closed, never as a weekday guess', async (t) => {
+t.test("without calendar data the department's hours follow the weekday rule, marked provisional", async (t) => {
   const call = tags({ cti_mode: 'parallel', cti_origin_hotline: '12315', cti_department: 'market-regulation' });
-  t.match(decideRoute(call, at('2027-03-01T10:00:00+08:00'), plan, calendar), { kind: 'queue', reason: 'parallel-calendar-missing' });
-  t.equal(hotlineOpen(plan.byNumber.get('12315')!, at('2027-03-01T03:00:00+08:00'), calendar), 'closed', 'outside the hours no data is needed');
-  const with2027 = new WorkingCalendar({ overrides: { years: { '2027': { holidays: [], makeupWorkdays: [] } }, dates: [] } });
-  t.match(decideRoute(call, at('2027-03-01T10:00:00+08:00'), plan, with2027), { kind: 'department' });
+  const monday = decideRoute(call, at('2027-03-01T10:00:00+08:00'), plan, calendar);
+  t.match(monday, { kind: 'department', hoursProvisional: true }, 'a Monday of 2027 counts as a working day, flagged');
+  t.match(decideRoute(call, at('2027-03-06T10:00:00+08:00'), plan, calendar), { kind: 'queue', reason: 'parallel-after-hours', hoursProvisional: true }, 'a Saturday of 2027');
+  t.same(hotlineOpen(plan.byNumber.get('12315')!, at('2027-03-01T03:00:00+08:00'), calendar), { open: false, provisional: false }, 'outside the hours no data is needed');
+  // test data, not the real 2027 schedule: 1 March is made a holiday to show the data is used
+  const with2027 = new WorkingCalendar({ overrides: { years: { '2027': { holidays: ['2027-03-01'], makeupWorkdays: [] } }, dates: [] } });
+  const exact = decideRoute(call, at('2027-03-01T10:00:00+08:00'), plan, with2027);
+  t.match(exact, { kind: 'queue', reason: 'parallel-after-hours' }, 'once the year is there its holidays count');
+  t.notOk('hoursProvisional' in exact, 'and the answer is exact');
 });
 
 t.test('unknown numbers and unreadable tags go to line 1', async (t) => {

@@ -53,3 +53,23 @@ export const chineseDaysSchedules: ReadonlyMap<number, YearSchedule> = loadSched
 export function chineseDaysYears(): number[] {
   return [...chineseDaysSchedules.keys()];
 }
+
+/** One dated entry of the package's data with the festival's Chinese name (元旦, 春节, …). */
+export interface NamedDay {
+  readonly date: string;
+  readonly festival: string;
+}
+
+// Entries read "Spring Festival,春节,4": English name, Chinese name, order in the year.
+const festivalOf = (entry: string) => entry.split(',')[1] ?? entry;
+
+/** A year's entries as the package lists them, named, for the admin page's worked example. */
+export function chineseDaysNamedYear(year: number): { holidays: NamedDay[]; makeupWorkdays: NamedDay[] } | null {
+  if (!chineseDaysSchedules.has(year)) return null;
+  const named = (table: DateTable) =>
+    Object.entries(table)
+      .filter(([date]) => Number(date.slice(0, 4)) === year)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([date, entry]) => ({ date, festival: festivalOf(entry) }));
+  return { holidays: named(tables.holidays), makeupWorkdays: named(tables.workdays) };
+}

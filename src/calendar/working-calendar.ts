@@ -25,16 +25,43 @@ export interface WorkingCalendarOptions {
   overrides?: CalendarOverrides;
   /** Working hours of a working day; default 08:30–12:00 and 14:00–17:30. */
   periods?: readonly Period[];
+  /**
+   * What a day in a year without holiday data is. 'weekday-rule' (the default, for every call
+   * and ticket path): Monday to Friday worked, no holidays, and every answer that rests on such
+   * a day is marked provisional. 'error': CALENDAR_NO_DATA, for `cti calendar --strict`.
+   */
+  missingYears?: 'weekday-rule' | 'error';
 }
 
-/** Where a day's answer came from, for logs and for the admin page. */
-export type DaySource = 'chinese-days' | 'config-year' | 'config-date';
+/**
+ * Where a day's answer came from, for logs and for the admin page. 'weekday-rule' is a guess:
+ * the year has no holiday data, so Monday to Friday count as worked.
+ */
+export type DaySource = 'chinese-days' | 'config-year' | 'config-date' | 'weekday-rule';
 
 export interface DayDescription {
   date: string;
   workday: boolean;
   source: DaySource;
   reason?: string;
+}
+
+/** An instant computed on the calendar, and whether a day it rests on was a guess. */
+export interface MarkedInstant {
+  readonly at: Date;
+  /** true when a day of a year without holiday data was walked (see DaySource 'weekday-rule') */
+  readonly provisional: boolean;
+}
+
+/** Whether an instant falls in opening hours, and whether that rests on a guessed day. */
+export interface MarkedOpening {
+  readonly open: boolean;
+  readonly provisional: boolean;
+}
+
+/** Collects, during one walk, whether any day walked was a guess. */
+interface WalkMark {
+  provisional: boolean;
 }
 
 interface SourcedSchedule extends YearSchedule {
@@ -50,8 +77,10 @@ export class WorkingCalendar {
   private readonly periods: readonly PeriodMs[];
   private readonly schedules: ReadonlyMap<number, SourcedSchedule>;
   private readonly dateOverrides: ReadonlyMap<DayNumber, DateOverride>;
+  private readonly missingYears: 'weekday-rule' | 'error';
 
   constructor(options: WorkingCalendarOptions = {}) {
+    this.missingYears = options.missingYears ?? 'weekday-rule';
     this.periods = parsePeriods(options.periods ?? DEFAULT_WORKING_PERIODS);
     // With no working hours no clock could ever end: every walk would run to the data's end.
     if (this.periods.length === 0) {
@@ -62,7 +91,7 @@ export class WorkingCalendar {
     this.dateOverrides = parseDateOverrides(options.overrides?.dates);
   }
 
-  /** Throws CALENDAR_NO_DATA for a year with no schedule, never guesses from the weekday. */
+  /** A day of a year without data follows the weekday rule (source 'weekday-rule'), or throws in 'error' mode. */
   isWorkday(date: string): boolean {
     return this.describeDay(date).workday;
   }
@@ -85,7 +114,7 @@ export class WorkingCalendar {
     const [fromMs, toMs] = [epochMsOf(from), epochMsOf(to)];
     let total = 0;
     for (let day = shanghaiDayOf(fromMs); dayStartMs(day) < toMs; day++) {
-      for (const [start, end] of this.segmentsOn(day)) {
+      for (const [start, end] of this.segmentsOn(day, { provisional: false })) {
         total += Math.max(0, Math.min(end, toMs) - Math.max(start, fromMs));
       }
     }
@@ -98,16 +127,25 @@ export class WorkingCalendar {
    * ends there (12:00), not at the next period's start (14:00).
    */
   addWorkingMs(start: Date, ms: number): Date {
+    return this.clockEnd(start, ms).at;
+  }
+
+  /** `addWorkingMs`, marked provisional when the walk crossed a day of a year without data. */
+  clockEnd(start: Date, ms: number): MarkedInstant {
     const startMs = epochMsOf(start);
     let remaining = workingAmountMs(ms);
-    if (remaining === 0) return new Date(startMs);
-    // No step limit is needed: covered years are finite, so a walk that runs past them meets
-    // a year without data, and segmentsOn throws CALENDAR_NO_DATA.
-    for (let day = shanghaiDayOf(startMs); ; day++) {
-      for (const [segmentStart, segmentEnd] of this.segmentsOn(day)) {
+    const mark: WalkMark = { provisional: false };
+    if (remaining === 0) return { at: new Date(startMs), provisional: false };
+    // Where data is missing the weekday rule keeps working days coming, so only a limit stops
+    // an absurd amount (1e15 ms) from walking for minutes. In 'error' mode the first day
+    // without data throws instead.
+    const firstDay = shanghaiDayOf(startMs);
+    for (let day = firstDay; ; day++) {
+      if (day - firstDay > MAX_WALK_DAYS) throw walkTooLong(ms);
+      for (const [segmentStart, segmentEnd] of this.segmentsOn(day, mark)) {
         const from = Math.max(segmentStart, startMs);
         if (from >= segmentEnd) continue;
-        if (remaining <= segmentEnd - from) return new Date(from + remaining);
+        if (remaining <= segmentEnd - from) return { at: new Date(from + remaining), provisional: mark.provisional };
         remaining -= segmentEnd - from;
       }
     }
@@ -115,23 +153,53 @@ export class WorkingCalendar {
 
   /** `days` working days (fractions allowed, e.g. 0.5) = days × dayLengthMs of working time. */
   addWorkingDays(start: Date, days: number): Date {
+    return this.clockEndDays(start, days).at;
+  }
+
+  /** `addWorkingDays`, marked provisional as `clockEnd` is. */
+  clockEndDays(start: Date, days: number): MarkedInstant {
     if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) {
       throw new CtiError('CALENDAR_BAD_INPUT', `working days must be a number >= 0, got ${String(days)}`, { days });
     }
-    return this.addWorkingMs(start, days * this.dayLengthMs);
+    return this.clockEnd(start, days * this.dayLengthMs);
+  }
+
+  /**
+   * The latest start whose clock of `ms` working time still ends by `endMs`: a clock started
+   * later needs working time after `endMs`. Walks backwards from `endMs`; used to tell from
+   * when deadlines reach a year without data.
+   */
+  latestStartEndingBy(endMs: number, ms: number): Date {
+    let remaining = workingAmountMs(ms);
+    if (remaining === 0) return new Date(endMs);
+    const lastDay = shanghaiDayOf(endMs - 1);
+    for (let day = lastDay; ; day--) {
+      if (lastDay - day > MAX_WALK_DAYS) throw walkTooLong(ms);
+      for (const [segmentStart, segmentEnd] of this.segmentsOn(day, { provisional: false }).reverse()) {
+        const to = Math.min(segmentEnd, endMs);
+        if (to <= segmentStart) continue;
+        if (remaining <= to - segmentStart) return new Date(to - remaining);
+        remaining -= to - segmentStart;
+      }
+    }
   }
 
   /** The instant itself when it is inside working hours on a working day, else the next period start. */
   nextWorkingInstant(instant: Date): Date {
     const instantMs = epochMsOf(instant);
     for (let day = shanghaiDayOf(instantMs); ; day++) {
-      const segment = this.segmentsOn(day).find(([, end]) => instantMs < end);
+      const segment = this.segmentsOn(day, { provisional: false }).find(([, end]) => instantMs < end);
       if (segment) return new Date(Math.max(segment[0], instantMs));
     }
   }
 
   /** Opening hours check for routing: start inclusive, end exclusive. */
   isWithinPeriods(instant: Date, periods: readonly Period[], days: 'workdays' | 'all'): boolean {
+    return this.openingAt(instant, periods, days).open;
+  }
+
+  /** `isWithinPeriods`, marked provisional when the answer rests on a guessed working day. */
+  openingAt(instant: Date, periods: readonly Period[], days: 'workdays' | 'all'): MarkedOpening {
     if (days !== 'workdays' && days !== 'all') {
       throw new CtiError('CALENDAR_BAD_INPUT', `days must be 'workdays' or 'all', got ${String(days)}`, { days });
     }
@@ -140,26 +208,33 @@ export class WorkingCalendar {
     const msOfDay = instantMs - dayStartMs(day);
     const inPeriod = parsePeriods(periods).some((p) => msOfDay >= p.startMs && msOfDay < p.endMs);
     // The time test comes first so that a closed hour needs no calendar data for its year.
-    return inPeriod && (days === 'all' || this.describe(day).workday);
+    if (!inPeriod || days === 'all') return { open: inPeriod, provisional: false };
+    const described = this.describe(day);
+    return { open: described.workday, provisional: described.source === 'weekday-rule' };
+  }
+
+  /** The error a strict caller reports for a day without data (see `cti calendar --strict`). */
+  noDataFor(date: string): CtiError {
+    const day = parseDay(date);
+    return noDataError(formatDay(day), yearOfDay(day), this.coveredYears());
   }
 
   private describe(day: DayNumber): DayDescription {
     const override = this.dateOverrides.get(day);
     if (override) return { date: formatDay(day), source: 'config-date', ...override };
-    const schedule = this.scheduleFor(day);
+    const schedule = this.schedules.get(yearOfDay(day));
+    if (!schedule) {
+      if (this.missingYears === 'error') throw noDataError(formatDay(day), yearOfDay(day), this.coveredYears());
+      return { date: formatDay(day), workday: !isWeekend(day), source: 'weekday-rule' };
+    }
     const workday = schedule.makeupWorkdays.has(day) || (!isWeekend(day) && !schedule.holidays.has(day));
     return { date: formatDay(day), workday, source: schedule.source };
   }
 
-  private scheduleFor(day: DayNumber): SourcedSchedule {
-    const year = yearOfDay(day);
-    const schedule = this.schedules.get(year);
-    if (!schedule) throw noDataError(formatDay(day), year, this.coveredYears());
-    return schedule;
-  }
-
-  private segmentsOn(day: DayNumber): Segment[] {
-    if (!this.describe(day).workday) return [];
+  private segmentsOn(day: DayNumber, mark: WalkMark): Segment[] {
+    const described = this.describe(day);
+    if (described.source === 'weekday-rule') mark.provisional = true;
+    if (!described.workday) return [];
     const midnight = dayStartMs(day);
     return this.periods.map((p): Segment => [midnight + p.startMs, midnight + p.endMs]);
   }
@@ -181,6 +256,13 @@ function workingAmountMs(ms: number): number {
     throw new CtiError('CALENDAR_BAD_INPUT', message, { ms });
   }
   return Math.round(ms);
+}
+
+/** No clock of this centre runs a century; a longer walk is a bad amount, not a deadline. */
+const MAX_WALK_DAYS = 36_525;
+
+function walkTooLong(ms: number): CtiError {
+  return new CtiError('CALENDAR_BAD_INPUT', `a clock of ${ms} ms of working time runs past 100 years`, { ms });
 }
 
 function noDataError(date: string, year: number, coveredYears: number[]): CtiError {

@@ -1,8 +1,7 @@
 // Where an inbound call goes (DESIGN.md §1, §5): pure, from the channel's tags (set by the
 // generated dialplan), the routing plan and the working calendar. The call flow acts on the
 // decision; nothing here touches a socket.
-import { CtiError } from '../errors.js';
-import type { WorkingCalendar } from '../calendar/index.js';
+import type { MarkedOpening, WorkingCalendar } from '../calendar/index.js';
 import type { Hotline, IvrLine, RoutingPlan } from '../config/index.js';
 
 /** The tags the dialplan puts on a call (cti_mode, cti_origin_hotline, cti_department, cti_priority). */
@@ -14,12 +13,12 @@ export interface CallTags {
   destination: string;
 }
 
-export type QueueReason = 'menu' | 'direct' | 'police-diversion' | 'parallel-after-hours' | 'parallel-calendar-missing' | 'unknown-number';
+export type QueueReason = 'menu' | 'direct' | 'police-diversion' | 'parallel-after-hours' | 'unknown-number';
 
 export type RouteDecision =
   | { kind: 'menu'; lines: IvrLine[]; defaultLine: string; timeoutS: number }
-  | { kind: 'queue'; line: string; queue: string; priority: number; originHotline: string | null; department: string | null; reason: QueueReason }
-  | { kind: 'department'; hotline: Hotline; endpoint: string };
+  | { kind: 'queue'; line: string; queue: string; priority: number; originHotline: string | null; department: string | null; reason: QueueReason; hoursProvisional?: true }
+  | { kind: 'department'; hotline: Hotline; endpoint: string; hoursProvisional?: true };
 
 export const DEFAULT_PRIORITY = 5;
 
@@ -37,9 +36,10 @@ export function decideRoute(tags: CallTags, at: Date, plan: RoutingPlan, calenda
     case 'parallel': {
       const hotline = tags.originHotline ? plan.byNumber.get(tags.originHotline) : undefined;
       if (!hotline || hotline.mode !== 'parallel' || !hotline.transfer) return queue('unknown-number');
-      const open = hotlineOpen(hotline, at, calendar);
-      if (open === 'open') return { kind: 'department', hotline, endpoint: hotline.transfer.endpoint };
-      return queue(open === 'closed' ? 'parallel-after-hours' : 'parallel-calendar-missing', { department: hotline.department });
+      const hours = hotlineOpen(hotline, at, calendar);
+      const mark = hours.provisional ? { hoursProvisional: true as const } : {};
+      if (hours.open) return { kind: 'department', hotline, endpoint: hotline.transfer.endpoint, ...mark };
+      return { ...queue('parallel-after-hours', { department: hotline.department }), ...mark };
     }
     case 'unknown':
       return queue('unknown-number', { originHotline: null, department: null });
@@ -58,18 +58,15 @@ function queueOn(digit: string, plan: RoutingPlan, tags: { reason: QueueReason; 
 }
 
 /**
- * Whether a hotline's own seats answer now. A hotline without a schedule always does. A date
- * without calendar data is reported as 'unknown' (the caller then gets 12345, which always
- * answers, and the gap is logged and alerted), never guessed from the weekday.
+ * Whether a hotline's own seats answer now. A hotline without a schedule always does. On a date
+ * of a year without holiday data the weekday rule answers, marked provisional: a department
+ * that keeps Monday-to-Friday hours is far more often open on such a day than not, and the
+ * marked answer is shown to agents and logged, where treating it as closed sent every caller
+ * of that hotline to 12345 for weeks each year.
  */
-export function hotlineOpen(hotline: Hotline, at: Date, calendar: WorkingCalendar): 'open' | 'closed' | 'unknown' {
-  if (!hotline.schedule) return 'open';
-  try {
-    return calendar.isWithinPeriods(at, hotline.schedule.periods, hotline.schedule.days) ? 'open' : 'closed';
-  } catch (err) {
-    if (err instanceof CtiError && err.code === 'CTI_CALENDAR_NO_DATA') return 'unknown';
-    throw err;
-  }
+export function hotlineOpen(hotline: Hotline, at: Date, calendar: WorkingCalendar): MarkedOpening {
+  if (!hotline.schedule) return { open: true, provisional: false };
+  return calendar.openingAt(at, hotline.schedule.periods, hotline.schedule.days);
 }
 
 /** Reads the dialplan's channel variables (a missing one is empty: `set name=` unsets it in FreeSWITCH). */

@@ -59,6 +59,8 @@ export const transferPlugin: FastifyPluginAsyncTypebox<TransferPluginOptions> = 
         body: h.body,
         open: open.open,
         closed_reason: open.reason,
+        /** today's year has no holiday data: open or closed by the weekday rule (暂定) */
+        hours_provisional: open.provisional,
         today: r ? { attempts: r.attempts, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate } : null,
       };
     });

@@ -35,17 +35,19 @@ export function isTransferTarget(hotline: Hotline | undefined): hotline is Hotli
   return !!hotline && hotline.transfer !== null && (hotline.mode === 'parallel' || hotline.mode === 'emergency' || hotline.mode === 'linkage');
 }
 
-/** Whether the hotline's seats are there now; emergency lines always are. The reason is for the agent. */
-export function transferOpen(hotline: Hotline, at: Date, calendar: WorkingCalendar): { open: boolean; reason: string | null } {
-  if (hotline.mode === 'emergency') return { open: true, reason: null };
+/**
+ * Whether the hotline's seats are there now; emergency lines always are. The reason is for the
+ * agent. `provisional`: today's year has no holiday data, so "working day" is the weekday rule's
+ * guess; the agent sees that beside the hotline (暂定).
+ */
+export function transferOpen(hotline: Hotline, at: Date, calendar: WorkingCalendar): { open: boolean; reason: string | null; provisional: boolean } {
+  if (hotline.mode === 'emergency') return { open: true, reason: null, provisional: false };
   const state = hotlineOpen(hotline, at, calendar);
-  if (state === 'open') return { open: true, reason: null };
+  const guess = state.provisional ? `（${shanghaiDateOf(at).slice(0, 4)} 年节假日数据未录入，按周一至周五推定）` : '';
+  if (state.open) return { open: true, reason: null, provisional: state.provisional };
   const hours = hotline.schedule ? hotline.schedule.periods.map((p) => `${p.start}-${p.end}`).join('、') : '';
   const days = hotline.schedule?.days === 'workdays' ? '工作日' : '每天';
-  if (state === 'unknown') {
-    return { open: false, reason: `缺少 ${shanghaiDateOf(at).slice(0, 4)} 年的节假日数据，无法判断 ${hotline.name}（${hotline.number}）是否在工作时间；请在 calendar.yaml 中补充` };
-  }
-  return { open: false, reason: `${hotline.name}（${hotline.number}）当前不在工作时间（${days} ${hours}）` };
+  return { open: false, reason: `${hotline.name}（${hotline.number}）当前不在工作时间（${days} ${hours}）${guess}`, provisional: state.provisional };
 }
 
 /**

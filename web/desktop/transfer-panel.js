@@ -77,7 +77,8 @@ export class TransferPanel {
     button.innerHTML = `<span class="t-name"></span><span class="t-number"></span><span class="t-hours"></span><span class="t-rate"></span>`;
     button.querySelector('.t-name').textContent = t.department_name ?? t.body ?? t.name;
     button.querySelector('.t-number').textContent = `${t.number} ${t.name}`;
-    button.querySelector('.t-hours').textContent = t.open ? '工作时间内' : `非工作时间${t.closed_reason ? `：${t.closed_reason}` : ''}`;
+    const guess = t.hours_provisional ? '（暂定：当年节假日数据未录入）' : '';
+    button.querySelector('.t-hours').textContent = t.open ? `工作时间内${guess}` : `非工作时间${t.closed_reason ? `：${t.closed_reason}` : guess}`;
     const rateText = t.mode === 'parallel' ? `今日15秒接通率 ${formatRate(rate)}（${t.today?.answered_within_15s ?? 0}/${t.today?.counted ?? 0}）` : '';
     button.querySelector('.t-rate').textContent = rateText;
     button.querySelector('.t-rate').classList.toggle('below', rate !== null && rate < TARGET_RATE);
