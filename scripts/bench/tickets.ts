@@ -117,7 +117,8 @@ function sweep(config: CtiConfig, dir: string, count: number): void {
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const created = now - Math.floor((i / count) * 10 * 86_400_000);
-      insert.run({ status: i % 3 === 0 ? 'dispatched' : 'signed', created, sign: clocks.signDue(created), resolve: clocks.resolveDue(created, 'complaint', 0) });
+      const due = clocks.deadlines(created, 'complaint', 0);
+      insert.run({ status: i % 3 === 0 ? 'dispatched' : 'signed', created, sign: due.signDue, resolve: due.resolveDue });
     }
   })();
   line(`2. light sweep over ${fmt(count)} open tickets (setup ${fmt((performance.now() - start) / 1000, 1)} s)`);

@@ -3,7 +3,7 @@
 import type { Migration } from './migrate.js';
 import { smsOutboxMigration } from '../channels/sms/migration.js';
 import { authMigration } from '../auth/migration.js';
-import { ticketsMigration, ticketDispatchIndexMigration } from '../tickets/migration.js';
+import { ticketsMigration, ticketDispatchIndexMigration, ticketProvisionalDeadlineMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
 import { alertsMigration } from '../reports/alerts.js';
 import { callbacksMigration } from '../call/callbacks.js';
@@ -33,4 +33,5 @@ export const migrations: readonly Migration[] = [
   reportIndexesMigration, // version 8
   openCallsIndexMigration, // version 9
   ticketDispatchIndexMigration, // version 10
+  ticketProvisionalDeadlineMigration, // version 11
 ];

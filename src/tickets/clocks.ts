@@ -14,20 +14,38 @@ export interface ClockSettings {
 
 const HOUR_MS = 3_600_000;
 
+/** A cycle's two deadlines, and whether either rests on a day of a year without holiday data. */
+export interface Deadlines {
+  signDue: number;
+  resolveDue: number;
+  provisional: boolean;
+}
+
 export class TicketClocks {
   constructor(
     readonly calendar: WorkingCalendar,
     readonly settings: ClockSettings,
   ) {}
 
-  signDue(dispatchedMs: number): number {
-    return this.calendar.addWorkingDays(new Date(dispatchedMs), this.settings.signDays).getTime();
+  /**
+   * Both deadlines of a cycle dispatched at `dispatchedMs`. Extensions lengthen the same resolve
+   * clock: N + extension working days from dispatch. A deadline past the holiday data is
+   * computed by the weekday rule and marked provisional, never refused.
+   */
+  deadlines(dispatchedMs: number, type: string, extensionDays: number): Deadlines {
+    const start = new Date(dispatchedMs);
+    const sign = this.calendar.clockEndDays(start, this.settings.signDays);
+    const resolve = this.calendar.clockEndDays(start, this.resolveDaysOf(type) + extensionDays);
+    return { signDue: sign.at.getTime(), resolveDue: resolve.at.getTime(), provisional: sign.provisional || resolve.provisional };
   }
 
-  /** Extensions lengthen the same clock: N + extension working days from dispatch. */
-  resolveDue(dispatchedMs: number, type: string, extensionDays: number): number {
-    const days = (this.settings.resolveDays[type] ?? 7) + extensionDays;
-    return this.calendar.addWorkingDays(new Date(dispatchedMs), days).getTime();
+  resolveDaysOf(type: string): number {
+    return this.settings.resolveDays[type] ?? 7;
+  }
+
+  /** The longest clock a fresh dispatch starts, in working days: from when deadlines need next year's data. */
+  longestClockDays(): number {
+    return Math.max(this.settings.signDays, ...Object.values(this.settings.resolveDays), 7);
   }
 
   /**

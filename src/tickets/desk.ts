@@ -95,6 +95,7 @@ export class TicketDesk {
         closed_ms: null,
         light_sign: null,
         light_resolve: null,
+        deadline_provisional: 0,
         reply_text: null,
         satisfaction: null,
         updated_ms: nowMs,
@@ -207,13 +208,14 @@ export class TicketDesk {
 
   /** Dispatch (and re-dispatch) starts both clocks afresh, in a new cycle. */
   private startClocks(row: TicketRow, department: string, nowMs: number): TicketChange {
-    const clocks = this.deps.clocks();
+    const due = this.deps.clocks().deadlines(nowMs, row.type, 0);
     return {
       department_id: department,
       cycle: row.cycle + 1,
       dispatched_ms: nowMs,
-      sign_due_ms: clocks.signDue(nowMs),
-      resolve_due_ms: clocks.resolveDue(nowMs, row.type, 0),
+      sign_due_ms: due.signDue,
+      resolve_due_ms: due.resolveDue,
+      deadline_provisional: due.provisional ? (1 as const) : (0 as const),
       extension_days: 0,
       signed_ms: null,
       light_sign: 'green',
@@ -246,11 +248,11 @@ export class TicketDesk {
     const detail = { request_id: requestId, approve, days: req.days, note: input.note };
     if (!approve) return { change: {}, detail };
     const extension = row.extension_days + req.days;
-    const due = this.deps.clocks().resolveDue(row.dispatched_ms!, row.type, extension);
-    const light = this.deps.clocks().lightOf(due, nowMs, 'resolve');
+    const due = this.deps.clocks().deadlines(row.dispatched_ms!, row.type, extension);
+    const light = this.deps.clocks().lightOf(due.resolveDue, nowMs, 'resolve');
     return {
-      change: { extension_days: extension, resolve_due_ms: due, light_resolve: light },
-      detail: { ...detail, resolve_due: { before: row.resolve_due_ms, after: due } },
+      change: { extension_days: extension, resolve_due_ms: due.resolveDue, light_resolve: light, deadline_provisional: due.provisional ? (1 as const) : (0 as const) },
+      detail: { ...detail, resolve_due: { before: row.resolve_due_ms, after: due.resolveDue } },
     };
   }
 }

@@ -1,5 +1,6 @@
 // The ticket store's public surface, and the one place that wires it to config, users and SMS.
 import { workingCalendarOf, type ConfigWatcher, type CtiConfig } from '../config/index.js';
+import { calendarCoverage, type CalendarCoverage } from '../calendar/index.js';
 import type { Db } from '../store/index.js';
 import type { UserStore } from '../auth/index.js';
 import { TicketClocks } from './clocks.js';
@@ -8,9 +9,12 @@ import { LightSweep } from './sweep.js';
 import { ReminderSender, type Recipients, type SmsQueue } from './reminders.js';
 import { AttachmentStore } from './attachments.js';
 import { syncDepartments } from './departments.js';
+import { recomputeProvisional, type RecomputeResult } from './provisional.js';
 
 export { TicketDesk, type NewTicket, type ActionInput } from './desk.js';
-export { TicketClocks, worstLight, type Light, type Clock } from './clocks.js';
+export { TicketClocks, worstLight, type Light, type Clock, type Deadlines } from './clocks.js';
+export type { RecomputeResult } from './provisional.js';
+export { noticeCalendarGap } from './calendar-notice.js';
 export { LightSweep, type SweepResult } from './sweep.js';
 export { AttachmentStore } from './attachments.js';
 export { ticketsPlugin, intakePlugin, type TicketsPluginOptions } from './routes.js';
@@ -26,16 +30,29 @@ export interface TicketArea {
   desk: TicketDesk;
   sweep: LightSweep;
   attachments: AttachmentStore;
+  /** the clocks in force (calendar and settings of the config in force) */
+  clocks(): TicketClocks;
+  /** recomputes provisional deadlines on the calendar in force, then sweeps the lights */
+  recomputeProvisional(now: Date): RecomputeResult;
+  /** how far the holiday data reaches for the longest ticket clock, seen from `now` */
+  coverage(now: Date): CalendarCoverage;
 }
 
-export function createTicketArea(deps: { db: Db; config: ConfigWatcher; users: UserStore; sms: SmsQueue | null; attachmentsDir: string; now: () => Date }): TicketArea {
+export interface TicketAreaDeps {
+  db: Db;
+  config: ConfigWatcher;
+  users: UserStore;
+  sms: SmsQueue | null;
+  attachmentsDir: string;
+  now: () => Date;
+  /** told how many provisional deadlines each calendar change recomputed */
+  onRecompute?: (result: RecomputeResult) => void;
+}
+
+export function createTicketArea(deps: TicketAreaDeps): TicketArea {
   const { db, config, users } = deps;
   let clocks = clocksOf(config.current);
   syncDepartments(db, config.current.routing);
-  config.onChange((c) => {
-    clocks = clocksOf(c);
-    syncDepartments(db, c.routing);
-  });
 
   // Handlers hear of new, yellow and red tickets; the department head too when it is red or supervised.
   const recipients: Recipients = (department, purpose) => {
@@ -56,5 +73,26 @@ export function createTicketArea(deps: { db: Db; config: ConfigWatcher; users: U
     now: deps.now,
   });
   const sweep = new LightSweep(db, () => clocks, new ReminderSender(deps.sms, recipients));
-  return { desk, sweep, attachments: new AttachmentStore(db, deps.attachmentsDir) };
+  // The sweep right after moves the lights of the recomputed tickets, with their reminders.
+  const recompute = (now: Date) => {
+    const result = recomputeProvisional(db, desk.rows, clocks, now.getTime());
+    if (result.changed > 0) sweep.run(now);
+    deps.onRecompute?.(result);
+    return result;
+  };
+  // At start too: the year may have been added to calendar.yaml while the server was down.
+  recompute(deps.now());
+  config.onChange((c) => {
+    clocks = clocksOf(c);
+    syncDepartments(db, c.routing);
+    recompute(deps.now());
+  });
+  return {
+    desk,
+    sweep,
+    attachments: new AttachmentStore(db, deps.attachmentsDir),
+    clocks: () => clocks,
+    recomputeProvisional: recompute,
+    coverage: (now) => calendarCoverage(clocks.calendar, now, clocks.longestClockDays()),
+  };
 }

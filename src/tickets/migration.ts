@@ -171,3 +171,17 @@ export const ticketDispatchIndexMigration: Migration = {
   name: 'tickets_by_dispatch',
   up: 'CREATE INDEX tickets_by_dispatch ON tickets (dispatched_ms) WHERE dispatched_ms IS NOT NULL',
 };
+
+/**
+ * A deadline that crossed a day in a year without holiday data was computed by the plain
+ * weekday rule; the flag marks it so that it is shown as provisional (暂定) and recomputed when
+ * the year's data is added. The partial index finds those tickets without reading the others.
+ */
+export const ticketProvisionalDeadlineMigration: Migration = {
+  version: 11,
+  name: 'tickets_deadline_provisional',
+  up: `
+ALTER TABLE tickets ADD COLUMN deadline_provisional INTEGER NOT NULL DEFAULT 0 CHECK (deadline_provisional IN (0, 1));
+CREATE INDEX tickets_provisional ON tickets (id) WHERE deadline_provisional = 1;
+`,
+};

@@ -30,6 +30,8 @@ export interface TicketRow {
   closed_ms: number | null;
   light_sign: Light | null;
   light_resolve: Light | null;
+  /** 1 when a deadline of this cycle crossed a day of a year without holiday data (暂定) */
+  deadline_provisional: 0 | 1;
   reply_text: string | null;
   satisfaction: string | null;
   version: number;
@@ -100,6 +102,27 @@ export class TicketRows {
     const sets = [...cols.map((c) => `${c} = @${c}`), 'version = version + 1', 'updated_ms = @updated_ms'];
     const sql = `UPDATE tickets SET ${sets.join(', ')} WHERE id = @id AND version = @version`;
     return this.statement(sql).run({ ...change, updated_ms: nowMs, id, version }).changes === 1;
+  }
+
+  /** Tickets whose deadlines rest on the weekday rule (a year without holiday data). */
+  provisional(): TicketRow[] {
+    return this.db.prepare<[], TicketRow>('SELECT * FROM tickets WHERE deadline_provisional = 1 AND dispatched_ms IS NOT NULL ORDER BY id').all();
+  }
+
+  /** How many tickets' deadlines rest on the weekday rule now (the admin page). */
+  provisionalCount(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tickets WHERE deadline_provisional = 1 AND dispatched_ms IS NOT NULL').get()!.n;
+  }
+
+  /**
+   * Deadlines recomputed after a calendar change. Like the light sweep's writes, this leaves the
+   * version alone: nobody acted on the ticket, so a clerk's pending action must not conflict.
+   */
+  setDeadlines(id: number, d: Pick<TicketRow, 'sign_due_ms' | 'resolve_due_ms' | 'deadline_provisional' | 'light_sign' | 'light_resolve'>): void {
+    this.statement(
+      `UPDATE tickets SET sign_due_ms = @sign_due_ms, resolve_due_ms = @resolve_due_ms, deadline_provisional = @deadline_provisional,
+       light_sign = @light_sign, light_resolve = @light_resolve WHERE id = @id`,
+    ).run({ ...d, id });
   }
 
   private statement(sql: string): Statement {

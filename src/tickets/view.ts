@@ -45,6 +45,8 @@ export function ticketJson(t: TicketRow, viewer: Actor, lights: Lights, departme
     dispatched_at: iso(t.dispatched_ms),
     sign_due_at: iso(t.sign_due_ms),
     resolve_due_at: iso(t.resolve_due_ms),
+    /** the deadlines follow the weekday rule in a year without holiday data: 暂定, recomputed when the year is added */
+    deadline_provisional: t.deadline_provisional === 1,
     signed_at: iso(t.signed_ms),
     replied_at: iso(t.replied_ms),
     closed_at: iso(t.closed_ms),

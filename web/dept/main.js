@@ -35,7 +35,7 @@ function card(t) {
   a.querySelector('.light').classList.add(t.light);
   a.querySelector('.light').textContent = nameOf(LIGHT_NAMES, t.light);
   a.querySelector('.title').textContent = `#${t.id} ${nameOf(TICKET_TYPES, t.type)} · ${nameOf(STATUS_NAMES, t.status)}`;
-  a.querySelector('.due').textContent = `${t.status === 'dispatched' ? '签收时限' : '办结时限'} ${formatDateTime(dueOf(t))}`;
+  a.querySelector('.due').textContent = `${t.status === 'dispatched' ? '签收时限' : '办结时限'} ${formatDateTime(dueOf(t))}${t.deadline_provisional ? '（暂定）' : ''}`;
   a.querySelector('.excerpt').textContent = t.content;
   li.append(a);
   return li;

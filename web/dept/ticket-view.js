@@ -48,13 +48,16 @@ export class TicketView {
   }
 
   facts(t) {
+    // 暂定: the deadline reaches a year whose holidays are not entered yet (weekday rule); it
+    // is recomputed, and may move, once the centre enters them.
+    const guess = t.deadline_provisional ? '（暂定：节假日安排未录入，录入后可能调整）' : '';
     const rows = [
       ['来电号码', t.confidential ? '保密工单，不显示' : (t.caller ?? '—')],
       ['来源热线', t.origin_hotline ?? '12345'],
       ['分类', t.classification ?? '—'],
       ['派单时间', formatDateTime(t.dispatched_at)],
-      ['签收时限', t.signed_at ? `已于 ${formatDateTime(t.signed_at)} 签收` : formatDateTime(t.sign_due_at)],
-      ['办结时限', formatDateTime(t.resolve_due_at) + (t.extension_days ? `（已延期 ${t.extension_days} 个工作日）` : '')],
+      ['签收时限', t.signed_at ? `已于 ${formatDateTime(t.signed_at)} 签收` : formatDateTime(t.sign_due_at) + guess],
+      ['办结时限', formatDateTime(t.resolve_due_at) + (t.extension_days ? `（已延期 ${t.extension_days} 个工作日）` : '') + guess],
     ];
     $('ticket-facts').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
   }

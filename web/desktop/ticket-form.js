@@ -2,6 +2,7 @@
 // hotline and its department), or from a refused or failed transfer (the department the caller
 // wanted); submitting registers the ticket and dispatches it when a department is chosen.
 import { post } from '/lib/api.js';
+import { formatDateTime } from '/lib/format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,7 +68,8 @@ export class TicketForm {
     result.className = '';
     try {
       const t = await post('/api/tickets', this.body());
-      result.textContent = `工单 #${t.id} 已登记${t.department_name ? `，已派发至${t.department_name}` : ''}（${t.status_name}）`;
+      const due = t.resolve_due_at ? `，办结时限 ${formatDateTime(t.resolve_due_at)}${t.deadline_provisional ? '（暂定：节假日安排未录入）' : ''}` : '';
+      result.textContent = `工单 #${t.id} 已登记${t.department_name ? `，已派发至${t.department_name}` : ''}（${t.status_name}）${due}`;
       const callId = this.form.elements.call_id.value;
       this.form.elements.content.value = '';
       this.form.elements.classification.value = '';
