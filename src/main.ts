@@ -12,7 +12,7 @@ import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
 import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver } from './channels/sms/index.js';
-import { createTicketArea } from './tickets/index.js';
+import { createTicketArea, noticeCalendarGap } from './tickets/index.js';
 import { Figures, TransferAlerts } from './reports/index.js';
 import { AcdStore, CallDistributor } from './acd/index.js';
 import { CallController } from './call/index.js';
@@ -46,7 +46,18 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const driver: SmsDriver = settings.sms ? new SmppDriver(settings.sms, logger) : new UnconfiguredDriver();
   const smsWorker = new OutboxWorker({ outbox, driver, log: logger });
   const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
-  const tickets = createTicketArea({ db, config, users, sms: outbox, attachmentsDir, now });
+  const tickets = createTicketArea({
+    db, config, users, sms: outbox, attachmentsDir, now,
+    onRecompute: (r) => {
+      if (r.changed > 0) logger.info(r, 'provisional ticket deadlines recomputed on the calendar in force');
+    },
+  });
+  // Told from 30 days before deadlines reach a year without holiday data; hourly, and at once.
+  const calendarNotice = () => {
+    const r = noticeCalendarGap({ coverage: () => tickets.coverage(now()), sms: outbox, adminMobiles: () => users.adminMobiles() }, now());
+    if (r.queued > 0) logger.warn({ admins: r.queued }, 'no holiday data for next year: admins told by SMS');
+  };
+  calendarNotice();
 
   const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db, logger.child({ area: 'acd' })) });
   const figures = new Figures(db, () => config.current.routing, now);
@@ -88,6 +99,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
   }, { name: 'ticket-light-sweep', noOverlap: true });
   const alertJob = cron.schedule('* * * * *', checkAlerts, { name: 'transfer-rate-alerts', noOverlap: true });
+  const calendarJob = cron.schedule('7 * * * *', calendarNotice, { name: 'calendar-coverage-notice', noOverlap: true });
   const { host, port } = settings.http;
   const url = await app.listen({ host, port });
   const eslPort = await calls.start();
@@ -104,6 +116,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
       config.stop();
       await sweepJob.destroy();
       await alertJob.destroy();
+      await calendarJob.destroy();
       await smsWorker.stop();
       await calls.close();
       await driver.close();

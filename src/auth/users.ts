@@ -257,6 +257,12 @@ export class UserStore {
     const rows = this.#contacts.all(department) as Array<{ id: number; display_name: string; role: Role; mobile: string }>;
     return rows.map((r) => ({ userId: r.id, displayName: r.display_name, role: r.role, mobile: r.mobile }));
   }
+
+  /** Mobiles of the enabled admins: who is told of what only an admin can fix (next year's holidays). */
+  adminMobiles(): string[] {
+    const rows = this.db.prepare("SELECT mobile FROM users WHERE role = 'admin' AND disabled = 0 AND mobile IS NOT NULL ORDER BY id").all() as Array<{ mobile: string }>;
+    return rows.map((r) => r.mobile);
+  }
 }
 
 function duplicate(username: string): CtiError {

@@ -1,4 +1,4 @@
-export { loadConfig, CONFIG_FILES, type LoadResult } from './load.js';
+export { loadConfig, checkCalendarText, CONFIG_FILES, type LoadResult, type CalendarCheck } from './load.js';
 export { ConfigWatcher, type ConfigStatus } from './watch.js';
 export { formatIssue, type ConfigIssue } from './issues.js';
 export { ENV_OVERRIDES } from './environment.js';

@@ -7,7 +7,7 @@ import type { ConfigIssue } from './issues.js';
 import type { CtiConfig } from './model.js';
 import { CalendarSchema, RoutingSchema, ServerSchema, type CalendarFile, type RoutingFile, type ServerFile } from './schema.js';
 import { calendarRules, routingRules } from './rules.js';
-import { checkSchema, readYaml, type ParsedFile } from './source.js';
+import { checkSchema, parseYaml, readYaml, type ParsedFile } from './source.js';
 import { buildCalendar, buildRouting, buildServer } from './build.js';
 import { applyEnvironment } from './environment.js';
 
@@ -61,4 +61,27 @@ async function checkedFile(
   if (shape.length > 0) return { issues: shape };
   const more = rules(file.value, file);
   return more.length > 0 ? { issues: more } : { value: file.value, file };
+}
+
+export type CalendarCheck = { ok: true; overrides: CtiConfig['calendar'] } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Checks calendar.yaml text an admin pasted (the admin page's 校验), with the same schema and
+ * rules as the file itself, so that what passes here passes the reload. A pasted `years:` block
+ * alone is accepted: the missing `dates` is taken as empty.
+ */
+export function checkCalendarText(text: string, shownName = 'calendar.yaml'): CalendarCheck {
+  const file = parseYaml(Buffer.from(text, 'utf8'), shownName);
+  if (Array.isArray(file)) return { ok: false, issues: file };
+  if (file.value === null || file.value === undefined) file.value = {};
+  if (typeof file.value === 'object' && !Array.isArray(file.value)) {
+    const value = file.value as Record<string, unknown>;
+    value.years ??= {};
+    value.dates ??= [];
+  }
+  const shape = checkSchema(CalendarSchema, file);
+  if (shape.length > 0) return { ok: false, issues: shape };
+  const more = calendarRules(file.value as CalendarFile, file.source);
+  if (more.length > 0) return { ok: false, issues: more };
+  return { ok: true, overrides: buildCalendar(file.value as CalendarFile) };
 }

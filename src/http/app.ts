@@ -24,6 +24,7 @@ import { errorPlugin } from './errors.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { configAdminPlugin } from './config-admin.js';
+import { calendarAdminPlugin } from './calendar-admin.js';
 import { departmentsPlugin } from './departments.js';
 import { pagesPlugin } from './pages.js';
 
@@ -79,7 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorPlugin);
-  await app.register(healthPlugin);
+  const coverage = () => deps.tickets.coverage(now());
+  await app.register(healthPlugin, { calendarCoverage: coverage, now });
   await app.register(metricsPlugin);
   await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
   await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
@@ -120,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       api.addHook('onRequest', api.authenticate);
       await api.register(departmentsPlugin);
       await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
-      await api.register(statsPlugin, { ...deps.reports, now });
+      await api.register(statsPlugin, { ...deps.reports, waitingNow: () => deps.acd.queueSummary(nowMs()).waiting, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
       await api.register(callsPlugin);
       await api.register(coordinationPlugin, { desk: deps.tickets.desk, publish: (m) => feed.publish(m) });
@@ -130,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         async (admin) => {
           admin.addHook('preHandler', requireRole('admin'));
           await admin.register(configAdminPlugin);
+          await admin.register(calendarAdminPlugin, { coverage, now, provisionalTickets: () => deps.tickets.desk.rows.provisionalCount() });
           await admin.register(smsOutboxPlugin, { outbox: deps.outbox });
         },
         { prefix: '/admin' },

@@ -1,5 +1,6 @@
 // Admin pages (系统管理): routing config status with file:line:column of the current error and
-// a reload button, users and roles, the SMS outbox, and which years have holiday data.
+// a reload button, users and roles, the SMS outbox, and which years have holiday data (with
+// the YAML to add a year, checked by the server before the admin pastes it into calendar.yaml).
 import { signIn } from '/lib/session.js';
 import { api, post } from '/lib/api.js';
 import { toast } from '/lib/toast.js';
@@ -95,11 +96,49 @@ async function showSms() {
 
 async function showCalendar() {
   const c = await api('/api/admin/calendar');
+  const v = c.coverage;
   $('calendar-years').textContent = c.covered_years.join('、');
+  $('calendar-until').textContent = v.data_until ?? `今年（${c.this_year} 年）没有数据`;
+  $('calendar-provisional').textContent = v.provisional_now
+    ? `现在派发的工单时限已是暂定（缺少 ${v.missing_year} 年数据）`
+    : `${formatDateTime(v.deadlines_provisional_after)} 之后派发的工单，时限将进入 ${v.missing_year} 年而暂定`;
+  $('calendar-tickets').textContent = `${c.provisional_tickets} 张`;
   const gaps = [!c.this_year_covered && `${c.this_year} 年（今年）`, !c.next_year_covered && `${c.this_year + 1} 年（明年）`].filter(Boolean);
-  $('calendar-state').textContent = gaps.length ? `✘ 缺少 ${gaps.join('、')} 的节假日数据` : `✔ ${c.this_year} 年和 ${c.this_year + 1} 年均有数据`;
+  $('calendar-state').textContent = gaps.length ? `✘ 缺少 ${gaps.join('、')} 的节假日数据。${v.action}` : `✔ ${c.this_year} 年和 ${c.this_year + 1} 年均有数据`;
   $('calendar-state').className = gaps.length ? 'state bad' : 'state ok';
+  if (!$('calendar-yaml').value) $('calendar-yaml').value = c.template_yaml;
+  const exampleYear = c.example_yaml?.match(/"(\d{4})":/)?.[1];
+  $('calendar-example-title').textContent = exampleYear ? `示例：${exampleYear} 年的放假安排（软件包自带数据），照此写法` : '';
+  $('calendar-example').textContent = c.example_yaml ?? '';
 }
+
+function showCalendarCheck(r) {
+  const box = $('calendar-check');
+  const line = (cls, text) => Object.assign(document.createElement('p'), { className: cls, textContent: text });
+  if (!r.ok) {
+    box.replaceChildren(line('state bad', `✘ 有 ${r.issues.length} 处问题，请修改后再校验`), ...r.issues.map((i) => line('issue mono', `第 ${i.line} 行第 ${i.column} 列 ${i.path ? `${i.path}：` : ''}${i.message}`)));
+    return;
+  }
+  if (r.years.length === 0) {
+    box.replaceChildren(line('state bad', '✘ 没有任何年份：请在 years: 下写出年份，如 "2027":'));
+    return;
+  }
+  const parts = [line('state ok', `✔ 格式正确，可以并入 calendar.yaml；保存后将重新计算 ${r.provisional_tickets} 张暂定时限的工单`)];
+  for (const y of r.years) {
+    parts.push(line('', `${y.year} 年：列出放假 ${y.holidays_listed} 天，其中工作日放假 ${y.weekdays_off.length} 天：${y.weekdays_off.join('、') || '无'}`));
+    parts.push(line('', `调休上班 ${y.makeup_workdays.length} 天：${y.makeup_workdays.join('、') || '无'}`));
+    parts.push(...y.warnings.map((w) => line('warning', `⚠ ${w}`)));
+  }
+  box.replaceChildren(...parts);
+}
+
+$('btn-calendar-check').onclick = async () => {
+  try {
+    showCalendarCheck(await post('/api/admin/calendar/check', { yaml: $('calendar-yaml').value }));
+  } catch (err) {
+    toast(err.message, { error: true });
+  }
+};
 
 setUpUserForm(await api('/api/departments'));
 showConfig(await api('/api/admin/config'));
