@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap';
 import { ticketApp, type TicketApp } from './support/ticket-app.js';
 import { copyConfig } from './support/config-dir.js';
-import { Figures, combinedCounts } from '../src/reports/index.js';
+import { Figures, combinedCounts, seatsNeeded } from '../src/reports/index.js';
 
 const s = 1_000_000;
 const at = (iso: string) => Date.parse(iso) * 1000;
@@ -94,6 +94,41 @@ t.test('12345 service level over stored calls, per line, and the metrics', async
   t.equal((await a.call('market', 'GET', '/api/stats/service-level')).status, 403, 'departments have no queue stats');
 });
 
+t.test('the capacity hint reads the last 60 minutes, not the day so far, and says what it rests on', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const insert = a.db.prepare('INSERT INTO calls (id, caller, called, mode, line, started_us, queue_entered_us, agent_answered_us, queue_left_us, ended_us, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const call = (id: string, entered: string, answered: string | null, ended: string | null) =>
+    insert.run(id, '13800138000', '12345', 'main', '1', at(entered) - 5 * s, at(entered), answered && at(answered), answered && at(answered), ended && at(ended), answered ? 'answered' : null);
+  // the morning's calls are outside the window whatever their number
+  for (let i = 0; i < 40; i++) call(`m${i}`, `2026-11-30T08:${String(i).padStart(2, '0')}:00+08:00`, `2026-11-30T08:${String(i).padStart(2, '0')}:05+08:00`, '2026-11-30T09:00:00+08:00');
+  call('q2', '2026-11-30T09:58:00+08:00', '2026-11-30T10:00:30+08:00', '2026-11-30T10:04:30+08:00'); // answered in the window: 240 s talk
+  call('q3', '2026-11-30T10:00:00+08:00', '2026-11-30T10:00:10+08:00', '2026-11-30T10:05:10+08:00'); // 300 s talk
+  call('q4', '2026-11-30T10:30:00+08:00', '2026-11-30T10:30:05+08:00', null); // still talking
+  call('q5', '2026-11-30T10:59:59+08:00', null, null); // still waiting
+  call('q6', '2026-11-30T11:00:00+08:00', null, null); // the window ends before now
+  a.at('2026-11-30T11:00:00+08:00');
+  for (const id of ['w1', 'w2']) a.acd.enqueue({ callId: id, queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T10:59:00+08:00'), caller: '13800138000', originHotline: null, department: null });
+  const cap = (await a.call('boss', 'GET', '/api/stats/capacity')).body;
+  t.match(cap, {
+    window: { from: '2026-11-30T10:00:00+08:00', to: '2026-11-30T11:00:00+08:00' },
+    arrivals: 3, calls_per_hour: 3, answered: 3, talk_samples: 2, average_talk_s: 270, wrap_up_s: 15, average_handle_s: 285,
+    waiting_now: 2, seats_configured: 12, seats_needed: seatsNeeded(3, 285, 15, 0.95), target: '95% / 15 s',
+  });
+  t.equal(cap.basis, '近60分钟（10:00–11:00）进入12345队列3通，折合每小时3.0通；坐席接听3通，平均通话270秒（2通已结束），加话后整理15秒，平均处理285秒；按Erlang C，95%来电15秒内接听需2名在岗坐席；当前排队2通。');
+  t.match(cap.definition, /近60分钟/);
+});
+
+t.test('the capacity window comes from routing.yaml', async (t) => {
+  const a = await appWithRouting(t, 'capacity_window_min: 60', 'capacity_window_min: 30');
+  a.db.prepare("INSERT INTO calls (id, caller, called, mode, started_us, queue_entered_us) VALUES ('c1', '13800138000', '12345', 'main', ?, ?), ('c2', '13800138000', '12345', 'main', ?, ?)")
+    .run(at('2026-11-30T10:20:00+08:00'), at('2026-11-30T10:20:00+08:00'), at('2026-11-30T10:40:00+08:00'), at('2026-11-30T10:40:00+08:00'));
+  a.at('2026-11-30T11:00:00+08:00');
+  const cap = (await a.call('boss', 'GET', '/api/stats/capacity')).body;
+  t.match(cap, { window: { from: '2026-11-30T10:30:00+08:00' }, arrivals: 1, calls_per_hour: 2, average_talk_s: null, average_handle_s: 195 });
+  t.match(cap.basis, /近30分钟（10:30–11:00）进入12345队列1通，折合每小时2\.0通；坐席接听0通，其间无已结束的接听通话，通话时长按180秒估计/);
+});
+
 t.test('the monthly department table as CSV for the office', async (t) => {
   const a = await ticketApp();
   t.teardown(() => a.close());
@@ -111,11 +146,12 @@ t.test('the monthly department table as CSV for the office', async (t) => {
   }
   a.at('2026-12-01T12:00:00+08:00');
   const json = await a.call('boss', 'GET', '/api/reports/monthly?month=2026-11&format=json');
-  t.match(json.body.items.find((r: any) => r.department === 'market-regulation'), { dispatched: 2, signed_on_time: 1, sign_on_time_rate: 0.5, resolved_on_time: 1, overdue_open: 1, satisfaction_rate: 1, transfers_counted: 4, transfers_within_15s: 3, transfer_rate: 0.75 });
+  t.match(json.body.items.find((r: any) => r.department === 'market-regulation'), { dispatched: 2, signed_on_time: 1, sign_late: 1, sign_not_due: 0, sign_on_time_rate: 0.5, resolved_on_time: 1, resolve_late: 1, overdue_open: 1, satisfaction_rate: 1, transfers_counted: 4, transfers_within_15s: 3, transfer_rate: 0.75 });
   const csv = await a.call('boss', 'GET', '/api/reports/monthly?month=2026-11');
   t.equal(csv.status, 200);
-  t.ok(String(csv.body).startsWith('\uFEFF部门,派单数,按时签收,签收及时率'), 'BOM and Chinese headings');
-  t.match(String(csv.body), /市市场监管局,2,1,50\.0%,1,50\.0%,1,1,100\.0%,4,3,75\.0%\r\n/, 'the transfer columns too');
+  t.ok(String(csv.body).startsWith('\uFEFF部门,派单数,按时签收,签收超时,签收未到期,签收及时率'), 'BOM and Chinese headings');
+  t.match(String(csv.body), /市市场监管局,2,1,1,0,50\.0%,1,1,0,50\.0%,0,1,1,100\.0%,4,3,75\.0%\r\n/, 'the transfer columns too');
+  t.match(String(csv.body), /\r\n\r\n统计区间：2026-11-01T00:00:00\+08:00 至 2026-12-01T00:00:00\+08:00（按派单时间、转接呼出时间）；统计时刻：2026-12-01T12:00:00\+08:00\r\n签收及时率 = /, 'below the table: its window, the instant and each definition');
   t.equal((await a.call('boss', 'GET', '/api/reports/monthly?month=2026-13')).body.field, 'querystring.month');
 });
 
@@ -128,6 +164,7 @@ t.test('the reads by time range use indexes, so a scrape or a report grows with 
   t.match(plan(`${queued} AND line = '1'`), /USING (COVERING )?INDEX calls_by_queue_entry/, 'and for one line');
   t.match(plan("SELECT hotline FROM transfer_attempts WHERE created_us >= 1 AND created_us < 2 AND kind IN ('warm', 'blind', 'three_way')"), /USING (COVERING )?INDEX transfer_attempts_by_created/, 'transfer rates of every hotline');
   t.match(plan('SELECT id, outcome, queue_entered_us FROM calls WHERE ended_us IS NULL AND hangup_cause IS NULL'), /USING INDEX calls_open/, 'the open calls read at a restart');
+  t.match(plan('SELECT count(ended_us) FROM calls WHERE queue_entered_us >= 1 - 86400000000 AND queue_entered_us < 2 AND agent_answered_us >= 1 AND agent_answered_us < 2'), /USING INDEX calls_by_queue_entry/, "the capacity hint's answered calls");
   t.match(plan('SELECT department_id, count(*) FROM tickets WHERE dispatched_ms >= 1 AND dispatched_ms < 2 AND department_id IS NOT NULL GROUP BY department_id'), /USING INDEX tickets_by_dispatch/, "the monthly table's month of tickets");
 });
 

@@ -164,17 +164,32 @@ export class Figures {
     return rows.map((r) => ({ period: by === 'hour' ? periodOf(r.hour * 3_600_000_000, 'hour') : 'total', ...countsOf(r.total - (r.pending ?? 0) - (r.short ?? 0), r.answered ?? 0, r.within ?? 0, r.abandoned ?? 0, r.short ?? 0, r.pending ?? 0) }));
   }
 
-  /** Arrival rate into the 12345 queue and average talk time over a range, for the Erlang C hint. */
-  load(range: Range): { callsPerHour: number; averageTalkS: number | null } {
-    const r = this.db
-      .prepare<Record<string, number>, { offered: number; talk: number | null }>(
-        `SELECT count(*) AS offered, avg(CASE WHEN agent_answered_us IS NOT NULL AND ended_us IS NOT NULL THEN (ended_us - agent_answered_us) / 1e6 END) AS talk
-         FROM calls WHERE queue_entered_us >= @from AND queue_entered_us < @to`,
+  /**
+   * What the capacity hint rests on (docs/figures.md#capacity-hint): calls that entered the 12345
+   * queue in the window, and of the calls an agent answered in it those that have ended, with
+   * their average talk (agent answer to the call's end). The queue-entry bound a day before the
+   * window lets the answered calls be found on the queue-entry index.
+   */
+  load(range: Range): CapacityLoad {
+    return this.db
+      .prepare<Record<string, number>, CapacityLoad>(
+        `SELECT (SELECT count(*) FROM calls WHERE queue_entered_us >= @from AND queue_entered_us < @to) AS arrivals,
+           count(*) AS answered, count(ended_us) AS talk_samples,
+           avg(CASE WHEN ended_us IS NOT NULL THEN (ended_us - agent_answered_us) / 1e6 END) AS average_talk_s
+         FROM calls WHERE queue_entered_us >= @from - 86400000000 AND queue_entered_us < @to AND agent_answered_us >= @from AND agent_answered_us < @to`,
       )
       .get({ from: range.fromMs * 1000, to: range.toMs * 1000 })!;
-    const hours = (range.toMs - range.fromMs) / 3_600_000;
-    return { callsPerHour: hours > 0 ? r.offered / hours : 0, averageTalkS: r.talk };
   }
+}
+
+export interface CapacityLoad {
+  /** calls that entered the 12345 queue in the window */
+  arrivals: number;
+  /** calls an agent answered in the window */
+  answered: number;
+  /** of those, the ones that have ended: the talk times averaged */
+  talk_samples: number;
+  average_talk_s: number | null;
 }
 
 interface TransferCountRow {

@@ -1,7 +1,7 @@
 // Starts the real server (`node --import tsx src/main.ts`) as a child process on an
 // ephemeral port, the way an operator runs it, and reads its JSON log lines.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,7 +23,12 @@ export const TEST_PASSWORD = 'test-password-12345';
 export interface StartOptions {
   env?: Record<string, string>;
   /** users made with `cti user add` before the server starts, all with TEST_PASSWORD */
-  users?: Array<{ name: string; role: string; department?: string }>;
+  users?: Array<{ name: string; role: string; department?: string; mobile?: string }>;
+  /**
+   * Runs the server under libfaketime (Debian package faketime) with its clock starting at this
+   * instant, e.g. '2026-12-24T10:00:00+08:00'; the clock then runs on at normal speed.
+   */
+  clockStartsAt?: string;
   /** an existing data folder (to restart on the same database); removed by stop() only when made here */
   dataDir?: string;
 }
@@ -32,11 +37,11 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cti-data-'));
   const env = { ...process.env, CTI_CONFIG: configDir, CTI_HTTP_PORT: '0', CTI_ESL_PORT: '0', CTI_DB: join(dataDir, 'cti.sqlite'), ...opts.env };
   for (const u of opts.users ?? []) {
-    const args = ['bin/cti.js', 'user', 'add', u.name, '--role', u.role, ...(u.department ? ['--department', u.department] : [])];
+    const args = ['bin/cti.js', 'user', 'add', u.name, '--role', u.role, ...(u.department ? ['--department', u.department] : []), ...(u.mobile ? ['--mobile', u.mobile] : [])];
     const r = spawnSync(process.execPath, args, { cwd: projectDir, env, input: `${TEST_PASSWORD}\n`, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cti user add ${u.name}: ${r.stderr}`);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: projectDir, env: opts.clockStartsAt ? { ...env, ...fakeClock(opts.clockStartsAt) } : env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -87,6 +92,19 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * libfaketime preloaded into the server itself (not the faketime wrapper, which forks and
+ * would not pass our SIGTERM on): its clock starts at `instant` and runs on. The
+ * multi-threaded build, as node runs threads; FAKETIME's date is read in TZ, set to UTC here.
+ */
+function fakeClock(instant: string): Record<string, string> {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new Error(`not an instant: ${instant}`);
+  const lib = ['x86_64-linux-gnu', 'aarch64-linux-gnu'].map((arch) => `/usr/lib/${arch}/faketime/libfaketimeMT.so.1`).find((p) => existsSync(p));
+  if (!lib) throw new Error('libfaketime is not installed (Debian package faketime; .ci/run installs it)');
+  return { LD_PRELOAD: lib, FAKETIME: `@${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}`, TZ: 'UTC' };
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<{ value: T; ms: number }> {
