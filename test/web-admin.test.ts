@@ -22,6 +22,19 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
   t.equal(await page.locator('#config-issues').isVisible(), false, 'no issues listed');
   await page.locator('#calendar-years', { hasText: '2026' }).waitFor();
   t.match(await page.locator('#calendar-years').textContent(), '2025、2026', 'years with holiday data (chinese-days has 2004–2026)');
+  // the year missing depends on today's date and the package's data: read it from the API
+  const missing = (await server.get('/api/admin/calendar')).body.coverage.missing_year;
+  t.match(await page.locator('#calendar-provisional').textContent(), String(missing), 'from when deadlines become provisional');
+  t.match(await page.locator('#calendar-yaml').inputValue(), `"${missing}":`, 'the block to fill in, for the missing year');
+  t.match(await page.locator('#calendar-example').textContent(), '# 春节', 'a worked example beside it');
+  await page.locator('#calendar-yaml').fill(`years:\n  "${missing}":\n    holidays: ["${missing}-02-30"]\n    makeup_workdays: []\n`);
+  await page.getByRole('button', { name: '校验' }).click();
+  await page.locator('#calendar-check', { hasText: '处问题' }).waitFor();
+  t.match(await page.locator('#calendar-check').textContent(), `第 3 行第 16 列 years.${missing}.holidays[0]：${missing}-02-30 is not a date`, 'the problem by line and column');
+  await page.locator('#calendar-yaml').fill(`years:\n  "${missing}":\n    holidays: ["${missing}-02-01"]   # a test value\n    makeup_workdays: []\n`);
+  await page.getByRole('button', { name: '校验' }).click();
+  await page.locator('#calendar-check', { hasText: '格式正确' }).waitFor();
+  t.match(await page.locator('#calendar-check').textContent(), `${missing}-02-01（`, 'the weekday holidays listed to compare with the notice');
 
   config.edit('routing.yaml', 'wrap_up_s: 15', 'wrap_up_s: fifteen');
   const line = config.lineOf('routing.yaml', 'wrap_up_s: fifteen');
