@@ -111,7 +111,7 @@ export class TransferAlerts {
   }
 
   open(): AlertRow[] {
-    return this.db.prepare<[], AlertRow>('SELECT * FROM alerts WHERE closed_ms IS NULL ORDER BY opened_ms').all();
+    return openAlerts(this.db);
   }
 
   /** Every alert of one hotline, oldest first: what was opened and closed, and why. */
@@ -151,6 +151,11 @@ export class TransferAlerts {
     this.sms.enqueue({ to: head, text, kind: 'alert', dedupeKey: `alert:${KIND}:${r.hotline}:${alertId}` }, now);
     return true;
   }
+}
+
+/** The alerts open now, oldest first: for the API, the live feed and the wallboard. */
+export function openAlerts(db: Db): AlertRow[] {
+  return db.prepare<[], AlertRow>('SELECT * FROM alerts WHERE closed_ms IS NULL ORDER BY opened_ms').all();
 }
 
 /** The figures an alert opened or closed on, with their window and basis (docs/figures.md#alerts). */

@@ -40,3 +40,19 @@ export const overdueOpenDefinition = '超期未办结：截至统计时刻已过
 
 /** docs/figures.md#satisfaction-rate */
 export const satisfactionDefinition = '满意率 =（满意 + 基本满意）÷ 已回访。';
+
+/** What a transfer rate rests on, in one line: 「近24小时 · 计入 37 次 · 15秒内接通 35 次 · 振铃中 1」. */
+export function transferBasis(window: string, c: { counted: number; answered_within_15s: number; ringing: number; cancelled: number }): string {
+  const parts = [window, `计入 ${c.counted} 次`, `15秒内接通 ${c.answered_within_15s} 次`];
+  if (c.ringing > 0) parts.push(`振铃中 ${c.ringing}`);
+  if (c.cancelled > 0) parts.push(`15秒内取消 ${c.cancelled}（不计入）`);
+  return parts.join(' · ');
+}
+
+/** What a service level rests on, in one line: 「今日 00:00 起 · 进线 120 通 · 15秒内接听 110 通 · 待定 2 通」. */
+export function serviceLevelBasis(window: string, c: { offered: number; answered_within_15s: number; pending: number; short_abandoned: number }): string {
+  const parts = [window, `进线 ${c.offered} 通`, `15秒内接听 ${c.answered_within_15s} 通`];
+  if (c.pending > 0) parts.push(`待定 ${c.pending} 通`);
+  if (c.short_abandoned > 0) parts.push(`短时放弃 ${c.short_abandoned} 通（不计入）`);
+  return parts.join(' · ');
+}

@@ -2,6 +2,7 @@ export { transferRate, classifyAttempt, percentile, type AttemptRow, type Transf
 export { serviceLevel, type QueuedCallRow, type ServiceLevel, type ServiceLevelCounts } from './service-level.js';
 export { erlangC, serviceLevelOf, seatsNeeded } from './erlang.js';
 export { Figures, combinedCounts, periodOf, type Range, type Period } from './figures.js';
-export { TransferAlerts, alertsMigration } from './alerts.js';
+export { TransferAlerts, alertsMigration, openAlerts, alertRuleText } from './alerts.js';
+export { transferRateDefinition, serviceLevelDefinition, transferBasis, serviceLevelBasis } from './definitions.js';
 export { statsPlugin, type StatsPluginOptions } from './routes.js';
 export { monthlyDepartmentRows, toCsv, toXlsx } from './monthly.js';

@@ -28,7 +28,7 @@ function show(b) {
   showServiceLevel(b.service_level_today);
   for (const light of ['green', 'yellow', 'red']) $(`light-${light}`).textContent = b.tickets.open_by_light[light];
   showAgents(b.agents);
-  showTransfers(b.transfer_answer_rate_24h, b.transfer_target_rate);
+  showTransfers(b.transfer_answer_rate_24h);
   showHours(b.hours_today, b.service_level_today.target_rate);
 }
 
@@ -39,6 +39,8 @@ function showServiceLevel(sl) {
   $('sl-within').textContent = sl.answered_within_15s;
   $('sl-abandoned').textContent = sl.abandoned;
   $('sl-tile').classList.toggle('below', sl.rate !== null && sl.rate < sl.target_rate);
+  $('sl-basis').textContent = sl.basis;
+  $('sl-tile').title = sl.definition;
 }
 
 function showAgents(agents) {
@@ -52,16 +54,32 @@ function showAgents(agents) {
   }));
 }
 
-function showTransfers(rows, target) {
-  $('transfer-target').textContent = formatRate(target).replace('.0%', '%');
-  $('transfers-empty').hidden = rows.length > 0;
-  $('transfer-rows').replaceChildren(...rows.map((r) => {
+function showTransfers(t) {
+  $('transfer-target').textContent = formatRate(t.target_rate).replace('.0%', '%');
+  $('transfer-basis').textContent = t.basis;
+  $('transfer-definition').textContent = t.definition;
+  $('transfers-empty').hidden = t.items.length > 0;
+  $('transfer-rows').replaceChildren(...t.items.map((r) => {
     const tr = document.createElement('tr');
     tr.dataset.hotline = r.hotline;
+    tr.title = r.basis;
     tr.classList.toggle('below', r.below_target);
+    tr.classList.toggle('alerting', r.alert_since !== null);
     for (const text of [r.hotline, r.name ?? '', r.counted, r.answered_within_15s, formatRate(r.rate)]) tr.append(Object.assign(document.createElement('td'), { textContent: String(text) }));
+    tr.append(Object.assign(document.createElement('td'), { className: 'state', textContent: transferState(r) }));
     return tr;
   }));
+}
+
+/** A leg still ringing is not a miss: it is shown as ringing, with how long, until its outcome is known. */
+function transferState(r) {
+  const parts = [];
+  if (r.ringing > 0) {
+    const s = Math.max(0, Math.floor(r.ringing_longest_s));
+    parts.push(r.ringing === 1 ? `振铃中 ${s} 秒` : `${r.ringing} 路振铃中，最长 ${s} 秒`);
+  }
+  if (r.alert_since) parts.push(`告警中（${formatTime(r.alert_since)} 起）`);
+  return parts.join(' · ');
 }
 
 function showHours(hours, targetRate) {
