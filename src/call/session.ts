@@ -21,6 +21,7 @@ export async function runCall(call: OutboundCall, services: CallServices): Promi
     outcome: null,
     agent: null,
     talk: null,
+    continueOnFail: false,
   };
   call.on('event', (e) => services.legs.observe(e));
   const createdUs = Number(call.channelData.event.get('Caller-Channel-Created-Time')) || call.channelData.event.timestampUs || Date.now() * 1000;

@@ -39,6 +39,21 @@ export interface CallContext {
   agent: { seat: string; leg: string; answeredUs: number } | null;
   /** the talk with that agent, which transfers act on */
   talk: AgentTalk | null;
+  /** continue_on_fail is set on the caller's channel (see keepCallerOnFailure) */
+  continueOnFail: boolean;
+}
+
+/**
+ * Before the first `bridge` of a call: FreeSWITCH hangs the caller up when a bridge fails with
+ * any cause but NO_ANSWER, NO_USER_RESPONSE and ORIGINATOR_CANCEL (switch_channel.c
+ * switch_channel_handle_cause), so an agent who declines (CALL_REJECTED), a busy phone or an
+ * unregistered seat would cost the caller the call. Every failed bridge of ours is handled by
+ * the step that made it, so the caller always continues. Set once; it stays on the channel.
+ */
+export async function keepCallerOnFailure(ctx: CallContext): Promise<void> {
+  if (ctx.continueOnFail) return;
+  await ctx.call.setVar('continue_on_fail', 'true');
+  ctx.continueOnFail = true;
 }
 
 export interface Step {

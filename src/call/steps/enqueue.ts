@@ -11,7 +11,8 @@
 // The queue wait ends when the agent's leg answers, by FreeSWITCH's clock (DESIGN.md §5).
 import { randomUUID } from 'node:crypto';
 import type { Offer } from '../../acd/index.js';
-import { prompt, type CallContext, type Step } from '../step.js';
+import type { EslEvent } from '../../esl/index.js';
+import { keepCallerOnFailure, prompt, type CallContext, type Step } from '../step.js';
 import { AfterTalk } from './survey.js';
 import { queueAnnouncement } from '../announce.js';
 import { requestCallback } from '../callbacks.js';
@@ -134,7 +135,12 @@ export class Enqueue implements Step {
   private async ringAgent(ctx: CallContext, seat: string): Promise<boolean> {
     const { acd, legs, records } = ctx.services;
     const leg = randomUUID();
-    const bridged = ctx.call.waitFor((e) => e.name === 'CHANNEL_BRIDGE').then(
+    const ringS = ctx.services.config().routing.acd.agentRingS;
+    // This ring's bridge only: a waiter matching any CHANNEL_BRIDGE would, after a declined or
+    // busy ring, also fire for the next agent's bridge and name the wrong seat. It expires once
+    // this ring cannot be answered any more.
+    const thisLeg = (e: EslEvent) => e.name === 'CHANNEL_BRIDGE' && (e.get('Other-Leg-Unique-ID') === leg || e.get('Bridge-B-Unique-ID') === leg);
+    const bridged = ctx.call.waitFor(thisLeg, (ringS + 10) * 1000).then(
       async (e) => {
         const answeredUs = (await legs.when(leg, 'answeredUs')).answeredUs ?? e.timestampUs ?? Date.now() * 1000;
         acd.offerResult(ctx.id, true);
@@ -147,7 +153,7 @@ export class Enqueue implements Step {
       },
       () => false,
     );
-    const ringS = ctx.services.config().routing.acd.agentRingS;
+    await keepCallerOnFailure(ctx);
     const vars = `{origination_uuid=${leg},originate_timeout=${ringS},ignore_early_media=true,cti_call_id=${ctx.id}}`;
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
     const createdUs = legs.times(leg).createdUs;
