@@ -157,3 +157,28 @@ t.test('agent states and waiting calls survive a restart', async (t) => {
   t.same(again.acd.waitingCalls().map((c) => c.callId), ['c1', 'c2']);
   t.equal(again.acd.agentState('1011').name, 'logged_out');
 });
+
+t.test('a reloaded routing.yaml reaches the ACD: new seats, changed skills, removed seats, wrap-up', async (t) => {
+  const r = rig();
+  ready(r, '1001', '1002');
+  r.call('sup', 'supervision');
+  t.same(r.offers.map((o) => o.call.callId), [], 'nobody available has the supervision skill');
+  const reloaded: Seat[] = [
+    { id: '1001', name: 'A', skills: ['citizen', 'supervision'] },
+    { id: '1003', name: 'C', skills: ['citizen'] },
+  ];
+  r.acd.reconfigure(reloaded, 3);
+  t.same(r.offers.map((o) => [o.call.callId, o.agentId]), [['sup', '1001']], 'the new skill is used at once');
+  t.same(r.acd.agentIds().sort(), ['1001', '1002', '1003', '1011'].filter((id) => id !== '1011'), 'seat 1011 (logged out) is gone, 1003 is new, 1002 stays while taken');
+  r.acd.offerResult('sup', true);
+  r.acd.callEnded('1001', 10_000);
+  t.match(r.acd.agentState('1001'), { name: 'wrap_up' });
+  r.advance(3000);
+  t.match(r.acd.agentState('1001'), { name: 'available' }, 'the new wrap-up of 3 s, not the old 10 s');
+  r.call('c2');
+  t.equal(r.offers.at(-1)!.agentId, '1001', 'the removed seat 1002 is offered nothing, though it is available and idle longer');
+  r.acd.agentAction('1002', { type: 'logout' });
+  t.throws(() => r.acd.agentState('1002'), { code: 'CTI_ACD_NO_SUCH_AGENT' }, 'and goes at its logout');
+  r.acd.agentAction('1003', { type: 'login' });
+  t.match(r.acd.agentState('1003'), { name: 'break' }, 'the new seat can be taken (login starts on break, as for every seat)');
+});

@@ -55,10 +55,14 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   private averageHandleMs: number;
   private nextSeq = 1;
   private readonly timers: Timers;
+  private wrapUpS: number;
+  /** seats gone from routing.yaml whose agents are still logged in: removed at their logout */
+  private readonly retiring = new Set<string>();
 
   constructor(private readonly opts: DistributorOptions) {
     super();
     this.timers = opts.timers ?? realTimers;
+    this.wrapUpS = opts.wrapUpS;
     this.averageHandleMs = opts.averageHandleS * 1000;
     const saved = opts.store?.loadAgents() ?? new Map<string, AgentState>();
     for (const seat of opts.seats) this.agents.set(seat.id, { seat, state: saved.get(seat.id) ?? loggedOut() });
@@ -129,8 +133,33 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   /** The agent's call ended: wrap-up (话后整理) for the configured time, then available. */
   callEnded(agentId: string, talkMs: number): void {
     if (talkMs > 0) this.averageHandleMs = 0.9 * this.averageHandleMs + 0.1 * talkMs;
-    const next = this.apply(agentId, { type: 'call_ended', wrapUpMs: this.opts.wrapUpS * 1000 });
+    const next = this.apply(agentId, { type: 'call_ended', wrapUpMs: this.wrapUpS * 1000 });
     if (next?.name === 'wrap_up') this.scheduleWrapUpEnd(agentId, next);
+    this.match();
+  }
+
+  /**
+   * routing.yaml was reloaded: a new seat can be taken at once, changed skills count from the
+   * next match, a new wrap-up from the next call's end. A removed seat that nobody holds goes
+   * now; one in use keeps its agent and call but is offered nothing more, and goes at logout.
+   */
+  reconfigure(seats: readonly Seat[], wrapUpS: number): void {
+    this.wrapUpS = wrapUpS;
+    const kept = new Set(seats.map((s) => s.id));
+    for (const seat of seats) {
+      const a = this.agents.get(seat.id);
+      if (a) a.seat = seat;
+      else this.agents.set(seat.id, { seat, state: loggedOut() });
+      this.retiring.delete(seat.id);
+    }
+    for (const [id, a] of this.agents) {
+      if (kept.has(id)) continue;
+      if (a.state.name === 'logged_out') this.agents.delete(id);
+      else {
+        a.seat = { ...a.seat, skills: [] };
+        this.retiring.add(id);
+      }
+    }
     this.match();
   }
 
@@ -233,6 +262,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     if (next.name !== 'wrap_up') this.cancelWrapUp(id);
     this.opts.store?.saveAgent(id, next);
     this.emit('agent', id, next);
+    if (next.name === 'logged_out' && this.retiring.delete(id)) this.agents.delete(id);
     return next;
   }
 
