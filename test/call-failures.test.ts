@@ -1,5 +1,6 @@
 // The call flow when the far ends fail as FreeSWITCH reports it: an agent who declines (or is
-// busy, or not registered) and a department that rings out must not cost the caller the call.
+// busy, or not registered) and a department that rings out must not cost the caller the call;
+// a number a carrier forwards to 12345 keeps its routing.
 import t, { type Test } from 'tap';
 import { switchboard, type Switchboard } from './support/switchboard.js';
 
@@ -59,4 +60,15 @@ t.test('a department that rings out: 12345 answers, tagged with the department, 
   const legs = (await sb.server.get(`/api/calls/${call.id}`)).body.legs;
   t.match(legs[0], { kind: 'department', answered_at: null, hangup_cause: 'NO_ANSWER' }, 'the department leg rang out, on the record');
   t.match(legs[1], { kind: 'agent', endpoint: 'user/1002' });
+});
+
+t.test('a carrier forwards an old direct number to 12345 (Diversion): no menu, routed as that number', async (t) => {
+  const sb = await switchboard({ agents: [{ id: '1002', answerAfterS: 0.3, talkS: 0.5 }], users: staff });
+  t.teardown(() => sb.stop());
+  await ready(t, sb, '1002');
+  // no key is pressed: a menu would wait its 5 s timeout before line 1
+  sb.sim.engine.placeCall({ from: '13800000301', to: '12345', diversion: '12369', hangupAfterS: 20 });
+  const call = await ended(sb, '13800000301');
+  t.match(call, { called: '12345', mode: 'direct', origin_hotline: '12369', department: 'environment', line: '1', outcome: 'answered', agent: '1002' });
+  t.ok(call.queue_wait_s !== null && Date.parse(call.agent_answered_at) - Date.parse(call.started_at) < 4000, 'the menu was skipped');
 });

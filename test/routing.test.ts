@@ -2,7 +2,7 @@
 import t from 'tap';
 import { loadConfig, type CtiConfig } from '../src/config/index.js';
 import { WorkingCalendar } from '../src/calendar/index.js';
-import { decideRoute, lineForDigits, hotlineOpen, tagsFromVariables } from '../src/routing/index.js';
+import { decideRoute, lineForDigits, hotlineOpen, tagsFromVariables, divertedHotline, tagsAfterDiversion } from '../src/routing/index.js';
 import { shippedConfig } from './support/config-dir.js';
 
 const r = await loadConfig(shippedConfig, {});
@@ -69,4 +69,22 @@ t.test('unknown numbers and unreadable tags go to line 1', async (t) => {
   t.match(decideRoute(tags({ cti_mode: 'unknown' }, '88888888'), at('2026-11-30T10:00:00+08:00'), plan, calendar), { kind: 'queue', line: '1', reason: 'unknown-number' });
   t.match(tagsFromVariables({ cti_mode: 'bogus', cti_priority: 'high' }, '1'), { mode: 'unknown', priority: 5, originHotline: null });
   t.match(decideRoute(tags({ cti_mode: 'parallel', cti_origin_hotline: '12369' }), at('2026-11-30T10:00:00+08:00'), plan, calendar), { kind: 'queue', reason: 'unknown-number' }, 'a direct number tagged parallel');
+});
+
+t.test('a call forwarded from one of our old numbers (Diversion) is routed as that number', async (t) => {
+  const main = tags({ cti_mode: 'main' }, '12345');
+  t.equal(divertedHotline('<sip:12369@10.0.0.1>;reason=unconditional', plan), '12369', 'a direct number');
+  t.equal(divertedHotline('<tel:+8612315>;reason=unconditional;counter=1', plan), '12315', 'tel URI with the country code');
+  t.equal(divertedHotline('<sip:02589182131@10.0.0.1;user=phone>;reason=no-answer', plan), '89182131', 'an 8-digit local number after its area code');
+  t.equal(divertedHotline('<sip:12369@a>;reason=unconditional,<sip:13900000000@b>;reason=deflection', plan), null, 'the last entry (the earliest diversion) counts: a mobile');
+  t.equal(divertedHotline('<sip:13900000000@b>;reason=deflection, <sip:12369@a>;reason=unconditional', plan), '12369');
+  t.equal(divertedHotline('<sip:110@10.0.0.1>', plan), null, 'an emergency number is no route of ours');
+  t.equal(divertedHotline('<sip:12388@10.0.0.1>', plan), null, 'nor a linkage number');
+  t.equal(divertedHotline('garbage', plan), null);
+  t.equal(divertedHotline(undefined, plan), null);
+  t.match(tagsAfterDiversion(main, '<sip:12369@10.0.0.1>', plan), { mode: 'direct', originHotline: '12369', department: 'environment' });
+  t.match(tagsAfterDiversion(main, '<sip:95598@10.0.0.1>', plan), { mode: 'parallel', originHotline: '95598', department: 'power-supply' });
+  t.same(tagsAfterDiversion(main, '<sip:13900000000@10.0.0.1>', plan), main, 'a forward from elsewhere keeps the menu');
+  const direct = tags({ cti_mode: 'direct', cti_origin_hotline: '12369', cti_department: 'environment' }, '12369');
+  t.same(tagsAfterDiversion(direct, '<sip:95598@10.0.0.1>', plan), direct, 'only calls to the centre number are re-routed');
 });

@@ -2,13 +2,14 @@
 // when the caller hangs up; closes the call record with the outcome and FreeSWITCH's times; and
 // kills any leg the call created that is still up, so nothing is left behind in FreeSWITCH.
 import type { OutboundCall } from '../esl/index.js';
-import { tagsFromVariables } from '../routing/index.js';
+import { tagsAfterDiversion, tagsFromVariables } from '../routing/index.js';
 import type { CallContext, CallServices, Step } from './step.js';
 import { Answer, RecordCall } from './steps/answer.js';
 import { Route } from './steps/route.js';
 
 export async function runCall(call: OutboundCall, services: CallServices): Promise<void> {
-  const tags = tagsFromVariables((name) => call.channelData.variable(name), call.channelData.destinationNumber ?? '');
+  const dialled = tagsFromVariables((name) => call.channelData.variable(name), call.channelData.destinationNumber ?? '');
+  const tags = tagsAfterDiversion(dialled, call.channelData.variable('sip_h_Diversion'), services.config().routing);
   const ctx: CallContext = {
     call,
     id: call.uuid,
