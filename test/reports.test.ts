@@ -112,6 +112,8 @@ t.test('a call still waiting under 15 s is pending, not a miss; past 15 s it is 
   const waiting = { line: '1', queue_entered_us: t0, agent_answered_us: null, queue_left_us: null, outcome: null };
   t.match(serviceLevel([waiting], 15, 0, t0 + 10 * s), { offered: 0, pending: 1, rate: null });
   t.match(serviceLevel([waiting], 15, 0, t0 + 16 * s), { offered: 1, pending: 0, answered_within_15s: 0, rate: 0 });
+  t.match(serviceLevel([waiting], 15, 0, t0 + 15 * s), { offered: 0, pending: 1 }, 'waiting exactly 15.000000 s: it could still be answered within');
+  t.match(serviceLevel([waiting], 15, 0, t0 + 15 * s + 1), { offered: 1, pending: 0, rate: 0 }, '15.000001 s: a miss');
 });
 
 t.test('periods are Shanghai days, hours and weeks (Monday first), the same on every reading', async (t) => {

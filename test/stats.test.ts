@@ -203,6 +203,19 @@ t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLeve
   t.same(figures.queueCounts({ fromMs: day / 1000 - 86_400_000, toMs: day / 1000 }), [{ period: 'total', offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, rate: null, answer_rate: null, abandon_rate: null }], 'a day with no calls');
 });
 
+t.test('a call waiting exactly 15 s is pending in the SQL counts too; 15.000001 s is a miss', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const nowUs = at('2026-11-30T15:00:00+08:00');
+  const insert = a.db.prepare("INSERT INTO calls (id, caller, called, mode, line, started_us, queue_entered_us) VALUES (?, '13800138000', '12345', 'main', '1', ?, ?)");
+  insert.run('exact', nowUs - 20 * s, nowUs - 15 * s);
+  insert.run('past', nowUs - 20 * s, nowUs - 15 * s - 1);
+  const figures = new Figures(a.db, () => a.config.routing, () => new Date(nowUs / 1000));
+  const range = { fromMs: nowUs / 1000 - 60_000, toMs: nowUs / 1000 };
+  t.match(figures.queueCounts(range)[0], { offered: 1, pending: 1, answered_within_15s: 0, rate: 0 });
+  t.match(figures.serviceLevels(range)[0], { offered: 1, pending: 1, rate: 0 });
+});
+
 t.test('the transfer counts SQLite makes for the wallboard, /metrics and the alerts equal transferRates on the same rows', async (t) => {
   const a = await ticketApp();
   t.teardown(() => a.close());

@@ -151,7 +151,7 @@ export class Figures {
          FROM (SELECT ${by === 'hour' ? 'queue_entered_us / 3600000000' : '0'} AS hour,
            CASE
              WHEN agent_answered_us IS NOT NULL THEN CASE WHEN agent_answered_us - queue_entered_us <= @target THEN 1 ELSE 2 END
-             WHEN queue_left_us IS NULL AND outcome IS NULL AND @now - queue_entered_us < @target THEN 3
+             WHEN queue_left_us IS NULL AND outcome IS NULL AND @now - queue_entered_us <= @target THEN 3
              WHEN outcome = 'abandoned_queue' AND queue_left_us IS NOT NULL AND queue_left_us - queue_entered_us < @short THEN 4
              WHEN outcome = 'abandoned_queue' THEN 5
              ELSE 6

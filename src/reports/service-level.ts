@@ -32,8 +32,9 @@ export interface ServiceLevel {
 }
 
 /**
- * `nowUs` matters only for calls still waiting: one that has waited less than the target may
- * still be answered in time, so it is reported as pending and left out of the rate.
+ * `nowUs` matters only for calls still waiting: one that has waited at most the target may
+ * still be answered in time (at exactly 15.000000 s is within), so it is reported as pending
+ * and left out of the rate; past the target it can only be late (docs/figures.md#service-level).
  */
 export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, shortAbandonS: number, nowUs = Number.POSITIVE_INFINITY): ServiceLevel {
   const targetUs = targetS * 1_000_000;
@@ -48,7 +49,7 @@ export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, sh
       waits.push(wait / 1_000_000);
       continue;
     }
-    if (c.queue_left_us === null && c.outcome === null && nowUs - c.queue_entered_us < targetUs) {
+    if (c.queue_left_us === null && c.outcome === null && nowUs - c.queue_entered_us <= targetUs) {
       out.pending++;
       continue;
     }
