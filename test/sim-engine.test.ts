@@ -262,6 +262,105 @@ t.test('a channel the controller transferred does not come back to the action af
   t.notOk(names.includes('CHANNEL_EXECUTE(hangup)') && of(ch.uuid).some((e) => header(e, 'Application-Data') === 'CALL_REJECTED'));
 });
 
+/** A call whose controller accepted the TCP connection but has not sent `connect`. */
+async function acceptedCall(t: Test, dialplan: string) {
+  const { connector, seen } = fakeController(true);
+  const r = rig(t, { connector, dialplan });
+  const ch = r.engine.placeCall({ from: '13800138000', to: '12345' });
+  await until(() => seen.length === 1);
+  return { ...r, ch };
+}
+
+t.test('a listener that ends before `connect`: without socket_resume the channel stays parked (socket_function, switch_ivr_park)', async (t) => {
+  const { engine, of, ch } = await acceptedCall(t, dialplanDir(t, SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>', false)));
+  engine.socketClosed(ch.uuid, false);
+  await until(() => of(ch.uuid).some((e) => e.name === 'CHANNEL_PARK'));
+  await sleep(300);
+  t.ok(ch.ready, 'still up: nothing will clear CF_CONTROLLED again');
+  t.ok(ch.has('CF_PARK'));
+  t.notOk(sequence(of(ch.uuid)).includes('CHANNEL_EXECUTE(hangup)'), 'the next action does not run');
+  t.equal(await engine.api('uuid_kill', `${ch.uuid} ORIGINATOR_CANCEL`), '+OK\n');
+  await ch.destroyed;
+  const names = sequence(of(ch.uuid));
+  const park = names.indexOf('CHANNEL_PARK');
+  t.same(names.slice(park, park + 4), ['CHANNEL_PARK', 'CHANNEL_HANGUP(ORIGINATOR_CANCEL)', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(socket)'], 'parked until the hangup');
+  t.notOk(names.includes('CHANNEL_EXECUTE(hangup)'));
+});
+
+t.test('a listener that ends before `connect` with socket_resume or `resume`: no park, the next action runs at once (listener_run done: sets CS_RESET)', async (t) => {
+  for (const how of ['socket_resume', 'resume'] as const) {
+    const { engine, of, ch } = await acceptedCall(t, dialplanDir(t, SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>', how === 'socket_resume')));
+    engine.socketClosed(ch.uuid, how === 'resume');
+    await ch.destroyed;
+    const names = sequence(of(ch.uuid));
+    t.notOk(names.includes('CHANNEL_PARK'), `${how}: switch_ivr_park returns on CS_RESET before firing CHANNEL_PARK`);
+    const done = names.indexOf('CHANNEL_EXECUTE_COMPLETE(socket)');
+    t.same(names.slice(done, done + 2), ['CHANNEL_EXECUTE_COMPLETE(socket)', 'CHANNEL_EXECUTE(hangup)'], `${how}: the next action runs`);
+    t.equal(ch.hangupCause, 'CALL_REJECTED');
+  }
+});
+
+t.test('a caller who hangs up before `connect`: the socket app still goes through switch_ivr_park (CHANNEL_PARK, CHANNEL_UNPARK)', async (t) => {
+  const { engine, of, ch } = await acceptedCall(t, dialplanDir(t, SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>')));
+  t.equal(await engine.api('uuid_kill', `${ch.uuid} ORIGINATOR_CANCEL`), '+OK\n');
+  await ch.destroyed;
+  const names = sequence(of(ch.uuid));
+  const hangup = names.indexOf('CHANNEL_HANGUP(ORIGINATOR_CANCEL)');
+  t.same(names.slice(hangup, hangup + 4), ['CHANNEL_HANGUP(ORIGINATOR_CANCEL)', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(socket)']);
+});
+
+t.test('park_timeout: read and unset by the first park, with park_after_bridge; on expiry a hangup with its cause (switch_ivr_park)', async (t) => {
+  const cases = [
+    { value: '2:USER_BUSY', cause: 'USER_BUSY', minMs: 1000, maxMs: 2200 },
+    { value: '1', cause: 'NORMAL_CLEARING', minMs: 0, maxMs: 1200 },
+    { value: '1:blind_transfer', cause: 'BLIND_TRANSFER', minMs: 0, maxMs: 1200 },
+  ];
+  for (const c of cases) {
+    const dialplan = dialplanDir(t, `<extension name="p"><condition field="destination_number" expression="^(\\d+)$">
+      <action application="set" data="park_after_bridge=true"/>
+      <action application="set" data="park_timeout=${c.value}"/>
+      <action application="park"/>
+      <action application="hangup" data="CALL_REJECTED"/>
+    </condition></extension>`);
+    const { engine, of } = rig(t, { dialplan });
+    const ch = engine.placeCall({ from: '13800138000', to: '12345' });
+    await until(() => of(ch.uuid).some((e) => e.name === 'CHANNEL_PARK'));
+    const parkedAt = Date.now();
+    const park = of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK');
+    t.equal(variable(park, 'park_timeout'), undefined, `${c.value}: unset before CHANNEL_PARK`);
+    t.equal(variable(park, 'park_after_bridge'), undefined, `${c.value}: park_after_bridge unset too`);
+    await ch.destroyed;
+    const waited = Date.now() - parkedAt;
+    t.equal(ch.hangupCause, c.cause, `${c.value}: hung up with ${c.cause}, never transferred`);
+    t.ok(waited >= c.minMs && waited <= c.maxMs, `${c.value}: expired after ${waited} ms (whole seconds of the epoch clock)`);
+    t.same(sequence(of(ch.uuid)).filter((n) => /PARK|HANGUP\(|EXECUTE(_COMPLETE)?\((park|hangup)\)/.test(n)),
+      ['CHANNEL_EXECUTE(park)', 'CHANNEL_PARK', `CHANNEL_HANGUP(${c.cause})`, 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(park)'], `${c.value}: the next action does not run`);
+  }
+  const { engine, of } = rig(t, { dialplan: dialplanDir(t, `<extension name="p"><condition field="destination_number" expression="^(\\d+)$">
+      <action application="set" data="park_timeout=-1"/><action application="park"/>
+    </condition></extension>`) });
+  const ch = engine.placeCall({ from: '13800138000', to: '12345' });
+  await until(() => of(ch.uuid).some((e) => e.name === 'CHANNEL_PARK'));
+  await sleep(1200);
+  t.ok(ch.ready, 'a negative park_timeout sets no limit');
+  t.equal(variable(of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK'), 'park_timeout'), undefined, 'but it is spent all the same');
+});
+
+t.test('park_timeout set before `socket` is spent on the socket app\'s own park: it hangs up a call the controller connected to', async (t) => {
+  const dialplan = dialplanDir(t, `<extension name="t"><condition field="destination_number" expression="^(\\d+)$">
+      <action application="set" data="socket_resume=true"/>
+      <action application="set" data="park_timeout=1"/>
+      <action application="socket" data="127.0.0.1:9 async full"/>
+      <action application="transfer" data="fallback XML public"/>
+    </condition></extension>`);
+  const { engine, of, ch } = await connectedCall(t, dialplan);
+  t.equal(variable(of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK'), 'park_timeout'), undefined, 'spent by the park after `connect`');
+  await ch.destroyed;
+  t.equal(ch.hangupCause, 'NORMAL_CLEARING', 'the controlled call is hung up, not sent to the fallback');
+  t.notOk(sequence(of(ch.uuid)).includes('CHANNEL_EXECUTE(transfer)'));
+  void engine;
+});
+
 // ---------------------------------------------------------------- applications over sendmsg
 
 t.test('play_and_get_digits: a digit during the prompt breaks it; the result is in the variables of EXECUTE_COMPLETE', async (t) => {

@@ -122,8 +122,11 @@ export class Channel {
     endpoint?: string;
     agent?: string;
     talkMs?: number;
-    /** the outbound socket of the running `socket` app: the controller sent `connect`, the connection ended */
-    socket?: { connected: boolean; closed: boolean };
+    /**
+     * the outbound socket of the running `socket` app: the controller sent `connect`, the
+     * connection ended, and whether the listener's end set CS_RESET (socket_resume or `resume`)
+     */
+    socket?: { connected: boolean; closed: boolean; reset: boolean };
     /** the citizen hung up (rather than the switch or the controller) */
     callerLeft?: boolean;
     /** the leg has been in a bridge at some point (a caller who got through stops counting patience) */

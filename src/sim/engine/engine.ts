@@ -15,6 +15,7 @@ import { DialplanFiles } from './dialplan.js';
 import { Emitter } from './emit.js';
 import { Endpoints, type AgentBehaviour, type HotlineBehaviour } from './endpoints.js';
 import { channelSnapshot } from './facts.js';
+import { isTrue } from './execution.js';
 import { hangup } from './lifecycle.js';
 import { seededRandom } from './prng.js';
 
@@ -138,15 +139,20 @@ export class SimEngine implements SwitchEngine {
   }
 
   /**
-   * The listener ended: `resume` set socket_resume; CF_CONTROLLED is cleared, which ends the
-   * socket app's park. The extension's next action then runs (see apps/socket.ts).
+   * The listener ended (listener_run `done:`): `resume` set socket_resume; with it, a channel
+   * that is up, not hibernating and not being transferred is set to CS_RESET; CF_CONTROLLED is
+   * cleared, which ends the socket app's park. The extension's next action then runs, and a
+   * park that had not begun yet is skipped when the channel was reset (see apps/socket.ts).
    */
   socketClosed(uuid: string, resumed: boolean): void {
     const ch = this.core.channel(uuid);
     if (!ch) return;
     if (resumed) ch.setVar('socket_resume', 'true');
-    if (!ch.sim.socket) return;
-    ch.sim.socket.closed = true;
+    const link = ch.sim.socket;
+    if (!link) return;
+    link.closed = true;
+    link.reset = ch.ready && ch.state !== 'CS_HIBERNATE' && !ch.has('CF_TRANSFER') && !ch.has('CF_REDIRECT')
+      && isTrue(ch.getVar('socket_resume'));
     ch.flags.delete('CF_CONTROLLED');
     ch.waker.wake();
   }

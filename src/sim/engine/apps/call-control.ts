@@ -1,7 +1,7 @@
 // answer, pre_answer, ring_ready, hangup, sleep, park, transfer, and the no-op log/info
 // (mod_dptools.c answer_function, pre_answer_function, ring_ready_function, hangup_function,
 // sleep_function, park_function, transfer_function; switch_ivr.c switch_ivr_park).
-import { parseCause } from '../causes.js';
+import { parseCause, type CauseName } from '../causes.js';
 import type { AppCall, AppSpec, Core } from '../core.js';
 import type { Channel } from '../channel.js';
 import { dequeueDtmf, interrupted, isTrue, tick } from '../execution.js';
@@ -63,19 +63,45 @@ export function terminatorSet(value: string): string {
  * switch_ivr_park: CHANNEL_PARK, then wait — running queued messages, reading digits — until
  * a bridge, transfer or hangup takes the channel; CHANNEL_UNPARK on the way out. A channel
  * already under control (an outbound socket parks it) cannot be parked again: the app returns.
+ * `park_timeout` (`<seconds>[:<cause>]`) is read by the first park that finds it and unset
+ * there, together with park_after_bridge; when it expires the channel is hung up with the
+ * cause (NORMAL_CLEARING by default). It never transfers anywhere.
  */
 export async function parkChannel(core: Core, ch: Channel): Promise<void> {
   if (ch.has('CF_CONTROLLED')) return;
+  const timeout = takeParkTimeout(ch);
   ch.flags.add('CF_CONTROLLED');
   ch.flags.add('CF_PARK');
   core.emit.channel('CHANNEL_PARK', ch, { site: SITES.park });
-  while (ch.ready && ch.has('CF_CONTROLLED') && ch.has('CF_PARK') && !interrupted(ch)) {
+  const parked = () => ch.ready && ch.has('CF_CONTROLLED') && ch.has('CF_PARK') && !interrupted(ch);
+  while (parked()) {
     while (ch.mediaReady && dequeueDtmf(core, ch));
-    await tick(core, ch);
+    await tick(core, ch, timeout ? timeout.atMs - Date.now() : undefined);
+    if (timeout && Date.now() >= timeout.atMs && parked()) {
+      hangup(core, ch, timeout.cause);
+      break;
+    }
   }
   ch.flags.delete('CF_CONTROLLED');
   ch.flags.delete('CF_PARK');
   core.emit.channel('CHANNEL_UNPARK', ch, { site: SITES.unpark });
+}
+
+/**
+ * switch_ivr.c switch_ivr_park: the seconds are read with atoi and a negative number means no
+ * limit; the cause after `:` goes through switch_channel_str2cause. The limit counts whole
+ * seconds of switch_epoch_time_now, so it expires between N−1 and N seconds after the park.
+ */
+function takeParkTimeout(ch: Channel): { atMs: number; cause: CauseName } | undefined {
+  const value = ch.getVar('park_timeout');
+  if (value === undefined) return undefined;
+  ch.setVar('park_timeout', undefined);
+  ch.setVar('park_after_bridge', undefined);
+  const colon = value.indexOf(':');
+  const cause = colon >= 0 ? parseCause(value.slice(colon + 1)) : 'NORMAL_CLEARING';
+  const seconds = Number.parseInt(value, 10) || 0;
+  if (seconds < 0) return undefined;
+  return { atMs: (Math.floor(Date.now() / 1000) + seconds) * 1000, cause };
 }
 
 async function park({ core, ch }: AppCall): Promise<void> {

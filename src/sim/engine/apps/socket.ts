@@ -1,9 +1,14 @@
 // The outbound Event Socket app (mod_event_socket.c socket_function): try each host in turn;
 // when none accepts, log "Socket Error!" and return, so the dialplan's next action runs. With
-// `async`, wait for the controller's `connect`, then park (CHANNEL_PARK) and run its sendmsg
-// commands until the connection ends. When it ends, socket_resume (or the `resume` command)
-// sets CS_EXECUTE — the state the channel is already in — so the extension's next action runs
-// either way; only a channel the controller transferred, bridged or hung up does not come back.
+// `async`, wait until the controller sends `connect` or the listener ends, then switch_ivr_park
+// (CHANNEL_PARK) and run its sendmsg commands until the connection ends. When it ends,
+// socket_resume (or the `resume` command) sets CS_EXECUTE — the state the channel is already in
+// — so the extension's next action runs either way; only a channel the controller transferred,
+// bridged or hung up does not come back.
+// A listener that ends BEFORE the park (the controller closed, or sent nothing within the 25 s
+// first-packet limit) is different: with socket_resume it has set CS_RESET, so the park returns
+// at once without an event and the next action runs; without it nothing will ever clear
+// CF_CONTROLLED again, so the channel stays parked until it hangs up or is moved.
 import type { AppCall, AppSpec } from '../core.js';
 import { interrupted, processMessages, tick } from '../execution.js';
 import { parkChannel } from './call-control.js';
@@ -31,7 +36,7 @@ async function socket({ core, ch, arg }: AppCall): Promise<void> {
   let connected = false;
   for (const target of targets(words[0]!)) {
     ch.setVar('socket_host', target.host);
-    ch.sim.socket = { connected: false, closed: false };
+    ch.sim.socket = { connected: false, closed: false, reset: false };
     connected = (await core.connector?.connect(ch, target.host, target.port, flags)) ?? false;
     if (connected) break;
   }
@@ -41,8 +46,11 @@ async function socket({ core, ch, arg }: AppCall): Promise<void> {
   }
   const link = ch.sim.socket!;
   if (flags.async) {
-    while (ch.ready && !link.closed && !link.connected) await ch.waker.sleep();
-    if (ch.ready && !link.closed) await parkChannel(core, ch);
+    // switch_channel_ready is false once the channel hangs up or is being transferred.
+    while (!interrupted(ch) && !link.closed && !link.connected) await ch.waker.sleep();
+    // switch_ivr_park is called whatever ended the wait; it returns at once, firing nothing,
+    // only when the listener already reset the channel (switch_ivr.c switch_ivr_park: CS_RESET).
+    if (!link.reset) await parkChannel(core, ch);
     await processMessages(core, ch);
   } else {
     // Without async the listener runs inline: commands run as they arrive, until the end.
