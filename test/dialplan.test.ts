@@ -17,6 +17,7 @@ import {
   FALLBACK_EXTENSION,
   FALLBACK_ROUNDS,
   GENERATED_MARKER,
+  OUTBOUND_FIRST_PACKET_S,
   matchExtension,
   renderDialplan,
   writeDialplan,
@@ -225,6 +226,27 @@ t.test('every inbound number of the shipped config routes, reaches the controlle
     t.equal(r?.extension, 'cti_unknown', `${number} is not an inbound route`);
     t.equal(r?.vars.cti_mode, 'unknown');
     checkHandOffAndFallback(t, xml, inbound(number), r!, seats);
+  }
+});
+
+t.test('a controller that never sends `connect` cannot strand a caller: socket_resume=true before every socket, no park_timeout', async (t) => {
+  const config = await shippedConfig();
+  const renderings = [onlyFile(renderDialplan(config.routing, { socket: config.server.eslListener })), onlyFile(renderDialplan(fixturePlan(), { socket: SOCKET }))];
+  for (const xml of renderings) {
+    let sockets = 0;
+    for (const [, name, body] of xml.matchAll(/<extension name="([^"]+)">([\s\S]*?)<\/extension>/g)) {
+      const actions = [...body!.matchAll(/<action application="([^"]+)"(?: data="([^"]*)")?\/>/g)].map((m) => ({ app: m[1]!, data: m[2] ?? '' }));
+      t.notOk(actions.some((a) => /(^|[,|^ ])park_timeout=/.test(a.data)), `${name}: no park_timeout (switch_ivr_park would hang up the controller's own call)`);
+      const socket = actions.findIndex((a) => a.app === 'socket');
+      if (socket < 0) continue;
+      sockets++;
+      const resume = actions.findIndex((a) => a.app === 'set' && a.data === 'socket_resume=true');
+      t.ok(resume >= 0 && resume < socket, `${name}: socket_resume=true before socket, else a listener that ends before connect parks the caller for ever`);
+      t.notOk(actions.slice(resume + 1, socket).some((a) => a.data.startsWith('socket_resume')), `${name}: and nothing undoes it`);
+      t.same(actions[socket + 1], { app: 'transfer', data: `${FALLBACK_EXTENSION} XML public` }, `${name}: the fallback is the next action`);
+    }
+    t.ok(sockets > 5, 'every routed extension was checked');
+    t.ok(xml.includes(`no command came within ${OUTBOUND_FIRST_PACKET_S} s`), 'the header says how long a silent controller holds a caller');
   }
 });
 

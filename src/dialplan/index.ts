@@ -8,6 +8,7 @@ export {
   FALLBACK_ROUNDS,
   FALLBACK_PROMPTS,
   SEAT_RING_S,
+  OUTBOUND_FIRST_PACKET_S,
   type DialplanOptions,
   type DialplanAction,
 } from './render.js';

@@ -36,6 +36,12 @@ export const FALLBACK_PROMPTS = {
   sorry: 'cti/sorry.wav',
 } as const;
 
+/**
+ * Seconds mod_event_socket waits for an outbound controller's first command before it ends the
+ * listener (mod_event_socket.c listener_run: read_packet(listener, &ievent, 25)); not settable.
+ */
+export const OUTBOUND_FIRST_PACKET_S = 25;
+
 /** China's ringback tone (450 Hz, 1 s on, 4 s off), the same as vanilla vars.xml's cn-ring. */
 const CHINA_RINGBACK = '%(1000,4000,450)';
 
@@ -176,6 +182,15 @@ function header(plan: RoutingPlan): string {
     '    dialplan explicitly. Nothing in mod_event_socket hangs the channel up, so either way',
     '    the call reaches the next action, `transfer cti_fallback`: the controller must hang up',
     '    or transfer every call it is done with, as merely closing the socket sends it there.',
+    '    A controller that accepts the connection but never sends `connect` (it died, or hangs):',
+    `    the listener ends when that connection closes, or when no command came within ${OUTBOUND_FIRST_PACKET_S} s`,
+    `    (listener_run reads the first packet with a ${OUTBOUND_FIRST_PACKET_S} s limit). With socket_resume=true its end`,
+    '    sets CS_RESET, so the park that follows returns at once and the next action runs; the',
+    `    caller waits, unanswered, at most ${OUTBOUND_FIRST_PACKET_S} s. WITHOUT socket_resume the socket app would park the`,
+    '    channel for ever (nothing is left to clear CF_CONTROLLED), so it must stay before every',
+    '    `socket`. park_timeout is no guard: switch_ivr_park hangs up when it expires (it never',
+    '    transfers), and the first park to read it is the socket app\'s own park after `connect`,',
+    '    so it would cut off calls the controller took.',
     '',
     `  The fallback answers, plays ${FALLBACK_PROMPTS.fallback}, then rings every seat at once for ${SEAT_RING_S} s`,
     `  (user/<id>@\${domain_name}) and asks the caller to hold, for ${FALLBACK_ROUNDS} rounds; then it`,
