@@ -18,6 +18,7 @@ import {
   FALLBACK_ROUNDS,
   GENERATED_MARKER,
   OUTBOUND_FIRST_PACKET_S,
+  ipv4NetworkPattern,
   matchExtension,
   renderDialplan,
   writeDialplan,
@@ -58,7 +59,7 @@ function fixturePlan(change: (p: RoutingPlan) => void = () => {}): RoutingPlan {
       { id: '1002', name: '坐席02', skills: ['citizen'] },
       { id: '1003', name: '坐席03', skills: ['citizen'] },
     ],
-    policeDiversion: { callerNumbers: ['110', '0512110'], gateways: ['police-110'], priority: 2 },
+    policeDiversion: { callerNumbers: ['110', '0512110'], gateways: ['police-110'], networks: ['10.20.30.0/24', '192.0.2.7', '172.16.0.0/12'], priority: 2 },
     departments: new Map(
       ['agriculture', 'environment', 'market', 'power', 'health'].map((id) => [id, { id, name: `市${id}局`, headMobile: null, hotlines: [] }]),
     ),
@@ -214,8 +215,17 @@ t.test('every inbound number of the shipped config routes, reaches the controlle
   t.same(diverted?.vars, { cti_mode: 'emergency', cti_origin_hotline: '110', cti_department: '', cti_priority: '1', socket_resume: 'true' });
   checkHandOffAndFallback(t, xml, inbound('12345', '110'), diverted!, seats);
 
+  // An IP trunk without registration: sofia sets no sip_gateway, only the source address.
+  const byNetwork = route(xml, inbound('12345', CITIZEN, { network_addr: '10.20.30.9', sip_network_ip: '10.20.30.9' }));
+  t.equal(byNetwork?.extension, 'cti_110_diversion_network', 'a call from the 110 link\'s address is diverted');
+  t.same(byNetwork?.vars, { cti_mode: 'emergency', cti_origin_hotline: '110', cti_department: '', cti_priority: '1', socket_resume: 'true' });
+  checkHandOffAndFallback(t, xml, inbound('12345', CITIZEN, { network_addr: '10.20.30.9' }), byNetwork!, seats);
+  t.equal(route(xml, inbound('12345', CITIZEN, { network_addr: '10.10.10.1' }))?.extension, 'cti_main_12345', 'the carrier\'s address is not the 110 link');
+  t.equal(route(xml, inbound('12345', CITIZEN, { network_addr: '10.20.31.9', sip_gateway: 'telecom-trunk' }))?.extension, 'cti_main_12345', 'nor a neighbouring network');
+  t.equal(route(xml, inbound('12316', CITIZEN, { network_addr: '10.20.30.200' }))?.extension, 'cti_110_diversion_network', 'before the hotlines too');
+
   const byGateway = route(xml, inbound('12345', CITIZEN, { sip_gateway: 'police-110' }));
-  t.equal(byGateway?.extension, 'cti_110_diversion_gateway', 'a call through the police-110 gateway is diverted');
+  t.equal(byGateway?.extension, 'cti_110_diversion_gateway', 'a call to the registered police-110 gateway\'s contact is diverted');
   t.equal(byGateway?.vars.cti_priority, '1');
   checkHandOffAndFallback(t, xml, inbound('12345', CITIZEN, { sip_gateway: 'police-110' }), byGateway!, seats);
   t.equal(route(xml, inbound('12345', CITIZEN, { sip_gateway: 'telecom-trunk' }))?.extension, 'cti_main_12345', 'the carrier trunk is not the 110 link');
@@ -256,6 +266,7 @@ t.test('extensions come in routing order: fallback, 110 diversion, main, direct,
   t.same(names, [
     'cti_fallback',
     'cti_110_diversion_caller',
+    'cti_110_diversion_network',
     'cti_110_diversion_gateway',
     'cti_main_12345',
     'cti_direct_12316',
@@ -266,7 +277,45 @@ t.test('extensions come in routing order: fallback, 110 diversion, main, direct,
   ]);
   t.match(xml, /<condition field="caller_id_number" expression="\^\(\?:110\|0512110\)\$">/, 'several caller IDs in one anchored expression');
   t.match(xml, /<condition field="\$\{sip_gateway\}" expression="\^police-110\$">/, 'gateway via the sip_gateway channel variable');
+  t.match(xml, /<condition field="network_addr" expression="\^\(\?:10\\\.20\\\.30\\\.\(\?:25/, 'source address via the network_addr caller profile field, several networks in one anchored expression');
   t.match(xml, /expression="\^12345\$"/, 'destination expressions are anchored');
+});
+
+t.test('ipv4NetworkPattern matches exactly the addresses of the network, as inet_ntop writes them', async (t) => {
+  const inNetwork = (address: string, network: string): boolean => {
+    const [base = '', bits = '32'] = network.split('/');
+    const value = (a: string) => a.split('.').reduce((v, o) => v * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(bits));
+    return Math.floor(value(address) / size) === Math.floor(value(base) / size);
+  };
+  let checked = 0;
+  const check = (network: string, addresses: string[]) => {
+    const re = new RegExp(`^${ipv4NetworkPattern(network)}$`);
+    const wrong = addresses.filter((a) => re.test(a) !== inNetwork(a, network));
+    checked += addresses.length;
+    if (wrong.length > 0) t.fail(`${network}: ${wrong.slice(0, 5).join(', ')} (${re.source})`);
+  };
+  const octets = Array.from({ length: 256 }, (_, i) => i);
+  // Every block of every prefix ending in the last octet, against all 256 last octets.
+  for (let bits = 24; bits <= 32; bits++) {
+    for (let base = 0; base < 256; base += 2 ** (32 - bits)) check(`10.20.30.${base}/${bits}`, octets.map((o) => `10.20.30.${o}`));
+  }
+  // Prefixes ending in the other octets, against every value of the octet they cut.
+  for (const [network, make] of [
+    ['172.16.0.0/12', (o: number) => `172.${o}.7.9`],
+    ['10.20.64.0/18', (o: number) => `10.20.${o}.200`],
+    ['100.64.0.0/10', (o: number) => `100.${o}.0.1`],
+    ['10.0.0.0/8', (o: number) => `${o}.1.2.3`],
+    ['192.168.0.0/16', (o: number) => `192.${o}.0.0`],
+  ] as const) check(network, octets.map(make));
+  t.ok(checked > 60_000, `${checked} addresses checked`);
+  for (const spelling of ['010.20.30.1', '10.20.30.01', '10.20.30.1 ', ' 10.20.30.1', '10.20.30', '::ffff:10.20.30.1']) {
+    t.notOk(new RegExp(`^${ipv4NetworkPattern('10.20.30.0/24')}$`).test(spelling), `"${spelling}" is not how network_addr is written`);
+  }
+  t.notMatch(ipv4NetworkPattern('172.16.0.0/12'), /\\[dnst\\']/, 'no escapes that switch_channel_expand_variables would rewrite');
+  for (const bad of ['10.20.30.1/24', '256.1.1.1', '10.20.30.0/33', '010.20.30.0', '10.20.30', 'fe80::1']) {
+    t.throws(() => ipv4NetworkPattern(bad), RangeError, bad);
+  }
 });
 
 t.test('the socket address, the diversion priority and the seats come from the plan and options', async (t) => {
@@ -276,8 +325,17 @@ t.test('the socket address, the diversion priority and the seats come from the p
   t.equal(r?.vars.cti_priority, '2');
   checkHandOffAndFallback(t, xml, inbound('12369', '0512110'), r!, ['1001', '1002', '1003'], '10.0.0.5:9000 async full');
   t.equal(route(xml, inbound('12369', '05121100'))?.extension, 'cti_direct_12369', 'caller IDs match whole');
+  const networkCases: Array<[string, boolean]> = [
+    ['10.20.30.0', true], ['10.20.30.255', true], ['10.20.31.0', false], ['110.20.30.1', false], ['10.20.30.1x', false],
+    ['192.0.2.7', true], ['192.0.2.70', false], ['192.0.2.17', false], ['192.0.2.6', false],
+    ['172.16.0.0', true], ['172.31.255.255', true], ['172.24.9.1', true], ['172.15.255.255', false], ['172.32.0.0', false],
+    ['', false],
+  ];
+  for (const [address, diverted] of networkCases) {
+    t.equal(route(xml, inbound('12369', CITIZEN, { network_addr: address }))?.extension, diverted ? 'cti_110_diversion_network' : 'cti_direct_12369', `network_addr ${address || '(none)'}`);
+  }
 
-  const noDiversion = fixturePlan((p) => (p.policeDiversion = { callerNumbers: [], gateways: [], priority: 1 }));
+  const noDiversion = fixturePlan((p) => (p.policeDiversion = { callerNumbers: [], gateways: [], networks: [], priority: 1 }));
   const plain = onlyFile(renderDialplan(noDiversion, { socket: SOCKET }));
   t.notMatch(plain, /<extension name="cti_110_diversion/, 'no diversion configured, no diversion extension');
   t.equal(route(plain, inbound('12345', '110'))?.extension, 'cti_main_12345');

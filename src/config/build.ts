@@ -52,6 +52,7 @@ export function buildRouting(r: RoutingFile): RoutingPlan {
     policeDiversion: {
       callerNumbers: [...r.police_diversion.caller_numbers],
       gateways: [...r.police_diversion.gateways],
+      networks: [...(r.police_diversion.networks ?? [])],
       priority: r.police_diversion.priority,
     },
     departments,

@@ -71,7 +71,8 @@ export interface RoutingPlan {
   ivr: { welcomePrompt: string; menuPrompt: string; digitTimeoutS: number; defaultLine: string; lines: IvrLine[] };
   gateways: Map<string, { name: string; description: string }>;
   seats: Seat[];
-  policeDiversion: { callerNumbers: string[]; gateways: string[]; priority: number };
+  /** networks: IPv4 addresses or CIDR networks the 110 platform's INVITEs come from */
+  policeDiversion: { callerNumbers: string[]; gateways: string[]; networks: string[]; priority: number };
   departments: Map<string, Department>;
   /** every hotline of every mode, in file order: direct, parallel, emergency, linkage */
   hotlines: Hotline[];

@@ -24,6 +24,7 @@ export function routingRules(r: RoutingFile, src: SourceMap): ConfigIssue[] {
   needSchedule(r.centre.hours, ['centre', 'hours']);
   checkIvr(r, at);
   r.police_diversion.gateways.forEach((g, i) => needGateway(g, ['police_diversion', 'gateways', i]));
+  (r.police_diversion.networks ?? []).forEach((n, i) => checkNetwork(n, ['police_diversion', 'networks', i], at));
 
   const departments = firstIndex(r.departments.map((d) => d.id));
   r.departments.forEach((d, i) => {
@@ -98,6 +99,32 @@ function checkNumbers(r: RoutingFile, at: At): void {
       else if (first.mode === mode) at([mode, i, 'number'], `duplicate number ${h.number} (first at ${mode}[${first.index}])`);
       else at([mode, i, 'number'], `number ${h.number} is in two modes: ${first.mode}[${first.index}] and ${mode}[${i}]; a number has one mode`);
     });
+  }
+}
+
+/**
+ * An address or network FreeSWITCH's network_addr can be matched against: octets as inet_ntop
+ * writes them (0-255, no leading zero), a prefix of /8 to /32 (a shorter one would take in
+ * whole carriers), and no bits set past the prefix.
+ */
+function checkNetwork(network: string, path: PathSegment[], at: At): void {
+  const [address = '', prefix] = network.split('/');
+  const octets = address.split('.');
+  if (octets.some((o) => Number(o) > 255 || (o.length > 1 && o.startsWith('0')))) {
+    at(path, `"${network}" is not an IPv4 address: each part is 0-255, written without leading zeros`);
+    return;
+  }
+  const bits = prefix === undefined ? 32 : Number(prefix);
+  if (bits < 8 || bits > 32) {
+    at(path, `"${network}": the prefix length must be 8 to 32`);
+    return;
+  }
+  const value = octets.reduce((v, o) => v * 256 + Number(o), 0);
+  const size = 2 ** (32 - bits);
+  if (value % size !== 0) {
+    const base = value - (value % size);
+    const dotted = [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.');
+    at(path, `"${network}" has bits set after the /${bits} prefix; the network is ${dotted}/${bits}`);
   }
 }
 

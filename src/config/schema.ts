@@ -12,6 +12,11 @@ const Period = Type.String({
   description: 'HH:MM-HH:MM',
 });
 const Seconds = Type.Number({ exclusiveMinimum: 0 });
+/** "10.20.30.0/24" or "10.20.30.7"; octet values, prefix length and host bits are checked in rules.ts. */
+const Ipv4Network = Type.String({
+  pattern: '^[0-9]{1,3}([.][0-9]{1,3}){3}(/[0-9]{1,2})?$',
+  description: 'an IPv4 address or network, e.g. 10.20.30.0/24',
+});
 const Days = Type.Number({ minimum: 0 });
 
 const Schedule = Type.Object(
@@ -96,6 +101,7 @@ export const RoutingSchema = Type.Object(
       {
         caller_numbers: Type.Array(PhoneNumber),
         gateways: Type.Array(Id),
+        networks: Type.Optional(Type.Array(Ipv4Network)),
         priority: Type.Integer({ minimum: 1, maximum: 10 }),
       },
       { additionalProperties: false },

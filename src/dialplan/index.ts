@@ -12,6 +12,7 @@ export {
   type DialplanOptions,
   type DialplanAction,
 } from './render.js';
-export { CTI_VARS, DEFAULT_PRIORITY, POLICE_ORIGIN, GATEWAY_FIELD, inboundRoutes, type InboundMode, type InboundRoute } from './routes.js';
+export { CTI_VARS, DEFAULT_PRIORITY, POLICE_ORIGIN, GATEWAY_FIELD, NETWORK_FIELD, inboundRoutes, type InboundMode, type InboundRoute } from './routes.js';
 export { writeDialplan, checkDialplanDrift, diffDialplan, type DriftEntry, type DriftProblem } from './files.js';
 export { matchExtension, type MatchedExtension, type MatchedAction } from './interpret.js';
+export { ipv4NetworkPattern } from './network-pattern.js';

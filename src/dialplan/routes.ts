@@ -1,6 +1,7 @@
 // Which inbound calls the dialplan tags, and with what: the routing decisions of the generated
 // dialplan as plain data, so the XML writer only formats and the order is decided in one place.
 import type { Hotline, RoutingPlan } from '../config/model.js';
+import { ipv4NetworkPattern } from './network-pattern.js';
 
 /** How the controller treats a call; `cti_mode` carries it. */
 export type InboundMode = 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown';
@@ -25,9 +26,19 @@ export const POLICE_ORIGIN = '110';
  * it places through a gateway: mod_sofia.c sofia_outgoing_channel) in sofia.c
  * sofia_handle_sip_i_invite, when the INVITE is addressed to the registration contact of one of
  * our gateways (`gw+<name>` user or `;gw=<name>` parameter). A channel variable, not a caller
- * profile field, so the condition needs the `${...}` form.
+ * profile field, so the condition needs the `${...}` form. Only a far end our gateway registers
+ * with knows that contact: an IP trunk without registration sends to the dialled number and
+ * never sets it, hence NETWORK_FIELD.
  */
 export const GATEWAY_FIELD = '${sip_gateway}';
+
+/**
+ * FreeSWITCH field holding the address the INVITE came from: the caller profile's network_addr,
+ * which sofia_handle_sip_i_invite fills from the packet's source address (sofia_glue_get_addr),
+ * the same value as the `sip_network_ip` variable. It holds for every call on a trunk, registered
+ * or not; events show it as Caller-Network-Addr.
+ */
+export const NETWORK_FIELD = 'network_addr';
 
 export interface Condition {
   /** caller profile field (destination_number, caller_id_number) or `${channel_variable}` */
@@ -61,7 +72,7 @@ export function inboundRoutes(plan: RoutingPlan): InboundRoute[] {
 }
 
 function diversionRoutes(plan: RoutingPlan): InboundRoute[] {
-  const { callerNumbers, gateways, priority } = plan.policeDiversion;
+  const { callerNumbers, gateways, networks, priority } = plan.policeDiversion;
   const tags = { mode: 'emergency' as const, origin: POLICE_ORIGIN, department: '', priority };
   const routes: InboundRoute[] = [];
   if (callerNumbers.length > 0) {
@@ -72,10 +83,19 @@ function diversionRoutes(plan: RoutingPlan): InboundRoute[] {
       tags,
     });
   }
+  if (networks.length > 0) {
+    const patterns = networks.map(ipv4NetworkPattern);
+    routes.push({
+      name: 'cti_110_diversion_network',
+      note: `110 diversion by the address the call comes from: ${networks.join(', ')}`,
+      condition: { field: NETWORK_FIELD, expression: patterns.length === 1 ? `^${patterns[0]}$` : `^(?:${patterns.join('|')})$` },
+      tags,
+    });
+  }
   if (gateways.length > 0) {
     routes.push({
       name: 'cti_110_diversion_gateway',
-      note: `110 diversion by inbound gateway: ${gateways.join(', ')}`,
+      note: `110 diversion by inbound gateway (a registered one; sip_gateway): ${gateways.join(', ')}`,
       condition: { field: GATEWAY_FIELD, expression: anyOf(gateways) },
       tags,
     });
