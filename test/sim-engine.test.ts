@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimEvent } from '../src/sim/contracts.js';
 import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, type Rig } from './support/sim-rig.js';
-import { SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
+import { DEFAULT_TRUNKS, SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
 import { CALL_COLUMNS, CHANNEL_COLUMNS, ChannelTable, rowsAsJson } from '../src/sim/engine/channel-table.js';
 
 
@@ -164,6 +164,35 @@ t.test('the generated dialplan routes 12345, direct, parallel, 110 and unknown n
     t.equal(data.find(([n]) => n === 'Answer-State')?.[1], 'ringing', 'the socket app does not answer');
   }
   t.same(seen.map((s) => `${s.host}:${s.port} ${s.async} ${s.full}`), calls.map(() => '127.0.0.1:8084 true true'));
+});
+
+t.test('inbound legs as sofia builds them: the source address in sip_network_ip, sip_received_ip and network_addr; sip_gateway only for an INVITE to a registered gateway\'s contact', async (t) => {
+  const cases: Array<{ name: string; trunks?: EngineOptions['trunks']; call: Parameters<SimEngine['placeCall']>[0]; source: string; gateway?: string; requestUser: string; extension: string }> = [
+    { name: 'the carrier', call: { from: '13800138000', to: '12345' }, source: '10.10.10.1', requestUser: '12345', extension: 'cti_main_12345' },
+    { name: 'the 110 link, an IP trunk', call: { from: '13800138001', to: '12345', gateway: 'police-110' }, source: '10.20.30.1', requestUser: '12345', extension: 'cti_110_diversion_network' },
+    { name: 'a carrier call from another address', call: { from: '13800138002', to: '12345', gateway: 'telecom-trunk', network: '10.20.30.77' }, source: '10.20.30.77', requestUser: '12345', extension: 'cti_110_diversion_network' },
+    {
+      name: 'the 110 link, registered', trunks: { ...DEFAULT_TRUNKS, 'police-110': { address: '203.0.113.5', registers: true } },
+      call: { from: '13800138003', to: '12345', gateway: 'police-110' }, source: '203.0.113.5', gateway: 'police-110', requestUser: 'gw+police-110', extension: 'cti_110_diversion_gateway',
+    },
+  ];
+  for (const c of cases) {
+    const { connector, seen } = fakeController(true);
+    const { engine } = rig(t, { connector, ...(c.trunks ? { trunks: c.trunks } : {}) });
+    const ch = engine.placeCall(c.call);
+    await until(() => seen.some((s) => s.uuid === ch.uuid));
+    const data = engine.channelData(ch.uuid)!;
+    const get = (name: string) => data.find(([n]) => n === name)?.[1];
+    t.equal(get('variable_sip_network_ip'), c.source, `${c.name}: sip_network_ip`);
+    t.equal(get('variable_sip_received_ip'), c.source, `${c.name}: sip_received_ip`);
+    t.equal(get('Channel-Network-Addr'), c.source, `${c.name}: the caller profile's network_addr`);
+    t.equal(get('variable_sip_gateway'), c.gateway, `${c.name}: sip_gateway ${c.gateway ?? 'not set'}`);
+    t.equal(get('variable_sip_req_user'), c.requestUser, `${c.name}: request URI user`);
+    t.equal(get('Channel-Destination-Number'), '12345', `${c.name}: destination`);
+    t.equal(ch.extension?.name, c.extension, `${c.name}: routed by ${c.extension}`);
+  }
+  const { engine } = rig(t);
+  t.throws(() => engine.placeCall({ from: '13800138000', to: '12345', gateway: 'police-119' }), RangeError, 'no such trunk');
 });
 
 t.test('socket refused: the dialplan goes on to the fallback, which answers and rings the seats', async (t) => {
@@ -666,6 +695,8 @@ t.test('scenario files: problems come back with file, line and column', async (t
   t.match(ruleIssues.find((i) => i.path === ''), { message: /nothing to run/ });
   t.match(ruleIssues.find((i) => i.path === 'agents[1].id'), { line: 4, message: /listed twice/ });
   t.match(ruleIssues.find((i) => i.path === 'agents[1].talk_s.min'), { line: 4, message: /min 9 is above max 3/ });
+  const trunk = parseScenario('seed: 1\ncalls:\n  - { at_s: 0, from: "13800138000", to: "12345", gateway: police-110 }\n  - { at_s: 1, from: "13800138000", to: "12345", gateway: police-119 }\n', 't.yaml');
+  t.match(trunk.ok ? [] : trunk.issues, [{ path: 'calls[1].gateway', line: 4, message: /no trunk "police-119" sends calls to the simulator \(known: telecom-trunk, police-110\)/ }]);
 });
 
 t.test('scenario plan: explicit calls and Poisson traffic, the same for the same seed', async (t) => {

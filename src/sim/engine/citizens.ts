@@ -1,7 +1,8 @@
-// Citizens calling in: an inbound leg from the carrier trunk as mod_sofia would create it
-// (caller profile, sip_* variables, the Diversion header of a forwarded hotline number, the
-// gateway it came through), then the session routes it through the dialplan. The caller's own
-// behaviour (digits pressed, hanging up) is driven by timers from the moment the call is placed.
+// Citizens calling in: an inbound leg from a trunk as mod_sofia would create it (caller profile,
+// sip_* variables, the Diversion header of a forwarded hotline number, the address the INVITE
+// came from, the gateway named in its request URI), then the session routes it through the
+// dialplan. The caller's own behaviour (digits pressed, hanging up) is driven by timers from
+// the moment the call is placed.
 import type { Channel } from './channel.js';
 import type { Core } from './core.js';
 import { hangup, newChannel } from './lifecycle.js';
@@ -12,8 +13,10 @@ export interface PlaceCall {
   to: string;
   /** the number the carrier forwarded from (a direct-integration hotline), sent as a Diversion header */
   diversion?: string;
-  /** the sofia gateway the call arrives on (e.g. police-110 for 110 diversion) */
+  /** the trunk (one of our sofia gateways) the call arrives on; the carrier's when absent */
   gateway?: string;
+  /** the address the INVITE comes from; the trunk's address when absent */
+  network?: string;
   /** digits the caller presses, at seconds after the call is placed (lost while no media flows) */
   dtmf?: Array<{ at_s: number; digits: string }>;
   /** the caller hangs up this many seconds after placing the call */
@@ -23,28 +26,57 @@ export interface PlaceCall {
   uuid?: string;
 }
 
+/** The far end of one of our gateways, as far as an inbound call from it shows. */
+export interface InboundTrunk {
+  /** the source address of its INVITEs (sofia's network_ip) */
+  address: string;
+  /**
+   * our gateway registers with it, so it sends INVITEs to the registration contact
+   * `sip:gw+<name>@…` (sofia.c config_sofia_profile_gateways builds that contact); an IP trunk
+   * without registration sends them to the dialled number
+   */
+  registers: boolean;
+}
+
 /** The carrier's signalling address as FreeSWITCH sees it. */
 const CARRIER_IP = '10.10.10.1';
 
-export function placeCall(core: Core, call: PlaceCall): Channel {
+/** Both gateways of routing.yaml as IP trunks without registration, as the carrier and the 110 link are. */
+export const DEFAULT_TRUNKS: Readonly<Record<string, InboundTrunk>> = {
+  'telecom-trunk': { address: CARRIER_IP, registers: false },
+  'police-110': { address: '10.20.30.1', registers: false },
+};
+
+/**
+ * sofia.c sofia_handle_sip_i_invite: the source address of the packet (sofia_glue_get_addr)
+ * becomes `sip_network_ip`, `sip_received_ip` (with the Via) and the caller profile's
+ * network_addr; `sip_gateway` is set only when the request URI's user is `gw+<name>` (or it has a
+ * `gw=<name>` parameter) and that gateway exists. Such a call then goes to the gateway's
+ * `extension`; the simulator routes it by the To user, as `extension=auto_to_user` does.
+ */
+export function placeCall(core: Core, call: PlaceCall, trunks: Readonly<Record<string, InboundTrunk>> = DEFAULT_TRUNKS): Channel {
+  const trunk = call.gateway === undefined ? { address: CARRIER_IP, registers: false } : trunks[call.gateway];
+  if (!trunk) throw new RangeError(`placeCall: no trunk named ${JSON.stringify(call.gateway)} (known: ${Object.keys(trunks).join(', ')})`);
+  const source = call.network ?? trunk.address;
   const local = core.globals.get('local_ip_v4') ?? '127.0.0.1';
+  const requestUser = trunk.registers ? `gw+${call.gateway}` : call.to;
   const vars: Array<[string, string]> = [
-    ['sip_from_user', call.from], ['sip_from_uri', `${call.from}@${CARRIER_IP}`], ['sip_from_host', CARRIER_IP],
+    ['sip_from_user', call.from], ['sip_from_uri', `${call.from}@${source}`], ['sip_from_host', source],
     ['sip_to_user', call.to], ['sip_to_uri', `${call.to}@${local}`], ['sip_to_host', local],
-    ['sip_req_user', call.to], ['sip_req_uri', `${call.to}@${local}:5080`], ['sip_req_host', local],
-    ['sip_network_ip', CARRIER_IP], ['sip_network_port', '5060'], ['sip_received_ip', CARRIER_IP],
+    ['sip_req_user', requestUser], ['sip_req_uri', `${requestUser}@${local}:5080`], ['sip_req_host', local],
+    ['sip_network_ip', source], ['sip_network_port', '5060'], ['sip_received_ip', source],
     ['sip_received_port', '5060'], ['sip_via_protocol', 'udp'], ['sofia_profile_name', 'external'],
-    ['recovery_profile_name', 'external'], ['sip_call_id', `${Math.floor(core.now())}-${call.from}@${CARRIER_IP}`],
+    ['recovery_profile_name', 'external'], ['sip_call_id', `${Math.floor(core.now())}-${call.from}@${source}`],
   ];
-  if (call.gateway) vars.push(['sip_gateway', call.gateway]);
-  if (call.diversion) vars.push(['sip_h_Diversion', `<sip:${call.diversion}@${CARRIER_IP}>;reason=unconditional`]);
+  if (trunk.registers) vars.push(['sip_gateway', call.gateway!]);
+  if (call.diversion) vars.push(['sip_h_Diversion', `<sip:${call.diversion}@${source}>;reason=unconditional`]);
   const ch = newChannel(core, {
     direction: 'inbound',
-    name: `sofia/external/${call.from}@${CARRIER_IP}`,
+    name: `sofia/external/${call.from}@${source}`,
     uuid: call.uuid,
     profile: {
       username: call.from, dialplan: 'XML', callerIdName: call.from, callerIdNumber: call.from,
-      origCallerIdName: call.from, origCallerIdNumber: call.from, networkAddr: CARRIER_IP, ani: call.from,
+      origCallerIdName: call.from, origCallerIdNumber: call.from, networkAddr: source, ani: call.from,
       destinationNumber: call.to, source: 'mod_sofia', context: 'public',
     },
     vars,

@@ -8,7 +8,7 @@ import { apiCommands, runApi, type SwitchFacts } from './api/index.js';
 import { allApps } from './apps/index.js';
 import { ChannelTable } from './channel-table.js';
 import type { Channel } from './channel.js';
-import { placeCall, type PlaceCall } from './citizens.js';
+import { DEFAULT_TRUNKS, placeCall, type InboundTrunk, type PlaceCall } from './citizens.js';
 import { systemClock } from './clock.js';
 import { Core, type DialplanHunt, type MediaCatalog, type Observer, type SocketConnector } from './core.js';
 import { DialplanFiles } from './dialplan.js';
@@ -33,6 +33,8 @@ export interface EngineOptions {
   defaultHotline?: HotlineBehaviour;
   /** sofia gateways that exist (others give INVALID_GATEWAY) */
   gateways?: string[];
+  /** the far ends of gateways that send calls in (placeCall's `gateway`); DEFAULT_TRUNKS when absent */
+  trunks?: Record<string, InboundTrunk>;
   /** global variables (vars.xml): domain_name, sounds_dir, hold_music, ... */
   globals?: Record<string, string>;
   /** seconds each prompt plays, by full path or by file name; null: the file does not exist */
@@ -59,8 +61,10 @@ export class SimEngine implements SwitchEngine {
   readonly events: EventFactory;
   private readonly commands: ReturnType<typeof apiCommands>;
   private readonly startedUs: number;
+  private readonly trunks: Readonly<Record<string, InboundTrunk>>;
 
   constructor(opts: EngineOptions) {
+    this.trunks = opts.trunks ?? DEFAULT_TRUNKS;
     const clock = opts.clock ?? opts.events?.clock ?? systemClock();
     this.events = opts.events ?? new EventFactory({ clock });
     const globals = new Map(Object.entries({ ...DEFAULT_GLOBALS, hostname: this.events.identity.hostname, ...opts.globals }));
@@ -159,7 +163,7 @@ export class SimEngine implements SwitchEngine {
 
   /** A citizen's call arriving from the carrier. */
   placeCall(call: PlaceCall): Channel {
-    return placeCall(this.core, call);
+    return placeCall(this.core, call, this.trunks);
   }
 
   /** Watches legs being created, answered, failing and destroyed (the scenario runner's counters). */

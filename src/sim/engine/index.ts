@@ -3,7 +3,7 @@
 // through SwitchEngine and carries its events.
 export { SimEngine, type EngineOptions } from './engine.js';
 export { AgentHandle } from './agents.js';
-export type { PlaceCall } from './citizens.js';
+export { DEFAULT_TRUNKS, type InboundTrunk, type PlaceCall } from './citizens.js';
 export type { AgentBehaviour, Delay, HotlineBehaviour } from './endpoints.js';
 export type { Channel } from './channel.js';
 export type { SocketConnector, Observer, DialplanHunt } from './core.js';

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConfigIssue } from '../../config/issues.js';
 import { checkSchema, parseYaml, type ParsedFile } from '../../config/source.js';
+import { DEFAULT_TRUNKS } from '../engine/citizens.js';
 import { ScenarioSchema, type ScenarioDelay, type ScenarioFile } from './schema.js';
 
 export type ScenarioLoad = { ok: true; scenario: ScenarioFile } | { ok: false; issues: ConfigIssue[] };
@@ -38,6 +39,11 @@ function checkRules(s: ScenarioFile, file: ParsedFile): ConfigIssue[] {
     seen.add(a.id);
     checkDelay(a.answer_after_s, ['agents', i, 'answer_after_s'], at);
     checkDelay(a.talk_s, ['agents', i, 'talk_s'], at);
+  });
+  s.calls?.forEach((c, i) => {
+    if (c.gateway !== undefined && !(c.gateway in DEFAULT_TRUNKS)) {
+      at(['calls', i, 'gateway'], `no trunk "${c.gateway}" sends calls to the simulator (known: ${Object.keys(DEFAULT_TRUNKS).join(', ')})`);
+    }
   });
   for (const [number, h] of Object.entries(s.hotlines ?? {})) {
     checkDelay(h.answer_after_s, ['hotlines', number, 'answer_after_s'], at);
