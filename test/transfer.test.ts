@@ -255,16 +255,32 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await agentFree(sb);
   });
 
-  t.test('hold and resume: the agent\'s phone on hold, the caller hears music', async (t) => {
+  t.test('hold and resume: the agent parked, the caller on our hold music; an agent who hangs up on hold sends the caller back to the queue', async (t) => {
     const { id } = await talkingCall(sb);
+    const agentLeg = sb.sim.engine.agent('1001').calls()[0]!;
+    const callerLeg = sb.sim.engine.channel(id)!;
+    let musicStarts = 0;
+    sb.sim.engine.tap((e) => {
+      const of = (n: string) => e.headers.find(([h]) => h === n)?.[1] ?? '';
+      if (e.name === 'PLAYBACK_START' && of('Unique-ID') === id && of('Playback-File-Path').includes('hold-music')) musicStarts++;
+    });
     t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
-    const leg = sb.sim.engine.agent('1001').calls()[0]!;
-    t.equal(leg.callState, 'HELD');
+    await waitFor('the agent parked', async () => (agentLeg.bridge === null && agentLeg.state === 'CS_PARK' ? true : undefined));
+    await waitFor('the caller on hold music', async () => (musicStarts > 0 && !callerLeg.bridge ? true : undefined));
+    t.not(agentLeg.callState, 'HELD', 'no uuid_hold: its looping broadcast would outlive the agent');
     t.match((await sb.server.post(`/api/calls/${id}/hold`)), { status: 409, body: { error: 'CTI_TRANSFER_BAD_STATE' } });
     t.match((await sb.server.post(`/api/calls/${id}/resume`)).body, { phase: 'talking' });
-    t.equal(leg.callState, 'UNHELD');
+    await waitFor('agent and caller together again', async () => (agentLeg.bridge?.peer.uuid === id ? true : undefined));
+
+    t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
     sb.sim.engine.agent('1001').hangup();
-    await callEnded(sb, id);
+    await sb.until('the caller to be answered again', '/api/agents', (b) => (b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call' && a.call_id === id) ? true : undefined), 15_000);
+    t.ok(!callerLeg.hangupCause, 'the caller was not left on music: back in the queue, answered by the next free agent');
+    await phase(sb, id, 'talking');
+    sb.sim.engine.agent('1001').hangup();
+    const ended = await callEnded(sb, id);
+    t.match(ended, { outcome: 'answered', agent: '1001' });
+    t.equal(ended.legs.filter((l: any) => l.kind === 'agent' && l.answered_at).length, 2, 'two talks with an agent on one call');
     await noLegsLeft(t, sb);
     await agentFree(sb);
   });

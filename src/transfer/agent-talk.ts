@@ -28,6 +28,8 @@ export interface TalkEnd {
   how: 'agent_hung_up' | 'handed_over' | 'three_way_over' | 'requeue' | 'caller_gone';
   /** the hotline the caller was put through to, if any */
   transferredTo: string | null;
+  /** for a requeue: what the caller is told (the transfer failed, or the agent left while holding) */
+  why: 'transfer_failed' | 'agent_left_hold';
 }
 
 export interface TalkSetup {
@@ -91,7 +93,7 @@ export class AgentTalk {
       this.ticketOffer = this.prefill(hotline, open.reason!);
       throw new CtiError('TRANSFER_REFUSED', open.reason!, { field: 'hotline', reason: open.reason, ticket_prefill: this.ticketOffer });
     }
-    if (this.phase === 'held') await this.resume();
+    const wasHeld = this.phase === 'held';
     const attempt = new TransferAttempt(
       { callId: this.setup.callId, hotline, kind: plan.kind, seat: this.seat, ringTimeoutS: routing.transfer.ringTimeoutS, callerIdNumber: routing.centre.number, callerIdName: routing.centre.number },
       this.services.link,
@@ -101,8 +103,10 @@ export class AgentTalk {
     this.plan = plan;
     this.ticketOffer = null;
     this.phase = 'ringing';
-    // A consult takes the agent away from the caller at once; a handover keeps them together.
-    if (plan.style === 'consult') await this.parkAgent();
+    // A consult takes the agent away from the caller at once (a held agent is away already); a
+    // handover keeps them together.
+    if (plan.style === 'consult' && !wasHeld) await this.parkAgent();
+    if (plan.style === 'handover' && wasHeld) await this.reconnect();
     void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
     this.services.changed(this);
     return attempt.view();
@@ -129,17 +133,25 @@ export class AgentTalk {
     return this.attempt.view();
   }
 
-  /** The agent's phone on hold: FreeSWITCH plays hold music to the caller (switch_ivr_hold). */
+  /**
+   * Hold (保持): the agent's leg is parked and the caller hears our hold music, the same moves
+   * as the start of a consult. Not uuid_hold: switch_ivr_hold (switch_ivr.c) plays the music to
+   * the partner with switch_ivr_broadcast(SMF_ECHO_ALEG | SMF_LOOP), a looping, event-locked
+   * playback inside the bridge. If the agent then hangs up, that playback goes on for ever and
+   * holds up everything we queue after it (the survey, the queue), and on FreeSWITCH 1.10.7 and
+   * later callers report hearing no music at all (FreeSWITCH issues 1476, 2081, 2957).
+   */
   async hold(): Promise<void> {
     if (this.phase !== 'talking') throw new CtiError('TRANSFER_BAD_STATE', '只有通话中才能保持');
-    await this.services.link.api(`uuid_hold ${this.setup.agentLeg}`);
+    await this.parkAgent();
     this.phase = 'held';
     this.services.changed(this);
   }
 
+  /** Agent and caller together again (uuid_bridge of the two parked legs). */
   async resume(): Promise<void> {
     if (this.phase !== 'held') throw new CtiError('TRANSFER_BAD_STATE', '通话未处于保持状态');
-    await this.services.link.api(`uuid_hold off ${this.setup.agentLeg}`);
+    await this.reconnect();
     this.phase = 'talking';
     this.services.changed(this);
   }
@@ -251,7 +263,9 @@ export class AgentTalk {
     if (!this.agentUp) return;
     this.agentUp = false;
     this.services.agentDone(this.seat, hangupUs ? (hangupUs - this.setup.agentAnsweredUs) / 1000 : 0);
-    if (this.phase === 'talking' || this.phase === 'held') this.end('agent_hung_up');
+    if (this.phase === 'talking') this.end('agent_hung_up');
+    // on hold the caller was waiting for the agent to come back: to the queue, ahead of the others
+    else if (this.phase === 'held') this.end('requeue', undefined, 'agent_left_hold');
     else if (this.phase === 'consulting') {
       // FreeSWITCH takes the hotline leg down with the agent's; the caller goes back to the queue.
       void this.attempt?.hangup().catch(() => undefined);
@@ -268,10 +282,10 @@ export class AgentTalk {
     this.end('caller_gone');
   }
 
-  private end(how: TalkEnd['how'], extra?: { ticket_prefill?: TicketPrefill; message?: string }): void {
+  private end(how: TalkEnd['how'], extra?: { ticket_prefill?: TicketPrefill; message?: string }, why: TalkEnd['why'] = 'transfer_failed'): void {
     if (this.phase === 'over') return;
     this.phase = 'over';
-    this.finish({ how, transferredTo: this.transferredTo });
+    this.finish({ how, transferredTo: this.transferredTo, why });
     this.services.changed(this, extra);
   }
 

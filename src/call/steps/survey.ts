@@ -23,7 +23,8 @@ export class AfterTalk implements Step {
       const plan = ctx.services.config().routing;
       const line = plan.ivr.lines.find((l) => l.digit === (ctx.line ?? plan.ivr.defaultLine)) ?? plan.ivr.lines.find((l) => l.digit === plan.ivr.defaultLine)!;
       ctx.talk = null;
-      return [new Enqueue(line.digit, line.queue, Math.max(1, ctx.tags.priority - 1), [prompt('transfer-failed')])];
+      const told = end.why === 'agent_left_hold' ? 'please-hold' : 'transfer-failed';
+      return [new Enqueue(line.digit, line.queue, Math.max(1, ctx.tags.priority - 1), [prompt(told)])];
     }
     return [new Survey()];
   }
