@@ -109,7 +109,8 @@ t.test(`a silent controller: the fallback after FreeSWITCH's ${FIRST_PACKET_LIMI
   t.comment(`silent: transfer to cti_fallback ${ms} ms after the call was placed`);
   t.ok(ms >= FIRST_PACKET_LIMIT_MS - 1000 && ms <= FIRST_PACKET_LIMIT_MS + 1500, `silent: the fallback at the first-packet limit (${ms} ms)`);
   t.notOk(events.some((e) => e.name === 'CHANNEL_PARK'), 'silent: never parked');
-  t.notOk(silent.answered && events.findIndex((e) => e.name === 'CHANNEL_ANSWER') < events.findIndex(toFallback), 'silent: nothing answered it before the fallback');
+  const answered = events.findIndex((e) => e.name === 'CHANNEL_ANSWER');
+  t.ok(answered === -1 || answered > events.findIndex(toFallback), 'silent: unanswered until the fallback');
   await sim.engine.agent('1001').waitForRing();
   t.ok(silent.answered, 'silent: the fallback answered');
 
