@@ -35,8 +35,6 @@ function show(b) {
 function showServiceLevel(sl) {
   $('sl-rate').textContent = formatRate(sl.rate);
   $('sl-target').textContent = sl.target.replace(' s', ' 秒');
-  $('sl-offered').textContent = sl.offered;
-  $('sl-within').textContent = sl.answered_within_15s;
   $('sl-abandoned').textContent = sl.abandoned;
   $('sl-tile').classList.toggle('below', sl.rate !== null && sl.rate < sl.target_rate);
   $('sl-basis').textContent = sl.basis;
