@@ -51,15 +51,28 @@ t.test('a department that rings out: 12345 answers, tagged with the department, 
   });
   t.teardown(() => sb.stop());
   await ready(t, sb, '1002');
-  // the department rings 2 s, the agent answers at about 3.5 s and talks 2 s, the survey starts
-  // at about 6 s and waits 5 s for a key
-  sb.sim.engine.placeCall({ from: '13800000201', to: '95598', dtmf: [{ at_s: 8, digits: '3' }], hangupAfterS: 30 });
+  // what the caller hears: a prompt, then ringback (not silence) while each far end rings
+  const heard: string[] = [];
+  const ringbackWhenRinging: Array<string | undefined> = [];
+  sb.sim.engine.tap((e) => {
+    const of = (n: string) => e.headers.find(([h]) => h === n)?.[1] ?? '';
+    if (e.name === 'PLAYBACK_START' && of('Caller-Caller-ID-Number') === '13800000201') heard.push(of('Playback-File-Path').replace(/.*\//, ''));
+    if (e.name === 'CHANNEL_CREATE' && of('Call-Direction') === 'outbound') {
+      const caller = sb.sim.engine.channels.find((c) => c.name.startsWith('sofia/external/13800000201@'));
+      ringbackWhenRinging.push(caller?.getVar('transfer_ringback'));
+    }
+  });
+  // the department rings 2 s, the agent answers at about 4 s and talks 2 s, the survey starts
+  // at about 6.5 s and waits 5 s for a key
+  sb.sim.engine.placeCall({ from: '13800000201', to: '95598', dtmf: [{ at_s: 8.5, digits: '3' }], hangupAfterS: 30 });
   const call = await ended(sb, '13800000201');
   t.match(call, { mode: 'parallel', origin_hotline: '95598', department: 'power-supply', outcome: 'answered', agent: '1002' });
   t.equal(call.survey_score, 3, 'the caller was not cut off when the agent hung up: the survey ran');
   const legs = (await sb.server.get(`/api/calls/${call.id}`)).body.legs;
   t.match(legs[0], { kind: 'department', answered_at: null, hangup_cause: 'NO_ANSWER' }, 'the department leg rang out, on the record');
   t.match(legs[1], { kind: 'agent', endpoint: 'user/1002' });
+  t.same(ringbackWhenRinging, ['%(1000,4000,450)', '%(1000,4000,450)'], 'China ringback while the department and the agent ring');
+  t.match(heard, ['transferring.wav', 'transfer-failed.wav', 'hold-music.wav'], 'told it is being put through, then that the department could not be reached');
 });
 
 t.test('a carrier forwards an old direct number to 12345 (Diversion): no menu, routed as that number', async (t) => {

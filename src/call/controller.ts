@@ -90,6 +90,7 @@ export class CallController {
       calendar: opts.calendar,
       agentDone: (seat, talkMs) => opts.acd.callEnded(seat, talkMs),
       holdMusic: prompt('hold-music'),
+      emergencyPrompt: prompt('emergency-transfer'),
       log: opts.log.child({ area: 'transfer' }),
     });
     this.services = {

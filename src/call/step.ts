@@ -10,6 +10,7 @@ import type { CallTags } from '../routing/index.js';
 import type { CallRecords, Outcome } from './call-records.js';
 import type { LegClock } from './leg-clock.js';
 import type { AgentTalk, TransferDesk } from '../transfer/index.js';
+import { CHINA_RINGBACK } from '../dialplan/index.js';
 
 export interface CallServices {
   records: CallRecords;
@@ -39,20 +40,26 @@ export interface CallContext {
   agent: { seat: string; leg: string; answeredUs: number } | null;
   /** the talk with that agent, which transfers act on */
   talk: AgentTalk | null;
-  /** continue_on_fail is set on the caller's channel (see keepCallerOnFailure) */
+  /** continue_on_fail and transfer_ringback are set on the caller's channel (see prepareCallerForBridges) */
   continueOnFail: boolean;
 }
 
 /**
- * Before the first `bridge` of a call: FreeSWITCH hangs the caller up when a bridge fails with
- * any cause but NO_ANSWER, NO_USER_RESPONSE and ORIGINATOR_CANCEL (switch_channel.c
- * switch_channel_handle_cause), so an agent who declines (CALL_REJECTED), a busy phone or an
- * unregistered seat would cost the caller the call. Every failed bridge of ours is handled by
- * the step that made it, so the caller always continues. Set once; it stays on the channel.
+ * Before the first `bridge` of a call, two variables on the caller's channel, set once:
+ * - continue_on_fail: FreeSWITCH hangs the caller up when a bridge fails with any cause but
+ *   NO_ANSWER, NO_USER_RESPONSE and ORIGINATOR_CANCEL (switch_channel.c
+ *   switch_channel_handle_cause), so an agent who declines (CALL_REJECTED), a busy phone or an
+ *   unregistered seat would cost the caller the call. Every failed bridge of ours is handled by
+ *   the step that made it, so the caller always continues.
+ * - transfer_ringback: what an answered caller hears while the far end rings (switch_ivr_originate.c
+ *   reads transfer_ringback for an answered originator, else ringback; neither is expanded, so
+ *   the value is a tone, not a ${sounds_dir} path). Without it the caller hears silence for the
+ *   whole ring of an agent or a department.
  */
-export async function keepCallerOnFailure(ctx: CallContext): Promise<void> {
+export async function prepareCallerForBridges(ctx: CallContext): Promise<void> {
   if (ctx.continueOnFail) return;
   await ctx.call.setVar('continue_on_fail', 'true');
+  await ctx.call.setVar('transfer_ringback', CHINA_RINGBACK);
   ctx.continueOnFail = true;
 }
 

@@ -9,6 +9,7 @@ export {
   FALLBACK_PROMPTS,
   SEAT_RING_S,
   OUTBOUND_FIRST_PACKET_S,
+  CHINA_RINGBACK,
   type DialplanOptions,
   type DialplanAction,
 } from './render.js';

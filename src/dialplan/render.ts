@@ -43,7 +43,7 @@ export const FALLBACK_PROMPTS = {
 export const OUTBOUND_FIRST_PACKET_S = 25;
 
 /** China's ringback tone (450 Hz, 1 s on, 4 s off), the same as vanilla vars.xml's cn-ring. */
-const CHINA_RINGBACK = '%(1000,4000,450)';
+export const CHINA_RINGBACK = '%(1000,4000,450)';
 
 export function renderDialplan(plan: RoutingPlan, opts: DialplanOptions): Map<string, string> {
   return new Map([[DIALPLAN_FILE, renderPublicFile(plan, opts)]]);

@@ -51,6 +51,8 @@ export interface TalkServices {
   agentDone: (seat: string, talkMs: number) => void;
   changed: (talk: AgentTalk, extra?: { ticket_prefill?: TicketPrefill; message?: string }) => void;
   holdMusic: string;
+  /** told to the caller alone as an emergency handover starts (正在为您转接紧急求助热线，请不要挂机) */
+  emergencyPrompt: string;
   log: Logger;
 }
 
@@ -107,6 +109,8 @@ export class AgentTalk {
     // handover keeps them together.
     if (plan.style === 'consult' && !wasHeld) await this.parkAgent();
     if (plan.style === 'handover' && wasHeld) await this.reconnect();
+    // the caller alone (aleg) hears it over the talk: do not hang up, help is being called
+    if (plan.kind === 'emergency') await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`);
     void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
     this.services.changed(this);
     return attempt.view();

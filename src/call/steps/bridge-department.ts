@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Hotline } from '../../config/index.js';
-import { keepCallerOnFailure, prompt, type CallContext, type Step } from '../step.js';
+import { prepareCallerForBridges, prompt, type CallContext, type Step } from '../step.js';
 import { Enqueue } from './enqueue.js';
 
 /**
@@ -22,7 +22,8 @@ export class BridgeDepartment implements Step {
     const plan = ctx.services.config().routing;
     const { legs, records } = ctx.services;
     ctx.department = this.hotline.department;
-    await keepCallerOnFailure(ctx);
+    await prepareCallerForBridges(ctx);
+    await ctx.call.execute('playback', prompt('transferring'));
     const leg = randomUUID();
     const endpoint = this.hotline.transfer!.endpoint;
     // ignore_early_media: carriers send ringback as early media; only a real answer counts

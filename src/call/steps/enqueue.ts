@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Offer } from '../../acd/index.js';
 import type { EslEvent } from '../../esl/index.js';
-import { keepCallerOnFailure, prompt, type CallContext, type Step } from '../step.js';
+import { prepareCallerForBridges, prompt, type CallContext, type Step } from '../step.js';
 import { AfterTalk } from './survey.js';
 import { queueAnnouncement } from '../announce.js';
 import { requestCallback } from '../callbacks.js';
@@ -142,7 +142,12 @@ export class Enqueue implements Step {
     const thisLeg = (e: EslEvent) => e.name === 'CHANNEL_BRIDGE' && (e.get('Other-Leg-Unique-ID') === leg || e.get('Bridge-B-Unique-ID') === leg);
     const bridged = ctx.call.waitFor(thisLeg, (ringS + 10) * 1000).then(
       async (e) => {
-        const answeredUs = (await legs.when(leg, 'answeredUs')).answeredUs ?? e.timestampUs ?? Date.now() * 1000;
+        const times = await legs.when(leg, 'answeredUs');
+        const answeredUs = times.answeredUs ?? e.timestampUs ?? Date.now() * 1000;
+        // on the record from the answer on, not only after the talk: a controller that dies
+        // mid-talk must leave the agent's leg behind it
+        records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs: times.createdUs ?? answeredUs });
+        records.legEnded(leg, { answered_us: answeredUs });
         acd.offerResult(ctx.id, true);
         ctx.agent = { seat, leg, answeredUs };
         ctx.talk = ctx.services.transfers.open({ call: ctx.call, callId: ctx.id, caller: ctx.caller, originHotline: ctx.tags.originHotline, seat, agentLeg: leg, agentAnsweredUs: answeredUs });
@@ -153,7 +158,7 @@ export class Enqueue implements Step {
       },
       () => false,
     );
-    await keepCallerOnFailure(ctx);
+    await prepareCallerForBridges(ctx);
     const vars = `{origination_uuid=${leg},originate_timeout=${ringS},ignore_early_media=true,cti_call_id=${ctx.id}}`;
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
     const createdUs = legs.times(leg).createdUs;
