@@ -180,6 +180,17 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     this.match();
   }
 
+  /**
+   * After a restart: the fallback put a call through to this seat while the controller was
+   * away. A logged-in seat is on that call (not offered another) until callEnded; a seat
+   * nobody had logged in stays as it is.
+   */
+  adoptTalk(agentId: string, callId: string): void {
+    const a = this.agents.get(agentId);
+    if (!a || a.state.name === 'logged_out') return;
+    this.apply(agentId, { type: 'ready' }, { force: 'on_call', callId });
+  }
+
   /** 1 for the next call to be served in its queue. */
   positionOf(callId: string): number {
     return this.waiting.position(callId);
@@ -254,9 +265,9 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     return best?.id ?? null;
   }
 
-  private apply(id: string, event: AgentEvent, opts: { force?: 'available' } = {}): AgentState | null {
+  private apply(id: string, event: AgentEvent, opts: { force?: 'available' | 'on_call'; callId?: string } = {}): AgentState | null {
     const a = this.agent(id);
-    const next = opts.force ? { ...a.state, name: opts.force, callId: null } : nextAgentState(a.state, event, this.opts.now());
+    const next = opts.force ? { ...a.state, name: opts.force, callId: opts.callId ?? null } : nextAgentState(a.state, event, this.opts.now());
     if (!next) return null;
     a.state = next;
     if (next.name !== 'wrap_up') this.cancelWrapUp(id);

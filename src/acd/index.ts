@@ -3,3 +3,4 @@ export { AgentStateNames, MISSES_BEFORE_BREAK, MISSED_CALLS_REASON, nextAgentSta
 export { servedBefore, inServiceOrder, type WaitingCall } from './waiting-call.js';
 export { AcdStore, acdMigration } from './store.js';
 export { acdPlugin, agentsView, queuesView, type AcdPluginOptions } from './routes.js';
+export { SeatHolders, seatHoldersMigration } from './holders.js';

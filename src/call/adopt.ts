@@ -23,6 +23,17 @@ interface ChannelRow {
   /** the number first dialled: `dest` is cti_fallback once the dialplan transferred the call there */
   initial_dest?: string;
   context: string;
+  /** `show calls` only: the bridged peer, empty for a channel in no bridge */
+  b_uuid?: string;
+  b_name?: string;
+  b_presence_id?: string;
+  b_created_epoch?: string;
+}
+
+/** The seat a b-leg rings: user/1001 becomes sofia/internal/1001@domain, presence 1001@domain. */
+function seatOf(row: ChannelRow, seats: readonly string[]): string | null {
+  const candidates = [row.b_presence_id?.split('@')[0], /^[^/]+\/[^/]+\/([^@]+)@/.exec(row.b_name ?? '')?.[1]];
+  return candidates.find((c): c is string => !!c && seats.includes(c)) ?? null;
 }
 
 /** The inbound connection, as adoption uses it. */
@@ -33,8 +44,8 @@ export interface AdoptionLink {
 }
 
 export class CallAdoption {
-  /** adopted call id → answered by someone in FreeSWITCH's fallback */
-  private readonly adopted = new Map<string, boolean>();
+  /** adopted call id → answered by someone in FreeSWITCH's fallback, and at which seat */
+  private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null }>();
   private link: AdoptionLink | undefined;
   /** a run is listing and adopting: it decides the widening when it ends */
   private running = false;
@@ -61,8 +72,9 @@ export class CallAdoption {
     await link.followCallers(true);
     const rows = parseChannels(await link.api('show channels as json'));
     const live = new Set(rows.map((r) => r.uuid));
-    // bridged calls (show calls pairs each a-leg with its b-leg): already answered by someone
-    const bridged = new Set(parseChannels(await link.api('show calls as json')).map((r) => r.uuid));
+    // Bridged calls: already answered by someone. `show calls` (the basic_calls view) lists every
+    // channel that is no bridge callee, bridged or not, so only a row with a b-leg counts.
+    const bridged = new Map(parseChannels(await link.api('show calls as json')).filter((r) => r.b_uuid).map((r) => [r.uuid, r]));
     for (const id of this.adopted.keys()) if (!live.has(id)) this.adopted.delete(id);
     let adopted = 0;
     let known = 0;
@@ -72,8 +84,9 @@ export class CallAdoption {
       const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
       if (opened) adopted++;
       else known++;
-      this.adopted.set(r.uuid, bridged.has(r.uuid));
+      this.adopted.set(r.uuid, { answered: bridged.has(r.uuid), seat: null, answeredUs: null });
     }
+    for (const [id, row] of bridged) if (this.adopted.has(id)) this.adoptTalk(id, row);
     this.forgetStale(live, controlled);
     const closed = this.closeVanished(live, controlled);
     if (this.adopted.size === 0) await link.followCallers(false);
@@ -85,12 +98,27 @@ export class CallAdoption {
   observe(e: EslEvent): void {
     const id = e.uuid;
     if (!id || !this.adopted.has(id)) return;
-    if (e.name === 'CHANNEL_BRIDGE') this.adopted.set(id, true);
+    const state = this.adopted.get(id)!;
+    if (e.name === 'CHANNEL_BRIDGE') state.answered = true;
     if (e.name !== 'CHANNEL_HANGUP_COMPLETE') return;
-    const answered = this.adopted.get(id)!;
     this.adopted.delete(id);
-    this.records.update(id, { ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}), outcome: answered ? 'answered' : 'abandoned_queue' });
+    if (state.seat) this.acd.callEnded(state.seat, state.answeredUs && e.timestampUs ? (e.timestampUs - state.answeredUs) / 1000 : 0);
+    this.records.update(id, { ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}), outcome: state.answered ? 'answered' : 'abandoned_queue' });
     if (this.adopted.size === 0 && !this.running) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
+  }
+
+  /**
+   * A call the fallback put through to a seat: the seat is on that call until it ends (else the
+   * ACD would offer it a second call), and the seat's leg goes on the call record.
+   */
+  private adoptTalk(callId: string, row: ChannelRow): void {
+    const seat = seatOf(row, this.acd.agentIds());
+    if (!seat) return;
+    const createdUs = Number(row.b_created_epoch) * 1_000_000 || null;
+    this.records.leg(callId, { id: row.b_uuid!, kind: 'agent', endpoint: `user/${seat}`, createdUs: createdUs ?? Date.now() * 1000 });
+    this.records.update(callId, { agent_id: seat });
+    this.acd.adoptTalk(seat, callId);
+    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs });
   }
 
   private modeOf(caller: string, called: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {
@@ -123,7 +151,8 @@ export class CallAdoption {
     for (const call of this.acd.waitingCalls()) if (!controlled.has(call.callId)) this.acd.leave(call.callId, 'removed');
     for (const seat of this.acd.agentIds()) {
       const s = this.acd.agentState(seat);
-      if ((s.name === 'ringing' || s.name === 'on_call') && (!s.callId || !controlled.has(s.callId) || !live.has(s.callId))) {
+      const adoptedHere = s.callId !== null && this.adopted.get(s.callId)?.seat === seat;
+      if ((s.name === 'ringing' || s.name === 'on_call') && !adoptedHere && (!s.callId || !controlled.has(s.callId) || !live.has(s.callId))) {
         this.acd.reset(seat);
       }
     }

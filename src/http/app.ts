@@ -15,7 +15,7 @@ import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
-import { acdPlugin, agentsView, queuesView, type CallDistributor } from '../acd/index.js';
+import { acdPlugin, agentsView, queuesView, SeatHolders, type CallDistributor } from '../acd/index.js';
 import { LiveFeed, registerLiveFeed } from './live-feed.js';
 import { callsPlugin } from '../call/routes.js';
 import { callbacksPlugin } from '../call/callbacks.js';
@@ -89,7 +89,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(wallboardPlugin, { acd: deps.acd, figures: deps.reports.figures, desk: deps.tickets.desk, now });
 
   // Who holds which seat (an operator at a softphone); 24 operators share 12 seats.
-  const holders = new Map<string, AuthUser>();
+  const holders = new SeatHolders(deps.db, (id) => {
+    const u = deps.users.byId(id);
+    return u && !u.disabled ? { id: u.id, username: u.username, displayName: u.displayName, role: u.role, department: u.department } : null;
+  });
   const seatNames = () => new Map(deps.config.current.routing.seats.map((s) => [s.id, { name: s.name, skills: s.skills }]));
   const feed = deps.feed ?? new LiveFeed();
   const nowMs = () => now().getTime();

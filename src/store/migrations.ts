@@ -5,6 +5,7 @@ import { smsOutboxMigration } from '../channels/sms/migration.js';
 import { authMigration } from '../auth/migration.js';
 import { ticketsMigration, ticketDispatchIndexMigration, ticketProvisionalDeadlineMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
+import { seatHoldersMigration } from '../acd/holders.js';
 import { alertsMigration } from '../reports/alerts.js';
 import { callbacksMigration } from '../call/callbacks.js';
 import { openCallsIndexMigration } from '../call/open-calls-index.js';
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   openCallsIndexMigration, // version 9
   ticketDispatchIndexMigration, // version 10
   ticketProvisionalDeadlineMigration, // version 11
+  seatHoldersMigration, // version 12
 ];
