@@ -137,3 +137,25 @@ function checkMissAt15s(t: Test, samples: Sample[], leg: { createdMs: number; an
   t.ok(firstMiss.doneMs < leg.answeredMs, 'before the department answered');
   t.ok(firstMiss.wall['10000']?.below_target, 'and the wallboard shows it below target at once');
 }
+
+t.test('the alert opens at 15 s of ringing, when the miss is known, not when the ring ends or the minute turns', async (t) => {
+  const sb = await switchboard({
+    agents: [{ id: '1001', answerAfterS: 0.3 }],
+    hotlines: { '10000': { answerAfterS: 25, talkS: 1 } },
+    users: [{ name: 'boss', role: 'supervisor' }, { name: 'op1001', role: 'agent' }],
+    configure: (c) => c.edit('routing.yaml', '    min_counted: 5', '    min_counted: 1'),
+  });
+  t.teardown(() => sb.stop());
+  await sb.server.login('boss');
+  const desks = await AgentDesks.login(sb.server.url, 'boss', TEST_PASSWORD);
+  await desks.ready(['1001'], 'op', TEST_PASSWORD);
+  const calls = [{ at_s: 0, from: '13920000003', to: '12345', dtmf: '1', hangup_after_s: 60, transfer_to: '10000' }];
+  const run = runScenario(sb.sim.engine, planCalls({ seed: 3, calls } as any), { desks, settleS: 3, maxDurationS: 90 });
+  const opened = await sb.until('the alert for 10000', '/api/alerts', (b) => b.items.find((a: any) => a.subject === '10000'), 40_000);
+  await run;
+  const [call] = (await sb.server.get('/api/calls?caller=13920000003')).body.items;
+  const [attempt] = (await sb.server.get(`/api/calls/${call.id}`)).body.transfer_attempts;
+  const afterMs = Date.parse(opened.opened_at) - Date.parse(attempt.created_at);
+  t.ok(afterMs >= 15_000 && afterMs < 17_000, `opened ${afterMs} ms after the leg was created`);
+  t.ok(Date.parse(opened.opened_at) < Date.parse(attempt.answered_at), 'before the department answered');
+});
