@@ -11,6 +11,7 @@ import {
   EslClient,
   EslEvent,
   decodePlainEvent,
+  decodeJsonEvent,
   EslOutboundServer,
   FrameError,
   FrameParser,
@@ -725,6 +726,25 @@ t.test('inbound client', async (t) => {
     t.equal(answer!.warnings.length, 1);
     t.ok(custom!.is('CUSTOM') && custom.subclass === 'conference::maintenance');
     t.equal(await client.api('status'), 'UP 0 years, 0 days\n', 'still working');
+  });
+
+  t.test('an event-json frame nested 20,000 deep is dropped with a warning; the link and the process go on', async (t) => {
+    const { fs, client } = await fakeAndClient(t);
+    client.start();
+    await client.ready(2000);
+    const got: EslEvent[] = [];
+    client.on('event', (e) => got.push(e));
+    const errors: FrameError[] = [];
+    client.on('frameError', (e) => errors.push(e));
+    const json = `{"Event-Name":"CUSTOM","x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    fs.broadcast(`Content-Length: ${Buffer.byteLength(json)}\nContent-Type: text/event-json\n\n${json}`);
+    fs.broadcast(eventFrame(commonHeaders('DTMF', [['Unique-ID', 'u-10'], ['DTMF-Digit', '5']])));
+    await until(() => got.length === 1);
+    t.equal(got[0]!.dtmfDigit, '5', 'the next event is handled');
+    t.match(errors.map((e) => e.reason), ['event-decode'], 'the bad frame is reported once');
+    t.equal(await client.api('status'), 'UP 0 years, 0 days\n', 'still working');
+    const decode = decodeJsonEvent(Buffer.from(json));
+    t.match(decode, /header "x" is neither a string nor an array of strings/, 'the decoder refuses it, without recursion');
   });
 
   t.test('reconnects after the server drops; pending calls fail; events and filters come back', async (t) => {

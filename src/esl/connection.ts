@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CtiError } from '../errors.js';
 import { ReplyQueue, type Command } from './command.js';
 import { FrameError } from './frame-error.js';
-import { FrameParser } from './frame-parser.js';
+import { FrameParser, type Frame } from './frame-parser.js';
 import { isReply, toMessage, type EslMessage, type Reply } from './message.js';
 
 export interface ConnectionOptions {
@@ -85,11 +85,13 @@ export class EslConnection extends EventEmitter<ConnectionEvents> {
       this.socket.destroy();
       return;
     }
-    for (const item of items) this.dispatch(item instanceof FrameError ? item : toMessage(item));
+    for (const item of items) this.dispatch(item);
   }
 
-  private dispatch(item: EslMessage | FrameError): void {
+  /** Decoding is inside the guard too: whatever one frame holds, the connection and the process go on. */
+  private dispatch(frame: Frame | FrameError): void {
     try {
+      const item = frame instanceof FrameError ? frame : toMessage(frame);
       if (item instanceof FrameError) this.onFrameError(item);
       else if (isReply(item)) this.onReply(item);
       else this.emit('message', item);
