@@ -1,5 +1,5 @@
 import t from 'tap';
-import { loadConfig, formatIssue, type ConfigIssue } from '../src/config/index.js';
+import { loadConfig, formatIssue, checkCalendarText, ConfigWatcher, type ConfigIssue } from '../src/config/index.js';
 import { copyConfig, shippedConfig } from './support/config-dir.js';
 
 async function issuesOf(dir: string, env: NodeJS.ProcessEnv = {}): Promise<ConfigIssue[]> {
@@ -104,4 +104,36 @@ t.test('several problems in one file are all reported', async (t) => {
   copy.edit('routing.yaml', 'transfer: { gateway: telecom-trunk, dial: "12315" }', 'transfer: { gateway: nowhere, dial: "12315" }');
   const issues = await issuesOf(copy.dir);
   t.same(issues.map((i) => i.path).sort(), ['direct[0].department', 'parallel[1].transfer.gateway']);
+});
+
+t.test('a YAML alias bomb is a config issue, not a crash', async (t) => {
+  const copy = copyConfig();
+  t.teardown(copy.remove);
+  // 173 bytes whose aliases expand to 9^8 nodes
+  const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+  copy.write('calendar.yaml', `${bomb}\n`);
+  const issues = await issuesOf(copy.dir);
+  t.match(issues, [{ file: /calendar\.yaml$/, line: 1, column: 1, message: /too many aliases/ }]);
+  const check = checkCalendarText(bomb);
+  t.match(check, { ok: false, issues: [{ message: /too many aliases/ }] }, 'and the admin page\'s check says the same');
+});
+
+t.test('a config change listener that throws does not stop the others or the reload', async (t) => {
+  const copy = copyConfig();
+  t.teardown(copy.remove);
+  const loaded = await loadConfig(copy.dir, {});
+  if (!loaded.ok) throw new Error('copy invalid');
+  const errors: unknown[] = [];
+  const log = { error: (o: unknown) => errors.push(o), info: () => undefined, warn: () => undefined } as never;
+  const watcher = new ConfigWatcher(loaded.config, log, {});
+  const seen: string[] = [];
+  watcher.onChange(() => {
+    throw new Error('an area failed');
+  });
+  watcher.onChange((c) => seen.push(c.digest));
+  copy.edit('routing.yaml', 'wrap_up_s: 15', 'wrap_up_s: 16');
+  const status = await watcher.reload();
+  t.equal(status.state, 'ok');
+  t.equal(seen.length, 1, 'the second listener got the new config');
+  t.equal(errors.length, 1, 'the failure was logged');
 });

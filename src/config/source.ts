@@ -32,7 +32,15 @@ export function parseYaml(bytes: Buffer, displayName: string): ParsedFile | Conf
       return { file: displayName, line, column: col, path: '', message: `YAML syntax: ${firstLine(e.message)}` };
     });
   }
-  return { value: doc.toJS({ maxAliasCount: 100 }), source: new SourceMap(displayName, doc, lines), bytes };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml refuses an alias that expands past maxAliasCount (a "billion laughs" file): a bad
+    // file like any other, so the config in force stays, never an exception out of the loader
+    return [{ file: displayName, line: 1, column: 1, path: '', message: `YAML: too many aliases to expand (${(err as Error).message})` }];
+  }
+  return { value, source: new SourceMap(displayName, doc, lines), bytes };
 }
 
 function firstLine(s: string): string {

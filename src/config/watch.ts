@@ -119,6 +119,13 @@ export class ConfigWatcher {
     if (!changed) return;
     this.config = result.config;
     this.log.info({ digest: result.config.digest, generation: this.statusValue.generation }, 'config reloaded');
-    for (const l of this.listeners) l(result.config);
+    // An area that fails to take the new config must not stop the others, nor the process.
+    for (const l of this.listeners) {
+      try {
+        l(result.config);
+      } catch (err) {
+        this.log.error({ err }, 'a config change listener failed; the other areas took the new config');
+      }
+    }
   }
 }
