@@ -59,6 +59,24 @@ t.test('the live feed pushes agent and queue changes to a logged-in WebSocket', 
   ws.close();
 });
 
+t.test('a department user on the live feed gets no caller, seat or queue, the first message included', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const url = await a.app.listen({ host: '127.0.0.1', port: 0 });
+  a.acd.enqueue({ callId: 'c9', queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T09:00:00+08:00'), caller: '13800138009', originHotline: null, department: null });
+  const token = (await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'market', password: 'correct horse 12345' } })).json().token;
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ws?token=${token}`);
+  const texts: string[] = [];
+  ws.on('message', (m) => texts.push(String(m)));
+  await new Promise((r) => ws.once('message', r));
+  await a.call('agent', 'POST', '/api/agents/1001/login');
+  a.acd.enqueue({ callId: 'c10', queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T09:00:01+08:00'), caller: '13800138010', originHotline: null, department: null });
+  await new Promise((r) => setTimeout(r, 400)); // queue messages go out within 200 ms
+  ws.close();
+  t.same(texts.map((x) => JSON.parse(x)), [{ type: 'hello' }], 'a bare hello, and nothing after it');
+  t.notMatch(texts.join(''), /138001380/, 'no caller number at all');
+});
+
 t.test('the queue on the API and the wallboard: positions per queue in service order, the count and the longest wait', async (t) => {
   const a = await ticketApp();
   t.teardown(() => a.close());

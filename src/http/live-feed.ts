@@ -11,13 +11,20 @@ export interface FeedMessage {
   [key: string]: unknown;
 }
 
+/**
+ * Everything on the feed is the centre's: waiting callers' numbers, seats, transfers. Department
+ * users may open it (their pages share the login) but get none of it, the first message
+ * included, just as /api/queues and /api/agents answer them 403.
+ */
+const seesCentre = (user: AuthUser) => user.role !== 'dept_handler' && user.role !== 'dept_head';
+
 export class LiveFeed {
   private readonly sockets = new Set<{ socket: WebSocket; user: AuthUser }>();
 
-  /** Sends to every connected client that may see it (department users get no queue or agent detail). */
+  /** Sends to every connected client that may see it (see seesCentre). */
   publish(message: FeedMessage): void {
     const text = JSON.stringify(message);
-    for (const c of this.sockets) if (c.user.role !== 'dept_handler' && c.user.role !== 'dept_head' && c.socket.readyState === c.socket.OPEN) c.socket.send(text);
+    for (const c of this.sockets) if (seesCentre(c.user) && c.socket.readyState === c.socket.OPEN) c.socket.send(text);
   }
 
   get size(): number {
@@ -28,7 +35,7 @@ export class LiveFeed {
     const entry = { socket, user };
     this.sockets.add(entry);
     socket.on('close', () => this.sockets.delete(entry));
-    socket.send(JSON.stringify(hello));
+    socket.send(JSON.stringify(seesCentre(user) ? hello : { type: 'hello' }));
   }
 }
 
