@@ -302,3 +302,12 @@ t.test('without an SMS gateway, reminders are recorded as unsent and admins see 
   t.match(mine[0].last_error, /未配置短信网关/);
   t.equal((await a.call('agent', 'GET', '/api/admin/sms-outbox')).status, 403, 'only admins');
 });
+
+t.test('a list offset past what SQLite takes is a 400 naming the field, not a 500', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const huge = await a.call('agent', 'GET', '/api/tickets?offset=99999999999999999999');
+  t.equal(huge.status, 400);
+  t.match(huge.body, { error: 'CTI_BAD_REQUEST', field: 'querystring.offset' });
+  t.equal((await a.call('agent', 'GET', '/api/tickets?offset=1000000000')).status, 200, 'the largest allowed');
+});

@@ -47,7 +47,8 @@ export const ListQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    // SQLite's OFFSET is a 64-bit integer; a larger number came through as a 500
+    offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
   },
   { additionalProperties: false },
 );
