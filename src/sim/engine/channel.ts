@@ -78,6 +78,15 @@ export interface BridgeLink {
   end(): void;
 }
 
+/** One half of a call the switch places to itself, seen from this leg. */
+export interface LegPair {
+  peer: Channel;
+  /** 'loopback': mod_loopback's two legs; 'sip': a gateway leg and the inbound leg it makes on a profile of this switch */
+  kind: 'loopback' | 'sip';
+  /** this is the leg that was originated (loopback -a, the gateway leg); the peer runs the dialplan */
+  outbound: boolean;
+}
+
 /** Channel flags the engine consults (switch_channel_flag_t names). */
 export type ChannelFlag =
   | 'CF_BREAK' | 'CF_TRANSFER' | 'CF_CONTROLLED' | 'CF_PARK' | 'CF_EVENT_LOCK' | 'CF_HOLD'
@@ -133,6 +142,17 @@ export class Channel {
     everBridged?: boolean;
     /** an outbound leg on its first pass through ROUTING waits in CONSUME_MEDIA instead of hunting */
     originating?: boolean;
+    /** the endpoint module behind the leg; absent: mod_sofia (see pairs.ts for the others) */
+    tech?: 'loopback';
+    /**
+     * the other half of a call the switch places to itself: the twin of a loopback leg
+     * (mod_loopback), or the far end of a gateway that points back at this switch (a SIP hop)
+     */
+    pair?: LegPair;
+    /** work the endpoint does in CS_INIT once CHANNEL_CREATE is out (mod_loopback starts its -b leg) */
+    onInit?: () => void;
+    /** the SIP final response a `respond` fixed for the hangup (mod_sofia tech_pvt->respond_code) */
+    respondCode?: number;
   } = {};
   /** work for CS_SOFT_EXECUTE (the originator side of uuid_bridge) */
   softExecute: (() => Promise<void>) | null = null;

@@ -60,14 +60,7 @@ export function placeCall(core: Core, call: PlaceCall, trunks: Readonly<Record<s
   const source = call.network ?? trunk.address;
   const local = core.globals.get('local_ip_v4') ?? '127.0.0.1';
   const requestUser = trunk.registers ? `gw+${call.gateway}` : call.to;
-  const vars: Array<[string, string]> = [
-    ['sip_from_user', call.from], ['sip_from_uri', `${call.from}@${source}`], ['sip_from_host', source],
-    ['sip_to_user', call.to], ['sip_to_uri', `${call.to}@${local}`], ['sip_to_host', local],
-    ['sip_req_user', requestUser], ['sip_req_uri', `${requestUser}@${local}:5080`], ['sip_req_host', local],
-    ['sip_network_ip', source], ['sip_network_port', '5060'], ['sip_received_ip', source],
-    ['sip_received_port', '5060'], ['sip_via_protocol', 'udp'], ['sofia_profile_name', 'external'],
-    ['recovery_profile_name', 'external'], ['sip_call_id', `${Math.floor(core.now())}-${call.from}@${source}`],
-  ];
+  const vars = inboundSipVars(core, { from: call.from, to: call.to, source, local, requestUser, profile: 'external' });
   if (trunk.registers) vars.push(['sip_gateway', call.gateway!]);
   if (call.diversion) vars.push(['sip_h_Diversion', `<sip:${call.diversion}@${source}>;reason=unconditional`]);
   const ch = newChannel(core, {
@@ -84,6 +77,21 @@ export function placeCall(core: Core, call: PlaceCall, trunks: Readonly<Record<s
   startSession(core, ch);
   driveCaller(core, ch, call);
   return ch;
+}
+
+/** The sip_* variables sofia_handle_sip_i_invite sets on an inbound leg, for a call from `source` to `to`. */
+export function inboundSipVars(
+  core: Core,
+  c: { from: string; to: string; source: string; local: string; requestUser: string; profile: string },
+): Array<[string, string]> {
+  return [
+    ['sip_from_user', c.from], ['sip_from_uri', `${c.from}@${c.source}`], ['sip_from_host', c.source],
+    ['sip_to_user', c.to], ['sip_to_uri', `${c.to}@${c.local}`], ['sip_to_host', c.local],
+    ['sip_req_user', c.requestUser], ['sip_req_uri', `${c.requestUser}@${c.local}:5080`], ['sip_req_host', c.local],
+    ['sip_network_ip', c.source], ['sip_network_port', '5060'], ['sip_received_ip', c.source],
+    ['sip_received_port', '5060'], ['sip_via_protocol', 'udp'], ['sofia_profile_name', c.profile],
+    ['recovery_profile_name', c.profile], ['sip_call_id', `${Math.floor(core.now())}-${c.from}@${c.source}`],
+  ];
 }
 
 function driveCaller(core: Core, ch: Channel, call: PlaceCall): void {

@@ -1,6 +1,9 @@
 // The dialplan the simulated switch routes with: our generated XML files, read from a folder
 // laid out like FreeSWITCH's conf/dialplan (one folder per context, public/*.xml included by
 // public.xml), interpreted by src/dialplan's matchExtension (mod_dialplan_xml.c dialplan_hunt).
+// A file directly in the folder holds a whole `<context name="…">`, as conf/dialplan/*.xml do
+// (freeswitch.xml includes them into the dialplan section): the shipped test context
+// dialplan/cti_test.xml is one. Such a file holds one context here.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchExtension } from '../../dialplan/index.js';
@@ -29,11 +32,18 @@ export class DialplanFiles implements DialplanHunt {
   reload(): string | null {
     const next = new Map<string, string[]>();
     try {
-      for (const context of readdirSync(this.dir)) {
-        const folder = join(this.dir, context);
-        if (!statSync(folder).isDirectory()) continue;
-        const files = readdirSync(folder).filter((f) => f.endsWith('.xml')).sort();
-        next.set(context, files.map((f) => readFileSync(join(folder, f), 'utf8')));
+      for (const entry of readdirSync(this.dir).sort()) {
+        const path = join(this.dir, entry);
+        if (!statSync(path).isDirectory()) {
+          if (!entry.endsWith('.xml')) continue;
+          const xml = readFileSync(path, 'utf8');
+          const names = [...xml.matchAll(/<context\s+name="([^"]*)"/g)].map((m) => m[1]!);
+          if (names.length > 1) throw new Error(`${path}: one <context> per file, found ${names.join(', ')}`);
+          if (names[0]) next.set(names[0], [...(next.get(names[0]) ?? []), xml]);
+          continue;
+        }
+        const files = readdirSync(path).filter((f) => f.endsWith('.xml')).sort();
+        next.set(entry, [...(next.get(entry) ?? []), ...files.map((f) => readFileSync(join(path, f), 'utf8'))]);
       }
     } catch (err) {
       return (err as Error).message;

@@ -2,6 +2,10 @@
 // carrier gateway's numbers (`sofia/gateway/<name>/<number>`: department hotlines, emergency
 // lines). Each endpoint answers by a behaviour drawn from a seeded generator, so one seed
 // gives one run. What the switch does with the answer (events, causes) is originate.ts.
+// Besides those models, calls the switch places to itself: `loopback/<exten>[/<context>[/<dialplan>]]`
+// (mod_loopback), a directory user whose own dial-string names another endpoint (mod_dptools
+// user_outgoing_channel), and a gateway whose far end is a profile of this same switch; their
+// far end is this switch's own dialplan (pairs.ts), not a behaviour.
 import type { Random } from './prng.js';
 import type { CauseName } from './causes.js';
 
@@ -44,6 +48,8 @@ export type LegPlan = (
   | { kind: 'fail'; ringAfterMs: number | null; failAfterMs: number; cause: CauseName }
   /** rings until a test drives it (agent handle) or the originate times out */
   | { kind: 'manual'; ringAfterMs: number; talkMs?: number }
+  /** no timers: the other leg of a pair (its dialplan) rings, answers and hangs up */
+  | { kind: 'remote'; ringAfterMs: null }
 ) & {
   /** the ring is early media (CHANNEL_PROGRESS_MEDIA) rather than a 180 (CHANNEL_PROGRESS) */
   early?: boolean;
@@ -52,6 +58,28 @@ export type LegPlan = (
 /** No leg at all: the endpoint refuses before a channel exists (error/<cause>, unregistered user). */
 export interface Refusal {
   refused: CauseName;
+}
+
+/** The far end of a call the switch places to itself (see pairs.ts). */
+export type PairTarget =
+  /** mod_loopback: a -b leg routed in `context` */
+  | { kind: 'loopback'; context: string; dialplan: string }
+  /** a gateway pointing at a profile of this switch: an inbound leg on `profile`, routed in `context` */
+  | { kind: 'sip'; profile: string; context: string; address: string };
+
+/** A gateway whose proxy is a sofia profile of this same switch (an unattended test box). */
+export interface LocalFarEnd {
+  /** the profile the gateway's INVITEs arrive on */
+  profile: string;
+  /** that profile's dialplan context */
+  context: string;
+  /** the address the INVITEs come from (default 127.0.0.1) */
+  address?: string;
+}
+
+/** A directory user with a dial-string of its own: the endpoint dials that string (user_outgoing_channel). */
+export interface DirectoryUser {
+  directory: { user: string; domain: string; dialString: string };
 }
 
 export interface EndpointTarget {
@@ -64,6 +92,8 @@ export interface EndpointTarget {
   plan: LegPlan;
   /** the agent id when the leg rings a softphone */
   agent?: string;
+  /** the call goes back into this switch: the other leg is made when this one starts */
+  pair?: PairTarget;
 }
 
 export interface EndpointOptions {
@@ -75,6 +105,10 @@ export interface EndpointOptions {
   gateways: string[];
   domain: string;
   random: Random;
+  /** directory users with their own dial-string (user id → dial-string); the others are softphones */
+  directory?: Record<string, string>;
+  /** gateways whose far end is a profile of this switch */
+  farEnds?: Record<string, LocalFarEnd>;
 }
 
 /** Seconds from a Delay; lists advance with each call through `turn`. */
@@ -111,18 +145,21 @@ export class Endpoints {
   }
 
   /** The leg a dial-string endpoint gives, or why no leg is created. */
-  resolve(endpoint: string): EndpointTarget | Refusal {
+  resolve(endpoint: string): EndpointTarget | Refusal | DirectoryUser {
     const [kind, ...rest] = endpoint.split('/');
     if (kind === 'error') return { refused: (rest[0] ?? 'NORMAL_CLEARING').toUpperCase() };
     if (kind === 'user') return this.user(rest.join('/'));
+    if (kind === 'loopback') return loopback(rest.join('/'));
     if (kind === 'sofia' && rest[0] === 'gateway') return this.gateway(rest[1] ?? '', rest.slice(2).join('/'));
     // mod_sofia resolves sofia/<profile>/<user> against registrations like user/ does.
     if (kind === 'sofia' && rest.length >= 2) return this.user(rest.slice(1).join('/'));
     return { refused: 'CHAN_NOT_IMPLEMENTED' };
   }
 
-  private user(target: string): EndpointTarget | Refusal {
+  private user(target: string): EndpointTarget | Refusal | DirectoryUser {
     const [id = '', domain = this.opts.domain] = target.split('@');
+    const dialString = this.opts.directory?.[id];
+    if (dialString !== undefined) return { directory: { user: id, domain, dialString } };
     const agent = this.agents.get(id);
     // Not in the directory: user_outgoing_channel gives SUBSCRIBER_ABSENT. In the directory
     // but not registered: the dial-string expands to error/user_not_registered.
@@ -148,6 +185,11 @@ export class Endpoints {
 
   private gateway(name: string, number: string): EndpointTarget | Refusal {
     if (!this.opts.gateways.includes(name)) return { refused: 'INVALID_GATEWAY' };
+    const far = this.opts.farEnds?.[name];
+    if (far) {
+      const pair: PairTarget = { kind: 'sip', profile: far.profile, context: far.context, address: far.address ?? '127.0.0.1' };
+      return { channelName: `sofia/gateway/${name}/${number}`, destination: number, vars: [['sip_gateway_name', name]], plan: { kind: 'remote', ringAfterMs: null }, pair };
+    }
     const behaviour = this.opts.hotlines[number] ?? this.opts.defaultHotline;
     const vars: Array<[string, string]> = [['sip_gateway_name', name]];
     return { channelName: `sofia/gateway/${name}/${number}`, destination: number, vars, plan: this.hotlinePlan(number, behaviour) };
@@ -173,6 +215,30 @@ export class Endpoints {
       return n;
     };
   }
+}
+
+/**
+ * mod_loopback.c channel_outgoing_channel: the text after `loopback/` is the destination; a `/`
+ * starts the context and a second one the dialplan (empty: `default`, `xml`); the leg is named
+ * `loopback/<destination>-a`. The `app=<app>[:<arg>]` form (one application instead of a
+ * dialplan) is not simulated.
+ */
+function loopback(target: string): EndpointTarget | Refusal {
+  if (target.toLowerCase().startsWith('app=')) return { refused: 'CHAN_NOT_IMPLEMENTED' };
+  const [destination = '', afterDestination = ''] = splitOnce(target, '/');
+  const [context = '', dialplan = ''] = splitOnce(afterDestination, '/');
+  return {
+    channelName: `loopback/${destination}-a`,
+    destination,
+    vars: [],
+    plan: { kind: 'remote', ringAfterMs: null },
+    pair: { kind: 'loopback', context: context || 'default', dialplan: dialplan || 'xml' },
+  };
+}
+
+function splitOnce(text: string, sep: string): [string, string] {
+  const at = text.indexOf(sep);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 function chance(random: Random, p: number | undefined): boolean {

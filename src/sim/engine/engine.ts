@@ -13,7 +13,7 @@ import { systemClock } from './clock.js';
 import { Core, type DialplanHunt, type MediaCatalog, type Observer, type SocketConnector } from './core.js';
 import { DialplanFiles } from './dialplan.js';
 import { Emitter } from './emit.js';
-import { Endpoints, type AgentBehaviour, type HotlineBehaviour } from './endpoints.js';
+import { Endpoints, type AgentBehaviour, type HotlineBehaviour, type LocalFarEnd } from './endpoints.js';
 import { channelSnapshot } from './facts.js';
 import { isTrue } from './execution.js';
 import { hangup } from './lifecycle.js';
@@ -33,6 +33,10 @@ export interface EngineOptions {
   defaultHotline?: HotlineBehaviour;
   /** sofia gateways that exist (others give INVALID_GATEWAY) */
   gateways?: string[];
+  /** directory users with a dial-string of their own (id → dial-string), e.g. `loopback/seat-1001/cti_test` */
+  directory?: Record<string, string>;
+  /** gateways whose proxy is a profile of this switch: their numbers ring in that profile's context */
+  farEnds?: Record<string, LocalFarEnd>;
   /** the far ends of gateways that send calls in (placeCall's `gateway`); DEFAULT_TRUNKS when absent */
   trunks?: Record<string, InboundTrunk>;
   /** global variables (vars.xml): domain_name, sounds_dir, hold_music, ... */
@@ -77,6 +81,8 @@ export class SimEngine implements SwitchEngine {
       endpoints: new Endpoints({
         agents: opts.agents ?? [], hotlines: opts.hotlines ?? {}, defaultHotline: opts.defaultHotline ?? { answerAfterS: 5 },
         gateways, domain: globals.get('domain_name') ?? '127.0.0.1', random,
+        ...(opts.directory ? { directory: opts.directory } : {}),
+        ...(opts.farEnds ? { farEnds: opts.farEnds } : {}),
       }),
       random,
       media: mediaCatalog(opts.prompts ?? {}, opts.defaultPromptS ?? 3),

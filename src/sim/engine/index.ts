@@ -4,7 +4,7 @@
 export { SimEngine, type EngineOptions } from './engine.js';
 export { AgentHandle } from './agents.js';
 export { DEFAULT_TRUNKS, type InboundTrunk, type PlaceCall } from './citizens.js';
-export type { AgentBehaviour, Delay, HotlineBehaviour } from './endpoints.js';
+export type { AgentBehaviour, Delay, HotlineBehaviour, LocalFarEnd } from './endpoints.js';
 export type { Channel } from './channel.js';
 export type { SocketConnector, Observer, DialplanHunt } from './core.js';
 export { DialplanFiles } from './dialplan.js';

@@ -8,6 +8,7 @@ import { setHangupCauseVars, setTimestamps } from './cdr.js';
 import { Channel, CALL_STATES, emptyTimes, type CallState, type CallerProfile, type ChannelState, type Direction } from './channel.js';
 import type { Core } from './core.js';
 import { stopRecording } from './media.js';
+import { indicate, pairHangup, type Indication } from './pairs.js';
 import { SITES } from './sites.js';
 
 export interface NewChannel {
@@ -129,24 +130,53 @@ export function markAnswered(core: Core, ch: Channel): boolean {
 
 /**
  * switch_channel_pre_answer on our side of the call: only inbound legs can be pre-answered
- * (an outbound leg's media comes from the far end).
+ * (an outbound leg's media comes from the far end). The INDICATE_PROGRESS reaches the
+ * endpoint first: a loopback -b leg marks its -a leg (pairs.ts).
  */
 export function preAnswer(core: Core, ch: Channel): boolean {
   if (!ch.ready) return false;
-  if (ch.direction === 'inbound') markPreAnswered(core, ch);
+  if (ch.direction === 'inbound' && !ch.answered && !ch.earlyMedia) {
+    signalPair(core, ch, 'progress', () => markPreAnswered(core, ch));
+  }
   return true;
+}
+
+/**
+ * switch_channel_ring_ready on an inbound leg: INDICATE_RINGING to the endpoint (a 180, or the
+ * loopback -a leg marked), then CHANNEL_PROGRESS here.
+ */
+export function ringReady(core: Core, ch: Channel): void {
+  if (!ch.ready || ch.direction !== 'inbound' || ch.answered || ch.earlyMedia) return;
+  signalPair(core, ch, 'ringing', () => markRingReady(core, ch));
 }
 
 /**
  * switch_channel_answer: an outbound leg returns success without doing anything
  * (switch_channel_perform_answer); a sofia inbound leg sends 183 media first, then 200 OK,
- * which is why the traces show PROGRESS_MEDIA right before ANSWER.
+ * which is why the traces show PROGRESS_MEDIA right before ANSWER. A loopback leg has no such
+ * step: its INDICATE_ANSWER marks the -a leg answered, then this one.
  */
 export function answer(core: Core, ch: Channel): boolean {
   if (!ch.ready) return false;
   if (ch.direction === 'outbound') return true;
-  markPreAnswered(core, ch);
-  return markAnswered(core, ch);
+  if (ch.answered) return true;
+  if (ch.sim.tech !== 'loopback') markPreAnswered(core, ch);
+  signalPair(core, ch, 'answer', () => markAnswered(core, ch));
+  return ch.answered;
+}
+
+/**
+ * The endpoint hears of it before the channel marks itself: mod_loopback marks its twin inside
+ * channel_receive_message; a SIP response reaches the other profile's leg only afterwards.
+ */
+function signalPair(core: Core, ch: Channel, what: Indication, markSelf: () => void): void {
+  if (ch.sim.tech === 'loopback') {
+    indicate(core, ch, what);
+    markSelf();
+  } else {
+    markSelf();
+    indicate(core, ch, what);
+  }
 }
 
 /** The leg this one is bonded to (signal_bond), for the *_partner variables. */
@@ -180,6 +210,7 @@ export function hangup(core: Core, ch: Channel, cause: CauseName): void {
 export function finishSession(core: Core, ch: Channel): void {
   const cause = ch.hangupCause ?? 'NORMAL_CLEARING';
   runState(core, ch, 'CS_HANGUP');
+  pairHangup(core, ch); // the endpoint's on_hangup (mod_loopback, sofia_on_hangup)
   ch.profile.times.hungup = core.now();
   stopRecording(core, ch, 'all'); // switch_core_media_bug_remove_all, first thing in the hangup state
   setHangupCauseVars(ch, cause);

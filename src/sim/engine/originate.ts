@@ -9,9 +9,10 @@ import { dialStatus } from './causes.js';
 import type { Channel } from './channel.js';
 import type { Core } from './core.js';
 import { legVars, parseDialString, positiveInt, type DialLeg, type DialString } from './dial-string.js';
-import type { EndpointTarget, LegPlan } from './endpoints.js';
+import type { DirectoryUser, EndpointTarget, LegPlan, Refusal } from './endpoints.js';
 import { isTrue } from './execution.js';
-import { hangup, markAnswered, markPreAnswered, markRingReady, newChannel } from './lifecycle.js';
+import { hangup, markAnswered, markPreAnswered, markRingReady, newChannel, preAnswer } from './lifecycle.js';
+import { preparePair } from './pairs.js';
 import { startSession } from './session-loop.js';
 import { SITES } from './sites.js';
 import { pushArray } from './transfer.js';
@@ -25,6 +26,11 @@ export interface OriginateRequest {
   timeoutS?: number;
   cidName?: string;
   cidNumber?: string;
+  /**
+   * variables of an enclosing originate (its var_event), under the dial string's own {}: a
+   * directory user's dial-string is originated with them (user_outgoing_channel)
+   */
+  vars?: ReadonlyMap<string, string>;
 }
 
 export type OriginateOutcome = { leg: Channel } | { cause: CauseName };
@@ -40,6 +46,7 @@ const DEFAULT_TIMEOUT_S = 60;
 
 export async function originate(core: Core, req: OriginateRequest): Promise<OriginateOutcome> {
   const dial = parseDialString(core.expand(req.caller ?? null, req.dial));
+  if (req.vars) dial.globals = new Map([...req.vars, ...dial.globals]);
   for (const name of INHERITED) {
     const value = req.caller?.getVar(name);
     if (value !== undefined && !dial.globals.has(name)) dial.globals.set(name, value);
@@ -82,16 +89,38 @@ async function dialGroup(core: Core, req: OriginateRequest, dial: DialString, gr
   const earlyOk = !isTrue(dial.globals.get('ignore_early_media')) && !/^(consume|ring_ready)$/i.test(dial.globals.get('ignore_early_media') ?? '');
   const legs: Ringing[] = [];
   let refusal: CauseName | undefined;
+  // Several legs or groups make a forked dial (SOF_FORKED_DIAL, ~2980), which a directory user passes on as SOF_NOBLOCK.
+  const forked = group.length > 1 || dial.groups.length > 1 || isTrue(dial.globals.get('forked_dial'));
   for (const leg of group) {
-    const vars = legVars(dial, leg);
-    const target = core.endpoints.resolve(core.expand(req.caller ?? null, leg.endpoint));
+    let vars = legVars(dial, leg);
+    let endpoint = core.expand(req.caller ?? null, leg.endpoint);
+    let target = core.endpoints.resolve(endpoint);
+    let outgoing = 1;
+    while ('directory' in target) {
+      const user = await directoryUser(core, req, target.directory, vars, forked);
+      if ('leg' in user) {
+        // the nested originate came back with a leg that is up: it wins at once below
+        core.emit.channel('CHANNEL_OUTGOING', user.leg, { site: SITES.outgoing });
+        legs.push({ ch: user.leg, timeoutMs: timeoutS * 1000 });
+        break;
+      }
+      if ('refused' in user) {
+        target = user;
+        break;
+      }
+      ({ target, vars, endpoint } = user);
+      // users whose dial-strings name each other: FreeSWITCH would recurse until it ran out of stack
+      if (++outgoing > 8) target = { refused: 'INVALID_IE_CONTENTS' };
+    }
+    if ('directory' in target) continue;
     if ('refused' in target) {
       // No channel exists for this leg, and so no event (error/<cause>, unregistered user).
-      refusal ??= target.refused;
-      core.observe((o) => o.legFailed?.(null, leg.endpoint, target.refused));
+      const refused = target.refused;
+      refusal ??= refused;
+      core.observe((o) => o.legFailed?.(null, leg.endpoint, refused));
       continue;
     }
-    const ch = createLeg(core, req, target, vars, leg.endpoint);
+    const ch = createLeg(core, req, target, vars, endpoint, outgoing);
     legs.push({ ch, timeoutMs: (positiveInt(vars.get('leg_timeout')) ?? timeoutS) * 1000 });
   }
   if (legs.length === 0) return { cause: refusal ?? 'DESTINATION_OUT_OF_ORDER' };
@@ -141,12 +170,59 @@ function recordCause(caller: Channel, leg: Channel, cause: string): void {
   pushArray(caller, 'originated_legs', `${leg.uuid};${leg.profile.calleeIdName || 'Outbound Call'};${leg.profile.destinationNumber}`);
 }
 
-/** The new outbound channel: CHANNEL_OUTGOING before its session starts, then CREATE/ORIGINATE. */
-function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, vars: Map<string, string>, endpoint: string): Channel {
+/**
+ * A directory user (`user/<id>` whose entry has a dial-string; mod_dptools.c user_outgoing_channel):
+ * dialed_user and dialed_domain are set on the caller and added to the variables with
+ * presence_id, the dial-string is expanded (on the caller's channel when there is one), and a
+ * string that names the same user again is refused (INVALID_IE_CONTENTS). Then it is
+ * originated within this originate: in a forked dial without waiting (SOF_NOBLOCK: the leg it
+ * creates rings with the others; the first leg of the string is taken), otherwise to the end,
+ * so the user's leg comes back already answered, or the whole attempt fails with its cause.
+ */
+async function directoryUser(
+  core: Core,
+  req: OriginateRequest,
+  dir: DirectoryUser['directory'],
+  vars: Map<string, string>,
+  forked: boolean,
+): Promise<{ leg: Channel } | Refusal | { target: ReturnType<Core['endpoints']['resolve']>; vars: Map<string, string>; endpoint: string }> {
+  const extra = new Map([['dialed_user', dir.user], ['dialed_domain', dir.domain]]);
+  if (!dir.dialString.includes('presence_id=')) extra.set('presence_id', `${dir.user}@${dir.domain}`);
+  const merged = new Map([...vars, ...extra]);
+  let expanded: string;
+  if (req.caller) {
+    req.caller.setVar('dialed_user', dir.user);
+    req.caller.setVar('dialed_domain', dir.domain);
+    expanded = core.expand(req.caller, dir.dialString);
+  } else {
+    expanded = dir.dialString.replace(/\$\{([^}]+)\}/g, (_, name: string) => merged.get(name) ?? core.globals.get(name) ?? '');
+  }
+  if (expanded.toLowerCase().includes(`user/${dir.user}`.toLowerCase())) return { refused: 'INVALID_IE_CONTENTS' };
+  if (forked) {
+    const inner = parseDialString(expanded);
+    const first = inner.groups[0]?.[0];
+    if (!first) return { refused: 'DESTINATION_OUT_OF_ORDER' };
+    return { target: core.endpoints.resolve(first.endpoint), vars: new Map([...merged, ...inner.globals, ...first.vars]), endpoint: first.endpoint };
+  }
+  const timeoutS = positiveInt(req.caller?.getVar('call_timeout')) ?? positiveInt(merged.get('leg_timeout')) ?? DEFAULT_TIMEOUT_S;
+  const outcome = await originate(core, { dial: expanded, caller: req.caller, cidName: req.cidName, cidNumber: req.cidNumber, timeoutS, vars: merged });
+  return 'leg' in outcome ? outcome : { refused: outcome.cause };
+}
+
+/**
+ * The new outbound channel: CHANNEL_OUTGOING before its session starts (once more for each
+ * endpoint it was reached through: a directory user's), then CREATE/ORIGINATE. A leg to a
+ * loopback or to a gateway that points at this switch gets its twin (pairs.ts).
+ */
+function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, vars: Map<string, string>, endpoint: string, outgoing = 1): Channel {
   const caller = req.caller;
   const cidName = vars.get('origination_caller_id_name') ?? req.cidName ?? caller?.profile.callerIdName ?? 'FreeSWITCH';
   const cidNumber = vars.get('origination_caller_id_number') ?? req.cidNumber ?? caller?.profile.callerIdNumber ?? '0000000000';
   const inherited = caller ? exportedVars(caller) : [];
+  const loopback = target.pair?.kind === 'loopback' ? target.pair : undefined;
+  // mod_loopback channel_outgoing_channel pre-answers the calling session before its leg exists.
+  if (loopback && caller && !isTrue(caller.getVar('loopback_no_pre_answer'))) preAnswer(core, caller);
+  const legVarList: Array<[string, string]> = [...vars, ...target.vars];
   const ch = newChannel(core, {
     direction: 'outbound',
     name: target.channelName,
@@ -154,10 +230,12 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
     profile: {
       callerIdName: cidName, callerIdNumber: cidNumber, origCallerIdName: cidName, origCallerIdNumber: cidNumber,
       calleeIdName: 'Outbound Call', calleeIdNumber: target.destination, destinationNumber: target.destination,
-      ani: cidNumber, source: 'mod_sofia', context: 'default', networkAddr: '',
+      ani: cidNumber, source: loopback ? 'mod_loopback' : 'mod_sofia', context: loopback?.context ?? 'default', networkAddr: '',
+      ...(loopback ? { dialplan: loopback.dialplan } : {}),
     },
-    vars: [...inherited, ...vars, ...target.vars],
+    vars: [...inherited, ...legVarList],
   });
+  if (target.pair) preparePair(core, ch, target.pair, caller, legVarList);
   ch.sim.endpoint = endpoint;
   ch.sim.agent = target.agent;
   if (caller) {
@@ -168,7 +246,7 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
     ch.otherLeg = { type: 'originator', profile: structuredClone(caller.profile) };
     caller.setVar('originate_signal_bond', ch.uuid);
   }
-  core.emit.channel('CHANNEL_OUTGOING', ch, { site: SITES.outgoing });
+  for (let i = 0; i < outgoing; i++) core.emit.channel('CHANNEL_OUTGOING', ch, { site: SITES.outgoing });
   startSession(core, ch);
   core.observe((o) => o.legCreated?.(ch, endpoint));
   if (caller) {

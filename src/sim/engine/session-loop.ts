@@ -13,7 +13,8 @@ import { huntInline } from './inline-dialplan.js';
 
 /** Starts the session. Everything up to the first wait (CHANNEL_CREATE included) happens before it returns. */
 export function startSession(core: Core, ch: Channel): void {
-  ch.state = 'CS_INIT';
+  // A leg hung up before its thread ran (a loopback -b leg whose -a leg went first) only ends.
+  if (ch.ready) ch.state = 'CS_INIT';
   void sessionLoop(core, ch).catch((err: unknown) => {
     // A bug in the engine must not leave a channel half alive.
     process.emitWarning(`sim session ${ch.uuid} failed: ${(err as Error).stack ?? String(err)}`);
@@ -55,8 +56,14 @@ async function runStateWork(core: Core, ch: Channel, state: Channel['state']): P
   }
 }
 
-/** CS_INIT: the endpoint moves the channel on to ROUTING, then CREATE (and ORIGINATE for outbound legs) fire. */
+/**
+ * CS_INIT: the endpoint's on_init (mod_loopback makes its -b leg there) moves the channel on to
+ * ROUTING, then CREATE (and ORIGINATE for outbound legs) fire.
+ */
 function init(core: Core, ch: Channel): void {
+  ch.sim.onInit?.();
+  ch.sim.onInit = undefined;
+  if (!ch.ready) return;
   setState(ch, 'CS_ROUTING');
   if (ch.direction === 'outbound') ch.sim.originating = true;
   core.emit.channel('CHANNEL_CREATE', ch, { site: SITES.create });

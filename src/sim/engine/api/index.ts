@@ -6,7 +6,7 @@ import { originateApi } from './originate-api.js';
 import { hupallApi, reloadXmlApi, showApi, sofiaApi, statusApi, versionApi, type SwitchFacts } from './system-api.js';
 import {
   uuidAnswerApi, uuidBreakApi, uuidBridgeApi, uuidBroadcastApi, uuidExistsApi, uuidGetvarApi, uuidHoldApi,
-  uuidKillApi, uuidParkApi, uuidRecordApi, uuidSetvarApi, uuidSetvarMultiApi, uuidTransferApi,
+  uuidKillApi, uuidParkApi, uuidRecordApi, uuidSendDtmfApi, uuidSetvarApi, uuidSetvarMultiApi, uuidTransferApi,
 } from './uuid-api.js';
 
 export type { SwitchFacts } from './system-api.js';
@@ -29,6 +29,7 @@ export function apiCommands(core: Core, table: ChannelTable, facts: SwitchFacts)
     ['uuid_answer', (a) => uuidAnswerApi(core, a)],
     ['uuid_park', (a) => uuidParkApi(core, a)],
     ['uuid_record', (a) => uuidRecordApi(core, a)],
+    ['uuid_send_dtmf', (a) => uuidSendDtmfApi(core, a)],
     ['show', (a) => showApi(table, a)],
     ['status', () => statusApi(core, facts)],
     ['version', (a) => versionApi(a)],

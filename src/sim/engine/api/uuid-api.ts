@@ -4,8 +4,9 @@ import type { Core } from '../core.js';
 import { uuidBridge } from '../bridging.js';
 import { broadcast, stopBroadcast } from '../broadcast.js';
 import { hold, unhold } from '../hold.js';
-import { answer, hangup, setState } from '../lifecycle.js';
+import { answer, hangup, preAnswer, setState } from '../lifecycle.js';
 import { startRecording, stopRecording } from '../media.js';
+import { sendDtmfToPeer } from '../pairs.js';
 import { sessionTransfer } from '../transfer.js';
 import { restAfterSpace, splitWords } from '../words.js';
 
@@ -184,4 +185,50 @@ export function uuidRecordApi(core: Core, args: string): string {
   if (action === 'stop') return stopRecording(core, ch, path) ? '+OK Success\n' : '-ERR Cannot stop record session!\n';
   if (action === 'mask' || action === 'unmask') return ch.recordings.has(path) ? '+OK Success\n' : `-ERR Cannot ${action} recording session!\n`;
   return '-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n';
+}
+
+/** is_dtmf (switch_utils.h): the digits, `*`, `#`, A–D in either case, and `w`/`W` (pauses). */
+const DTMF_CHARS = /^[0-9*#A-Da-dwW]$/;
+/** switch_core_default_dtmf_duration, min and max (samples at 8 kHz) */
+const DTMF_DEFAULT = 2000;
+const DTMF_MIN = 400;
+const DTMF_MAX = 192000;
+
+/**
+ * uuid_send_dtmf <uuid> <dtmf_data> (MC uuid_send_dtmf_function; switch_core_io.c
+ * switch_core_session_send_dtmf_string): `+OK <uuid> sent DTMF <data>.` once a digit went out,
+ * `-ERR Operation failed` when none did (the channel is down, the text is empty or longer than
+ * 99, no digit in it). The data is `digits[@ms]` groups joined by `+`; the channel is
+ * pre-answered first. A loopback leg queues the digits on its twin (channel_send_dtmf), a
+ * gateway leg to this switch sends them to its far end; other endpoints send them to a far end
+ * that is not simulated. `w`/`W` pauses count as sent but queue nothing.
+ */
+export function uuidSendDtmfApi(core: Core, args: string): string {
+  const usage = '-USAGE: <uuid> <dtmf_data>\n';
+  const space = args.indexOf(' ');
+  if (space < 0) return usage;
+  const uuid = args.slice(0, space);
+  const data = args.slice(space + 1).trim();
+  if (!uuid || !data) return usage;
+  const ch = core.channel(uuid);
+  if (!ch) return '-ERR Cannot locate session!\n';
+  const text = data.startsWith('~') ? data.slice(1) : data;
+  if (!text || !ch.ready || text.length > 99) return '-ERR Operation failed\n';
+  preAnswer(core, ch);
+  let sent = 0;
+  let totalSamples = 0;
+  for (const part of text.split('+').filter(Boolean)) {
+    const at = part.indexOf('@');
+    const digits = at < 0 ? part : part.slice(0, at);
+    const ms = at < 0 ? 0 : Number.parseInt(part.slice(at + 1), 10) || 0;
+    const duration = Math.min(DTMF_MAX, Math.max(DTMF_MIN, ms > DTMF_MIN / 8 ? ms * 8 : DTMF_DEFAULT));
+    for (const digit of digits) {
+      if (!DTMF_CHARS.test(digit)) continue;
+      if (digit !== 'w' && digit !== 'W') sendDtmfToPeer(ch, digit, duration);
+      sent++;
+      totalSamples += duration + 250 * 8;
+    }
+  }
+  if (totalSamples) ch.setVar('last_dtmf_duration', String(Math.floor(totalSamples / 8)));
+  return sent ? `+OK ${uuid} sent DTMF ${data}.\n` : '-ERR Operation failed\n';
 }

@@ -1,11 +1,12 @@
-// answer, pre_answer, ring_ready, hangup, sleep, park, transfer, and the no-op log/info
-// (mod_dptools.c answer_function, pre_answer_function, ring_ready_function, hangup_function,
-// sleep_function, park_function, transfer_function; switch_ivr.c switch_ivr_park).
+// answer, pre_answer, ring_ready, respond, hangup, sleep, park, transfer, and the no-op log/info
+// (mod_dptools.c answer_function, pre_answer_function, ring_ready_function, respond_function,
+// hangup_function, sleep_function, park_function, transfer_function; switch_ivr.c switch_ivr_park).
 import { parseCause, type CauseName } from '../causes.js';
 import type { AppCall, AppSpec, Core } from '../core.js';
 import type { Channel } from '../channel.js';
 import { dequeueDtmf, interrupted, isTrue, tick } from '../execution.js';
-import { answer, hangup, markRingReady, preAnswer } from '../lifecycle.js';
+import { answer, hangup, preAnswer, ringReady } from '../lifecycle.js';
+import { sipCauseToFreeswitch } from '../pairs.js';
 import { SITES } from '../sites.js';
 import { sessionTransfer } from '../transfer.js';
 
@@ -17,8 +18,27 @@ async function preAnswerApp({ core, ch }: AppCall): Promise<void> {
   preAnswer(core, ch);
 }
 
-async function ringReady({ core, ch }: AppCall): Promise<void> {
-  if (ch.direction === 'inbound') markRingReady(core, ch);
+async function ringReadyApp({ core, ch }: AppCall): Promise<void> {
+  ringReady(core, ch);
+}
+
+/**
+ * respond <code> [<reason>] (DP respond_function): SWITCH_MESSAGE_INDICATE_RESPOND to the
+ * channel's endpoint with the text and numeric_arg -1. mod_sofia (receive_message) reads the
+ * code with atoi (none: 488); without SDP and with that numeric_arg, a code above 399 is kept
+ * as the final response and the channel is hung up with its cause
+ * (sofia_glue_sip_cause_to_freeswitch; 401 and 407 USER_CHALLENGE); a lower code only logs
+ * "Cannot respond." (100 acknowledges the INVITE, 302 redirects: not simulated). A 488 to an
+ * answered call answers a re-INVITE. mod_loopback's channel_receive_message has no case for
+ * RESPOND, so on a loopback leg the app does nothing.
+ */
+async function respond({ core, ch, arg }: AppCall): Promise<void> {
+  if (ch.sim.tech === 'loopback') return;
+  const code = Number.parseInt(arg.trim(), 10) || 488;
+  if (code === 100 || code === 302 || code <= 399) return;
+  if (ch.answered && code === 488) return;
+  ch.sim.respondCode = code;
+  hangup(core, ch, code === 401 || code === 407 ? 'USER_CHALLENGE' : sipCauseToFreeswitch(code));
 }
 
 /** hangup [cause]: an unknown name is NORMAL_CLEARING; CHANNEL_HANGUP fires inside the app. */
@@ -123,7 +143,8 @@ async function nothing(): Promise<void> {}
 export const CALL_CONTROL_APPS: Record<string, AppSpec> = {
   answer: { run: answerApp, noMedia: true },
   pre_answer: { run: preAnswerApp, noMedia: true },
-  ring_ready: { run: ringReady, noMedia: true },
+  ring_ready: { run: ringReadyApp, noMedia: true },
+  respond: { run: respond, noMedia: true },
   hangup: { run: hangupApp, noMedia: true },
   sleep: { run: sleep, noMedia: true },
   park: { run: park, noMedia: true },
