@@ -40,6 +40,10 @@ t.test('an agent who declines, is busy or not registered does not drop the calle
   const agents = (await sb.server.get('/api/agents')).body.items;
   t.match(agents.find((a: any) => a.seat === '1001'), { state: 'break', break_reason: '连续未接来电' }, 'two declines in a row: 1001 is put on break');
   t.match(agents.find((a: any) => a.seat === '1003'), { state: 'break' }, 'two busy signals in a row: 1003 too');
+  await sb.server.get('/api/calls?caller=13800000101');
+  const logged = JSON.stringify(sb.server.logs);
+  t.notMatch(logged, /13800000101|13800000102/, 'no log line carries a full caller number');
+  t.match(logged, /138\*\*\*\*0101/, 'the masked form is there');
 });
 
 t.test('a department that rings out: 12345 answers, tagged with the department, never "transferred"; the survey still runs', async (t) => {

@@ -9,6 +9,7 @@ import { CtiError } from '../errors.js';
 import { channelDataFrom } from './channel-data.js';
 import { EslConnection } from './connection.js';
 import { OutboundCall, type OutboundCallSettings } from './outbound-call.js';
+import { maskedNumber } from '../logging.js';
 
 /** Events the controller reads that `myevents` alone does not subscribe to (MES ~2100). */
 export const DEFAULT_EXTRA_EVENTS: readonly string[] = ['CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'PLAYBACK_START', 'PLAYBACK_STOP', 'RECORD_START', 'RECORD_STOP'];
@@ -146,7 +147,7 @@ export class EslOutboundServer {
       const call = new OutboundCall(conn, channelDataFrom(reply.event), this.settings, channelDataAtMs);
       call.subscribe().then(() => {
         clearTimeout(timer);
-        this.log.info({ uuid: call.uuid, caller: call.channelData.callerIdNumber, destination: call.channelData.destinationNumber }, 'outbound ESL session ready');
+        this.log.info({ uuid: call.uuid, caller: maskedNumber(call.channelData.callerIdNumber), destination: call.channelData.destinationNumber }, 'outbound ESL session ready');
       }, failed);
       return call;
     } catch (err) {
