@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { openDatabase, type Db } from '../src/store/index.js';
 import { errorPlugin } from '../src/http/errors.js';
 import { CtiError } from '../src/errors.js';
-import { audit, authPlugin, hashPassword, requireRole, SessionStore, UserStore, usersPlugin, verifyPassword } from '../src/auth/index.js';
+import { audit, authPlugin, hashPassword, LOCKOUT, requireRole, SessionStore, UserStore, usersPlugin, verifyPassword } from '../src/auth/index.js';
 import { copyConfig, projectDir } from './support/config-dir.js';
 
 const DEPARTMENTS: ReadonlySet<string> = new Set(['health', 'market-regulation']);
@@ -168,6 +168,57 @@ t.test('bad users: department rules, field names, duplicates', async (t) => {
     detail: { field: 'username' },
   });
   t.equal(users.list().length, 1, 'nothing half-created');
+});
+
+t.test('lockout: a burst of 20 wrong passwords sent at once gets at most 5 evaluated, and the right one after it is refused', async (t) => {
+  const { app, db, users } = await buildTestApp();
+  t.teardown(() => app.close());
+  await users.add({ username: 'agent01', password: 'secret-pass-1', role: 'agent' }, DEPARTMENTS);
+  const checksBefore = users.passwordChecks;
+
+  const wrong = Array.from({ length: 20 }, (_, i) => login(app, 'agent01', `wrong-pass-${i}`));
+  // the right password 50 ms into the burst: long before five hashes (~150 ms each) are done
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const right = await login(app, 'agent01', 'secret-pass-1');
+  const answers = await Promise.all(wrong);
+
+  t.equal(users.passwordChecks - checksBefore, LOCKOUT.attempts, 'five wrong passwords evaluated against the hash, no more');
+  t.equal(answers.filter((r) => r.statusCode === 401).length, LOCKOUT.attempts - 1, 'four wrong ones answered as wrong');
+  t.equal(answers.filter((r) => r.statusCode === 423).length, 20 - (LOCKOUT.attempts - 1), 'the fifth locks, the rest meet the lock');
+  t.strictSame([right.statusCode, right.json().error], [423, 'CTI_AUTH_LOCKED'], 'the right password is refused while locked');
+  t.equal(db.prepare('SELECT COUNT(*) FROM sessions').pluck().get(), 0, 'nobody got a token');
+  t.equal(db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'user.locked'").pluck().get(), 1, 'locked once');
+});
+
+t.test('login timing: an unknown name and a locked account take as long as a wrong password', async (t) => {
+  const { app, users } = await buildTestApp();
+  t.teardown(() => app.close());
+  await users.add({ username: 'agent01', password: 'secret-pass-1', role: 'agent' }, DEPARTMENTS);
+  await users.add({ username: 'agent02', password: 'secret-pass-2', role: 'agent' }, DEPARTMENTS);
+  for (let i = 1; i <= LOCKOUT.attempts; i++) await login(app, 'agent02', 'wrong-pass');
+  t.ok(users.byId(2)!.lockedUntil, 'agent02 is locked');
+
+  // the three kinds in turn, five rounds, so drift in the machine's load hits them alike
+  const kinds = [
+    { username: 'agent01', status: 401, times: [] as number[] }, // a wrong password
+    { username: 'nobody', status: 401, times: [] as number[] }, // an unknown name
+    { username: 'agent02', status: 423, times: [] as number[] }, // a locked account
+  ];
+  for (let round = 0; round < 5; round++) {
+    for (const kind of kinds) {
+      const started = process.hrtime.bigint();
+      const res = await login(app, kind.username, 'wrong-pass');
+      kind.times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      t.equal(res.statusCode, kind.status, `${kind.username} answers ${kind.status}`);
+    }
+    users.setDisabled(1, false); // lifts agent01's count, so its wrong ones never lock it
+  }
+  const [wrong, unknown, locked] = kinds.map((k) => k.times.sort((x, y) => x - y)[2]!) as [number, number, number];
+  t.comment(`median ms: wrong password ${wrong.toFixed(0)}, unknown name ${unknown.toFixed(0)}, locked account ${locked.toFixed(0)}`);
+  for (const [what, ms] of [['unknown name', unknown], ['locked account', locked]] as const) {
+    const ratio = ms / wrong;
+    t.ok(ratio > 0.5 && ratio < 2, `${what}: ${ms.toFixed(0)} ms against ${wrong.toFixed(0)} ms for a wrong password (ratio ${ratio.toFixed(2)})`);
+  }
 });
 
 t.test('lockout: 5 wrong passwords in a row lock for 15 minutes', async (t) => {

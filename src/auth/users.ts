@@ -142,6 +142,9 @@ export class UserStore {
   readonly #clearFailures: Statement;
   readonly #dropSessions: Statement;
   readonly #contacts: Statement;
+  /** per account, the last login attempt in line (see verify) */
+  readonly #turns = new Map<number, Promise<void>>();
+  #passwordChecks = 0;
 
   constructor(readonly db: Db) {
     this.#insert = db.prepare(
@@ -162,6 +165,7 @@ export class UserStore {
       `SELECT id, display_name, role, mobile FROM users
        WHERE department = ? AND disabled = 0 AND mobile IS NOT NULL ORDER BY id`,
     );
+    void decoyHash(); // made now, so the first unknown name costs one hash like any other
   }
 
   /** Creates a user; `departments` are the ids in the routing config in force. */
@@ -183,10 +187,21 @@ export class UserStore {
     }
   }
 
+  /** Checks of a password against a stored user hash (decoys not counted); tests and metrics read it. */
+  get passwordChecks(): number {
+    return this.#passwordChecks;
+  }
+
   /**
    * The user when the password is right and the account is usable, else null (unknown
    * name, wrong password, disabled). Throws AUTH_LOCKED while a lockout lasts, and on the
    * wrong password that starts one.
+   *
+   * Attempts on one account run one after another: the lock is checked after the previous
+   * attempt has been counted, so a burst of wrong passwords sent at once gets at most
+   * LOCKOUT.attempts of them evaluated, and the right one after them meets the lock. An
+   * unknown name or a locked account still costs one hash (against a decoy), so the time
+   * of the answer does not tell them from a wrong password.
    */
   async verify(username: string, password: string, now: Date): Promise<AuthUser | null> {
     const row = this.#byName.get(username) as UserRow | undefined;
@@ -194,7 +209,49 @@ export class UserStore {
       await verifyPassword(password, await decoyHash()); // same time as a known name
       return null;
     }
-    if (row.locked_until !== null && row.locked_until > now.getTime()) throw locked(row.locked_until);
+    const turn = this.#turnOf(row.id);
+    let lockedUntil: number | null;
+    try {
+      await turn.ready;
+      lockedUntil = this.#lockedUntil(row.id, now);
+      if (lockedUntil === null) return await this.#check(row.id, password, now);
+    } finally {
+      turn.done();
+    }
+    // outside the turn: answering a locked account costs what a wrong password costs, without
+    // holding up the attempts queued behind it
+    await verifyPassword(password, await decoyHash());
+    throw locked(lockedUntil);
+  }
+
+  /** Waits for the account's previous attempt; `done` lets the next one go. */
+  #turnOf(id: number): { ready: Promise<void>; done: () => void } {
+    const previous = this.#turns.get(id) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    this.#turns.set(id, mine);
+    return {
+      ready: previous,
+      done: () => {
+        if (this.#turns.get(id) === mine) this.#turns.delete(id);
+        done();
+      },
+    };
+  }
+
+  /** The end of the account's lockout when one lasts at `now`, read fresh (an earlier attempt may have just set it). */
+  #lockedUntil(id: number, now: Date): number | null {
+    const row = this.#byId.get(id) as UserRow | undefined;
+    return row && row.locked_until !== null && row.locked_until > now.getTime() ? row.locked_until : null;
+  }
+
+  async #check(id: number, password: string, now: Date): Promise<AuthUser | null> {
+    const row = this.#byId.get(id) as UserRow | undefined;
+    if (!row) {
+      await verifyPassword(password, await decoyHash()); // deleted meanwhile: as an unknown name
+      return null;
+    }
+    this.#passwordChecks++;
     const matches = await verifyPassword(password, row.password_hash);
     if (row.disabled === 1) return null;
     if (!matches) {
