@@ -29,11 +29,22 @@ function holds(a: Channel, b: Channel, aState: Channel['state']): boolean {
 }
 
 /**
- * Runs on the originator until the bridge ends. Afterwards the originatee, if still up and not
- * moved, is parked or transferred by its *_after_bridge variables or hung up
- * (audio_bridge_on_exchange_media); the originator's own follow-up is the caller's business.
+ * Whether the originator's side of each bridge ended because the originator itself left
+ * (audio_bridge_thread's clean_exit: it was transferred, or it is up but not ready, e.g. reset
+ * by the end of its outbound socket's listener). Its own after-bridge variables are then skipped.
+ */
+const cleanExits = new WeakMap<Channel, boolean>();
+
+/**
+ * Runs on the originator until the bridge ends. Then, as switch_ivr_bridge.c orders it: the
+ * originator's exec_after_bridge_app (end of its audio_bridge_thread); the originatee's own end
+ * (its exec_after_bridge_app, then audio_bridge_on_exchange_media parks, transfers or hangs it up
+ * by its own variables), which switch_ivr_multi_threaded_bridge waits for; then
+ * bridge_hangup_cause and CHANNEL_UNBRIDGE. The originator's other after-bridge variables are
+ * the caller's business (afterBridge).
  */
 export async function bridgeLegs(core: Core, a: Channel, b: Channel, kind: BridgeLink['kind']): Promise<void> {
+  cleanExits.delete(a);
   if (b.answered && !a.answered) answer(core, a);
   if (!a.ready || !b.ready) return;
   const aState = a.state;
@@ -57,11 +68,16 @@ export async function bridgeLegs(core: Core, a: Channel, b: Channel, kind: Bridg
     while (dequeueDtmf(core, a));
     await tick(core, a);
   }
+  // audio_bridge_thread checks the originator first: moved, or up but not ready, is a clean exit.
+  cleanExits.set(a, a.ready && interrupted(a));
   // A leg that hung up takes its peer down before the UNBRIDGE (trace session-1: HANGUP(A), HANGUP(B), UNBRIDGE).
   if (!a.ready && b.ready && b.bridge?.peer === a) hangup(core, b, a.hangupCause ?? 'NORMAL_CLEARING');
+  execAfterBridge(a);
   unlink(core, a, b);
-  core.emit.channel('CHANNEL_UNBRIDGE', a, { site: SITES.unbridge, lead: ids });
   releaseOriginatee(core, b, a);
+  if (!b.ready) a.setVar('bridge_hangup_cause', b.hangupCause ?? undefined);
+  if (!a.ready) b.setVar('bridge_hangup_cause', a.hangupCause ?? undefined);
+  core.emit.channel('CHANNEL_UNBRIDGE', a, { site: SITES.unbridge, lead: ids });
 }
 
 function unlink(core: Core, a: Channel, b: Channel): void {
@@ -69,8 +85,6 @@ function unlink(core: Core, a: Channel, b: Channel): void {
   if (a.bridge?.peer === b) a.bridge = null;
   if (b.bridge?.peer === a) b.bridge = null;
   bridge?.end();
-  if (!b.ready) a.setVar('bridge_hangup_cause', b.hangupCause ?? undefined);
-  if (!a.ready) b.setVar('bridge_hangup_cause', a.hangupCause ?? undefined);
   b.setVar('call_uuid', b.uuid);
   a.setVar('bridge_to', undefined);
   b.setVar('bridge_to', undefined);
@@ -78,10 +92,33 @@ function unlink(core: Core, a: Channel, b: Channel): void {
   void core;
 }
 
+/**
+ * The end of a leg's audio_bridge_thread: exec_after_bridge_app (with exec_after_bridge_arg)
+ * becomes the leg's whole extension, unless the leg is down or redirected. In CS_EXECUTE (the
+ * bridge app ran from the extension) CF_RESET tells the execution loop to start it when the
+ * running app returns; in any other state the leg is sent to CS_EXECUTE.
+ */
+function execAfterBridge(ch: Channel): void {
+  if (!ch.ready || ch.has('CF_REDIRECT')) return;
+  const app = ch.getVar('exec_after_bridge_app');
+  if (!app) return;
+  ch.extension = { name: app, apps: [{ application: app, data: ch.getVar('exec_after_bridge_arg') ?? '' }], next: 0 };
+  if (ch.state === 'CS_EXECUTE') ch.flag('CF_RESET');
+  else setState(ch, 'CS_EXECUTE');
+}
+
+/** switch_ivr_park_session: CF_TRANSFER, so the running application returns, and CS_PARK. */
+function parkSession(ch: Channel): void {
+  ch.flag('CF_TRANSFER');
+  setState(ch, 'CS_PARK');
+}
+
 function releaseOriginatee(core: Core, b: Channel, a: Channel): void {
-  if (!b.ready || b.bridge || b.state !== 'CS_EXCHANGE_MEDIA') return;
+  if (!b.ready || b.bridge) return;
+  execAfterBridge(b);
+  if (b.state !== 'CS_EXCHANGE_MEDIA') return;
   if (isTrue(b.getVar('park_after_bridge'))) {
-    setState(b, 'CS_PARK');
+    parkSession(b);
     return;
   }
   const after = b.getVar('transfer_after_bridge');
@@ -100,7 +137,7 @@ function releaseOriginatee(core: Core, b: Channel, a: Channel): void {
  * transfer_after_bridge, or nothing (the next application runs).
  */
 export function afterBridge(core: Core, a: Channel, b: Channel): void {
-  if (!a.ready || interrupted(a)) return;
+  if (!a.ready || a.has('CF_TRANSFER') || a.has('CF_REDIRECT') || (cleanExits.get(a) ?? interrupted(a))) return;
   const cause = b.hangupCause ?? 'NORMAL_CLEARING';
   const hup = a.getVar('hangup_after_bridge');
   if (hup?.toLowerCase() === 'explicit') {
@@ -111,7 +148,7 @@ export function afterBridge(core: Core, a: Channel, b: Channel): void {
   if (!b.answered) handleCause(core, a, cause);
   if (!a.ready || (!b.answered && !b.earlyMedia)) return;
   if (b.answered && isTrue(a.getVar('park_after_bridge'))) {
-    setState(a, 'CS_PARK');
+    parkSession(a);
     return;
   }
   const after = b.answered ? a.getVar('transfer_after_bridge') : undefined;
@@ -192,6 +229,8 @@ async function runUuidBridge(core: Core, a: Channel, b: Channel): Promise<void> 
   }
   await bridgeLegs(core, a, b, 'uuid');
   afterBridge(core, a, b);
-  if (a.ready && a.state === 'CS_SOFT_EXECUTE' && !a.has('CF_TRANSFER')) setState(a, 'CS_EXECUTE');
+  // Unless hung up, moved, parked or back in routing: CS_EXECUTE, also from CS_RESET (the
+  // listener of its outbound socket ended during the bridge).
+  if (a.ready && !a.has('CF_TRANSFER') && !a.has('CF_REDIRECT') && a.state !== 'CS_ROUTING' && a.state !== 'CS_PARK') setState(a, 'CS_EXECUTE');
 }
 

@@ -90,7 +90,9 @@ export interface LegPair {
 /** Channel flags the engine consults (switch_channel_flag_t names). */
 export type ChannelFlag =
   | 'CF_BREAK' | 'CF_TRANSFER' | 'CF_CONTROLLED' | 'CF_PARK' | 'CF_EVENT_LOCK' | 'CF_HOLD'
-  | 'CF_BROADCAST' | 'CF_STOP_BROADCAST' | 'CF_DIALPLAN' | 'CF_REDIRECT' | 'CF_TIMESTAMP_SET';
+  | 'CF_BROADCAST' | 'CF_STOP_BROADCAST' | 'CF_DIALPLAN' | 'CF_REDIRECT' | 'CF_TIMESTAMP_SET'
+  /** the extension was replaced while it ran (exec_after_bridge_app): start it over when the app returns */
+  | 'CF_RESET';
 
 export const emptyTimes = (): ProfileTimes => ({
   profileCreated: 0, created: 0, answered: 0, progress: 0, progressMedia: 0, hungup: 0,

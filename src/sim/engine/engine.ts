@@ -16,7 +16,7 @@ import { Emitter } from './emit.js';
 import { Endpoints, type AgentBehaviour, type HotlineBehaviour, type LocalFarEnd } from './endpoints.js';
 import { channelSnapshot } from './facts.js';
 import { isTrue } from './execution.js';
-import { hangup } from './lifecycle.js';
+import { hangup, setState } from './lifecycle.js';
 import { seededRandom } from './prng.js';
 
 export interface EngineOptions {
@@ -149,20 +149,28 @@ export class SimEngine implements SwitchEngine {
   }
 
   /**
-   * The listener ended (listener_run `done:`): `resume` set socket_resume; with it, a channel
-   * that is up, not hibernating and not being transferred is set to CS_RESET; CF_CONTROLLED is
-   * cleared, which ends the socket app's park. The extension's next action then runs, and a
-   * park that had not begun yet is skipped when the channel was reset (see apps/socket.ts).
+   * The listener ended (listener_run `done:`, mod_event_socket.c ~2817), whether or not the
+   * socket app is still running (the listener outlives it: a channel the controller transferred
+   * or bridged keeps its listener until it hangs up). `resume` set socket_resume; with it, a
+   * channel that is not in CS_HIBERNATE and not being transferred, redirected or reset
+   * (CF_RESET) is set to CS_RESET, in which switch_channel_ready is false, so whatever it runs
+   * returns: nested apps, the park, a bridge. Then CF_CONTROLLED is cleared, which also ends a
+   * park that is still waiting. The socket app, if it is the one running, then sets CS_EXECUTE
+   * and the extension's next action runs (apps/socket.ts); a channel outside it stays in
+   * CS_RESET (session-loop.ts).
    */
   socketClosed(uuid: string, resumed: boolean): void {
     const ch = this.core.channel(uuid);
     if (!ch) return;
     if (resumed) ch.setVar('socket_resume', 'true');
-    const link = ch.sim.socket;
-    if (!link) return;
-    link.closed = true;
-    link.reset = ch.ready && ch.state !== 'CS_HIBERNATE' && !ch.has('CF_TRANSFER') && !ch.has('CF_REDIRECT')
+    const reset = ch.ready && ch.state !== 'CS_HIBERNATE' && !ch.has('CF_TRANSFER') && !ch.has('CF_REDIRECT') && !ch.has('CF_RESET')
       && isTrue(ch.getVar('socket_resume'));
+    if (reset) setState(ch, 'CS_RESET');
+    const link = ch.sim.socket;
+    if (link) {
+      link.closed = true;
+      link.reset = reset;
+    }
     ch.flags.delete('CF_CONTROLLED');
     ch.waker.wake();
   }

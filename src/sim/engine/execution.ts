@@ -135,8 +135,10 @@ async function runLoops(core: Core, ch: Channel, app: string, arg: string, loops
     ch.setVar('current_loop', String(x + 1));
     ch.setVar('total_loops', String(loops));
     if (!(await executeApp(core, ch, app, arg, opts))) break;
-    // A loop ends on hangup, on a stopped broadcast, or when the app took under half a second.
-    if (!ch.ready || ch.has('CF_STOP_BROADCAST') || core.now() - before < 500_000) break;
+    // A loop ends when the channel is not ready (hung up, or moved or reset: switch_channel_ready
+    // is false while a state change is pending), on a stopped broadcast, or when the app took
+    // under half a second.
+    if (interrupted(ch) || ch.has('CF_STOP_BROADCAST') || core.now() - before < 500_000) break;
   }
   ch.setVar('current_loop', undefined);
   ch.setVar('total_loops', undefined);

@@ -48,9 +48,10 @@ async function runStateWork(core: Core, ch: Channel, state: Channel['state']): P
     case 'CS_SOFT_EXECUTE':
       return softExecute(core, ch);
     case 'CS_RESET':
-      // standard_on_reset: an inbound leg goes back to executing its extension.
-      setState(ch, 'CS_EXECUTE');
-      return;
+      // switch_core_standard_on_reset and sofia_on_reset leave the state alone, so a channel
+      // reset outside the socket app (listener_run `done:`) waits here until it is moved or
+      // hangs up. (uuid_bridge's own on_reset handler is folded into the HIBERNATE step below.)
+      return idle(core, ch, state);
     default:
       return idle(core, ch, state);
   }
@@ -90,16 +91,29 @@ function route(core: Core, ch: Channel): void {
   setState(ch, 'CS_EXECUTE');
 }
 
-/** switch_core_standard_on_execute: the next applications in order; after the last one the call ends. */
+/**
+ * switch_core_standard_on_execute: the next applications in order; after the last one the call
+ * ends. An app that returns with CF_RESET set (a bridge inside it replaced the extension:
+ * exec_after_bridge_app) starts the new extension from its first application (`goto top`).
+ */
 async function executeExtension(core: Core, ch: Channel): Promise<void> {
-  const ext = ch.extension;
-  if (!ext) {
-    hangup(core, ch, 'NORMAL_CLEARING');
-    return;
-  }
-  while (ch.state === 'CS_EXECUTE' && ext.next < ext.apps.length) {
-    const app = ext.apps[ext.next++]!;
-    await executeApp(core, ch, app.application, app.data);
+  for (;;) {
+    ch.flags.delete('CF_RESET');
+    const ext = ch.extension;
+    if (!ext) {
+      hangup(core, ch, 'NORMAL_CLEARING');
+      return;
+    }
+    let reset = false;
+    while (ch.state === 'CS_EXECUTE' && ext.next < ext.apps.length) {
+      const app = ext.apps[ext.next++]!;
+      await executeApp(core, ch, app.application, app.data);
+      if (ch.has('CF_RESET')) {
+        reset = true;
+        break;
+      }
+    }
+    if (!reset) break;
   }
   // "has executed the last dialplan instruction, hanging up"
   if (ch.ready && ch.state === 'CS_EXECUTE') hangup(core, ch, 'NORMAL_CLEARING');
@@ -130,9 +144,17 @@ async function idle(core: Core, ch: Channel, state: Channel['state']): Promise<v
   }
 }
 
-/** CS_PARK (uuid_park, park_after_bridge): switch_ivr_park outside any application. */
+/**
+ * CS_PARK (uuid_park, park_after_bridge): switch_core_standard_on_park runs switch_ivr_park once.
+ * When the park returns without a state change (the listener's end cleared CF_CONTROLLED; or a
+ * park_after_bridge or uuid_park on a channel already in CS_PARK set CF_TRANSFER, which no new
+ * state will clear), the session thread just sleeps in CS_PARK, running queued messages as they
+ * come (switch_core_session_run) — with CF_TRANSFER set, apps return at once.
+ */
 async function parkState(core: Core, ch: Channel): Promise<void> {
   await parkChannel(core, ch);
-  // Leaving park by anything but a state change (uuid_break of the park) parks again.
-  if (ch.ready && ch.state === 'CS_PARK') await ch.waker.sleep(20);
+  while (ch.ready && ch.state === 'CS_PARK') {
+    await tick(core, ch);
+    if (ch.state === 'CS_PARK' && (ch.has('CF_TRANSFER') || ch.has('CF_REDIRECT'))) await ch.waker.sleep(20);
+  }
 }
