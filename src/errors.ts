@@ -21,6 +21,7 @@ export const ErrorCodes = {
   // HTTP
   HTTP_NOT_FOUND: spec('CTI_NOT_FOUND', 404, 'no such resource'),
   HTTP_BAD_REQUEST: spec('CTI_BAD_REQUEST', 400, 'the request is not valid'),
+  HTTP_RATE_LIMITED: spec('CTI_RATE_LIMITED', 429, '请求过于频繁，请稍后再试'),
   // ACD (agents and queues)
   ACD_NO_SUCH_AGENT: spec('CTI_ACD_NO_SUCH_AGENT', 404, 'no such seat in routing.yaml'),
   ACD_BAD_STATE: spec('CTI_ACD_BAD_STATE', 409, 'the agent cannot do this in the current state'),

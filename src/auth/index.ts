@@ -8,3 +8,4 @@ export { audit, type AuditEntry } from './audit.js';
 export { authPlugin, requireRole, bearerToken, type AuthPluginOptions } from './auth-plugin.js';
 export { usersPlugin, type UsersPluginOptions } from './users-plugin.js';
 export { userJson, authUserJson, UserSchema, AuthUserSchema } from './user-json.js';
+export { requestLimitsPlugin, REQUEST_LIMITS, type RequestLimit, type RequestLimitsOptions } from './request-limits.js';

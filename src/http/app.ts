@@ -11,7 +11,7 @@ import type { ConfigWatcher } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { coordinationPlugin, transferPlugin, type TransferDesk } from '../transfer/index.js';
 import type { Db } from '../store/index.js';
-import { authPlugin, usersPlugin, requireRole, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
+import { authPlugin, usersPlugin, requireRole, requestLimitsPlugin, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
@@ -80,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorPlugin);
+  await app.register(requestLimitsPlugin); // before the routes it limits (login, intake)
   const coverage = () => deps.tickets.coverage(now());
   await app.register(healthPlugin, { calendarCoverage: coverage, now });
   await app.register(metricsPlugin);

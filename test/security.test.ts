@@ -1,0 +1,43 @@
+// Issue 19's defences on the whole app (buildApp, as src/main.ts runs it): per-address rate
+// limits on the two anonymous routes.
+import t from 'tap';
+import { ticketApp } from './support/ticket-app.js';
+import { REQUEST_LIMITS } from '../src/auth/index.js';
+
+const limitOf = (url: string) => REQUEST_LIMITS.find((l) => l.url === url)!;
+
+t.test('POST /api/intake: 429 CTI_RATE_LIMITED after the per-address limit', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const { max } = limitOf('/api/intake');
+  const intake = (remoteAddress: string) =>
+    a.app.inject({ method: 'POST', url: '/api/intake', remoteAddress, payload: { channel: 'web', caller: '13700001111', content: '路灯不亮' } });
+
+  for (let i = 1; i <= max; i++) t.equal((await intake('203.0.113.7')).statusCode, 201, `intake ${i} of ${max}`);
+  const over = await intake('203.0.113.7');
+  t.equal(over.statusCode, 429);
+  t.match(over.json(), { error: 'CTI_RATE_LIMITED', message: /^请求过于频繁，请 \d+ 秒后再试$/, detail: { limit: max } });
+  t.ok(Number(over.headers['retry-after']) > 0, 'Retry-After says when');
+  t.equal(a.db.prepare('SELECT COUNT(*) FROM tickets').pluck().get(), max, 'the refused one made no ticket');
+  t.equal((await intake('203.0.113.8')).statusCode, 201, 'another address is counted apart');
+  // routes that are not limited are untouched
+  const list = await a.call('agent', 'GET', '/api/tickets');
+  t.equal(list.status, 200);
+});
+
+t.test('POST /api/auth/login: 429 CTI_RATE_LIMITED after the per-address limit', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const { max } = limitOf('/api/auth/login');
+  const login = (remoteAddress: string, username: string) =>
+    a.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username, password: 'guess-123456' } });
+
+  // unknown names, so no account locks: only the address limit is at work
+  for (let i = 1; i <= max; i++) t.equal((await login('198.51.100.9', `nobody${i}`)).statusCode, 401, `login ${i} of ${max}`);
+  const over = await login('198.51.100.9', 'admin');
+  t.equal(over.statusCode, 429);
+  t.match(over.json(), { error: 'CTI_RATE_LIMITED', message: /^请求过于频繁，请 \d+ 秒后再试$/ });
+  t.equal(a.db.prepare("SELECT failed_logins FROM users WHERE username = 'admin'").pluck().get(), 0, 'refused before the password is looked at');
+  t.equal((await login('198.51.100.10', 'nobody')).statusCode, 401, 'another address is counted apart');
+});
+
