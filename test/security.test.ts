@@ -1,5 +1,5 @@
 // Issue 19's defences on the whole app (buildApp, as src/main.ts runs it): per-address rate
-// limits on the two anonymous routes.
+// limits on the two anonymous routes, and security headers on every answer.
 import t from 'tap';
 import { ticketApp } from './support/ticket-app.js';
 import { REQUEST_LIMITS } from '../src/auth/index.js';
@@ -41,3 +41,28 @@ t.test('POST /api/auth/login: 429 CTI_RATE_LIMITED after the per-address limit',
   t.equal((await login('198.51.100.10', 'nobody')).statusCode, 401, 'another address is counted apart');
 });
 
+t.test('security headers on /api answers, errors, /docs and the pages', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const token = (await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent', password: 'correct horse 12345' } })).json().token;
+  const answers = {
+    'GET /api/tickets': await a.app.inject({ url: '/api/tickets', headers: { authorization: `Bearer ${token}` } }),
+    'GET /api/tickets (401)': await a.app.inject({ url: '/api/tickets' }),
+    'GET /api/nowhere (404)': await a.app.inject({ url: '/api/nowhere' }),
+    'POST /api/auth/login (400)': await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: {} }),
+    'GET /docs/': await a.app.inject({ url: '/docs/' }),
+    'GET /docs/json': await a.app.inject({ url: '/docs/json' }),
+    'GET /healthz': await a.app.inject({ url: '/healthz' }),
+    'GET /wallboard/': await a.app.inject({ url: '/wallboard/' }),
+  };
+  for (const [what, res] of Object.entries(answers)) {
+    t.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: nosniff`);
+    t.equal(res.headers['x-frame-options'], 'DENY', `${what}: X-Frame-Options`);
+    t.equal(res.headers['referrer-policy'], 'no-referrer', `${what}: Referrer-Policy`);
+    const csp = String(res.headers['content-security-policy']);
+    t.match(csp, /frame-ancestors 'none'/, `${what}: cannot be framed`);
+    t.notMatch(csp, /upgrade-insecure-requests/, `${what}: works over plain HTTP`);
+  }
+  t.equal(answers['GET /docs/'].statusCode, 200);
+  t.equal(answers['GET /wallboard/'].statusCode, 200);
+});

@@ -9,3 +9,4 @@ export { authPlugin, requireRole, bearerToken, type AuthPluginOptions } from './
 export { usersPlugin, type UsersPluginOptions } from './users-plugin.js';
 export { userJson, authUserJson, UserSchema, AuthUserSchema } from './user-json.js';
 export { requestLimitsPlugin, REQUEST_LIMITS, type RequestLimit, type RequestLimitsOptions } from './request-limits.js';
+export { securityHeadersPlugin, SECURITY_HEADERS } from './security-headers.js';

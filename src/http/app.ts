@@ -11,7 +11,7 @@ import type { ConfigWatcher } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { coordinationPlugin, transferPlugin, type TransferDesk } from '../transfer/index.js';
 import type { Db } from '../store/index.js';
-import { authPlugin, usersPlugin, requireRole, requestLimitsPlugin, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
+import { authPlugin, usersPlugin, requireRole, requestLimitsPlugin, securityHeadersPlugin, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
@@ -72,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('freeswitchState', deps.freeswitchState);
   app.decorate('activeCalls', deps.activeCalls ?? (() => 0));
 
+  await app.register(securityHeadersPlugin); // first, so every answer has the headers
   await app.register(swagger, {
     openapi: {
       info: { title: '12345 CTI server', version: '0.1.0', description: 'API of the 12345 government service hotline CTI server' },
