@@ -342,13 +342,15 @@ async function holdMusicPlaying(env: CheckEnv, b: string, from: number): Promise
 }
 
 /**
- * What the citizen hears on hold, recorded on the -a leg (its read side is what the -b leg,
- * the caller under our controller, is sent). On a real switch the file is read back and must
- * not be silent; the simulator has no media, so only RECORD_START and RECORD_STOP are there.
+ * What the citizen hears on hold, recorded on the -a leg: its read side only, which is what the
+ * -b leg (the caller under our controller) is sent. On a real switch the file is read back and
+ * must not be silent; the simulator has no media, so only RECORD_START and RECORD_STOP are there.
  */
 async function recordCallerSide(env: CheckEnv, call: CitizenCall): Promise<string> {
   const path = join(env.recordingsDir, `cti-check-hold-${call.a}.wav`);
   const mark = env.fs.mark();
+  // only the read side, what the citizen is sent (switch_ivr_record_session_event: RECORD_READ_ONLY)
+  await env.fs.api('uuid_setvar', `${call.a} RECORD_READ_ONLY true`);
   const started = await env.fs.api('uuid_record', `${call.a} start ${path}`);
   if (!started.startsWith('+OK')) throw new CheckFailed(`uuid_record start: ${started.trim()}`);
   await sleep(3000);
