@@ -16,7 +16,7 @@ export const CHECK_TIMERS = {
   /** wrap-up after each call, so that the next scenario finds the seat ready */
   wrap_up_s: 1,
   /** how long a department rings (a parallel hotline dialled directly, and one-key transfers) */
-  ring_timeout_s: 8,
+  ring_timeout_s: 5,
 } as const;
 
 export interface ControllerSetup {
