@@ -87,7 +87,8 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   const call = await sb.until('the transfer attempt answered', `/api/calls/${callId}`, (b) => (b.transfer_attempts?.[0]?.answered_at ? b : undefined));
   t.match(call.transfer_attempts, [{ hotline: '12315', kind: 'warm' }]);
 
-  const row = wall.page.locator('#transfer-rows tr[data-hotline="12315"]');
+  // the row appears while the leg rings (振铃中); the wallboard reads its figures every 3 s
+  const row = wall.page.locator('#transfer-rows tr[data-hotline="12315"]', { hasText: '100.0%' });
   await row.waitFor({ timeout: 10_000 });
   t.match(await row.textContent(), '100.0%', 'the wallboard shows 12315 answered within 15 s');
 
