@@ -125,6 +125,20 @@ t.test('a caller in the bridge app: the reset ends the bridge; the agent leg goe
   }
 });
 
+t.test('a caller whose bridge still rings: the reset cancels the originate (ORIGINATOR_CANCEL), and the caller runs on', async (t) => {
+  const { r, caller } = await connectedCaller(t, true);
+  r.engine.agent('1005').register(); // rings until told
+  send(r, caller.uuid, 'bridge', '{ignore_early_media=true,originate_timeout=30}user/1005', 'b');
+  const ring = await r.engine.agent('1005').waitForRing();
+  r.engine.socketClosed(caller.uuid, false);
+  await until(() => caller.hangupCause !== null, 3000);
+  await caller.destroyed;
+  t.equal(ring.hangupCause, 'ORIGINATOR_CANCEL', 'switch_ivr_originate stops waiting once the caller is not ready');
+  const done = r.of(caller.uuid).find((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application') === 'bridge');
+  t.equal(header(done, 'variable_originate_disposition'), 'ORIGINATOR_CANCEL');
+  t.equal(caller.hangupCause, 'CALL_REJECTED', 'ORIGINATOR_CANCEL continues the caller (handle_cause), who runs on to the action after socket');
+});
+
 t.test('a uuid_bridge originator (CS_SOFT_EXECUTE) is reset the same way and resumes its extension', async (t) => {
   const { r, caller } = await connectedCaller(t, true);
   r.engine.agent('1006').register({ answerAfterS: 0 });

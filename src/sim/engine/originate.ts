@@ -10,7 +10,7 @@ import type { Channel } from './channel.js';
 import type { Core } from './core.js';
 import { legVars, parseDialString, positiveInt, type DialLeg, type DialString } from './dial-string.js';
 import type { DirectoryUser, EndpointTarget, LegPlan, Refusal } from './endpoints.js';
-import { isTrue } from './execution.js';
+import { interrupted, isTrue } from './execution.js';
 import { hangup, markAnswered, markPreAnswered, markRingReady, newChannel, preAnswer } from './lifecycle.js';
 import { preparePair } from './pairs.js';
 import { startSession } from './session-loop.js';
@@ -55,7 +55,7 @@ export async function originate(core: Core, req: OriginateRequest): Promise<Orig
   req.caller?.setVar('DIALSTATUS', 'INVALIDARGS');
   let outcome: OriginateOutcome = { cause: 'DESTINATION_OUT_OF_ORDER' };
   for (const group of dial.groups) {
-    if (req.caller && !req.caller.ready) {
+    if (req.caller && interrupted(req.caller)) {
       outcome = { cause: 'ORIGINATOR_CANCEL' };
       break;
     }
@@ -126,9 +126,12 @@ async function dialGroup(core: Core, req: OriginateRequest, dial: DialString, gr
   if (legs.length === 0) return { cause: refusal ?? 'DESTINATION_OUT_OF_ORDER' };
   const started = Date.now();
   for (;;) {
+    // switch_channel_ready(caller_channel) ends the wait (~3344) and fails the originate at `done:`
+    // (~3895) even if a leg answered: false once the caller hangs up, is moved, or is reset (its
+    // outbound socket's listener ended with socket_resume).
+    if (req.caller && interrupted(req.caller)) return lose(core, legs, 'ORIGINATOR_CANCEL', 'ORIGINATOR_CANCEL');
     const winner = legs.find(({ ch }) => ch.ready && (ch.answered || (earlyOk && ch.earlyMedia)));
     if (winner) return win(core, req, legs, winner.ch);
-    if (req.caller && !req.caller.ready) return lose(core, legs, 'ORIGINATOR_CANCEL', 'ORIGINATOR_CANCEL');
     const elapsed = Date.now() - started;
     if (elapsed >= timeoutS * 1000) return lose(core, legs, 'NO_ANSWER', 'NO_ANSWER');
     if (progressS && elapsed >= progressS * 1000 && !legs.some(({ ch }) => ch.ringReady || ch.earlyMedia)) {
