@@ -8,6 +8,9 @@
 // only the legs the controller originates (a caller's events reach its own socket session), so
 // while adopted calls live it is widened to callers' legs too, from before `show channels` on:
 // an adopted call that ends between the listing and the widening would otherwise stay open.
+// A talk the controller had started outlives it (talk-guard.ts) and is adopted the same way: its
+// seat is on the call until the agent's leg ends, and the survey FreeSWITCH then asks
+// (exec_after_bridge_app) is read from the caller's CHANNEL_HANGUP_COMPLETE (cti_survey).
 import type { Logger } from 'pino';
 import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
@@ -46,6 +49,8 @@ export interface AdoptionLink {
 export class CallAdoption {
   /** adopted call id → answered by someone in FreeSWITCH's fallback, and at which seat */
   private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null }>();
+  /** the seat's leg of an adopted talk → the call: the seat is free when that leg ends */
+  private readonly seatLegs = new Map<string, string>();
   private link: AdoptionLink | undefined;
   /** a run is listing and adopting: it decides the widening when it ends */
   private running = false;
@@ -76,6 +81,7 @@ export class CallAdoption {
     // channel that is no bridge callee, bridged or not, so only a row with a b-leg counts.
     const bridged = new Map(parseChannels(await link.api('show calls as json')).filter((r) => r.b_uuid).map((r) => [r.uuid, r]));
     for (const id of this.adopted.keys()) if (!live.has(id)) this.adopted.delete(id);
+    for (const [leg, call] of this.seatLegs) if (!this.adopted.has(call) || !live.has(leg)) this.seatLegs.delete(leg);
     let adopted = 0;
     let known = 0;
     for (const r of rows) {
@@ -94,17 +100,38 @@ export class CallAdoption {
     return { adopted, known };
   }
 
-  /** Inbound events: an adopted call answered in the fallback, or its end. */
+  /** Inbound events: an adopted call answered in the fallback, its seat's leg ending, or its end. */
   observe(e: EslEvent): void {
     const id = e.uuid;
-    if (!id || !this.adopted.has(id)) return;
+    if (!id) return;
+    const talkOf = this.seatLegs.get(id);
+    if (talkOf !== undefined && e.name === 'CHANNEL_HANGUP_COMPLETE') {
+      this.seatLegs.delete(id);
+      this.endTalk(talkOf, e.timestampUs);
+      return;
+    }
+    if (!this.adopted.has(id)) return;
     const state = this.adopted.get(id)!;
     if (e.name === 'CHANNEL_BRIDGE') state.answered = true;
     if (e.name !== 'CHANNEL_HANGUP_COMPLETE') return;
+    this.endTalk(id, e.timestampUs);
     this.adopted.delete(id);
-    if (state.seat) this.acd.callEnded(state.seat, state.answeredUs && e.timestampUs ? (e.timestampUs - state.answeredUs) / 1000 : 0);
-    this.records.update(id, { ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}), outcome: state.answered ? 'answered' : 'abandoned_queue' });
+    const score = Number(e.variable('cti_survey'));
+    const survey = score >= 1 && score <= 3 ? score : null;
+    this.records.update(id, {
+      ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}),
+      outcome: state.answered ? 'answered' : 'abandoned_queue', ...(survey !== null ? { survey_score: survey } : {}),
+    });
+    if (survey !== null) this.records.attachSurveyToTicket(id, survey);
     if (this.adopted.size === 0 && !this.running) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
+  }
+
+  /** The seat of an adopted talk is free (wrap-up) once the talk is over: its own leg ended, or the call. */
+  private endTalk(callId: string, atUs: number | undefined): void {
+    const state = this.adopted.get(callId);
+    if (!state?.seat) return;
+    this.acd.callEnded(state.seat, state.answeredUs && atUs ? (atUs - state.answeredUs) / 1000 : 0);
+    state.seat = null;
   }
 
   /**
@@ -119,6 +146,7 @@ export class CallAdoption {
     this.records.update(callId, { agent_id: seat });
     this.acd.adoptTalk(seat, callId);
     this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs });
+    this.seatLegs.set(row.b_uuid!, callId);
   }
 
   private modeOf(caller: string, called: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {

@@ -89,7 +89,6 @@ export class CallController {
       config: () => opts.config.current,
       calendar: opts.calendar,
       agentDone: (seat, talkMs) => opts.acd.callEnded(seat, talkMs),
-      holdMusic: prompt('hold-music'),
       emergencyPrompt: prompt('emergency-transfer'),
       log: opts.log.child({ area: 'transfer' }),
     });

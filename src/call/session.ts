@@ -6,6 +6,8 @@ import { tagsAfterDiversion, tagsFromVariables } from '../routing/index.js';
 import type { CallContext, CallServices, Step } from './step.js';
 import { Answer, RecordCall } from './steps/answer.js';
 import { Route } from './steps/route.js';
+import { CallerMusic } from './music.js';
+import { prompt } from './step.js';
 
 export async function runCall(call: OutboundCall, services: CallServices): Promise<void> {
   const dialled = tagsFromVariables((name) => call.channelData.variable(name), call.channelData.destinationNumber ?? '');
@@ -23,6 +25,7 @@ export async function runCall(call: OutboundCall, services: CallServices): Promi
     agent: null,
     talk: null,
     continueOnFail: false,
+    music: new CallerMusic(call, prompt('hold-music'), (command) => services.api(command, call)),
   };
   call.on('event', (e) => services.legs.observe(e));
   const createdUs = Number(call.channelData.event.get('Caller-Channel-Created-Time')) || call.channelData.event.timestampUs || Date.now() * 1000;
@@ -54,6 +57,8 @@ async function runSteps(ctx: CallContext, initial: Step[]): Promise<void> {
     }
   } catch (err) {
     if (!ctx.call.isHungUp) ctx.log.error({ err, step: current?.name }, 'call step failed; hanging up');
+    // the music holds every queued message back (event-lock): the hangup too
+    await ctx.music.stop();
     if (!ctx.call.isHungUp) await ctx.call.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
   } finally {
     ctx.call.off('hangup', onHangup);
@@ -62,6 +67,7 @@ async function runSteps(ctx: CallContext, initial: Step[]): Promise<void> {
 
 async function finish(ctx: CallContext): Promise<void> {
   const { records, acd, legs } = ctx.services;
+  await ctx.music.stop();
   if (!ctx.call.isHungUp) await ctx.call.hangup('NORMAL_CLEARING').catch(() => undefined);
   // the agent's or department's leg, if somehow still up, must not outlive the call
   const other = ctx.agent?.leg;

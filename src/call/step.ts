@@ -11,6 +11,7 @@ import type { CallRecords, Outcome } from './call-records.js';
 import type { LegClock } from './leg-clock.js';
 import type { AgentTalk, TransferDesk } from '../transfer/index.js';
 import { CHINA_RINGBACK } from '../dialplan/index.js';
+import type { CallerMusic } from './music.js';
 
 export interface CallServices {
   records: CallRecords;
@@ -42,6 +43,8 @@ export interface CallContext {
   talk: AgentTalk | null;
   /** continue_on_fail and transfer_ringback are set on the caller's channel (see prepareCallerForBridges) */
   continueOnFail: boolean;
+  /** the caller's music while nobody talks to them (queue, hold, consult): see music.ts */
+  readonly music: CallerMusic;
 }
 
 /**

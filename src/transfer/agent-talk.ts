@@ -9,11 +9,18 @@
 //    `transfer cti_fallback` after the socket app (uuid_bridge_on_soft_execute sets CS_EXECUTE);
 //  - the agent's leg gets park_after_bridge=true while it consults, so a hotline hanging up
 //    gives the agent back to us, not a dead line.
-// The caller waits on hold music during a consult: the agent's bridge app ran nested in the
-// queue's endless_playback, which resumes when the bridge returns (mod_dptools.c
-// endless_playback_function); after a uuid_bridge we start the music again ourselves.
+// The caller waits on our music during a hold or a consult (src/call/music.ts), started once the
+// bridge with the agent is over (CHANNEL_UNBRIDGE) and stopped before the caller is moved again.
+//
+// While the caller talks with the agent through the queue's `bridge` app, the talk guard is on
+// (src/call/talk-guard.ts: socket_resume off, the survey as exec_after_bridge_app), so that the
+// talk outlives the controller. It is taken off before the agent is parked or the caller is
+// handed over: exec_after_bridge_app would otherwise replace the caller's extension at the end
+// of that bridge, and a caller left alone must go to the fallback if the controller dies.
 import type { Logger } from 'pino';
 import type { OutboundCall } from '../esl/index.js';
+import type { CallerMusic } from '../call/music.js';
+import { guardOff } from '../call/talk-guard.js';
 import type { CtiConfig, Hotline } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { CtiError } from '../errors.js';
@@ -40,6 +47,8 @@ export interface TalkSetup {
   seat: string;
   agentLeg: string;
   agentAnsweredUs: number;
+  /** the caller's music (queue, hold, consult) */
+  music: CallerMusic;
 }
 
 export interface TalkServices {
@@ -50,7 +59,6 @@ export interface TalkServices {
   /** the agent's talk is over (for wrap-up): milliseconds of talk */
   agentDone: (seat: string, talkMs: number) => void;
   changed: (talk: AgentTalk, extra?: { ticket_prefill?: TicketPrefill; message?: string }) => void;
-  holdMusic: string;
   /** told to the caller alone as an emergency handover starts (正在为您转接紧急求助热线，请不要挂机) */
   emergencyPrompt: string;
   log: Logger;
@@ -62,6 +70,8 @@ export class AgentTalk {
   private plan: TransferPlan | null = null;
   /** 'app': the caller's own bridge app holds the agent; 'uuid': we bridged them with uuid_bridge */
   private linkKind: 'app' | 'uuid' = 'app';
+  /** the talk guard the queue set before the agent's bridge app is still on the caller */
+  private guarded = true;
   private agentUp = true;
   private transferredTo: string | null = null;
   /** the ticket offered after the last refused or failed transfer, until the next one starts */
@@ -209,6 +219,8 @@ export class AgentTalk {
   private async handOver(attempt: TransferAttempt): Promise<void> {
     const { api, legs } = this.services.link;
     const { call, agentLeg } = this.setup;
+    await this.setup.music.stop();
+    await this.unguard();
     const bridged = call.waitFor((e) => e.name === 'CHANNEL_BRIDGE', 5000).catch(() => null);
     await api(`uuid_setvar ${call.uuid} park_after_bridge true`);
     const reply = await api(`uuid_bridge ${call.uuid} ${attempt.leg}`);
@@ -232,6 +244,7 @@ export class AgentTalk {
     const room = `cti-${this.setup.callId}`;
     // Both legs at once (-both): moving one alone would leave the other's bridge to hang it up.
     await api(`uuid_transfer ${this.setup.agentLeg} -both conference:${room} inline`);
+    await this.setup.music.stop();
     const inRoom = this.setup.call.execute('conference', room).catch(() => undefined);
     attempt.state = 'three_way';
     this.phase = 'three_way';
@@ -245,22 +258,38 @@ export class AgentTalk {
     void inRoom.then(() => this.end('three_way_over'));
   }
 
-  /** Takes the agent out of the talk (parked); the caller hears hold music. */
+  /**
+   * Takes the agent out of the talk (parked); the caller hears our music once the bridge is over,
+   * so that it runs where the caller waits (the socket app's park, or the park after a
+   * uuid_bridge), not inside the bridge.
+   */
   private async parkAgent(): Promise<void> {
-    await this.services.link.api(`uuid_park ${this.setup.agentLeg}`);
-    if (this.linkKind === 'uuid') this.playHoldMusic();
+    const { call, agentLeg } = this.setup;
+    await this.unguard();
+    const unbridged = call.isHungUp ? null : call.waitFor((e) => e.name === 'CHANNEL_UNBRIDGE', 5000).catch(() => null);
+    await this.services.link.api(`uuid_park ${agentLeg}`);
+    await unbridged;
+    if (!call.isHungUp) this.setup.music.start();
   }
 
   /** Agent and caller together again after a consult. */
   private async reconnect(): Promise<void> {
     const { api } = this.services.link;
+    await this.setup.music.stop();
     await api(`uuid_setvar ${this.setup.call.uuid} park_after_bridge true`);
     await api(`uuid_bridge ${this.setup.call.uuid} ${this.setup.agentLeg}`);
     this.linkKind = 'uuid';
   }
 
-  private playHoldMusic(): void {
-    this.setup.call.execute('endless_playback', this.services.holdMusic).catch(() => undefined);
+  /** socket_resume back on, exec_after_bridge_app cleared: the caller is about to be alone, or moved. */
+  private async unguard(): Promise<void> {
+    if (!this.guarded) return;
+    this.guarded = false;
+    this.checked(await this.services.link.api(guardOff(this.setup.call.uuid)));
+  }
+
+  private checked(reply: string): void {
+    if (!reply.startsWith('+OK') && !this.setup.call.isHungUp) this.services.log.warn({ reply, call: this.setup.callId }, 'could not set the talk guard on the caller');
   }
 
   private onAgentGone(hangupUs: number | undefined): void {

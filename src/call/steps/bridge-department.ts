@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hotline } from '../../config/index.js';
 import { prepareCallerForBridges, prompt, type CallContext, type Step } from '../step.js';
 import { Enqueue } from './enqueue.js';
+import { guardTalk, unguardTalk } from '../talk-guard.js';
 
 /**
  * A parallel hotline dialled in its department's hours: ring the department's own seats.
@@ -11,7 +12,9 @@ import { Enqueue } from './enqueue.js';
  * Whether the department answered is read from its leg's CHANNEL_ANSWER, never from the
  * disposition's text (NO_ANSWER contains ANSWER). No hangup_after_bridge: it would stay on the
  * caller's channel and hang the caller up after any later bridge (the agent's, when the
- * department rang out); the end of this step's talk is the end of the call instead.
+ * department rang out); the end of this step's talk is the end of the call instead, and the
+ * talk guard (exec_after_bridge_app=hangup, taken off again when nobody answered) ends it the
+ * same way when the controller died during the talk.
  */
 export class BridgeDepartment implements Step {
   readonly name = 'bridge-department';
@@ -24,6 +27,8 @@ export class BridgeDepartment implements Step {
     ctx.department = this.hotline.department;
     await prepareCallerForBridges(ctx);
     await ctx.call.execute('playback', prompt('transferring'));
+    // a talk with the department outlives the controller and ends the call (talk-guard.ts)
+    await guardTalk(ctx, 'hangup');
     const leg = randomUUID();
     const endpoint = this.hotline.transfer!.endpoint;
     // ignore_early_media: carriers send ringback as early media; only a real answer counts
@@ -42,6 +47,7 @@ export class BridgeDepartment implements Step {
       return;
     }
     ctx.log.info({ hotline: this.hotline.number, disposition }, 'department did not answer: 12345 takes the call');
+    if (!ctx.call.isHungUp) await unguardTalk(ctx);
     const line = plan.ivr.lines.find((l) => l.digit === plan.ivr.defaultLine)!;
     return [new Enqueue(line.digit, line.queue, ctx.tags.priority, [prompt('transfer-failed')])];
   }

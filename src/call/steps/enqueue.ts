@@ -1,12 +1,13 @@
 // Waiting in the 12345 queue and being answered by an agent: hold music, the ACD's offer, then
 // the `bridge` application to the agent's softphone on the caller's own socket.
-// Hold music is started once: endless_playback loops on a break as well (mod_dptools.c
-// endless_playback_function continues on SWITCH_STATUS_BREAK), so uuid_break cannot stop it.
-// Apps sent while it plays (announcements, the bridge, the survey) run nested inside it, and
-// the music resumes by itself when they return. Using the app
-// (not originate + uuid_bridge) keeps the caller in our flow when the agent hangs up: with
-// uuid_bridge the caller leaves the socket app and would run on into the dialplan's fallback
-// (switch_ivr_bridge.c uuid_bridge_on_soft_execute). A caller who hangs up while the agent
+// The music (music.ts) is stopped before anything else is played to the caller and before the
+// bridge, so that every application runs straight from the socket app's park, never inside the
+// music. The bridge app (not originate + uuid_bridge) keeps the caller in our flow when the agent
+// hangs up: with uuid_bridge the caller leaves the socket app and would run on into the
+// dialplan's fallback (switch_ivr_bridge.c uuid_bridge_on_soft_execute). Before the bridge the
+// talk guard (talk-guard.ts) turns socket_resume off and sets what follows the talk without a
+// controller (the survey), so that a controller that dies while the agent rings or talks cuts
+// nothing; it is turned back on when the ring fails. A caller who hangs up while the agent
 // rings cancels the agent's leg in FreeSWITCH itself (ORIGINATOR_CANCEL).
 // The queue wait ends when the agent's leg answers, by FreeSWITCH's clock (DESIGN.md §5).
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { Offer } from '../../acd/index.js';
 import type { EslEvent } from '../../esl/index.js';
 import { prepareCallerForBridges, prompt, type CallContext, type Step } from '../step.js';
 import { AfterTalk } from './survey.js';
+import { guardTalk, unguardTalk } from '../talk-guard.js';
 import { queueAnnouncement } from '../announce.js';
 import { requestCallback } from '../callbacks.js';
 
@@ -33,6 +35,8 @@ export class Enqueue implements Step {
     const { acd, records } = ctx.services;
     ctx.line = this.line;
     records.update(ctx.id, { line: this.line, ...(ctx.department ? { department_id: ctx.department } : {}) });
+    // back in the queue from a hold or a consult: that music first
+    await ctx.music.stop();
     if (this.intro.length) await ctx.call.execute('playback', this.intro.length === 1 ? this.intro[0]! : `file_string://${this.intro.join('!')}`);
     const enteredUs = this.holdMusic(ctx);
     records.update(ctx.id, { queue_entered_us: enteredUs });
@@ -69,13 +73,19 @@ export class Enqueue implements Step {
   private async announce(ctx: CallContext): Promise<void> {
     const position = ctx.services.acd.positionOf(ctx.id);
     if (position <= 1 || this.cancelled) return;
+    await ctx.music.stop();
     await ctx.call.execute('playback', queueAnnouncement(position - 1, ctx.services.acd.estimatedWaitS(ctx.id)));
+    if (!this.cancelled) ctx.music.start();
   }
 
   /** After the longest wait: press 1 to be called back (漏接回拨), 2 (or nothing) to wait on. */
   private async offerCallback(ctx: CallContext): Promise<boolean> {
+    await ctx.music.stop();
     const done = await ctx.call.execute('play_and_get_digits', `1 1 1 5000 # ${prompt('callback-offer')} ${prompt('invalid')} cti_callback ^[12]$ 5000`);
-    if (done.variable('cti_callback') !== '1') return false;
+    if (done.variable('cti_callback') !== '1') {
+      if (!this.cancelled) ctx.music.start();
+      return false;
+    }
     ctx.services.acd.leave(ctx.id, 'removed');
     requestCallback(ctx.services.records.db, { callId: ctx.id, caller: ctx.caller, line: ctx.line, requestedUs: done.timestampUs ?? Date.now() * 1000 });
     ctx.outcome = 'callback';
@@ -96,7 +106,7 @@ export class Enqueue implements Step {
    */
   private holdMusic(ctx: CallContext): number {
     const enteredUs = ctx.call.lastEventUs ?? Date.now() * 1000;
-    ctx.call.execute('endless_playback', prompt('hold-music')).catch(() => undefined);
+    ctx.music.start();
     return enteredUs;
   }
 
@@ -150,7 +160,7 @@ export class Enqueue implements Step {
         records.legEnded(leg, { answered_us: answeredUs });
         acd.offerResult(ctx.id, true);
         ctx.agent = { seat, leg, answeredUs };
-        ctx.talk = ctx.services.transfers.open({ call: ctx.call, callId: ctx.id, caller: ctx.caller, originHotline: ctx.tags.originHotline, seat, agentLeg: leg, agentAnsweredUs: answeredUs });
+        ctx.talk = ctx.services.transfers.open({ call: ctx.call, callId: ctx.id, caller: ctx.caller, originHotline: ctx.tags.originHotline, seat, agentLeg: leg, agentAnsweredUs: answeredUs, music: ctx.music });
         ctx.outcome = 'answered';
         records.update(ctx.id, { agent_id: seat, agent_answered_us: answeredUs, queue_left_us: answeredUs, outcome: 'answered' });
         ctx.log.info({ seat, leg }, 'agent answered');
@@ -158,7 +168,9 @@ export class Enqueue implements Step {
       },
       () => false,
     );
+    await ctx.music.stop();
     await prepareCallerForBridges(ctx);
+    await guardTalk(ctx, 'survey');
     const vars = `{origination_uuid=${leg},originate_timeout=${ringS},ignore_early_media=true,cti_call_id=${ctx.id}}`;
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
     const createdUs = legs.times(leg).createdUs;
@@ -167,7 +179,11 @@ export class Enqueue implements Step {
     records.legEnded(leg, { answered_us: times.answeredUs ?? null, ended_us: times.hangupUs ?? null, hangup_cause: times.cause ?? done.variable('originate_disposition') ?? null });
     if (ctx.agent?.leg === leg) return bridged;
     ctx.log.info({ seat, disposition: done.variable('originate_disposition') }, 'agent did not take the call');
-    if (!ctx.call.isHungUp) acd.offerResult(ctx.id, false);
+    if (!ctx.call.isHungUp) {
+      await unguardTalk(ctx);
+      acd.offerResult(ctx.id, false);
+      if (!this.cancelled) ctx.music.start();
+    }
     return false;
   }
 }

@@ -1,6 +1,7 @@
 import type { CallContext, Step } from '../step.js';
 import { prompt } from '../step.js';
 import { Enqueue } from './enqueue.js';
+import { SURVEY_DIGITS } from '../talk-guard.js';
 
 /**
  * The caller's time with the agent is over: talked and hung up, put through to a hotline that
@@ -36,7 +37,7 @@ export class Survey implements Step {
   readonly name = 'survey';
 
   async start(ctx: CallContext): Promise<Step[] | void> {
-    const done = await ctx.call.execute('play_and_get_digits', `1 1 1 5000 # ${prompt('survey')} ${prompt('invalid')} cti_survey ^[123]$ 5000`);
+    const done = await ctx.call.execute('play_and_get_digits', SURVEY_DIGITS);
     const score = Number(done.variable('cti_survey'));
     if (score >= 1 && score <= 3) {
       ctx.services.records.update(ctx.id, { survey_score: score });

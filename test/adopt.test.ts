@@ -1,0 +1,65 @@
+// Adoption after a restart (src/call/adopt.ts), against `show channels` / `show calls` rows and
+// inbound events as FreeSWITCH writes them: how a talk that outlived the controller ends (its
+// seat freed when the agent's leg ends, the survey FreeSWITCH asked afterwards read from the
+// caller's CHANNEL_HANGUP_COMPLETE).
+import t from 'tap';
+import pino from 'pino';
+import { loadConfig, type RoutingPlan } from '../src/config/index.js';
+import { CallDistributor } from '../src/acd/index.js';
+import { openDatabase } from '../src/store/index.js';
+import { EslEvent } from '../src/esl/index.js';
+import { CallRecords } from '../src/call/index.js';
+import { CallAdoption } from '../src/call/adopt.js';
+import { projectDir } from './support/config-dir.js';
+import { join } from 'node:path';
+
+async function shippedPlan(): Promise<RoutingPlan> {
+  const r = await loadConfig(join(projectDir, 'config'), {});
+  if (!r.ok) throw new Error('the shipped config does not load');
+  return r.config.routing;
+}
+
+function setup(plan: RoutingPlan) {
+  const db = openDatabase(':memory:');
+  const records = new CallRecords(db);
+  const acd = new CallDistributor({ seats: plan.seats, wrapUpS: 60, averageHandleS: 120, now: () => Date.now() });
+  const adoption = new CallAdoption(records, acd, () => plan, pino({ level: 'silent' }));
+  return { db, records, acd, adoption };
+}
+
+/** The inbound link as adoption uses it, answering `show channels` and `show calls` with these rows. */
+function link(channels: object[], calls: object[] = []) {
+  return {
+    async api(command: string) {
+      const rows = command.startsWith('show calls') ? calls : channels;
+      return rows.length ? JSON.stringify({ row_count: rows.length, rows }) : '{"row_count": 0}\n';
+    },
+    async followCallers() {},
+  };
+}
+
+const row = (uuid: string, over: Record<string, string>) => ({
+  uuid, direction: 'inbound', created_epoch: String(Math.floor(Date.now() / 1000)), cid_num: '13800138000',
+  dest: 'cti_fallback', initial_dest: '12345', context: 'public', ip_addr: '10.10.10.1', initial_ip_addr: '10.10.10.1', ...over,
+});
+
+t.test('a talk that outlived the controller: the seat is free when the agent\'s leg ends, the survey comes with the caller\'s end', async (t) => {
+  const plan = await shippedPlan();
+  const { records, acd, adoption } = setup(plan);
+  const seat = plan.seats[0]!.id;
+  acd.agentAction(seat, { type: 'login' });
+  acd.agentAction(seat, { type: 'ready' });
+  const caller = row('talking', { dest: '12345', initial_dest: '12345' });
+  await adoption.run(link([caller, { ...row('agent-leg', {}), direction: 'outbound' }], [
+    { ...caller, b_uuid: 'agent-leg', b_name: `sofia/internal/${seat}@127.0.0.1`, b_presence_id: `${seat}@127.0.0.1`, b_created_epoch: caller.created_epoch },
+  ]), new Set());
+  t.match(acd.agentState(seat), { name: 'on_call', callId: 'talking' });
+  const ev = (name: string, uuid: string, extra: Array<[string, string]> = []) =>
+    new EslEvent([['Event-Name', name], ['Unique-ID', uuid], ['Event-Date-Timestamp', String(Date.now() * 1000)], ...extra], undefined, 'plain');
+  adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'agent-leg', [['Hangup-Cause', 'NORMAL_CLEARING']]));
+  t.equal(acd.agentState(seat).name, 'wrap_up', 'the agent hung up: wrap-up while the caller is still asked the survey');
+  t.equal(records.get('talking')!.ended_us, null, 'the call goes on');
+  adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'talking', [['Hangup-Cause', 'NORMAL_CLEARING'], ['variable_cti_survey', '2']]));
+  t.match(records.get('talking'), { outcome: 'answered', survey_score: 2, hangup_cause: 'NORMAL_CLEARING', agent_id: seat });
+  t.equal(acd.agentState(seat).name, 'wrap_up', 'the seat is not ended twice');
+});
