@@ -1,7 +1,7 @@
 // Adoption after a restart (src/call/adopt.ts), against `show channels` / `show calls` rows and
-// inbound events as FreeSWITCH writes them: how a talk that outlived the controller ends (its
-// seat freed when the agent's leg ends, the survey FreeSWITCH asked afterwards read from the
-// caller's CHANNEL_HANGUP_COMPLETE).
+// inbound events as FreeSWITCH writes them: how an adopted call is tagged, and how a talk that
+// outlived the controller ends (its seat freed when the agent's leg ends, the survey FreeSWITCH
+// asked afterwards read from the caller's CHANNEL_HANGUP_COMPLETE).
 import t from 'tap';
 import pino from 'pino';
 import { loadConfig, type RoutingPlan } from '../src/config/index.js';
@@ -41,6 +41,28 @@ function link(channels: object[], calls: object[] = []) {
 const row = (uuid: string, over: Record<string, string>) => ({
   uuid, direction: 'inbound', created_epoch: String(Math.floor(Date.now() / 1000)), cid_num: '13800138000',
   dest: 'cti_fallback', initial_dest: '12345', context: 'public', ip_addr: '10.10.10.1', initial_ip_addr: '10.10.10.1', ...over,
+});
+
+t.test('a call diverted from 110 by its source address is adopted as 110\'s, as the dialplan routed it', async (t) => {
+  const plan = await shippedPlan();
+  t.same(plan.policeDiversion.networks, ['10.20.30.0/24'], 'the shipped police_diversion.networks');
+  const { records, adoption } = setup(plan);
+  await adoption.run(link([
+    row('from-police', { ip_addr: '10.20.30.1', initial_ip_addr: '10.20.30.1' }),
+    row('from-police-no-initial', { ip_addr: '10.20.30.254', initial_ip_addr: '' }),
+    row('from-carrier', {}),
+    row('next-door', { ip_addr: '10.20.31.1', initial_ip_addr: '10.20.31.1' }),
+    row('first-address-counts', { ip_addr: '10.20.30.9', initial_ip_addr: '10.10.10.1' }),
+  ]), new Set());
+  const tagged = (id: string) => {
+    const r = records.get(id)!;
+    return { mode: r.mode, origin_hotline: r.origin_hotline };
+  };
+  t.same(tagged('from-police'), { mode: 'emergency', origin_hotline: '110' }, 'initial_ip_addr in 10.20.30.0/24');
+  t.same(tagged('from-police-no-initial'), { mode: 'emergency', origin_hotline: '110' }, 'ip_addr when initial_ip_addr is empty');
+  t.same(tagged('from-carrier'), { mode: 'main', origin_hotline: null });
+  t.same(tagged('next-door'), { mode: 'main', origin_hotline: null }, 'an address outside the network');
+  t.same(tagged('first-address-counts'), { mode: 'main', origin_hotline: null }, 'the address the call came in from, not a later one');
 });
 
 t.test('a talk that outlived the controller: the seat is free when the agent\'s leg ends, the survey comes with the caller\'s end', async (t) => {

@@ -16,12 +16,16 @@ import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import type { EslEvent } from '../esl/index.js';
 import type { CallRecords } from './call-records.js';
+import { ipv4NetworkPattern } from '../dialplan/index.js';
 
 interface ChannelRow {
   uuid: string;
   direction: string;
   created_epoch: string;
   cid_num: string;
+  /** the caller profile's network_addr: the address the INVITE came from (sofia) */
+  ip_addr?: string;
+  initial_ip_addr?: string;
   dest: string;
   /** the number first dialled: `dest` is cti_fallback once the dialplan transferred the call there */
   initial_dest?: string;
@@ -51,6 +55,8 @@ export class CallAdoption {
   private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null }>();
   /** the seat's leg of an adopted talk → the call: the seat is free when that leg ends */
   private readonly seatLegs = new Map<string, string>();
+  /** police_diversion.networks as one regex, for the plan it was made from */
+  private policeNetworks: { plan: RoutingPlan; regex: RegExp | null } | null = null;
   private link: AdoptionLink | undefined;
   /** a run is listing and adopting: it decides the widening when it ends */
   private running = false;
@@ -87,7 +93,7 @@ export class CallAdoption {
     for (const r of rows) {
       if (r.direction !== 'inbound' || r.context !== 'public' || controlled.has(r.uuid)) continue;
       const called = r.initial_dest || r.dest;
-      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
+      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
       if (opened) adopted++;
       else known++;
       this.adopted.set(r.uuid, { answered: bridged.has(r.uuid), seat: null, answeredUs: null });
@@ -149,13 +155,28 @@ export class CallAdoption {
     this.seatLegs.set(row.b_uuid!, callId);
   }
 
-  private modeOf(caller: string, called: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {
+  /**
+   * As the generated dialplan routes the call (src/dialplan/routes.ts, first match wins): 110
+   * diverted by caller number or by the address its INVITE came from (police_diversion.networks,
+   * matched against network_addr as the dialplan's regex does), then the centre number, then the
+   * hotlines. `address` is the channel's first network_addr (`show channels` initial_ip_addr).
+   */
+  private modeOf(caller: string, called: string, address: string | undefined): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {
     const plan = this.plan();
-    if (plan.policeDiversion.callerNumbers.includes(caller)) return { mode: 'emergency', originHotline: '110', department: null };
+    if (plan.policeDiversion.callerNumbers.includes(caller) || this.fromPoliceNetwork(plan, address)) return { mode: 'emergency', originHotline: '110', department: null };
     if (called === plan.centre.number) return { mode: 'main', originHotline: null, department: null };
     const h = plan.byNumber.get(called);
     if (h && (h.mode === 'direct' || h.mode === 'parallel')) return { mode: h.mode, originHotline: h.number, department: h.department };
     return { mode: 'unknown', originHotline: null, department: null };
+  }
+
+  private fromPoliceNetwork(plan: RoutingPlan, address: string | undefined): boolean {
+    if (!address) return false;
+    if (this.policeNetworks?.plan !== plan) {
+      const { networks } = plan.policeDiversion;
+      this.policeNetworks = { plan, regex: networks.length > 0 ? new RegExp(`^(?:${networks.map(ipv4NetworkPattern).join('|')})$`) : null };
+    }
+    return this.policeNetworks.regex?.test(address) ?? false;
   }
 
   /**
