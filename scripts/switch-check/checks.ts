@@ -324,10 +324,9 @@ const holdMusic: Check = {
 
 /**
  * Whether the hold music is what the caller's leg plays now: its last PLAYBACK_START names
- * cti/hold-music.wav and no PLAYBACK_STOP of it followed. (The music started while the caller
- * waited in the queue keeps playing under the agent's bridge, which ran nested in it; when the
- * bridge ends the same playback goes on, so a new PLAYBACK_START may only come when the file
- * ends and endless_playback starts it again.)
+ * cti/hold-music.wav and no PLAYBACK_STOP of it followed. (The controller plays the music in
+ * passes it stops with uuid_break and starts again, so a pass may still be running from before
+ * the hold; a new PLAYBACK_START then comes only when that pass ends.)
  */
 async function holdMusicPlaying(env: CheckEnv, b: string, from: number): Promise<string> {
   const end = Date.now() + 5000;
