@@ -11,7 +11,7 @@
 // after play_and_get_digits or read starts on the -b leg, as the simulator does; a list is pressed
 // at its times. hangup_after_s / patience_s end U with uuid_kill.
 import { randomUUID } from 'node:crypto';
-import esl from 'modesl';
+import { Connection, type EslConnection, type EslEvent } from './switch-link.js';
 import { formatIssue } from '../../src/config/index.js';
 import { loadScenario, planCalls, type PlannedCall } from '../../src/sim/scenario/index.js';
 
@@ -23,14 +23,6 @@ export interface SummaryOptions {
   scenarioFile: string;
 }
 
-interface EslEvent { getHeader(name: string): string | null | undefined; getBody(): string }
-interface EslConnection {
-  on(event: string, fn: (e: EslEvent) => void): void;
-  events(format: string, names: string, cb: () => void): void;
-  bgapi(command: string, args: string, cb: (e: EslEvent) => void): void;
-  disconnect(): void;
-}
-const { Connection } = esl as unknown as { Connection: new (h: string, p: number, pw: string, ready: () => void) => EslConnection };
 
 /** Runs the file's calls and prints the summary on stdout; the exit code (0, or 1 for a bad file). */
 export async function runScenarioSummary(opts: SummaryOptions): Promise<number> {

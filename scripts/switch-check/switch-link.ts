@@ -3,17 +3,18 @@
 // switch is a real FreeSWITCH or the simulator; nothing here knows which.
 import esl from 'modesl';
 
-interface EslEvent {
+/** modesl's event and connection, as far as the check and the summary use them (modesl ships no types). */
+export interface EslEvent {
   getHeader(name: string): string | null | undefined;
   getBody(): string;
 }
-interface EslConnection {
+export interface EslConnection {
   on(event: string, fn: (e: EslEvent) => void): void;
   events(format: string, names: string, cb: () => void): void;
   bgapi(command: string, args: string, cb: (e: EslEvent) => void): void;
   disconnect(): void;
 }
-const { Connection } = esl as unknown as { Connection: new (h: string, p: number, pw: string, ready: () => void) => EslConnection };
+export const { Connection } = esl as unknown as { Connection: new (h: string, p: number, pw: string, ready: () => void) => EslConnection };
 
 /** One event as seen, with the time it arrived here. */
 export interface SeenEvent {
