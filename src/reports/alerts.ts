@@ -1,4 +1,4 @@
-// The wallboard alert (DESIGN.md §5; our rule in docs/figures.md#alerts): a parallel hotline
+// The wallboard alert (docs/figures.md#alerts): a parallel hotline
 // whose rolling 24 h transfer answer rate is below the target. It opens only on enough counted
 // attempts and closes only once the rate is clearly back (target + margin) or nothing has been
 // counted for a while, so a rate hovering around 95% does not open and close it with every

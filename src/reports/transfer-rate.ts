@@ -1,4 +1,4 @@
-// The seed's measure for the 22 parallel hotlines (DESIGN.md §5, exact; our wording in
+// The seed's measure for the 22 parallel hotlines (defined in
 // docs/figures.md#transfer-answer-rate): of the consult or blind legs placed to a hotline, the
 // share answered within 15 s, from FreeSWITCH's own timestamps. Legs we cancelled ourselves
 // (agent or caller gave up) before 15 s without an answer are reported but left out; busy,
