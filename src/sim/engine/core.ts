@@ -86,6 +86,12 @@ export class Core {
   peakSessions = 0;
   /** Member-ID counter shared by every conference (mod_conference.c globals) */
   nextMemberId = 1;
+  /**
+   * The directories that exist on the switch's disk: the *_dir globals at start, then what
+   * record_session (switch_ivr_async.c makes the file's folder) and the mkdir app create. The
+   * `record` app does not make its folder, and fails when it is missing.
+   */
+  readonly directories = new Set<string>(['/', '/tmp']);
 
   constructor(parts: CoreParts) {
     this.clock = parts.clock;
@@ -121,6 +127,19 @@ export class Core {
 
   now(): number {
     return this.clock.nowUs();
+  }
+
+  /** switch_dir_make_recursive: the folder and every folder above it. */
+  makeDirectory(path: string): void {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) this.directories.add(`/${parts.slice(0, i).join('/')}`);
+  }
+
+  /** Whether a file can be created at this path: its folder exists (a relative path: the cwd). */
+  canCreate(path: string): boolean {
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) return true;
+    return this.directories.has(slash === 0 ? '/' : path.slice(0, slash));
   }
 
   channel(uuid: string | undefined): Channel | undefined {

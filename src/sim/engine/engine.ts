@@ -91,6 +91,7 @@ export class SimEngine implements SwitchEngine {
       hostname: this.events.identity.hostname,
     });
     for (const [name, spec] of allApps()) this.core.apps.set(name, spec);
+    for (const [name, value] of globals) if (name.endsWith('_dir')) this.core.makeDirectory(value);
     this.core.connector = opts.connector ?? null;
     this.table = new ChannelTable(this.events.identity.switchname);
     this.core.emit.tap((event) => this.table.observe(event));

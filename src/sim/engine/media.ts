@@ -31,8 +31,20 @@ export function mediaSeconds(core: Core, path: string): number | null {
   const silence = /^silence_stream:\/\/(-?\d+)/.exec(file);
   if (silence) return Number(silence[1]) < 0 ? Infinity : Number(silence[1]) / 1000;
   if (file.startsWith('local_stream://')) return Infinity;
-  if (file.startsWith('tone_stream://') && /loops=-1/.test(file)) return Infinity;
+  if (file.startsWith('tone_stream://')) return toneSeconds(file);
   return core.media(file);
+}
+
+/**
+ * A TGML tone (libteletone): each %(on,off,freq…) segment lasts on + off ms, the whole played
+ * `loops` times (L=<n> or loops=<n>; -1 is endless). A tone without segments plays nothing.
+ */
+function toneSeconds(file: string): number {
+  const loops = Number(/(?:^|;|\/\/)(?:L|loops)=(-?\d+)/.exec(file)?.[1] ?? 1);
+  if (loops < 0) return Infinity;
+  let ms = 0;
+  for (const m of file.matchAll(/%\((\d+),(\d+)/g)) ms += Number(m[1]) + Number(m[2]);
+  return (ms * Math.max(1, loops)) / 1000;
 }
 
 /** file_string://a!b: the files one after the other; one that cannot be opened fails the whole string. */
@@ -110,6 +122,8 @@ function setPlaybackVars(ch: Channel, playedMs: number): void {
 /** Starts a recording: RECORD_START once the media bug runs, which is after the app returned. */
 export function startRecording(core: Core, ch: Channel, path: string): void {
   if (ch.recordings.has(path)) return;
+  const slash = path.lastIndexOf('/');
+  if (slash > 0) core.makeDirectory(path.slice(0, slash));
   ch.recordings.set(path, core.now());
   setImmediate(() => {
     if (ch.recordings.has(path) && ch.state !== 'CS_DESTROY') {

@@ -36,6 +36,9 @@ export const SITES = {
   playbackStop: known('PLAYBACK_STOP', at('switch_ivr_play_say.c', 'switch_ivr_play_file', 2023)),
   recordStart: known('RECORD_START', at('switch_ivr_async.c', 'record_callback', 1482)),
   recordStop: known('RECORD_STOP', at('switch_ivr_async.c', 'send_record_stop_event', 1241)),
+  /** the `record` application records in the foreground, not through a media bug */
+  recordFileStart: at('switch_ivr_play_say.c', 'switch_ivr_record_file_event', 770),
+  recordFileStop: at('switch_ivr_play_say.c', 'switch_ivr_record_file_event', 1033),
   privateCommand: at('switch_ivr.c', 'switch_ivr_parse_next_event', 806),
   conference: at('conference_member.c', 'conference_member_add', 961),
   conferenceDel: at('conference_member.c', 'conference_member_del', 1354),

@@ -4,6 +4,7 @@ import { BRIDGE_APPS } from './bridge.js';
 import { CALL_CONTROL_APPS } from './call-control.js';
 import { CONFERENCE_APPS } from './conference.js';
 import { MEDIA_APPS } from './media.js';
+import { RECORD_APPS } from './record.js';
 import { SOCKET_APPS } from './socket.js';
 import { VARIABLE_APPS } from './variables.js';
 
@@ -12,6 +13,7 @@ export function allApps(): Map<string, AppSpec> {
     ...VARIABLE_APPS,
     ...CALL_CONTROL_APPS,
     ...MEDIA_APPS,
+    ...RECORD_APPS,
     ...BRIDGE_APPS,
     ...SOCKET_APPS,
     ...CONFERENCE_APPS,
