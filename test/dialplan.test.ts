@@ -65,7 +65,7 @@ function fixturePlan(change: (p: RoutingPlan) => void = () => {}): RoutingPlan {
     ),
     hotlines,
     byNumber: new Map(hotlines.map((h) => [h.number, h])),
-    acd: { agentRingS: 20, wrapUpS: 15, announceEveryS: 60, maxWaitS: 180 },
+    acd: { agentRingS: 20, wrapUpS: 15, announceEveryS: 60, maxWaitS: 180, voicemailMaxS: 120 },
     transfer: { ringTimeoutS: 30, answerTargetS: 15, targetRate: 0.95, alert: { minCounted: 5, closeMargin: 0.02, quietCloseMin: 120 } },
     serviceLevel: { answerTargetS: 15, targetRate: 0.95, shortAbandonS: 0, capacityWindowMin: 60 },
     tickets: { signDays: 1, resolveDays: { consultation: 3, complaint: 7 }, yellow: { signHours: 2, resolveHours: 7 } },

@@ -1,4 +1,5 @@
-// The missed-call list (漏接回拨): callers who chose to be called back rather than wait on.
+// The missed-call list (漏接回拨): callers who chose to be called back rather than wait on,
+// and callers who left a message (留言) instead, with the message's file and length.
 // Agents see the list and mark each entry done when they have called back.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -24,8 +25,26 @@ export const callbacksMigration: Migration = {
   CREATE INDEX callbacks_open ON callbacks (requested_us) WHERE done_ms IS NULL;`,
 };
 
-export function requestCallback(db: Db, c: { callId: string; caller: string; line: string | null; requestedUs: number }): void {
-  db.prepare('INSERT INTO callbacks (call_id, caller, line, requested_us) VALUES (?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING').run(c.callId, c.caller, c.line, c.requestedUs);
+/** A message is a call-back request with a recording: the same list, the same 已回拨. */
+export const callbackMessagesMigration: Migration = {
+  version: 13,
+  name: 'callback_messages',
+  up: `ALTER TABLE callbacks ADD COLUMN message_path TEXT;
+  ALTER TABLE callbacks ADD COLUMN message_ms INTEGER;`,
+};
+
+export interface CallbackRequest {
+  callId: string;
+  caller: string;
+  line: string | null;
+  requestedUs: number;
+  /** a message left instead: its path under recordings_dir and its length */
+  message?: { path: string; ms: number };
+}
+
+export function requestCallback(db: Db, c: CallbackRequest): void {
+  db.prepare('INSERT INTO callbacks (call_id, caller, line, requested_us, message_path, message_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING')
+    .run(c.callId, c.caller, c.line, c.requestedUs, c.message?.path ?? null, c.message?.ms ?? null);
 }
 
 export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
@@ -33,7 +52,12 @@ export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = a
   app.get('/callbacks', { preHandler: staff, schema: { tags: ['calls'], querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }) } }, async (req) => {
     const rows = app.db.prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`).all() as Array<Record<string, any>>;
     return {
-      items: rows.map((r) => ({ id: r.id, call_id: r.call_id, caller: r.caller, line: r.line, requested_at: formatShanghai(new Date(Math.floor(r.requested_us / 1000))), done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null, note: r.note })),
+      items: rows.map((r) => ({
+        id: r.id, call_id: r.call_id, caller: r.caller, line: r.line,
+        requested_at: formatShanghai(new Date(Math.floor(r.requested_us / 1000))),
+        message: r.message_path ? { path: r.message_path, seconds: Math.round(r.message_ms / 1000) } : null,
+        done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null, note: r.note,
+      })),
     };
   });
   app.post('/callbacks/:id/done', { preHandler: staff, schema: { tags: ['calls'], params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }) } }, async (req) => {

@@ -58,7 +58,7 @@ export function buildRouting(r: RoutingFile): RoutingPlan {
     departments,
     hotlines,
     byNumber: new Map(hotlines.map((h) => [h.number, h])),
-    acd: { agentRingS: r.acd.agent_ring_s, wrapUpS: r.acd.wrap_up_s, announceEveryS: r.acd.announce_every_s, maxWaitS: r.acd.max_wait_s },
+    acd: { agentRingS: r.acd.agent_ring_s, wrapUpS: r.acd.wrap_up_s, announceEveryS: r.acd.announce_every_s, maxWaitS: r.acd.max_wait_s, voicemailMaxS: r.acd.voicemail_max_s ?? 120 },
     transfer: { ringTimeoutS: r.transfer.ring_timeout_s, answerTargetS: r.transfer.answer_target_s, targetRate: r.transfer.target_rate, alert: alertSettings(r.transfer.alert) },
     serviceLevel: {
       answerTargetS: r.service_level.answer_target_s,

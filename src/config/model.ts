@@ -77,7 +77,14 @@ export interface RoutingPlan {
   /** every hotline of every mode, in file order: direct, parallel, emergency, linkage */
   hotlines: Hotline[];
   byNumber: Map<string, Hotline>;
-  acd: { agentRingS: number; wrapUpS: number; announceEveryS: number; maxWaitS: number };
+  acd: {
+    agentRingS: number;
+    wrapUpS: number;
+    announceEveryS: number;
+    maxWaitS: number;
+    /** the longest message (留言) a caller may leave, in seconds */
+    voicemailMaxS: number;
+  };
   transfer: { ringTimeoutS: number; answerTargetS: number; targetRate: number; alert: TransferAlertSettings };
   /** capacityWindowMin: the sliding window of the Erlang C capacity hint */
   serviceLevel: { answerTargetS: number; targetRate: number; shortAbandonS: number; capacityWindowMin: number };

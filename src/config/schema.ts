@@ -112,7 +112,10 @@ export const RoutingSchema = Type.Object(
     emergency: Type.Array(EmergencyHotline),
     linkage: Type.Array(LinkageHotline),
     acd: Type.Object(
-      { agent_ring_s: Seconds, wrap_up_s: Type.Number({ minimum: 0 }), announce_every_s: Seconds, max_wait_s: Seconds },
+      {
+        agent_ring_s: Seconds, wrap_up_s: Type.Number({ minimum: 0 }), announce_every_s: Seconds, max_wait_s: Seconds,
+        voicemail_max_s: Type.Optional(Type.Integer({ minimum: 10, maximum: 600 })),
+      },
       { additionalProperties: false },
     ),
     transfer: Type.Object(

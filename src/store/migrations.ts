@@ -7,7 +7,7 @@ import { ticketsMigration, ticketDispatchIndexMigration, ticketProvisionalDeadli
 import { acdMigration } from '../acd/store.js';
 import { seatHoldersMigration } from '../acd/holders.js';
 import { alertsMigration } from '../reports/alerts.js';
-import { callbacksMigration } from '../call/callbacks.js';
+import { callbacksMigration, callbackMessagesMigration } from '../call/callbacks.js';
 import { openCallsIndexMigration } from '../call/open-calls-index.js';
 import { reportIndexesMigration } from '../reports/indexes.js';
 
@@ -36,4 +36,5 @@ export const migrations: readonly Migration[] = [
   ticketDispatchIndexMigration, // version 10
   ticketProvisionalDeadlineMigration, // version 11
   seatHoldersMigration, // version 12
+  callbackMessagesMigration, // version 13
 ];

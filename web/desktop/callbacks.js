@@ -1,4 +1,5 @@
-// The missed-call call-back list (漏接回拨): callers who chose a call-back over waiting on.
+// The missed-call call-back list (漏接回拨): callers who chose a call-back or left a message
+// (留言) rather than wait on.
 // It changes when a caller leaves the queue, so queue messages on the feed trigger a reload.
 import { api, post } from '/lib/api.js';
 import { toast } from '/lib/toast.js';
@@ -21,7 +22,8 @@ export class CallbackList {
 
   row(c) {
     const tr = document.createElement('tr');
-    for (const text of [formatDateTime(c.requested_at), c.caller, c.line ? nameOf(LINE_NAMES, c.line) : '—']) tr.append(Object.assign(document.createElement('td'), { textContent: text }));
+    const message = c.message ? `留言 ${c.message.seconds} 秒` : '—';
+    for (const text of [formatDateTime(c.requested_at), c.caller, c.line ? nameOf(LINE_NAMES, c.line) : '—', message]) tr.append(Object.assign(document.createElement('td'), { textContent: text }));
     const done = Object.assign(document.createElement('button'), { type: 'button', textContent: '已回拨' });
     done.setAttribute('aria-label', `已回拨 ${c.caller}`);
     done.onclick = async () => {

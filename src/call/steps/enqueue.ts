@@ -18,6 +18,7 @@ import { AfterTalk } from './survey.js';
 import { guardTalk, unguardTalk } from '../talk-guard.js';
 import { queueAnnouncement } from '../announce.js';
 import { requestCallback } from '../callbacks.js';
+import { LeaveMessage } from './voicemail.js';
 
 export class Enqueue implements Step {
   readonly name = 'enqueue';
@@ -58,7 +59,8 @@ export class Enqueue implements Step {
         }
         if (!callbackOffered && Date.now() >= since + maxWaitS * 1000) {
           callbackOffered = true;
-          if (await this.offerCallback(ctx)) return;
+          const chosen = await this.offerCallback(ctx);
+          if (chosen) return chosen;
         } else if (Date.now() >= nextAnnounce) {
           nextAnnounce = Date.now() + announceEveryS * 1000;
           await this.announce(ctx);
@@ -78,21 +80,26 @@ export class Enqueue implements Step {
     if (!this.cancelled) ctx.music.start();
   }
 
-  /** After the longest wait: press 1 to be called back (漏接回拨), 2 (or nothing) to wait on. */
-  private async offerCallback(ctx: CallContext): Promise<boolean> {
+  /**
+   * After the longest wait: press 1 to be called back (漏接回拨), 3 to leave a message (留言),
+   * 2 (or nothing) to wait on. What follows, when the caller chose to leave the queue.
+   */
+  private async offerCallback(ctx: CallContext): Promise<Step[] | null> {
     await ctx.music.stop();
-    const done = await ctx.call.execute('play_and_get_digits', `1 1 1 5000 # ${prompt('callback-offer')} ${prompt('invalid')} cti_callback ^[12]$ 5000`);
-    if (done.variable('cti_callback') !== '1') {
+    const done = await ctx.call.execute('play_and_get_digits', `1 1 1 5000 # ${prompt('callback-offer')} ${prompt('invalid')} cti_callback ^[123]$ 5000`);
+    const choice = done.variable('cti_callback');
+    if (choice !== '1' && choice !== '3') {
       if (!this.cancelled) ctx.music.start();
-      return false;
+      return null;
     }
     ctx.services.acd.leave(ctx.id, 'removed');
+    if (choice === '3') return [new LeaveMessage(done.timestampUs ?? Date.now() * 1000)];
     requestCallback(ctx.services.records.db, { callId: ctx.id, caller: ctx.caller, line: ctx.line, requestedUs: done.timestampUs ?? Date.now() * 1000 });
     ctx.outcome = 'callback';
     ctx.services.records.update(ctx.id, { outcome: 'callback', ...(done.timestampUs ? { queue_left_us: done.timestampUs } : {}) });
     await ctx.call.execute('playback', prompt('callback-registered'));
     await ctx.call.hangup('NORMAL_CLEARING');
-    return true;
+    return [];
   }
 
   cancel(): void {
