@@ -11,12 +11,17 @@
 // A talk the controller had started outlives it (talk-guard.ts) and is adopted the same way: its
 // seat is on the call until the agent's leg ends, and the survey FreeSWITCH then asks
 // (exec_after_bridge_app) is read from the caller's CHANNEL_HANGUP_COMPLETE (cti_survey).
+// Two things nobody else would ever move are moved here (rescue): a caller the listener's end
+// reset outside the socket app, and a leg the controller parked for a call no longer its own.
 import type { Logger } from 'pino';
 import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import type { EslEvent } from '../esl/index.js';
 import type { CallRecords } from './call-records.js';
-import { ipv4NetworkPattern } from '../dialplan/index.js';
+import { FALLBACK_EXTENSION, ipv4NetworkPattern } from '../dialplan/index.js';
+
+/** How long a channel seen in CS_RESET must stay there to count as stuck. */
+const RESET_SETTLE_MS = 1000;
 
 interface ChannelRow {
   uuid: string;
@@ -30,6 +35,10 @@ interface ChannelRow {
   /** the number first dialled: `dest` is cti_fallback once the dialplan transferred the call there */
   initial_dest?: string;
   context: string;
+  /** the channel's running state (CS_EXECUTE, CS_PARK, CS_RESET, …) */
+  state?: string;
+  /** the last application it ran (park for `&park()`) */
+  application?: string;
   /** `show calls` only: the bridged peer, empty for a channel in no bridge */
   b_uuid?: string;
   b_name?: string;
@@ -85,7 +94,8 @@ export class CallAdoption {
     const live = new Set(rows.map((r) => r.uuid));
     // Bridged calls: already answered by someone. `show calls` (the basic_calls view) lists every
     // channel that is no bridge callee, bridged or not, so only a row with a b-leg counts.
-    const bridged = new Map(parseChannels(await link.api('show calls as json')).filter((r) => r.b_uuid).map((r) => [r.uuid, r]));
+    const calls = parseChannels(await link.api('show calls as json'));
+    const bridged = new Map(calls.filter((r) => r.b_uuid).map((r) => [r.uuid, r]));
     for (const id of this.adopted.keys()) if (!live.has(id)) this.adopted.delete(id);
     for (const [leg, call] of this.seatLegs) if (!this.adopted.has(call) || !live.has(leg)) this.seatLegs.delete(leg);
     let adopted = 0;
@@ -101,9 +111,51 @@ export class CallAdoption {
     for (const [id, row] of bridged) if (this.adopted.has(id)) this.adoptTalk(id, row);
     this.forgetStale(live, controlled);
     const closed = this.closeVanished(live, controlled);
+    const { rescued, legsEnded } = await this.rescue(link, rows, calls, controlled);
     if (this.adopted.size === 0) await link.followCallers(false);
-    this.log.info({ adopted, known, closed, channels: rows.length }, 'calls in progress adopted after (re)connecting to FreeSWITCH');
+    this.log.info({ adopted, known, closed, rescued, legsEnded, channels: rows.length }, 'calls in progress adopted after (re)connecting to FreeSWITCH');
     return { adopted, known };
+  }
+
+  /**
+   * A caller parked outside the socket app when the controller's socket ended (after any
+   * uuid_bridge: held again, back in the queue) was set to CS_RESET by mod_event_socket's
+   * listener end, and switch_core_standard_on_reset and sofia_on_reset leave it there: it hears
+   * nothing until it hangs up. It goes to the dialplan's fallback, which answers and rings every
+   * seat. A channel passes through CS_RESET on its way back into the dialplan too, so only one
+   * still there a second later is moved. A leg we originated and parked (an agent's leg on
+   * hold, a department's consult leg) for a call no longer under our control is ended: nothing
+   * would ever bridge it again, and its far end would hear silence until it hung up.
+   */
+  private async rescue(link: AdoptionLink, rows: ChannelRow[], calls: ChannelRow[], controlled: ReadonlySet<string>): Promise<{ rescued: number; legsEnded: number }> {
+    const inBridge = new Set(calls.filter((r) => r.b_uuid).flatMap((r) => [r.uuid, r.b_uuid!]));
+    const resetCallers = (list: ChannelRow[]) => list.filter((r) => r.direction === 'inbound' && r.context === 'public' && r.state === 'CS_RESET' && !controlled.has(r.uuid) && !inBridge.has(r.uuid));
+    let rescued = 0;
+    let stuck = resetCallers(rows);
+    if (stuck.length > 0) {
+      await new Promise((r) => setTimeout(r, RESET_SETTLE_MS));
+      const still = new Set(resetCallers(parseChannels(await link.api('show channels as json'))).map((r) => r.uuid));
+      stuck = stuck.filter((r) => still.has(r.uuid));
+    }
+    for (const r of stuck) {
+      if (await this.command(link, `uuid_transfer ${r.uuid} ${FALLBACK_EXTENSION} XML public`, r.uuid)) rescued++;
+    }
+    let legsEnded = 0;
+    for (const r of rows) {
+      if (r.direction !== 'outbound' || inBridge.has(r.uuid) || (r.state !== 'CS_PARK' && r.application !== 'park')) continue;
+      const owner = (await link.api(`uuid_getvar ${r.uuid} cti_call_id`).catch(() => '')).trim();
+      if (!owner || owner === '_undef_' || owner.startsWith('-ERR') || controlled.has(owner)) continue;
+      if (await this.command(link, `uuid_kill ${r.uuid} NORMAL_CLEARING`, owner)) legsEnded++;
+    }
+    return { rescued, legsEnded };
+  }
+
+  /** An api command whose -ERR (the channel ended meanwhile, say) is logged, not thrown. */
+  private async command(link: AdoptionLink, command: string, call: string): Promise<boolean> {
+    const reply = await link.api(command).catch((err: Error) => `-ERR ${err.message}`);
+    if (reply.startsWith('+OK')) return true;
+    this.log.warn({ call, command: command.split(' ')[0], reply: reply.trim() }, 'recovery command refused');
+    return false;
   }
 
   /** Inbound events: an adopted call answered in the fallback, its seat's leg ending, or its end. */

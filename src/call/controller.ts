@@ -27,6 +27,8 @@ const FOLLOWED_FILTERS: ReadonlyArray<[string, string]> = [['Event-Name', 'HEART
 const CALLER_LEGS: [string, string] = ['Call-Direction', 'inbound'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
+/** How long a shutdown waits for the call flows to record their end. */
+const CLOSE_WAIT_MS = 3000;
 /**
  * Of myevents' list the steps also leave unread each application's start (they wait for its
  * completion) and the caller's digits (play_and_get_digits collects them): six of a queued
@@ -125,7 +127,11 @@ export class CallController {
 
   async close(): Promise<void> {
     await this.outbound.close();
-    await Promise.allSettled([...this.running]);
+    // each flow ends once its session has (session.ts); a step that waits on a person (a talk
+    // the guard keeps in FreeSWITCH) is not waited for past the bound
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (bound = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(bound);
     await this.inbound.close();
     this.records.flush();
   }

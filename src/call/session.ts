@@ -49,8 +49,12 @@ async function runSteps(ctx: CallContext, initial: Step[]): Promise<void> {
   let current: Step | null = null;
   const onHangup = () => current?.cancel();
   ctx.call.on('hangup', onHangup);
+  // A session that ends under a caller still up (our shutdown, a dropped socket) can do nothing
+  // more: the caller runs on in FreeSWITCH's dialplan. A step waiting for the queue would
+  // otherwise wait out its timer (up to acd.max_wait_s) for nothing.
+  void ctx.call.closed.then(onHangup);
   try {
-    while (queue.length > 0 && !ctx.call.isHungUp) {
+    while (queue.length > 0 && !ctx.call.isHungUp && !ctx.call.isClosed) {
       current = queue.shift()!;
       const next = await current.start(ctx);
       if (next) queue.unshift(...next);
@@ -67,6 +71,15 @@ async function runSteps(ctx: CallContext, initial: Step[]): Promise<void> {
 
 async function finish(ctx: CallContext): Promise<void> {
   const { records, acd, legs } = ctx.services;
+  if (ctx.call.isClosed && !ctx.call.isHungUp) {
+    // The session ended under a caller still up (our shutdown, a dropped socket): FreeSWITCH has
+    // the call now, on into the fallback (socket_resume) or in a talk the guard keeps. Nothing
+    // is stopped, hung up or killed, and no outcome is guessed: the adoption of a controller
+    // that comes back follows it to its end.
+    acd.leave(ctx.id, 'removed');
+    ctx.log.info({ outcome: ctx.outcome }, 'call left to FreeSWITCH when its session ended');
+    return;
+  }
   await ctx.music.stop();
   if (!ctx.call.isHungUp) await ctx.call.hangup('NORMAL_CLEARING').catch(() => undefined);
   // the agent's or department's leg, if somehow still up, must not outlive the call
