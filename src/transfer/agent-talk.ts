@@ -117,10 +117,21 @@ export class AgentTalk {
     this.phase = 'ringing';
     // A consult takes the agent away from the caller at once (a held agent is away already); a
     // handover keeps them together.
-    if (plan.style === 'consult' && !wasHeld) await this.parkAgent();
+    if (plan.style === 'consult' && !wasHeld) {
+      try {
+        await this.parkAgent();
+      } catch (err) {
+        // nothing rang yet: the talk is as it was, and the agent is told
+        this.attempt = null;
+        this.plan = null;
+        this.phase = 'talking';
+        throw err;
+      }
+    }
+    // a refusal leaves the caller on our music until the hotline answers and is put through
     if (plan.style === 'handover' && wasHeld) await this.reconnect();
     // the caller alone (aleg) hears it over the talk: do not hang up, help is being called
-    if (plan.kind === 'emergency') await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`);
+    if (plan.kind === 'emergency') this.warnUnless(await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`), 'could not tell the caller an emergency transfer is under way');
     void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
     this.services.changed(this);
     return attempt.view();
@@ -165,7 +176,9 @@ export class AgentTalk {
   /** Agent and caller together again (uuid_bridge of the two parked legs). */
   async resume(): Promise<void> {
     if (this.phase !== 'held') throw new CtiError('TRANSFER_BAD_STATE', '通话未处于保持状态');
-    await this.reconnect();
+    if (!(await this.reconnect())) {
+      throw new CtiError('ESL_COMMAND_FAILED', this.agentUp ? '交换机未能恢复通话，来电仍在保持中（听等待音乐），请重试' : '无法恢复通话：坐席话机已挂断，来电已回到队列等候');
+    }
     this.phase = 'talking';
     this.services.changed(this);
   }
@@ -192,18 +205,20 @@ export class AgentTalk {
     if (attempt.result !== 'cancelled') this.ticketOffer = this.prefill(hotline, why);
     const extra = this.ticketOffer ? { ticket_prefill: this.ticketOffer, message: `转接${hotline.name}（${hotline.number}）${why}` } : {};
     if (!this.agentUp) return this.end('requeue', extra);
-    if (this.plan!.style === 'consult') await this.reconnect();
-    this.phase = 'talking';
+    this.phase = this.plan!.style === 'consult' && !(await this.reconnect()) ? 'held' : 'talking';
     this.services.changed(this, extra);
   }
 
   private async consult(attempt: TransferAttempt): Promise<void> {
     const { api, legs } = this.services.link;
     await api(`uuid_setvar ${this.setup.agentLeg} park_after_bridge true`);
-    await api(`uuid_bridge ${this.setup.agentLeg} ${attempt.leg}`);
+    const reply = await api(`uuid_bridge ${this.setup.agentLeg} ${attempt.leg}`);
     this.phase = 'consulting';
     this.services.changed(this);
     void legs.hungUp(attempt.leg).then(() => this.onConsultLegGone(attempt));
+    // a refused consult bridge ends the hotline's leg, and so the consult: the agent is back
+    // with the caller (onConsultLegGone) rather than both sitting parked
+    if (!this.warnUnless(reply, 'could not bridge the agent to the hotline')) await attempt.hangup().catch(() => undefined);
   }
 
   /** The hotline hung up, or the agent cancelled: back to the caller, or to the queue without an agent. */
@@ -211,8 +226,7 @@ export class AgentTalk {
     if (this.attempt !== attempt || this.phase !== 'consulting') return;
     attempt.state = attempt.state === 'consulting' ? 'cancelled' : attempt.state;
     if (!this.agentUp) return this.end('requeue');
-    await this.reconnect();
-    this.phase = 'talking';
+    this.phase = (await this.reconnect()) ? 'talking' : 'held';
     this.services.changed(this);
   }
 
@@ -243,7 +257,9 @@ export class AgentTalk {
     const { api, legs } = this.services.link;
     const room = `cti-${this.setup.callId}`;
     // Both legs at once (-both): moving one alone would leave the other's bridge to hang it up.
-    await api(`uuid_transfer ${this.setup.agentLeg} -both conference:${room} inline`);
+    const moved = await api(`uuid_transfer ${this.setup.agentLeg} -both conference:${room} inline`);
+    // refused: the consult goes on, and the caller is not put alone into an empty room
+    if (!this.warnUnless(moved, 'could not move agent and hotline into the conference')) throw new CtiError('ESL_COMMAND_FAILED', '交换机未能建立三方通话，仍在与部门通话（咨询中）');
     await this.setup.music.stop();
     const inRoom = this.setup.call.execute('conference', room).catch(() => undefined);
     attempt.state = 'three_way';
@@ -267,18 +283,38 @@ export class AgentTalk {
     const { call, agentLeg } = this.setup;
     await this.unguard();
     const unbridged = call.isHungUp ? null : call.waitFor((e) => e.name === 'CHANNEL_UNBRIDGE', 5000).catch(() => null);
-    await this.services.link.api(`uuid_park ${agentLeg}`);
+    const parked = await this.services.link.api(`uuid_park ${agentLeg}`);
+    // refused with the agent still there: they are still talking, and music would play over it
+    if (!this.warnUnless(parked, 'could not park the agent') && this.agentUp) {
+      unbridged?.catch(() => undefined);
+      throw new CtiError('ESL_COMMAND_FAILED', '交换机未能保持通话，您仍在与来电通话');
+    }
     await unbridged;
     if (!call.isHungUp) this.setup.music.start();
   }
 
-  /** Agent and caller together again after a consult. */
-  private async reconnect(): Promise<void> {
+  /**
+   * Agent and caller together again after a hold or a consult. False when FreeSWITCH refused
+   * (the agent's leg went meanwhile, say): the caller is back on our music, never in silence.
+   */
+  private async reconnect(): Promise<boolean> {
     const { api } = this.services.link;
     await this.setup.music.stop();
     await api(`uuid_setvar ${this.setup.call.uuid} park_after_bridge true`);
-    await api(`uuid_bridge ${this.setup.call.uuid} ${this.setup.agentLeg}`);
-    this.linkKind = 'uuid';
+    const reply = await api(`uuid_bridge ${this.setup.call.uuid} ${this.setup.agentLeg}`).catch((err: Error) => `-ERR ${err.message}`);
+    if (this.warnUnless(reply, 'could not bring caller and agent together again')) {
+      this.linkKind = 'uuid';
+      return true;
+    }
+    if (!this.setup.call.isHungUp && this.phase !== 'over') this.setup.music.start();
+    return false;
+  }
+
+  /** True for +OK; otherwise the refusal is logged (not for a caller already gone) and false. */
+  private warnUnless(reply: string, what: string): boolean {
+    if (reply.startsWith('+OK')) return true;
+    if (!this.setup.call.isHungUp) this.services.log.warn({ reply: reply.trim(), call: this.setup.callId }, what);
+    return false;
   }
 
   /** socket_resume back on, exec_after_bridge_app cleared: the caller is about to be alone, or moved. */

@@ -1,0 +1,41 @@
+// FreeSWITCH refuses a command the agent's action depends on: the agent is told, the caller
+// never waits in silence, and the talk's state says what is true. Produced with the simulator
+// by ending the agent's leg at the instant the controller starts to act (a race a busy centre
+// meets: the agent's phone drops while they press 恢复通话).
+import t from 'tap';
+import { switchboard } from './support/switchboard.js';
+import { waitFor } from './support/server-process.js';
+
+const staff = [{ name: 'op1001', role: 'agent' }, { name: 'boss', role: 'supervisor' }];
+
+t.test('resume refused because the agent\'s leg just ended: the agent gets an error, the caller goes back to the queue with music', async (t) => {
+  const sb = await switchboard({ agents: [{ id: '1001', answerAfterS: 0.3 }], users: staff });
+  t.teardown(() => sb.stop());
+  await sb.server.login('op1001');
+  t.equal((await sb.server.post('/api/agents/1001/login')).status, 200);
+  t.equal((await sb.server.post('/api/agents/1001/ready')).status, 200);
+  sb.sim.engine.placeCall({ from: '13800000601', to: '12369', hangupAfterS: 60 });
+  const id = await sb.until('agent 1001 to be talking', '/api/agents', (b) => b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call')?.call_id);
+  await sb.until('the talk to be transferable', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' ? true : undefined));
+  const caller = sb.sim.engine.channel(id)!;
+  const agentLeg = sb.sim.engine.agent('1001').calls()[0]!;
+  t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
+  await waitFor('the caller on our music', async () => (caller.application === 'playback' ? true : undefined), 5000);
+  // the resume first stops the caller's music: at that instant the agent's phone drops
+  let armed = true;
+  sb.sim.engine.tap((e) => {
+    const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
+    if (armed && e.name === 'PLAYBACK_STOP' && h('Unique-ID') === id) {
+      armed = false;
+      sb.sim.engine.agent('1001').hangup('NORMAL_CLEARING', agentLeg.uuid);
+    }
+  });
+  const resumed = await sb.server.post(`/api/calls/${id}/resume`);
+  t.equal(armed, false, 'the agent\'s leg ended as the resume began');
+  t.equal(resumed.status, 502, `the agent is told the resume failed (${JSON.stringify(resumed.body)})`);
+  t.match(resumed.body, { error: 'CTI_ESL_COMMAND_FAILED', message: '无法恢复通话：坐席话机已挂断，来电已回到队列等候' });
+  await waitFor('the caller back in the queue, hearing something', async () => (caller.ready && ['playback', 'endless_playback'].includes(caller.application ?? '') ? true : undefined), 5000);
+  await sb.server.login('boss');
+  t.match((await sb.server.get('/api/queues')).body, { waiting: 1 }, 'waiting again, ahead of others');
+  t.notOk(caller.bridge, 'bridged to nobody');
+});
