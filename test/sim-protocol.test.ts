@@ -1,8 +1,8 @@
 // The simulator's protocol half, without sockets: value encoding, the three event serialisers,
 // frames, the client command reader, the event builders, and their fidelity to the real
-// FreeSWITCH bytes in ../shared/freeswitch/esl-traces (read in place, never copied here).
+// FreeSWITCH bytes in test/fixtures/esl-traces (PROVENANCE.md there says where each comes from).
 import t from 'tap';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Headers } from '../src/sim/contracts.js';
 import {
@@ -41,11 +41,7 @@ import {
   xmlText,
 } from '../src/sim/wire/index.js';
 
-const TRACES = new URL('../../shared/freeswitch/esl-traces/', import.meta.url);
-const tracesPresent = existsSync(fileURLToPath(TRACES));
-const NO_TRACES = 'the FreeSWITCH traces folder ../shared/freeswitch/esl-traces is absent; trace fidelity not checked';
-/** Trace tests are skipped, with the reason, when the shared folder is not beside the project. */
-const traceOptions = { skip: tracesPresent ? false : NO_TRACES };
+const TRACES = new URL('./fixtures/esl-traces/', import.meta.url);
 
 function trace(name: string): Buffer {
   return readFileSync(new URL(name, TRACES));
@@ -203,7 +199,7 @@ t.test('frames', async (t) => {
   t.equal(rudeRejectionFrame(), 'Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n');
 });
 
-t.test('frames are byte-exact against the traces', traceOptions, async (t) => {
+t.test('frames are byte-exact against the traces', async (t) => {
   const inbound = trace('neventsocket-inbound-auth-bgapi.txt');
   const frames = traceFrames(inbound);
   t.equal(frames[0]!.raw.toString(), authRequestFrame(), 'auth/request');
@@ -240,7 +236,7 @@ t.test('frames are byte-exact against the traces', traceOptions, async (t) => {
   t.ok(replies > 40 && apis > 5, `compared ${replies} replies and ${apis} api responses`);
 });
 
-t.test('every event-plain frame of the traces is reproduced byte for byte by the serialiser', traceOptions, async (t) => {
+t.test('every event-plain frame of the traces is reproduced byte for byte by the serialiser', async (t) => {
   const frames = eventPlainFrames();
   let same = 0;
   for (const { file, frame } of frames) {
@@ -368,7 +364,7 @@ function rebuild(headers: Headers, body: string | undefined): string {
   return serializePlain(draft.build());
 }
 
-t.test('event shapes: common block, channel block and framing match the traces per event type', traceOptions, async (t) => {
+t.test('event shapes: common block, channel block and framing match the traces per event type', async (t) => {
   const factory = new EventFactory({ clock: { nowUs: () => 1_700_000_000_000_000 } });
   t.same(factory.commonHeaders('CHANNEL_ANSWER').map(([n]) => n), COMMON_NAMES, 'our common block');
   const seen = new Map<string, number>();
@@ -389,7 +385,7 @@ t.test('event shapes: common block, channel block and framing match the traces p
     .every((n) => seen.has(n)), `event types compared: ${[...seen.keys()].join(', ')}`);
 });
 
-t.test('CHANNEL_HANGUP_COMPLETE body (cgrates) and CHANNEL_DATA block (davec82) rebuilt', traceOptions, async (t) => {
+t.test('CHANNEL_HANGUP_COMPLETE body (cgrates) and CHANNEL_DATA block (davec82) rebuilt', async (t) => {
   const hangup = trace('cgrates-channel-hangup-complete.body.txt').toString('utf8');
   const parsed = parsePlainEvent(hangup);
   t.equal(parsed.headers.filter(([n]) => n === 'Hangup-Cause').length, 2, 'Hangup-Cause twice');
