@@ -20,7 +20,7 @@ t.test('on 24 December 2026 a complaint is dispatched with a provisional 2027 de
     copy.remove();
   });
 
-  const health = await server.get('/healthz');
+  const health = await (await server.as('root')).get('/api/health');
   t.match(health.body.calendar, { missing_year: 2027, provisional_now: true }, 'the server runs on the faked clock');
   t.match(health.body.warnings, [/no holiday data for 2027/]);
 

@@ -8,7 +8,7 @@
 import t from 'tap';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { switchboard } from './support/switchboard.js';
+import { HEALTH_PROBE, switchboard } from './support/switchboard.js';
 import { startServerProcess, waitFor } from './support/server-process.js';
 
 t.test('kill -9 mid-talk: the talk goes on, the waiting caller reaches the fallback, restart adopts both; after the talk the survey, then a clean end', async (t) => {
@@ -97,5 +97,5 @@ t.test('kill -9 mid-talk: the talk goes on, the waiting caller reaches the fallb
     { caller: '13800000053', endpoint: /^user\/100[23]$/, answered: 0 },
   ], 'every talk has its agent leg on the record: the one that outlived the controller from its answer, those the fallback made from the adoption');
   t.equal(legs.length, 3);
-  t.equal((await again.get('/healthz')).body.freeswitch, 'connected');
+  t.equal((await (await again.as(HEALTH_PROBE)).get('/api/health')).body.freeswitch, 'connected');
 });

@@ -18,7 +18,7 @@ async function adminServer(t: { teardown(fn: () => unknown): void }) {
 t.test('server: health, metrics, docs and error bodies', async (t) => {
   const { server } = await adminServer(t);
 
-  const health = await server.get('/healthz');
+  const health = await server.get('/api/health');
   t.equal(health.status, 200);
   t.match(health.body, { status: 'degraded', freeswitch: 'disconnected', db: 'ok', calls_in_progress: 0, config: { state: 'ok', generation: 1, errors: [] } });
 
@@ -30,7 +30,7 @@ t.test('server: health, metrics, docs and error bodies', async (t) => {
 
   const docs = await server.get('/docs/json');
   t.equal(docs.body.openapi, '3.0.3');
-  t.ok(docs.body.paths['/healthz'] && docs.body.paths['/api/departments'], 'routes are documented');
+  t.ok(docs.body.paths['/healthz'] && docs.body.paths['/api/health'] && docs.body.paths['/api/departments'], 'routes are documented');
 
   const missing = await server.get('/api/nothing-here');
   t.same(missing, { status: 404, body: { error: 'CTI_NOT_FOUND', message: 'no route GET /api/nothing-here' } });
@@ -47,13 +47,13 @@ t.test('hot reload: a valid change within 2 s, an invalid one keeps the last goo
   copy.edit('routing.yaml', '{ id: agriculture, name: 市农委 }', '{ id: agriculture, name: 市农业农村局 }');
   const applied = await waitFor('the renamed department', async () => ((await nameOf('agriculture')) === '市农业农村局' ? true : undefined));
   t.ok(applied.ms < 2000, `valid change in force after ${applied.ms} ms (limit 2000)`);
-  t.match((await server.get('/healthz')).body.config, { state: 'ok', generation: 2 });
+  t.match((await server.get('/api/health')).body.config, { state: 'ok', generation: 2 });
 
   const goodDigest = (await server.get('/api/admin/config')).body.digest;
   copy.edit('routing.yaml', 'transfer: { gateway: telecom-trunk, dial: "12315" }', 'transfer: { gateway: nowhere, dial: "12315" }');
   copy.edit('routing.yaml', '{ id: agriculture, name: 市农业农村局 }', '{ id: agriculture, name: 半途而废 }');
   const rejected = await waitFor('the rejection', async () => {
-    const h = (await server.get('/healthz')).body;
+    const h = (await server.get('/api/health')).body;
     return h.config.state === 'error' ? h : undefined;
   });
   const line = copy.lineOf('routing.yaml', 'gateway: nowhere');
@@ -63,10 +63,14 @@ t.test('hot reload: a valid change within 2 s, an invalid one keeps the last goo
   t.match(admin, { state: 'error', digest: goodDigest, generation: 2 });
   t.match(admin.issues[0], { line, path: 'parallel[1].transfer.gateway' });
   t.match((await server.get('/metrics')).body, /^cti_config_rejected 1$/m);
+  // anyone may ask whether the server is up; the broken file's path, line and field are for staff
+  const open = await fetch(`${server.url}/healthz`);
+  t.equal(open.status, 200, 'degraded is still 200, as before');
+  t.same(await open.json(), { status: 'degraded' }, 'the public answer says up or degraded, nothing more');
 
   copy.edit('routing.yaml', 'gateway: nowhere', 'gateway: telecom-trunk');
   await waitFor('the repaired config', async () => ((await nameOf('agriculture')) === '半途而废' ? true : undefined));
-  t.match((await server.get('/healthz')).body.config, { state: 'ok', generation: 3, errors: [] });
+  t.match((await server.get('/api/health')).body.config, { state: 'ok', generation: 3, errors: [] });
 });
 
 t.test('SIGHUP reloads, and a reload request does too', async (t) => {
@@ -83,4 +87,23 @@ t.test('SIGHUP reloads, and a reload request does too', async (t) => {
   t.equal(reload.status, 200);
   t.match(reload.body, { state: 'ok', generation: 1 });
   t.equal(server.child.exitCode, null, 'still running');
+});
+
+t.test('/healthz tells anyone only up or degraded; the detail needs a supervisor or an admin', async (t) => {
+  const copy = copyConfig();
+  const server = await startServerProcess(copy.dir, { users: [{ name: 'op', role: 'agent' }, { name: 'boss', role: 'supervisor' }, { name: 'root', role: 'admin' }] });
+  t.teardown(async () => {
+    await server.stop();
+    copy.remove();
+  });
+  const open = await server.get('/healthz');
+  t.equal(open.status, 200);
+  t.same(open.body, { status: 'degraded' }, 'no FreeSWITCH link, config, paths or calendar');
+  t.match(await server.get('/api/health'), { status: 401, body: { error: 'CTI_AUTH_REQUIRED' } }, 'no token');
+  t.match(await (await server.as('op')).get('/api/health'), { status: 403, body: { error: 'CTI_FORBIDDEN' } }, 'an agent');
+  for (const who of ['boss', 'root']) {
+    const h = await (await server.as(who)).get('/api/health');
+    t.equal(h.status, 200, who);
+    t.match(h.body, { status: 'degraded', freeswitch: 'disconnected', db: 'ok', config: { state: 'ok' }, calendar: { missing_year: Number } }, `${who} sees the detail`);
+  }
 });

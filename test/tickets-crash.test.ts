@@ -62,10 +62,10 @@ t.test('kill -9 during a burst of writes loses nothing committed and leaves noth
   t.ok(present.size >= acknowledged.length, `${present.size} stored (some may have committed without their reply reaching the client)`);
   db.close();
 
-  const again = await startServerProcess(copy.dir, { dataDir, users: [] });
+  const again = await startServerProcess(copy.dir, { dataDir, users: [{ name: 'boss', role: 'supervisor' }] });
   t.teardown(() => again.stop());
   await again.login('agent');
-  t.match((await again.get('/healthz')).body, { db: 'ok' });
+  t.match((await (await again.as('boss')).get('/api/health')).body, { db: 'ok' });
   const after = await again.post('/api/tickets', { type: 'help', caller: '13800138000', content: '重启后新建', dispatch_to: 'environment' });
   t.equal(after.status, 201, 'the reopened store takes new tickets');
   t.ok(after.body.id > Math.max(...present), 'ids continue after the last committed one');

@@ -120,16 +120,17 @@ t.test('the admin sees the gap, the YAML to add and an example, and can check pa
   t.match((await a.call('admin', 'POST', '/api/admin/calendar/check', {})).body, { error: 'CTI_BAD_REQUEST', field: 'body.yaml' });
 });
 
-t.test('/healthz names the gap from 30 days before deadlines reach it', async (t) => {
+t.test('/api/health names the gap from 30 days before deadlines reach it', async (t) => {
   const { a } = await appOnCopy(t);
   a.at('2026-11-23T08:29:59+08:00');
-  const early = await a.call(null, 'GET', '/healthz');
+  const early = await a.call('admin', 'GET', '/api/health');
   t.match(early.body, { calendar: { missing_year: 2027, provisional_now: false }, warnings: [] });
   a.at('2026-11-23T08:30:00+08:00');
-  const due = await a.call(null, 'GET', '/healthz');
+  const due = await a.call('admin', 'GET', '/api/health');
   t.match(due.body.warnings, [/calendar: no holiday data for 2027 .*dispatched after 2026-12-23T08:30:00\+08:00/]);
   a.at('2026-12-24T10:00:00+08:00');
-  t.match((await a.call(null, 'GET', '/healthz')).body, { calendar: { provisional_now: true }, warnings: [/are provisional now/] });
+  t.match((await a.call('admin', 'GET', '/api/health')).body, { calendar: { provisional_now: true }, warnings: [/are provisional now/] });
+  t.same((await a.call(null, 'GET', '/healthz')).body, { status: 'degraded' }, 'the public answer names none of it');
 });
 
 t.test('the admins are told by SMS once, from 30 days before deadlines reach the gap', async (t) => {

@@ -345,8 +345,8 @@ export async function main(argv: string[]): Promise<void> {
         if (res.status >= 300) throw new Error(`agent ${seat} ${action}: ${res.status} ${JSON.stringify(res.body)}`);
       }
     }
-    // /healthz, not /metrics: a scrape computes the report gauges, too heavy to poll every 50 ms
-    const active = async () => (await srv.request('GET', '/healthz')).body.calls_in_progress as number;
+    // /api/health (the admin's token), not /metrics: a scrape computes the report gauges, too heavy to poll every 50 ms
+    const active = async () => (await srv.request('GET', '/api/health')).body.calls_in_progress as number;
     const until = performance.now() + 10_000;
     while ((await srv.metric('cti_freeswitch_connected')) !== 1 && performance.now() < until) await sleep(50);
     if ((await srv.metric('cti_freeswitch_connected')) !== 1) throw new Error('the controller did not connect to the simulator');

@@ -52,7 +52,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
       log: opts.log,
     });
     const boss = await controller.login('boss');
-    await until('the controller to connect to FreeSWITCH', async () => (await boss.get('/healthz')).body?.freeswitch === 'connected', 20_000);
+    await until('the controller to connect to FreeSWITCH', async () => (await boss.get('/api/health')).body?.freeswitch === 'connected', 20_000);
     await targetsOpen(boss);
     fs = await SwitchLink.connect(target.host, target.port, target.password);
     const seats = await SeatDesks.open(controller, boss, [DECLINING_SEAT, ANSWERING_SEAT]);

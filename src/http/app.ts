@@ -21,7 +21,7 @@ import { callsPlugin } from '../call/routes.js';
 import { callbacksPlugin } from '../call/callbacks.js';
 import { wallboardPlugin } from './wallboard.js';
 import { errorPlugin } from './errors.js';
-import { healthPlugin } from './health.js';
+import { healthPlugin, healthDetailPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { configAdminPlugin } from './config-admin.js';
 import { calendarAdminPlugin } from './calendar-admin.js';
@@ -37,7 +37,7 @@ export interface AppDeps {
   config: ConfigWatcher;
   db: Db;
   log: Logger;
-  /** the inbound ESL link's state; reported by /healthz */
+  /** the inbound ESL link's state; reported by /api/health (and as up/degraded by /healthz) */
   freeswitchState: () => FreeswitchState;
   /** calls whose flow the controller runs now (0 without a controller) */
   activeCalls?: () => number;
@@ -83,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorPlugin);
   await app.register(requestLimitsPlugin); // before the routes it limits (login, intake)
   const coverage = () => deps.tickets.coverage(now());
-  await app.register(healthPlugin, { calendarCoverage: coverage, now });
+  await app.register(healthPlugin);
   await app.register(metricsPlugin);
   await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
   await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
@@ -126,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       api.addHook('onRequest', api.authenticate);
       await api.register(departmentsPlugin);
+      await api.register(healthDetailPlugin, { calendarCoverage: coverage, now });
       await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
       await api.register(statsPlugin, { ...deps.reports, waitingNow: () => deps.acd.queueSummary(nowMs()).waiting, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });

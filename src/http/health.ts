@@ -2,7 +2,17 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { databaseState } from '../store/index.js';
 import type { CalendarCoverage } from '../calendar/index.js';
+import { requireRole } from '../auth/index.js';
 import { coverageJson } from './calendar-admin.js';
+
+const Status = Type.Union([Type.Literal('ok'), Type.Literal('degraded')]);
+
+/**
+ * What anyone on the network may learn: up or degraded, nothing else (issue 19). The file
+ * paths, line numbers and field names of a rejected config, the state of the FreeSWITCH link
+ * and how far the holiday data reaches help an attacker as much as an operator.
+ */
+const PublicHealth = Type.Object({ status: Status }, { additionalProperties: false });
 
 const Calendar = Type.Object({
   missing_year: Type.Integer(),
@@ -15,7 +25,7 @@ const Calendar = Type.Object({
 });
 
 const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  status: Status,
   freeswitch: Type.Union([Type.Literal('connected'), Type.Literal('disconnected')]),
   db: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
   /** calls whose flow this controller runs now */
@@ -38,13 +48,35 @@ export interface HealthOptions {
   now: () => Date;
 }
 
-/** Liveness plus what an operator checks first: FreeSWITCH link, database, config in force. */
-export const healthPlugin: FastifyPluginAsyncTypebox<HealthOptions> = async (app, opts) => {
-  app.get('/healthz', { schema: { tags: ['health'], response: { 200: Health } } }, async () => {
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** Degraded when the database, the FreeSWITCH link or the config in force is not right. */
+function overall(app: App): { ok: boolean; db: 'ok' | 'error'; freeswitch: 'connected' | 'disconnected' } {
+  const db = databaseState(app.db);
+  const freeswitch = app.freeswitchState();
+  return { ok: db === 'ok' && freeswitch === 'connected' && app.config.status.state === 'ok', db, freeswitch };
+}
+
+/**
+ * Public liveness for load balancers and monitors: `{status}` only. Degraded is still 200, as
+ * it always was: the server answers and serves what does not need the broken part, and a
+ * balancer that took it out on a lost FreeSWITCH link would take the web pages with it.
+ */
+export const healthPlugin: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/healthz', { schema: { tags: ['health'], response: { 200: PublicHealth } } }, async () => ({
+    status: overall(app).ok ? ('ok' as const) : ('degraded' as const),
+  }));
+};
+
+/**
+ * The detail an operator checks first: FreeSWITCH link, database, config in force with each
+ * error as file:line:column, holiday coverage. Supervisors and admins only; register inside
+ * the authenticated /api scope (GET /api/health).
+ */
+export const healthDetailPlugin: FastifyPluginAsyncTypebox<HealthOptions> = async (app, opts) => {
+  app.get('/health', { preHandler: requireRole('supervisor', 'admin'), schema: { tags: ['health'], response: { 200: Health } } }, async () => {
     const s = app.config.status;
-    const db = databaseState(app.db);
-    const freeswitch = app.freeswitchState();
-    const ok = db === 'ok' && freeswitch === 'connected' && s.state === 'ok';
+    const { ok, db, freeswitch } = overall(app);
     const coverage = opts.calendarCoverage();
     // The gap in the holiday data does not degrade the server (deadlines are provisional, not
     // refused), but is named from CALENDAR_WARNING_DAYS before it is met.

@@ -13,9 +13,16 @@ export interface ServerProcess {
   logs: Array<Record<string, unknown>>;
   /** log in through the API; later calls carry the token */
   login(username: string, password?: string): Promise<void>;
+  /** a client of its own, logged in as `username`; the calls above keep their token */
+  as(username: string, password?: string): Promise<Client>;
   get(path: string): Promise<{ status: number; body: any }>;
   post(path: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
+}
+
+export interface Client {
+  get(path: string): Promise<{ status: number; body: any }>;
+  post(path: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
 export const TEST_PASSWORD = 'test-password-12345';
@@ -63,23 +70,30 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
     });
   });
   let token: string | null = null;
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, as = token) => {
     const res = await fetch(url + path, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(as ? { authorization: `Bearer ${as}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
+  };
+  const tokenOf = async (username: string, password: string): Promise<string> => {
+    const r = await call('POST', '/api/auth/login', { username, password }, null);
+    if (r.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(r.body)}`);
+    return r.body.token;
   };
   return {
     url,
     child,
     logs,
     async login(username, password = TEST_PASSWORD) {
-      const r = await call('POST', '/api/auth/login', { username, password });
-      if (r.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(r.body)}`);
-      token = r.body.token;
+      token = await tokenOf(username, password);
+    },
+    async as(username, password = TEST_PASSWORD) {
+      const own = await tokenOf(username, password);
+      return { get: (path) => call('GET', path, undefined, own), post: (path, body) => call('POST', path, body, own) };
     },
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),

@@ -35,6 +35,9 @@ export interface SwitchboardOptions {
   configure?: (config: ConfigCopy) => void;
 }
 
+/** A supervisor every switchboard has, to read GET /api/health. */
+export const HEALTH_PROBE = 'health-probe';
+
 export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switchboard> {
   const config = copyConfig();
   // short ring and wrap-up, so a test need not wait out the production values
@@ -57,7 +60,9 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
   });
   const server = await startServerProcess(config.dir, {
     env: { FS_PORT: String(sim.port), CTI_ESL_PORT: String(eslPort) },
-    users: opts.users ?? [{ name: 'boss', role: 'supervisor' }],
+    // the link's state is shown to supervisors only (GET /api/health); the probe is one, apart
+    // from the users a test logs in as, so the test's own token is left alone
+    users: [...(opts.users ?? [{ name: 'boss', role: 'supervisor' }]), { name: HEALTH_PROBE, role: 'supervisor' }],
   });
   const stop = async () => {
     await server.stop();
@@ -65,7 +70,8 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
     config.remove();
   };
   try {
-    await waitFor('the controller to connect to the simulator', async () => ((await server.get('/healthz')).body.freeswitch === 'connected' ? true : undefined), 15_000);
+    const probe = await server.as(HEALTH_PROBE);
+    await waitFor('the controller to connect to the simulator', async () => ((await probe.get('/api/health')).body.freeswitch === 'connected' ? true : undefined), 15_000);
   } catch (err) {
     await stop();
     throw err;
