@@ -28,10 +28,12 @@ t.test('the shipped config loads with every hotline of the seed', async (t) => {
 });
 
 t.test('environment overrides server.yaml, and a bad value is an error', async (t) => {
-  const r = await loadConfig(shippedConfig, { CTI_HTTP_PORT: '9090', FS_HOST: '10.0.0.5', CTI_DB: ':memory:' });
+  // a switch off this machine needs its own password (test/esl-default-password.test.ts)
+  const r = await loadConfig(shippedConfig, { CTI_HTTP_PORT: '9090', FS_HOST: '10.0.0.5', FS_PASSWORD: 'not-the-default', CTI_DB: ':memory:' });
   if (!r.ok) return t.fail('rejected');
   t.equal(r.config.server.http.port, 9090);
   t.equal(r.config.server.freeswitch.host, '10.0.0.5');
+  t.equal(r.config.server.freeswitch.password, 'not-the-default');
   t.equal(r.config.server.database, ':memory:');
   const [issue] = await issuesOf(shippedConfig, { CTI_HTTP_PORT: 'eighty' });
   t.match(issue, { file: 'environment', path: 'CTI_HTTP_PORT', message: /not a port number/ });

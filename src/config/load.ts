@@ -10,6 +10,7 @@ import { calendarRules, routingRules } from './rules.js';
 import { checkSchema, parseYaml, readYaml, type ParsedFile } from './source.js';
 import { buildCalendar, buildRouting, buildServer } from './build.js';
 import { applyEnvironment } from './environment.js';
+import { serverRules } from './server-rules.js';
 
 export type LoadResult = { ok: true; config: CtiConfig } | { ok: false; issues: ConfigIssue[] };
 
@@ -32,6 +33,8 @@ export async function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.e
 
   const env_ = applyEnvironment(server.value as ServerFile, env);
   if ('issues' in env_) return { ok: false, issues: env_.issues };
+  const unsafe = serverRules(env_.value, server.file.source, env);
+  if (unsafe.length > 0) return { ok: false, issues: unsafe };
 
   const digest = createHash('sha256');
   for (const f of [routing, server, calendar]) digest.update(f.file.bytes);
