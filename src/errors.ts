@@ -44,6 +44,7 @@ export const ErrorCodes = {
   AUTH_BAD_USER: spec('CTI_AUTH_BAD_USER', 400, '用户信息不正确'),
   AUTH_DUPLICATE_USER: spec('CTI_AUTH_DUPLICATE_USER', 409, '用户名已存在'),
   AUTH_NO_SUCH_USER: spec('CTI_AUTH_NO_SUCH_USER', 404, '没有这个用户'),
+  AUTH_NOT_LOCKED: spec('CTI_AUTH_NOT_LOCKED', 409, '该账户（或该地址）当前没有被锁定'),
   // FreeSWITCH Event Socket (src/esl); read by operators, so English
   ESL_CONNECT_FAILED: spec('CTI_ESL_CONNECT_FAILED', 503, 'could not connect to the FreeSWITCH event socket'),
   ESL_AUTH_FAILED: spec('CTI_ESL_AUTH_FAILED', 503, 'FreeSWITCH refused the event socket password'),

@@ -83,7 +83,9 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.post('/api/auth/login', { schema: { tags: ['auth'], body: LoginBody, response: { 200: LoginReply } } }, async (request) => {
       const now = clock();
       const { username, password } = request.body;
-      const user = await users.verify(username, password, now); // throws CTI_AUTH_LOCKED while locked
+      // counted per (account, address): a stranger's wrong passwords lock only the stranger out;
+      // throws CTI_AUTH_LOCKED while a lock lasts for this address or for every address
+      const user = await users.verify(username, password, now, request.ip);
       if (!user) {
         // the typed name is not kept: people type their password into the name field
         const known = users.byUsername(username);

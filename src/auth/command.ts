@@ -15,6 +15,7 @@ export const userUsage = `usage:
   cti user list
   cti user password <name>
   cti user disable <name> | cti user enable <name>
+  cti user unlock <name>   (lifts every lock after wrong passwords, from all addresses)
 The password is the first line of stdin (typed without echo on a terminal).
 Roles: agent, supervisor, dept_handler, dept_head (these two need --department), admin.`;
 
@@ -85,7 +86,21 @@ const disableOrEnable = (disabled: boolean): Subcommand => async (users, args) =
   return 0;
 };
 
-const subcommands: Record<string, Subcommand> = { add, list, password, disable: disableOrEnable(true), enable: disableOrEnable(false) };
+// The way back in when the only admin is locked for every address and nobody is left to
+// press 解除锁定 on the admin page.
+const unlock: Subcommand = async (users, args) => {
+  if (args.length !== 1) return usageError();
+  const user = users.byUsername(args[0]!);
+  if (!user) return noSuchUser(args[0]!);
+  const now = new Date();
+  const lifted = users.unlock(user.id, null, now);
+  const detail = { via: 'cli', os_user: osUser(), address: null, lifted: lifted.map((l) => ({ address: l.address, locked_until: l.lockedUntil.getTime() })) };
+  audit(users.db, { userId: null, action: 'user.unlock', subject: `user:${user.id}`, detail }, now);
+  out(`${user.username} unlocked (${lifted.length} lock${lifted.length === 1 ? '' : 's'} lifted)`);
+  return 0;
+};
+
+const subcommands: Record<string, Subcommand> = { add, list, password, disable: disableOrEnable(true), enable: disableOrEnable(false), unlock };
 
 function stateOf(user: User, now: Date): string {
   if (user.disabled) return 'disabled';

@@ -55,3 +55,35 @@ export const authMigration: Migration = {
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   `,
 };
+
+// Version 14: lockout per (account, client address) with back-off, and an account-wide
+// ceiling. A stranger's wrong passwords lock only the stranger's address out; only many
+// failures from many addresses (distributed guessing) lock the account for everyone.
+// users.locked_until now means that account-wide lock; users.failed_logins stays the count
+// of wrong passwords since the last right one (what admins and `cti user list` read).
+export const lockoutMigration: Migration = {
+  version: 14,
+  name: 'login_lockouts_per_address',
+  up: `
+    -- the ceiling's window: wrong passwords from any address since window_start; not reset by
+    -- a right password, so it bounds guesses per window whatever the owner does
+    ALTER TABLE users ADD COLUMN window_failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN window_start INTEGER NULL;
+
+    CREATE TABLE login_lockouts (
+      user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      -- request.ip of the attempts; '' when the caller did not say (calls inside the process)
+      address TEXT NOT NULL,
+      -- wrong passwords from this address since its last lock or right password
+      failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+      -- the end of the latest lock from this address; kept after it ends, for the back-off
+      locked_until INTEGER NULL,
+      -- locks in a row from this address: the next one lasts twice as long (capped)
+      locks INTEGER NOT NULL DEFAULT 0 CHECK (locks >= 0),
+      -- the latest wrong password from this address, for tidying old rows
+      last_failure_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, address)
+    ) WITHOUT ROWID;
+    CREATE INDEX login_lockouts_locked ON login_lockouts (locked_until) WHERE locked_until IS NOT NULL;
+  `,
+};

@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import { formatShanghai } from '../calendar/index.js';
 import type { Role } from './roles.js';
-import type { AuthUser, User } from './users.js';
+import type { AuthUser, Lockout, User } from './users.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
@@ -31,8 +31,20 @@ export const UserSchema = Type.Object({
   mobile: NullableString,
   disabled: Type.Boolean(),
   created_at: Type.String(),
-  /** only while a lockout lasts */
+  /** only while a lock lasts: the latest end of the account's locks, from one address or all (GET /api/admin/lockouts says which) */
   locked_until: NullableString,
+});
+
+export const LockoutSchema = Type.Object({
+  user_id: Type.Integer(),
+  username: Type.String(),
+  display_name: Type.String(),
+  /** 'account': locked for every address (many failures from many addresses); 'address': for this one only */
+  scope: Type.Union([Type.Literal('account'), Type.Literal('address')]),
+  address: NullableString,
+  locked_until: Type.String(),
+  /** locks in a row from this address (each lasts twice the one before, capped); null for 'account' */
+  locks: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 export function authUserJson(user: AuthUser) {
@@ -47,5 +59,17 @@ export function userJson(user: User, now: Date) {
     disabled: user.disabled,
     created_at: formatShanghai(user.createdAt),
     locked_until: locked ? formatShanghai(user.lockedUntil!) : null,
+  };
+}
+
+export function lockoutJson(l: Lockout) {
+  return {
+    user_id: l.userId,
+    username: l.username,
+    display_name: l.displayName,
+    scope: l.address === null ? ('account' as const) : ('address' as const),
+    address: l.address,
+    locked_until: formatShanghai(l.lockedUntil),
+    locks: l.locks,
   };
 }

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CtiError } from '../errors.js';
 import { audit } from './audit.js';
 import { requireRole } from './auth-plugin.js';
-import { RoleSchema, UserSchema, userJson } from './user-json.js';
+import { LockoutSchema, lockoutJson, RoleSchema, UserSchema, userJson } from './user-json.js';
 import type { UserStore } from './users.js';
 
 export interface UsersPluginOptions {
@@ -26,6 +26,13 @@ const NewUserBody = Type.Object({
 });
 const UserId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const PasswordBody = Type.Object({ password: Type.String() });
+// the client address as request.ip gives it (IPv4, IPv6, IPv4-mapped IPv6); omitted: every lock of the user
+const UnlockBody = Type.Object(
+  { address: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+$' })) },
+  { additionalProperties: false },
+);
+const LockoutList = Type.Object({ items: Type.Array(LockoutSchema) });
+const UnlockReply = Type.Object({ user: UserSchema, lifted: Type.Array(LockoutSchema) });
 
 export const usersPlugin: FastifyPluginAsyncTypebox<UsersPluginOptions> = async (app, opts) => {
   if (!app.hasRequestDecorator('user')) throw new Error('usersPlugin needs authPlugin registered first (request.user)');
@@ -63,6 +70,20 @@ export const usersPlugin: FastifyPluginAsyncTypebox<UsersPluginOptions> = async 
     const user = await users.setPassword(request.params.id, request.body.password);
     audit(users.db, { userId: request.user!.id, action: 'user.password', subject: `user:${user.id}` }, now);
     return userJson(user, now);
+  });
+
+  app.get('/lockouts', { schema: { tags: ['admin'], response: { 200: LockoutList } } }, async () => ({
+    items: users.lockouts(clock()).map(lockoutJson),
+  }));
+
+  // 解除锁定: the whole account (every address, the counts and the back-off), or one address
+  app.post('/users/:id/unlock', { schema: { tags: ['admin'], params: UserId, body: UnlockBody, response: { 200: UnlockReply } } }, async (request) => {
+    const now = clock();
+    const address = request.body?.address ?? null;
+    const lifted = users.unlock(request.params.id, address, now);
+    const detail = { address, lifted: lifted.map((l) => ({ address: l.address, locked_until: l.lockedUntil.getTime() })) };
+    audit(users.db, { userId: request.user!.id, action: 'user.unlock', subject: `user:${request.params.id}`, detail }, now);
+    return { user: userJson(users.byId(request.params.id)!, now), lifted: lifted.map(lockoutJson) };
   });
 
   function setDisabled(id: number, disabled: boolean, actor: number) {

@@ -24,9 +24,25 @@ export interface User extends AuthUser {
   mobile: string | null;
   disabled: boolean;
   createdAt: Date;
+  /** wrong passwords, from any address, since the last right one */
   failedLogins: number;
-  /** set while a lockout after wrong passwords lasts (it may lie in the past) */
+  /**
+   * the end of the latest lock on the account, from one address or from all (it may lie in
+   * the past: an address's last lock is kept a while for the back-off)
+   */
   lockedUntil: Date | null;
+}
+
+/** A lock that lasts now, as admins see it. */
+export interface Lockout {
+  userId: number;
+  username: string;
+  displayName: string;
+  /** the client address locked out; null when the account is locked for every address */
+  address: string | null;
+  lockedUntil: Date;
+  /** locks in a row from this address (the back-off's step); null for the account-wide lock */
+  locks: number | null;
 }
 
 /** Input for a new user; strings because it comes from outside and is checked here. */
@@ -47,7 +63,58 @@ export interface DepartmentContact {
   mobile: string;
 }
 
-export const LOCKOUT = { attempts: 5, minutes: 15 } as const;
+/**
+ * Wrong passwords are counted per (account, client address): a stranger who guesses locks
+ * only their own address out, not the account's owner elsewhere. Repeated locks from one
+ * address last longer each time. Many failures from many addresses (distributed guessing)
+ * lock the account for everyone, which admins see and can lift.
+ */
+export const LOCKOUT = {
+  /** wrong passwords in a row from one address that lock the account from that address */
+  attempts: 5,
+  /** the first lock from an address; each further lock in a row lasts twice as long… */
+  minutes: 15,
+  /** …up to this */
+  maxMinutes: 240,
+  /** an address whose last lock ended this long ago starts again at `minutes` */
+  forgetAfterHours: 24,
+  /** wrong passwords from any addresses within `windowMinutes` that lock the account for everyone */
+  ceiling: 50,
+  windowMinutes: 15,
+  /** how long that account-wide lock lasts (an admin can lift it sooner) */
+  ceilingMinutes: 15,
+} as const;
+
+/** How long the n-th lock in a row from one address lasts, in minutes. */
+export function lockMinutes(n: number): number {
+  return Math.min(LOCKOUT.maxMinutes, LOCKOUT.minutes * 2 ** Math.max(0, n - 1));
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** the key of attempts whose caller gave no address (calls inside the process, tests) */
+const NO_ADDRESS = '';
+
+/** The lock a login attempt meets: its address's, or the account's for every address. */
+interface ActiveLock {
+  until: number;
+  everywhere: boolean;
+}
+
+interface AddressRow {
+  failures: number;
+  locked_until: number | null;
+  locks: number;
+}
+
+interface LockoutRow {
+  user_id: number;
+  username: string;
+  display_name: string;
+  address: string | null;
+  locked_until: number;
+  locks: number | null;
+}
 
 interface UserRow {
   id: number;
@@ -60,7 +127,10 @@ interface UserRow {
   created_at: number;
   disabled: 0 | 1;
   failed_logins: number;
+  /** the account-wide lock (the ceiling) */
   locked_until: number | null;
+  /** the latest lock from any one address (a subquery; absent from RETURNING *) */
+  address_locked_until?: number | null;
 }
 
 // ASCII only: COLLATE NOCASE folds ASCII letters alone, so this keeps uniqueness honest.
@@ -75,6 +145,11 @@ const badUser = (field: string, message: string) => new CtiError('AUTH_BAD_USER'
 /** '' and whitespace count as "not given", as an empty form field or CLI option would. */
 const optional = (value: string | null | undefined): string | null => value?.trim() || null;
 
+function latest(a: number | null, b: number | null): Date | null {
+  if (a === null) return b === null ? null : new Date(b);
+  return new Date(b === null ? a : Math.max(a, b));
+}
+
 function toAuthUser(row: UserRow): AuthUser {
   return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, department: row.department };
 }
@@ -86,7 +161,7 @@ function toUser(row: UserRow): User {
     disabled: row.disabled === 1,
     createdAt: new Date(row.created_at),
     failedLogins: row.failed_logins,
-    lockedUntil: row.locked_until === null ? null : new Date(row.locked_until),
+    lockedUntil: latest(row.locked_until, row.address_locked_until ?? null),
   };
 }
 
@@ -138,8 +213,17 @@ export class UserStore {
   readonly #setDisabled: Statement;
   readonly #setPassword: Statement;
   readonly #countFailure: Statement;
-  readonly #lock: Statement;
-  readonly #clearFailures: Statement;
+  readonly #lockAccount: Statement;
+  readonly #succeeded: Statement;
+  readonly #addressOf: Statement;
+  readonly #saveAddress: Statement;
+  readonly #forgetAddress: Statement;
+  readonly #forgetAddresses: Statement;
+  readonly #tidyAddresses: Statement;
+  readonly #windowAddresses: Statement;
+  readonly #latestAddressLock: Statement;
+  readonly #clearAccount: Statement;
+  readonly #lockouts: Statement;
   readonly #dropSessions: Statement;
   readonly #contacts: Statement;
   /** per account, the last login attempt in line (see verify) */
@@ -151,15 +235,50 @@ export class UserStore {
       `INSERT INTO users (username, display_name, role, department, mobile, password_hash, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     );
-    this.#byId = db.prepare('SELECT * FROM users WHERE id = ?');
-    this.#byName = db.prepare('SELECT * FROM users WHERE username = ?');
-    this.#all = db.prepare('SELECT * FROM users ORDER BY id');
-    this.#setDisabled = db.prepare('UPDATE users SET disabled = ?, failed_logins = 0, locked_until = NULL WHERE id = ?');
-    this.#setPassword = db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?');
-    this.#countFailure = db.prepare('UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins').pluck();
-    // the count restarts, so after the lock ends the user has the full number of tries again
-    this.#lock = db.prepare('UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?');
-    this.#clearFailures = db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?');
+    const withLocks = 'SELECT u.*, (SELECT max(l.locked_until) FROM login_lockouts l WHERE l.user_id = u.id) AS address_locked_until FROM users u';
+    this.#byId = db.prepare(`${withLocks} WHERE u.id = ?`);
+    this.#byName = db.prepare(`${withLocks} WHERE u.username = ?`);
+    this.#all = db.prepare(`${withLocks} ORDER BY u.id`);
+    const cleared = 'failed_logins = 0, locked_until = NULL, window_failures = 0, window_start = NULL';
+    this.#setDisabled = db.prepare(`UPDATE users SET disabled = ?, ${cleared} WHERE id = ?`);
+    this.#setPassword = db.prepare(`UPDATE users SET password_hash = ?, ${cleared} WHERE id = ?`);
+    this.#clearAccount = db.prepare(`UPDATE users SET ${cleared} WHERE id = ?`);
+    // the ceiling's window is fixed from its first failure; one that has run out starts again
+    this.#countFailure = db.prepare(
+      `UPDATE users SET failed_logins = failed_logins + 1,
+         window_failures = CASE WHEN window_start IS NULL OR window_start <= :windowFrom THEN 1 ELSE window_failures + 1 END,
+         window_start = CASE WHEN window_start IS NULL OR window_start <= :windowFrom THEN :now ELSE window_start END
+       WHERE id = :id RETURNING window_failures, window_start`,
+    );
+    this.#lockAccount = db.prepare('UPDATE users SET locked_until = ?, window_failures = 0, window_start = NULL WHERE id = ?');
+    // a right password clears this address's count and back-off, not a stranger's elsewhere;
+    // the ceiling's window stays, so the owner logging in does not reset the bound on guessing.
+    // An account-wide lock cannot last here (the attempt met none), so an ended one is cleared.
+    this.#succeeded = db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?');
+    this.#addressOf = db.prepare('SELECT failures, locked_until, locks FROM login_lockouts WHERE user_id = ? AND address = ?');
+    this.#saveAddress = db.prepare(
+      `INSERT INTO login_lockouts (user_id, address, failures, locked_until, locks, last_failure_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, address) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
+         locks = excluded.locks, last_failure_at = excluded.last_failure_at`,
+    );
+    this.#forgetAddress = db.prepare('DELETE FROM login_lockouts WHERE user_id = ? AND address = ?');
+    this.#forgetAddresses = db.prepare('DELETE FROM login_lockouts WHERE user_id = ?');
+    // rows of addresses quiet for a day, whose last lock (if any) ended a day ago: nothing left to remember
+    this.#tidyAddresses = db.prepare(
+      'DELETE FROM login_lockouts WHERE user_id = ? AND last_failure_at <= ? AND (locked_until IS NULL OR locked_until <= ?)',
+    );
+    this.#windowAddresses = db.prepare('SELECT address FROM login_lockouts WHERE user_id = ? AND last_failure_at >= ? ORDER BY address').pluck();
+    this.#latestAddressLock = db.prepare('SELECT max(locked_until) FROM login_lockouts WHERE user_id = ? AND locked_until > ?').pluck();
+    this.#lockouts = db.prepare(
+      `SELECT * FROM (
+         SELECT u.id AS user_id, u.username, u.display_name, NULL AS address, u.locked_until, NULL AS locks
+         FROM users u WHERE u.locked_until > :now
+         UNION ALL
+         SELECT u.id, u.username, u.display_name, l.address, l.locked_until, l.locks
+         FROM login_lockouts l JOIN users u ON u.id = l.user_id WHERE l.locked_until > :now
+       ) WHERE :user IS NULL OR user_id = :user
+       ORDER BY user_id, address IS NOT NULL, address`,
+    );
     this.#dropSessions = db.prepare('DELETE FROM sessions WHERE user_id = ?');
     this.#contacts = db.prepare(
       `SELECT id, display_name, role, mobile FROM users
@@ -194,34 +313,39 @@ export class UserStore {
 
   /**
    * The user when the password is right and the account is usable, else null (unknown
-   * name, wrong password, disabled). Throws AUTH_LOCKED while a lockout lasts, and on the
-   * wrong password that starts one.
+   * name, wrong password, disabled). Throws AUTH_LOCKED while a lock lasts for this
+   * address or for every address, and on the wrong password that starts one.
    *
-   * Attempts on one account run one after another: the lock is checked after the previous
-   * attempt has been counted, so a burst of wrong passwords sent at once gets at most
-   * LOCKOUT.attempts of them evaluated, and the right one after them meets the lock. An
-   * unknown name or a locked account still costs one hash (against a decoy), so the time
-   * of the answer does not tell them from a wrong password.
+   * `address` is the client's (request.ip). Failures and locks are kept per (account,
+   * address), so a stranger's wrong passwords lock only the stranger out. A caller that
+   * gives no address is held to every lock on the account, as it cannot say which is not
+   * its own.
+   *
+   * Attempts on one account run one after another, whatever their address: the lock is
+   * checked after the previous attempt has been counted, so a burst of wrong passwords sent
+   * at once gets at most LOCKOUT.attempts of them evaluated, and the right one after them
+   * meets the lock. An unknown name or a locked account still costs one hash (against a
+   * decoy), so the time of the answer does not tell them from a wrong password.
    */
-  async verify(username: string, password: string, now: Date): Promise<AuthUser | null> {
+  async verify(username: string, password: string, now: Date, address?: string): Promise<AuthUser | null> {
     const row = this.#byName.get(username) as UserRow | undefined;
     if (!row) {
       await verifyPassword(password, await decoyHash()); // same time as a known name
       return null;
     }
     const turn = this.#turnOf(row.id);
-    let lockedUntil: number | null;
+    let lock: ActiveLock | null;
     try {
       await turn.ready;
-      lockedUntil = this.#lockedUntil(row.id, now);
-      if (lockedUntil === null) return await this.#check(row.id, password, now);
+      lock = this.#lockOf(row.id, address, now);
+      if (lock === null) return await this.#check(row.id, password, now, address ?? NO_ADDRESS);
     } finally {
       turn.done();
     }
     // outside the turn: answering a locked account costs what a wrong password costs, without
     // holding up the attempts queued behind it
     await verifyPassword(password, await decoyHash());
-    throw locked(lockedUntil);
+    throw locked(lock);
   }
 
   /** Waits for the account's previous attempt; `done` lets the next one go. */
@@ -239,13 +363,20 @@ export class UserStore {
     };
   }
 
-  /** The end of the account's lockout when one lasts at `now`, read fresh (an earlier attempt may have just set it). */
-  #lockedUntil(id: number, now: Date): number | null {
+  /** The lock an attempt from `address` meets at `now`, read fresh (an earlier attempt may have just set it). */
+  #lockOf(id: number, address: string | undefined, now: Date): ActiveLock | null {
+    const at = now.getTime();
     const row = this.#byId.get(id) as UserRow | undefined;
-    return row && row.locked_until !== null && row.locked_until > now.getTime() ? row.locked_until : null;
+    if (!row) return null;
+    if (row.locked_until !== null && row.locked_until > at) return { until: row.locked_until, everywhere: true };
+    const until =
+      address === undefined
+        ? (this.#latestAddressLock.get(id, at) as number | null)
+        : ((this.#addressOf.get(id, address) as AddressRow | undefined)?.locked_until ?? null);
+    return until !== null && until > at ? { until, everywhere: false } : null;
   }
 
-  async #check(id: number, password: string, now: Date): Promise<AuthUser | null> {
+  async #check(id: number, password: string, now: Date, address: string): Promise<AuthUser | null> {
     const row = this.#byId.get(id) as UserRow | undefined;
     if (!row) {
       await verifyPassword(password, await decoyHash()); // deleted meanwhile: as an unknown name
@@ -255,23 +386,86 @@ export class UserStore {
     const matches = await verifyPassword(password, row.password_hash);
     if (row.disabled === 1) return null;
     if (!matches) {
-      this.#recordFailure(row.id, now);
+      this.#recordFailure(row.id, address, now);
       return null;
     }
-    this.#clearFailures.run(row.id);
+    this.db.transaction(() => {
+      this.#succeeded.run(row.id);
+      this.#forgetAddress.run(row.id, address);
+    })();
     return toAuthUser(row);
   }
 
-  #recordFailure(id: number, now: Date): void {
-    const lockedUntil = this.db.transaction(() => {
-      const failures = this.#countFailure.get(id) as number;
-      if (failures < LOCKOUT.attempts) return null;
-      const until = now.getTime() + LOCKOUT.minutes * 60_000;
-      this.#lock.run(until, id);
-      audit(this.db, { userId: null, action: 'user.locked', subject: `user:${id}`, detail: { failed_logins: failures, locked_until: until } }, now);
-      return until;
+  /** Counts a wrong password from `address`; throws AUTH_LOCKED when it starts a lock. */
+  #recordFailure(id: number, address: string, now: Date): void {
+    const at = now.getTime();
+    const lock = this.db.transaction((): ActiveLock | null => {
+      const forgetBefore = at - LOCKOUT.forgetAfterHours * HOUR_MS;
+      this.#tidyAddresses.run(id, forgetBefore, forgetBefore);
+      const window = this.#countFailure.get({ id, now: at, windowFrom: at - LOCKOUT.windowMinutes * MINUTE_MS }) as { window_failures: number; window_start: number };
+
+      const before = this.#addressOf.get(id, address) as AddressRow | undefined;
+      const failures = (before?.failures ?? 0) + 1;
+      // a lock that ended long ago is forgiven: the back-off starts again
+      const forgiven = before?.locked_until == null || before.locked_until <= forgetBefore;
+      const locksBefore = forgiven ? 0 : before!.locks;
+      let addressLock: ActiveLock | null = null;
+      if (failures < LOCKOUT.attempts) {
+        this.#saveAddress.run(id, address, failures, before?.locked_until ?? null, locksBefore, at);
+      } else {
+        const locks = locksBefore + 1;
+        const until = at + lockMinutes(locks) * MINUTE_MS;
+        // the count restarts, so after the lock ends the address has the full number of tries again
+        this.#saveAddress.run(id, address, 0, until, locks, at);
+        audit(this.db, { userId: null, action: 'user.locked', subject: `user:${id}`, detail: { failed_logins: failures, locked_until: until } }, now);
+        addressLock = { until, everywhere: false };
+      }
+
+      if (window.window_failures < LOCKOUT.ceiling) return addressLock;
+      const until = at + LOCKOUT.ceilingMinutes * MINUTE_MS;
+      this.#lockAccount.run(until, id);
+      const addresses = this.#windowAddresses.all(id, window.window_start) as string[];
+      audit(
+        this.db,
+        {
+          userId: null,
+          action: 'user.locked_all',
+          subject: `user:${id}`,
+          detail: { failures: window.window_failures, window_minutes: LOCKOUT.windowMinutes, addresses, locked_until: until },
+        },
+        now,
+      );
+      return { until, everywhere: true };
     })();
-    if (lockedUntil !== null) throw locked(lockedUntil);
+    if (lock !== null) throw locked(lock);
+  }
+
+  /** Locks that last at `now`, of one user or of all: the account-wide one first, then by address. */
+  lockouts(now: Date, userId: number | null = null): Lockout[] {
+    const rows = this.#lockouts.all({ now: now.getTime(), user: userId }) as LockoutRow[];
+    return rows.map((r) => ({ userId: r.user_id, username: r.username, displayName: r.display_name, address: r.address, lockedUntil: new Date(r.locked_until), locks: r.locks }));
+  }
+
+  /**
+   * Lifts the user's locks (an admin's decision): all of them, or the one of `address`.
+   * Lifting all also forgets the counts and the back-off; lifting one address forgets that
+   * address's. Returns what was lifted; AUTH_NOT_LOCKED when nothing of it was locked.
+   */
+  unlock(id: number, address: string | null, now: Date): Lockout[] {
+    return this.db.transaction(() => {
+      const user = this.byId(id);
+      if (!user) throw noSuchUser(id);
+      const active = this.lockouts(now, id);
+      const lifted = address === null ? active : active.filter((l) => l.address === address);
+      if (lifted.length === 0) throw notLocked(user.username, address, active);
+      if (address === null) {
+        this.#clearAccount.run(id);
+        this.#forgetAddresses.run(id);
+      } else {
+        this.#forgetAddress.run(id, address);
+      }
+      return lifted;
+    })();
   }
 
   byId(id: number): User | null {
@@ -288,10 +482,11 @@ export class UserStore {
     return (this.#all.all() as UserRow[]).map(toUser);
   }
 
-  /** Disabling also ends the user's sessions; either way any lockout is lifted. */
+  /** Disabling also ends the user's sessions; either way every lock (all addresses) is lifted. */
   setDisabled(id: number, disabled: boolean): User {
     this.db.transaction(() => {
       if (this.#setDisabled.run(disabled ? 1 : 0, id).changes === 0) throw noSuchUser(id);
+      this.#forgetAddresses.run(id);
       if (disabled) this.#dropSessions.run(id);
     })();
     return this.byId(id)!;
@@ -304,6 +499,7 @@ export class UserStore {
     const hash = await hashPassword(password);
     this.db.transaction(() => {
       if (this.#setPassword.run(hash, id).changes === 0) throw noSuchUser(id);
+      this.#forgetAddresses.run(id);
       this.#dropSessions.run(id);
     })();
     return this.byId(id)!;
@@ -330,7 +526,25 @@ function noSuchUser(id: number): CtiError {
   return new CtiError('AUTH_NO_SUCH_USER', `没有编号为 ${id} 的用户`);
 }
 
-function locked(until: number): CtiError {
-  const at = formatShanghai(new Date(until));
+function locked(lock: ActiveLock): CtiError {
+  const at = formatShanghai(new Date(lock.until));
+  if (lock.everywhere) {
+    return new CtiError('AUTH_LOCKED', `该账户短时间内从多个地址输错密码次数过多，已对所有地址锁定至 ${at}；如需提前解除，请联系管理员`, {
+      locked_until: at,
+      all_addresses: true,
+    });
+  }
   return new CtiError('AUTH_LOCKED', `密码错误次数过多，账户已锁定至 ${at}`, { locked_until: at });
+}
+
+function notLocked(username: string, address: string | null, active: Lockout[]): CtiError {
+  const addresses = active.filter((l) => l.address !== null).map((l) => l.address!);
+  const everywhere = active.some((l) => l.address === null);
+  if (address === null) return new CtiError('AUTH_NOT_LOCKED', `id: 用户 ${username} 当前没有被锁定`, { field: 'id', locked_addresses: [] });
+  const allowed = addresses.length ? `当前被锁定的地址：${addresses.join('、')}` : '当前没有被锁定的地址';
+  const hint = everywhere ? '；账户已对所有地址锁定，不填 address 即可解除' : '；不填 address 则解除该用户的全部锁定';
+  return new CtiError('AUTH_NOT_LOCKED', `address: 用户 ${username} 从地址 ${address} 没有被锁定；${allowed}${hint}`, {
+    field: 'address',
+    locked_addresses: addresses,
+  });
 }

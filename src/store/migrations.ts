@@ -2,7 +2,7 @@
 // own numbering). Append only: a released migration is never edited.
 import type { Migration } from './migrate.js';
 import { smsOutboxMigration } from '../channels/sms/migration.js';
-import { authMigration } from '../auth/migration.js';
+import { authMigration, lockoutMigration } from '../auth/migration.js';
 import { ticketsMigration, ticketDispatchIndexMigration, ticketProvisionalDeadlineMigration } from '../tickets/migration.js';
 import { acdMigration } from '../acd/store.js';
 import { seatHoldersMigration } from '../acd/holders.js';
@@ -37,4 +37,5 @@ export const migrations: readonly Migration[] = [
   ticketProvisionalDeadlineMigration, // version 11
   seatHoldersMigration, // version 12
   callbackMessagesMigration, // version 13
+  lockoutMigration, // version 14
 ];
