@@ -7,7 +7,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
-import { GroupCommit, openDatabase, WalCheckpointer, type Db } from './store/index.js';
+import { GroupCommit, openDatabase, WalCheckpointer, walBytes, type Db } from './store/index.js';
 import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
@@ -37,7 +37,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const logger = log ?? createLogger(settings.logLevel);
   const config = new ConfigWatcher(loaded.config, logger, env);
   const db = openDatabase(settings.database);
-  const checkpointer = WalCheckpointer.launch(db, { path: settings.database, log: logger.child({ area: 'store' }) });
+  const checkpointer = WalCheckpointer.launch(db, { path: settings.database, idleTruncateMs: settings.walTruncateIdleMs, log: logger.child({ area: 'store' }) });
   const now = () => new Date();
 
   const users = new UserStore(db);
@@ -106,6 +106,15 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     registers: [app.metrics],
     collect() {
       this.set(calls.activeCalls);
+    },
+  });
+  // issue 19: a WAL that grew to 503 MB went unseen; an alert on this gauge would have told
+  new Gauge({
+    name: 'cti_sqlite_wal_bytes',
+    help: "Size of the SQLite write-ahead log file (database-wal); emptied after wal_truncate_idle_s without a write",
+    registers: [app.metrics],
+    collect() {
+      this.set(walBytes(settings.database));
     },
   });
   const sweepJob = cron.schedule('* * * * *', () => {

@@ -86,6 +86,7 @@ export function buildServer(s: ServerFile, projectDir: string): ServerSettings {
     eslListener: { ...s.esl_listener },
     freeswitch: { ...s.freeswitch },
     database,
+    walTruncateIdleMs: (s.wal_truncate_idle_s ?? 30) * 1000,
     sms: s.sms ? { host: s.sms.host, port: s.sms.port, systemId: s.sms.system_id, password: s.sms.password, sourceAddr: s.sms.source_addr } : null,
     logLevel: s.log_level,
   };

@@ -106,6 +106,8 @@ export interface ServerSettings {
   freeswitch: HostPort & { password: string };
   /** absolute path, or ':memory:' */
   database: string;
+  /** quiet time after which the checkpointer empties the WAL file (ms) */
+  walTruncateIdleMs: number;
   /** SMPP gateway for SMS reminders; null: the outbox records what would be sent */
   sms: { host: string; port: number; systemId: string; password: string; sourceAddr: string } | null;
   logLevel: string;

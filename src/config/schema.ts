@@ -169,6 +169,8 @@ export const ServerSchema = Type.Object(
       { additionalProperties: false },
     ),
     database: Type.String({ minLength: 1 }),
+    /** seconds without a commit before the WAL file is truncated to 0 bytes (default 30) */
+    wal_truncate_idle_s: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
     sms: Type.Optional(
       Type.Object(
         {

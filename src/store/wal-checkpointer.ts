@@ -4,6 +4,9 @@
 // of milliseconds at a time under load (its loop-delay p99 at 250 calls/s: 16–23 ms, and 9–18 ms
 // with this thread checkpointing instead). With a checkpointer running, the main connection no longer checkpoints
 // by itself; if the thread fails, it does again, so the WAL never grows without bound.
+// Its length is bounded, not its file: see the thread for the TRUNCATE once the database is
+// quiet, and openDatabase for journal_size_limit when it never is.
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from './database.js';
@@ -12,14 +15,29 @@ import type { Db } from './database.js';
 interface CheckpointWorkerData {
   path: string;
   everyMs: number;
+  idleTruncateMs: number;
 }
-/** One round: pages in the WAL, pages copied into the database, and how long it took (ms). */
+/** One round: pages in the WAL, pages copied into the database, how long it took (ms), and whether it emptied the WAL file. */
 export interface CheckpointRound {
   walPages: number;
   copiedPages: number;
   ms: number;
+  truncated: boolean;
 }
 type CheckpointMessage = { kind: 'ready' } | ({ kind: 'round' } & CheckpointRound) | { kind: 'failed'; message: string };
+
+/** Quiet long enough that no burst is under way; short enough that a burst's WAL does not sit on disk for long. */
+export const DEFAULT_IDLE_TRUNCATE_MS = 30_000;
+
+/** Size of a database's WAL file in bytes (0 when there is none, as for ':memory:'). */
+export function walBytes(path: string): number {
+  if (path === ':memory:') return 0;
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** SQLite's default wal_autocheckpoint, put back if the thread fails. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
@@ -29,6 +47,8 @@ export interface WalCheckpointerOptions {
   path: string;
   /** pause between two checkpoints (default 1 s) */
   everyMs?: number;
+  /** after this long without a commit the WAL file is truncated to 0 bytes (default 30 s) */
+  idleTruncateMs?: number;
   log: Logger;
 }
 
@@ -37,6 +57,7 @@ export class WalCheckpointer {
   private readonly exited: Promise<void>;
   private stopping = false;
   private lastRound: CheckpointRound | undefined;
+  private truncations = 0;
 
   /** Whether the thread took over (false if it could not start, or ended first). */
   readonly ready: Promise<boolean>;
@@ -44,7 +65,7 @@ export class WalCheckpointer {
   private constructor(private readonly db: Db, options: WalCheckpointerOptions) {
     let onReady!: (ok: boolean) => void;
     this.ready = new Promise<boolean>((resolve) => (onReady = resolve));
-    const workerData: CheckpointWorkerData = { path: options.path, everyMs: options.everyMs ?? 1000 };
+    const workerData: CheckpointWorkerData = { path: options.path, everyMs: options.everyMs ?? 1000, idleTruncateMs: options.idleTruncateMs ?? DEFAULT_IDLE_TRUNCATE_MS };
     this.worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), { workerData });
     // the thread alone never keeps the process alive; close() stops it in order
     this.worker.unref();
@@ -53,7 +74,8 @@ export class WalCheckpointer {
         if (db.open) db.pragma('wal_autocheckpoint = 0');
         onReady(true);
       } else if (m.kind === 'round') {
-        this.lastRound = { walPages: m.walPages, copiedPages: m.copiedPages, ms: m.ms };
+        this.lastRound = { walPages: m.walPages, copiedPages: m.copiedPages, ms: m.ms, truncated: m.truncated };
+        if (m.truncated) this.truncations++;
       } else {
         options.log.warn({ err: m.message }, 'WAL checkpoint failed; the next round tries again');
       }
@@ -80,6 +102,11 @@ export class WalCheckpointer {
   /** The last round, once there was one. */
   get last(): CheckpointRound | undefined {
     return this.lastRound;
+  }
+
+  /** How many rounds emptied the WAL file since start. */
+  get truncated(): number {
+    return this.truncations;
   }
 
   /** A last checkpoint in the thread, then SQLite's own checkpoints again (closing the database does the final one). */
