@@ -9,6 +9,8 @@ export type FrameErrorReason =
   | 'content-length'
   /** an event, api/response or log/data frame without Content-Length */
   | 'missing-content-length'
+  /** a header block holding the start of a second frame: the blank line after the first was lost */
+  | 'missing-blank-line'
   /** a header block without Content-Type */
   | 'missing-content-type'
   /** no blank line after this many header bytes */

@@ -261,8 +261,15 @@ export class FrameParser {
     const d = this.data;
     let contentType: string | undefined;
     let lengthText: string | undefined;
+    let otherLine = -1;
     for (let p = this.start; p < blankLine; ) {
       const nl = d.indexOf(LF, p);
+      if (contentType !== undefined && startsFrameInBlock(d, p, blankLine)) {
+        // Two frames in one block: the blank line that ended the first was lost, and its
+        // Content-Length would otherwise swallow the second frame's body without a word.
+        this.beginResync('missing-blank-line', 'a second frame starts inside this header block', contentType, p);
+        return true;
+      }
       const colon = headerColonAt(d, p, nl);
       if (colon < 0) {
         // The garbage line itself may end in the first line of a good frame, or be followed by one.
@@ -272,7 +279,14 @@ export class FrameParser {
       }
       if (contentType === undefined && colon - p === CONTENT_TYPE.length && nameIs(d, p, CONTENT_TYPE)) contentType = headerValueAt(d, colon, nl);
       else if (lengthText === undefined && colon - p === CONTENT_LENGTH.length && nameIs(d, p, CONTENT_LENGTH)) lengthText = headerValueAt(d, colon, nl);
+      else if (otherLine < 0) otherLine = p;
       p = nl + 1;
+    }
+    if (otherLine >= 0 && contentType?.startsWith('text/event-')) {
+      // FreeSWITCH writes an event's Content-Length and Content-Type and nothing else: more
+      // lines are the event's own, run on because the blank line after the two was lost.
+      this.beginResync('missing-blank-line', `${contentType} with more header lines than Content-Length and Content-Type`, contentType, otherLine);
+      return true;
     }
     return this.frameFromHeaders(contentType, lengthText, blankLine, bodyStart, out);
   }
@@ -379,7 +393,8 @@ export class FrameParser {
 
 /**
  * Does a frame, as FreeSWITCH writes one, start at `p`? Either a `Content-Type: <known>` line
- * (replies, notices) or a `Content-Length: <n>` line directly followed by one (events, §1.1).
+ * (replies, notices) or a `Content-Length: <n>` line directly followed by one (events, §1.1,
+ * the only frames whose Content-Type comes second).
  * 'more' when the line is still incomplete and short enough to become one.
  */
 export function frameStartAt(data: Uint8Array, p: number, end: number): 'yes' | 'no' | 'more' {
@@ -389,13 +404,21 @@ export function frameStartAt(data: Uint8Array, p: number, end: number): 'yes' | 
   if (nl < 0 || nl >= end) return end - p < MAX_START_LINE ? 'more' : 'no';
   const first = lineAt(data, p, nl);
   const type = contentTypeLine(first);
-  if (type !== undefined) return KNOWN_CONTENT_TYPES.has(type) ? 'yes' : 'no';
+  // An event's Content-Type line alone is not a start: FreeSWITCH writes its Content-Length
+  // first, so a lone one is the rest of a frame whose first line was broken.
+  if (type !== undefined) return KNOWN_CONTENT_TYPES.has(type) && !type.startsWith('text/event-') ? 'yes' : 'no';
   if (!/^Content-Length: \d{1,10}$/.test(first)) return 'no';
   const next = nl + 1;
   const nl2 = data.indexOf(LF, next);
   if (nl2 < 0 || nl2 >= end) return end - next < MAX_START_LINE ? 'more' : 'no';
   const second = contentTypeLine(lineAt(data, next, nl2));
   return second !== undefined && KNOWN_CONTENT_TYPES.has(second) ? 'yes' : 'no';
+}
+
+/** A frame start on a later line of a header block; checked as bytes first, as most lines are not one. */
+function startsFrameInBlock(data: Buffer, p: number, blankLine: number): boolean {
+  if (data[p] !== 0x43 /* C */ || data.compare(FRAME_START_MARK, 0, FRAME_START_MARK.length, p, p + FRAME_START_MARK.length) !== 0) return false;
+  return frameStartAt(data, p, blankLine) === 'yes';
 }
 
 function contentTypeLine(line: string): string | undefined {
@@ -406,16 +429,16 @@ function contentTypeLine(line: string): string | undefined {
  * Checks a body against its own framing, which is how a truncated frame is noticed: an
  * event-plain body's inner Content-Length must cover exactly the bytes after its headers
  * (switch_event_serialize writes `Content-Length: M\n\n<body>` or a lone `\n`), and a JSON or
- * XML event is one object or element.
+ * XML event is exactly one object or `<event>` element.
  */
 export function bodyFramingProblem(contentType: string | undefined, body: Uint8Array): string | undefined {
   switch (contentType) {
     case 'text/event-plain':
       return plainEventFramingProblem(body);
     case 'text/event-json':
-      return enclosedBy(body, 0x7b, 0x7d) ? undefined : 'text/event-json body is not one JSON object';
+      return isOneJsonObject(body) ? undefined : 'text/event-json body is not one JSON object';
     case 'text/event-xml':
-      return enclosedBy(body, 0x3c, 0x3e) ? undefined : 'text/event-xml body is not one XML element';
+      return isOneEventElement(body) ? undefined : 'text/event-xml body is not one <event> element';
     default:
       return undefined;
   }
@@ -430,12 +453,49 @@ function plainEventFramingProblem(body: Uint8Array): string | undefined {
   return inner === rest ? undefined : `inner Content-Length ${inner} but ${rest} bytes follow the event headers`;
 }
 
-function enclosedBy(body: Uint8Array, open: number, close: number): boolean {
+/**
+ * Whether the body is one JSON object and nothing else: outside strings, its brackets first
+ * balance at its last byte. A body that merely starts with `{` and ends with `}` may be a
+ * frame cut inside a string holding a brace, or one that swallowed the next JSON event.
+ */
+function isOneJsonObject(body: Uint8Array): boolean {
+  const [a, b] = trimmed(body);
+  if (a >= b || body[a] !== 0x7b || body[b] !== 0x7d) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = a; i <= b; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0 && i !== b) return false;
+  }
+  return depth === 0;
+}
+
+const EVENT_END = Buffer.from('</event>');
+
+/**
+ * Whether the body is one `<event>` element (switch_event_xmlize): it ends with `</event>`, and
+ * only there, since values and the body are escaped. A body cut short, or one that swallowed
+ * the next frame, may still end in some `>`.
+ */
+function isOneEventElement(body: Uint8Array): boolean {
+  const [a, b] = trimmed(body);
+  if (a >= b || body[a] !== 0x3c) return false;
+  const end = b + 1 - EVENT_END.length;
+  return end > a && Buffer.from(body.buffer, body.byteOffset, body.length).indexOf(EVENT_END, a) === end;
+}
+
+/** First and last offsets of the body without surrounding white space. */
+function trimmed(body: Uint8Array): [number, number] {
   let a = 0;
   let b = body.length - 1;
   while (a <= b && isSpace(body[a]!)) a++;
   while (b >= a && isSpace(body[b]!)) b--;
-  return a < b && body[a] === open && body[b] === close;
+  return [a, b];
 }
 
 function isSpace(c: number): boolean {
