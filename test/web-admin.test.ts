@@ -1,5 +1,6 @@
 // The admin pages in real Chromium against the real server: the routing config status, a
-// broken routing.yaml shown as file:line:column after a reload, users, and calendar coverage.
+// broken routing.yaml shown as file:line:column after a reload, users (with 解除锁定), and
+// calendar coverage.
 import t from 'tap';
 import { copyConfig } from './support/config-dir.js';
 import { startServerProcess, TEST_PASSWORD } from './support/server-process.js';
@@ -57,6 +58,23 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
   const users = (await server.get('/api/admin/users')).body.items;
   t.match(users.find((u: any) => u.username === 'chen'), { role: 'dept_handler', department: 'market-regulation', display_name: '陈经办' }, 'the user exists in the API');
   t.match(await page.locator('#user-rows').textContent(), '部门经办人市市场监管局', 'role and department by their Chinese names');
+
+  // 解除锁定: chen's address (this machine's) is locked by 5 wrong passwords; the admin lifts it
+  for (let i = 0; i < 5; i++) {
+    await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chen', password: `wrong-${i}-password` }) });
+  }
+  const lockedOut = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }) });
+  t.equal(lockedOut.status, 423, 'chen is locked out from this address');
+  await page.reload(); // the token is kept in the tab's sessionStorage
+  const chenRow = page.locator('#user-rows tr', { hasText: '陈经办' });
+  await chenRow.locator('td', { hasText: '已锁定 1 个地址' }).waitFor();
+  await chenRow.getByRole('button', { name: '解除锁定' }).click();
+  await page.locator('.toast', { hasText: '已解除 陈经办 的锁定' }).waitFor();
+  await chenRow.locator('td', { hasText: '正常' }).waitFor();
+  t.equal(await chenRow.getByRole('button', { name: '解除锁定' }).count(), 0, 'no button once nothing is locked');
+  t.strictSame((await server.get('/api/admin/lockouts')).body.items, [], 'no lock left in the API');
+  const unlocked = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }) });
+  t.equal(unlocked.status, 200, 'chen logs in again');
 
   t.same(errors, [], 'no console errors on the admin page');
 });

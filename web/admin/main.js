@@ -42,9 +42,18 @@ $('btn-reload').onclick = async () => {
   }
 };
 
-function userRow(u) {
+/** 状态: a lock for every address (many failures from many addresses) or for some addresses only. */
+function stateOf(u, locks) {
+  if (u.disabled) return '已停用';
+  const everywhere = locks.find((l) => l.scope === 'account');
+  if (everywhere) return `已锁定（所有地址）至 ${formatDateTime(everywhere.locked_until)}`;
+  if (locks.length) return `已锁定 ${locks.length} 个地址：${locks.map((l) => l.address).join('、')}（其他地址可正常登录）`;
+  return '正常';
+}
+
+function userRow(u, locks) {
   const tr = document.createElement('tr');
-  tr.append(td(u.username), td(u.display_name), td(nameOf(ROLE_NAMES, u.role)), td(u.department ? (departmentNames.get(u.department) ?? u.department) : null), td(u.mobile), td(u.disabled ? '已停用' : '正常'));
+  tr.append(td(u.username), td(u.display_name), td(nameOf(ROLE_NAMES, u.role)), td(u.department ? (departmentNames.get(u.department) ?? u.department) : null), td(u.mobile), td(stateOf(u, locks)));
   const toggle = Object.assign(document.createElement('button'), { type: 'button', textContent: u.disabled ? '启用' : '停用' });
   toggle.onclick = async () => {
     try {
@@ -56,12 +65,28 @@ function userRow(u) {
   };
   const cell = document.createElement('td');
   if (u.id !== user.id) cell.append(toggle);
+  if (locks.length) {
+    // lifts every lock of the user: all addresses, and the account-wide one
+    const unlock = Object.assign(document.createElement('button'), { type: 'button', textContent: '解除锁定' });
+    unlock.onclick = async () => {
+      try {
+        await post(`/api/admin/users/${u.id}/unlock`);
+        toast(`已解除 ${u.display_name} 的锁定`);
+        await showUsers();
+      } catch (err) {
+        toast(err.message, { error: true });
+      }
+    };
+    cell.append(unlock);
+  }
   tr.append(cell);
   return tr;
 }
 
 async function showUsers() {
-  $('user-rows').replaceChildren(...(await api('/api/admin/users')).items.map(userRow));
+  const [users, lockouts] = await Promise.all([api('/api/admin/users'), api('/api/admin/lockouts')]);
+  const locksOf = (id) => lockouts.items.filter((l) => l.user_id === id);
+  $('user-rows').replaceChildren(...users.items.map((u) => userRow(u, locksOf(u.id))));
 }
 
 function setUpUserForm(departments) {
