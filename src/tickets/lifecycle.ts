@@ -25,14 +25,19 @@ export interface Actor {
 const centre: readonly Role[] = ['agent', 'supervisor'];
 const supervisor: readonly Role[] = ['supervisor'];
 const department: readonly Role[] = ['dept_handler', 'dept_head'];
+// 督办 is pressing those who hold a ticket to finish it: the centre's supervisors for any
+// department, a department head for their own department's handlers
+const supervision: readonly Role[] = ['supervisor', 'dept_head'];
 
 interface ActionRule {
   from: readonly Status[];
   /** the status after the action; undefined keeps the current one */
   to?: Status;
   roles: readonly Role[];
-  /** department users may act only on their own department's tickets */
+  /** department users may act only on their own department's tickets (the centre's roles on any) */
   ownDepartment?: boolean;
+  /** the states a department user may take it in, when narrower than `from` */
+  departmentFrom?: readonly Status[];
   label: string;
 }
 
@@ -47,7 +52,8 @@ export const Actions = {
   reopen: { from: ['closed', 'visited'], to: 'dispatched', roles: supervisor, label: '重办' },
   request_extension: { from: ['signed'], roles: department, ownDepartment: true, label: '申请延期' },
   decide_extension: { from: ['signed'], roles: supervisor, label: '审批延期' },
-  supervise: { from: ['dispatched', 'signed', 'returned', 'replied'], roles: supervisor, label: '督办' },
+  // a head only while the department holds the ticket (派单, 办理中): once returned or answered it is the centre's again
+  supervise: { from: ['dispatched', 'signed', 'returned', 'replied'], departmentFrom: ['dispatched', 'signed'], roles: supervision, ownDepartment: true, label: '督办' },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof Actions;
@@ -61,8 +67,8 @@ export type Refusal =
 export function refusal(action: Action, status: Status, actor: Actor, ticketDepartment: string | null): Refusal | null {
   const rule: ActionRule = Actions[action];
   if (!rule.roles.includes(actor.role)) return { kind: 'role', needed: rule.roles };
-  if (rule.ownDepartment && actor.department !== ticketDepartment) return { kind: 'department' };
-  if (!rule.from.includes(status)) return { kind: 'state', allowed: allowedActions(status, actor, ticketDepartment) };
+  if (rule.ownDepartment && department.includes(actor.role) && actor.department !== ticketDepartment) return { kind: 'department' };
+  if (!statesFor(rule, actor).includes(status)) return { kind: 'state', allowed: allowedActions(status, actor, ticketDepartment) };
   return null;
 }
 
@@ -70,8 +76,13 @@ export function refusal(action: Action, status: Status, actor: Actor, ticketDepa
 export function allowedActions(status: Status, actor: Actor, ticketDepartment: string | null): Action[] {
   return (Object.keys(Actions) as Action[]).filter((a) => {
     const rule: ActionRule = Actions[a];
-    return rule.from.includes(status) && rule.roles.includes(actor.role) && (!rule.ownDepartment || actor.department === ticketDepartment);
+    const ownOk = !rule.ownDepartment || !department.includes(actor.role) || actor.department === ticketDepartment;
+    return statesFor(rule, actor).includes(status) && rule.roles.includes(actor.role) && ownOk;
   });
+}
+
+function statesFor(rule: ActionRule, actor: Actor): readonly Status[] {
+  return rule.departmentFrom && department.includes(actor.role) ? rule.departmentFrom : rule.from;
 }
 
 export function nextStatus(action: Action, status: Status): Status {
