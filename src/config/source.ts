@@ -56,7 +56,9 @@ export function checkSchema(schema: TSchema, file: ParsedFile): ConfigIssue[] {
     list.push(e);
     byPath.set(e.instancePath, list);
   }
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = unmatchedKeys(schema, file.value, []).map(({ path, key, patterns }) =>
+    keyIssue(file, path, key, `unknown field "${key}" (names must match ${patterns.join(' or ')})`),
+  );
   for (const [pointer, errors] of byPath) {
     const path = pointerToPath(pointer);
     for (const { message, key } of describe(schema, errors, valueAt(file.value, path))) {
@@ -64,6 +66,27 @@ export function checkSchema(schema: TSchema, file: ParsedFile): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * Keys of a record (an object schema with patternProperties only) that match none of its
+ * patterns. JSON Schema lets such keys through unchecked, values and all, so `years: { a: 1 }`
+ * passed and the rules then read `1` as a year's data; every object here is closed, records too.
+ */
+function unmatchedKeys(schema: unknown, value: unknown, path: PathSegment[]): Array<{ path: PathSegment[]; key: string; patterns: string[] }> {
+  if (schema === null || typeof schema !== 'object' || value === null || typeof value !== 'object') return [];
+  const s = schema as { items?: unknown; properties?: Record<string, unknown>; patternProperties?: Record<string, unknown>; additionalProperties?: unknown };
+  if (Array.isArray(value)) return s.items ? value.flatMap((v, i) => unmatchedKeys(s.items, v, [...path, i])) : [];
+  const found: Array<{ path: PathSegment[]; key: string; patterns: string[] }> = [];
+  const patterns = Object.keys(s.patternProperties ?? {});
+  for (const [key, v] of Object.entries(value)) {
+    const own = s.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
+    const pattern = patterns.find((p) => new RegExp(p).test(key));
+    if (own !== undefined) found.push(...unmatchedKeys(own, v, [...path, key]));
+    else if (pattern !== undefined) found.push(...unmatchedKeys(s.patternProperties![pattern], v, [...path, key]));
+    else if (patterns.length > 0 && s.additionalProperties === undefined) found.push({ path, key, patterns });
+  }
+  return found;
 }
 
 interface SchemaError {
