@@ -31,6 +31,9 @@ export const ErrorCodes = {
   TICKET_ILLEGAL_TRANSITION: spec('CTI_TICKET_ILLEGAL_TRANSITION', 409, 'this action is not possible in the ticket\'s current state'),
   TICKET_VERSION_CONFLICT: spec('CTI_TICKET_VERSION_CONFLICT', 409, 'someone else changed the ticket first; reload it and try again'),
   TICKET_FORBIDDEN: spec('CTI_TICKET_FORBIDDEN', 403, 'this ticket belongs to another department or needs another role'),
+  // ticket attachments; messages people read are Chinese
+  ATTACHMENT_TYPE: spec('CTI_ATTACHMENT_TYPE', 415, '附件的实际内容不是所声明的类型，或不是允许上传的类型'),
+  ATTACHMENT_QUOTA: spec('CTI_ATTACHMENT_QUOTA', 413, '附件数量或总大小已达上限'),
   // SMS outbox (src/channels/sms)
   SMS_BAD_MESSAGE: spec('CTI_SMS_BAD_MESSAGE', 400, 'the SMS is not valid (number, text, kind or dedupe key)'),
   SMS_NOT_CONFIGURED: spec('CTI_SMS_NOT_CONFIGURED', 503, '未配置短信网关 (no SMS gateway configured)'),

@@ -1,15 +1,16 @@
 // Issue 19's defences on the whole app (buildApp, as src/main.ts runs it): per-address rate
 // limits on the two anonymous routes, and security headers on every answer.
 import t from 'tap';
-import { ticketApp } from './support/ticket-app.js';
-import { REQUEST_LIMITS } from '../src/auth/index.js';
+import { ticketApp, type TicketApp } from './support/ticket-app.js';
+import { requestLimitsOf } from '../src/auth/index.js';
 
-const limitOf = (url: string) => REQUEST_LIMITS.find((l) => l.url === url)!;
+// the shipped server.yaml's numbers (test/attachments-security.test.ts changes them)
+const limitOf = (a: TicketApp, url: string) => requestLimitsOf(a.config.server.limits).find((l) => l.url === url)!;
 
 t.test('POST /api/intake: 429 CTI_RATE_LIMITED after the per-address limit', async (t) => {
   const a = await ticketApp();
   t.teardown(() => a.close());
-  const { max } = limitOf('/api/intake');
+  const { max } = limitOf(a, '/api/intake');
   const intake = (remoteAddress: string) =>
     a.app.inject({ method: 'POST', url: '/api/intake', remoteAddress, payload: { channel: 'web', caller: '13700001111', content: '路灯不亮' } });
 
@@ -28,7 +29,7 @@ t.test('POST /api/intake: 429 CTI_RATE_LIMITED after the per-address limit', asy
 t.test('POST /api/auth/login: 429 CTI_RATE_LIMITED after the per-address limit', async (t) => {
   const a = await ticketApp();
   t.teardown(() => a.close());
-  const { max } = limitOf('/api/auth/login');
+  const { max } = limitOf(a, '/api/auth/login');
   const login = (remoteAddress: string, username: string) =>
     a.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username, password: 'guess-123456' } });
 

@@ -8,5 +8,5 @@ export { audit, type AuditEntry } from './audit.js';
 export { authPlugin, requireRole, bearerToken, type AuthPluginOptions } from './auth-plugin.js';
 export { usersPlugin, type UsersPluginOptions } from './users-plugin.js';
 export { userJson, authUserJson, lockoutJson, UserSchema, AuthUserSchema, LockoutSchema } from './user-json.js';
-export { requestLimitsPlugin, REQUEST_LIMITS, type RequestLimit, type RequestLimitsOptions } from './request-limits.js';
+export { requestLimitsPlugin, requestLimitsOf, type RequestLimit, type RequestLimitsOptions } from './request-limits.js';
 export { securityHeadersPlugin, SECURITY_HEADERS } from './security-headers.js';

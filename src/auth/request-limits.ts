@@ -1,37 +1,50 @@
-// Per-address limits on the two routes anyone can call without a login: POST /api/auth/login
-// (password guessing, and locking other people's accounts) and POST /api/intake (a flood of
-// public tickets). @fastify/rate-limit does the counting; global is off, so no other route is
-// limited, and the routes are picked here by method and URL because they are declared in
-// other areas (src/tickets declares intake). Register at the root, before those routes.
+// Per-client limits on the routes a script abuses first: the two anyone can call without a login,
+// POST /api/auth/login (password guessing, and locking other people's accounts) and
+// POST /api/intake (a flood of public tickets), per address; and attachment uploads, per user
+// (a logged-in account filling the disk). @fastify/rate-limit does the counting; global is off,
+// so no other route is limited, and the routes are picked here by method and URL because they
+// are declared in other areas. Register at the root, before those routes. The numbers are
+// server.yaml's `limits:` (defaults in src/config/build.ts), read at start.
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import type { onRequestHookHandler, RouteOptions } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import type { LimitSettings } from '../config/index.js';
 import { CtiError } from '../errors.js';
 
 export interface RequestLimit {
   method: string;
   url: string;
-  /** requests per address per window */
+  /** requests per client per window */
   max: number;
   timeWindowMs: number;
+  /**
+   * Who is counted: the client address (request.ip: the socket's address unless fastify's
+   * trustProxy is set behind a reverse proxy), or the logged-in user, whatever address they
+   * come from (the route must be behind authentication, whose onRequest hook runs first).
+   */
+  per: 'address' | 'user';
 }
 
-// Per client address (request.ip: the socket's address unless fastify's trustProxy is set
-// behind a reverse proxy). Constants for now; they can move to server.yaml later.
-export const REQUEST_LIMITS: readonly RequestLimit[] = [
-  // 30, not 10: at shift change up to 24 operators may log in from behind one NAT address,
-  // and the demo logs in its 13 users at once. Guessing one account is capped anyway by
-  // the lockout (LOCKOUT in users.ts); this caps guessing across accounts from one address.
-  { method: 'POST', url: '/api/auth/login', max: 30, timeWindowMs: 60_000 },
-  // a person files a ticket or two; 21,728 in 10 s was one script (issue 19)
-  { method: 'POST', url: '/api/intake', max: 20, timeWindowMs: 60_000 },
-];
+/** The limited routes, with server.yaml's numbers. */
+export function requestLimitsOf(limits: LimitSettings): RequestLimit[] {
+  return [
+    { method: 'POST', url: '/api/auth/login', max: limits.login.max, timeWindowMs: limits.login.windowMs, per: 'address' },
+    { method: 'POST', url: '/api/intake', max: limits.intake.max, timeWindowMs: limits.intake.windowMs, per: 'address' },
+    { method: 'POST', url: '/api/tickets/:id/attachments', max: limits.attachmentUploads.max, timeWindowMs: limits.attachmentUploads.windowMs, per: 'user' },
+  ];
+}
 
 export interface RequestLimitsOptions {
-  limits?: readonly RequestLimit[];
+  limits: readonly RequestLimit[];
 }
 
 const methodsOf = (route: RouteOptions) => (Array.isArray(route.method) ? route.method : [route.method]);
+
+/** A user's own counter; before authentication has run (it always has on these routes) the address's. */
+const userKey = (req: FastifyRequest) => {
+  const user = (req as { user?: { id?: number } }).user;
+  return user?.id !== undefined ? `user:${user.id}` : `ip:${req.ip}`;
+};
 
 export const requestLimitsPlugin = fp<RequestLimitsOptions>(
   async (app, opts) => {
@@ -42,13 +55,16 @@ export const requestLimitsPlugin = fp<RequestLimitsOptions>(
         return new CtiError('HTTP_RATE_LIMITED', `请求过于频繁，请 ${seconds} 秒后再试`, { retry_after_s: seconds, limit: context.max });
       },
     });
-    const limits = opts.limits ?? REQUEST_LIMITS;
+    const { limits } = opts;
     // one counter per limit, shared by every route it matches (HEAD of a GET, say)
-    const handlers = new Map(limits.map((l) => [l, app.rateLimit({ max: l.max, timeWindow: l.timeWindowMs }) as onRequestHookHandler]));
+    const handlers = new Map(
+      limits.map((l) => [l, app.rateLimit({ max: l.max, timeWindow: l.timeWindowMs, ...(l.per === 'user' ? { keyGenerator: userKey } : {}) }) as onRequestHookHandler]),
+    );
     app.addHook('onRoute', (route) => {
       const limit = limits.find((l) => l.url === route.url && methodsOf(route).includes(l.method as never));
       if (!limit) return;
       const hook = handlers.get(limit)!;
+      // route hooks run after the scope's, so a per-user limit sees the user authentication set
       const existing = route.onRequest;
       route.onRequest = existing ? [...(Array.isArray(existing) ? existing : [existing]), hook] : [hook];
     });

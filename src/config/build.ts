@@ -1,7 +1,7 @@
 // From checked files to the model the program uses (model.ts).
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarFile, RoutingFile, ServerFile } from './schema.js';
-import type { CalendarOverrides, Department, Hotline, RoutingPlan, Schedule, ServerSettings, TransferAlertSettings, TransferTarget } from './model.js';
+import type { CalendarOverrides, Department, Hotline, LimitSettings, RoutingPlan, Schedule, ServerSettings, TransferAlertSettings, TransferTarget } from './model.js';
 
 export function buildRouting(r: RoutingFile): RoutingPlan {
   const schedules = new Map<string, Schedule>(
@@ -89,6 +89,29 @@ export function buildServer(s: ServerFile, projectDir: string): ServerSettings {
     walTruncateIdleMs: (s.wal_truncate_idle_s ?? 30) * 1000,
     sms: s.sms ? { host: s.sms.host, port: s.sms.port, systemId: s.sms.system_id, password: s.sms.password, sourceAddr: s.sms.source_addr } : null,
     logLevel: s.log_level,
+    limits: limitSettings(s.limits),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Each limit defaulted when server.yaml leaves it out. Login 30 a minute, not 10: at shift
+ * change up to 24 operators may log in from behind one NAT address, and the demo logs in its 13
+ * users at once (guessing one account is capped by the lockout anyway). Intake 20: a person files
+ * a ticket or two; 21,728 in 10 s was one script (issue 19). Uploads 20 a minute per user: a
+ * handler's reply with a dozen photos. Quotas: a ticket's evidence, and a day's work of one
+ * handler, with room; a script is stopped long before the disk fills.
+ */
+function limitSettings(l: ServerFile['limits']): LimitSettings {
+  const rate = (r: { max?: number; window_s?: number } | undefined, max: number, windowS: number) => ({ max: r?.max ?? max, windowMs: (r?.window_s ?? windowS) * 1000 });
+  const quota = (q: { count?: number; mb?: number } | undefined, count: number, mb: number) => ({ count: q?.count ?? count, bytes: Math.round((q?.mb ?? mb) * MIB) });
+  return {
+    login: rate(l?.login, 30, 60),
+    intake: rate(l?.intake, 20, 60),
+    attachmentUploads: rate(l?.attachment_uploads, 20, 60),
+    attachmentsPerTicket: quota(l?.attachments_per_ticket, 30, 100),
+    attachmentsPerUserPerDay: quota(l?.attachments_per_user_per_day, 200, 500),
   };
 }
 

@@ -100,6 +100,30 @@ export interface HostPort {
   port: number;
 }
 
+/** So many requests in a window. */
+export interface RateLimitSettings {
+  max: number;
+  windowMs: number;
+}
+
+export interface QuotaSettings {
+  count: number;
+  bytes: number;
+}
+
+/** server.yaml `limits:`, defaults filled in. Read at start: a change needs a restart. */
+export interface LimitSettings {
+  /** POST /api/auth/login, per client address */
+  login: RateLimitSettings;
+  /** POST /api/intake, per client address */
+  intake: RateLimitSettings;
+  /** POST /api/tickets/:id/attachments, per user */
+  attachmentUploads: RateLimitSettings;
+  attachmentsPerTicket: QuotaSettings;
+  /** a user's uploads in one Shanghai calendar day */
+  attachmentsPerUserPerDay: QuotaSettings;
+}
+
 export interface ServerSettings {
   http: HostPort;
   eslListener: HostPort;
@@ -111,6 +135,7 @@ export interface ServerSettings {
   /** SMPP gateway for SMS reminders; null: the outbox records what would be sent */
   sms: { host: string; port: number; systemId: string; password: string; sourceAddr: string } | null;
   logLevel: string;
+  limits: LimitSettings;
 }
 
 export interface CalendarOverrides {

@@ -160,6 +160,17 @@ const HostPort = Type.Object(
   { additionalProperties: false },
 );
 
+/** So many requests in so many seconds; either may be left out (defaults in build.ts). */
+const RateLimit = Type.Object(
+  { max: Type.Optional(Type.Integer({ minimum: 1 })), window_s: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })) },
+  { additionalProperties: false },
+);
+/** At most so many files and so many MiB; either may be left out. */
+const Quota = Type.Object(
+  { count: Type.Optional(Type.Integer({ minimum: 1 })), mb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) },
+  { additionalProperties: false },
+);
+
 export const ServerSchema = Type.Object(
   {
     http: HostPort,
@@ -187,6 +198,19 @@ export const ServerSchema = Type.Object(
       Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'),
       Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'),
     ]),
+    /** request limits and attachment quotas; the whole section and each value may be left out */
+    limits: Type.Optional(
+      Type.Object(
+        {
+          login: Type.Optional(RateLimit),
+          intake: Type.Optional(RateLimit),
+          attachment_uploads: Type.Optional(RateLimit),
+          attachments_per_ticket: Type.Optional(Quota),
+          attachments_per_user_per_day: Type.Optional(Quota),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -11,7 +11,7 @@ import type { ConfigWatcher } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { coordinationPlugin, transferPlugin, type TransferDesk } from '../transfer/index.js';
 import type { Db } from '../store/index.js';
-import { authPlugin, usersPlugin, requireRole, requestLimitsPlugin, securityHeadersPlugin, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
+import { authPlugin, usersPlugin, requireRole, requestLimitsPlugin, requestLimitsOf, securityHeadersPlugin, type UserStore, type SessionStore, type AuthUser } from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';
@@ -81,7 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(errorPlugin);
-  await app.register(requestLimitsPlugin); // before the routes it limits (login, intake)
+  // before the routes it limits (login, intake, uploads); server.yaml's numbers as started
+  await app.register(requestLimitsPlugin, { limits: requestLimitsOf(deps.config.current.server.limits) });
   const coverage = () => deps.tickets.coverage(now());
   await app.register(healthPlugin);
   await app.register(metricsPlugin);

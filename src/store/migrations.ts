@@ -10,6 +10,7 @@ import { alertsMigration } from '../reports/alerts.js';
 import { callbacksMigration, callbackMessagesMigration } from '../call/callbacks.js';
 import { openCallsIndexMigration } from '../call/open-calls-index.js';
 import { reportIndexesMigration } from '../reports/indexes.js';
+import { attachmentsByUploaderMigration } from '../tickets/attachments.js';
 
 export const migrations: readonly Migration[] = [
   {
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   seatHoldersMigration, // version 12
   callbackMessagesMigration, // version 13
   lockoutMigration, // version 14
+  attachmentsByUploaderMigration, // version 15
 ];

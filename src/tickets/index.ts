@@ -51,6 +51,8 @@ export interface TicketAreaDeps {
 
 export function createTicketArea(deps: TicketAreaDeps): TicketArea {
   const { db, config, users } = deps;
+  const { attachmentsPerTicket: perTicket, attachmentsPerUserPerDay: perUserPerDay } = config.current.server.limits;
+  const quotas = { perTicket, perUserPerDay };
   let clocks = clocksOf(config.current);
   syncDepartments(db, config.current.routing);
 
@@ -90,7 +92,8 @@ export function createTicketArea(deps: TicketAreaDeps): TicketArea {
   return {
     desk,
     sweep,
-    attachments: new AttachmentStore(db, deps.attachmentsDir),
+    // server.yaml's quotas as started, like its rate limits
+    attachments: new AttachmentStore(db, deps.attachmentsDir, () => quotas),
     clocks: () => clocks,
     recomputeProvisional: recompute,
     coverage: (now) => calendarCoverage(clocks.calendar, now, clocks.longestClockDays()),

@@ -11,7 +11,7 @@ import type { TicketDesk } from './desk.js';
 import type { TicketRow } from './rows.js';
 import { ticketJson, isDepartmentUser } from './view.js';
 import { ActionBodies, AttachmentBody, IdParams, IntakeBody, ListQuery, NewTicketBody } from './schemas.js';
-import type { AttachmentStore } from './attachments.js';
+import { isInlineType, type AttachmentStore } from './attachments.js';
 import { CallerHistory } from './caller-history.js';
 
 export interface TicketsPluginOptions {
@@ -124,7 +124,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     const viewer = actorOf(req.user);
     const t = visible(req.params.id, viewer);
     const bytes = Buffer.from(req.body.content_base64, 'base64');
-    const a = attachments.save(t.id, { filename: req.body.filename, mime: req.body.mime, bytes }, viewer.id, now().getTime());
+    const a = await attachments.save(t.id, { filename: req.body.filename, mime: req.body.mime, bytes }, viewer.id, now().getTime());
     reply.code(201);
     return { id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 };
   });
@@ -133,7 +133,13 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     const t = visible(req.params.id, actorOf(req.user));
     const a = attachments.get(t.id, req.params.aid);
     if (!a) throw new CtiError('HTTP_NOT_FOUND', `ticket ${t.id} has no attachment ${req.params.aid}`);
-    reply.type(a.mime).header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    // Stored before types were checked, a row may still hold HTML declared as an image: never
+    // sniffed, never a page of this origin (sandboxed), and only images are shown inline.
+    reply
+      .type(a.mime)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('content-disposition', `${isInlineType(a.mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
     return attachments.read(a);
   });
 
