@@ -1,4 +1,4 @@
-// `npx cti <command>`: the operator's and admin's command line (DESIGN.md §4).
+// `npx cti <command>`: the operator's and admin's command line (docs/architecture.md §4).
 // Each command returns an exit code; output goes to stdout, problems to stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

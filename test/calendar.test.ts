@@ -237,7 +237,7 @@ t.test('bad date strings', async (t) => {
   }
 });
 
-t.test('working-day clocks: DESIGN.md §5 cases', async (t) => {
+t.test('working-day clocks: docs/architecture.md §5 cases', async (t) => {
   t.equal(due('2026-09-30T15:00+08:00', 1), '2026-10-08T15:00:00+08:00', 'National Day week');
   t.equal(due('2026-02-13T16:00+08:00', 1), '2026-02-14T16:00:00+08:00', 'make-up Saturday counts');
   t.equal(due('2026-02-13T16:00+08:00', 2), '2026-02-24T16:00:00+08:00', 'then Spring Festival is skipped');

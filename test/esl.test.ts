@@ -1,7 +1,7 @@
 // The Event Socket layer (src/esl): real FreeSWITCH bytes replayed through the parser in
 // every chunking, malformed input, the inbound client against a small fake FreeSWITCH
 // written here with node:net, and the outbound server with this test playing FreeSWITCH.
-// The fakes have their own framing and encoding, written from esl-protocol.md.
+// The fakes have their own framing and encoding, written from docs/esl-protocol.md.
 import t, { type Test } from 'tap';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';

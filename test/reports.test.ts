@@ -1,4 +1,4 @@
-// The exact measures of DESIGN.md §5 on hand-made rows, and the Erlang C hint.
+// The exact measures of docs/architecture.md §5 on hand-made rows, and the Erlang C hint.
 import t from 'tap';
 import { transferRate, classifyAttempt, percentile, type AttemptRow } from '../src/reports/transfer-rate.js';
 import { serviceLevel, type QueuedCallRow } from '../src/reports/service-level.js';

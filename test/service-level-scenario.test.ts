@@ -1,4 +1,4 @@
-// The 12345 queue's service level end to end (DESIGN.md §5): one agent whose softphone answers
+// The 12345 queue's service level end to end (docs/architecture.md §5): one agent whose softphone answers
 // after known delays, callers placed so that each finds the agent free, and one caller who
 // gives up while the agent's phone rings. The figures come from the queue entry and the agent
 // leg's answer as FreeSWITCH (the simulator) stamps them.

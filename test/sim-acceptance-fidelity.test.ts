@@ -1,5 +1,5 @@
 // Rows of docs/freeswitch-fidelity.md that named no test: each subtest here checks one row
-// against what FreeSWITCH does (esl-protocol.md §2, §5, §8 and the FreeSWITCH source cited
+// against what FreeSWITCH does (docs/esl-protocol.md §2, §5, §8 and the FreeSWITCH source cited
 // in the table). The engine half runs with a recording bus and the generated dialplan or a
 // small one written here; the protocol rows run over real TCP on 127.0.0.1.
 import t, { type Test } from 'tap';

@@ -5,7 +5,7 @@
 //    answer, play_and_get_digits with the caller's DTMF, bridge to user/1001, hangup, and
 //    HANGUP_COMPLETE whose *_uepoch values agree with each other and with the events;
 //  - `bgapi originate` over the inbound socket to a gateway that rings past originate_timeout.
-// What FreeSWITCH does in each case: /work/shared/freeswitch/esl-protocol.md §3, §5, §8.
+// What FreeSWITCH does in each case: docs/esl-protocol.md §3, §5, §8.
 import t, { type Test } from 'tap';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -218,7 +218,7 @@ t.test('bgapi originate to a gateway that rings past originate_timeout: -ERR NO_
     'CHANNEL_STATE(CS_CONSUME_MEDIA)', 'CHANNEL_PROGRESS', 'CHANNEL_CALLSTATE(RINGING)', 'CHANNEL_HANGUP(NO_ANSWER)',
     'CHANNEL_STATE(CS_HANGUP)', 'CHANNEL_CALLSTATE(HANGUP)', 'CHANNEL_STATE(CS_REPORTING)',
     'CHANNEL_HANGUP_COMPLETE(NO_ANSWER)', 'CHANNEL_DESTROY', 'CHANNEL_STATE(CS_DESTROY)', 'BACKGROUND_JOB',
-  ], 'one leg rung and hung up NO_ANSWER, destroyed, then the job (esl-protocol.md §8.1 "failure after the leg exists")');
+  ], 'one leg rung and hung up NO_ANSWER, destroyed, then the job (docs/esl-protocol.md §8.1 "failure after the leg exists")');
   const leg = seen[0]?.getHeader('Unique-ID');
   t.ok(seen.slice(0, -1).every((e) => e.getHeader('Unique-ID') === leg), 'every channel event is about that one leg');
   t.equal(seen[0]?.getHeader('Call-Direction'), 'outbound');

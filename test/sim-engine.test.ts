@@ -1,6 +1,6 @@
 // The simulator's engine half on its own: a recording event bus instead of sockets, real
 // timers, the generated dialplan. Each test checks what FreeSWITCH does in that case, as
-// esl-protocol.md §4, §5, §8 and the captured traces describe it.
+// docs/esl-protocol.md §4, §5, §8 and the captured traces describe it.
 import t, { type Test } from 'tap';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

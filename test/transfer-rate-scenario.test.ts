@@ -1,4 +1,4 @@
-// DESIGN.md §5 end to end: a scenario whose departments answer after known delays, run by the
+// docs/architecture.md §5 end to end: a scenario whose departments answer after known delays, run by the
 // scenario runner with the agents' desktops driving the real controller's transfer API, gives
 // exactly the expected answer rates from FreeSWITCH's (the simulator's) timestamps, and the
 // alert for the hotline below 95% is raised at once and pushed to the wallboard feed.

@@ -1,4 +1,4 @@
-// One-key transfer through the simulator over TCP, each path of DESIGN.md §5: warm complete,
+// One-key transfer through the simulator over TCP, each path of docs/architecture.md §5: warm complete,
 // warm cancel, cancel while ringing, busy, unreachable, no answer, the caller hanging up while
 // the department rings, refused outside hours, three-way, blind, emergency, hold and resume.
 // After each call the simulator must hold no leg at all.
@@ -315,7 +315,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await agentFree(sb);
   });
 
-  t.test('the transfer answer rate counts these attempts exactly as DESIGN.md §5 says', async (t) => {
+  t.test('the transfer answer rate counts these attempts exactly as docs/architecture.md §5 says', async (t) => {
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const { items } = (await sb.server.get(`/api/stats/transfer-answer-rate?from=${day}T00:00:00%2B08:00&to=${day}T23:59:59%2B08:00`)).body;
     const of = (n: string) => items.find((i: any) => i.hotline === n);

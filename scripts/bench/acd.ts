@@ -1,7 +1,7 @@
 // The ACD with a long queue: every agent busy and thousands of calls waiting, as in the call
 // bench's hold phase. Prints the cost of an arrival, a departure, a position announcement, a
 // listing and a pushed queue message, and the announcement counted the plain way (every
-// waiting call compared), with the ratio. No goals are asserted (DESIGN.md §6).
+// waiting call compared), with the ratio. No goals are asserted (docs/architecture.md §6).
 // Run: npm run bench -- acd [--waiting 5000]
 import { CallDistributor, queuesView } from '../../src/acd/index.js';
 import { servedBefore, type WaitingCall } from '../../src/acd/waiting-call.js';

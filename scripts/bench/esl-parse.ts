@@ -1,7 +1,7 @@
 // Parser throughput: src/esl's FrameParser + event decoding against modesl 1.2.1's Parser, on
 // the same stream of text/event-plain frames (url-encoded values, some UTF-8), fed in 64 KiB
 // chunks as a socket would deliver them. Prints events/s for each and the ratio; no goals
-// are asserted (DESIGN.md §6). Run: node --import tsx scripts/bench/esl-parse.ts [events] [headers]
+// are asserted (docs/architecture.md §6). Run: node --import tsx scripts/bench/esl-parse.ts [events] [headers]
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { FrameParser, FrameError, toMessage } from '../../src/esl/index.js';

@@ -1,7 +1,7 @@
 // Reads by time range over a large archive of call records: what one /metrics scrape and one
 // wallboard refresh read, the reports API's day and month, and the open calls read at a
 // restart. Each is timed through the real code (src/reports Figures, the call records), with the
-// indexes and again after dropping them, with the ratio. No goals are asserted (DESIGN.md §6).
+// indexes and again after dropping them, with the ratio. No goals are asserted (docs/architecture.md §6).
 // Run: npm run bench -- reports [--days 100] [--per-day 20000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@
 // events/s fired by the switch and delivered to the controller, and p50/p99 latencies of
 //   call placed → CHANNEL_DATA in the controller's hands (it can send its first command), and
 //   `connect` written → CHANNEL_DATA read (the switch's reply time).
-// Loopback only; bounded by --max-total-s (default 55). No goals are asserted (DESIGN.md §6).
+// Loopback only; bounded by --max-total-s (default 55). No goals are asserted (docs/architecture.md §6).
 // Run: npm run bench -- sim [--step-s 3] [--within-s 2] [--start-rate 25] [--max-total-s 55]
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';

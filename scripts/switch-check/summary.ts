@@ -40,7 +40,7 @@ export async function runScenarioSummary(opts: SummaryOptions): Promise<number> 
     c.on('error', (e) => reject(e));
     c.on('esl::event::auth::fail', () => reject(new Error(`FreeSWITCH at ${host}:${port} refused the password`)));
   });
-  // json: modesl url-decodes plain events without a guard (esl-protocol.md §7, pitfall 3).
+  // json: modesl url-decodes plain events without a guard (docs/esl-protocol.md §7, pitfall 3).
   await new Promise<void>((resolve) => conn.events('json', 'CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_EXECUTE CHANNEL_HANGUP_COMPLETE', resolve));
   const api = (command: string, args: string) => new Promise<string>((resolve) => conn.bgapi(command, args, (e) => resolve(e.getBody())));
 

@@ -1,4 +1,4 @@
-// The ACD (DESIGN.md §3: it lives in the controller, not in mod_callcenter): agents and
+// The ACD (docs/architecture.md §3: it lives in the controller, not in mod_callcenter): agents and
 // their states, calls waiting per queue, and who gets the next call — the highest-priority,
 // longest-waiting call to the longest-idle available agent with the queue's skill. It decides
 // and announces; the call flow rings the agent and reports back. State is written through to

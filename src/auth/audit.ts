@@ -1,4 +1,4 @@
-// The audit trail (DESIGN.md §5): who did what to which thing, and when. Other areas call
+// The audit trail (docs/architecture.md §5): who did what to which thing, and when. Other areas call
 // `audit` too, e.g. the ticket store for every read of a full caller number by a
 // department user. Rows can only be added; triggers in the migration refuse the rest.
 import type { Statement } from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// Working days and working-time clocks (DESIGN.md §5): a clock of N working days ends when
+// Working days and working-time clocks (docs/architecture.md §5): a clock of N working days ends when
 // N × (one working day's length) of working time has passed, counting only working periods on
 // working days. All walks go period by period and day by day, never minute by minute.
 import { CtiError } from '../errors.js';

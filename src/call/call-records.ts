@@ -1,4 +1,4 @@
-// One row per call (DESIGN.md §4 call record), written as the call goes: opened when the
+// One row per call (docs/architecture.md §4 call record), written as the call goes: opened when the
 // controller takes the call, filled in as it is answered, queued, bridged and ended. Times
 // are FreeSWITCH's microseconds (Event-Date-Timestamp), never Node's clock.
 // The writes of one event-loop turn are committed together (the database's GroupCommit): a

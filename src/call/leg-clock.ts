@@ -1,6 +1,6 @@
 // When each leg was created, answered and hung up, by FreeSWITCH's clock: the
 // Event-Date-Timestamp of CHANNEL_CREATE, CHANNEL_ANSWER and CHANNEL_HANGUP(_COMPLETE) as the
-// inbound connection sees them (DESIGN.md §3: measure from FreeSWITCH's clock). Answer times of
+// inbound connection sees them (docs/architecture.md §3: measure from FreeSWITCH's clock). Answer times of
 // agent and department legs, and so the 15 s figures, come from here.
 import type { EslEvent } from '../esl/index.js';
 

@@ -1,4 +1,4 @@
-// Call records over HTTP (DESIGN.md §4): newest first, filtered by time and caller; one call
+// Call records over HTTP (docs/architecture.md §4): newest first, filtered by time and caller; one call
 // with its legs, queue wait and transfer attempts. Times leave as ISO 8601 in Asia/Shanghai.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';

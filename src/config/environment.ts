@@ -1,4 +1,4 @@
-// Environment variables override server.yaml (DESIGN.md §4). A bad value is reported like
+// Environment variables override server.yaml (docs/architecture.md §4). A bad value is reported like
 // a file error, under the file name "environment", so it is never silently ignored.
 import type { ConfigIssue } from './issues.js';
 import type { ServerFile } from './schema.js';

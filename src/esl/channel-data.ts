@@ -1,6 +1,6 @@
 // The channel an outbound session controls, from FreeSWITCH's answer to `connect`: a
 // CHANNEL_DATA event with the caller profile, the channel data and every variable, followed
-// by Reply-Text, Socket-Mode and Control (mod_event_socket.c ~2023, esl-protocol.md §3.2).
+// by Reply-Text, Socket-Mode and Control (mod_event_socket.c ~2023, docs/esl-protocol.md §3.2).
 import { CtiError } from '../errors.js';
 import type { EslEvent, HeaderValue } from './event.js';
 

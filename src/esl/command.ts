@@ -2,7 +2,7 @@
 //
 // Matching by order is exact, not a guess: mod_event_socket reads one command, runs it and
 // writes its single reply (command/reply, or api/response for `api`) before it reads the next
-// one (listener_run → read_packet → parse_command, esl-protocol.md §2), and it writes events
+// one (listener_run → read_packet → parse_command, docs/esl-protocol.md §2), and it writes events
 // only between commands. So the n-th reply answers the n-th command sent on that socket.
 // modesl's trouble (§7 pitfall 4) came from raw sends that bypass its queues; here every
 // command goes through ReplyQueue, and a reply that times out keeps its place in the queue

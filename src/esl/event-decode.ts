@@ -1,7 +1,7 @@
-// Event bodies → EslEvent, for the three formats FreeSWITCH writes (esl-protocol.md §1.2–1.4).
+// Event bodies → EslEvent, for the three formats FreeSWITCH writes (docs/esl-protocol.md §1.2–1.4).
 // Decoding never throws: a value that is not valid percent-encoding or UTF-8 (a SIP
 // User-Agent, a caller name) is kept as received and noted in `warnings`; this is modesl's
-// crash (#59, pitfall 3 in esl-protocol.md §7) turned into a log line.
+// crash (#59, pitfall 3 in docs/esl-protocol.md §7) turned into a log line.
 import { EslEvent, type HeaderValue, type UndecodedHeaders } from './event.js';
 import { blockLines, findBlockEnd, headerColonAt, headerValueAt, innerContentLength, splitHeaderLine } from './header-block.js';
 

@@ -1,5 +1,5 @@
 // One FreeSWITCH event with its headers decoded, and the typed view the controller uses.
-// Header names and meanings: esl-protocol.md §1.5 (common set), §3.4 (application events),
+// Header names and meanings: docs/esl-protocol.md §1.5 (common set), §3.4 (application events),
 // §4 (channel events).
 
 export type HeaderValue = string | string[];
@@ -201,7 +201,7 @@ export class EslEvent {
   get bridgeBUuid(): string | undefined {
     return this.get('Bridge-B-Unique-ID');
   }
-  /** the peer leg (esl-protocol.md §4) */
+  /** the peer leg (docs/esl-protocol.md §4) */
   get otherLegUuid(): string | undefined {
     return this.get('Other-Leg-Unique-ID');
   }

@@ -1,5 +1,5 @@
 // Reading `Name: value` blocks, the one shape both the outer frame and an event-plain body
-// share (esl-protocol.md §1.1, §1.2). Byte offsets, because Content-Length counts bytes.
+// share (docs/esl-protocol.md §1.1, §1.2). Byte offsets, because Content-Length counts bytes.
 
 export const LF = 0x0a;
 export const CR = 0x0d;

@@ -1,5 +1,5 @@
 // bgapi results, matched by Job-UUID. The client picks the id and sends it as a `Job-UUID`
-// header, which FreeSWITCH honours (mod_event_socket.c ~2375, esl-protocol.md §2.1), so the
+// header, which FreeSWITCH honours (mod_event_socket.c ~2375, docs/esl-protocol.md §2.1), so the
 // waiter exists before the command is written and no BACKGROUND_JOB can arrive unclaimed.
 // Results come back in any order (an originate that rings for 30 s finishes after a quick
 // uuid_kill sent later), which is why order cannot be used here.

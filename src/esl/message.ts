@@ -1,4 +1,4 @@
-// What a frame means, by its Content-Type (esl-protocol.md §1.1). Replies (command/reply,
+// What a frame means, by its Content-Type (docs/esl-protocol.md §1.1). Replies (command/reply,
 // api/response and the CHANNEL_DATA answer to `connect`) go to the command that asked;
 // everything else is delivered as it comes.
 import type { EslEvent } from './event.js';

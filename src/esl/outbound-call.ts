@@ -1,5 +1,5 @@
 // One call under the controller's control: FreeSWITCH's `socket` app opened this TCP
-// connection for this channel only (esl-protocol.md §3). Commands are serialised (one
+// connection for this channel only (docs/esl-protocol.md §3). Commands are serialised (one
 // command/reply at a time); applications run through `sendmsg` with our own Event-UUID,
 // which FreeSWITCH copies into Application-UUID of CHANNEL_EXECUTE and
 // CHANNEL_EXECUTE_COMPLETE (switch_ivr.c parse_event → switch_core_session.c exec, §3.3–3.4),

@@ -1,5 +1,5 @@
 // Outbound ESL: FreeSWITCH's `socket 127.0.0.1:8084 async full` opens one TCP connection
-// per call to this server (esl-protocol.md §3). For each one: `connect` → CHANNEL_DATA,
+// per call to this server (docs/esl-protocol.md §3). For each one: `connect` → CHANNEL_DATA,
 // `myevents`, the extra events, `linger`, then the call goes to the handler. If set-up or
 // the handler fails, the session is ended, so FreeSWITCH goes on with the dialplan
 // (`socket_resume=true` there leads to the fallback that rings every seat).

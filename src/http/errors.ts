@@ -1,4 +1,4 @@
-// Every error leaves as {error: CODE, message, ...} (DESIGN.md §4): codes from the one
+// Every error leaves as {error: CODE, message, ...} (docs/architecture.md §4): codes from the one
 // catalog in src/errors.ts, schema failures as 400 naming the field.
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';

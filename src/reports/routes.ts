@@ -1,4 +1,4 @@
-// Stats API (DESIGN.md §4), the monthly department table, open alerts, and Prometheus gauges.
+// Stats API (docs/architecture.md §4), the monthly department table, open alerts, and Prometheus gauges.
 // Every answer states its window, what it rests on and its definition (docs/figures.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';

@@ -1,4 +1,4 @@
-// The 12345 queue's service level (GB/T 33358; DESIGN.md §5, exact): offered = calls that
+// The 12345 queue's service level (GB/T 33358; docs/architecture.md §5, exact): offered = calls that
 // entered the agent queue; answered within 15 s = an agent answered at most 15 s after the
 // call entered it; rate = answered within 15 s ÷ offered. Calls abandoned in the queue within
 // short_abandon_s are left out of both (strictly less than: the default 0 leaves out none).

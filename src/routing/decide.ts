@@ -1,4 +1,4 @@
-// Where an inbound call goes (DESIGN.md §1, §5): pure, from the channel's tags (set by the
+// Where an inbound call goes (docs/architecture.md §1, §5): pure, from the channel's tags (set by the
 // generated dialplan), the routing plan and the working calendar. The call flow acts on the
 // decision; nothing here touches a socket.
 import type { MarkedOpening, WorkingCalendar } from '../calendar/index.js';

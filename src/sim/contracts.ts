@@ -3,7 +3,7 @@
 // engine half (engine/: channels, apps, dialplan, endpoints, api commands, outbound
 // sockets, scenarios). Both halves code against these types only.
 //
-// The simulator imports nothing from src/esl/ or src/call/ (DESIGN.md §3): it has its own
+// The simulator imports nothing from src/esl/ or src/call/ (docs/architecture.md §3): it has its own
 // framing and encoding, so the two implementations check each other.
 
 /** Ordered header list; values are raw (not url-encoded). Duplicate names are allowed, as in FreeSWITCH. */
@@ -14,7 +14,7 @@ export interface SimEvent {
   /** Event-Name, e.g. CHANNEL_ANSWER, BACKGROUND_JOB, CUSTOM */
   name: string;
   subclass?: string;
-  /** all headers in FreeSWITCH order, the common set (esl-protocol.md §1.5) first */
+  /** all headers in FreeSWITCH order, the common set (docs/esl-protocol.md §1.5) first */
   headers: Headers;
   body?: string;
   /** Unique-ID of the channel the event is about, for myevents and filters */

@@ -1,4 +1,4 @@
-// Working-day clocks and lights of a ticket (DESIGN.md §5), on the centre's calendar.
+// Working-day clocks and lights of a ticket (docs/architecture.md §5), on the centre's calendar.
 // The sweep and the API both decide lights through `lightOf`, so a light in a list, in a
 // detail view and in the sweep's record can never disagree for the same instant.
 import type { WorkingCalendar } from '../calendar/index.js';

@@ -1,4 +1,4 @@
-// The ticket lifecycle as data (DESIGN.md §5): 受理 → 派单 → 签收/办理 → 答复 → 办结 → 回访,
+// The ticket lifecycle as data (docs/architecture.md §5): 受理 → 派单 → 签收/办理 → 答复 → 办结 → 回访,
 // with 退单, 仲裁, 重办, 延期 and 督办. Pure: no database, no clock.
 
 export const Statuses = ['created', 'dispatched', 'signed', 'returned', 'replied', 'closed', 'visited'] as const;

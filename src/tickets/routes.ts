@@ -1,4 +1,4 @@
-// The ticket API (DESIGN.md §4): list and filter, create, one route per lifecycle action,
+// The ticket API (docs/architecture.md §4): list and filter, create, one route per lifecycle action,
 // the caller's history for the agent's screen pop, and public intake. Registered inside the
 // authenticated /api scope, except `intakePlugin`.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';

@@ -1,4 +1,4 @@
-// A ticket as JSON (DESIGN.md §4), shaped for who is asking: departments see callers
+// A ticket as JSON (docs/architecture.md §4), shaped for who is asking: departments see callers
 // masked (138****8000) and confidential (保密) tickets without the caller at all.
 import { formatShanghai } from '../calendar/index.js';
 import { allowedActions, StatusNames, TicketTypeNames, type Actor } from './lifecycle.js';

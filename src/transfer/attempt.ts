@@ -1,7 +1,7 @@
 // One transfer attempt: the leg to a hotline, placed with `originate` on the inbound link and
 // parked when it answers, so that we — not the switch — decide whom it is bridged to. Its
 // creation, answer and hangup times are FreeSWITCH's (CHANNEL_CREATE / CHANNEL_ANSWER /
-// CHANNEL_HANGUP Event-Date-Timestamp, via the leg clock), as DESIGN.md §5 measures them.
+// CHANNEL_HANGUP Event-Date-Timestamp, via the leg clock), as docs/architecture.md §5 measures them.
 import { randomUUID } from 'node:crypto';
 import type { Hotline } from '../config/index.js';
 import type { LegClock } from '../call/leg-clock.js';

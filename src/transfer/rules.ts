@@ -1,4 +1,4 @@
-// The pure rules of one-key transfer (一键转接, DESIGN.md §5): which hotlines an agent may
+// The pure rules of one-key transfer (一键转接, docs/architecture.md §5): which hotlines an agent may
 // transfer to and how, whether a hotline takes transfers now, what a failed leg's hangup cause
 // means for the answer-rate figures, and the ticket an agent is offered instead.
 import type { Hotline } from '../config/index.js';
@@ -51,7 +51,7 @@ export function transferOpen(hotline: Hotline, at: Date, calendar: WorkingCalend
 }
 
 /**
- * What a leg that did not answer counts as (DESIGN.md §5): busy and rejected as busy, no answer
+ * What a leg that did not answer counts as (docs/architecture.md §5): busy and rejected as busy, no answer
  * within the ring timeout as no_answer, everything else (unreachable, no route, gateway down) as
  * failed. A leg we hung up ourselves is cancelled whatever cause it carries.
  */

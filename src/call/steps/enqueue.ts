@@ -9,7 +9,7 @@
 // controller (the survey), so that a controller that dies while the agent rings or talks cuts
 // nothing; it is turned back on when the ring fails. A caller who hangs up while the agent
 // rings cancels the agent's leg in FreeSWITCH itself (ORIGINATOR_CANCEL).
-// The queue wait ends when the agent's leg answers, by FreeSWITCH's clock (DESIGN.md §5).
+// The queue wait ends when the agent's leg answers, by FreeSWITCH's clock (docs/architecture.md §5).
 import { randomUUID } from 'node:crypto';
 import type { Offer } from '../../acd/index.js';
 import type { EslEvent } from '../../esl/index.js';

@@ -1,5 +1,5 @@
 // Firing events. The engine decides which event, when, and with which extra headers; the
-// protocol half's EventFactory writes the common set (esl-protocol.md §1.5) and the channel
+// protocol half's EventFactory writes the common set (docs/esl-protocol.md §1.5) and the channel
 // block from a snapshot (§4). Extra headers go where FreeSWITCH adds them: `lead` before the
 // channel data (Hangup-Cause of HANGUP_COMPLETE, Bridge-*-Unique-ID, Original-Channel-Call-State),
 // `tail` after it (Application-*, DTMF-*, Playback-*), `prefix` before even the common set (a

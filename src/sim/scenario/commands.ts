@@ -1,4 +1,4 @@
-// `cti fs-sim` and `cti sim` (DESIGN.md §4): the simulator alone, optionally placing a
+// `cti fs-sim` and `cti sim` (docs/architecture.md §4): the simulator alone, optionally placing a
 // scenario's calls, and the scenario run that waits for the controller and prints a summary.
 import { AgentDesks } from './agent-desks.js';
 import { resolve } from 'node:path';

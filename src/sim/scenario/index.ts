@@ -1,4 +1,4 @@
-// Scenario files (DESIGN.md §4): loading with file:line:column problems, planning the calls,
+// Scenario files (docs/architecture.md §4): loading with file:line:column problems, planning the calls,
 // and running them against the simulated switch.
 export { loadScenario, parseScenario, type ScenarioLoad } from './load.js';
 export { ScenarioSchema, type ScenarioFile, type ScenarioCall } from './schema.js';

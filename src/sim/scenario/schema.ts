@@ -1,4 +1,4 @@
-// The scenario file of `cti sim` and the demo (DESIGN.md §4): shape only. Rules that span
+// The scenario file of `cti sim` and the demo (docs/architecture.md §4): shape only. Rules that span
 // fields (min ≤ max, unique agents, something to run) are in load.ts, so that each message can
 // point at the exact field.
 import { Type, type Static } from 'typebox';

@@ -1,4 +1,4 @@
-// The uuid_* API commands (mod_commands.c), with their exact reply texts (esl-protocol.md §8.2).
+// The uuid_* API commands (mod_commands.c), with their exact reply texts (docs/esl-protocol.md §8.2).
 import { parseCause } from '../causes.js';
 import type { Core } from '../core.js';
 import { uuidBridge } from '../bridging.js';
