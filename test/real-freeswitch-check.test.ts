@@ -1,6 +1,6 @@
 // The operator's check for a real FreeSWITCH, run here against the simulator with the real
 // controller (`scripts/real-freeswitch-check.ts --against-simulator`): the script starts the
-// simulator (set up as the README sets up the test box) and the controller itself, and every
+// simulator (set up as docs/real-freeswitch.md sets up the test box) and the controller itself, and every
 // scenario must print its PASS line. test/real-freeswitch-check-fails.test.ts shows the same
 // script failing when the switch does not behave.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// Calls the simulated switch places to itself, as the unattended test box of the README uses
+// Calls the simulated switch places to itself, as the unattended test box of docs/real-freeswitch.md uses
 // them: loopback legs (mod_loopback.c), directory users whose dial-string is a loopback
 // (mod_dptools.c user_outgoing_channel), gateways pointed at a profile of the same switch (a SIP
 // hop: mod_sofia.c sofia_on_hangup, sofia_glue.c), uuid_send_dtmf (mod_commands.c,

@@ -389,7 +389,7 @@ t.test('CHANNEL_HANGUP_COMPLETE body (cgrates) and CHANNEL_DATA block (davec82) 
   const hangup = trace('cgrates-channel-hangup-complete.body.txt').toString('utf8');
   const parsed = parsePlainEvent(hangup);
   t.equal(parsed.headers.filter(([n]) => n === 'Hangup-Cause').length, 2, 'Hangup-Cause twice');
-  // The fixture's last header was typed in by hand (its ';' are not encoded; see the traces README).
+  // The fixture's last header was typed in by hand (its ';' are not encoded; see test/fixtures/esl-traces/PROVENANCE.md).
   const withoutLast = (text: string): string => text.replace(/[^\n]*\n\n$/, '');
   t.equal(withoutLast(serializePlain(parsed)), withoutLast(hangup), 'body re-encoded identically (but the hand-added last line)');
 
