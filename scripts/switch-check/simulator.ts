@@ -1,4 +1,4 @@
-// The simulator set up as the README asks an operator to set up the FreeSWITCH box: seats
+// The simulator set up as docs/real-freeswitch.md asks an operator to set up the FreeSWITCH box: seats
 // 1001–1012 in the directory with the dial-string loopback/seat-<id>/cti_test, and the gateways
 // telecom-trunk and police-110 pointed at a second profile of the same switch whose context is
 // cti_test; the dialplan folder (the generated public context and dialplan/cti_test.xml) is the
