@@ -41,7 +41,8 @@ function checkRules(s: ScenarioFile, file: ParsedFile): ConfigIssue[] {
     checkDelay(a.talk_s, ['agents', i, 'talk_s'], at);
   });
   s.calls?.forEach((c, i) => {
-    if (c.gateway !== undefined && !(c.gateway in DEFAULT_TRUNKS)) {
+    // own keys only: `in` also finds `constructor` and `toString` on every object
+    if (c.gateway !== undefined && !Object.hasOwn(DEFAULT_TRUNKS, c.gateway)) {
       at(['calls', i, 'gateway'], `no trunk "${c.gateway}" sends calls to the simulator (known: ${Object.keys(DEFAULT_TRUNKS).join(', ')})`);
     }
   });
