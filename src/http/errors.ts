@@ -20,11 +20,23 @@ export const errorPlugin = fp(async (app) => {
       return reply.code(400).send({ error: ErrorCodes.HTTP_BAD_REQUEST.code, field, message: `${field}: ${first?.message ?? 'invalid'}` });
     }
     const status = err.statusCode ?? 500;
-    if (status < 500) return reply.code(status).send({ error: err.code ?? ErrorCodes.HTTP_BAD_REQUEST.code, message: err.message });
+    // fastify's own refusals (a body that is not JSON, a __proto__ key, too large, a wrong
+    // content type) keep their status and message but take a code from our catalog
+    if (status < 500) {
+      const code = status === 404 ? ErrorCodes.HTTP_NOT_FOUND.code : status === 429 ? ErrorCodes.HTTP_RATE_LIMITED.code : ErrorCodes.HTTP_BAD_REQUEST.code;
+      return reply.code(status).send({ error: code, message: err.message, ...fastifyField(err.code), ...(err.code?.startsWith('FST_') ? { reason: err.code } : {}) });
+    }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'CTI_INTERNAL', message: 'internal error; the log has the details' });
   });
 });
+
+/** What a fastify body or content-type refusal is about, named as a schema failure names it. */
+function fastifyField(code: string | undefined): { field?: string } {
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return { field: 'headers.content-type' };
+  if (code?.startsWith('FST_ERR_CTP_')) return { field: 'body' };
+  return {};
+}
 
 interface ValidationItem {
   instancePath?: string;

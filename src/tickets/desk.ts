@@ -70,6 +70,10 @@ export class TicketDesk {
   private createNow(input: NewTicket, actor: Actor | null, dispatchTo?: string): TicketRow {
     const nowMs = this.deps.now().getTime();
     return this.deps.db.transaction(() => {
+      // the foreign key would refuse it as a 500; a call id typed or pasted wrong is the user's to fix
+      if (input.call_id !== undefined && !this.deps.db.prepare('SELECT 1 FROM calls WHERE id = ?').get(input.call_id)) {
+        throw new CtiError('TICKET_BAD_INPUT', `没有这个通话: ${input.call_id} (no call with this id)`, { field: 'body.call_id' });
+      }
       const id = this.rows.insert({
         type: input.type,
         status: 'created',
