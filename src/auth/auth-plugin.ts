@@ -80,7 +80,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       request.user = user;
     });
 
-    app.post('/api/auth/login', { schema: { tags: ['auth'], body: LoginBody, response: { 200: LoginReply } } }, async (request) => {
+    app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'log in; the token goes in Authorization: Bearer', security: [], body: LoginBody, response: { 200: LoginReply } } }, async (request) => {
       const now = clock();
       const { username, password } = request.body;
       // counted per (account, address): a stranger's wrong passwords lock only the stranger out;

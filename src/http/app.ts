@@ -77,6 +77,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: {
       info: { title: '12345 CTI server', version: '0.1.0', description: 'API of the 12345 government service hotline CTI server' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      // every operation needs the token unless its schema says `security: []` (login, intake,
+      // health, wallboard): this is what makes /docs' Authorize button send it
+      security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -87,7 +87,7 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     return Object.fromEntries(rows.map((c) => [c.outcome ?? 'in_progress', c.n]));
   };
 
-  app.get('/api/wallboard', { schema: { tags: ['stats'], summary: 'wallboard figures (no login; counts only)' } }, async () => {
+  app.get('/api/wallboard', { schema: { tags: ['stats'], summary: 'wallboard figures (no login; counts only)', security: [] } }, async () => {
     const now = opts.now();
     const nowMs = now.getTime();
     const today = { fromMs: Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`), toMs: nowMs };

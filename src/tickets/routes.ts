@@ -150,7 +150,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
 /** Public intake (SMS, WeChat, app, web): makes a 受理 ticket for the centre to handle. */
 export const intakePlugin: FastifyPluginAsyncTypebox<{ desk: TicketDesk }> = async (app, opts) => {
-  app.post('/intake', { schema: { tags: ['tickets'], body: IntakeBody } }, async (req, reply) => {
+  app.post('/intake', { schema: { tags: ['tickets'], summary: 'public intake (SMS, WeChat, app, web): no login', security: [], body: IntakeBody } }, async (req, reply) => {
     const t = await opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
     reply.code(201);
     return { id: t.id, status: t.status, created_at: formatShanghai(new Date(t.created_ms)) };
