@@ -6,7 +6,7 @@ import type { Db } from '../store/index.js';
 import type { RoutingPlan } from '../config/index.js';
 import { formatShanghai } from '../calendar/index.js';
 import type { Figures } from './figures.js';
-import { xlsxWorkbook, type SheetCell } from './xlsx.js';
+import ExcelJS from 'exceljs';
 import * as define from './definitions.js';
 
 export interface MonthlyRow {
@@ -169,9 +169,53 @@ export function toCsv(rows: MonthlyRow[], notes: string[] = []): string {
   return `\uFEFF${[...table, ...below].join('\r\n')}\r\n`;
 }
 
-/** The same table as an .xlsx workbook: rates as real percentages, so Excel can sort and sum; the notes on a second sheet. */
-export function toXlsx(rows: MonthlyRow[], month: string, notes: string[] = []): Buffer {
-  const cell = (v: MonthlyRow[keyof MonthlyRow], key: string): SheetCell => (v === null ? null : typeof v === 'number' && key.endsWith('rate') ? { percent: v } : v);
-  const sheet: SheetCell[][] = [headings.map(([, h]) => h), ...rows.map((row) => headings.map(([k]) => cell(row[k], k)))];
-  return xlsxWorkbook(`${month} 部门月报`, sheet, ...(notes.length ? [{ name: '统计口径', rows: notes.map((n) => [n]) }] : []));
+/** How many columns a text takes on screen: CJK ideographs and fullwidth forms are two wide. */
+const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/.test(ch) ? 2 : 1), 0);
+
+/** Rates shown with one decimal, as the CSV prints them, so the two files agree digit for digit. */
+const PERCENT = '0.0%';
+const COUNT = '0';
+
+/**
+ * The same table as an .xlsx workbook (exceljs): the headings of the CSV, bold on a fill and
+ * frozen so they stay on screen while scrolling 40-odd departments; counts as numbers and rates
+ * as real percentages, so Excel can sort and sum; a rate with no ended clock (null, see
+ * docs/figures.md#on-time-rates) is an empty cell, as in the CSV, never a 0%. The window, the
+ * instant and each rate's definition go on a second sheet, 统计口径.
+ */
+export async function toXlsx(report: MonthlyReport): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  // The document's dates are the instant the figures were judged at, not when the file was
+  // written: the same report gives the same workbook content whenever it is downloaded.
+  const asOf = new Date(Date.parse(report.as_of));
+  book.created = asOf;
+  book.modified = asOf;
+  book.creator = '12345 CTI';
+
+  const sheet = book.addWorksheet(`${report.month} 部门月报`, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2' }],
+    // Offices print it: 17 columns fit one landscape page wide, the headings on every page.
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' },
+  });
+  sheet.columns = headings.map(([key, title]) => {
+    const values = report.items.map((row) => row[key]);
+    const widest = Math.max(displayWidth(title), ...values.map((v) => (typeof v === 'string' ? displayWidth(v) : key.endsWith('rate') ? 6 : String(v ?? '').length)));
+    return { key, header: title, width: widest + 2, style: key === 'name' ? {} : { numFmt: key.endsWith('rate') ? PERCENT : COUNT } };
+  });
+  for (const row of report.items) sheet.addRow(Object.fromEntries(headings.map(([k]) => [k, row[k] ?? null])));
+
+  const head = sheet.getRow(1);
+  head.eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.border = { bottom: { style: 'thin' } };
+  });
+
+  const notes = reportNotes(report);
+  const notesSheet = book.addWorksheet('统计口径');
+  notesSheet.columns = [{ key: 'note', width: 120, style: { alignment: { wrapText: true, vertical: 'top' } } }];
+  for (const note of notes) notesSheet.addRow([note]);
+
+  return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -98,7 +98,7 @@ function registerMonthly(api: Api, opts: StatsPluginOptions): void {
     const name = (ext: string) => `attachment; filename*=UTF-8''${encodeURIComponent(`12345部门月报-${req.query.month}.${ext}`)}`;
     if (req.query.format === 'xlsx') {
       reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', name('xlsx'));
-      return toXlsx(report.items, report.month, reportNotes(report));
+      return toXlsx(report);
     }
     reply.type('text/csv; charset=utf-8').header('content-disposition', name('csv'));
     return toCsv(report.items, reportNotes(report));
