@@ -1,8 +1,14 @@
+// @ts-check
 // The live feed (WebSocket /api/ws): reconnects with back-off so a page stays live through a
 // whole shift, and tells the page when it is connected so it can show it.
 import { currentToken } from './session.js';
 
+/**
+ * @param {(message: import('/lib/types.js').FeedMessage) => void} onMessage
+ * @param {(connected: boolean) => void} [onStatus]
+ */
 export function openFeed(onMessage, onStatus = () => {}) {
+  /** @type {WebSocket | null} */
   let socket = null;
   let delayMs = 500;
   let closed = false;

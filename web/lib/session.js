@@ -1,16 +1,23 @@
+// @ts-check
 // Login for every page: a form in a <dialog>, the token kept in this tab's sessionStorage so
 // an agent desktop and an admin page can run side by side as different users.
 const KEY = 'cti.session';
+/** @type {((reason: string) => void) | null} */
 let expiredHandler = null;
 
+/** @typedef {import('/lib/types.js').User} User */
+
+/** @returns {string | null} */
 export function currentToken() {
   return readSession()?.token ?? null;
 }
 
+/** @returns {User | null} */
 export function currentUser() {
   return readSession()?.user ?? null;
 }
 
+/** @returns {{ token: string, user: User } | null} */
 function readSession() {
   try {
     return JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
@@ -20,6 +27,7 @@ function readSession() {
 }
 
 /** Forgets the token (expired or logged out) and asks the page to show the login again. */
+/** @param {string} reason */
 export function dropSession(reason) {
   if (!sessionStorage.getItem(KEY)) return;
   sessionStorage.removeItem(KEY);
@@ -35,6 +43,8 @@ export async function logout() {
 /**
  * Resolves with the logged-in user once someone with one of `roles` has logged in; asks
  * again (through the same dialog) when the token expires, then calls `onExpired`.
+ * @param {{ roles: string[], title: string, onExpired?: () => void }} options
+ * @returns {Promise<User>}
  */
 export function signIn({ roles, title, onExpired }) {
   const dialog = loginDialog(title);
@@ -47,18 +57,25 @@ export function signIn({ roles, title, onExpired }) {
   return ask(dialog, roles, '');
 }
 
+/**
+ * @param {HTMLDialogElement} dialog
+ * @param {string[]} roles
+ * @param {string} message
+ * @returns {Promise<User>}
+ */
 function ask(dialog, roles, message) {
-  const form = dialog.querySelector('form');
-  const error = dialog.querySelector('.login-error');
+  const form = /** @type {HTMLFormElement} */ (dialog.querySelector('form'));
+  const error = /** @type {HTMLElement} */ (dialog.querySelector('.login-error'));
+  const fields = /** @type {{ username: HTMLInputElement, password: HTMLInputElement }} */ (/** @type {unknown} */ (form.elements));
   error.textContent = message;
   dialog.showModal();
-  form.elements.username.focus();
+  fields.username.focus();
   return new Promise((resolve) => {
     form.onsubmit = async (event) => {
       event.preventDefault();
       error.textContent = '';
       try {
-        const user = await tryLogin(form.elements.username.value.trim(), form.elements.password.value, roles);
+        const user = await tryLogin(fields.username.value.trim(), fields.password.value, roles);
         form.reset();
         dialog.close();
         resolve(user);
@@ -69,6 +86,12 @@ function ask(dialog, roles, message) {
   });
 }
 
+/**
+ * @param {string} username
+ * @param {string} password
+ * @param {string[]} roles
+ * @returns {Promise<User>}
+ */
 async function tryLogin(username, password, roles) {
   const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   const body = await res.json();
@@ -78,8 +101,12 @@ async function tryLogin(username, password, roles) {
   return body.user;
 }
 
+/**
+ * @param {string} title
+ * @returns {HTMLDialogElement}
+ */
 function loginDialog(title) {
-  let dialog = document.getElementById('login-dialog');
+  let dialog = /** @type {HTMLDialogElement | null} */ (document.getElementById('login-dialog'));
   if (dialog) return dialog;
   dialog = document.createElement('dialog');
   dialog.id = 'login-dialog';
@@ -92,7 +119,7 @@ function loginDialog(title) {
       <p class="login-error" role="alert"></p>
       <button type="submit" class="primary">登录</button>
     </form>`;
-  dialog.querySelector('h2').textContent = title;
+  /** @type {HTMLElement} */ (dialog.querySelector('h2')).textContent = title;
   // a login is not optional: Esc must not leave a page without a user
   dialog.addEventListener('cancel', (event) => event.preventDefault());
   document.body.append(dialog);

@@ -1,7 +1,13 @@
+// @ts-check
 // One short status line at the bottom of the page, read out by screen readers.
+/** @type {HTMLDivElement | null} */
 let element = null;
 let timer = 0;
 
+/**
+ * @param {string} message
+ * @param {{ error?: boolean }} [options]
+ */
 export function toast(message, { error = false } = {}) {
   if (!element) {
     element = document.createElement('div');
@@ -14,5 +20,6 @@ export function toast(message, { error = false } = {}) {
   element.classList.toggle('error', error);
   element.hidden = false;
   clearTimeout(timer);
-  timer = setTimeout(() => (element.hidden = true), error ? 8000 : 4000);
+  const shown = element;
+  timer = setTimeout(() => (shown.hidden = true), error ? 8000 : 4000);
 }
