@@ -1,3 +1,4 @@
+// @ts-check
 // The missed-call call-back list (漏接回拨): callers who chose a call-back or left a message
 // (留言) rather than wait on.
 // It changes when a caller leaves the queue, so queue messages on the feed trigger a reload.
@@ -5,10 +6,17 @@ import { api, post } from '/lib/api.js';
 import { toast } from '/lib/toast.js';
 import { formatDateTime, LINE_NAMES, nameOf } from '/lib/format.js';
 
-const $ = (id) => document.getElementById(id);
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @typedef {import('/lib/types.js').Callback} Callback */
 
 export class CallbackList {
+  /** @type {number | undefined} */
+  timer = undefined;
+
   async load() {
+    /** @type {{ items: Callback[] }} */
     const { items } = await api('/api/callbacks');
     $('callbacks-empty').hidden = items.length > 0;
     $('callback-list').replaceChildren(...items.map((c) => this.row(c)));
@@ -20,6 +28,7 @@ export class CallbackList {
     this.timer = setTimeout(() => void this.load().catch(() => {}), 1000);
   }
 
+  /** @param {Callback} c */
   row(c) {
     const tr = document.createElement('tr');
     const message = c.message ? `留言 ${c.message.seconds} 秒` : '—';

@@ -1,3 +1,4 @@
+// @ts-check
 // The agent desktop (坐席工作台): wires the seat, the call pop, the ticket form, the transfer
 // panel and the call-back list to the live feed. Everything after login arrives over the
 // WebSocket, so the page runs a whole shift without a reload.
@@ -12,7 +13,8 @@ import { TicketForm } from './ticket-form.js';
 import { TransferPanel } from './transfer-panel.js';
 import { CallbackList } from './callbacks.js';
 
-const $ = (id) => document.getElementById(id);
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 startClock();
 const user = await signIn({ roles: ['agent', 'supervisor'], title: '12345 坐席登录', onExpired: () => location.reload() });
@@ -35,6 +37,7 @@ openFeed(route, (up) => {
   $('feed-status').classList.toggle('down', !up);
 });
 
+/** @param {import('/lib/types.js').FeedMessage} message */
 function route(message) {
   if (message.type === 'hello' || message.type === 'agents') seat.applyAgents(message.agents ?? message.items);
   else if (message.type === 'transfer') {
@@ -42,10 +45,11 @@ function route(message) {
     callPop.applyPhase(message);
   }
   else if (message.type === 'queues') callbacks.soon();
-  else if (message.type === 'notice' && message.seat === seat.id) toast(message.message);
+  else if (message.type === 'notice' && message.seat === seat.id) toast(message.message ?? '');
 }
 
 /** A new call on the seat pops; when it ends the pop stays, so the ticket can be finished. */
+/** @param {string | null} callId */
 async function showCall(callId) {
   transfers.setCall(callId);
   if (!callId) return callPop.ended();
@@ -61,6 +65,7 @@ function startClock() {
 
 function bindKeys() {
   document.addEventListener('keydown', (event) => {
+    /** @type {Record<string, () => unknown>} */
     const keys = {
       F2: () => seat.ready(),
       F3: () => seat.takeBreak(),

@@ -1,3 +1,4 @@
+// @ts-check
 // One-key transfer (一键转接): emergency lines, the 22 parallel hotlines (open now or not, and
 // today's 15 s answer rate) and the linkage hotlines; then complete, three-way or cancel the
 // attempt. A refused or failed transfer offers a ticket for the department instead.
@@ -5,7 +6,13 @@ import { api, post } from '/lib/api.js';
 import { toast } from '/lib/toast.js';
 import { formatRate, TRANSFER_KINDS, TRANSFER_RESULTS, TRANSFER_STATES, nameOf } from '/lib/format.js';
 
-const $ = (id) => document.getElementById(id);
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @typedef {import('/lib/types.js').TransferTarget} TransferTarget */
+/** @typedef {import('/lib/types.js').TransferAttempt} TransferAttempt */
+/** @typedef {import('/lib/types.js').TicketPrefill} TicketPrefill */
+
+/** @type {Array<[TransferTarget['mode'], string]>} */
 const GROUPS = [
   ['emergency', '应急联动'],
   ['parallel', '并联热线（部门坐席）'],
@@ -14,13 +21,24 @@ const GROUPS = [
 const TARGET_RATE = 0.95;
 const REFRESH_MS = 60_000;
 
+/** @param {string} id */
+const button = (id) => /** @type {HTMLButtonElement} */ ($(id));
+const filterInput = () => /** @type {HTMLInputElement} */ ($('transfer-filter'));
+
 export class TransferPanel {
+  /** @param {{ onTicket: (prefill: TicketPrefill) => void }} handlers */
   constructor({ onTicket }) {
     this.onTicket = onTicket;
+    /** @type {string | null} */
     this.callId = null;
+    /** @type {TransferAttempt | null} */
     this.attempt = null;
+    /** @type {TicketPrefill | null} */
     this.prefill = null;
+    /** @type {TransferTarget[]} */
     this.targets = [];
+    /** @type {number | undefined} */
+    this.timer = undefined;
     $('transfer-filter').oninput = () => this.render();
     $('btn-transfer-complete').onclick = () => this.step('complete');
     $('btn-transfer-three-way').onclick = () => this.step('three-way');
@@ -40,6 +58,7 @@ export class TransferPanel {
     }
   }
 
+  /** @param {string | null} callId */
   setCall(callId) {
     if (callId === this.callId) return;
     this.callId = callId;
@@ -48,53 +67,58 @@ export class TransferPanel {
   }
 
   focus() {
-    ($('transfer-targets').querySelector('button:not(:disabled)') ?? $('transfer-filter')).focus();
+    (/** @type {HTMLButtonElement | null} */ ($('transfer-targets').querySelector('button:not(:disabled)')) ?? filterInput()).focus();
   }
 
   render() {
-    const filter = $('transfer-filter').value.trim();
+    const filter = filterInput().value.trim();
+    /** @param {TransferTarget} t */
     const match = (t) => !filter || t.number.includes(filter) || t.name.includes(filter) || (t.department_name ?? '').includes(filter);
     const sections = GROUPS.map(([mode, title]) => {
       const items = this.targets.filter((t) => t.mode === mode && match(t));
       if (!items.length) return null;
       const section = document.createElement('section');
       section.innerHTML = `<h3></h3><ul class="target-list"></ul>`;
-      section.querySelector('h3').textContent = `${title}（${items.length}）`;
-      section.querySelector('ul').append(...items.map((t) => this.targetItem(t)));
+      /** @type {HTMLElement} */ (section.querySelector('h3')).textContent = `${title}（${items.length}）`;
+      /** @type {HTMLElement} */ (section.querySelector('ul')).append(...items.map((t) => this.targetItem(t)));
       return section;
-    }).filter(Boolean);
+    }).filter((s) => s !== null);
     $('transfer-targets').replaceChildren(...sections);
   }
 
+  /** @param {TransferTarget} t */
   targetItem(t) {
     const li = document.createElement('li');
     const button = document.createElement('button');
+    /** @param {string} selector */
+    const part = (selector) => /** @type {HTMLElement} */ (button.querySelector(selector));
     button.type = 'button';
     button.className = `target ${t.open ? 'open' : 'closed'}`;
     button.dataset.number = t.number;
     button.disabled = !this.callId || this.busy();
     const rate = t.today?.rate ?? null;
     button.innerHTML = `<span class="t-name"></span><span class="t-number"></span><span class="t-hours"></span><span class="t-rate"></span>`;
-    button.querySelector('.t-name').textContent = t.department_name ?? t.body ?? t.name;
-    button.querySelector('.t-number').textContent = `${t.number} ${t.name}`;
+    part('.t-name').textContent = t.department_name ?? t.body ?? t.name;
+    part('.t-number').textContent = `${t.number} ${t.name}`;
     const guess = t.hours_provisional ? '（暂定：当年节假日数据未录入）' : '';
-    button.querySelector('.t-hours').textContent = t.open ? `工作时间内${guess}` : `非工作时间${t.closed_reason ? `：${t.closed_reason}` : guess}`;
+    part('.t-hours').textContent = t.open ? `工作时间内${guess}` : `非工作时间${t.closed_reason ? `：${t.closed_reason}` : guess}`;
     const rateText = t.mode === 'parallel' ? `今日15秒接通率 ${formatRate(rate)}（${t.today?.answered_within_15s ?? 0}/${t.today?.counted ?? 0}）` : '';
-    button.querySelector('.t-rate').textContent = rateText;
-    button.querySelector('.t-rate').classList.toggle('below', rate !== null && rate < TARGET_RATE);
-    button.setAttribute('aria-label', `转接 ${t.name} ${t.number}，${button.querySelector('.t-hours').textContent}${rateText ? `，${rateText}` : ''}`);
+    part('.t-rate').textContent = rateText;
+    part('.t-rate').classList.toggle('below', rate !== null && rate < TARGET_RATE);
+    button.setAttribute('aria-label', `转接 ${t.name} ${t.number}，${part('.t-hours').textContent}${rateText ? `，${rateText}` : ''}`);
     button.onclick = () => this.transfer(t);
     li.append(button);
     return li;
   }
 
   busy() {
-    return this.attempt && ['ringing', 'consulting', 'three_way'].includes(this.attempt.state);
+    return !!this.attempt && ['ringing', 'consulting', 'three_way'].includes(this.attempt.state);
   }
 
+  /** @param {TransferTarget} target */
   async transfer(target) {
     if (!this.callId) return toast('当前没有通话，无法转接', { error: true });
-    const kind = target.mode === 'emergency' ? 'blind' : $('transfer-kind').value;
+    const kind = target.mode === 'emergency' ? 'blind' : /** @type {HTMLSelectElement} */ ($('transfer-kind')).value;
     try {
       const { attempt } = await post(`/api/calls/${encodeURIComponent(this.callId)}/transfer`, { hotline: target.number, kind });
       this.show({ ...attempt, name: target.name });
@@ -103,6 +127,10 @@ export class TransferPanel {
     }
   }
 
+  /**
+   * @param {TransferTarget} target
+   * @param {import('/lib/api.js').ApiError} err
+   */
   refused(target, err) {
     this.show(null);
     $('transfer-current').hidden = false;
@@ -110,23 +138,27 @@ export class TransferPanel {
     this.offerTicket(err.body?.ticket_prefill ?? null);
   }
 
+  /** @param {import('/lib/types.js').FeedMessage} message */
   applyFeed(message) {
-    if (message.call_id !== this.callId || !message.attempt) return;
-    const name = this.targets.find((t) => t.number === message.attempt.hotline)?.name;
-    this.show({ ...message.attempt, name, ticket_prefill: message.ticket_prefill ?? message.attempt.ticket_prefill });
-    if (['completed', 'failed', 'cancelled'].includes(message.attempt.state)) void this.load();
+    const attempt = message.attempt;
+    if (message.call_id !== this.callId || !attempt) return;
+    const name = this.targets.find((t) => t.number === attempt.hotline)?.name;
+    this.show({ ...attempt, name, ticket_prefill: message.ticket_prefill ?? attempt.ticket_prefill });
+    if (['completed', 'failed', 'cancelled'].includes(attempt.state)) void this.load();
   }
 
+  /** @param {'complete' | 'three-way' | 'cancel'} action */
   async step(action) {
     if (!this.callId) return;
     try {
       const { attempt } = await post(`/api/calls/${encodeURIComponent(this.callId)}/transfer/${action}`);
-      this.show({ ...this.attempt, ...attempt });
+      this.show({ .../** @type {TransferAttempt} */ (this.attempt), ...attempt });
     } catch (err) {
       toast(err.message, { error: true });
     }
   }
 
+  /** @param {TransferAttempt | null} attempt */
   show(attempt) {
     this.attempt = attempt;
     const box = $('transfer-current');
@@ -135,13 +167,14 @@ export class TransferPanel {
     if (attempt) {
       const result = attempt.state === 'failed' && attempt.result ? `（${nameOf(TRANSFER_RESULTS, attempt.result)}）` : '';
       $('transfer-state').textContent = `${nameOf(TRANSFER_KINDS, attempt.kind)} → ${attempt.name ?? ''} ${attempt.hotline}：${nameOf(TRANSFER_STATES, attempt.state)}${result}`;
-      $('btn-transfer-complete').disabled = !['consulting', 'three_way'].includes(attempt.state);
-      $('btn-transfer-three-way').disabled = attempt.state !== 'consulting';
-      $('btn-transfer-cancel').disabled = !['ringing', 'consulting'].includes(attempt.state);
+      button('btn-transfer-complete').disabled = !['consulting', 'three_way'].includes(attempt.state);
+      button('btn-transfer-three-way').disabled = attempt.state !== 'consulting';
+      button('btn-transfer-cancel').disabled = !['ringing', 'consulting'].includes(attempt.state);
     }
-    for (const b of $('transfer-targets').querySelectorAll('button.target')) b.disabled = !this.callId || this.busy();
+    for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ ($('transfer-targets').querySelectorAll('button.target'))) b.disabled = !this.callId || this.busy();
   }
 
+  /** @param {TicketPrefill | null} prefill */
   offerTicket(prefill) {
     this.prefill = prefill;
     $('btn-transfer-ticket').hidden = !prefill;
