@@ -1,3 +1,4 @@
+// @ts-check
 // The department page (部门手机端): a phone-sized list of the department's open tickets, worst
 // light and nearest deadline first; a ticket's page to sign, reply with photos, return or ask
 // for more time; the head's overview and overdue list. Plain DOM and fetch only, so it runs in
@@ -7,11 +8,16 @@ import { api } from '/lib/api.js';
 import { formatDateTime, nameOf, LIGHT_NAMES, STATUS_NAMES, TICKET_TYPES } from '/lib/format.js';
 import { TicketView } from './ticket-view.js';
 
-const $ = (id) => document.getElementById(id);
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @typedef {import('/lib/types.js').Ticket} Ticket */
+
+/** @type {Record<Ticket['light'], number>} */
 const LIGHT_RANK = { red: 0, yellow: 1, green: 2 };
 const REFRESH_MS = 60_000;
 
 const user = await signIn({ roles: ['dept_handler', 'dept_head'], title: '部门工单登录', onExpired: () => location.reload() });
+/** @type {import('/lib/types.js').Department[]} */
 const departments = await api('/api/departments');
 const department = departments.find((d) => d.id === user.department);
 $('who').textContent = `${department?.name ?? user.department} · ${user.display_name}`;
@@ -22,26 +28,37 @@ $('btn-logout').onclick = async () => {
 };
 const ticketView = new TicketView({ done: () => (location.hash = '#todo') });
 
-/** The clock that runs now: signing before signed, resolving after. */
+/**
+ * The clock that runs now: signing before signed, resolving after.
+ * @param {Ticket} t
+ */
 const dueOf = (t) => (t.status === 'dispatched' ? t.sign_due_at : t.resolve_due_at);
-const byLightThenDue = (a, b) => LIGHT_RANK[a.light] - LIGHT_RANK[b.light] || Date.parse(dueOf(a) ?? 0) - Date.parse(dueOf(b) ?? 0);
+/**
+ * @param {Ticket} a
+ * @param {Ticket} b
+ */
+const byLightThenDue = (a, b) => LIGHT_RANK[a.light] - LIGHT_RANK[b.light] || Date.parse(dueOf(a) ?? '0') - Date.parse(dueOf(b) ?? '0');
 
+/** @param {Ticket} t */
 function card(t) {
   const li = document.createElement('li');
   const a = document.createElement('a');
+  /** @param {string} selector */
+  const part = (selector) => /** @type {HTMLElement} */ (a.querySelector(selector));
   a.href = `#t/${t.id}`;
   a.className = `card ${t.light}`;
   a.innerHTML = '<span class="light"></span><strong class="title"></strong><span class="due"></span><span class="excerpt"></span>';
-  a.querySelector('.light').classList.add(t.light);
-  a.querySelector('.light').textContent = nameOf(LIGHT_NAMES, t.light);
-  a.querySelector('.title').textContent = `#${t.id} ${nameOf(TICKET_TYPES, t.type)} · ${nameOf(STATUS_NAMES, t.status)}`;
-  a.querySelector('.due').textContent = `${t.status === 'dispatched' ? '签收时限' : '办结时限'} ${formatDateTime(dueOf(t))}${t.deadline_provisional ? '（暂定）' : ''}`;
-  a.querySelector('.excerpt').textContent = t.content;
+  part('.light').classList.add(t.light);
+  part('.light').textContent = nameOf(LIGHT_NAMES, t.light);
+  part('.title').textContent = `#${t.id} ${nameOf(TICKET_TYPES, t.type)} · ${nameOf(STATUS_NAMES, t.status)}`;
+  part('.due').textContent = `${t.status === 'dispatched' ? '签收时限' : '办结时限'} ${formatDateTime(dueOf(t))}${t.deadline_provisional ? '（暂定）' : ''}`;
+  part('.excerpt').textContent = t.content;
   li.append(a);
   return li;
 }
 
 async function showTodo() {
+  /** @type {{ items: Ticket[] }} */
   const { items } = await api('/api/tickets?status=dispatched,signed&limit=200');
   items.sort(byLightThenDue);
   $('todo-list').replaceChildren(...items.map(card));
@@ -50,13 +67,14 @@ async function showTodo() {
 }
 
 async function showOverview() {
+  /** @type {[import('/lib/types.js').TicketSummary, { items: Ticket[] }]} */
   const [summary, overdue] = await Promise.all([api('/api/tickets/summary'), api('/api/tickets?status=dispatched,signed&light=red&limit=200')]);
-  for (const light of ['red', 'yellow', 'green']) $(`sum-${light}`).textContent = summary.open_by_light[light];
+  for (const light of /** @type {const} */ (['red', 'yellow', 'green'])) $(`sum-${light}`).textContent = String(summary.open_by_light[light]);
   $('sum-status').replaceChildren(...Object.entries(summary.by_status).map(([status, n]) => {
     const tr = document.createElement('tr');
     tr.innerHTML = '<th></th><td></td>';
-    tr.firstChild.textContent = nameOf(STATUS_NAMES, status);
-    tr.lastChild.textContent = n;
+    /** @type {HTMLElement} */ (tr.firstChild).textContent = nameOf(STATUS_NAMES, status);
+    /** @type {HTMLElement} */ (tr.lastChild).textContent = String(n);
     return tr;
   }));
   overdue.items.sort(byLightThenDue);

@@ -1,3 +1,4 @@
+// @ts-check
 // One ticket on the department page and what the user may do with it now (the API's
 // allowed_actions): 签收, 答复 with photos, 申请延期, 退单. Each action sends the version the
 // user saw, so a ticket changed meanwhile is refused rather than overwritten.
@@ -7,28 +8,55 @@ import { toast } from '/lib/toast.js';
 import { formatDateTime, nameOf, LIGHT_NAMES, STATUS_NAMES, TICKET_TYPES } from '/lib/format.js';
 import { photoUpload } from './photos.js';
 
-const $ = (id) => document.getElementById(id);
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @typedef {import('/lib/types.js').Ticket} Ticket */
+
+/** @param {string} id */
+const form = (id) => /** @type {HTMLFormElement} */ ($(id));
+/**
+ * A form's control by name.
+ * @param {HTMLFormElement} f
+ * @param {string} name
+ */
+const field = (f, name) => /** @type {HTMLInputElement} */ (f.elements.namedItem(name));
 
 export class TicketView {
+  /** @param {{ done: () => void }} handlers */
   constructor({ done }) {
     this.done = done;
+    /** @type {Ticket | null} */
     this.ticket = null;
     $('btn-sign').onclick = () => this.act('sign', {}, '已签收');
     this.onSubmit('form-reply', (f) => this.reply(f));
-    this.onSubmit('form-extension', (f) => this.act('extension', { days: Number(f.elements.days.value), reason: f.elements.reason.value.trim() }, '延期申请已提交'));
-    this.onSubmit('form-return', (f) => this.act('return', { reason: f.elements.reason.value.trim() }, '已退单'));
-    $('form-reply').elements.photos.onchange = (e) => this.preview(e.target.files);
+    this.onSubmit('form-extension', (f) => this.act('extension', { days: Number(field(f, 'days').value), reason: field(f, 'reason').value.trim() }, '延期申请已提交'));
+    this.onSubmit('form-return', (f) => this.act('return', { reason: field(f, 'reason').value.trim() }, '已退单'));
+    const photos = field(form('form-reply'), 'photos');
+    photos.onchange = () => this.preview(photos.files ?? []);
   }
 
+  /** The ticket on screen: its buttons and forms show only after show() has read one. */
+  current() {
+    return /** @type {Ticket} */ (this.ticket);
+  }
+
+  /**
+   * @param {string} id
+   * @param {(form: HTMLFormElement) => Promise<unknown>} handler
+   */
   onSubmit(id, handler) {
-    $(id).onsubmit = (event) => {
+    const f = form(id);
+    f.onsubmit = (event) => {
       event.preventDefault();
-      void handler(event.target);
+      void handler(f);
     };
   }
 
+  /** @param {number} id */
   async show(id) {
     $('ticket-error').textContent = '';
+    /** @type {Ticket} */
     const t = await api(`/api/tickets/${id}`);
     this.ticket = t;
     $('ticket-heading').textContent = `工单 #${t.id} · ${nameOf(TICKET_TYPES, t.type)}`;
@@ -43,10 +71,11 @@ export class TicketView {
     $('form-reply').hidden = !allowed.has('reply');
     $('form-extension').hidden = !allowed.has('request_extension');
     $('form-return').hidden = !allowed.has('return');
-    for (const id of ['form-reply', 'form-extension', 'form-return']) $(id).reset();
+    for (const id of ['form-reply', 'form-extension', 'form-return']) form(id).reset();
     $('photo-previews').replaceChildren();
   }
 
+  /** @param {Ticket} t */
   facts(t) {
     // 暂定: the deadline reaches a year whose holidays are not entered yet (weekday rule); it
     // is recomputed, and may move, once the centre enters them.
@@ -63,8 +92,9 @@ export class TicketView {
   }
 
   /** Images need the bearer token, which an <img src> cannot send: fetched, then shown as blobs. */
+  /** @param {Ticket} t */
   async attachments(t) {
-    const items = await Promise.all(t.attachments.map(async (a) => {
+    const items = await Promise.all((t.attachments ?? []).map(async (a) => {
       const li = document.createElement('li');
       if (a.mime.startsWith('image/')) {
         const res = await fetch(`/api/tickets/${t.id}/attachments/${a.id}`, { headers: { authorization: `Bearer ${currentToken()}` } });
@@ -76,6 +106,7 @@ export class TicketView {
     $('ticket-attachments').replaceChildren(...items);
   }
 
+  /** @param {FileList | File[]} files */
   preview(files) {
     $('photo-previews').replaceChildren(...[...files].map((f) => {
       const li = document.createElement('li');
@@ -84,12 +115,13 @@ export class TicketView {
     }));
   }
 
+  /** @param {HTMLFormElement} form */
   async reply(form) {
-    const button = form.querySelector('button[type=submit]');
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
     button.disabled = true;
     try {
-      for (const file of form.elements.photos.files) await post(`/api/tickets/${this.ticket.id}/attachments`, await photoUpload(file));
-      await this.act('reply', { text: form.elements.text.value.trim() }, '答复已提交');
+      for (const file of field(form, 'photos').files ?? []) await post(`/api/tickets/${this.current().id}/attachments`, await photoUpload(file));
+      await this.act('reply', { text: field(form, 'text').value.trim() }, '答复已提交');
     } catch (err) {
       $('ticket-error').textContent = `上传失败：${err.message}`;
     } finally {
@@ -97,16 +129,21 @@ export class TicketView {
     }
   }
 
+  /**
+   * @param {'sign' | 'reply' | 'extension' | 'return'} path
+   * @param {Record<string, unknown>} body
+   * @param {string} doneText
+   */
   async act(path, body, doneText) {
     $('ticket-error').textContent = '';
     try {
-      await post(`/api/tickets/${this.ticket.id}/${path}`, { version: this.ticket.version, ...body });
+      await post(`/api/tickets/${this.current().id}/${path}`, { version: this.current().version, ...body });
       toast(doneText);
-      if (path === 'sign') await this.show(this.ticket.id);
+      if (path === 'sign') await this.show(this.current().id);
       else this.done();
     } catch (err) {
       $('ticket-error').textContent = err.message;
-      if (err.code === 'CTI_TICKET_VERSION_CONFLICT') await this.show(this.ticket.id);
+      if (err.code === 'CTI_TICKET_VERSION_CONFLICT') await this.show(this.current().id);
     }
   }
 }
