@@ -1,11 +1,65 @@
+// @ts-check
 // The wallboard (大屏): figures from the public /api/wallboard, refreshed every few seconds;
 // counts only, so the wall screen needs no login. Red marks whatever is below its 95% target.
 import * as echarts from '/vendor/echarts/echarts.esm.min.mjs';
-import { formatDay, formatDuration, formatRate, formatTime } from '/lib/format.js';
+import { formatDay, formatDuration, formatRate, formatTime, AGENT_STATE_NAMES } from '/lib/format.js';
 
 const REFRESH_MS = 3000;
-const $ = (id) => document.getElementById(id);
-const AGENT_ORDER = ['空闲', '振铃', '通话中', '话后整理', '小休', '未登录'];
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+// the board counts seats by state name (src/http/wallboard.ts); shown in this order
+/** @type {string[]} */
+const AGENT_ORDER = /** @type {const} */ (['available', 'ringing', 'on_call', 'wrap_up', 'break', 'logged_out']).map((s) => AGENT_STATE_NAMES[s]);
+
+/**
+ * Today's 12345 service level (src/http/wallboard.ts serviceLevelToday).
+ * @typedef {object} ServiceLevel
+ * @property {number | null} rate
+ * @property {string} target
+ * @property {number} target_rate
+ * @property {number} abandoned
+ * @property {string} basis
+ * @property {string} definition
+ */
+/**
+ * A parallel hotline's transfers in the last 24 h (src/http/wallboard.ts transfers24h).
+ * @typedef {object} TransferRow
+ * @property {string} hotline
+ * @property {string | null} name
+ * @property {number} counted
+ * @property {number} answered_within_15s
+ * @property {number | null} rate
+ * @property {number} ringing
+ * @property {number} ringing_longest_s
+ * @property {boolean} below_target
+ * @property {string | null} alert_since
+ * @property {string} basis
+ */
+/**
+ * @typedef {object} Transfers
+ * @property {number} target_rate
+ * @property {string} basis
+ * @property {string} definition
+ * @property {TransferRow[]} items
+ */
+/**
+ * @typedef {object} Hour
+ * @property {string} hour ISO 8601, the hour's start
+ * @property {number} offered
+ * @property {number} answered
+ * @property {number | null} rate
+ */
+/**
+ * GET /api/wallboard.
+ * @typedef {object} Board
+ * @property {string} title
+ * @property {{ waiting: number, longest_wait_s: number }} queue
+ * @property {ServiceLevel} service_level_today
+ * @property {{ open_by_light: Record<'green' | 'yellow' | 'red', number> }} tickets
+ * @property {Record<string, number>} agents seats by state name
+ * @property {Transfers} transfer_answer_rate_24h
+ * @property {Hour[]} hours_today
+ */
 const chart = echarts.init($('hours-chart'), 'dark', { renderer: 'canvas' });
 addEventListener('resize', () => chart.resize());
 
@@ -21,37 +75,41 @@ async function refresh() {
   setTimeout(refresh, REFRESH_MS);
 }
 
+/** @param {Board} b */
 function show(b) {
   $('title').textContent = b.title;
-  $('waiting').textContent = b.queue.waiting;
+  $('waiting').textContent = String(b.queue.waiting);
   $('longest').textContent = formatDuration(b.queue.longest_wait_s);
   showServiceLevel(b.service_level_today);
-  for (const light of ['green', 'yellow', 'red']) $(`light-${light}`).textContent = b.tickets.open_by_light[light];
+  for (const light of /** @type {const} */ (['green', 'yellow', 'red'])) $(`light-${light}`).textContent = String(b.tickets.open_by_light[light]);
   showAgents(b.agents);
   showTransfers(b.transfer_answer_rate_24h);
   showHours(b.hours_today, b.service_level_today.target_rate);
 }
 
+/** @param {ServiceLevel} sl */
 function showServiceLevel(sl) {
   $('sl-rate').textContent = formatRate(sl.rate);
   $('sl-target').textContent = sl.target.replace(' s', ' 秒');
-  $('sl-abandoned').textContent = sl.abandoned;
+  $('sl-abandoned').textContent = String(sl.abandoned);
   $('sl-tile').classList.toggle('below', sl.rate !== null && sl.rate < sl.target_rate);
   $('sl-basis').textContent = sl.basis;
   $('sl-tile').title = sl.definition;
 }
 
+/** @param {Record<string, number>} agents */
 function showAgents(agents) {
   const names = [...AGENT_ORDER.filter((n) => n in agents), ...Object.keys(agents).filter((n) => !AGENT_ORDER.includes(n))];
   $('agents').replaceChildren(...names.map((name) => {
     const p = document.createElement('p');
     p.innerHTML = '<span class="big"></span><span class="sub"></span>';
-    p.firstChild.textContent = agents[name];
-    p.lastChild.textContent = name;
+    /** @type {HTMLElement} */ (p.firstChild).textContent = String(agents[name]);
+    /** @type {HTMLElement} */ (p.lastChild).textContent = name;
     return p;
   }));
 }
 
+/** @param {Transfers} t */
 function showTransfers(t) {
   $('transfer-target').textContent = formatRate(t.target_rate).replace('.0%', '%');
   $('transfer-basis').textContent = t.basis;
@@ -70,6 +128,7 @@ function showTransfers(t) {
 }
 
 /** A leg still ringing is not a miss: it is shown as ringing, with how long, until its outcome is known. */
+/** @param {TransferRow} r */
 function transferState(r) {
   const parts = [];
   if (r.ringing > 0) {
@@ -80,6 +139,10 @@ function transferState(r) {
   return parts.join(' · ');
 }
 
+/**
+ * @param {Hour[]} hours
+ * @param {number} targetRate
+ */
 function showHours(hours, targetRate) {
   chart.setOption({
     backgroundColor: 'transparent',
