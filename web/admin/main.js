@@ -1,20 +1,67 @@
+// @ts-check
 // Admin pages (系统管理): routing config status with file:line:column of the current error and
 // a reload button, users and roles, the SMS outbox, and which years have holiday data (with
 // the YAML to add a year, checked by the server before the admin pastes it into calendar.yaml).
 import { signIn } from '/lib/session.js';
 import { api, post } from '/lib/api.js';
 import { toast } from '/lib/toast.js';
-import { formatDateTime, nameOf, ROLE_NAMES } from '/lib/format.js';
+import { formatDateTime, nameOf, ROLE_NAMES, SMS_STATUS_NAMES as SMS_STATUS, SMS_KIND_NAMES as SMS_KINDS } from '/lib/format.js';
 
-const $ = (id) => document.getElementById(id);
-const SMS_STATUS = { pending: '待发送', sending: '发送中', sent: '已发送', failed: '发送失败', unsent: '未配置网关（仅记录）' };
-const SMS_KINDS = { dispatch: '派单通知', yellow: '黄灯提醒', red: '红灯提醒', supervision: '督办', alert: '告警', other: '其他' };
+/** Every id a page asks for is in its HTML. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * GET /api/admin/config (src/http/config-admin.ts).
+ * @typedef {object} ConfigStatus
+ * @property {'ok' | 'error'} state
+ * @property {number} generation
+ * @property {string} digest
+ * @property {string} loaded_at
+ * @property {string} last_attempt_at
+ * @property {Array<{ file: string, line: number, column: number, path: string, message: string }>} issues
+ */
+/**
+ * GET /api/admin/users (src/auth/user-json.ts userJson).
+ * @typedef {import('/lib/types.js').User & { mobile: string | null, disabled: boolean }} AdminUser
+ */
+/**
+ * GET /api/admin/lockouts (src/auth/user-json.ts lockoutJson).
+ * @typedef {object} Lockout
+ * @property {number} user_id
+ * @property {'account' | 'address'} scope
+ * @property {string | null} address
+ * @property {string} locked_until
+ */
+/**
+ * GET /api/admin/calendar (src/http/calendar-admin.ts).
+ * @typedef {object} CalendarInfo
+ * @property {number[]} covered_years
+ * @property {number} this_year
+ * @property {boolean} this_year_covered
+ * @property {boolean} next_year_covered
+ * @property {number} provisional_tickets
+ * @property {{ data_until: string | null, provisional_now: boolean, missing_year: number, deadlines_provisional_after: string, action: string }} coverage
+ * @property {string} template_yaml
+ * @property {string | null} [example_yaml]
+ */
+/**
+ * POST /api/admin/calendar/check (src/http/calendar-admin.ts).
+ * @typedef {object} CalendarCheck
+ * @property {boolean} ok
+ * @property {Array<{ line: number, column: number, path: string | null, message: string }>} issues
+ * @property {Array<{ year: string, holidays_listed: number, weekdays_off: string[], makeup_workdays: string[], warnings: string[] }>} years
+ * @property {number} provisional_tickets
+ */
+
+/** @type {Map<string, string>} */
 let departmentNames = new Map();
+/** @param {string | null | undefined} text */
 const td = (text) => Object.assign(document.createElement('td'), { textContent: text ?? '—' });
 
 const user = await signIn({ roles: ['admin'], title: '管理员登录', onExpired: () => location.reload() });
 $('who').textContent = user.display_name;
 
+/** @param {ConfigStatus} s */
 function showConfig(s) {
   const ok = s.state === 'ok';
   $('config-state').textContent = ok ? '✔ 配置有效，正在使用' : `✘ 配置有错误（${s.issues.length} 处），仍在使用上一份正确的配置`;
@@ -24,16 +71,17 @@ function showConfig(s) {
   $('config-attempt').textContent = formatDateTime(s.last_attempt_at);
   $('config-digest').textContent = s.digest.slice(0, 16);
   $('config-issues').hidden = ok;
-  $('config-issues').tBodies[0].replaceChildren(...s.issues.map((i) => {
+  /** @type {HTMLTableElement} */ ($('config-issues')).tBodies[0].replaceChildren(...s.issues.map((i) => {
     const tr = document.createElement('tr');
     tr.append(td(`${i.file}:${i.line}:${i.column}`), td(i.path), td(i.message));
-    tr.firstChild.className = 'mono';
+    /** @type {HTMLElement} */ (tr.firstChild).className = 'mono';
     return tr;
   }));
 }
 
 $('btn-reload').onclick = async () => {
   try {
+    /** @type {ConfigStatus} */
     const s = await post('/api/admin/config/reload');
     showConfig(s);
     toast(s.state === 'ok' ? '配置已重新加载' : '配置有错误，未生效', { error: s.state !== 'ok' });
@@ -42,7 +90,11 @@ $('btn-reload').onclick = async () => {
   }
 };
 
-/** 状态: a lock for every address (many failures from many addresses) or for some addresses only. */
+/**
+ * 状态: a lock for every address (many failures from many addresses) or for some addresses only.
+ * @param {AdminUser} u
+ * @param {Lockout[]} locks
+ */
 function stateOf(u, locks) {
   if (u.disabled) return '已停用';
   const everywhere = locks.find((l) => l.scope === 'account');
@@ -51,6 +103,10 @@ function stateOf(u, locks) {
   return '正常';
 }
 
+/**
+ * @param {AdminUser} u
+ * @param {Lockout[]} locks
+ */
 function userRow(u, locks) {
   const tr = document.createElement('tr');
   tr.append(td(u.username), td(u.display_name), td(nameOf(ROLE_NAMES, u.role)), td(u.department ? (departmentNames.get(u.department) ?? u.department) : null), td(u.mobile), td(stateOf(u, locks)));
@@ -84,22 +140,27 @@ function userRow(u, locks) {
 }
 
 async function showUsers() {
+  /** @type {[{ items: AdminUser[] }, { items: Lockout[] }]} */
   const [users, lockouts] = await Promise.all([api('/api/admin/users'), api('/api/admin/lockouts')]);
+  /** @param {number} id */
   const locksOf = (id) => lockouts.items.filter((l) => l.user_id === id);
   $('user-rows').replaceChildren(...users.items.map((u) => userRow(u, locksOf(u.id))));
 }
 
+/** @param {import('/lib/types.js').Department[]} departments */
 function setUpUserForm(departments) {
   departmentNames = new Map(departments.map((d) => [d.id, d.name]));
   $('role-select').replaceChildren(...Object.entries(ROLE_NAMES).map(([code, name]) => new Option(name, code)));
   $('department-select').append(...departments.map((d) => new Option(d.name, d.id)));
-  $('user-form').onsubmit = async (event) => {
+  const form = /** @type {HTMLFormElement} */ ($('user-form'));
+  form.onsubmit = async (event) => {
     event.preventDefault();
-    const f = event.target.elements;
+    const f = /** @type {Record<'username' | 'password' | 'role' | 'department' | 'display_name' | 'mobile', HTMLInputElement>} */ (/** @type {unknown} */ (form.elements));
+    /** @param {'department' | 'display_name' | 'mobile'} name */
     const optional = (name) => (f[name].value.trim() ? f[name].value.trim() : null);
     try {
       await post('/api/admin/users', { username: f.username.value.trim(), password: f.password.value, role: f.role.value, department: optional('department'), display_name: optional('display_name'), mobile: optional('mobile') });
-      event.target.reset();
+      form.reset();
       $('user-error').textContent = '';
       toast('用户已新增');
       await showUsers();
@@ -110,6 +171,7 @@ function setUpUserForm(departments) {
 }
 
 async function showSms() {
+  /** @type {{ items: Array<{ created_at: string, to_number: string, kind: string, text: string, status: string, attempts: number, last_error: string | null }>, counts: Record<string, number> }} */
   const { items, counts } = await api('/api/admin/sms-outbox?limit=50');
   $('sms-counts').textContent = Object.entries(counts).map(([s, n]) => `${nameOf(SMS_STATUS, s)} ${n}`).join(' · ') || '发件箱为空';
   $('sms-rows').replaceChildren(...items.map((m) => {
@@ -120,6 +182,7 @@ async function showSms() {
 }
 
 async function showCalendar() {
+  /** @type {CalendarInfo} */
   const c = await api('/api/admin/calendar');
   const v = c.coverage;
   $('calendar-years').textContent = c.covered_years.join('、');
@@ -131,14 +194,20 @@ async function showCalendar() {
   const gaps = [!c.this_year_covered && `${c.this_year} 年（今年）`, !c.next_year_covered && `${c.this_year + 1} 年（明年）`].filter(Boolean);
   $('calendar-state').textContent = gaps.length ? `✘ 缺少 ${gaps.join('、')} 的节假日数据。${v.action}` : `✔ ${c.this_year} 年和 ${c.this_year + 1} 年均有数据`;
   $('calendar-state').className = gaps.length ? 'state bad' : 'state ok';
-  if (!$('calendar-yaml').value) $('calendar-yaml').value = c.template_yaml;
+  const yaml = /** @type {HTMLTextAreaElement} */ ($('calendar-yaml'));
+  if (!yaml.value) yaml.value = c.template_yaml;
   const exampleYear = c.example_yaml?.match(/"(\d{4})":/)?.[1];
   $('calendar-example-title').textContent = exampleYear ? `示例：${exampleYear} 年的放假安排（软件包自带数据），照此写法` : '';
   $('calendar-example').textContent = c.example_yaml ?? '';
 }
 
+/** @param {CalendarCheck} r */
 function showCalendarCheck(r) {
   const box = $('calendar-check');
+  /**
+   * @param {string} cls
+   * @param {string} text
+   */
   const line = (cls, text) => Object.assign(document.createElement('p'), { className: cls, textContent: text });
   if (!r.ok) {
     box.replaceChildren(line('state bad', `✘ 有 ${r.issues.length} 处问题，请修改后再校验`), ...r.issues.map((i) => line('issue mono', `第 ${i.line} 行第 ${i.column} 列 ${i.path ? `${i.path}：` : ''}${i.message}`)));
@@ -159,7 +228,7 @@ function showCalendarCheck(r) {
 
 $('btn-calendar-check').onclick = async () => {
   try {
-    showCalendarCheck(await post('/api/admin/calendar/check', { yaml: $('calendar-yaml').value }));
+    showCalendarCheck(await post('/api/admin/calendar/check', { yaml: /** @type {HTMLTextAreaElement} */ ($('calendar-yaml')).value }));
   } catch (err) {
     toast(err.message, { error: true });
   }
