@@ -27,7 +27,7 @@ function runSeeds(t: Test, name: string, property: fc.IProperty<any>, numRuns: n
 }
 
 // ---------------------------------------------------------------------------------------
-// Frames as FreeSWITCH writes them (esl-protocol.md §1), built from specs that also say what
+// Frames as FreeSWITCH writes them (docs/esl-protocol.md §1), built from specs that also say what
 // the controller must decode from them.
 
 type Spec =

@@ -18,7 +18,7 @@
 // to --hold-cap for at most 90 s (or until the controller falls 2 s behind), and the calls held
 // at once (the controller's cti_calls_in_progress) and the controller process's RSS and heap
 // growth per held call are reported. Each step also prints the CPU time per call of the
-// simulator's process and of the peer's. Goals are printed, not asserted (DESIGN.md §6).
+// simulator's process and of the peer's. Goals are printed, not asserted (docs/architecture.md §6).
 // Run: npm run bench -- calls [--step-s 3] [--within-s 2] [--rates 25,50,100,150,200,250,300,400,500,600,800]
 //                              [--hold-cap 6000] [--hold-rate 120] [--max-total-s 230]
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,5 +1,5 @@
 // Users as they leave the server (API bodies, `cti user` output): snake_case fields and
-// times in ISO 8601 with the +08:00 offset, like every other record (DESIGN.md §4).
+// times in ISO 8601 with the +08:00 offset, like every other record (docs/architecture.md §4).
 import { Type, type Static } from 'typebox';
 import { formatShanghai } from '../calendar/index.js';
 import type { Role } from './roles.js';

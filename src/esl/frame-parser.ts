@@ -1,4 +1,4 @@
-// Content-Length framing of the Event Socket as FreeSWITCH writes it (esl-protocol.md §1.1,
+// Content-Length framing of the Event Socket as FreeSWITCH writes it (docs/esl-protocol.md §1.1,
 // mod_event_socket.c): a block of `Name: value` lines closed by an empty line, then exactly
 // Content-Length BYTES of body. Pure and incremental: bytes in, frames and FrameErrors out;
 // no I/O, no timers, and no input makes it throw.
