@@ -6,7 +6,8 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/sim/index.js';
-import { startServer } from '../src/main.js';
+import { checkListenPorts, ListenFailure, startServer } from '../src/main.js';
+import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logging.js';
 import { UserStore } from '../src/auth/index.js';
 
@@ -16,6 +17,19 @@ const CALLS_PER_HOUR = Number(process.env.DEMO_CALLS_PER_HOUR ?? 900);
 const rand = (min: number, max: number) => min + Math.random() * (max - min);
 
 const dbPath = resolve(process.env.DEMO_DB ?? join(project, 'data', 'demo.sqlite'));
+const configDir = join(project, 'config');
+
+/** A port that cannot be opened is one line on stderr and exit 1, as for `npm start`; anything else keeps its stack. */
+function failStart(err: unknown): never {
+  if (!(err instanceof ListenFailure)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+
+// The ports before the database: a second `npm run demo` beside a running one must stop here,
+// not delete the running demo's database files under it first.
+const ports = await loadConfig(configDir, { ...process.env, CTI_DB: dbPath });
+if (ports.ok) await checkListenPorts(ports.config.server, configDir).catch(failStart);
 for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
 
 const log = createLogger(process.env.CTI_LOG_LEVEL ?? 'warn');
@@ -32,7 +46,11 @@ const sim = await startSimulator({
     defaultPromptS: 2,
   },
 });
-const server = await startServer(join(project, 'config'), { ...process.env, FS_PORT: String(sim.port), CTI_DB: dbPath }, log);
+// startServer closes what it opened when a port is taken after the check; the simulator is ours to stop.
+const server = await startServer(configDir, { ...process.env, FS_PORT: String(sim.port), CTI_DB: dbPath }, log).catch(async (err: unknown) => {
+  await sim.stop();
+  return failStart(err);
+});
 
 // The operators: an admin, a supervisor and one agent per seat, all ready (示闲).
 const users = new UserStore(server.db);

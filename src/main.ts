@@ -1,12 +1,13 @@
 // Composition root: config → database → areas → HTTP, with hot reload, the ticket light
 // sweep and the SMS worker. `npm start` runs this file.
-import { dirname, join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { Gauge, Histogram } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf } from './config/index.js';
+import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf, type ServerSettings } from './config/index.js';
 import { GroupCommit, openDatabase, WalCheckpointer, walBytes, type Db } from './store/index.js';
 import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
@@ -123,33 +124,129 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   }, { name: 'ticket-light-sweep', noOverlap: true });
   const alertJob = cron.schedule('* * * * *', checkAlerts, { name: 'transfer-rate-alerts', noOverlap: true });
   const calendarJob = cron.schedule('7 * * * *', calendarNotice, { name: 'calendar-coverage-notice', noOverlap: true });
-  const { host, port } = settings.http;
-  const url = await app.listen({ host, port });
-  const eslPort = await calls.start();
+  const close = async () => {
+    config.stop();
+    await sweepJob.destroy();
+    await alertJob.destroy();
+    await calendarJob.destroy();
+    await smsWorker.stop();
+    await calls.close();
+    await driver.close();
+    await app.close();
+    await checkpointer?.stop();
+    // the turn's queued writes (the ACD's last changes among them) before the file is closed
+    GroupCommit.of(db).flushNow();
+    db.close();
+  };
+  let url: string;
+  let eslPort: number;
+  try {
+    url = await app.listen(settings.http).catch((err: unknown) => {
+      throw listenFailure('http', settings.http, err, configDir);
+    });
+    eslPort = await calls.start().catch((err: unknown) => {
+      throw listenFailure('esl', settings.eslListener, err, configDir);
+    });
+  } catch (err) {
+    // A port that cannot be opened ends the start: close the HTTP listener, timers, the
+    // checkpoint thread and the database opened so far, so a caller that goes on (the demo,
+    // tests) is not left with half a server, and the process can end on its own.
+    await close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing after a failed start'));
+    throw err;
+  }
   config.start();
   smsWorker.start(SMS_POLL_MS);
   logger.info({ url, eslPort, freeswitch: `${settings.freeswitch.host}:${settings.freeswitch.port}`, config: config.current.dir, database: settings.database, sms: driver.name }, 'CTI server listening');
-  return {
-    app,
-    calls,
-    config,
-    db,
-    url,
-    async close() {
-      config.stop();
-      await sweepJob.destroy();
-      await alertJob.destroy();
-      await calendarJob.destroy();
-      await smsWorker.stop();
-      await calls.close();
-      await driver.close();
-      await app.close();
-      await checkpointer?.stop();
-      // the turn's queued writes (the ACD's last changes among them) before the file is closed
-      GroupCommit.of(db).flushNow();
-      db.close();
-    },
-  };
+  return { app, calls, config, db, url, close };
+}
+
+/** The two ports this server listens on, and what an operator changes to move each. */
+const LISTENERS = {
+  http: { name: 'HTTP (pages, API, /metrics)', port: ['CTI_HTTP_PORT', 'http.port'], host: ['CTI_HTTP_HOST', 'http.host'], after: '' },
+  esl: {
+    name: "the outbound ESL listener (FreeSWITCH's socket app connects here)",
+    port: ['CTI_ESL_PORT', 'esl_listener.port'],
+    host: [undefined, 'esl_listener.host'],
+    // the generated dialplan names this address: FreeSWITCH keeps dialling the old one otherwise
+    after: '; then regenerate the dialplan (npx cti gen-dialplan) so FreeSWITCH connects there',
+  },
+} as const;
+
+export type Listener = keyof typeof LISTENERS;
+
+/**
+ * The one line an operator reads when a listening port cannot be opened (Chinese first, as the
+ * other start-up errors): which listener, the address and port, why, and the environment
+ * variable and server.yaml field that move it. Shared by `npm start` and `npm run demo`.
+ */
+export function listenFailureMessage(listener: Listener, address: { host: string; port: number }, errno: string, serverYaml: string): string {
+  const l = LISTENERS[listener];
+  const where = `${l.name} cannot listen on ${address.host}:${address.port}`;
+  // "CTI_HTTP_PORT (the address: CTI_HTTP_HOST), or http.port (http.host) in config/server.yaml"
+  const port = `${l.port[0]}${l.host[0] ? ` (the address: ${l.host[0]})` : ''}, or ${l.port[1]} (${l.host[1]}) in ${serverYaml}`;
+  const host = `${l.host[0] ? `${l.host[0]}, or ` : ''}${l.host[1]} in ${serverYaml}`;
+  switch (errno) {
+    case 'EADDRINUSE':
+      return `端口已被占用 (address in use): ${where}, another program holds it (perhaps this server or the demo, already running). Stop that program, or choose another port with ${port}${l.after}`;
+    case 'EADDRNOTAVAIL':
+      return `地址不可用 (address not available): ${where}, no network interface of this machine has that address. Choose another address with ${host}${l.after}`;
+    case 'EACCES':
+      return `无权使用该端口 (permission denied): ${where}, this user may not open it (ports below 1024 need root or CAP_NET_BIND_SERVICE). Choose a port from 1024 up with ${port}${l.after}`;
+    default:
+      return `无法监听 (cannot listen): ${where} (${errno}). Check the address and port: ${port}${l.after}`;
+  }
+}
+
+/** A listening port that could not be opened; its message is the line printed on stderr. */
+export class ListenFailure extends Error {
+  constructor(
+    readonly listener: Listener,
+    readonly address: { host: string; port: number },
+    readonly errno: string,
+    serverYaml: string,
+  ) {
+    super(listenFailureMessage(listener, address, errno, serverYaml));
+    this.name = 'ListenFailure';
+  }
+}
+
+/** server.yaml as the admin would type it: relative when under the working folder (as config errors show it). */
+function serverYamlOf(configDir: string): string {
+  const file = join(resolve(configDir), 'server.yaml');
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+/**
+ * The system error code of a failed listen. fastify passes node's error on (`code`); the ESL
+ * listener wraps it in a CtiError whose message keeps node's text ("listen EADDRINUSE: …")
+ * but not its code, so that text is read. Anything else is not a listen failure.
+ */
+function errnoOf(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  return /\blisten (E[A-Z]+)\b/.exec(String((err as Error | undefined)?.message))?.[1];
+}
+
+function listenFailure(listener: Listener, address: { host: string; port: number }, err: unknown, configDir: string): unknown {
+  const errno = errnoOf(err);
+  return errno ? new ListenFailure(listener, address, errno, serverYamlOf(configDir)) : err;
+}
+
+/**
+ * Opens and closes each fixed port of @settings, so a caller can stop before it changes
+ * anything (the demo removes its database first). Port 0 (any free port) is not checked. A
+ * port can still be taken between this check and the real listen; startServer reports that too.
+ */
+export async function checkListenPorts(settings: Pick<ServerSettings, 'http' | 'eslListener'>, configDir: string): Promise<void> {
+  for (const [listener, address] of [['http', settings.http], ['esl', settings.eslListener]] as const) {
+    if (address.port === 0) continue;
+    await new Promise<void>((resolveCheck, reject) => {
+      const probe = createServer();
+      probe.once('error', (err) => reject(listenFailure(listener, address, err, configDir)));
+      probe.listen(address.port, address.host, () => probe.close(() => resolveCheck()));
+    });
+  }
 }
 
 async function runFromCommandLine(): Promise<void> {
