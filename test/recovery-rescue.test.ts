@@ -4,7 +4,7 @@
 // moves it. The restarted controller finds such callers in `show channels` and sends them to
 // the dialplan's fallback, and ends the agent's leg it had parked for the hold.
 import t, { type Test } from 'tap';
-import { switchboard, type Switchboard } from './support/switchboard.js';
+import { switchboard, talkingCall, type Switchboard } from './support/switchboard.js';
 import { startServerProcess, waitFor } from './support/server-process.js';
 
 const staff = ['1001', '1002'].map((s) => ({ name: `op${s}`, role: 'agent' }));
@@ -19,11 +19,7 @@ t.test('held again after a resume, the controller dies: the caller waits in sile
   const sb = await switchboard({ agents: [{ id: '1001', answerAfterS: 0.3 }, { id: '1002' }], users: staff });
   t.teardown(() => sb.stop());
   await ready(t, sb, '1001');
-  sb.sim.engine.placeCall({ from: '13800000501', to: '12369', hangupAfterS: 90 });
-  const id = await sb.until('agent 1001 to be talking', '/api/agents', (b) => b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call')?.call_id);
-  await sb.until('the talk to be transferable', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' ? true : undefined));
-  const caller = sb.sim.engine.channel(id)!;
-  const agentLeg = sb.sim.engine.agent('1001').calls()[0]!;
+  const { id, caller, agentLeg } = await talkingCall(sb, '1001', '13800000501');
   t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
   t.match((await sb.server.post(`/api/calls/${id}/resume`)).body, { phase: 'talking' });
   await waitFor('caller and agent bridged again', async () => (caller.bridge?.peer === agentLeg ? true : undefined), 5000);

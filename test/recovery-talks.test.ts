@@ -4,7 +4,7 @@
 // (src/call/talk-guard.ts; test/recovery.test.ts has the restart and the adoption).
 import t, { type Test } from 'tap';
 import type { Channel } from '../src/sim/engine/index.js';
-import { switchboard, type Switchboard } from './support/switchboard.js';
+import { switchboard, talkingCall, type Switchboard } from './support/switchboard.js';
 import { waitFor } from './support/server-process.js';
 
 const staff = ['1001', '1002'].map((s) => ({ name: `op${s}`, role: 'agent' }));
@@ -72,11 +72,7 @@ t.test('the controller dies while the agent holds the caller: the caller, alone,
   const sb = await switchboard({ agents: [{ id: '1001', answerAfterS: 0.3 }, { id: '1002' }], users: staff });
   t.teardown(() => sb.stop());
   await ready(t, sb, '1001');
-  sb.sim.engine.placeCall({ from: '13800000403', to: '12369', hangupAfterS: 60 });
-  const id = await sb.until('agent 1001 to be talking', '/api/agents', (b) => b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call')?.call_id);
-  await sb.until('the talk to be transferable', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' ? true : undefined));
-  const caller = sb.sim.engine.channel(id)!;
-  const agentLeg = sb.sim.engine.agent('1001').calls()[0]!;
+  const { id, caller, agentLeg } = await talkingCall(sb, '1001', '13800000403');
   t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
   await waitFor('the caller on our music, the agent parked', async () => (caller.application === 'playback' && agentLeg.state === 'CS_PARK' ? true : undefined), 5000);
   sb.sim.engine.agent('1001').unregister(); // the fallback must not ring the held agent's phone

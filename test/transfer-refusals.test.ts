@@ -3,7 +3,7 @@
 // by ending the agent's leg at the instant the controller starts to act (a race a busy centre
 // meets: the agent's phone drops while they press 恢复通话).
 import t from 'tap';
-import { switchboard } from './support/switchboard.js';
+import { switchboard, talkingCall } from './support/switchboard.js';
 import { waitFor } from './support/server-process.js';
 
 const staff = [{ name: 'op1001', role: 'agent' }, { name: 'boss', role: 'supervisor' }];
@@ -14,11 +14,7 @@ t.test('resume refused because the agent\'s leg just ended: the agent gets an er
   await sb.server.login('op1001');
   t.equal((await sb.server.post('/api/agents/1001/login')).status, 200);
   t.equal((await sb.server.post('/api/agents/1001/ready')).status, 200);
-  sb.sim.engine.placeCall({ from: '13800000601', to: '12369', hangupAfterS: 60 });
-  const id = await sb.until('agent 1001 to be talking', '/api/agents', (b) => b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call')?.call_id);
-  await sb.until('the talk to be transferable', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' ? true : undefined));
-  const caller = sb.sim.engine.channel(id)!;
-  const agentLeg = sb.sim.engine.agent('1001').calls()[0]!;
+  const { id, caller, agentLeg } = await talkingCall(sb, '1001', '13800000601');
   t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
   await waitFor('the caller on our music', async () => (caller.application === 'playback' ? true : undefined), 5000);
   // the resume first stops the caller's music: at that instant the agent's phone drops

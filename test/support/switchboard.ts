@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { AgentBehaviour, HotlineBehaviour } from '../../src/sim/engine/endpoints.js';
+import type { Channel } from '../../src/sim/engine/index.js';
 import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
 import { startServerProcess, waitFor, type ServerProcess } from './server-process.js';
 
@@ -85,4 +86,16 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
     },
     stop,
   };
+}
+
+/**
+ * A citizen's call to `to` (a direct number: no menu) put through to `seat`, which must be
+ * ready, once its talk can be transferred or held: the call id (the caller's uuid) and both
+ * channels. Needs a logged-in user who may read /api/agents and /api/calls/:id/transfer.
+ */
+export async function talkingCall(sb: Switchboard, seat: string, from: string, to = '12369'): Promise<{ id: string; caller: Channel; agentLeg: Channel }> {
+  sb.sim.engine.placeCall({ from, to, hangupAfterS: 90 });
+  const id: string = await sb.until(`agent ${seat} to be talking`, '/api/agents', (b) => b.items.find((a: any) => a.seat === seat && a.state === 'on_call')?.call_id);
+  await sb.until('the talk to be transferable', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' ? true : undefined));
+  return { id, caller: sb.sim.engine.channel(id)!, agentLeg: sb.sim.engine.agent(seat).calls()[0]! };
 }
