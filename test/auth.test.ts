@@ -157,6 +157,10 @@ t.test('bad users: department rules, field names, duplicates', async (t) => {
     bad('role', '角色须为 agent（坐席）、supervisor（班长/值班长）、dept_handler（部门承办人）、dept_head（部门负责人）、admin（管理员） 之一'),
   );
   t.strictSame(await add({ password: 'short12' }), bad('password', '密码至少 8 位'));
+  const weak = bad('password', '密码须包含大写字母、小写字母、数字、其他字符（如 - 或空格）中的至少三种');
+  t.strictSame(await add({ password: 'abcdefghij' }), weak, 'one kind of character');
+  t.strictSame(await add({ password: 'abcd123456' }), weak, 'two kinds');
+  t.strictSame(await add({ password: '一二三四五六七八12' }), weak, 'Chinese characters count as one kind (other), with digits two');
   t.strictSame(await add({ username: '张三' }), bad('username', '用户名须为 2–32 位英文字母、数字或 . _ -，以字母或数字开头'));
   t.strictSame(await add({ mobile: '010-12345678' }), bad('mobile', '"010-12345678" 不是手机号码（11 位，以 1 开头）'));
 

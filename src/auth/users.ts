@@ -174,7 +174,16 @@ export function checkPassword(password: string): string {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) throw badUser('password', `密码至少 ${MIN_PASSWORD_LENGTH} 位`);
   if (length > MAX_PASSWORD_LENGTH) throw badUser('password', `密码最多 ${MAX_PASSWORD_LENGTH} 位`);
+  if (characterClasses(password) < 3) throw badUser('password', '密码须包含大写字母、小写字母、数字、其他字符（如 - 或空格）中的至少三种');
   return password;
+}
+
+/**
+ * Of lower case, upper case, digits and anything else: how many a password uses. Three of the
+ * four is what a 等保 2.0 level-3 assessment expects of a password (复杂度), with length 8.
+ */
+export function characterClasses(password: string): number {
+  return [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((r) => r.test(password)).length;
 }
 
 function checkRole(role: string): Role {
