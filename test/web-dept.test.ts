@@ -67,3 +67,37 @@ t.test('a handler signs and replies with a photo on a phone; the head sees the o
   t.equal(await head.page.locator('#overdue-empty').textContent(), '没有超期工单。');
   t.same(head.errors, [], 'no console errors on the head page');
 });
+
+t.test('a head presses an open ticket of their department (督办) from the phone; a handler has no such form', async (t) => {
+  const config = copyConfig();
+  const server = await startServerProcess(config.dir, {
+    users: [{ name: 'wang', role: 'agent' }, { name: 'li', role: 'dept_handler', department: 'market-regulation' }, { name: 'zhao', role: 'dept_head', department: 'market-regulation' }],
+  });
+  const browser = await launchBrowser();
+  t.teardown(async () => {
+    await browser.close();
+    await server.stop();
+    config.remove();
+  });
+  await server.login('wang');
+  const created = await server.post('/api/tickets', { type: 'complaint', caller: '13800138001', content: '超市销售过期食品', dispatch_to: 'market-regulation' });
+  t.equal(created.status, 201);
+  const id = created.body.id as number;
+
+  const handler = await openPage(browser, `${server.url}/dept/#t/${id}`, PHONE);
+  await logIn(handler.page, 'li', TEST_PASSWORD);
+  await handler.page.locator('#ticket-heading', { hasText: `工单 #${id}` }).waitFor();
+  t.equal(await handler.page.locator('#form-supervise').isHidden(), true, 'the handler is not offered 督办');
+
+  const head = await openPage(browser, `${server.url}/dept/#t/${id}`, PHONE);
+  await logIn(head.page, 'zhao', TEST_PASSWORD);
+  await head.page.locator('#ticket-heading', { hasText: `工单 #${id}` }).waitFor();
+  await head.page.locator('#form-supervise textarea[name=note]').fill('请今日内联系群众并核查');
+  await head.page.getByRole('button', { name: '督办（短信通知承办人）' }).click();
+  await head.page.locator('.toast', { hasText: '已督办' }).waitFor();
+  await server.login('zhao');
+  const ticket = (await server.get(`/api/tickets/${id}`)).body;
+  t.ok(ticket.events.some((e: any) => e.action === 'supervise'), `the 督办 is on the ticket (${ticket.events.map((e: any) => e.action).join(', ')})`);
+  t.ok(ticket.priority > created.body.priority, `priority raised (${created.body.priority} → ${ticket.priority})`);
+  t.same([...handler.errors, ...head.errors], [], 'no console errors');
+});

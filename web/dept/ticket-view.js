@@ -1,6 +1,6 @@
 // @ts-check
 // One ticket on the department page and what the user may do with it now (the API's
-// allowed_actions): 签收, 答复 with photos, 申请延期, 退单. Each action sends the version the
+// allowed_actions): 签收, 答复 with photos, 申请延期, 退单, and 督办 for the head. Each action sends the version the
 // user saw, so a ticket changed meanwhile is refused rather than overwritten.
 import { api, post } from '/lib/api.js';
 import { currentToken } from '/lib/session.js';
@@ -32,6 +32,8 @@ export class TicketView {
     this.onSubmit('form-reply', (f) => this.reply(f));
     this.onSubmit('form-extension', (f) => this.act('extension', { days: Number(field(f, 'days').value), reason: field(f, 'reason').value.trim() }, '延期申请已提交'));
     this.onSubmit('form-return', (f) => this.act('return', { reason: field(f, 'reason').value.trim() }, '已退单'));
+    // a department head may press their own department's open tickets (督办); the server offers it
+    this.onSubmit('form-supervise', (f) => this.act('supervise', { note: field(f, 'note').value.trim() }, '已督办'));
     const photos = field(form('form-reply'), 'photos');
     photos.onchange = () => this.preview(photos.files ?? []);
   }
@@ -71,7 +73,8 @@ export class TicketView {
     $('form-reply').hidden = !allowed.has('reply');
     $('form-extension').hidden = !allowed.has('request_extension');
     $('form-return').hidden = !allowed.has('return');
-    for (const id of ['form-reply', 'form-extension', 'form-return']) form(id).reset();
+    $('form-supervise').hidden = !allowed.has('supervise');
+    for (const id of ['form-reply', 'form-extension', 'form-return', 'form-supervise']) form(id).reset();
     $('photo-previews').replaceChildren();
   }
 
@@ -130,7 +133,7 @@ export class TicketView {
   }
 
   /**
-   * @param {'sign' | 'reply' | 'extension' | 'return'} path
+   * @param {'sign' | 'reply' | 'extension' | 'return' | 'supervise'} path
    * @param {Record<string, unknown>} body
    * @param {string} doneText
    */
@@ -139,7 +142,7 @@ export class TicketView {
     try {
       await post(`/api/tickets/${this.current().id}/${path}`, { version: this.current().version, ...body });
       toast(doneText);
-      if (path === 'sign') await this.show(this.current().id);
+      if (path === 'sign' || path === 'supervise') await this.show(this.current().id);
       else this.done();
     } catch (err) {
       $('ticket-error').textContent = err.message;
