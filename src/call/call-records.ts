@@ -6,6 +6,7 @@
 // through this class see every write made before them.
 import type { Logger } from 'pino';
 import { GroupCommit, type Db } from '../store/index.js';
+import { CallLegs, type LegEnd, type LegOpen } from './call-legs.js';
 
 export type Outcome = 'answered' | 'abandoned_ivr' | 'abandoned_queue' | 'transferred' | 'callback' | 'voicemail' | 'failed';
 
@@ -37,8 +38,7 @@ export type CallUpdate = Partial<{
 
 export class CallRecords {
   private readonly insert;
-  private readonly insertLeg;
-  private readonly endLeg;
+  private readonly legs: CallLegs;
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
   private readonly writes: GroupCommit;
 
@@ -51,12 +51,7 @@ export class CallRecords {
       `INSERT INTO calls (id, caller, called, mode, origin_hotline, department_id, priority, started_us)
        VALUES (@id, @caller, @called, @mode, @originHotline, @department, @priority, @startedUs) ON CONFLICT (id) DO NOTHING`,
     );
-    this.insertLeg = db.prepare(
-      `INSERT INTO call_legs (id, call_id, kind, endpoint, created_us) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    );
-    this.endLeg = db.prepare(
-      'UPDATE call_legs SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us), hangup_cause = coalesce(@hangup_cause, hangup_cause) WHERE id = @id',
-    );
+    this.legs = new CallLegs(db);
   }
 
   /** Opens the record once (at the end of this turn); opening it again changes nothing. */
@@ -82,19 +77,14 @@ export class CallRecords {
     this.write(() => statement.run(params));
   }
 
-  leg(callId: string, leg: { id: string; kind: 'caller' | 'agent' | 'consult' | 'department' | 'emergency' | 'linkage'; endpoint: string; createdUs: number }): void {
-    const { id, kind, endpoint, createdUs } = leg;
-    this.write(() => this.insertLeg.run(id, callId, kind, endpoint, createdUs));
+  leg(callId: string, leg: LegOpen): void {
+    const row = { ...leg };
+    this.write(() => this.legs.add(callId, row));
   }
 
-  legEnded(legId: string, fields: { answered_us?: number | null; ended_us?: number | null; hangup_cause?: string | null }): void {
-    const params = {
-      answered_us: fields.answered_us ?? null,
-      ended_us: fields.ended_us ?? null,
-      hangup_cause: fields.hangup_cause ?? null,
-      id: legId,
-    };
-    this.write(() => this.endLeg.run(params));
+  legEnded(legId: string, fields: LegEnd): void {
+    const row = { ...fields };
+    this.write(() => this.legs.update(legId, row));
   }
 
   /** Commits the writes queued so far, for a reader that must see them. */

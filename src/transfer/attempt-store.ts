@@ -1,7 +1,9 @@
-// Transfer attempts as stored (transfer_attempts, and the hotline leg in call_legs), with
+// Transfer attempts as stored (transfer_attempts; the hotline leg goes in call_legs through its
+// owner, src/call/call-legs.ts), with
 // FreeSWITCH's microsecond timestamps: the answer-rate figures are computed from these rows only.
 import type { Db } from '../store/index.js';
 import type { AttemptResult, TransferKind } from './rules.js';
+import { CallLegs } from '../call/call-legs.js';
 
 export interface AttemptRecord {
   id: number;
@@ -27,9 +29,8 @@ const LEG_KIND: Record<TransferKind, 'consult' | 'department' | 'emergency' | 'l
 
 export class AttemptStore {
   private readonly insertAttempt;
-  private readonly insertLeg;
+  private readonly legs: CallLegs;
   private readonly update;
-  private readonly updateLeg;
   private readonly byId;
 
   constructor(readonly db: Db) {
@@ -37,13 +38,10 @@ export class AttemptStore {
       `INSERT INTO transfer_attempts (call_id, leg_id, hotline, kind, agent_id, created_us, result, reason)
        VALUES (@call_id, @leg_id, @hotline, @kind, @agent_id, @created_us, @result, @reason)`,
     );
-    this.insertLeg = db.prepare('INSERT INTO call_legs (id, call_id, kind, endpoint, created_us) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
+    this.legs = new CallLegs(db);
     this.update = db.prepare(
       `UPDATE transfer_attempts SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us),
        result = coalesce(@result, result), reason = coalesce(@reason, reason) WHERE id = @id`,
-    );
-    this.updateLeg = db.prepare(
-      'UPDATE call_legs SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us), hangup_cause = coalesce(@cause, hangup_cause) WHERE id = @id',
     );
     this.byId = db.prepare('SELECT * FROM transfer_attempts WHERE id = ?');
   }
@@ -51,7 +49,7 @@ export class AttemptStore {
   /** An attempt whose leg FreeSWITCH created at `createdUs`; the leg goes on the call record too. */
   placed(a: { callId: string; leg: string; hotline: string; endpoint: string; kind: TransferKind; agent: string | null; createdUs: number }): number {
     const run = this.db.transaction(() => {
-      this.insertLeg.run(a.leg, a.callId, LEG_KIND[a.kind], a.endpoint, a.createdUs);
+      this.legs.add(a.callId, { id: a.leg, kind: LEG_KIND[a.kind], endpoint: a.endpoint, createdUs: a.createdUs });
       return Number(this.insertAttempt.run({ call_id: a.callId, leg_id: a.leg, hotline: a.hotline, kind: a.kind, agent_id: a.agent, created_us: a.createdUs, result: null, reason: null }).lastInsertRowid);
     });
     return run();
@@ -69,12 +67,12 @@ export class AttemptStore {
 
   answered(id: number, leg: string, answeredUs: number): void {
     this.update.run({ id, answered_us: answeredUs, ended_us: null, result: 'answered', reason: null });
-    this.updateLeg.run({ id: leg, answered_us: answeredUs, ended_us: null, cause: null });
+    this.legs.update(leg, { answered_us: answeredUs });
   }
 
   ended(id: number, leg: string, e: { endedUs: number | null; cause: string | null; result?: AttemptResult; reason?: string }): void {
     this.update.run({ id, answered_us: null, ended_us: e.endedUs, result: e.result ?? null, reason: e.reason ?? null });
-    this.updateLeg.run({ id: leg, answered_us: null, ended_us: e.endedUs, cause: e.cause });
+    this.legs.update(leg, { ended_us: e.endedUs, hangup_cause: e.cause });
   }
 
   get(id: number): AttemptRecord | undefined {
