@@ -51,7 +51,8 @@ export class ControllerProcess {
       const configDir = join(home, 'config');
       cpSync(setup.configDir, configDir, { recursive: true });
       shortenTimers(join(configDir, 'routing.yaml'));
-      const password = randomBytes(12).toString('hex');
+      // upper, lower, digits and '-': the three kinds of character a password needs (checkPassword)
+      const password = `Check-${randomBytes(12).toString('hex')}`;
       const env = { ...process.env, CTI_CONFIG: configDir, CTI_DB: join(home, 'cti.sqlite'), CTI_HTTP_PORT: '0', CTI_LOG_LEVEL: 'info', ...setup.env };
       for (const u of setup.users) {
         const r = spawnSync(process.execPath, ['bin/cti.js', 'user', 'add', u.name, '--role', u.role], { cwd: setup.projectDir, env, input: `${password}\n`, encoding: 'utf8' });
