@@ -321,11 +321,7 @@ export class AgentTalk {
   private async unguard(): Promise<void> {
     if (!this.guarded) return;
     this.guarded = false;
-    this.checked(await this.services.link.api(guardOff(this.setup.call.uuid)));
-  }
-
-  private checked(reply: string): void {
-    if (!reply.startsWith('+OK') && !this.setup.call.isHungUp) this.services.log.warn({ reply, call: this.setup.callId }, 'could not set the talk guard on the caller');
+    this.warnUnless(await this.services.link.api(guardOff(this.setup.call.uuid)), 'could not take the talk guard off the caller');
   }
 
   private onAgentGone(hangupUs: number | undefined): void {

@@ -1,4 +1,5 @@
 import type { CallContext, Step } from '../step.js';
+import { shanghaiDateOf } from '../../calendar/index.js';
 
 /** Answers the caller and records when, by FreeSWITCH's clock. */
 export class Answer implements Step {
@@ -18,7 +19,7 @@ export class RecordCall implements Step {
   readonly name = 'record';
 
   async start(ctx: CallContext): Promise<void> {
-    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = shanghaiDateOf(new Date());
     const relative = `cti/${day}/${ctx.id}.wav`;
     await ctx.call.execute('record_session', `$\{recordings_dir}/${relative}`);
     ctx.services.records.update(ctx.id, { recording_path: relative });

@@ -5,6 +5,7 @@
 import type { CallContext, Step } from '../step.js';
 import { prompt } from '../step.js';
 import { requestCallback } from '../callbacks.js';
+import { shanghaiDateOf } from '../../calendar/index.js';
 
 /** A short beep after the prompt: 800 Hz for half a second (TGML, libteletone). */
 export const MESSAGE_TONE = 'tone_stream://%(500,0,800)';
@@ -23,7 +24,7 @@ export class LeaveMessage implements Step {
     const { records, config } = ctx.services;
     ctx.outcome = 'voicemail';
     records.update(ctx.id, { outcome: 'voicemail', queue_left_us: this.requestedUs });
-    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = shanghaiDateOf(new Date());
     const folder = `cti/voicemail/${day}`;
     const relative = `${folder}/${ctx.id}.wav`;
     let ms = 0;
