@@ -6,21 +6,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from './lib/free-port.js';
 
 const project = resolve(import.meta.dirname, '..');
 const out = join(project, 'docs', 'screenshots');
 const PASSWORD = 'demo-12345';
 const WARM_UP_S = Number(process.env.SCREENSHOTS_WARM_UP_S ?? 45);
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
 
 async function startDemo(): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'cti-shots-'));

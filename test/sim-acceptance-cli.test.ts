@@ -7,20 +7,10 @@ import { spawn } from 'node:child_process';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/lib/free-port.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOLD_MS = 3000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The controller's outbound side: connect, myevents, answer; hang up HOLD_MS later. */
 async function minimalController(t: Test): Promise<{ port: number; calls: () => number }> {

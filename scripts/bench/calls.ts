@@ -24,7 +24,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator, type PlaceCall } from '../../src/sim/index.js';
 import { percentile } from './sim.js';
 import { metricSample, startControllerProcess, type ControllerProcess } from './controller-process.js';
+import { freePort } from '../lib/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DRAIN_S = 10;
@@ -239,14 +239,6 @@ async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: n
     if (chain) best = s;
   }
   return { best, completed, passed, ceilingShown };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;

@@ -1,12 +1,12 @@
 // One run of the scenarios: the switch (a real FreeSWITCH, or the simulator started here), the
 // controller started here as `npm start` would run it, the desks logged in, then each scenario
 // in turn with its PASS or FAIL line on stdout. Progress goes to stderr.
-import { createServer } from 'node:net';
 import type { Simulator } from '../../src/sim/index.js';
 import { CHECKS, DECLINING_SEAT, ANSWERING_SEAT, NUMBERS, SeatDesks, type Check, type CheckEnv } from './checks.js';
 import { ControllerProcess } from './controller.js';
 import { startTestSimulator } from './simulator.js';
 import { CheckFailed, SwitchLink } from './switch-link.js';
+import { freePort } from '../lib/free-port.js';
 
 export interface RunOptions {
   projectDir: string;
@@ -127,13 +127,3 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

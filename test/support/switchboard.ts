@@ -1,12 +1,14 @@
 // The whole system on loopback: the FreeSWITCH simulator (inbound ESL, our generated dialplan,
 // simulated softphones and departments) and the real server process as its controller.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { AgentBehaviour, HotlineBehaviour } from '../../src/sim/engine/endpoints.js';
 import type { Channel } from '../../src/sim/engine/index.js';
 import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
 import { startServerProcess, waitFor, type ServerProcess } from './server-process.js';
+import { freePort } from '../../scripts/lib/free-port.js';
+
+export { freePort };
 
 export interface Switchboard {
   sim: Simulator;
@@ -17,16 +19,6 @@ export interface Switchboard {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface SwitchboardOptions {
   agents?: AgentBehaviour[];
