@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { projectDir } from './support/config-dir.js';
 
 const OUTSIDE = [
-  { what: 'a DESIGN.md (docs/architecture.md holds the design)', pattern: /(?<![\w/])DESIGN\.md/ },
+  { what: 'a design note kept beside the project (docs/architecture.md holds the design)', pattern: /(?<![\w/])DESIGN\.md/ },
   { what: 'a folder beside the project', pattern: /\.\.\/\.\.\/shared\/|\.\.\/shared\/|\/work\/shared\b/ },
   { what: 'esl-protocol.md outside docs/', pattern: /(?<![\w/])(?<!docs\/)esl-protocol\.md/ },
 ];

@@ -1,7 +1,7 @@
 // The department page on a phone-sized screen (390×844) in real Chromium against the real
 // server: a handler signs a ticket and replies with text and a photo; the head sees the
 // department's overview. The API is checked afterwards.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { copyConfig } from './support/config-dir.js';
 import { startServerProcess, TEST_PASSWORD } from './support/server-process.js';
 import { launchBrowser, logIn, openPage } from './support/browser.js';
@@ -13,7 +13,8 @@ const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQ
 /** "2026-12-01T14:03:00.000+08:00" as the pages show it: 2026/12/01 14:03 (Shanghai wall time). */
 const shanghaiShown = (iso: string) => `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)} ${iso.slice(11, 16)}`;
 
-t.test('a handler signs and replies with a photo on a phone; the head sees the overview', async (t) => {
+/** The real server with an agent (wang, logged in for the test), a handler (li) and a head (zhao) of market regulation, and Chromium. */
+async function deptSite(t: Test) {
   const config = copyConfig();
   const server = await startServerProcess(config.dir, {
     users: [{ name: 'wang', role: 'agent' }, { name: 'li', role: 'dept_handler', department: 'market-regulation' }, { name: 'zhao', role: 'dept_head', department: 'market-regulation' }],
@@ -25,6 +26,11 @@ t.test('a handler signs and replies with a photo on a phone; the head sees the o
     config.remove();
   });
   await server.login('wang');
+  return { server, browser };
+}
+
+t.test('a handler signs and replies with a photo on a phone; the head sees the overview', async (t) => {
+  const { server, browser } = await deptSite(t);
   const created = await server.post('/api/tickets', { type: 'complaint', caller: '13800138000', content: '小区门口餐馆油烟扰民', dispatch_to: 'market-regulation' });
   t.equal(created.status, 201);
   const id = created.body.id as number;
@@ -69,17 +75,7 @@ t.test('a handler signs and replies with a photo on a phone; the head sees the o
 });
 
 t.test('a head presses an open ticket of their department (督办) from the phone; a handler has no such form', async (t) => {
-  const config = copyConfig();
-  const server = await startServerProcess(config.dir, {
-    users: [{ name: 'wang', role: 'agent' }, { name: 'li', role: 'dept_handler', department: 'market-regulation' }, { name: 'zhao', role: 'dept_head', department: 'market-regulation' }],
-  });
-  const browser = await launchBrowser();
-  t.teardown(async () => {
-    await browser.close();
-    await server.stop();
-    config.remove();
-  });
-  await server.login('wang');
+  const { server, browser } = await deptSite(t);
   const created = await server.post('/api/tickets', { type: 'complaint', caller: '13800138001', content: '超市销售过期食品', dispatch_to: 'market-regulation' });
   t.equal(created.status, 201);
   const id = created.body.id as number;
