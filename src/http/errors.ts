@@ -33,7 +33,8 @@ export const errorPlugin = fp(async (app) => {
 
 /** What a fastify body or content-type refusal is about, named as a schema failure names it. */
 function fastifyField(code: string | undefined): { field?: string } {
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return { field: 'headers.content-type' };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { field: 'headers.content-type' };
+  if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return { field: 'headers.content-length' };
   if (code?.startsWith('FST_ERR_CTP_')) return { field: 'body' };
   return {};
 }
