@@ -1,6 +1,7 @@
 // The call controller: FreeSWITCH's `socket` app connects here once per call (outbound ESL),
 // and one inbound connection follows every leg's create/answer/hangup for the clocks and for
 // /healthz. Each call runs its own flow (session.ts); nothing here holds call state.
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_UNREAD_EVENTS, EslClient, EslOutboundServer, type OutboundCall } from '../esl/index.js';
 import type { ConfigWatcher } from '../config/index.js';
@@ -44,6 +45,11 @@ export interface CallControllerOptions {
   log: Logger;
   /** each call's CHANNEL_DATA received → first sendmsg written, ms (for /metrics) */
   firstCommandMs?: (ms: number) => void;
+  /**
+   * The inbound link's byte stream and the reconnect jitter's source, when not TCP and
+   * Math.random: the explorer runs the controller and the simulator in one process.
+   */
+  link?: { connect(): Socket; random?: () => number };
 }
 
 export class CallController {
@@ -61,7 +67,10 @@ export class CallController {
   constructor(private readonly opts: CallControllerOptions) {
     const { server } = opts.config.current;
     this.records = new CallRecords(opts.db, opts.log.child({ area: 'call-records' }));
-    this.inbound = new EslClient({ ...server.freeswitch, events: FOLLOWED_EVENTS, filters: FOLLOWED_FILTERS, log: opts.log.child({ esl: 'inbound' }) });
+    this.inbound = new EslClient({
+      ...server.freeswitch, events: FOLLOWED_EVENTS, filters: FOLLOWED_FILTERS, log: opts.log.child({ esl: 'inbound' }),
+      ...(opts.link ? { connect: opts.link.connect, ...(opts.link.random ? { random: opts.link.random } : {}) } : {}),
+    });
     this.adoption = new CallAdoption(this.records, opts.acd, () => opts.config.current.routing, opts.log);
     this.inbound.on('event', (e) => {
       if (e.name === 'DTMF') {
@@ -113,8 +122,18 @@ export class CallController {
   /** Listens for calls and connects to FreeSWITCH (retrying with back-off while it is away). */
   async start(): Promise<number> {
     const port = await this.outbound.listen();
-    this.inbound.start();
+    this.connect();
     return port;
+  }
+
+  /** Connects to FreeSWITCH only; calls come through `accept` (the explorer's in-memory link). */
+  connect(): void {
+    this.inbound.start();
+  }
+
+  /** One call's outbound session on a connection already open. */
+  accept(socket: Socket): void {
+    void this.outbound.accept(socket);
   }
 
   get freeswitchState(): 'connected' | 'disconnected' {

@@ -37,6 +37,11 @@ export interface EslClientOptions {
   commandTimeoutMs?: number;
   /** bgapi results (default 120 s: originate rings up to 60 s by default) */
   jobTimeoutMs?: number;
+  /**
+   * Opens the byte stream to the switch (default: TCP to host:port). The explorer links the
+   * controller and the simulator in one process through this, without a port.
+   */
+  connect?: () => net.Socket;
 }
 
 interface ClientEvents {
@@ -205,7 +210,7 @@ export class EslClient extends EventEmitter<ClientEvents> {
     this.attempts += 1;
     this.attemptFailure = undefined;
     this.attemptRefused = false;
-    const socket = net.connect({ host: this.options.host, port: this.options.port });
+    const socket = this.options.connect ? this.options.connect() : net.connect({ host: this.options.host, port: this.options.port });
     socket.setKeepAlive(true, 15_000);
     const conn = new EslConnection(socket, { log: this.log, maxInFlight: Infinity, commandTimeoutMs: this.options.commandTimeoutMs ?? 30_000, peer: this.peer });
     this.conn = conn;

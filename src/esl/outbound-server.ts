@@ -112,7 +112,8 @@ export class EslOutboundServer {
     await stopped;
   }
 
-  private async accept(socket: Socket): Promise<void> {
+  /** One session on a connection already open: the listener's, or an in-memory one (the explorer). */
+  async accept(socket: Socket): Promise<void> {
     const peer = `FreeSWITCH ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     // Pipelined: FreeSWITCH reads one command, answers it, then reads the next, so replies come
     // in the order the commands were written whether or not we wait in between.

@@ -5,7 +5,7 @@ import type { SimClock } from './contracts.js';
 import { SimEngine, systemClock, type EngineOptions, type SocketConnector } from './engine/index.js';
 import { EventFactory, scheduleHeartbeats } from './events/index.js';
 import { EventHub, InboundServer } from './inbound/index.js';
-import { openOutboundSession, type CommandSession } from './session/index.js';
+import { openOutboundSession, type CommandSession, type StreamOpener } from './session/index.js';
 
 export interface SimulatorOptions {
   /** inbound Event Socket port; 0 picks a free one (default 8021) */
@@ -20,6 +20,11 @@ export interface SimulatorOptions {
   /** endpoints, prompts, seed, globals for the engine */
   engine?: Omit<EngineOptions, 'bus' | 'events' | 'clock' | 'dialplan' | 'connector'>;
   log?: (line: string) => void;
+  /**
+   * In-memory links instead of ports (the explorer): no inbound port is opened (clients are
+   * handed to `server.accept`), and the `socket` app's connections come from `outbound`.
+   */
+  inMemory?: { outbound: StreamOpener };
 }
 
 export interface Simulator {
@@ -42,7 +47,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     engine, hub, events, host: opts.eslHost ?? '127.0.0.1', port: opts.eslPort ?? 8021, password: opts.password ?? 'ClueCon',
     ...(opts.log ? { log: opts.log } : {}),
   });
-  await server.start();
+  if (!opts.inMemory) await server.start();
   const stopHeartbeats = scheduleHeartbeats((event) => hub.publish(event), events, () => engine.heartbeatFigures());
   return {
     engine,
@@ -53,7 +58,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       await engine.stop();
       for (const session of outbound) session.shutdown();
       await Promise.all([...outbound].map((s) => s.closed));
-      await server.stop();
+      if (!opts.inMemory) await server.stop();
     },
   };
 }
@@ -72,7 +77,7 @@ function outboundConnector(
       try {
         const session = await openOutboundSession(target, {
           engine, hub, events, channelUuid: ch.uuid, async: flags.async, full: flags.full, ...(opts.log ? { log: opts.log } : {}),
-        });
+        }, opts.inMemory?.outbound);
         live.add(session);
         void session.closed.then(() => live.delete(session));
         void session.connected.then((ok) => ok && engine.socketConnected(ch.uuid));

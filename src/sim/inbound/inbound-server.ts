@@ -93,7 +93,8 @@ export class InboundServer {
     sink.end();
   }
 
-  private accept(socket: Socket): void {
+  /** A client on a connection already open: the listener's, or an in-memory one (the explorer). */
+  accept(socket: Socket): void {
     const chunking = this.chunkingFor(this.connections++);
     socket.on('error', () => undefined);
     if (this.acl.active && !this.acl.allows(socket.remoteAddress)) {

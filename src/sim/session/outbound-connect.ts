@@ -16,16 +16,32 @@ export type OutboundSessionOptions = Omit<CommandSessionOptions, 'socket' | 'mod
   full: boolean;
 };
 
-/** Opens the TCP connection (keep-alive and no-delay, as socket_function sets them) and starts the session. */
-export function openOutboundSession(target: OutboundTarget, options: OutboundSessionOptions): Promise<CommandSession> {
+/** Opens a byte stream that is connected at once (the explorer's in-memory link); throws when refused. */
+export type StreamOpener = (target: OutboundTarget) => Socket;
+
+/**
+ * Opens the TCP connection (keep-alive and no-delay, as socket_function sets them), or the
+ * stream `open` gives, and starts the session.
+ */
+export function openOutboundSession(target: OutboundTarget, options: OutboundSessionOptions, open?: StreamOpener): Promise<CommandSession> {
+  const start = (socket: Socket): CommandSession => {
+    const { channelUuid, async, full, ...rest } = options;
+    return new CommandSession({ ...rest, socket, mode: { kind: 'outbound', channelUuid, async, full } });
+  };
+  if (open) {
+    try {
+      return Promise.resolve(start(open(target)));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: target.host, port: target.port, noDelay: true, keepAlive: true });
     const fail = (error: Error): void => reject(error);
     socket.once('error', fail);
     socket.once('connect', () => {
       socket.off('error', fail);
-      const { channelUuid, async, full, ...rest } = options;
-      resolve(new CommandSession({ ...rest, socket, mode: { kind: 'outbound', channelUuid, async, full } }));
+      resolve(start(socket));
     });
   });
 }
