@@ -816,3 +816,13 @@ t.test('bridge app on early media: bridged at the 183, the caller answered when 
   t.equal(caller.getVar('DIALSTATUS'), 'SUCCESS');
   t.equal(header(r.events.filter((e) => e.name === 'CHANNEL_ANSWER')[1], 'Unique-ID'), caller.uuid);
 });
+
+t.test('an agent who takes one call at a time: busy while talking, and of two rings at once answers one', async (t) => {
+  const { engine } = rig(t, { agents: [{ id: '1001', answerAfterS: 0.2, oneCallAtATime: true }] });
+  t.match(await engine.api('originate', '{originate_timeout=5}user/1001 &park()'), /^\+OK /, 'the first call is answered');
+  t.equal(await engine.api('originate', '{originate_timeout=5}user/1001 &park()'), '-ERR USER_BUSY\n', 'a second call while talking: 486');
+  const second = rig(t, { agents: [{ id: '1002', answerAfterS: 0.2, oneCallAtATime: true }] }).engine;
+  const both = await Promise.all([second.api('originate', '{originate_timeout=1}user/1002 &park()'), second.api('originate', '{originate_timeout=1}user/1002 &park()')]);
+  t.same(both.map((r) => r.startsWith('+OK')).sort(), [false, true], 'rung twice at once, the agent picks up one; the other rings out');
+  t.match(both.find((r) => !r.startsWith('+OK')), /NO_ANSWER/);
+});

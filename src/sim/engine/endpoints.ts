@@ -24,6 +24,12 @@ export interface AgentBehaviour {
   reject?: number;
   /** probability that the phone is busy / do-not-disturb (486 → USER_BUSY) */
   busy?: number;
+  /**
+   * the agent takes one call at a time: while one of this agent's legs is answered, a new call
+   * gets 486 (USER_BUSY), as a softphone without call waiting answers; default false (the
+   * phone rings and the agent's behaviour decides)
+   */
+  oneCallAtATime?: boolean;
 }
 
 export interface HotlineBehaviour {
@@ -43,7 +49,7 @@ export interface HotlineBehaviour {
 /** What one dialled leg will do, decided when it is created. */
 export type LegPlan = (
   /** rings, then answers after `answerAfterMs`; talks `talkMs` (undefined: until someone hangs up) */
-  | { kind: 'answer'; ringAfterMs: number; answerAfterMs: number; talkMs?: number }
+  | { kind: 'answer'; ringAfterMs: number; answerAfterMs: number; talkMs?: number; busyThen?: () => boolean }
   /** rings (or not), then fails with `cause` */
   | { kind: 'fail'; ringAfterMs: number | null; failAfterMs: number; cause: CauseName }
   /** rings until a test drives it (agent handle) or the originate times out */
@@ -109,6 +115,8 @@ export interface EndpointOptions {
   directory?: Record<string, string>;
   /** gateways whose far end is a profile of this switch */
   farEnds?: Record<string, LocalFarEnd>;
+  /** whether one of the agent's legs is answered and up now (for oneCallAtATime) */
+  talking?: (agentId: string) => boolean;
 }
 
 /** Seconds from a Delay; lists advance with each call through `turn`. */
@@ -176,11 +184,14 @@ export class Endpoints {
   private agentPlan(agent: AgentBehaviour): LegPlan {
     const random = this.opts.random;
     const talkMs = agent.talkS === undefined ? undefined : 1000 * drawSeconds(agent.talkS, random, this.turn(`talk:${agent.id}`));
-    if (chance(random, agent.busy)) return { kind: 'fail', ringAfterMs: null, failAfterMs: REFUSE_AFTER_MS, cause: 'USER_BUSY' };
+    const inCall = agent.oneCallAtATime === true && this.opts.talking?.(agent.id) === true;
+    if (chance(random, agent.busy) || inCall) return { kind: 'fail', ringAfterMs: null, failAfterMs: REFUSE_AFTER_MS, cause: 'USER_BUSY' };
     if (agent.answerAfterS === undefined) return { kind: 'manual', ringAfterMs: RING_AFTER_MS, talkMs };
     const answerAfterMs = 1000 * drawSeconds(agent.answerAfterS, random, this.turn(`answer:${agent.id}`));
     if (chance(random, agent.reject)) return { kind: 'fail', ringAfterMs: RING_AFTER_MS, failAfterMs: answerAfterMs, cause: 'CALL_REJECTED' };
-    return { kind: 'answer', ringAfterMs: RING_AFTER_MS, answerAfterMs, talkMs };
+    // rung on several lines at once (the fallback), the person picks up one and lets the rest ring
+    const busyThen = agent.oneCallAtATime ? () => this.opts.talking?.(agent.id) === true : undefined;
+    return { kind: 'answer', ringAfterMs: RING_AFTER_MS, answerAfterMs, talkMs, ...(busyThen ? { busyThen } : {}) };
   }
 
   private gateway(name: string, number: string): EndpointTarget | Refusal {

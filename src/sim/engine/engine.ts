@@ -83,6 +83,10 @@ export class SimEngine implements SwitchEngine {
         gateways, domain: globals.get('domain_name') ?? '127.0.0.1', random,
         ...(opts.directory ? { directory: opts.directory } : {}),
         ...(opts.farEnds ? { farEnds: opts.farEnds } : {}),
+        talking: (agentId) => {
+          for (const ch of this.core.channels.values()) if (ch.sim.agent === agentId && ch.answered && ch.hangupCause === null) return true;
+          return false;
+        },
       }),
       random,
       media: mediaCatalog(opts.prompts ?? {}, opts.defaultPromptS ?? 3),

@@ -275,7 +275,7 @@ function exportedVars(caller: Channel): Array<[string, string]> {
 function drivePlan(core: Core, ch: Channel, plan: LegPlan): void {
   const at = (ms: number, fn: () => void) => core.later(ms, () => ch.ready && fn());
   if (plan.ringAfterMs !== null) at(plan.ringAfterMs, () => (plan.early ? markPreAnswered(core, ch) : markRingReady(core, ch)));
-  if (plan.kind === 'answer') at(plan.answerAfterMs, () => answerLeg(core, ch, plan.talkMs));
+  if (plan.kind === 'answer') at(plan.answerAfterMs, () => !plan.busyThen?.() && answerLeg(core, ch, plan.talkMs));
   if (plan.kind === 'fail') at(plan.failAfterMs, () => hangup(core, ch, plan.cause));
   if (plan.kind === 'manual') ch.sim.talkMs = plan.talkMs;
 }
