@@ -182,3 +182,19 @@ t.test('a reloaded routing.yaml reaches the ACD: new seats, changed skills, remo
   r.acd.agentAction('1003', { type: 'login' });
   t.match(r.acd.agentState('1003'), { name: 'break' }, 'the new seat can be taken (login starts on break, as for every seat)');
 });
+
+t.test('a seat that took a fallback call while rung for another keeps its talk (found by the explorer)', async (t) => {
+  const r = rig();
+  ready(r, '1001');
+  r.call('c1');
+  t.equal(r.acd.agentState('1001').name, 'ringing', 'offered c1');
+  // after a restart the seat answers the dialplan fallback's ring for another caller
+  r.acd.adoptTalk('1001', 'fallback-call');
+  r.acd.leave('c1', 'abandoned');
+  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'fallback-call' }, 'c1 hanging up does not free a seat that is talking');
+  // the offered call's talk ending late names its own call: it ends nothing else
+  r.acd.callEnded('1001', 5000, 'c1');
+  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'fallback-call' }, 'another call ending does not end this talk');
+  r.acd.callEnded('1001', 5000, 'fallback-call');
+  t.equal(r.acd.agentState('1001').name, 'wrap_up', 'its own end does');
+});

@@ -47,3 +47,17 @@ t.test('hung-up legs are forgotten after the keep time, the others stay', async 
   t.same(legs.times('later'), {});
   t.equal(legs.size, 1, 'only the leg still up is left');
 });
+
+t.test('after an outage, a leg FreeSWITCH no longer lists is taken as ended, and its waiters go on (found by the explorer)', async (t) => {
+  const legs = new LegClock(50);
+  legs.observe(event('CHANNEL_CREATE', 'gone', 1_000));
+  legs.observe(event('CHANNEL_ANSWER', 'gone', 2_000));
+  legs.observe(event('CHANNEL_CREATE', 'live', 1_500));
+  legs.observe(event('CHANNEL_CREATE', 'done', 1_600));
+  legs.observe(event('CHANNEL_HANGUP', 'done', 3_000, 'NORMAL_CLEARING'));
+  const talkOver = legs.hungUp('gone');
+  t.equal(legs.reconcile(new Set(['live']), 9_000, 'ENDED_WHILE_CONTROLLER_DOWN'), 1, 'one leg ended unheard');
+  t.same(await talkOver, { createdUs: 1_000, answeredUs: 2_000, hangupUs: 9_000, cause: 'ENDED_WHILE_CONTROLLER_DOWN' }, 'the waiter hears of it, with the listing as its latest end');
+  t.equal(legs.times('live').hangupUs, undefined, 'a listed leg is left alone');
+  t.same(legs.times('done'), { createdUs: 1_600, hangupUs: 3_000, cause: 'NORMAL_CLEARING' }, 'a leg whose hangup was heard keeps its own');
+});

@@ -103,7 +103,9 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     const offer = this.offering.get(callId);
     if (offer) {
       this.offering.delete(callId);
-      this.apply(offer.agentId, { type: 'ready' }, { force: 'available' });
+      // only if the seat still rings for this call: adoption may have put it on another since
+      // (a fallback call it answered), and that talk must not be undone (found by the explorer)
+      if (this.ringsFor(offer.agentId, callId)) this.apply(offer.agentId, { type: 'ready' }, { force: 'available' });
     }
     const call = this.waiting.remove(callId) ?? offer?.call;
     this.opts.store?.removeWaiting(callId);
@@ -131,7 +133,11 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   }
 
   /** The agent's call ended: wrap-up (话后整理) for the configured time, then available. */
-  callEnded(agentId: string, talkMs: number): void {
+  callEnded(agentId: string, talkMs: number, callId?: string): void {
+    // a talk that ends late (its flow waited for the hangup's time) after adoption put the seat
+    // on another call (a fallback call it answered) ends nothing: found by the explorer
+    const now = this.agents.get(agentId)?.state;
+    if (callId !== undefined && now?.callId != null && now.callId !== callId) return;
     if (talkMs > 0) this.averageHandleMs = 0.9 * this.averageHandleMs + 0.1 * talkMs;
     const next = this.apply(agentId, { type: 'call_ended', wrapUpMs: this.wrapUpS * 1000 });
     if (next?.name === 'wrap_up') this.scheduleWrapUpEnd(agentId, next);
@@ -275,6 +281,11 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     this.emit('agent', id, next);
     if (next.name === 'logged_out' && this.retiring.delete(id)) this.agents.delete(id);
     return next;
+  }
+
+  private ringsFor(agentId: string, callId: string): boolean {
+    const state = this.agents.get(agentId)?.state;
+    return state?.name === 'ringing' && state.callId === callId;
   }
 
   private scheduleWrapUpEnd(id: string, state: AgentState): void {

@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import type { EslEvent } from '../esl/index.js';
-import type { CallRecords } from './call-records.js';
+import type { CallRecords, Outcome } from './call-records.js';
 import { FALLBACK_EXTENSION, ipv4NetworkPattern } from '../dialplan/index.js';
 
 /** How long a channel seen in CS_RESET must stay there to count as stuck. */
@@ -60,8 +60,14 @@ export interface AdoptionLink {
 }
 
 export class CallAdoption {
-  /** adopted call id → answered by someone in FreeSWITCH's fallback, and at which seat */
-  private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null }>();
+  /**
+   * adopted call id → answered by someone in FreeSWITCH's fallback, and at which seat; `known`:
+   * the outcome the record already had (a call we had taken and put through before we went
+   * away), which nothing seen afterwards may replace by a guess
+   */
+  private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null; known: Outcome | null; department?: boolean }>();
+  /** each leg of a bridged pair we originated for a call no longer ours → the other leg */
+  private readonly orphanPairs = new Map<string, string>();
   /** the seat's leg of an adopted talk → the call: the seat is free when that leg ends */
   private readonly seatLegs = new Map<string, string>();
   /** police_diversion.networks as one regex, for the plan it was made from */
@@ -78,7 +84,7 @@ export class CallAdoption {
   ) {}
 
   /** Runs on every (re)connection to FreeSWITCH; `api` is the inbound connection's. */
-  async run(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number }> {
+  async run(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number; live: ReadonlySet<string> }> {
     this.link = link;
     this.running = true;
     try {
@@ -88,7 +94,7 @@ export class CallAdoption {
     }
   }
 
-  private async adoptListed(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number }> {
+  private async adoptListed(link: AdoptionLink, controlled: ReadonlySet<string>): Promise<{ adopted: number; known: number; live: ReadonlySet<string> }> {
     await link.followCallers(true);
     const rows = parseChannels(await link.api('show channels as json'));
     const live = new Set(rows.map((r) => r.uuid));
@@ -106,7 +112,8 @@ export class CallAdoption {
       const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
       if (opened) adopted++;
       else known++;
-      this.adopted.set(r.uuid, { answered: bridged.has(r.uuid), seat: null, answeredUs: null });
+      const outcome = opened ? null : ((this.records.get(r.uuid)?.outcome as Outcome | null | undefined) ?? null);
+      this.adopted.set(r.uuid, { answered: bridged.has(r.uuid), seat: null, answeredUs: null, known: outcome });
     }
     for (const [id, row] of bridged) if (this.adopted.has(id)) this.adoptTalk(id, row);
     this.forgetStale(live, controlled);
@@ -114,7 +121,7 @@ export class CallAdoption {
     const { rescued, legsEnded } = await this.rescue(link, rows, calls, controlled);
     if (this.adopted.size === 0) await link.followCallers(false);
     this.log.info({ adopted, known, closed, rescued, legsEnded, channels: rows.length }, 'calls in progress adopted after (re)connecting to FreeSWITCH');
-    return { adopted, known };
+    return { adopted, known, live };
   }
 
   /**
@@ -123,9 +130,10 @@ export class CallAdoption {
    * listener end, and switch_core_standard_on_reset and sofia_on_reset leave it there: it hears
    * nothing until it hangs up. It goes to the dialplan's fallback, which answers and rings every
    * seat. A channel passes through CS_RESET on its way back into the dialplan too, so only one
-   * still there a second later is moved. A leg we originated and parked (an agent's leg on
-   * hold, a department's consult leg) for a call no longer under our control is ended: nothing
-   * would ever bridge it again, and its far end would hear silence until it hung up.
+   * still there a second later is moved. A leg we originated outside any bridge (an agent's leg
+   * on hold, a department's consult leg, a ring of a flow that died) for a call no longer under
+   * our control is ended: nothing would ever bridge it again, and its far end would hear
+   * silence or music until it hung up.
    */
   private async rescue(link: AdoptionLink, rows: ChannelRow[], calls: ChannelRow[], controlled: ReadonlySet<string>): Promise<{ rescued: number; legsEnded: number }> {
     const inBridge = new Set(calls.filter((r) => r.b_uuid).flatMap((r) => [r.uuid, r.b_uuid!]));
@@ -141,13 +149,34 @@ export class CallAdoption {
       if (await this.command(link, `uuid_transfer ${r.uuid} ${FALLBACK_EXTENSION} XML public`, r.uuid)) rescued++;
     }
     let legsEnded = 0;
+    await this.watchOrphanPairs(link, rows, calls, controlled);
     for (const r of rows) {
-      if (r.direction !== 'outbound' || inBridge.has(r.uuid) || (r.state !== 'CS_PARK' && r.application !== 'park')) continue;
+      // parked, or hearing our hold music (a consult), or still ringing for a dead ring: not
+      // only parked legs (found by the explorer: an agent held in a consult heard the music for
+      // minutes while the ACD offered the seat new calls)
+      if (r.direction !== 'outbound' || inBridge.has(r.uuid)) continue;
       const owner = (await link.api(`uuid_getvar ${r.uuid} cti_call_id`).catch(() => '')).trim();
       if (!owner || owner === '_undef_' || owner.startsWith('-ERR') || controlled.has(owner)) continue;
       if (await this.command(link, `uuid_kill ${r.uuid} NORMAL_CLEARING`, owner)) legsEnded++;
     }
     return { rescued, legsEnded };
+  }
+
+  /**
+   * Two legs we originated bridged to each other (an agent consulting a department) for a call
+   * no longer ours: when one hangs up, nothing will ever take the other anywhere, so it is ended
+   * then. Found by the explorer: after a restart mid-consult the agent's leg stayed up, hearing
+   * nothing, for minutes after the department hung up, while the ACD offered the seat new calls.
+   */
+  private async watchOrphanPairs(link: AdoptionLink, rows: ChannelRow[], calls: ChannelRow[], controlled: ReadonlySet<string>): Promise<void> {
+    const outbound = new Set(rows.filter((r) => r.direction === 'outbound').map((r) => r.uuid));
+    for (const c of calls) {
+      if (!c.b_uuid || !outbound.has(c.uuid) || !outbound.has(c.b_uuid)) continue;
+      const owner = (await link.api(`uuid_getvar ${c.uuid} cti_call_id`).catch(() => '')).trim();
+      if (!owner || owner === '_undef_' || owner.startsWith('-ERR') || controlled.has(owner)) continue;
+      this.orphanPairs.set(c.uuid, c.b_uuid);
+      this.orphanPairs.set(c.b_uuid, c.uuid);
+    }
   }
 
   /** An api command whose -ERR (the channel ended meanwhile, say) is logged, not thrown. */
@@ -162,6 +191,12 @@ export class CallAdoption {
   observe(e: EslEvent): void {
     const id = e.uuid;
     if (!id) return;
+    const partner = this.orphanPairs.get(id);
+    if (partner !== undefined && e.name === 'CHANNEL_HANGUP') {
+      this.orphanPairs.delete(id);
+      this.orphanPairs.delete(partner);
+      if (this.link) void this.command(this.link, `uuid_kill ${partner} NORMAL_CLEARING`, id);
+    }
     const talkOf = this.seatLegs.get(id);
     if (talkOf !== undefined && e.name === 'CHANNEL_HANGUP_COMPLETE') {
       this.seatLegs.delete(id);
@@ -170,25 +205,51 @@ export class CallAdoption {
     }
     if (!this.adopted.has(id)) return;
     const state = this.adopted.get(id)!;
-    if (e.name === 'CHANNEL_BRIDGE') state.answered = true;
+    if (e.name === 'CHANNEL_BRIDGE') {
+      state.answered = true;
+      // the fallback still ringing every seat when we came back, and a seat answered since
+      if (!state.seat) this.adoptBridge(id, e);
+    }
     if (e.name !== 'CHANNEL_HANGUP_COMPLETE') return;
     this.endTalk(id, e.timestampUs);
     this.adopted.delete(id);
+    if (!state.known && !state.seat && !state.department) this.readBridgeFromEnd(id, e, state);
     const score = Number(e.variable('cti_survey'));
     const survey = score >= 1 && score <= 3 ? score : null;
     this.records.update(id, {
       ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}),
-      outcome: state.answered ? 'answered' : 'abandoned_queue', ...(survey !== null ? { survey_score: survey } : {}),
+      outcome: adoptedOutcome(state), ...(survey !== null ? { survey_score: survey } : {}),
     });
     if (survey !== null) this.records.attachSurveyToTicket(id, survey);
     if (this.adopted.size === 0 && !this.running) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
+  }
+
+  /**
+   * A talk that began and ended while we were away left no event for us, but the caller's last
+   * bridge is in its variables: `last_bridge_to` (switch_ivr_bridge.c sets it on both legs) names
+   * the peer, and `originated_legs` (switch_ivr_originate.c, one `uuid;name;number` per leg the
+   * caller's bridge placed) its number: a seat's, or a department's. Found by the explorer: such
+   * a call, answered by the fallback, was recorded abandoned_queue.
+   */
+  private readBridgeFromEnd(callId: string, e: EslEvent, state: { answered: boolean; seat: string | null; department?: boolean }): void {
+    const peer = e.variable('last_bridge_to');
+    if (!peer) return;
+    state.answered = true;
+    const legs = (e.variable('originated_legs') ?? '').replace(/^ARRAY::/, '').split('|:');
+    const number = legs.map((l) => l.split(';')).find(([uuid]) => uuid === peer)?.[2];
+    if (number && this.acd.agentIds().includes(number)) {
+      state.seat = number;
+      this.records.update(callId, { agent_id: number });
+    } else if (number && this.plan().byNumber.get(number)?.transfer) {
+      state.department = true;
+    }
   }
 
   /** The seat of an adopted talk is free (wrap-up) once the talk is over: its own leg ended, or the call. */
   private endTalk(callId: string, atUs: number | undefined): void {
     const state = this.adopted.get(callId);
     if (!state?.seat) return;
-    this.acd.callEnded(state.seat, state.answeredUs && atUs ? (atUs - state.answeredUs) / 1000 : 0);
+    this.acd.callEnded(state.seat, state.answeredUs && atUs ? (atUs - state.answeredUs) / 1000 : 0, callId);
     state.seat = null;
   }
 
@@ -198,13 +259,31 @@ export class CallAdoption {
    */
   private adoptTalk(callId: string, row: ChannelRow): void {
     const seat = seatOf(row, this.acd.agentIds());
-    if (!seat) return;
+    if (!seat) {
+      // a talk with a department (a transfer we had completed, or the hotline's own bridge)
+      const state = this.adopted.get(callId);
+      if (state && row.b_name?.startsWith('sofia/gateway/')) state.department = true;
+      return;
+    }
     const createdUs = Number(row.b_created_epoch) * 1_000_000 || null;
     this.records.leg(callId, { id: row.b_uuid!, kind: 'agent', endpoint: `user/${seat}`, createdUs: createdUs ?? Date.now() * 1000 });
     this.records.update(callId, { agent_id: seat });
     this.acd.adoptTalk(seat, callId);
-    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs });
+    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs, known: this.adopted.get(callId)?.known ?? null });
     this.seatLegs.set(row.b_uuid!, callId);
+  }
+
+  /**
+   * A bridge of an adopted caller seen live (after the listing): the same as a talk found bridged
+   * in `show calls`, read from the event's Other-Leg profile. Found by the explorer: the seat
+   * stayed available (or in wrap-up) while it talked, and the record named no agent.
+   */
+  private adoptBridge(callId: string, e: EslEvent): void {
+    const leg = e.get('Other-Leg-Unique-ID');
+    const name = e.get('Other-Leg-Channel-Name');
+    if (!leg || !name) return;
+    const answeredUs = e.timestampUs ?? null;
+    this.adoptTalk(callId, { uuid: callId, direction: 'inbound', created_epoch: '', cid_num: '', dest: '', context: 'public', b_uuid: leg, b_name: name, b_created_epoch: answeredUs ? String(answeredUs / 1e6) : '' });
   }
 
   /**
@@ -258,6 +337,17 @@ export class CallAdoption {
       }
     }
   }
+}
+
+/**
+ * What an adopted call's record says at its end: the outcome it had before we went away, else
+ * what was seen since — put through to a department (transferred), to anyone else (answered), or
+ * to nobody (abandoned in the queue).
+ */
+function adoptedOutcome(state: { answered: boolean; known: Outcome | null; department?: boolean; seat: string | null }): Outcome {
+  if (state.known) return state.known;
+  if (!state.answered) return 'abandoned_queue';
+  return state.department && !state.seat ? 'transferred' : 'answered';
 }
 
 function parseChannels(body: string): ChannelRow[] {

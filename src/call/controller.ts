@@ -28,6 +28,8 @@ const FOLLOWED_FILTERS: ReadonlyArray<[string, string]> = [['Event-Name', 'HEART
 const CALLER_LEGS: [string, string] = ['Call-Direction', 'inbound'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
+/** The hangup cause recorded for a leg that ended while the inbound connection was down. */
+const LEG_ENDED_UNHEARD = 'ENDED_WHILE_CONTROLLER_DOWN';
 /** How long a shutdown waits for the call flows to record their end. */
 const CLOSE_WAIT_MS = 3000;
 /**
@@ -88,7 +90,13 @@ export class CallController {
         api: (cmd: string) => this.inbound.api(cmd, { allowErr: true }),
         followCallers: (on: boolean) => (on ? this.inbound.filterForNow(...CALLER_LEGS) : this.inbound.unfilter(...CALLER_LEGS)),
       };
-      this.adoption.run(link, this.controlled).catch((err: unknown) => opts.log.error({ err }, 'adopting calls after reconnect failed'));
+      const listedUs = Date.now() * 1000;
+      this.adoption.run(link, this.controlled)
+        .then(({ live }) => {
+          const ended = this.legs.reconcile(live, listedUs, LEG_ENDED_UNHEARD);
+          if (ended > 0) opts.log.warn({ legs: ended }, 'legs that ended while the ESL connection was down are taken as ended now');
+        })
+        .catch((err: unknown) => opts.log.error({ err }, 'adopting calls after reconnect failed'));
     });
     this.transfers = new TransferDesk({
       db: opts.db,
@@ -99,7 +107,7 @@ export class CallController {
       },
       config: () => opts.config.current,
       calendar: opts.calendar,
-      agentDone: (seat, talkMs) => opts.acd.callEnded(seat, talkMs),
+      agentDone: (seat, talkMs, callId) => opts.acd.callEnded(seat, talkMs, callId),
       emergencyPrompt: prompt('emergency-transfer'),
       log: opts.log.child({ area: 'transfer' }),
     });

@@ -47,6 +47,26 @@ export class LegClock {
     this.wake(uuid, t);
   }
 
+  /**
+   * After the inbound connection was down: a leg we saw created and not hung up that FreeSWITCH
+   * no longer lists ended while we could not hear it. Its hangup is taken as `atUs` (the
+   * listing: the latest it can have been) with `cause`, so whatever waits on it (a talk waiting
+   * for the agent's leg, a consult) goes on. Found by the explorer: a seat whose agent hung up
+   * during an outage stayed on_call until the caller's call ended.
+   */
+  reconcile(live: ReadonlySet<string>, atUs: number, cause: string): number {
+    let ended = 0;
+    for (const [uuid, t] of this.legs) {
+      if (t.hangupUs !== undefined || live.has(uuid)) continue;
+      t.hangupUs = atUs;
+      t.cause ??= cause;
+      this.forgetLater(uuid);
+      this.wake(uuid, t);
+      ended++;
+    }
+    return ended;
+  }
+
   /** How many legs are known (hung up ones until they are forgotten). */
   get size(): number {
     return this.legs.size;

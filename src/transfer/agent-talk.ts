@@ -57,7 +57,7 @@ export interface TalkServices {
   config: () => CtiConfig;
   calendar: () => WorkingCalendar;
   /** the agent's talk is over (for wrap-up): milliseconds of talk */
-  agentDone: (seat: string, talkMs: number) => void;
+  agentDone: (seat: string, talkMs: number, callId: string) => void;
   changed: (talk: AgentTalk, extra?: { ticket_prefill?: TicketPrefill; message?: string }) => void;
   /** told to the caller alone as an emergency handover starts (正在为您转接紧急求助热线，请不要挂机) */
   emergencyPrompt: string;
@@ -327,7 +327,7 @@ export class AgentTalk {
   private onAgentGone(hangupUs: number | undefined): void {
     if (!this.agentUp) return;
     this.agentUp = false;
-    this.services.agentDone(this.seat, hangupUs ? (hangupUs - this.setup.agentAnsweredUs) / 1000 : 0);
+    this.services.agentDone(this.seat, hangupUs ? (hangupUs - this.setup.agentAnsweredUs) / 1000 : 0, this.setup.callId);
     if (this.phase === 'talking') this.end('agent_hung_up');
     // on hold the caller was waiting for the agent to come back: to the queue, ahead of the others
     else if (this.phase === 'held') this.end('requeue', undefined, 'agent_left_hold');
