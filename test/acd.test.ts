@@ -198,3 +198,18 @@ t.test('a seat that took a fallback call while rung for another keeps its talk (
   r.acd.callEnded('1001', 5000, 'fallback-call');
   t.equal(r.acd.agentState('1001').name, 'wrap_up', 'its own end does');
 });
+
+t.test('an agent who logs in while talking on a fallback call is on that call, not free (found by the explorer)', async (t) => {
+  const r = rig();
+  r.acd.adoptTalk('1001', 'fallback-call');
+  t.equal(r.acd.agentState('1001').name, 'logged_out', 'nobody had the seat: it stays as it is');
+  r.acd.agentAction('1001', { type: 'login' });
+  r.acd.agentAction('1001', { type: 'ready' });
+  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'fallback-call' }, 'ready while talking: on that call');
+  r.call('c1');
+  t.same(r.offers, [], 'offered nothing while talking');
+  r.acd.callEnded('1001', 1000, 'fallback-call');
+  t.equal(r.acd.agentState('1001').name, 'wrap_up');
+  r.acd.agentAction('1001', { type: 'ready' });
+  t.equal(r.acd.agentState('1001').name, 'ringing', 'free again, it gets the waiting call');
+});

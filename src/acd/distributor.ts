@@ -56,6 +56,8 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   private nextSeq = 1;
   private readonly timers: Timers;
   private wrapUpS: number;
+  /** seat → a fallback call it talks on that adoption found while nobody had the seat logged in */
+  private readonly unseenTalks = new Map<string, string>();
   /** seats gone from routing.yaml whose agents are still logged in: removed at their logout */
   private readonly retiring = new Set<string>();
 
@@ -83,7 +85,8 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
 
   /** Agent actions from the desktop or API: login, logout, ready (示闲), break (示忙). */
   agentAction(id: string, event: Extract<AgentEvent, { type: 'login' | 'logout' | 'ready' | 'break' }>): AgentState {
-    const next = this.apply(id, event);
+    const talk = event.type === 'ready' ? this.unseenTalks.get(id) : undefined;
+    const next = talk ? this.apply(id, event, { force: 'on_call', callId: talk }) : this.apply(id, event);
     if (!next) throw new CtiError('ACD_BAD_STATE', `坐席 ${id} 当前为“${this.agent(id).state.name}”，不能${event.type} (agent ${id} is ${this.agent(id).state.name})`, { agent: id, state: this.agent(id).state.name });
     this.match();
     return next;
@@ -136,6 +139,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   callEnded(agentId: string, talkMs: number, callId?: string): void {
     // a talk that ends late (its flow waited for the hangup's time) after adoption put the seat
     // on another call (a fallback call it answered) ends nothing: found by the explorer
+    if (callId !== undefined && this.unseenTalks.get(agentId) === callId) this.unseenTalks.delete(agentId);
     const now = this.agents.get(agentId)?.state;
     if (callId !== undefined && now?.callId != null && now.callId !== callId) return;
     if (talkMs > 0) this.averageHandleMs = 0.9 * this.averageHandleMs + 0.1 * talkMs;
@@ -193,7 +197,12 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
    */
   adoptTalk(agentId: string, callId: string): void {
     const a = this.agents.get(agentId);
-    if (!a || a.state.name === 'logged_out') return;
+    if (!a) return;
+    if (a.state.name === 'logged_out') {
+      // the agent may log in while still on it: ready then means on this call (explorer)
+      this.unseenTalks.set(agentId, callId);
+      return;
+    }
     this.apply(agentId, { type: 'ready' }, { force: 'on_call', callId });
   }
 

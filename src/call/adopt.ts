@@ -19,12 +19,15 @@ import type { CallDistributor } from '../acd/index.js';
 import type { EslEvent } from '../esl/index.js';
 import type { CallRecords, Outcome } from './call-records.js';
 import { FALLBACK_EXTENSION, ipv4NetworkPattern } from '../dialplan/index.js';
+import { divertedHotline } from '../routing/index.js';
 
 /** How long a channel seen in CS_RESET must stay there to count as stuck. */
 const RESET_SETTLE_MS = 1000;
 
 interface ChannelRow {
   uuid: string;
+  /** the channel's name (sofia/internal/1001@domain); `show channels` only */
+  name?: string;
   direction: string;
   created_epoch: string;
   cid_num: string;
@@ -44,6 +47,12 @@ interface ChannelRow {
   b_name?: string;
   b_presence_id?: string;
   b_created_epoch?: string;
+}
+
+/** The seat of a channel named sofia/internal/1001@domain, if it is one of ours. */
+function seatOfName(name: string | undefined, seats: readonly string[]): string | null {
+  const id = /^[^/]+\/[^/]+\/([^@]+)@/.exec(name ?? '')?.[1];
+  return id && seats.includes(id) ? id : null;
 }
 
 /** The seat a b-leg rings: user/1001 becomes sofia/internal/1001@domain, presence 1001@domain. */
@@ -68,6 +77,8 @@ export class CallAdoption {
   private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null; known: Outcome | null; department?: boolean }>();
   /** each leg of a bridged pair we originated for a call no longer ours → the other leg */
   private readonly orphanPairs = new Map<string, string>();
+  /** each leg of such a pair where one leg is a seat's → that seat and the call it was for */
+  private readonly orphanSeats = new Map<string, { seat: string; owner: string }>();
   /** the seat's leg of an adopted talk → the call: the seat is free when that leg ends */
   private readonly seatLegs = new Map<string, string>();
   /** police_diversion.networks as one regex, for the plan it was made from */
@@ -109,7 +120,9 @@ export class CallAdoption {
     for (const r of rows) {
       if (r.direction !== 'inbound' || r.context !== 'public' || controlled.has(r.uuid)) continue;
       const called = r.initial_dest || r.dest;
-      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
+      // a call to 12345 a carrier forwarded from one of our numbers is routed as that number
+      const diversion = called === this.plan().centre.number ? await this.variable(link, r.uuid, 'sip_h_Diversion') : undefined;
+      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr, diversion), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
       if (opened) adopted++;
       else known++;
       const outcome = opened ? null : ((this.records.get(r.uuid)?.outcome as Outcome | null | undefined) ?? null);
@@ -169,14 +182,27 @@ export class CallAdoption {
    * nothing, for minutes after the department hung up, while the ACD offered the seat new calls.
    */
   private async watchOrphanPairs(link: AdoptionLink, rows: ChannelRow[], calls: ChannelRow[], controlled: ReadonlySet<string>): Promise<void> {
-    const outbound = new Set(rows.filter((r) => r.direction === 'outbound').map((r) => r.uuid));
+    const outbound = new Map(rows.filter((r) => r.direction === 'outbound').map((r) => [r.uuid, r]));
     for (const c of calls) {
       if (!c.b_uuid || !outbound.has(c.uuid) || !outbound.has(c.b_uuid)) continue;
-      const owner = (await link.api(`uuid_getvar ${c.uuid} cti_call_id`).catch(() => '')).trim();
-      if (!owner || owner === '_undef_' || owner.startsWith('-ERR') || controlled.has(owner)) continue;
+      const owner = await this.variable(link, c.uuid, 'cti_call_id');
+      if (!owner || controlled.has(owner)) continue;
       this.orphanPairs.set(c.uuid, c.b_uuid);
       this.orphanPairs.set(c.b_uuid, c.uuid);
+      // the agent is still talking (with the department): the seat is busy until the pair ends
+      const seat = [c.uuid, c.b_uuid].map((u) => seatOfName(outbound.get(u)?.name, this.acd.agentIds())).find((x) => x !== null);
+      if (seat) {
+        this.acd.adoptTalk(seat, owner);
+        this.orphanSeats.set(c.uuid, { seat, owner });
+        this.orphanSeats.set(c.b_uuid, { seat, owner });
+      }
     }
+  }
+
+  /** A channel variable, or undefined when it is unset or the channel is gone. */
+  private async variable(link: AdoptionLink, uuid: string, name: string): Promise<string | undefined> {
+    const v = (await link.api(`uuid_getvar ${uuid} ${name}`).catch(() => '')).trim();
+    return !v || v === '_undef_' || v.startsWith('-ERR') ? undefined : v;
   }
 
   /** An api command whose -ERR (the channel ended meanwhile, say) is logged, not thrown. */
@@ -195,6 +221,10 @@ export class CallAdoption {
     if (partner !== undefined && e.name === 'CHANNEL_HANGUP') {
       this.orphanPairs.delete(id);
       this.orphanPairs.delete(partner);
+      const busy = this.orphanSeats.get(id);
+      this.orphanSeats.delete(id);
+      this.orphanSeats.delete(partner);
+      if (busy) this.acd.callEnded(busy.seat, 0, busy.owner);
       if (this.link) void this.command(this.link, `uuid_kill ${partner} NORMAL_CLEARING`, id);
     }
     const talkOf = this.seatLegs.get(id);
@@ -292,11 +322,12 @@ export class CallAdoption {
    * matched against network_addr as the dialplan's regex does), then the centre number, then the
    * hotlines. `address` is the channel's first network_addr (`show channels` initial_ip_addr).
    */
-  private modeOf(caller: string, called: string, address: string | undefined): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {
+  private modeOf(caller: string, called: string, address: string | undefined, diversion?: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {
     const plan = this.plan();
     if (plan.policeDiversion.callerNumbers.includes(caller) || this.fromPoliceNetwork(plan, address)) return { mode: 'emergency', originHotline: '110', department: null };
-    if (called === plan.centre.number) return { mode: 'main', originHotline: null, department: null };
-    const h = plan.byNumber.get(called);
+    const diverted = called === plan.centre.number ? divertedHotline(diversion, plan) : null;
+    if (called === plan.centre.number && diverted === null) return { mode: 'main', originHotline: null, department: null };
+    const h = plan.byNumber.get(diverted ?? called);
     if (h && (h.mode === 'direct' || h.mode === 'parallel')) return { mode: h.mode, originHotline: h.number, department: h.department };
     return { mode: 'unknown', originHotline: null, department: null };
   }

@@ -42,8 +42,10 @@ export interface CallbackRequest {
   message?: { path: string; ms: number };
 }
 
+/** On the list once per call; asked again with a message, the message is added to it. */
 export function requestCallback(db: Db, c: CallbackRequest): void {
-  db.prepare('INSERT INTO callbacks (call_id, caller, line, requested_us, message_path, message_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING')
+  db.prepare(`INSERT INTO callbacks (call_id, caller, line, requested_us, message_path, message_ms) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (call_id) DO UPDATE SET message_path = coalesce(excluded.message_path, message_path), message_ms = coalesce(excluded.message_ms, message_ms)`)
     .run(c.callId, c.caller, c.line, c.requestedUs, c.message?.path ?? null, c.message?.ms ?? null);
 }
 

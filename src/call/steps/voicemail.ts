@@ -27,6 +27,10 @@ export class LeaveMessage implements Step {
     const day = shanghaiDateOf(new Date());
     const folder = `cti/voicemail/${day}`;
     const relative = `${folder}/${ctx.id}.wav`;
+    // on the list before the recording starts: a controller that dies while the caller speaks
+    // must not lose the request (found by the explorer); the message is added when it is done
+    const request = { callId: ctx.id, caller: ctx.caller, line: ctx.line, requestedUs: this.requestedUs };
+    requestCallback(records.db, request);
     let ms = 0;
     try {
       ms = await this.record(ctx, folder, relative, config().routing.acd.voicemailMaxS);
@@ -35,7 +39,7 @@ export class LeaveMessage implements Step {
     } finally {
       // the caller asked to be contacted: on the list whatever became of the recording
       const message = ms >= SHORTEST_MESSAGE_MS ? { path: relative, ms } : undefined;
-      requestCallback(records.db, { callId: ctx.id, caller: ctx.caller, line: ctx.line, requestedUs: this.requestedUs, ...(message ? { message } : {}) });
+      if (message) requestCallback(records.db, { ...request, message });
       if (!message) {
         ctx.outcome = 'callback';
         records.update(ctx.id, { outcome: 'callback' });
@@ -54,7 +58,13 @@ export class LeaveMessage implements Step {
     await ctx.call.execute('mkdir', `$\{recordings_dir}/${folder}`);
     await ctx.call.setVar('playback_terminators', '#');
     await ctx.call.execute('playback', `file_string://${prompt('voicemail')}!${MESSAGE_TONE}`);
+    // A listener that ends with socket_resume set resets the channel, and record_function hangs
+    // up a channel that is not ready when the recording returns (mod_dptools.c): a controller
+    // dying mid-message would cut the caller off. Without it the recording runs to its end and
+    // the dialplan goes on to the fallback, where a seat answers.
+    await ctx.call.setVar('socket_resume', 'false');
     const done = await ctx.call.execute('record', `$\{recordings_dir}/${relative} ${maxS} ${SILENCE.thresh} ${SILENCE.seconds}`);
+    if (!ctx.call.isHungUp) await ctx.call.setVar('socket_resume', 'true');
     return Number(done.variable('record_ms') ?? 0) || 0;
   }
 
