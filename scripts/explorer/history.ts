@@ -1,0 +1,158 @@
+// What one explorer run saw, gathered for the invariants: the switch's side (every caller and
+// every leg as the simulator ran them), the controller's record (the rows it wrote), what the
+// ACD did at each offer, and what went wrong in the process. Times are virtual milliseconds.
+
+/** A citizen's call as the switch ran it. */
+export interface CallerTrace {
+  /** index of the call in the generated traffic (what --keep names) */
+  index: number;
+  uuid: string;
+  placedAt: number;
+  /** CHANNEL_HANGUP of the caller's channel */
+  hungUpAt?: number;
+  hangupCause?: string;
+  /** the citizen hung up (their own timer: hang-up or patience), not the switch */
+  callerLeft: boolean;
+  /** the `socket` app connected to a controller for this caller (the call was under control) */
+  reachedController: boolean;
+  /** the caller's leg was answered */
+  answered: boolean;
+  /** uuids of the legs the caller was bridged with, in order */
+  bridgedWith: string[];
+  /** the dialplan fallback (no controller) rang the seats for this caller */
+  fallback: boolean;
+  /**
+   * how routing.yaml says this call must be routed, from how it arrived (the number dialled, a
+   * Diversion header, the 110 platform's address); absent in hand-made histories
+   */
+  expected?: { mode: string; originHotline: string | null; priority: number | null };
+  /** the applications the caller's channel ran, in order (for --trace) */
+  apps?: string[];
+}
+
+/** A leg the switch originated (an agent's softphone, a department's number). */
+export interface LegTrace {
+  uuid: string;
+  /** channel name, e.g. `sofia/internal/1001@…` or `sofia/gateway/telecom-trunk/95598` */
+  name: string;
+  /** the seat for an agent's softphone (user/<seat>), else null */
+  seat: string | null;
+  /** the caller it was placed for (cti_call_id or the bridge's other side), when known */
+  callerUuid: string | null;
+  createdAt: number;
+  answeredAt?: number;
+  hungUpAt?: number;
+  hangupCause?: string;
+}
+
+/** A row of `calls` at the end of the run. */
+export interface CallRow {
+  id: string;
+  mode: string;
+  line: string | null;
+  outcome: string | null;
+  agent_id: string | null;
+  answered_us: number | null;
+  agent_answered_us: number | null;
+  ended_us: number | null;
+  hangup_cause: string | null;
+  survey_score: number | null;
+  origin_hotline?: string | null;
+  priority?: number;
+}
+
+/** A row of `call_legs` at the end of the run. */
+export interface LegRow {
+  id: string;
+  call_id: string;
+  kind: string;
+  endpoint: string | null;
+  answered_us: number | null;
+  ended_us: number | null;
+  hangup_cause: string | null;
+}
+
+/** A row of `transfer_attempts` at the end of the run. */
+export interface AttemptRow {
+  id: number;
+  call_id: string;
+  hotline: string;
+  kind: string;
+  answered_us: number | null;
+  ended_us: number | null;
+  result: string | null;
+}
+
+/** Each time an attempt's result was written (the attempt store's classifications). */
+export interface Classification {
+  attemptId: number;
+  result: string;
+  at: number;
+}
+
+/** A call offered to a seat, with the queue as the ACD held it at that instant. */
+export interface OfferTrace {
+  at: number;
+  seat: string;
+  callId: string;
+  /**
+   * the calls still waiting that the seat could have taken instead (its skills, and not missed
+   * by this seat before: missedBy), with the ACD's ordering keys
+   */
+  eligible: Array<{ callId: string; priority: number; enteredMs: number; seq: number }>;
+  /** the offered call's own ordering keys: priority (1 most urgent), queue entry time, arrival number */
+  priority: number;
+  enteredMs: number;
+  seq: number;
+}
+
+/** At a quiet instant with a controller up: each seat as the ACD and as the switch see it. */
+export interface SeatCheck {
+  at: number;
+  seat: string;
+  /** the ACD's state (available, ringing, on_call, wrap_up, break, logged_out) */
+  acdState: string;
+  /** the ACD's call for the seat, if any */
+  acdCall: string | null;
+  /** the seat's live softphone legs in the switch */
+  switchLegs: Array<{ uuid: string; answered: boolean }>;
+}
+
+/** A channel still in the switch when the run ended. */
+export interface LeftChannel {
+  uuid: string;
+  name: string;
+  state: string;
+}
+
+export interface ProblemTrace {
+  at: number;
+  /** the controller life (`life-1`…) or `switch` */
+  life: string;
+  message: string;
+}
+
+export interface ExplorerHistory {
+  callers: CallerTrace[];
+  legs: LegTrace[];
+  records: CallRow[];
+  recordLegs: LegRow[];
+  attempts: AttemptRow[];
+  classifications: Classification[];
+  offers: OfferTrace[];
+  seatChecks: SeatCheck[];
+  channelsLeft: LeftChannel[];
+  /** exceptions nobody caught (timer callbacks, unhandled rejections) */
+  uncaught: ProblemTrace[];
+  /** error-level log lines of the controller */
+  errorLogs: ProblemTrace[];
+}
+
+/** One broken promise: which invariant, about which call (plan index) if one. */
+export interface Violation {
+  invariant: string;
+  callIndex?: number;
+  detail: string;
+}
+
+export type Invariant = ((h: ExplorerHistory) => Violation[]) & { description: string };

@@ -1,0 +1,181 @@
+// The switch and the controller in one process, linked by in-memory streams instead of ports:
+// the simulator (our FreeSWITCH, with its generated dialplan), one SQLite database, and a
+// controller "life" that can be killed at any instant and started again, as a process would be.
+// What the controller owns lives in its life (virtual-time.ts): killing it clears its timers
+// and severs its connections; the next life starts from the database, as a restart does.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pino from 'pino';
+import { loadConfig, formatIssue, ConfigWatcher, workingCalendarOf, type CtiConfig } from '../../src/config/index.js';
+import { openDatabase, type Db } from '../../src/store/index.js';
+import { AcdStore, CallDistributor } from '../../src/acd/index.js';
+import { CallController } from '../../src/call/index.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { seededRandom } from '../../src/sim/engine/index.js';
+import type { Traffic } from './traffic.js';
+import { Life, type VirtualTime } from './virtual-time.js';
+import { memoryLink, sever, type MemoryEnd } from './memory-link.js';
+import type { ProblemTrace } from './history.js';
+
+export const projectDir = join(import.meta.dirname, '..', '..');
+
+export interface ControllerLife {
+  life: Life;
+  /** its own connection to the database, as a process has */
+  db: Db;
+  controller: CallController;
+  acd: CallDistributor;
+  /** this life's ends of its connections (the inbound link, every call's socket) */
+  ends: Set<MemoryEnd>;
+  /** when its inbound link last came up (virtual ms), undefined while it is down */
+  linkedSince: number | undefined;
+}
+
+export interface RigHooks {
+  /** each new life, before it connects (the explorer attaches its tracers here) */
+  lifeStarted(l: ControllerLife): void;
+  /** each new connection to the database (functions the explorer's triggers call) */
+  dbOpened(db: Db): void;
+}
+
+export async function loadShippedConfig(): Promise<CtiConfig> {
+  const loaded = await loadConfig(join(projectDir, 'config'), { ...process.env, CTI_DATABASE: ':memory:' });
+  if (!loaded.ok) throw new Error(`config/ is not valid:\n${loaded.issues.map(formatIssue).join('\n')}`);
+  return loaded.config;
+}
+
+export class Rig {
+  readonly errorLogs: ProblemTrace[] = [];
+  current: ControllerLife | undefined;
+  private lives = 0;
+  private ports = 40_000;
+  private readonly switchScope;
+
+  private constructor(
+    readonly vt: VirtualTime,
+    readonly sim: Simulator,
+    /** the explorer's own connection (its reads, its triggers) */
+    readonly db: Db,
+    private readonly dbPath: string,
+    private readonly config: ConfigWatcher,
+    private readonly seed: number,
+    private readonly hooks: RigHooks,
+  ) {
+    this.switchScope = vt.scope(undefined);
+  }
+
+  static async start(vt: VirtualTime, config: CtiConfig, traffic: Traffic, hooks: RigHooks): Promise<Rig> {
+    let rig: Rig | undefined;
+    const sim = await startSimulator({
+      dialplanDir: join(projectDir, 'dialplan'),
+      clock: { nowUs: () => Date.now() * 1000 },
+      inMemory: { outbound: () => rig!.openCallSocket() },
+      engine: {
+        seed: traffic.seed,
+        agents: traffic.agents,
+        hotlines: traffic.hotlines,
+        gateways: ['telecom-trunk', 'police-110'],
+        globals: { domain_name: '127.0.0.1', sounds_dir: '/usr/share/freeswitch/sounds', recordings_dir: '/var/lib/freeswitch/recordings' },
+        defaultPromptS: 3,
+      },
+    });
+    // a file, not :memory:, so that each life opens its own connection as a restarted process
+    // does (a connection's queued group commit dies with its life)
+    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'cti-explore-'));
+    const path = join(dir, 'cti.db');
+    const db = openDatabase(path);
+    hooks.dbOpened(db);
+    const watcher = new ConfigWatcher(config, pino({ level: 'silent' }));
+    rig = new Rig(vt, sim, db, path, watcher, traffic.seed, hooks);
+    return rig;
+  }
+
+  /** A controller process starting: reads the database, connects to the switch. */
+  startController(): ControllerLife {
+    const life = new Life(`life-${++this.lives}`);
+    const random = seededRandom(this.seed * 31 + this.lives);
+    return this.vt.run(life, () => {
+      const watch = process.env.EXPLORE_WATCH;
+      const log = pino({ level: watch ? 'debug' : 'error' }, {
+        write: (line: string) => {
+          if (watch && line.includes(watch)) process.stderr.write(`${life.name} ${line}`);
+          if (line.includes('"level":50') || line.includes('"level":60')) this.errorLogs.push({ at: this.vt.now(), life: life.name, message: summarise(line) });
+        },
+      });
+      const routing = this.config.current.routing;
+      const calendar = workingCalendarOf(this.config.current);
+      const db = openDatabase(this.dbPath);
+      this.hooks.dbOpened(db);
+      const acd = new CallDistributor({ seats: routing.seats, wrapUpS: routing.acd.wrapUpS, averageHandleS: 180, now: () => Date.now(), store: new AcdStore(db, log) });
+      const state: ControllerLife = { life, db, acd, ends: new Set(), linkedSince: undefined, controller: undefined as unknown as CallController };
+      state.controller = new CallController({
+        config: this.config, db, acd, calendar: () => calendar, log,
+        link: { connect: () => this.openEslLink(state), random: () => random.next() },
+      });
+      this.current = state;
+      this.hooks.lifeStarted(state);
+      state.controller.connect();
+      return state;
+    });
+  }
+
+  /** The process is gone: its timers stop, its connections close under the switch. */
+  killController(): void {
+    const dead = this.current;
+    if (!dead) return;
+    this.current = undefined;
+    this.vt.kill(dead.life);
+    for (const end of dead.ends) sever(end);
+    dead.ends.clear();
+    // what it had queued but not committed is lost, as with a killed process
+    dead.db.close();
+  }
+
+  /** The end of the run: the connections closed, the files removed. */
+  close(): void {
+    if (this.current?.db.open) this.current.db.close();
+    this.db.close();
+    rmSync(dirname(this.dbPath), { recursive: true, force: true });
+  }
+
+  /** The network drops the inbound ESL connection: both sides see it close. */
+  dropEslLink(): void {
+    const l = this.current;
+    if (!l) return;
+    for (const end of l.ends) if (end.remotePort === 8021) this.vt.scope(l.life)(() => end.destroy());
+  }
+
+  /** The controller's `net.connect` to :8021. */
+  private openEslLink(l: ControllerLife) {
+    const { a, b, ends } = memoryLink(8021, this.vt.scope(l.life), this.switchScope);
+    l.ends.add(ends[0]);
+    ends[0].on('close', () => {
+      l.ends.delete(ends[0]);
+      l.linkedSince = undefined;
+    });
+    this.switchScope(() => this.sim.server.accept(b));
+    return a;
+  }
+
+  /** The `socket` app's connection to the controller: refused while no controller runs. */
+  private openCallSocket() {
+    const l = this.current;
+    if (!l) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8084'), { code: 'ECONNREFUSED' });
+    const { a, b, ends } = memoryLink(this.ports++, this.switchScope, this.vt.scope(l.life));
+    l.ends.add(ends[1]);
+    ends[1].on('close', () => l.ends.delete(ends[1]));
+    this.vt.scope(l.life)(() => l.controller.accept(b));
+    return a;
+  }
+}
+
+/** A pino line as `msg (err.message)`, short enough for a report. */
+function summarise(line: string): string {
+  try {
+    const o = JSON.parse(line) as { msg?: string; err?: { message?: string }; step?: string };
+    return [o.msg, o.step ? `step ${o.step}` : '', o.err?.message ? `(${o.err.message})` : ''].filter(Boolean).join(' ');
+  } catch {
+    return line.trim();
+  }
+}
