@@ -826,3 +826,17 @@ t.test('an agent who takes one call at a time: busy while talking, and of two ri
   t.same(both.map((r) => r.startsWith('+OK')).sort(), [false, true], 'rung twice at once, the agent picks up one; the other rings out');
   t.match(both.find((r) => !r.startsWith('+OK')), /NO_ANSWER/);
 });
+
+t.test('originated_legs lists every leg a bridge placed, the one that answered too (switch_ivr_originate.c ~3219)', async (t) => {
+  const r = rig(t, { agents: [{ id: '1001', answerAfterS: 0.2, reject: 1 }, { id: '1002', answerAfterS: 0.2, talkS: 0.3 }] });
+  const leg = await parkedLeg(r);
+  t.equal(execute(r, leg.uuid, 'set', 'continue_on_fail=true', 'set-1'), '+OK');
+  t.equal(execute(r, leg.uuid, 'bridge', 'user/1001', 'bridge-1'), '+OK');
+  await completion(r, leg.uuid, 'bridge-1');
+  t.equal(execute(r, leg.uuid, 'bridge', 'user/1002', 'bridge-2'), '+OK');
+  await completion(r, leg.uuid, 'bridge-2');
+  const legs = (leg.getVar('originated_legs') ?? '').replace(/^ARRAY::/, '').split('|:').map((l) => l.split(';')[2]);
+  t.same(legs, ['1001', '1002'], 'the declined leg and the answered one');
+  t.equal(leg.getVar('last_bridge_to')?.length, 36, 'last_bridge_to names the answered leg');
+  t.match(leg.getVar('originated_legs'), new RegExp(`${leg.getVar('last_bridge_to')};`), 'which is in originated_legs');
+});

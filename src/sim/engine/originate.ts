@@ -170,7 +170,6 @@ async function lose(core: Core, legs: Ringing[], legCause: CauseName, cause: Cau
 
 function recordCause(caller: Channel, leg: Channel, cause: string): void {
   pushArray(caller, 'originate_causes', `${leg.uuid};${cause}`);
-  pushArray(caller, 'originated_legs', `${leg.uuid};${leg.profile.calleeIdName || 'Outbound Call'};${leg.profile.destinationNumber}`);
 }
 
 /**
@@ -248,6 +247,9 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
     ch.setVar('call_uuid', caller.getVar('call_uuid') ?? caller.uuid);
     ch.otherLeg = { type: 'originator', profile: structuredClone(caller.profile) };
     caller.setVar('originate_signal_bond', ch.uuid);
+    // every leg as it is created, answered or not (switch_ivr_originate.c ~3219, the leg loop)
+    ch.setVar('originating_leg_uuid', caller.uuid);
+    pushArray(caller, 'originated_legs', `${ch.uuid};${ch.profile.calleeIdName || 'Outbound Call'};${ch.profile.destinationNumber}`);
   }
   for (let i = 0; i < outgoing; i++) core.emit.channel('CHANNEL_OUTGOING', ch, { site: SITES.outgoing });
   startSession(core, ch);
