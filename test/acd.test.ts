@@ -213,3 +213,16 @@ t.test('an agent who logs in while talking on a fallback call is on that call, n
   r.acd.agentAction('1001', { type: 'ready' });
   t.equal(r.acd.agentState('1001').name, 'ringing', 'free again, it gets the waiting call');
 });
+
+t.test('a seat rung while it took a fallback call rings again when that call ends, and its answer puts it on the rung call (found by the explorer)', async (t) => {
+  const r = rig();
+  ready(r, '1001');
+  r.call('c1');
+  r.acd.adoptTalk('1001', 'fallback-call');
+  r.acd.callEnded('1001', 1000, 'fallback-call');
+  t.match(r.acd.agentState('1001'), { name: 'ringing', callId: 'c1' }, 'the fallback call over, the ring that was still going is the seat\'s state again');
+  r.acd.offerResult('c1', true);
+  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'c1' }, 'the agent picked up the ring that was still going');
+  r.advance(20_000);
+  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'c1' }, 'the wrap-up of the fallback call does not end it');
+});

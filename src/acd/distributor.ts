@@ -122,7 +122,10 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     if (!offer) return;
     this.offering.delete(callId);
     if (answered) {
-      this.apply(offer.agentId, { type: 'answer' });
+      // the seat may have been put on a fallback call meanwhile (adoption), which ended before
+      // the agent picked this ring up: the seat is on this call now all the same (explorer)
+      if (this.ringsFor(offer.agentId, callId)) this.apply(offer.agentId, { type: 'answer' });
+      else this.apply(offer.agentId, { type: 'ready' }, { force: 'on_call', callId });
       this.opts.store?.removeWaiting(callId);
       this.emit('left', offer.call, 'answered');
       return;
@@ -143,6 +146,12 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     const now = this.agents.get(agentId)?.state;
     if (callId !== undefined && now?.callId != null && now.callId !== callId) return;
     if (talkMs > 0) this.averageHandleMs = 0.9 * this.averageHandleMs + 0.1 * talkMs;
+    // a fallback call adopted while this seat rang for an offer, now over: the ring goes on
+    const rung = [...this.offering.values()].find((o) => o.agentId === agentId && o.call.callId !== callId);
+    if (rung && now?.name === 'on_call') {
+      this.apply(agentId, { type: 'ready' }, { force: 'ringing', callId: rung.call.callId });
+      return;
+    }
     const next = this.apply(agentId, { type: 'call_ended', wrapUpMs: this.wrapUpS * 1000 });
     if (next?.name === 'wrap_up') this.scheduleWrapUpEnd(agentId, next);
     this.match();
@@ -280,7 +289,7 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
     return best?.id ?? null;
   }
 
-  private apply(id: string, event: AgentEvent, opts: { force?: 'available' | 'on_call'; callId?: string } = {}): AgentState | null {
+  private apply(id: string, event: AgentEvent, opts: { force?: 'available' | 'on_call' | 'ringing'; callId?: string } = {}): AgentState | null {
     const a = this.agent(id);
     const next = opts.force ? { ...a.state, name: opts.force, callId: opts.callId ?? null } : nextAgentState(a.state, event, this.opts.now());
     if (!next) return null;

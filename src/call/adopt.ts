@@ -17,10 +17,12 @@ import type { Logger } from 'pino';
 import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import type { EslEvent } from '../esl/index.js';
-import type { CallRecords, Outcome } from './call-records.js';
+import type { CallOpen, CallRecords, Outcome } from './call-records.js';
 import { FALLBACK_EXTENSION, ipv4NetworkPattern } from '../dialplan/index.js';
 import { divertedHotline } from '../routing/index.js';
 
+/** The priority of a call that is not the 110 platform's (the dialplan's cti_priority). */
+const DEFAULT_PRIORITY = 5;
 /** How long a channel seen in CS_RESET must stay there to count as stuck. */
 const RESET_SETTLE_MS = 1000;
 
@@ -122,7 +124,7 @@ export class CallAdoption {
       const called = r.initial_dest || r.dest;
       // a call to 12345 a carrier forwarded from one of our numbers is routed as that number
       const diversion = called === this.plan().centre.number ? await this.variable(link, r.uuid, 'sip_h_Diversion') : undefined;
-      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr, diversion), priority: 5, startedUs: Number(r.created_epoch) * 1_000_000 });
+      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr, diversion), startedUs: Number(r.created_epoch) * 1_000_000 });
       if (opened) adopted++;
       else known++;
       const outcome = opened ? null : ((this.records.get(r.uuid)?.outcome as Outcome | null | undefined) ?? null);
@@ -265,7 +267,8 @@ export class CallAdoption {
     const peer = e.variable('last_bridge_to');
     if (!peer) return;
     state.answered = true;
-    const legs = (e.variable('originated_legs') ?? '').replace(/^ARRAY::/, '').split('|:');
+    // an ARRAY:: variable: getArray gives its elements (variable() only the first)
+    const legs = e.getArray('variable_originated_legs');
     const number = legs.map((l) => l.split(';')).find(([uuid]) => uuid === peer)?.[2];
     if (number && this.acd.agentIds().includes(number)) {
       state.seat = number;
@@ -322,14 +325,15 @@ export class CallAdoption {
    * matched against network_addr as the dialplan's regex does), then the centre number, then the
    * hotlines. `address` is the channel's first network_addr (`show channels` initial_ip_addr).
    */
-  private modeOf(caller: string, called: string, address: string | undefined, diversion?: string): { mode: 'main' | 'direct' | 'parallel' | 'emergency' | 'unknown'; originHotline: string | null; department: string | null } {
+  private modeOf(caller: string, called: string, address: string | undefined, diversion?: string): Pick<CallOpen, 'mode' | 'originHotline' | 'department' | 'priority'> {
     const plan = this.plan();
-    if (plan.policeDiversion.callerNumbers.includes(caller) || this.fromPoliceNetwork(plan, address)) return { mode: 'emergency', originHotline: '110', department: null };
+    // the 110 platform's calls keep their priority (found by the explorer: adopted ones had 5)
+    if (plan.policeDiversion.callerNumbers.includes(caller) || this.fromPoliceNetwork(plan, address)) return { mode: 'emergency', originHotline: '110', department: null, priority: plan.policeDiversion.priority };
     const diverted = called === plan.centre.number ? divertedHotline(diversion, plan) : null;
-    if (called === plan.centre.number && diverted === null) return { mode: 'main', originHotline: null, department: null };
+    if (called === plan.centre.number && diverted === null) return { mode: 'main', originHotline: null, department: null, priority: DEFAULT_PRIORITY };
     const h = plan.byNumber.get(diverted ?? called);
-    if (h && (h.mode === 'direct' || h.mode === 'parallel')) return { mode: h.mode, originHotline: h.number, department: h.department };
-    return { mode: 'unknown', originHotline: null, department: null };
+    if (h && (h.mode === 'direct' || h.mode === 'parallel')) return { mode: h.mode, originHotline: h.number, department: h.department, priority: DEFAULT_PRIORITY };
+    return { mode: 'unknown', originHotline: null, department: null, priority: DEFAULT_PRIORITY };
   }
 
   private fromPoliceNetwork(plan: RoutingPlan, address: string | undefined): boolean {
