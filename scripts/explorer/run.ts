@@ -28,6 +28,8 @@ export interface RunOptions {
   calls: number;
   /** only these traffic items (shrinking, replays) */
   keep?: ReadonlySet<string>;
+  /** this traffic instead of the seed's (a production call's events, --from-events) */
+  given?: Traffic;
 }
 
 export interface RunResult {
@@ -49,7 +51,7 @@ export async function traffic(seed: number, calls: number): Promise<Traffic> {
 
 export async function explore(opts: RunOptions): Promise<RunResult> {
   const config = await loadShippedConfig();
-  const full = await traffic(opts.seed, opts.calls);
+  const full = opts.given ?? (await traffic(opts.seed, opts.calls));
   const t = keepItems(full, opts.keep);
   const began = process.hrtime.bigint();
   const restoreRandom = seedProcessRandomness(opts.seed);
