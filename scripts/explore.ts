@@ -1,16 +1,21 @@
 // npm run explore -- [--seed N | --seeds 1,2,3] [--fresh] [--calls M] [--keep c3,d17,f0]
 //                    [--shrink-s 120] [--no-shrink] [--require-all-kinds] [--trace <call index>]
+//                    [--from-events <file | ->]
 //
 // Random calls with every failure kind through the simulator and the controller under a virtual
 // clock; the invariants (docs/explorer.md) are checked after each run. A failing seed prints the
 // command that replays it, then shrinks its traffic and prints the smaller command too.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { explore, type RunResult } from './explorer/run.js';
 import { checkAll } from './explorer/invariants.js';
 import { coverageOf, missingKinds } from './explorer/coverage.js';
 import { shrink } from './explorer/shrink.js';
 import type { Violation } from './explorer/history.js';
+import { trafficFromEvents } from './explorer/from-events.js';
+import { loadShippedConfig } from './explorer/rig.js';
+import type { Traffic } from './explorer/traffic.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,11 +28,16 @@ const { values } = parseArgs({
     'no-shrink': { type: 'boolean', default: false },
     'require-all-kinds': { type: 'boolean', default: false },
     trace: { type: 'string' },
+    'from-events': { type: 'string' },
   },
 });
 
 const calls = positive('calls', values.calls);
 const seeds = [...(values.seeds?.split(',') ?? []), ...(values.seed ? [values.seed] : [])].map((s) => positive('seed', s));
+const eventsFile = values['from-events'];
+const given = eventsFile ? await pastedTraffic(eventsFile) : undefined;
+// a pasted call replays on seed 1 unless told otherwise: no fresh seed, so a replay is stable
+if (given && seeds.length === 0) seeds.push(1);
 if (values.fresh || seeds.length === 0) seeds.push(1 + Math.floor(Math.random() * 2_000_000_000));
 const keep = values.keep ? new Set(values.keep.split(',')) : undefined;
 
@@ -41,7 +51,20 @@ function positive(name: string, text: string): number {
 }
 
 function replay(seed: number, kept?: readonly string[]): string {
-  return `npm run explore -- --seed ${seed} --calls ${calls}${kept ? ` --keep ${kept.join(',')}` : ''}`;
+  const what = eventsFile ? `--from-events ${eventsFile}` : `--calls ${calls}`;
+  return `npm run explore -- --seed ${seed} ${what}${kept ? ` --keep ${kept.join(',')}` : ''}`;
+}
+
+/** A production call's events (a file, or - for a paste on stdin) as traffic to replay. */
+async function pastedTraffic(file: string): Promise<Traffic> {
+  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  const { traffic, notes } = trafficFromEvents(text, (await loadShippedConfig()).routing);
+  for (const n of notes) console.log(`  · ${n}`);
+  if (traffic.items.length === 0) {
+    console.error(`${file}: no caller's channel in these events, nothing to replay`);
+    process.exit(2);
+  }
+  return traffic;
 }
 
 function report(v: Violation[], r: RunResult): void {
@@ -59,7 +82,7 @@ const allKinds: Record<string, number> = {};
 let totalCalls = 0;
 let totalRealMs = 0;
 for (const seed of seeds) {
-  const r = await explore({ seed, calls, ...(keep ? { keep } : {}) });
+  const r = await explore({ seed, calls, ...(keep ? { keep } : {}), ...(given ? { given } : {}) });
   const violations = checkAll(r.history);
   const placed = r.history.callers.length;
   totalCalls += placed;
@@ -86,7 +109,7 @@ for (const seed of seeds) {
   const shrunk = await shrink({
     items: r.traffic.items.map((i) => i.id),
     budgetMs: positive('shrink-s', values['shrink-s']) * 1000,
-    fails: async (k) => checkAll((await explore({ seed, calls, keep: k })).history).some((v: Violation) => v.invariant === target),
+    fails: async (k) => checkAll((await explore({ seed, calls, keep: k, ...(given ? { given } : {}) })).history).some((v: Violation) => v.invariant === target),
     progress: (n) => process.stdout.write(`  shrinking ${target}: ${n} items still fail\r`),
   });
   console.log(`\n  shrunk to ${shrunk.kept.length} of ${r.traffic.items.length} items in ${shrunk.runs} runs${shrunk.partial ? ' (budget spent; smaller may exist)' : ''}: ${replay(seed, shrunk.kept)}`);
