@@ -82,7 +82,8 @@ const allKinds: Record<string, number> = {};
 let totalCalls = 0;
 let totalRealMs = 0;
 for (const seed of seeds) {
-  const r = await explore({ seed, calls, ...(keep ? { keep } : {}), ...(given ? { given } : {}) });
+  const trace = values.trace === undefined ? [] : [Number(values.trace)];
+  const r = await explore({ seed, calls, trace, ...(keep ? { keep } : {}), ...(given ? { given } : {}) });
   const violations = checkAll(r.history);
   const placed = r.history.callers.length;
   totalCalls += placed;

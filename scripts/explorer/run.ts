@@ -30,6 +30,8 @@ export interface RunOptions {
   keep?: ReadonlySet<string>;
   /** this traffic instead of the seed's (a production call's events, --from-events) */
   given?: Traffic;
+  /** calls (by index) whose applications the history keeps, for --trace */
+  trace?: readonly number[];
 }
 
 export interface RunResult {
@@ -57,7 +59,7 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
   const restoreRandom = seedProcessRandomness(opts.seed);
   const vt = new VirtualTime(START_MS);
   try {
-    const tracer = new Tracer(vt, new Map(config.routing.seats.map((s) => [s.id, s.skills])), (c) => expectedRoute(config.routing, c));
+    const tracer = new Tracer(vt, new Map(config.routing.seats.map((s) => [s.id, s.skills])), (c) => expectedRoute(config.routing, c), new Set(opts.trace ?? []));
     const rig = await Rig.start(vt, config, t, { lifeStarted: (l) => tracer.follow(l), dbOpened: (db) => db.function('explorer_now', () => vt.now()) });
     tracer.watchSwitch(rig);
     rig.startController();
@@ -211,8 +213,9 @@ function seedProcessRandomness(seed: number): () => void {
 
 /** Gathers the history as the run goes. */
 class Tracer {
-  private readonly callers = new Map<string, { item: CallItem; ch: Channel; trace: CallerTrace }>();
-  private readonly legs = new Map<string, { ch: Channel; trace: LegTrace }>();
+  /** `ch` only while the channel lives: a 100,000-call run cannot keep every channel */
+  private readonly callers = new Map<string, { item: CallItem; ch?: Channel; trace: CallerTrace }>();
+  private readonly legs = new Map<string, { trace: LegTrace }>();
   private readonly offers: OfferTrace[] = [];
   private readonly seatChecks: SeatCheck[] = [];
   private readonly classifications: Classification[] = [];
@@ -221,6 +224,7 @@ class Tracer {
     private readonly vt: VirtualTime,
     private readonly skills: ReadonlyMap<string, readonly string[]>,
     private readonly route: (c: CallItem) => CallerTrace['expected'],
+    private readonly traced: ReadonlySet<number>,
   ) {}
 
   watchSwitch(rig: Rig): void {
@@ -236,7 +240,6 @@ class Tracer {
       legCreated: (leg) => {
         if (leg.sim.agent === undefined && !leg.name.startsWith('sofia/gateway/') && !leg.name.startsWith('sofia/internal/')) return;
         this.legs.set(leg.uuid, {
-          ch: leg,
           trace: { uuid: leg.uuid, name: leg.name, seat: leg.sim.agent ?? null, callerUuid: leg.getVar('cti_call_id') ?? null, createdAt: this.vt.now() },
         });
       },
@@ -245,10 +248,12 @@ class Tracer {
         if (l) l.trace.answeredAt ??= this.vt.now();
       },
       channelDestroyed: (ch) => {
-        const l = this.legs.get(ch.uuid) ?? this.callers.get(ch.uuid);
+        const caller = this.callers.get(ch.uuid);
+        const l = this.legs.get(ch.uuid) ?? caller;
         if (!l) return;
         l.trace.hungUpAt = this.vt.now();
         if (ch.hangupCause) l.trace.hangupCause = ch.hangupCause;
+        if (caller) this.settle(caller);
       },
     });
     engine.tap((e) => {
@@ -321,13 +326,20 @@ class Tracer {
     }
   }
 
+  /** What the history needs of a caller's channel, read once it is gone (or the run is over). */
+  private settle(c: { item: CallItem; ch?: Channel; trace: CallerTrace }): void {
+    const { ch, trace } = c;
+    if (!ch) return;
+    trace.callerLeft = ch.sim.callerLeft === true;
+    trace.answered = ch.answered;
+    trace.fallback = ch.appLog.some((a) => a.arg.includes('cti/fallback.wav'));
+    // the applications only of the calls asked for (--trace): hold music makes long lists
+    if (this.traced.has(c.item.index)) trace.apps = ch.appLog.map((a) => `${a.app}(${a.arg.length > 60 ? `${a.arg.slice(0, 60)}…` : a.arg})`);
+    delete c.ch;
+  }
+
   history(rig: Rig): ExplorerHistory {
-    for (const { ch, trace } of this.callers.values()) {
-      trace.callerLeft = ch.sim.callerLeft === true;
-      trace.answered = ch.answered;
-      trace.fallback = ch.appLog.some((a) => a.arg.includes('cti/fallback.wav'));
-      trace.apps = ch.appLog.map((a) => `${a.app}(${a.arg.length > 60 ? `${a.arg.slice(0, 60)}…` : a.arg})`);
-    }
+    for (const c of this.callers.values()) this.settle(c);
     if (rig.current?.db.open) rig.current.controller.records.flush();
     const db = rig.db;
     const rows = <T>(sql: string) => db.prepare(sql).all() as T[];
