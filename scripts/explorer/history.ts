@@ -132,6 +132,21 @@ export interface ProblemTrace {
   message: string;
 }
 
+/**
+ * A caller left with nobody: from the moment their agent's leg ended while they were up, to the
+ * first sign that the flow took them on (a bridge, a conference, a message being recorded, an
+ * application other than music) or their end. Only stretches over
+ * 10 s are kept (the invariant's limit is far above that), so that a long run's history stays
+ * small.
+ */
+export interface AloneTrace {
+  index: number;
+  uuid: string;
+  seat: string;
+  from: number;
+  to: number;
+}
+
 export interface ExplorerHistory {
   callers: CallerTrace[];
   legs: LegTrace[];
@@ -146,6 +161,8 @@ export interface ExplorerHistory {
   uncaught: ProblemTrace[];
   /** error-level log lines of the controller */
   errorLogs: ProblemTrace[];
+  /** callers left with nobody after their agent's leg ended (absent: none recorded) */
+  alone?: AloneTrace[];
 }
 
 /** One broken promise: which invariant, about which call (plan index) if one. */

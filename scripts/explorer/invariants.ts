@@ -423,6 +423,27 @@ export const routedAsDialled = define(
   },
 );
 
+// ---------------------------------------------------------------------------------------------
+// 10. No caller left alone
+
+/**
+ * How long a caller may hear nothing but music after their agent's leg ended before the flow
+ * takes them on. The flow needs no time (the survey, the queue, the department follow at once);
+ * a controller that died meanwhile needs its restart (at most 30 s here) and adoption's rescue.
+ */
+export const ALONE_LIMIT_MS = 60_000;
+
+export const callerNotLeftAlone = define(
+  'callerNotLeftAlone',
+  `When a caller's agent hangs up, the flow takes the caller on at once (the survey, the queue, a bridge to the department, the fallback): no caller hears only music, or nothing, for more than ${ALONE_LIMIT_MS / 1000} s after their agent's leg ended.`,
+  (h, say) => {
+    for (const a of h.alone ?? []) {
+      if (a.to - a.from <= ALONE_LIMIT_MS) continue;
+      say(`caller ${a.uuid} was left alone ${Math.round((a.to - a.from) / 1000)} s after seat ${a.seat} hung up (from ${a.from} ms): no bridge, no conference, nothing but music`, a.index);
+    }
+  },
+);
+
 export const INVARIANTS: readonly Invariant[] = [
   oneRecordPerCall,
   outcomeMatchesEvents,
@@ -433,6 +454,7 @@ export const INVARIANTS: readonly Invariant[] = [
   queueOrder,
   noUncaughtError,
   routedAsDialled,
+  callerNotLeftAlone,
 ];
 
 /** Every invariant over the history; one that throws is reported as broken, never as held. */

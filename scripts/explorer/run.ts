@@ -6,7 +6,7 @@ import type { Channel } from '../../src/sim/engine/index.js';
 import { seededRandom } from '../../src/sim/engine/index.js';
 import type { Hotline, RoutingPlan } from '../../src/config/index.js';
 import { servedFirst } from './invariants.js';
-import type { CallerTrace, Classification, ExplorerHistory, LegTrace, OfferTrace, SeatCheck } from './history.js';
+import type { AloneTrace, CallerTrace, Classification, ExplorerHistory, LegTrace, OfferTrace, SeatCheck } from './history.js';
 import { Rig, loadShippedConfig, type ControllerLife } from './rig.js';
 import { generateTraffic, keepItems, type CallItem, type DeskItem, type Traffic, type TrafficItem } from './traffic.js';
 import { VirtualTime } from './virtual-time.js';
@@ -85,6 +85,7 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
       } else if (at === itemAt) {
         play(rig, agenda[i++]!, tracer, restarts);
       } else {
+        tracer.watchAlone();
         tracer.checkSeats(rig);
         nextCheck += checkEvery;
         if (i >= agenda.length && restarts.length === 0 && tracer.allCallersGone() && rig.sim.engine.channels.length === 0) break;
@@ -219,6 +220,9 @@ class Tracer {
   private readonly offers: OfferTrace[] = [];
   private readonly seatChecks: SeatCheck[] = [];
   private readonly classifications: Classification[] = [];
+  /** callers whose agent's leg just ended, until the flow takes them on: what they had run then */
+  private readonly aloneWatch = new Map<string, { seat: string; from: number; apps: number }>();
+  private readonly alone: AloneTrace[] = [];
 
   constructor(
     private readonly vt: VirtualTime,
@@ -254,6 +258,7 @@ class Tracer {
         l.trace.hungUpAt = this.vt.now();
         if (ch.hangupCause) l.trace.hangupCause = ch.hangupCause;
         if (caller) this.settle(caller);
+        else this.agentGone(l.trace as LegTrace);
       },
     });
     engine.tap((e) => {
@@ -275,6 +280,35 @@ class Tracer {
       BEGIN INSERT INTO explorer_classified VALUES (NEW.id, NEW.result, explorer_now()); END;
       CREATE TRIGGER explorer_attempt_born_classified AFTER INSERT ON transfer_attempts WHEN NEW.result IS NOT NULL
       BEGIN INSERT INTO explorer_classified VALUES (NEW.id, NEW.result, explorer_now()); END;`);
+  }
+
+  /** A seat's leg ended: its caller, still up, must be taken on by the flow (watchAlone). */
+  private agentGone(leg: LegTrace): void {
+    if (leg.seat === null || leg.answeredAt === undefined || !leg.callerUuid) return;
+    const ch = this.callers.get(leg.callerUuid)?.ch;
+    if (!ch?.answered || ch.hangupCause !== null) return;
+    this.aloneWatch.set(leg.callerUuid, { seat: leg.seat, from: this.vt.now(), apps: ch.appLog.length });
+  }
+
+  /** Closes the stretches of callers the flow took on, or who ended; keeps the long ones. */
+  watchAlone(final = false): void {
+    const now = this.vt.now();
+    for (const [uuid, w] of this.aloneWatch) {
+      const c = this.callers.get(uuid);
+      const ch = c?.ch;
+      // Taken on: in a bridge or a conference (someone is there), speaking a message, or the flow
+      // moving on to something other than music (the survey, a prompt such as the queue's 请稍候,
+      // the fallback). Alone: only music (ours, or a looping hold broadcast) or a park since the
+      // agent left, which is what the caller of the hold defect heard for minutes.
+      const music = (a: { app: string; arg: string }) => a.app === 'playback' && (a.arg.includes('hold-music') || a.arg.startsWith('local_stream://'));
+      const moved = ch !== undefined && ch.appLog.slice(w.apps).some((a) => !music(a));
+      const withSomeone = ch !== undefined && (ch.bridge !== null || ch.application === 'conference' || ch.application === 'record');
+      const takenOn = !ch || moved || withSomeone;
+      if (!takenOn && !final) continue;
+      this.aloneWatch.delete(uuid);
+      const to = ch ? now : (c?.trace.hungUpAt ?? now);
+      if (c && to - w.from > 10_000) this.alone.push({ index: c.item.index, uuid, seat: w.seat, from: w.from, to });
+    }
   }
 
   follow(l: ControllerLife): void {
@@ -339,6 +373,7 @@ class Tracer {
   }
 
   history(rig: Rig): ExplorerHistory {
+    this.watchAlone(true);
     for (const c of this.callers.values()) this.settle(c);
     if (rig.current?.db.open) rig.current.controller.records.flush();
     const db = rig.db;
@@ -356,6 +391,7 @@ class Tracer {
       channelsLeft: rig.sim.engine.channels.map((ch) => ({ uuid: ch.uuid, name: ch.name, state: ch.state })),
       uncaught: this.vt.uncaught.map((u) => ({ at: u.at, life: u.life, message: u instanceof Error ? u.message : String((u.error as Error)?.stack ?? u.error) })),
       errorLogs: rig.errorLogs,
+      alone: this.alone,
     };
   }
 }

@@ -300,9 +300,12 @@ export class CallAdoption {
     }
     const createdUs = Number(row.b_created_epoch) * 1_000_000 || null;
     this.records.leg(callId, { id: row.b_uuid!, kind: 'agent', endpoint: `user/${seat}`, createdUs: createdUs ?? Date.now() * 1000 });
-    this.records.update(callId, { agent_id: seat });
+    // the agent who answered first stays the call's agent (agent_answered_us is theirs); a
+    // later seat of the fallback is on the call's legs
+    const known = this.adopted.get(callId)?.known ?? null;
+    if (!known) this.records.update(callId, { agent_id: seat });
     this.acd.adoptTalk(seat, callId);
-    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs, known: this.adopted.get(callId)?.known ?? null });
+    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs, known });
     this.seatLegs.set(row.b_uuid!, callId);
   }
 

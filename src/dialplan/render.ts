@@ -95,6 +95,9 @@ function fallbackActions(seats: readonly Seat[]): DialplanAction[] {
   return [
     { application: 'answer' },
     playback(FALLBACK_PROMPTS.fallback),
+    // left from a consult's uuid_bridge it would park the caller after the seat's talk, for ever:
+    // it takes precedence over hangup_after_bridge (switch_ivr_bridge.c ~1931; the explorer found it)
+    { application: 'unset', data: 'park_after_bridge' },
     set('hangup_after_bridge', 'true'),
     set('continue_on_fail', 'true'),
     set('transfer_ringback', CHINA_RINGBACK),
