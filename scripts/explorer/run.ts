@@ -302,7 +302,9 @@ class Tracer {
       // agent left, which is what the caller of the hold defect heard for minutes.
       const music = (a: { app: string; arg: string }) => a.app === 'playback' && (a.arg.includes('hold-music') || a.arg.startsWith('local_stream://'));
       const moved = ch !== undefined && ch.appLog.slice(w.apps).some((a) => !music(a));
-      const withSomeone = ch !== undefined && (ch.bridge !== null || ch.application === 'conference' || ch.application === 'record');
+      // a bridge whose other leg is gone is nobody: under uuid_hold the music loops inside the
+      // bridge after the agent hung up, and the caller stays "bridged" to a dead leg
+      const withSomeone = ch !== undefined && ((ch.bridge !== null && ch.bridge.peer.ready) || ch.application === 'conference' || ch.application === 'record');
       const takenOn = !ch || moved || withSomeone;
       if (!takenOn && !final) continue;
       this.aloneWatch.delete(uuid);
