@@ -59,8 +59,8 @@ function seatOfName(name: string | undefined, seats: readonly string[]): string 
 
 /** The seat a b-leg rings: user/1001 becomes sofia/internal/1001@domain, presence 1001@domain. */
 function seatOf(row: ChannelRow, seats: readonly string[]): string | null {
-  const candidates = [row.b_presence_id?.split('@')[0], /^[^/]+\/[^/]+\/([^@]+)@/.exec(row.b_name ?? '')?.[1]];
-  return candidates.find((c): c is string => !!c && seats.includes(c)) ?? null;
+  const presence = row.b_presence_id?.split('@')[0];
+  return presence && seats.includes(presence) ? presence : seatOfName(row.b_name, seats);
 }
 
 /** The inbound connection, as adoption uses it. */
@@ -170,8 +170,8 @@ export class CallAdoption {
       // only parked legs (found by the explorer: an agent held in a consult heard the music for
       // minutes while the ACD offered the seat new calls)
       if (r.direction !== 'outbound' || inBridge.has(r.uuid)) continue;
-      const owner = (await link.api(`uuid_getvar ${r.uuid} cti_call_id`).catch(() => '')).trim();
-      if (!owner || owner === '_undef_' || owner.startsWith('-ERR') || controlled.has(owner)) continue;
+      const owner = await this.variable(link, r.uuid, 'cti_call_id');
+      if (!owner || controlled.has(owner)) continue;
       if (await this.command(link, `uuid_kill ${r.uuid} NORMAL_CLEARING`, owner)) legsEnded++;
     }
     return { rescued, legsEnded };
