@@ -91,9 +91,10 @@ export class CallController {
         followCallers: (on: boolean) => (on ? this.inbound.filterForNow(...CALLER_LEGS) : this.inbound.unfilter(...CALLER_LEGS)),
       };
       const listedUs = Date.now() * 1000;
+      const known = this.legs.known();
       this.adoption.run(link, this.controlled)
         .then(({ live }) => {
-          const ended = this.legs.reconcile(live, listedUs, LEG_ENDED_UNHEARD);
+          const ended = this.legs.reconcile(live, known, listedUs, LEG_ENDED_UNHEARD);
           if (ended > 0) opts.log.warn({ legs: ended }, 'legs that ended while the ESL connection was down are taken as ended now');
         })
         .catch((err: unknown) => opts.log.error({ err }, 'adopting calls after reconnect failed'));

@@ -53,11 +53,16 @@ export class LegClock {
    * listing: the latest it can have been) with `cause`, so whatever waits on it (a talk waiting
    * for the agent's leg, a consult) goes on. Found by the explorer: a seat whose agent hung up
    * during an outage stayed on_call until the caller's call ended.
+   * Only legs in `known` (the legs known before the listing was asked for, from `known()`) are
+   * judged: a leg created after the listing is absent from it because it is new, not because it
+   * ended. Found by the explorer (seed 305): a call that arrived 0.4 s after a restart was taken
+   * as ended, and its seat freed while it talked.
    */
-  reconcile(live: ReadonlySet<string>, atUs: number, cause: string): number {
+  reconcile(live: ReadonlySet<string>, known: ReadonlySet<string>, atUs: number, cause: string): number {
     let ended = 0;
-    for (const [uuid, t] of this.legs) {
-      if (t.hangupUs !== undefined || live.has(uuid)) continue;
+    for (const uuid of known) {
+      const t = this.legs.get(uuid);
+      if (!t || t.hangupUs !== undefined || live.has(uuid)) continue;
       t.hangupUs = atUs;
       t.cause ??= cause;
       this.forgetLater(uuid);
@@ -65,6 +70,11 @@ export class LegClock {
       ended++;
     }
     return ended;
+  }
+
+  /** The legs known now: what a later `reconcile` may judge. */
+  known(): ReadonlySet<string> {
+    return new Set(this.legs.keys());
   }
 
   /** How many legs are known (hung up ones until they are forgotten). */
