@@ -85,3 +85,39 @@ t.test('a talk that outlived the controller: the seat is free when the agent\'s 
   t.match(records.get('talking'), { outcome: 'answered', survey_score: 2, hangup_cause: 'NORMAL_CLEARING', agent_id: seat });
   t.equal(acd.agentState(seat).name, 'wrap_up', 'the seat is not ended twice');
 });
+
+t.test('an adopted talk keeps the switch\'s answer times: the agent\'s from its leg\'s end, the caller\'s from the call\'s end (found by the explorer)', async (t) => {
+  const plan = await shippedPlan();
+  const { records, acd, adoption } = setup(plan);
+  const [first, second] = [plan.seats[0]!.id, plan.seats[1]!.id];
+  for (const seat of [first, second]) {
+    acd.agentAction(seat, { type: 'login' });
+    acd.agentAction(seat, { type: 'ready' });
+  }
+  const fallback = row('fallback-talk', {});
+  await adoption.run(link([fallback, { ...row('fallback-leg', {}), direction: 'outbound' }], [
+    { ...fallback, b_uuid: 'fallback-leg', b_name: `sofia/internal/${first}@127.0.0.1`, b_presence_id: `${first}@127.0.0.1`, b_created_epoch: fallback.created_epoch },
+  ]), new Set());
+  const ev = (name: string, uuid: string, extra: Array<[string, string]>) =>
+    new EslEvent([['Event-Name', name], ['Unique-ID', uuid], ['Event-Date-Timestamp', String(Date.now() * 1000)], ...extra], undefined, 'plain');
+  // a leg that never answered carries 0 (switch_caller_profile_event_set_data writes every time)
+  adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'fallback-leg', [['Hangup-Cause', 'NORMAL_CLEARING'], ['Caller-Channel-Answered-Time', '1796691000123456']]));
+  t.equal(records.get('fallback-talk')!.agent_answered_us, 1796691000123456, 'the agent\'s answer: its leg\'s own Caller-Channel-Answered-Time');
+  adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'fallback-talk', [['Hangup-Cause', 'NORMAL_CLEARING'], ['Caller-Channel-Answered-Time', '1796690990000001']]));
+  t.match(records.get('fallback-talk'), { outcome: 'answered', agent_id: first, answered_us: 1796690990000001, agent_answered_us: 1796691000123456 });
+
+  // a call the controller had answered and put through before it died keeps its first agent's time
+  records.open({ id: 'known-talk', caller: '13800138000', called: '12345', mode: 'main', originHotline: null, department: null, priority: 5, startedUs: 1 });
+  records.update('known-talk', { agent_id: first, agent_answered_us: 42, outcome: 'answered' });
+  records.flush();
+  const known = row('known-talk', { dest: '12345' });
+  await adoption.run(link([known, { ...row('later-leg', {}), direction: 'outbound' }], [
+    { ...known, b_uuid: 'later-leg', b_name: `sofia/internal/${second}@127.0.0.1`, b_presence_id: `${second}@127.0.0.1`, b_created_epoch: known.created_epoch },
+  ]), new Set());
+  adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'later-leg', [['Hangup-Cause', 'NORMAL_CLEARING'], ['Caller-Channel-Answered-Time', '99']]));
+  t.match(records.get('known-talk'), { agent_id: first, agent_answered_us: 42 }, 'a later seat does not replace the first agent\'s answer');
+  const unanswered = row('never-answered', {});
+  await adoption.run(link([unanswered]), new Set());
+  adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'never-answered', [['Hangup-Cause', 'ORIGINATOR_CANCEL'], ['Caller-Channel-Answered-Time', '0']]));
+  t.equal(records.get('never-answered')!.answered_us, null, 'an unanswered caller stays unanswered');
+});

@@ -63,6 +63,16 @@ function seatOf(row: ChannelRow, seats: readonly string[]): string | null {
   return presence && seats.includes(presence) ? presence : seatOfName(row.b_name, seats);
 }
 
+/**
+ * A channel's answer time from any of its events (Caller-Channel-Answered-Time, µs; 0 while
+ * unanswered). A transfer's new caller profile keeps it (switch_channel.c
+ * switch_channel_set_caller_profile), so a caller's last event carries its first answer.
+ */
+function answeredUsOf(e: EslEvent): number | null {
+  const us = Number(e.get('Caller-Channel-Answered-Time'));
+  return Number.isFinite(us) && us > 0 ? us : null;
+}
+
 /** The inbound connection, as adoption uses it. */
 export interface AdoptionLink {
   api(command: string): Promise<string>;
@@ -76,7 +86,7 @@ export class CallAdoption {
    * the outcome the record already had (a call we had taken and put through before we went
    * away), which nothing seen afterwards may replace by a guess
    */
-  private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null; known: Outcome | null; department?: boolean }>();
+  private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null; known: Outcome | null; department?: boolean; agentLeg?: string }>();
   /** each leg of a bridged pair we originated for a call no longer ours → the other leg */
   private readonly orphanPairs = new Map<string, string>();
   /** each leg of such a pair where one leg is a seat's → that seat and the call it was for */
@@ -232,6 +242,9 @@ export class CallAdoption {
     const talkOf = this.seatLegs.get(id);
     if (talkOf !== undefined && e.name === 'CHANNEL_HANGUP_COMPLETE') {
       this.seatLegs.delete(id);
+      const state = this.adopted.get(talkOf);
+      const agentAnsweredUs = answeredUsOf(e);
+      if (state?.agentLeg === id && agentAnsweredUs !== null) this.records.update(talkOf, { agent_answered_us: agentAnsweredUs });
       this.endTalk(talkOf, e.timestampUs);
       return;
     }
@@ -248,7 +261,9 @@ export class CallAdoption {
     if (!state.known && !state.seat && !state.department) this.readBridgeFromEnd(id, e, state);
     const score = Number(e.variable('cti_survey'));
     const survey = score >= 1 && score <= 3 ? score : null;
+    const answeredUs = answeredUsOf(e);
     this.records.update(id, {
+      ...(answeredUs !== null ? { answered_us: answeredUs } : {}),
       ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}),
       outcome: adoptedOutcome(state), ...(survey !== null ? { survey_score: survey } : {}),
     });
@@ -302,10 +317,13 @@ export class CallAdoption {
     this.records.leg(callId, { id: row.b_uuid!, kind: 'agent', endpoint: `user/${seat}`, createdUs: createdUs ?? Date.now() * 1000 });
     // the agent who answered first stays the call's agent (agent_answered_us is theirs); a
     // later seat of the fallback is on the call's legs
-    const known = this.adopted.get(callId)?.known ?? null;
+    const before = this.adopted.get(callId);
+    const known = before?.known ?? null;
     if (!known) this.records.update(callId, { agent_id: seat });
     this.acd.adoptTalk(seat, callId);
-    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs, known });
+    // the agent's answer time is read from its leg's end (its own Caller-Channel-Answered-Time)
+    const agentLeg = known ? before?.agentLeg : row.b_uuid;
+    this.adopted.set(callId, { answered: true, seat, answeredUs: createdUs, known, ...(agentLeg ? { agentLeg } : {}) });
     this.seatLegs.set(row.b_uuid!, callId);
   }
 
