@@ -35,9 +35,9 @@ const check = (at: number, seat: string, acdState: string, acdCall: string | nul
 function goodHistory(): ExplorerHistory {
   return {
     callers: [
-      caller(0, ANSWERED, { placedAt: 1000, bridgedWith: ['leg-1001'], hungUpAt: 70_000, hangupCause: 'NORMAL_CLEARING' }),
-      caller(1, ABANDONED, { placedAt: 500, callerLeft: true, hungUpAt: 40_000, hangupCause: 'NORMAL_CLEARING' }),
-      caller(2, TRANSFERRED, { placedAt: 2000, bridgedWith: ['leg-dept'], hungUpAt: 30_000, hangupCause: 'NORMAL_CLEARING' }),
+      caller(0, ANSWERED, { placedAt: 1000, answeredUs: 1_100_000, bridgedWith: ['leg-1001'], hungUpAt: 70_000, hangupCause: 'NORMAL_CLEARING' }),
+      caller(1, ABANDONED, { placedAt: 500, answeredUs: 600_000, callerLeft: true, hungUpAt: 40_000, hangupCause: 'NORMAL_CLEARING' }),
+      caller(2, TRANSFERRED, { placedAt: 2000, answeredUs: 2_100_000, bridgedWith: ['leg-dept'], hungUpAt: 30_000, hangupCause: 'NORMAL_CLEARING' }),
     ],
     legs: [
       leg('leg-decline', '1001', ABANDONED, { createdAt: 3000, hungUpAt: 4000, hangupCause: 'CALL_REJECTED' }),
@@ -79,6 +79,8 @@ function goodHistory(): ExplorerHistory {
     channelsLeft: [],
     uncaught: [],
     errorLogs: [],
+    // one controller, its inbound link open from the start
+    eslLinks: [{ from: 0 }],
   };
 }
 
@@ -121,8 +123,8 @@ t.test('the good history breaks no invariant', async (t) => {
   for (const inv of INVARIANTS) t.same(inv(h), [], inv.name);
 });
 
-t.test('INVARIANTS lists all ten, each named as exported and described', async (t) => {
-  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone'];
+t.test('INVARIANTS lists all twelve, each named as exported and described', async (t) => {
+  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir'];
   t.same(INVARIANTS.map((i) => i.name), names);
   const exported = invariants as unknown as Record<string, unknown>;
   for (const inv of INVARIANTS) {
@@ -166,11 +168,16 @@ t.test('outcomeMatchesEvents', async (t) => {
   t.test('answered with no agent', async (t) => {
     breaks(t, mutated((h) => (recordOf(h, ANSWERED).agent_id = null)), 'outcomeMatchesEvents', 0);
   });
+  // the agent's answer time then belongs to no answered leg of that seat: timesMatchSwitch too
+  const brokenBoth = (t: Test, h: ExplorerHistory) => {
+    breaks(t, h, 'outcomeMatchesEvents', 0, false);
+    t.same([...new Set(checkAll(h).map((v) => v.invariant))].sort(), ['outcomeMatchesEvents', 'timesMatchSwitch'], 'and only timesMatchSwitch besides');
+  };
   t.test('answered by a seat the caller never talked with', async (t) => {
-    breaks(t, mutated((h) => (recordOf(h, ANSWERED).agent_id = '1002')), 'outcomeMatchesEvents', 0);
+    brokenBoth(t, mutated((h) => (recordOf(h, ANSWERED).agent_id = '1002')));
   });
   t.test("answered though the seat's leg never answered", async (t) => {
-    breaks(t, mutated((h) => delete legOf(h, 'leg-1001').answeredAt), 'outcomeMatchesEvents', 0);
+    brokenBoth(t, mutated((h) => delete legOf(h, 'leg-1001').answeredAt));
   });
   t.test('a department that rang out recorded as transferred', async (t) => {
     const [v] = breaks(t, mutated((h) => {
@@ -414,4 +421,43 @@ t.test('callerNotLeftAlone: a caller whose agent hung up is taken on within the 
   // and the caller hears the music until they give up
   breaks(t, leftFor(60_001), 'callerNotLeftAlone', 0);
   holds(t, mutated((h) => delete h.alone), 'a history without the record breaks nothing');
+});
+
+t.test('timesMatchSwitch: the record\'s answer times are the switch\'s, or unknown only when nobody could hear them', async (t) => {
+  t.test('the caller\'s answer', async (t) => {
+    breaks(t, mutated((h) => (recordOf(h, ANSWERED).answered_us = 1_100_001)), 'timesMatchSwitch', 0);
+    // an adopted call answered by the fallback whose answer time was never written (found by the explorer)
+    breaks(t, mutated((h) => (recordOf(h, TRANSFERRED).answered_us = null)), 'timesMatchSwitch', 2);
+    breaks(t, mutated((h) => {
+      callerOf(h, ABANDONED).answered = false;
+      delete callerOf(h, ABANDONED).answeredUs;
+    }), 'timesMatchSwitch', 1);
+    holds(t, mutated((h) => {
+      recordOf(h, TRANSFERRED).answered_us = null;
+      h.eslLinks = [{ from: 0, to: 29_999 }, { from: 30_001 }];
+    }), 'unknown: the caller ended while no inbound link was open');
+    holds(t, mutated((h) => {
+      recordOf(h, TRANSFERRED).answered_us = null;
+      recordOf(h, TRANSFERRED).ended_us = null;
+      recordOf(h, TRANSFERRED).hangup_cause = ENDED_WHILE_CONTROLLER_DOWN;
+    }), 'unknown: closed as ended while no controller was up');
+  });
+  t.test('the agent\'s answer', async (t) => {
+    breaks(t, mutated((h) => (recordOf(h, ANSWERED).agent_answered_us = 8_000_001)), 'timesMatchSwitch', 0);
+    breaks(t, mutated((h) => (recordOf(h, ANSWERED).agent_answered_us = null)), 'timesMatchSwitch', 0);
+    holds(t, mutated((h) => {
+      recordOf(h, ANSWERED).agent_answered_us = null;
+      h.eslLinks = [{ from: 0, to: 59_000 }, { from: 61_000 }];
+    }), 'unknown: the seat\'s leg ended while no inbound link was open');
+    holds(t, mutated((h) => delete h.eslLinks), 'a history without links takes every event as heard');
+  });
+});
+
+t.test('callerNeverInDeadAir: nothing running for a caller is bounded', async (t) => {
+  const silentFor = (ms: number) => mutated((h) => (h.deadAir = [{ index: 1, uuid: ABANDONED, from: 1000, to: 1000 + ms, answered: false }]));
+  holds(t, silentFor(25_000), 'a controller that accepted and never spoke: the 25 s first-packet limit');
+  holds(t, silentFor(60_000), 'exactly the limit');
+  // the revert of socket_resume before `socket`: a controller killed before `connect` parks the caller for ever
+  breaks(t, silentFor(60_001), 'callerNeverInDeadAir', 1);
+  holds(t, mutated((h) => delete h.deadAir), 'a history without the record breaks nothing');
 });

@@ -35,6 +35,7 @@ export function coverageOf(h: ExplorerHistory, t: Traffic): Coverage {
     'transfer linkage': attempts('linkage'),
     'hold asked': desk('hold'),
     'controller killed': t.items.filter((i) => i.kind === 'fault' && i.fault === 'kill').length,
+    'controller killed as it accepted a call': h.killedAtAccept ?? 0,
     'ESL link dropped': t.items.filter((i) => i.kind === 'fault' && i.fault === 'drop-esl').length,
     'dialplan fallback': h.callers.filter((c) => c.fallback).length,
     'outcome answered': outcome('answered'),

@@ -17,6 +17,8 @@ export interface CallerTrace {
   reachedController: boolean;
   /** the caller's leg was answered */
   answered: boolean;
+  /** when, by the switch's clock (µs, as its events carry it); absent in older hand-made histories */
+  answeredUs?: number;
   /** uuids of the legs the caller was bridged with, in order */
   bridgedWith: string[];
   /** the dialplan fallback (no controller) rang the seats for this caller */
@@ -161,8 +163,27 @@ export interface ExplorerHistory {
   uncaught: ProblemTrace[];
   /** error-level log lines of the controller */
   errorLogs: ProblemTrace[];
+  /** kill-at-accept faults that fired (absent in hand-made histories) */
+  killedAtAccept?: number;
   /** callers left with nobody after their agent's leg ended (absent: none recorded) */
   alone?: AloneTrace[];
+  /** callers in dead air: nothing running for them but the socket app or a park, in no bridge */
+  deadAir?: DeadAirTrace[];
+  /**
+   * while a controller's inbound ESL link was open (virtual ms; `to` absent: open at the end):
+   * only then could it hear an event
+   */
+  eslLinks?: Array<{ from: number; to?: number }>;
+}
+
+/** A stretch of dead air over 10 s: from when it was first seen to when it ended (or the caller did). */
+export interface DeadAirTrace {
+  index: number;
+  uuid: string;
+  from: number;
+  to: number;
+  /** answered by then (else the caller heard ringback, or nothing, unanswered) */
+  answered: boolean;
 }
 
 /** One broken promise: which invariant, about which call (plan index) if one. */

@@ -444,6 +444,75 @@ export const callerNotLeftAlone = define(
   },
 );
 
+// ---------------------------------------------------------------------------------------------
+// 11. The record's times are the switch's
+
+/** Whether an event at `at` (virtual ms) could reach a controller: its inbound link was open then. */
+function heardAt(h: ExplorerHistory, at: number | undefined): boolean {
+  if (at === undefined || !h.eslLinks) return true;
+  return h.eslLinks.some((w) => w.from <= at && (w.to === undefined || at <= w.to));
+}
+
+function callerAnswerMismatch(h: ExplorerHistory, c: CallerTrace, row: CallRow): string | null {
+  if (c.answeredUs === undefined) {
+    return row.answered_us !== null && c.answered === false ? `call ${row.id} has answered_us ${row.answered_us}, but the switch never answered the caller` : null;
+  }
+  if (row.answered_us === c.answeredUs) return null;
+  if (row.answered_us !== null) return `call ${row.id} has answered_us ${row.answered_us}, but the switch answered the caller at ${c.answeredUs}`;
+  // unknown is honest only when no controller could have heard the caller's end
+  if (endedUnseen(row) || !heardAt(h, c.hungUpAt)) return null;
+  return `call ${row.id} has no answered_us, but the switch answered the caller at ${c.answeredUs} and a controller heard the caller's end (its last event carries the answer time)`;
+}
+
+function agentAnswerMismatch(h: ExplorerHistory, f: Facts, c: CallerTrace, row: CallRow): string | null {
+  if (row.agent_id === null) return null;
+  const legs = h.legs.filter((l) => l.seat === row.agent_id && l.answeredAt !== undefined && (c.bridgedWith.includes(l.uuid) || callOfLeg(f, l.uuid) === c.uuid));
+  if (row.agent_answered_us !== null) {
+    if (legs.some((l) => l.answeredAt! * 1000 === row.agent_answered_us)) return null;
+    return `call ${row.id} has agent_answered_us ${row.agent_answered_us}, but no leg of seat ${row.agent_id} for it answered then (answered: ${legs.map((l) => l.answeredAt! * 1000).join(', ') || 'none'})`;
+  }
+  if (legs.length === 0 || endedUnseen(row)) return null;
+  // unknown is honest only when no controller could have heard any of the seat's legs end
+  if (legs.every((l) => !heardAt(h, l.hungUpAt))) return null;
+  return `call ${row.id} names agent ${row.agent_id} but has no agent_answered_us, though leg ${legLabel(legs[0]!)} answered at ${legs[0]!.answeredAt! * 1000} and a controller heard it end`;
+}
+
+export const timesMatchSwitch = define(
+  'timesMatchSwitch',
+  "A record's answer times are the switch's own: answered_us is the caller leg's answer, agent_answered_us the answer of a leg of agent_id's seat placed for the call (each to the microsecond, by the switch's clock). Either may be unknown (null) only when no controller could have heard it: the leg ended while no inbound link was open, or the record was closed as ended while no controller was up.",
+  (h, say) => {
+    const f = factsOf(h);
+    for (const row of h.records) {
+      const c = f.callers.get(row.id);
+      if (!c) continue;
+      const wrong = callerAnswerMismatch(h, c, row) ?? agentAnswerMismatch(h, f, c, row);
+      if (wrong) say(wrong, c.index);
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// 12. No dead air
+
+/**
+ * How long a caller may sit with nothing running for them. A controller that accepts the call
+ * and never speaks holds it for listener_run's 25 s first-packet limit before the fallback; one
+ * that dies leaves callers in CS_RESET until it restarts (at most 30 s here) and its adoption
+ * rescues them.
+ */
+export const DEAD_AIR_LIMIT_MS = 60_000;
+
+export const callerNeverInDeadAir = define(
+  'callerNeverInDeadAir',
+  `No caller, answered or not, sits for more than ${DEAD_AIR_LIMIT_MS / 1000} s with nothing running for them but the socket app or a park: no prompt, no music, no ringing, no bridge with anyone, no conference (what a controller that dies before \`connect\` leaves without socket_resume).`,
+  (h, say) => {
+    for (const d of h.deadAir ?? []) {
+      if (d.to - d.from <= DEAD_AIR_LIMIT_MS) continue;
+      say(`caller ${d.uuid} sat in dead air for ${Math.round((d.to - d.from) / 1000)} s from ${d.from} ms (${d.answered ? 'answered' : 'unanswered'}): nothing running but the socket app or a park`, d.index);
+    }
+  },
+);
+
 export const INVARIANTS: readonly Invariant[] = [
   oneRecordPerCall,
   outcomeMatchesEvents,
@@ -455,6 +524,8 @@ export const INVARIANTS: readonly Invariant[] = [
   noUncaughtError,
   routedAsDialled,
   callerNotLeftAlone,
+  timesMatchSwitch,
+  callerNeverInDeadAir,
 ];
 
 /** Every invariant over the history; one that throws is reported as broken, never as held. */

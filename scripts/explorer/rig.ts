@@ -48,7 +48,13 @@ export async function loadShippedConfig(): Promise<CtiConfig> {
 export class Rig {
   readonly errorLogs: ProblemTrace[] = [];
   current: ControllerLife | undefined;
+  /** while a controller's inbound link was open (virtual ms) */
+  readonly eslLinks: Array<{ from: number; to?: number }> = [];
+  /** how many kill-at-accept faults fired (a call's socket was there to be accepted) */
+  killedAtAccept = 0;
   private lives = 0;
+  /** armed by a kill-at-accept fault: what to do once the controller is killed */
+  private killAtAccept: (() => void) | undefined;
   private ports = 40_000;
   private readonly switchScope;
 
@@ -125,6 +131,8 @@ export class Rig {
     const dead = this.current;
     if (!dead) return;
     this.current = undefined;
+    // its link's close is never heard by its own (dead) handlers: the window ends here
+    for (const w of this.eslLinks) w.to ??= this.vt.now();
     this.vt.kill(dead.life);
     for (const end of dead.ends) sever(end);
     dead.ends.clear();
@@ -150,12 +158,24 @@ export class Rig {
   private openEslLink(l: ControllerLife) {
     const { a, b, ends } = memoryLink(8021, this.vt.scope(l.life), this.switchScope);
     l.ends.add(ends[0]);
+    const window: { from: number; to?: number } = { from: this.vt.now() };
+    this.eslLinks.push(window);
     ends[0].on('close', () => {
       l.ends.delete(ends[0]);
       l.linkedSince = undefined;
+      window.to ??= this.vt.now();
     });
     this.switchScope(() => this.sim.server.accept(b));
     return a;
+  }
+
+  /**
+   * The controller dies as it accepts the next call's socket: the connection is made (the
+   * switch's `socket` app sees it accepted), nothing is ever sent on it, and it closes with the
+   * process. `killed` runs after the kill (the explorer schedules the restart).
+   */
+  killAtNextAccept(killed: () => void): void {
+    this.killAtAccept = killed;
   }
 
   /** The `socket` app's connection to the controller: refused while no controller runs. */
@@ -165,6 +185,18 @@ export class Rig {
     const { a, b, ends } = memoryLink(this.ports++, this.switchScope, this.vt.scope(l.life));
     l.ends.add(ends[1]);
     ends[1].on('close', () => l.ends.delete(ends[1]));
+    const killed = this.killAtAccept;
+    if (killed) {
+      this.killAtAccept = undefined;
+      // after the switch has its end (this call returns it), as a process dying a moment later
+      this.switchScope(() => setTimeout(() => {
+        if (this.current !== l) return;
+        this.killedAtAccept++;
+        this.killController();
+        killed();
+      }, 0));
+      return a;
+    }
     this.vt.scope(l.life)(() => l.controller.accept(b));
     return a;
   }

@@ -6,7 +6,7 @@ import type { Channel } from '../../src/sim/engine/index.js';
 import { seededRandom } from '../../src/sim/engine/index.js';
 import type { Hotline, RoutingPlan } from '../../src/config/index.js';
 import { servedFirst } from './invariants.js';
-import type { AloneTrace, CallerTrace, Classification, ExplorerHistory, LegTrace, OfferTrace, SeatCheck } from './history.js';
+import type { AloneTrace, CallerTrace, DeadAirTrace, Classification, ExplorerHistory, LegTrace, OfferTrace, SeatCheck } from './history.js';
 import { Rig, loadShippedConfig, type ControllerLife } from './rig.js';
 import { generateTraffic, keepItems, type CallItem, type DeskItem, type Traffic, type TrafficItem } from './traffic.js';
 import { VirtualTime } from './virtual-time.js';
@@ -86,6 +86,7 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
         play(rig, agenda[i++]!, tracer, restarts);
       } else {
         tracer.watchAlone();
+        tracer.watchDeadAir();
         tracer.checkSeats(rig);
         nextCheck += checkEvery;
         if (i >= agenda.length && restarts.length === 0 && tracer.allCallersGone() && rig.sim.engine.channels.length === 0) break;
@@ -107,11 +108,16 @@ function play(rig: Rig, item: TrafficItem, tracer: Tracer, restarts: number[]): 
   if (item.kind === 'call') tracer.placed(item, rig.sim.engine.placeCall(callOf(item)));
   else if (item.kind === 'desk') desk(rig, item);
   else if (item.fault === 'drop-esl') rig.dropEslLink();
+  else if (item.fault === 'kill-at-accept') rig.killAtNextAccept(() => restartLater(rig, restarts, item.downMs));
   else {
     rig.killController();
-    restarts.push(rig.vt.now() + item.downMs);
-    restarts.sort((a, b) => a - b);
+    restartLater(rig, restarts, item.downMs);
   }
+}
+
+function restartLater(rig: Rig, restarts: number[], downMs: number): void {
+  restarts.push(rig.vt.now() + downMs);
+  restarts.sort((a, b) => a - b);
 }
 
 /**
@@ -220,6 +226,11 @@ class Tracer {
   private readonly offers: OfferTrace[] = [];
   private readonly seatChecks: SeatCheck[] = [];
   private readonly classifications: Classification[] = [];
+  /** callers still up, with the applications running for each (innermost last) */
+  private readonly live = new Map<string, string[]>();
+  /** callers in dead air since when (watchDeadAir) */
+  private readonly deadAirWatch = new Map<string, number>();
+  private readonly deadAir: DeadAirTrace[] = [];
   /** callers whose agent's leg just ended, until the flow takes them on: what they had run then */
   private readonly aloneWatch = new Map<string, { seat: string; from: number; apps: number }>();
   private readonly alone: AloneTrace[] = [];
@@ -257,13 +268,21 @@ class Tracer {
         if (!l) return;
         l.trace.hungUpAt = this.vt.now();
         if (ch.hangupCause) l.trace.hangupCause = ch.hangupCause;
-        if (caller) this.settle(caller);
-        else this.agentGone(l.trace as LegTrace);
+        if (caller) {
+          this.live.delete(ch.uuid);
+          this.settle(caller);
+        } else this.agentGone(l.trace as LegTrace);
       },
     });
     engine.tap((e) => {
-      if (e.name !== 'CHANNEL_BRIDGE') return;
       const of = (n: string) => e.headers.find(([h]) => h === n)?.[1];
+      if (e.name === 'CHANNEL_EXECUTE' || e.name === 'CHANNEL_EXECUTE_COMPLETE') {
+        const running = this.live.get(of('Unique-ID') ?? '');
+        if (running && e.name === 'CHANNEL_EXECUTE') running.push(of('Application') ?? '');
+        else if (running) running.pop();
+        return;
+      }
+      if (e.name !== 'CHANNEL_BRIDGE') return;
       const a = of('Bridge-A-Unique-ID');
       const b = of('Bridge-B-Unique-ID');
       if (!a || !b) return;
@@ -313,6 +332,33 @@ class Tracer {
     }
   }
 
+  /**
+   * Dead air: a caller up, in no bridge with anyone, with nothing running but the `socket` app
+   * or a park (no prompt, no music, no ringing bridge, no conference). The stretches over 10 s
+   * are kept for callerNeverInDeadAir. Looked at on every seat check, so a stretch is known to
+   * within SEAT_CHECK_MS.
+   */
+  watchDeadAir(final = false): void {
+    const now = this.vt.now();
+    for (const [uuid, running] of this.live) {
+      const ch = this.callers.get(uuid)?.ch;
+      const silent = !final && ch !== undefined && ch.ready && !(ch.bridge !== null && ch.bridge.peer.ready)
+        && running.every((app) => app === 'socket' || app === 'park');
+      if (silent) this.deadAirWatch.set(uuid, this.deadAirWatch.get(uuid) ?? now);
+      else this.endDeadAir(uuid, now);
+    }
+    if (final) for (const uuid of this.deadAirWatch.keys()) this.endDeadAir(uuid, now);
+  }
+
+  private endDeadAir(uuid: string, now: number): void {
+    const from = this.deadAirWatch.get(uuid);
+    if (from === undefined) return;
+    this.deadAirWatch.delete(uuid);
+    const c = this.callers.get(uuid);
+    const to = c?.ch ? now : (c?.trace.hungUpAt ?? now);
+    if (c && to - from > 10_000) this.deadAir.push({ index: c.item.index, uuid, from, to, answered: c.ch?.answered ?? c.trace.answered });
+  }
+
   follow(l: ControllerLife): void {
     l.acd.on('offer', (offer) => {
       const seat = offer.agentId;
@@ -328,6 +374,7 @@ class Tracer {
   }
 
   placed(item: CallItem, ch: Channel): void {
+    this.live.set(ch.uuid, []);
     this.callers.set(ch.uuid, {
       item, ch,
       trace: { index: item.index, uuid: ch.uuid, placedAt: this.vt.now(), callerLeft: false, reachedController: false, answered: false, bridgedWith: [], fallback: false, expected: this.route(item) },
@@ -368,6 +415,7 @@ class Tracer {
     if (!ch) return;
     trace.callerLeft = ch.sim.callerLeft === true;
     trace.answered = ch.answered;
+    if (ch.profile.times.answered > 0) trace.answeredUs = ch.profile.times.answered;
     trace.fallback = ch.appLog.some((a) => a.arg.includes('cti/fallback.wav'));
     // the applications only of the calls asked for (--trace): hold music makes long lists
     if (this.traced.has(c.item.index)) trace.apps = ch.appLog.map((a) => `${a.app}(${a.arg.length > 60 ? `${a.arg.slice(0, 60)}…` : a.arg})`);
@@ -376,6 +424,7 @@ class Tracer {
 
   history(rig: Rig): ExplorerHistory {
     this.watchAlone(true);
+    this.watchDeadAir(true);
     for (const c of this.callers.values()) this.settle(c);
     if (rig.current?.db.open) rig.current.controller.records.flush();
     const db = rig.db;
@@ -393,7 +442,10 @@ class Tracer {
       channelsLeft: rig.sim.engine.channels.map((ch) => ({ uuid: ch.uuid, name: ch.name, state: ch.state })),
       uncaught: this.vt.uncaught.map((u) => ({ at: u.at, life: u.life, message: u instanceof Error ? u.message : String((u.error as Error)?.stack ?? u.error) })),
       errorLogs: rig.errorLogs,
+      killedAtAccept: rig.killedAtAccept,
       alone: this.alone,
+      deadAir: this.deadAir,
+      eslLinks: rig.eslLinks,
     };
   }
 }

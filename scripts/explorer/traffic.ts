@@ -39,10 +39,18 @@ export interface FaultItem {
   id: string;
   kind: 'fault';
   atMs: number;
-  fault: 'kill' | 'drop-esl';
+  /**
+   * kill: the controller dies at a quiet instant; drop-esl: the network drops the inbound link;
+   * kill-at-accept: the controller dies just after it accepts the next call's socket, before it
+   * sends `connect` (the dead air before connect: the dialplan's socket_resume must bring the
+   * caller to the fallback)
+   */
+  fault: 'kill' | 'drop-esl' | 'kill-at-accept';
   /** how long the controller stays dead before it is started again */
   downMs: number;
 }
+
+const FAULT_KINDS: readonly FaultItem['fault'][] = ['kill', 'drop-esl', 'kill-at-accept'];
 
 export type TrafficItem = CallItem | DeskItem | FaultItem;
 
@@ -89,10 +97,10 @@ export function generateTraffic(seed: number, shape: TrafficShape): Traffic {
   const endMs = at;
   // desk work: about one action per call, at random instants, on random seats
   for (let i = 0; i < shape.calls; i++) items.push(deskItem(r, i, Math.round(between(r, 1000, endMs)), shape));
-  // faults: about one per 100 calls, the two kinds in turn
-  const faults = Math.max(2, Math.round(shape.calls / 100));
+  // faults: about one per 100 calls, the kinds in turn
+  const faults = Math.max(FAULT_KINDS.length, Math.round(shape.calls / 100));
   for (let i = 0; i < faults; i++) {
-    items.push({ id: `f${i}`, kind: 'fault', atMs: Math.round(between(r, 5000, endMs)), fault: i % 2 === 0 ? 'kill' : 'drop-esl', downMs: Math.round(between(r, 200, 30_000)) });
+    items.push({ id: `f${i}`, kind: 'fault', atMs: Math.round(between(r, 5000, endMs)), fault: FAULT_KINDS[i % FAULT_KINDS.length]!, downMs: Math.round(between(r, 200, 30_000)) });
   }
   items.sort((a, b) => a.atMs - b.atMs || a.id.localeCompare(b.id));
   return { seed, items, agents, hotlines, readySeats };
