@@ -61,8 +61,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   calendarNotice();
 
   const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db, logger.child({ area: 'acd' })) });
-  // seats, skills and wrap-up follow routing.yaml as it is reloaded, like everything else in it
-  config.onChange((c) => acd.reconfigure(c.routing.seats, c.routing.acd.wrapUpS));
+  acd.follow(config);
   const figures = new Figures(db, () => config.current.routing, now);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
   let calendar = workingCalendarOf(config.current);

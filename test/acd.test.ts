@@ -3,7 +3,7 @@
 import t from 'tap';
 import { CallDistributor, AcdStore, type Timers, type Offer } from '../src/acd/index.js';
 import { openDatabase } from '../src/store/index.js';
-import type { Seat } from '../src/config/index.js';
+import type { CtiConfig, Seat } from '../src/config/index.js';
 
 const seats: Seat[] = [
   { id: '1001', name: 'A', skills: ['citizen', 'enterprise'] },
@@ -181,6 +181,19 @@ t.test('a reloaded routing.yaml reaches the ACD: new seats, changed skills, remo
   t.throws(() => r.acd.agentState('1002'), { code: 'CTI_ACD_NO_SUCH_AGENT' }, 'and goes at its logout');
   r.acd.agentAction('1003', { type: 'login' });
   t.match(r.acd.agentState('1003'), { name: 'break' }, 'the new seat can be taken (login starts on break, as for every seat)');
+});
+
+t.test('follow: each accepted reload of the config reconfigures the ACD (what the server and the explorer wire)', async (t) => {
+  const r = rig();
+  ready(r, '1001');
+  const listeners: Array<(c: CtiConfig) => void> = [];
+  r.acd.follow({ onChange: (l) => listeners.push(l) });
+  t.equal(listeners.length, 1, 'one listener on the config');
+  r.call('sup', 'supervision');
+  t.same(r.offers, [], 'seat 1001 has no supervision skill yet');
+  const routing = { seats: [{ id: '1001', name: 'A', skills: ['citizen', 'supervision'] }], acd: { wrapUpS: 3 } };
+  listeners[0]!({ routing } as unknown as CtiConfig);
+  t.same(r.offers.map((o) => [o.call.callId, o.agentId]), [['sup', '1001']], 'the reloaded skill is used at once');
 });
 
 t.test('a seat that took a fallback call while rung for another keeps its talk (found by the explorer)', async (t) => {

@@ -4,7 +4,7 @@
 // and announces; the call flow rings the agent and reports back. State is written through to
 // SQLite so a restarted controller knows who was logged in and who was waiting.
 import { EventEmitter } from 'node:events';
-import type { Seat } from '../config/index.js';
+import type { CtiConfig, Seat } from '../config/index.js';
 import { CtiError } from '../errors.js';
 import { loggedOut, nextAgentState, type AgentEvent, type AgentState } from './agent-state.js';
 import { ServiceOrder } from './service-order.js';
@@ -180,6 +180,14 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
       }
     }
     this.match();
+  }
+
+  /**
+   * Seats, skills and wrap-up follow routing.yaml as it is reloaded, like everything else in it.
+   * The one place the ACD is tied to the config's reloads: the server and the explorer both call it.
+   */
+  follow(config: { onChange(listener: (c: CtiConfig) => void): void }): void {
+    config.onChange((c) => this.reconfigure(c.routing.seats, c.routing.acd.wrapUpS));
   }
 
   /** Tells `handler` each time this call is offered to an agent; returns the unsubscribe. */
