@@ -65,9 +65,9 @@ function goodHistory(): ExplorerHistory {
       { attemptId: 2, result: 'no_answer', at: 50_000 },
     ],
     offers: [
-      { at: 3000, seat: '1001', callId: ABANDONED, eligible: [], priority: 5, enteredMs: 2500, seq: 1 },
+      { at: 3000, seat: '1001', callId: ABANDONED, eligible: [], priority: 5, enteredMs: 2500, seq: 1, queue: 'enterprise', seatSkills: ['citizen', 'enterprise'] },
       // call 1 waits ahead of call 0, but seat 1001 missed it: the explorer leaves it out of eligible
-      { at: 5000, seat: '1001', callId: ANSWERED, eligible: [], priority: 5, enteredMs: 4500, seq: 2 },
+      { at: 5000, seat: '1001', callId: ANSWERED, eligible: [], priority: 5, enteredMs: 4500, seq: 2, queue: 'citizen', seatSkills: ['citizen', 'enterprise'] },
     ],
     seatChecks: [
       check(2000, '1001', 'available', null),
@@ -123,8 +123,8 @@ t.test('the good history breaks no invariant', async (t) => {
   for (const inv of INVARIANTS) t.same(inv(h), [], inv.name);
 });
 
-t.test('INVARIANTS lists all twelve, each named as exported and described', async (t) => {
-  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir'];
+t.test('INVARIANTS lists all thirteen, each named as exported and described', async (t) => {
+  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir', 'offeredBySkill'];
   t.same(INVARIANTS.map((i) => i.name), names);
   const exported = invariants as unknown as Record<string, unknown>;
   for (const inv of INVARIANTS) {
@@ -136,8 +136,8 @@ t.test('INVARIANTS lists all twelve, each named as exported and described', asyn
 t.test('an invariant that throws is reported as broken', async (t) => {
   const h = mutated((x) => (x.offers = [null as never]));
   const v = checkAll(h);
-  t.same(v.map((x) => x.invariant), ['queueOrder']);
-  t.match(v[0]!.detail, /the check itself threw/);
+  t.same(v.map((x) => x.invariant), ['queueOrder', 'offeredBySkill'], 'the two that read the offers');
+  for (const x of v) t.match(x.detail, /the check itself threw/);
 });
 
 t.test('oneRecordPerCall', async (t) => {
@@ -460,4 +460,13 @@ t.test('callerNeverInDeadAir: nothing running for a caller is bounded', async (t
   // the revert of socket_resume before `socket`: a controller killed before `connect` parks the caller for ever
   breaks(t, silentFor(60_001), 'callerNeverInDeadAir', 1);
   holds(t, mutated((h) => delete h.deadAir), 'a history without the record breaks nothing');
+});
+
+t.test('offeredBySkill: a call goes only to a seat serving its queue in the config in force', async (t) => {
+  // an ACD that missed a reload: seat 1001 no longer serves the enterprise line, and is offered call 1
+  breaks(t, mutated((h) => (h.offers[0]!.seatSkills = ['citizen'])), 'offeredBySkill', 1);
+  holds(t, mutated((h) => {
+    delete h.offers[0]!.queue;
+    delete h.offers[0]!.seatSkills;
+  }), 'an offer recorded without skills breaks nothing');
 });

@@ -36,6 +36,7 @@ export function coverageOf(h: ExplorerHistory, t: Traffic): Coverage {
     'hold asked': desk('hold'),
     'controller killed': t.items.filter((i) => i.kind === 'fault' && i.fault === 'kill').length,
     'controller killed as it accepted a call': h.killedAtAccept ?? 0,
+    'routing.yaml reloaded': t.items.filter((i) => i.kind === 'fault' && i.fault === 'reload').length,
     'ESL link dropped': t.items.filter((i) => i.kind === 'fault' && i.fault === 'drop-esl').length,
     'dialplan fallback': h.callers.filter((c) => c.fallback).length,
     'outcome answered': outcome('answered'),

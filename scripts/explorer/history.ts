@@ -106,6 +106,9 @@ export interface OfferTrace {
   priority: number;
   enteredMs: number;
   seq: number;
+  /** the offered call's queue (line), and the seat's skills in the routing.yaml in force then */
+  queue?: string;
+  seatSkills?: string[];
 }
 
 /** At a quiet instant with a controller up: each seat as the ACD and as the switch see it. */

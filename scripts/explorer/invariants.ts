@@ -445,6 +445,21 @@ export const callerNotLeftAlone = define(
 );
 
 // ---------------------------------------------------------------------------------------------
+// 13. Offered by skill
+
+export const offeredBySkill = define(
+  'offeredBySkill',
+  "Every call is offered only to a seat that serves its queue in the routing.yaml in force at that instant: a reloaded skill change reaches the ACD at once (src/acd/distributor.ts follow, reconfigure).",
+  (h, say) => {
+    const f = factsOf(h);
+    for (const o of h.offers) {
+      if (o.queue === undefined || o.seatSkills === undefined || o.seatSkills.includes(o.queue)) continue;
+      say(`call ${o.callId} (queue ${o.queue}) was offered to seat ${o.seat} at ${o.at} ms, whose skills in the routing.yaml then in force are ${o.seatSkills.join(', ') || 'none'}`, f.callers.get(o.callId)?.index);
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
 // 11. The record's times are the switch's
 
 /** Whether an event at `at` (virtual ms) could reach a controller: its inbound link was open then. */
@@ -526,6 +541,7 @@ export const INVARIANTS: readonly Invariant[] = [
   callerNotLeftAlone,
   timesMatchSwitch,
   callerNeverInDeadAir,
+  offeredBySkill,
 ];
 
 /** Every invariant over the history; one that throws is reported as broken, never as held. */

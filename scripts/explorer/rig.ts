@@ -3,7 +3,7 @@
 // controller "life" that can be killed at any instant and started again, as a process would be.
 // What the controller owns lives in its life (virtual-time.ts): killing it clears its timers
 // and severs its connections; the next life starts from the database, as a restart does.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
@@ -37,12 +37,30 @@ export interface RigHooks {
   lifeStarted(l: ControllerLife): void;
   /** each new connection to the database (functions the explorer's triggers call) */
   dbOpened(db: Db): void;
+  /** routing.yaml reloaded with a change (the explorer's view of the skills follows it) */
+  configChanged?(config: CtiConfig): void;
 }
 
-export async function loadShippedConfig(): Promise<CtiConfig> {
-  const loaded = await loadConfig(join(projectDir, 'config'), { ...process.env, CTI_DATABASE: ':memory:' });
-  if (!loaded.ok) throw new Error(`config/ is not valid:\n${loaded.issues.map(formatIssue).join('\n')}`);
+const CONFIG_ENV = { ...process.env, CTI_DATABASE: ':memory:' };
+
+export async function loadShippedConfig(dir = join(projectDir, 'config')): Promise<CtiConfig> {
+  const loaded = await loadConfig(dir, CONFIG_ENV);
+  if (!loaded.ok) throw new Error(`${dir} is not valid:\n${loaded.issues.map(formatIssue).join('\n')}`);
   return loaded.config;
+}
+
+/**
+ * What a `reload` fault does to routing.yaml, in turn: seats 1001–1005 stop serving the
+ * enterprise line, then serve it again. A skill change is what an admin's edit most often is,
+ * and an ACD that missed it would offer calls to seats without the skill (offeredBySkill).
+ */
+const SKILL_EDIT = { with: 'skills: [citizen, enterprise] }', without: 'skills: [citizen] }', seats: ['1001', '1002', '1003', '1004', '1005'] };
+
+function editSkills(yaml: string, dropEnterprise: boolean): string {
+  return yaml.split('\n').map((line) => {
+    if (!SKILL_EDIT.seats.some((id) => line.includes(`id: "${id}"`))) return line;
+    return dropEnterprise ? line.replace(SKILL_EDIT.with, SKILL_EDIT.without) : line.replace(SKILL_EDIT.without, SKILL_EDIT.with);
+  }).join('\n');
 }
 
 export class Rig {
@@ -53,6 +71,10 @@ export class Rig {
   /** how many kill-at-accept faults fired (a call's socket was there to be accepted) */
   killedAtAccept = 0;
   private lives = 0;
+  /** the current life's listeners to config reloads */
+  private lifeListeners: Array<(c: CtiConfig) => void> = [];
+  /** reload faults so far */
+  reloads = 0;
   /** armed by a kill-at-accept fault: what to do once the controller is killed */
   private killAtAccept: (() => void) | undefined;
   private ports = 40_000;
@@ -92,7 +114,14 @@ export class Rig {
     const path = join(dir, 'cti.db');
     const db = openDatabase(path);
     hooks.dbOpened(db);
-    const watcher = new ConfigWatcher(config, pino({ level: 'silent' }));
+    // a copy of config/ that reload faults edit, watched as the server watches its own
+    cpSync(config.dir, join(dir, 'config'), { recursive: true });
+    const watcher = new ConfigWatcher(await loadShippedConfig(join(dir, 'config')), pino({ level: 'silent' }), CONFIG_ENV);
+    watcher.onChange((c) => {
+      // the explorer's view first: the ACD offers calls as it takes the change
+      hooks.configChanged?.(c);
+      for (const listener of rig!.lifeListeners) listener(c);
+    });
     rig = new Rig(vt, sim, db, path, watcher, traffic.seed, hooks);
     return rig;
   }
@@ -114,6 +143,8 @@ export class Rig {
       const db = openDatabase(this.dbPath);
       this.hooks.dbOpened(db);
       const acd = new CallDistributor({ seats: routing.seats, wrapUpS: routing.acd.wrapUpS, averageHandleS: 180, now: () => Date.now(), store: new AcdStore(db, log) });
+      // the current life's only: a killed process hears no reload
+      acd.follow({ onChange: (listener) => this.lifeListeners.push(listener) });
       const state: ControllerLife = { life, db, acd, ends: new Set(), linkedSince: undefined, controller: undefined as unknown as CallController };
       state.controller = new CallController({
         config: this.config, db, acd, calendar: () => calendar, log,
@@ -131,6 +162,7 @@ export class Rig {
     const dead = this.current;
     if (!dead) return;
     this.current = undefined;
+    this.lifeListeners = [];
     // its link's close is never heard by its own (dead) handlers: the window ends here
     for (const w of this.eslLinks) w.to ??= this.vt.now();
     this.vt.kill(dead.life);
@@ -138,6 +170,20 @@ export class Rig {
     dead.ends.clear();
     // what it had queued but not committed is lost, as with a killed process
     dead.db.close();
+  }
+
+  /**
+   * An admin edits routing.yaml (seats' skills, SKILL_EDIT) and the server reloads it. Awaited
+   * at a quiet instant with the clock stopped: the file is read for real, but no virtual time
+   * passes meanwhile, so the run stays deterministic.
+   */
+  async reloadConfig(): Promise<void> {
+    const file = join(this.config.current.dir, 'routing.yaml');
+    this.reloads++;
+    writeFileSync(file, editSkills(readFileSync(file, 'utf8'), this.reloads % 2 === 1));
+    const l = this.current;
+    const status = await (l ? this.vt.run(l.life, () => this.config.reload()) : this.config.reload());
+    if (status.state !== 'ok') throw new Error(`the explorer's edit of routing.yaml was rejected: ${status.issues.map(formatIssue).join('; ')}`);
   }
 
   /** The end of the run: the connections closed, the files removed. */

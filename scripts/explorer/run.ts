@@ -60,7 +60,11 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
   const vt = new VirtualTime(START_MS);
   try {
     const tracer = new Tracer(vt, new Map(config.routing.seats.map((s) => [s.id, s.skills])), (c) => expectedRoute(config.routing, c), new Set(opts.trace ?? []));
-    const rig = await Rig.start(vt, config, t, { lifeStarted: (l) => tracer.follow(l), dbOpened: (db) => db.function('explorer_now', () => vt.now()) });
+    const rig = await Rig.start(vt, config, t, {
+      lifeStarted: (l) => tracer.follow(l),
+      dbOpened: (db) => db.function('explorer_now', () => vt.now()),
+      configChanged: (c) => tracer.skillsNow(new Map(c.routing.seats.map((s) => [s.id, s.skills]))),
+    });
     tracer.watchSwitch(rig);
     rig.startController();
     await vt.runUntil(vt.now() + 1000);
@@ -83,7 +87,9 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
         restarts.shift();
         if (!rig.current) rig.startController();
       } else if (at === itemAt) {
-        play(rig, agenda[i++]!, tracer, restarts);
+        const item = agenda[i++]!;
+        if (item.kind === 'fault' && item.fault === 'reload') await rig.reloadConfig();
+        else play(rig, item, tracer, restarts);
       } else {
         tracer.watchAlone();
         tracer.watchDeadAir();
@@ -237,7 +243,8 @@ class Tracer {
 
   constructor(
     private readonly vt: VirtualTime,
-    private readonly skills: ReadonlyMap<string, readonly string[]>,
+    /** each seat's skills in the routing.yaml in force (reload faults change them) */
+    private skills: ReadonlyMap<string, readonly string[]>,
     private readonly route: (c: CallItem) => CallerTrace['expected'],
     private readonly traced: ReadonlySet<number>,
   ) {}
@@ -359,6 +366,10 @@ class Tracer {
     if (c && to - from > 10_000) this.deadAir.push({ index: c.item.index, uuid, from, to, answered: c.ch?.answered ?? c.trace.answered });
   }
 
+  skillsNow(skills: ReadonlyMap<string, readonly string[]>): void {
+    this.skills = skills;
+  }
+
   follow(l: ControllerLife): void {
     l.acd.on('offer', (offer) => {
       const seat = offer.agentId;
@@ -369,7 +380,7 @@ class Tracer {
       const eligible = l.acd.waitingCalls()
         .filter((w) => skills.includes(w.queue) && !w.missedBy.includes(seat) && servedFirst(w, c))
         .map((w) => ({ callId: w.callId, priority: w.priority, enteredMs: w.enteredMs, seq: w.seq }));
-      this.offers.push({ at: this.vt.now(), seat, callId: c.callId, eligible, priority: c.priority, enteredMs: c.enteredMs, seq: c.seq });
+      this.offers.push({ at: this.vt.now(), seat, callId: c.callId, eligible, priority: c.priority, enteredMs: c.enteredMs, seq: c.seq, queue: c.queue, seatSkills: [...skills] });
     });
   }
 

@@ -43,14 +43,15 @@ export interface FaultItem {
    * kill: the controller dies at a quiet instant; drop-esl: the network drops the inbound link;
    * kill-at-accept: the controller dies just after it accepts the next call's socket, before it
    * sends `connect` (the dead air before connect: the dialplan's socket_resume must bring the
-   * caller to the fallback)
+   * caller to the fallback); reload: an admin edits seats' skills in routing.yaml and the
+   * server reloads it
    */
-  fault: 'kill' | 'drop-esl' | 'kill-at-accept';
+  fault: 'kill' | 'drop-esl' | 'kill-at-accept' | 'reload';
   /** how long the controller stays dead before it is started again */
   downMs: number;
 }
 
-const FAULT_KINDS: readonly FaultItem['fault'][] = ['kill', 'drop-esl', 'kill-at-accept'];
+const FAULT_KINDS: readonly FaultItem['fault'][] = ['kill', 'drop-esl', 'kill-at-accept', 'reload'];
 
 export type TrafficItem = CallItem | DeskItem | FaultItem;
 
