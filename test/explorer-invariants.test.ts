@@ -123,8 +123,8 @@ t.test('the good history breaks no invariant', async (t) => {
   for (const inv of INVARIANTS) t.same(inv(h), [], inv.name);
 });
 
-t.test('INVARIANTS lists all thirteen, each named as exported and described', async (t) => {
-  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir', 'offeredBySkill'];
+t.test('INVARIANTS lists all fourteen, each named as exported and described', async (t) => {
+  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir', 'offeredBySkill', 'callerHearsWhatHappens'];
   t.same(INVARIANTS.map((i) => i.name), names);
   const exported = invariants as unknown as Record<string, unknown>;
   for (const inv of INVARIANTS) {
@@ -469,4 +469,15 @@ t.test('offeredBySkill: a call goes only to a seat serving its queue in the conf
     delete h.offers[0]!.queue;
     delete h.offers[0]!.seatSkills;
   }), 'an offer recorded without skills breaks nothing');
+});
+
+t.test('callerHearsWhatHappens: ringback while it rings, the transferring and emergency prompts', async (t) => {
+  const heard = (x: NonNullable<ExplorerHistory['sounds']>[number]) => mutated((h) => (h.sounds = [x]));
+  const ring = (ms: number) => heard({ index: 0, uuid: ANSWERED, at: 5000, problem: 'silent-ring', ms, target: 'user/1001' });
+  holds(t, ring(1000), 'a second of silence as the bridge starts');
+  breaks(t, ring(1001), 'callerHearsWhatHappens', 0);
+  breaks(t, heard({ index: 2, uuid: TRANSFERRED, at: 4000, problem: 'no-transfer-prompt', target: 'sofia/gateway/telecom-trunk/95598' }), 'callerHearsWhatHappens', 2);
+  const [v] = breaks(t, heard({ index: 0, uuid: ANSWERED, at: 9000, problem: 'no-emergency-prompt', target: 'sofia/gateway/police-110/110' }), 'callerHearsWhatHappens', 0);
+  t.match(v!.detail, /emergency number .*110 without the emergency-transfer prompt/);
+  holds(t, mutated((h) => delete h.sounds), 'a history without the record breaks nothing');
 });

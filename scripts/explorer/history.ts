@@ -170,6 +170,8 @@ export interface ExplorerHistory {
   killedAtAccept?: number;
   /** callers left with nobody after their agent's leg ended (absent: none recorded) */
   alone?: AloneTrace[];
+  /** what callers should have heard and did not (absent in older hand-made histories) */
+  sounds?: SoundTrace[];
   /** callers in dead air: nothing running for them but the socket app or a park, in no bridge */
   deadAir?: DeadAirTrace[];
   /**
@@ -177,6 +179,22 @@ export interface ExplorerHistory {
    * only then could it hear an event
    */
   eslLinks?: Array<{ from: number; to?: number }>;
+}
+
+/**
+ * Something a caller should have heard and did not: a ring with no ringback (an answered caller
+ * in a `bridge` with no transfer_ringback, over 1 s), a department rung without the 转接部门
+ * prompt, an emergency handover without the 紧急转接 prompt.
+ */
+export interface SoundTrace {
+  index: number;
+  uuid: string;
+  at: number;
+  problem: 'silent-ring' | 'no-transfer-prompt' | 'no-emergency-prompt';
+  /** silent-ring: how long the caller heard nothing */
+  ms?: number;
+  /** the bridge's target or the leg bridged */
+  target: string;
 }
 
 /** A stretch of dead air over 10 s: from when it was first seen to when it ended (or the caller did). */

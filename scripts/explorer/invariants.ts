@@ -445,6 +445,28 @@ export const callerNotLeftAlone = define(
 );
 
 // ---------------------------------------------------------------------------------------------
+// 14. The caller hears what happens
+
+/** How long an answered caller may hear nothing while a bridge rings before it is a defect. */
+export const SILENT_RING_LIMIT_MS = 1000;
+
+export const callerHearsWhatHappens = define(
+  'callerHearsWhatHappens',
+  `An answered caller hears ringback while an agent or a department rings (transfer_ringback set before any bridge: silence over ${SILENT_RING_LIMIT_MS / 1000} s is a violation), hears 转接部门 (transferring) before the controller rings a department for them, and hears 紧急转接 (emergency-transfer) before they are put through to an emergency number.`,
+  (h, say) => {
+    for (const x of h.sounds ?? []) {
+      if (x.problem === 'silent-ring' && (x.ms ?? 0) <= SILENT_RING_LIMIT_MS) continue;
+      const what = x.problem === 'silent-ring'
+        ? `heard nothing for ${Math.round((x.ms ?? 0) / 100) / 10} s while ${masked(x.target)} rang (no transfer_ringback)`
+        : x.problem === 'no-transfer-prompt'
+          ? `was put through to the department ${masked(x.target)} without the transferring prompt`
+          : `was bridged with the emergency number ${masked(x.target)} without the emergency-transfer prompt`;
+      say(`caller ${x.uuid} ${what} (at ${x.at} ms)`, x.index);
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
 // 13. Offered by skill
 
 export const offeredBySkill = define(
@@ -542,6 +564,7 @@ export const INVARIANTS: readonly Invariant[] = [
   timesMatchSwitch,
   callerNeverInDeadAir,
   offeredBySkill,
+  callerHearsWhatHappens,
 ];
 
 /** Every invariant over the history; one that throws is reported as broken, never as held. */

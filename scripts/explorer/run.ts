@@ -6,7 +6,7 @@ import type { Channel } from '../../src/sim/engine/index.js';
 import { seededRandom } from '../../src/sim/engine/index.js';
 import type { Hotline, RoutingPlan } from '../../src/config/index.js';
 import { servedFirst } from './invariants.js';
-import type { AloneTrace, CallerTrace, DeadAirTrace, Classification, ExplorerHistory, LegTrace, OfferTrace, SeatCheck } from './history.js';
+import type { AloneTrace, CallerTrace, DeadAirTrace, SoundTrace, Classification, ExplorerHistory, LegTrace, OfferTrace, SeatCheck } from './history.js';
 import { Rig, loadShippedConfig, type ControllerLife } from './rig.js';
 import { generateTraffic, keepItems, type CallItem, type DeskItem, type Traffic, type TrafficItem } from './traffic.js';
 import { VirtualTime } from './virtual-time.js';
@@ -59,7 +59,7 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
   const restoreRandom = seedProcessRandomness(opts.seed);
   const vt = new VirtualTime(START_MS);
   try {
-    const tracer = new Tracer(vt, new Map(config.routing.seats.map((s) => [s.id, s.skills])), (c) => expectedRoute(config.routing, c), new Set(opts.trace ?? []));
+    const tracer = new Tracer(vt, new Map(config.routing.seats.map((s) => [s.id, s.skills])), (c) => expectedRoute(config.routing, c), new Set(opts.trace ?? []), emergencyDigits(config.routing));
     const rig = await Rig.start(vt, config, t, {
       lifeStarted: (l) => tracer.follow(l),
       dbOpened: (db) => db.function('explorer_now', () => vt.now()),
@@ -143,6 +143,10 @@ function expectedRoute(plan: RoutingPlan, c: CallItem): CallerTrace['expected'] 
   const h = plan.byNumber.get(c.to);
   if (h && (h.mode === 'direct' || h.mode === 'parallel')) return { mode: h.mode, originHotline: h.number, priority: null };
   return { mode: 'unknown', originHotline: null, priority: null };
+}
+
+function emergencyDigits(plan: RoutingPlan): Set<string> {
+  return new Set(plan.hotlines.filter((h) => h.mode === 'emergency' && h.transfer).map((h) => h.transfer!.dial));
 }
 
 function inNetwork(address: string, cidr: string): boolean {
@@ -237,6 +241,11 @@ class Tracer {
   /** callers in dead air since when (watchDeadAir) */
   private readonly deadAirWatch = new Map<string, number>();
   private readonly deadAir: DeadAirTrace[] = [];
+  /** the prompts each caller still up has heard (file names without .wav) */
+  private readonly heard = new Map<string, Set<string>>();
+  /** answered callers in a `bridge` with no ringback: since when, to what */
+  private readonly silentRings = new Map<string, { from: number; target: string }>();
+  private readonly sounds: SoundTrace[] = [];
   /** callers whose agent's leg just ended, until the flow takes them on: what they had run then */
   private readonly aloneWatch = new Map<string, { seat: string; from: number; apps: number }>();
   private readonly alone: AloneTrace[] = [];
@@ -247,6 +256,8 @@ class Tracer {
     private skills: ReadonlyMap<string, readonly string[]>,
     private readonly route: (c: CallItem) => CallerTrace['expected'],
     private readonly traced: ReadonlySet<number>,
+    /** the digits dialled for the emergency numbers (110, 120, …) */
+    private readonly emergency: ReadonlySet<string>,
   ) {}
 
   watchSwitch(rig: Rig): void {
@@ -276,7 +287,9 @@ class Tracer {
         l.trace.hungUpAt = this.vt.now();
         if (ch.hangupCause) l.trace.hangupCause = ch.hangupCause;
         if (caller) {
+          this.ringEnded(ch.uuid);
           this.live.delete(ch.uuid);
+          this.heard.delete(ch.uuid);
           this.settle(caller);
         } else this.agentGone(l.trace as LegTrace);
       },
@@ -284,9 +297,17 @@ class Tracer {
     engine.tap((e) => {
       const of = (n: string) => e.headers.find(([h]) => h === n)?.[1];
       if (e.name === 'CHANNEL_EXECUTE' || e.name === 'CHANNEL_EXECUTE_COMPLETE') {
-        const running = this.live.get(of('Unique-ID') ?? '');
-        if (running && e.name === 'CHANNEL_EXECUTE') running.push(of('Application') ?? '');
-        else if (running) running.pop();
+        const uuid = of('Unique-ID') ?? '';
+        const running = this.live.get(uuid);
+        if (!running) return;
+        const app = of('Application') ?? '';
+        if (e.name === 'CHANNEL_EXECUTE') {
+          running.push(app);
+          this.executing(uuid, app, of('Application-Data') ?? '');
+        } else {
+          running.pop();
+          if (app === 'bridge') this.ringEnded(uuid);
+        }
         return;
       }
       if (e.name !== 'CHANNEL_BRIDGE') return;
@@ -295,7 +316,11 @@ class Tracer {
       if (!a || !b) return;
       for (const [x, y] of [[a, b], [b, a]] as const) {
         const caller = this.callers.get(x);
-        if (caller) caller.trace.bridgedWith.push(y);
+        if (caller) {
+          caller.trace.bridgedWith.push(y);
+          this.ringEnded(x);
+          this.bridgedTo(x, of(x === a ? 'Other-Leg-Channel-Name' : 'Caller-Channel-Name') ?? this.legs.get(y)?.trace.name ?? '');
+        }
         const leg = this.legs.get(y);
         if (caller && leg) leg.trace.callerUuid ??= x;
       }
@@ -337,6 +362,43 @@ class Tracer {
       const to = ch ? now : (c?.trace.hungUpAt ?? now);
       if (c && to - w.from > 10_000) this.alone.push({ index: c.item.index, uuid, seat: w.seat, from: w.from, to });
     }
+  }
+
+  /** A caller starts an application: a prompt heard, or a bridge that rings (with ringback or not). */
+  private executing(uuid: string, app: string, data: string): void {
+    if (app === 'playback') {
+      const file = /([^/]+)\.wav$/.exec(data)?.[1];
+      if (file) (this.heard.get(uuid) ?? this.heard.set(uuid, new Set()).get(uuid)!).add(file);
+      return;
+    }
+    if (app !== 'bridge') return;
+    const c = this.callers.get(uuid);
+    const ch = c?.ch;
+    if (!c || !ch) return;
+    const target = data.replace(/^\{[^}]*\}/, '').split(',')[0] ?? data;
+    // FreeSWITCH plays transfer_ringback to an answered originator while the far end rings
+    // (switch_ivr_originate.c); nothing else sounds then (ignore_early_media)
+    if (ch.answered && !ch.getVar('transfer_ringback')) this.silentRings.set(uuid, { from: this.vt.now(), target });
+    if (target.startsWith('sofia/gateway/') && !this.heard.get(uuid)?.has('transferring')) {
+      this.sounds.push({ index: c.item.index, uuid, at: this.vt.now(), problem: 'no-transfer-prompt', target });
+    }
+  }
+
+  private ringEnded(uuid: string): void {
+    const ring = this.silentRings.get(uuid);
+    if (!ring) return;
+    this.silentRings.delete(uuid);
+    const ms = this.vt.now() - ring.from;
+    const c = this.callers.get(uuid);
+    if (c && ms > 1000) this.sounds.push({ index: c.item.index, uuid, at: ring.from, problem: 'silent-ring', ms, target: ring.target });
+  }
+
+  /** A caller bridged with a leg: an emergency number's, only after the 紧急转接 prompt. */
+  private bridgedTo(uuid: string, name: string): void {
+    const number = /^sofia\/gateway\/[^/]+\/(\d+)$/.exec(name)?.[1];
+    if (!number || !this.emergency.has(number) || this.heard.get(uuid)?.has('emergency-transfer')) return;
+    const c = this.callers.get(uuid);
+    if (c) this.sounds.push({ index: c.item.index, uuid, at: this.vt.now(), problem: 'no-emergency-prompt', target: name });
   }
 
   /**
@@ -456,6 +518,7 @@ class Tracer {
       killedAtAccept: rig.killedAtAccept,
       alone: this.alone,
       deadAir: this.deadAir,
+      sounds: this.sounds,
       eslLinks: rig.eslLinks,
     };
   }
