@@ -179,6 +179,13 @@ export class Enqueue implements Step {
     await prepareCallerForBridges(ctx);
     await guardTalk(ctx, 'survey');
     const vars = `{origination_uuid=${leg},originate_timeout=${ringS},ignore_early_media=true,cti_call_id=${ctx.id}}`;
+    // on the record from its creation: a controller that dies while the seat rings must leave
+    // the leg behind it (found by the explorer: a seat answered during the outage, and the talk
+    // was on no record). CHANNEL_CREATE follows the bridge at once; a seat whose phone is not
+    // registered gets no leg, and the wait ends with its default 2 s.
+    void legs.when(leg, 'createdUs').then((t) => {
+      if (t.createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs: t.createdUs });
+    });
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
     const createdUs = legs.times(leg).createdUs;
     if (createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs });
