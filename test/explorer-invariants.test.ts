@@ -123,8 +123,8 @@ t.test('the good history breaks no invariant', async (t) => {
   for (const inv of INVARIANTS) t.same(inv(h), [], inv.name);
 });
 
-t.test('INVARIANTS lists all fourteen, each named as exported and described', async (t) => {
-  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir', 'offeredBySkill', 'callerHearsWhatHappens'];
+t.test('INVARIANTS lists all fifteen, each named as exported and described', async (t) => {
+  const names = ['oneRecordPerCall', 'outcomeMatchesEvents', 'callerHungUpOnlyOnPurpose', 'noLegLeft', 'acdAgreesWithSwitch', 'transferClassifiedOnce', 'queueOrder', 'noUncaughtError', 'routedAsDialled', 'callerNotLeftAlone', 'timesMatchSwitch', 'callerNeverInDeadAir', 'offeredBySkill', 'callerHearsWhatHappens', 'seatLegsOnRecord'];
   t.same(INVARIANTS.map((i) => i.name), names);
   const exported = invariants as unknown as Record<string, unknown>;
   for (const inv of INVARIANTS) {
@@ -202,6 +202,7 @@ t.test('outcomeMatchesEvents', async (t) => {
   t.test('abandoned though the caller talked with a seat', async (t) => {
     breaks(t, mutated((h) => {
       h.legs.push(leg('leg-1002', '1002', ABANDONED, { createdAt: 19_000, answeredAt: 20_000, hungUpAt: 30_000 }));
+      h.recordLegs.push({ id: 'leg-1002', call_id: ABANDONED, kind: 'agent', endpoint: 'user/1002', answered_us: 20_000_000, ended_us: 30_000_000, hangup_cause: 'NORMAL_CLEARING' });
       callerOf(h, ABANDONED).bridgedWith = ['leg-1002'];
     }), 'outcomeMatchesEvents', 1);
   });
@@ -480,4 +481,17 @@ t.test('callerHearsWhatHappens: ringback while it rings, the transferring and em
   const [v] = breaks(t, heard({ index: 0, uuid: ANSWERED, at: 9000, problem: 'no-emergency-prompt', target: 'sofia/gateway/police-110/110' }), 'callerHearsWhatHappens', 0);
   t.match(v!.detail, /emergency number .*110 without the emergency-transfer prompt/);
   holds(t, mutated((h) => delete h.sounds), 'a history without the record breaks nothing');
+});
+
+t.test('seatLegsOnRecord: a seat leg that talked with a recorded caller is on its record', async (t) => {
+  const without = (h: ExplorerHistory) => (h.recordLegs = h.recordLegs.filter((l) => l.id !== 'leg-1001'));
+  // an adopted talk whose seat leg was never written (the revert of 8b of the call-failures issue)
+  breaks(t, mutated(without), 'seatLegsOnRecord', 0);
+  breaks(t, mutated((h) => (find(h.recordLegs, (l) => l.id === 'leg-1001').call_id = ABANDONED)), 'seatLegsOnRecord', 0);
+  breaks(t, mutated((h) => (find(h.recordLegs, (l) => l.id === 'leg-1001').answered_us = 8_000_500)), 'seatLegsOnRecord', 0);
+  holds(t, mutated((h) => (find(h.recordLegs, (l) => l.id === 'leg-1001').answered_us = null)), 'an answer nobody heard may be unknown');
+  holds(t, mutated((h) => {
+    without(h);
+    h.eslLinks = [{ from: 0, to: 4_999 }, { from: 60_001 }];
+  }), 'a leg that lived and died while no inbound link was open');
 });

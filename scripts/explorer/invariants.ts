@@ -445,6 +445,38 @@ export const callerNotLeftAlone = define(
 );
 
 // ---------------------------------------------------------------------------------------------
+// 15. Seat legs on the record
+
+/** Whether any controller's inbound link was open at some instant of [from, to]. */
+function heardDuring(h: ExplorerHistory, from: number, to: number | undefined): boolean {
+  if (!h.eslLinks) return true;
+  const end = to ?? Infinity;
+  return h.eslLinks.some((w) => w.from <= end && (w.to === undefined || w.to >= from));
+}
+
+export const seatLegsOnRecord = define(
+  'seatLegsOnRecord',
+  "Every seat leg that talked with a recorded caller is on that call's record (a call_legs row with the leg's uuid and the call's id, kind agent), with the switch's answer time when it has one, unless the leg lived and died while no controller's inbound link was open.",
+  (h, say) => {
+    const f = factsOf(h);
+    const rows = new Map(h.recordLegs.map((r) => [r.id, r]));
+    for (const c of h.callers) {
+      if (!f.rows.has(c.uuid)) continue;
+      for (const l of answeredPartners(f, c)) {
+        if (l.seat === null) continue;
+        const row = rows.get(l.uuid);
+        if (!row) {
+          if (heardDuring(h, l.createdAt, l.hungUpAt)) say(`seat leg ${legLabel(l)} talked with caller ${c.uuid} but is not among the call's legs on record`, c.index);
+          continue;
+        }
+        if (row.call_id !== c.uuid || row.kind !== 'agent') say(`seat leg ${legLabel(l)} talked with caller ${c.uuid} but is recorded as a ${row.kind} leg of call ${row.call_id}`, c.index);
+        else if (row.answered_us !== null && row.answered_us !== l.answeredAt! * 1000) say(`seat leg ${legLabel(l)} is recorded answered at ${row.answered_us}, but the switch answered it at ${l.answeredAt! * 1000}`, c.index);
+      }
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
 // 14. The caller hears what happens
 
 /** How long an answered caller may hear nothing while a bridge rings before it is a defect. */
@@ -565,6 +597,7 @@ export const INVARIANTS: readonly Invariant[] = [
   callerNeverInDeadAir,
   offeredBySkill,
   callerHearsWhatHappens,
+  seatLegsOnRecord,
 ];
 
 /** Every invariant over the history; one that throws is reported as broken, never as held. */
