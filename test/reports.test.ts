@@ -85,12 +85,25 @@ t.test('12345 service level: offered, within 15 s, abandoned, short abandons', a
     agent_answered_us: answered ? t0 + wait * s : null,
     queue_left_us: t0 + wait * s,
     outcome: answered ? 'answered' : 'abandoned_queue',
+    hangup_cause: 'NORMAL_CLEARING',
   });
   const rows = [q(3, true), q(15, true), q(16, true), q(40, true), q(2, false), q(30, false)];
   t.match(serviceLevel(rows, 15, 0), { offered: 6, answered: 4, answered_within_15s: 2, abandoned: 2, short_abandoned: 0, rate: 2 / 6 });
   t.match(serviceLevel(rows, 15, 5), { offered: 5, answered_within_15s: 2, abandoned: 1, short_abandoned: 1, rate: 2 / 5 }, 'abandoned within 5 s left out of both');
   t.match(serviceLevel(rows, 15, 0), { average_wait_s: (3 + 15 + 16 + 40 + 2 + 30) / 6, p90_wait_s: 40 });
   t.equal(serviceLevel([], 15, 0).rate, null);
+});
+
+t.test('a queued call that ended while no controller was up is unknown: out of the rate, unless an agent answer is on record', async (t) => {
+  const unseen = (answered: boolean): QueuedCallRow => ({
+    line: '1', queue_entered_us: t0, agent_answered_us: answered ? t0 + 5 * s : null, queue_left_us: null,
+    outcome: answered ? 'answered' : 'abandoned_queue', hangup_cause: 'ENDED_WHILE_CONTROLLER_DOWN',
+  });
+  const answered = { ...unseen(true), hangup_cause: 'NORMAL_CLEARING' };
+  // adoption closes such a record as abandoned_queue for want of anything better; it is not a miss
+  t.match(serviceLevel([answered, unseen(false)], 15, 0), { offered: 1, answered_within_15s: 1, abandoned: 0, unknown: 1, rate: 1 });
+  t.match(serviceLevel([unseen(true)], 15, 0), { offered: 1, answered_within_15s: 1, unknown: 0 }, 'an answer heard before the controller died counts');
+  t.match(serviceLevel([unseen(false)], 15, 0), { offered: 0, unknown: 1, rate: null });
 });
 
 t.test('nearest-rank percentiles', async (t) => {
@@ -109,7 +122,7 @@ t.test('Erlang C', async (t) => {
 });
 
 t.test('a call still waiting under 15 s is pending, not a miss; past 15 s it is a miss', async (t) => {
-  const waiting = { line: '1', queue_entered_us: t0, agent_answered_us: null, queue_left_us: null, outcome: null };
+  const waiting = { line: '1', queue_entered_us: t0, agent_answered_us: null, queue_left_us: null, outcome: null, hangup_cause: null };
   t.match(serviceLevel([waiting], 15, 0, t0 + 10 * s), { offered: 0, pending: 1, rate: null });
   t.match(serviceLevel([waiting], 15, 0, t0 + 16 * s), { offered: 1, pending: 0, answered_within_15s: 0, rate: 0 });
   t.match(serviceLevel([waiting], 15, 0, t0 + 15 * s), { offered: 0, pending: 1 }, 'waiting exactly 15.000000 s: it could still be answered within');

@@ -170,7 +170,7 @@ t.test('the reads by time range use indexes, so a scrape or a report grows with 
 
 t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLevel() on the same rows', async (t) => {
   const a = await appWithRouting(t, 'short_abandon_s: 0', 'short_abandon_s: 5');
-  const insert = a.db.prepare('INSERT INTO calls (id, caller, called, mode, line, started_us, queue_entered_us, agent_answered_us, queue_left_us, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = a.db.prepare('INSERT INTO calls (id, caller, called, mode, line, started_us, queue_entered_us, agent_answered_us, queue_left_us, outcome, hangup_cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const day = at('2026-11-30T00:00:00+08:00');
   const nowUs = at('2026-11-30T15:00:00+08:00');
   let seed = 12345;
@@ -179,15 +179,17 @@ t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLeve
     return (seed >>> 16) % n;
   };
   // every branch: answered in and past the target (15.000000 s exactly included), still waiting
-  // under and over the target, short and long abandons, call-backs, no outcome yet
+  // under and over the target, short and long abandons, call-backs, no outcome yet, ended while
+  // no controller was up (with and without an agent answer on record)
   for (let i = 0; i < 800; i++) {
     const entered = i < 790 ? day + rand(15 * 3600) * s + rand(1000) : nowUs - rand(20) * s;
     const kind = rand(6);
+    const cause = rand(8) === 0 ? 'ENDED_WHILE_CONTROLLER_DOWN' : null;
     const wait = [rand(30) * s, 15 * s, 15 * s + 1][rand(3)]!;
     const answered = kind <= 1 ? entered + wait : null;
     const left = kind === 0 || kind === 1 ? answered : kind === 2 || kind === 3 ? entered + rand(12) * s : null;
     const outcome = kind <= 1 ? 'answered' : kind === 2 ? 'abandoned_queue' : kind === 3 ? 'callback' : kind === 4 ? null : 'abandoned_queue';
-    insert.run(`q${i}`, '13800138000', '12345', 'main', '1', entered - s, entered, answered, left, outcome);
+    insert.run(`q${i}`, '13800138000', '12345', 'main', '1', entered - s, entered, answered, left, outcome, cause);
   }
   a.at('2026-11-30T15:00:00+08:00');
   const figures = new Figures(a.db, () => a.config.routing, () => new Date(nowUs / 1000));
@@ -195,12 +197,12 @@ t.test('the counts SQLite makes for the wallboard and /metrics equal serviceLeve
   const withoutWaits = ({ average_wait_s: _a, p90_wait_s: _p, line: _l, ...rest }: ReturnType<Figures['serviceLevels']>[number]) => rest;
   const [total] = figures.queueCounts(range);
   t.same(total, withoutWaits(figures.serviceLevels(range)[0]!), 'the day');
-  t.ok(total!.pending > 0 && total!.short_abandoned > 0 && total!.abandoned > 0 && total!.answered_within_15s > 0, 'every branch was taken');
+  t.ok(total!.pending > 0 && total!.short_abandoned > 0 && total!.abandoned > 0 && total!.answered_within_15s > 0 && total!.unknown > 0, 'every branch was taken');
   const byHour = (rows: Array<{ period: string }>) => [...rows].sort((x, y) => x.period.localeCompare(y.period));
   t.same(byHour(figures.queueCounts(range, 'hour')), byHour(figures.serviceLevels(range, { by: 'hour' }).map(withoutWaits)), 'each hour');
   const { period: _p, ...wholeDay } = total!;
   t.same(combinedCounts(figures.queueCounts(range, 'hour')), wholeDay, 'the hours add up to the day (as the wallboard shows it)');
-  t.same(figures.queueCounts({ fromMs: day / 1000 - 86_400_000, toMs: day / 1000 }), [{ period: 'total', offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, rate: null, answer_rate: null, abandon_rate: null }], 'a day with no calls');
+  t.same(figures.queueCounts({ fromMs: day / 1000 - 86_400_000, toMs: day / 1000 }), [{ period: 'total', offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, unknown: 0, rate: null, answer_rate: null, abandon_rate: null }], 'a day with no calls');
 });
 
 t.test('a call waiting exactly 15 s is pending in the SQL counts too; 15.000001 s is a miss', async (t) => {

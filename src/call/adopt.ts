@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { RoutingPlan } from '../config/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import type { EslEvent } from '../esl/index.js';
-import type { CallOpen, CallRecords, Outcome } from './call-records.js';
+import { ENDED_UNSEEN, type CallOpen, type CallRecords, type Outcome } from './call-records.js';
 import { FALLBACK_EXTENSION, ipv4NetworkPattern } from '../dialplan/index.js';
 import { divertedHotline } from '../routing/index.js';
 
@@ -376,7 +376,7 @@ export class CallAdoption {
     let closed = 0;
     for (const c of open) {
       if (live.has(c.id) || controlled.has(c.id)) continue;
-      this.records.update(c.id, { hangup_cause: 'ENDED_WHILE_CONTROLLER_DOWN', outcome: c.outcome ?? (c.queue_entered_us === null ? 'abandoned_ivr' : 'abandoned_queue') });
+      this.records.update(c.id, { hangup_cause: ENDED_UNSEEN, outcome: c.outcome ?? (c.queue_entered_us === null ? 'abandoned_ivr' : 'abandoned_queue') });
       closed++;
     }
     return closed;

@@ -8,6 +8,13 @@ import type { Logger } from 'pino';
 import { GroupCommit, type Db } from '../store/index.js';
 import { CallLegs, type LegEnd, type LegOpen } from './call-legs.js';
 
+/**
+ * The hangup cause of a record whose call ended while no controller was up (adoption's
+ * closeVanished): its end and anything after the controller died are unknown, so the figures
+ * leave it out (docs/figures.md#service-level).
+ */
+export const ENDED_UNSEEN = 'ENDED_WHILE_CONTROLLER_DOWN';
+
 export type Outcome = 'answered' | 'abandoned_ivr' | 'abandoned_queue' | 'transferred' | 'callback' | 'voicemail' | 'failed';
 
 export interface CallOpen {

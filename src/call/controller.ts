@@ -8,7 +8,7 @@ import type { ConfigWatcher } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import type { Db } from '../store/index.js';
-import { CallRecords } from './call-records.js';
+import { CallRecords, ENDED_UNSEEN } from './call-records.js';
 import { LegClock } from './leg-clock.js';
 import { runCall } from './session.js';
 import { CallAdoption } from './adopt.js';
@@ -29,7 +29,7 @@ const CALLER_LEGS: [string, string] = ['Call-Direction', 'inbound'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
 /** The hangup cause recorded for a leg that ended while the inbound connection was down. */
-const LEG_ENDED_UNHEARD = 'ENDED_WHILE_CONTROLLER_DOWN';
+const LEG_ENDED_UNHEARD = ENDED_UNSEEN;
 /** How long a shutdown waits for the call flows to record their end. */
 const CLOSE_WAIT_MS = 3000;
 /**

@@ -1,5 +1,5 @@
 export { CallController, type CallControllerOptions } from './controller.js';
-export { CallRecords, type Outcome, type CallOpen, type CallUpdate } from './call-records.js';
+export { CallRecords, ENDED_UNSEEN, type Outcome, type CallOpen, type CallUpdate } from './call-records.js';
 export { LegClock, type LegTimes } from './leg-clock.js';
 export { runCall } from './session.js';
 export { prompt, prompts, type Step, type CallContext, type CallServices } from './step.js';

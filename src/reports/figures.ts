@@ -5,6 +5,7 @@ import type { RoutingPlan } from '../config/index.js';
 import { shanghaiDateOf } from '../calendar/index.js';
 import { transferRate, type AttemptRow, type TransferCounts, type TransferRate } from './transfer-rate.js';
 import { serviceLevel, type QueuedCallRow, type ServiceLevel, type ServiceLevelCounts } from './service-level.js';
+import { ENDED_UNSEEN } from '../call/call-records.js';
 
 export type Period = 'total' | 'day' | 'week' | 'hour';
 
@@ -115,7 +116,7 @@ export class Figures {
     const plan = this.plan();
     const rows = this.db
       .prepare<Record<string, unknown>, QueuedCallRow>(
-        `SELECT line, queue_entered_us, agent_answered_us, queue_left_us, outcome FROM calls
+        `SELECT line, queue_entered_us, agent_answered_us, queue_left_us, outcome, hangup_cause FROM calls
          WHERE queue_entered_us >= @from AND queue_entered_us < @to ${opts.line ? 'AND line = @line' : ''}`,
       )
       .all({ from: range.fromMs * 1000, to: range.toMs * 1000, line: opts.line });
@@ -145,12 +146,13 @@ export class Figures {
   queueCounts(range: Range, by: 'total' | 'hour' = 'total'): Array<ServiceLevelCounts & { period: string }> {
     const { answerTargetS, shortAbandonS } = this.plan().serviceLevel;
     const rows = this.db
-      .prepare<Record<string, number>, { hour: number; total: number; answered: number; within: number; pending: number; short: number; abandoned: number }>(
+      .prepare<Record<string, number | string>, { hour: number; total: number; answered: number; within: number; pending: number; short: number; abandoned: number; unknown: number }>(
         `SELECT hour, count(*) AS total, sum(branch <= 2) AS answered, sum(branch = 1) AS within, sum(branch = 3) AS pending,
-           sum(branch = 4) AS short, sum(branch = 5) AS abandoned
+           sum(branch = 4) AS short, sum(branch = 5) AS abandoned, sum(branch = 7) AS unknown
          FROM (SELECT ${by === 'hour' ? 'queue_entered_us / 3600000000' : '0'} AS hour,
            CASE
              WHEN agent_answered_us IS NOT NULL THEN CASE WHEN agent_answered_us - queue_entered_us <= @target THEN 1 ELSE 2 END
+             WHEN hangup_cause = @unseen THEN 7
              WHEN queue_left_us IS NULL AND outcome IS NULL AND @now - queue_entered_us <= @target THEN 3
              WHEN outcome = 'abandoned_queue' AND queue_left_us IS NOT NULL AND queue_left_us - queue_entered_us < @short THEN 4
              WHEN outcome = 'abandoned_queue' THEN 5
@@ -159,9 +161,9 @@ export class Figures {
            FROM calls WHERE queue_entered_us >= @from AND queue_entered_us < @to)
          ${by === 'hour' ? 'GROUP BY hour ORDER BY hour' : ''}`,
       )
-      .all({ from: range.fromMs * 1000, to: range.toMs * 1000, now: this.now().getTime() * 1000, target: answerTargetS * 1_000_000, short: shortAbandonS * 1_000_000 });
+      .all({ from: range.fromMs * 1000, to: range.toMs * 1000, now: this.now().getTime() * 1000, target: answerTargetS * 1_000_000, short: shortAbandonS * 1_000_000, unseen: ENDED_UNSEEN });
     // without GROUP BY, an empty range is still one row, of zeros (sum() of nothing is NULL)
-    return rows.map((r) => ({ period: by === 'hour' ? periodOf(r.hour * 3_600_000_000, 'hour') : 'total', ...countsOf(r.total - (r.pending ?? 0) - (r.short ?? 0), r.answered ?? 0, r.within ?? 0, r.abandoned ?? 0, r.short ?? 0, r.pending ?? 0) }));
+    return rows.map((r) => ({ period: by === 'hour' ? periodOf(r.hour * 3_600_000_000, 'hour') : 'total', ...countsOf(r.total - (r.pending ?? 0) - (r.short ?? 0) - (r.unknown ?? 0), r.answered ?? 0, r.within ?? 0, r.abandoned ?? 0, r.short ?? 0, r.pending ?? 0, r.unknown ?? 0) }));
   }
 
   /**
@@ -220,13 +222,13 @@ function countsOfRow(hotline: string, r: TransferCountRow | undefined): Transfer
 
 /** The counts of several periods together (the day from its hours): counts add, rates are recomputed. */
 export function combinedCounts(items: readonly ServiceLevelCounts[]): ServiceLevelCounts {
-  const sum = (k: 'offered' | 'answered' | 'answered_within_15s' | 'abandoned' | 'short_abandoned' | 'pending') => items.reduce((n, c) => n + c[k], 0);
-  return countsOf(sum('offered'), sum('answered'), sum('answered_within_15s'), sum('abandoned'), sum('short_abandoned'), sum('pending'));
+  const sum = (k: 'offered' | 'answered' | 'answered_within_15s' | 'abandoned' | 'short_abandoned' | 'pending' | 'unknown') => items.reduce((n, c) => n + c[k], 0);
+  return countsOf(sum('offered'), sum('answered'), sum('answered_within_15s'), sum('abandoned'), sum('short_abandoned'), sum('pending'), sum('unknown'));
 }
 
-function countsOf(offered: number, answered: number, within: number, abandoned: number, short: number, pending: number): ServiceLevelCounts {
+function countsOf(offered: number, answered: number, within: number, abandoned: number, short: number, pending: number, unknown: number): ServiceLevelCounts {
   return {
-    offered, answered, answered_within_15s: within, abandoned, short_abandoned: short, pending,
+    offered, answered, answered_within_15s: within, abandoned, short_abandoned: short, pending, unknown,
     rate: offered > 0 ? within / offered : null,
     answer_rate: offered > 0 ? answered / offered : null,
     abandon_rate: offered > 0 ? abandoned / offered : null,

@@ -1,7 +1,10 @@
 // The 12345 queue's service level (GB/T 33358; docs/architecture.md §5, exact): offered = calls that
 // entered the agent queue; answered within 15 s = an agent answered at most 15 s after the
 // call entered it; rate = answered within 15 s ÷ offered. Calls abandoned in the queue within
-// short_abandon_s are left out of both (strictly less than: the default 0 leaves out none).
+// short_abandon_s are left out of both (strictly less than: the default 0 leaves out none). A call
+// that ended while no controller was up, with no agent answer on record, is left out too: what
+// became of it is unknown.
+import { ENDED_UNSEEN } from '../call/call-records.js';
 import { percentile } from './transfer-rate.js';
 
 export interface QueuedCallRow {
@@ -10,6 +13,7 @@ export interface QueuedCallRow {
   agent_answered_us: number | null;
   queue_left_us: number | null;
   outcome: string | null;
+  hangup_cause: string | null;
 }
 
 /** A service level without the waits: what the wallboard and /metrics show. */
@@ -23,6 +27,8 @@ export interface ServiceLevel {
   short_abandoned: number;
   /** still waiting and not yet past the target: undecided, left out until they are */
   pending: number;
+  /** ended while no controller was up, no agent answer on record: unknown, left out */
+  unknown: number;
   /** answered_within_15s ÷ offered; null when nothing was offered */
   rate: number | null;
   answer_rate: number | null;
@@ -38,7 +44,7 @@ export interface ServiceLevel {
  */
 export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, shortAbandonS: number, nowUs = Number.POSITIVE_INFINITY): ServiceLevel {
   const targetUs = targetS * 1_000_000;
-  const out: ServiceLevel = { offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, rate: null, answer_rate: null, abandon_rate: null, average_wait_s: null, p90_wait_s: null };
+  const out: ServiceLevel = { offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, unknown: 0, rate: null, answer_rate: null, abandon_rate: null, average_wait_s: null, p90_wait_s: null };
   const waits: number[] = [];
   for (const c of rows) {
     if (c.agent_answered_us !== null) {
@@ -47,6 +53,10 @@ export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, sh
       const wait = c.agent_answered_us - c.queue_entered_us;
       if (wait <= targetUs) out.answered_within_15s++;
       waits.push(wait / 1_000_000);
+      continue;
+    }
+    if (c.hangup_cause === ENDED_UNSEEN) {
+      out.unknown++;
       continue;
     }
     if (c.queue_left_us === null && c.outcome === null && nowUs - c.queue_entered_us <= targetUs) {
