@@ -7,14 +7,17 @@ import { Type } from 'typebox';
 import type { AuthUser } from '../auth/index.js';
 import { requireRole } from '../auth/index.js';
 import { shanghaiDateOf, type WorkingCalendar } from '../calendar/index.js';
-import type { Figures } from '../reports/index.js';
 import { CtiError } from '../errors.js';
 import type { TransferDesk } from './desk.js';
 import { isTransferTarget, transferOpen } from './rules.js';
 
 export interface TransferPluginOptions {
   desk: TransferDesk;
-  figures: Figures;
+  /**
+   * today's transfer counts per hotline, as the reports count them (reports' Figures): only what
+   * the targets list shows, so that this area does not import the reports
+   */
+  figures: { transferCounts(range: { fromMs: number; toMs: number }): ReadonlyArray<{ hotline: string; attempts: number; counted: number; answered_within_15s: number; rate: number | null }> };
   calendar: () => WorkingCalendar;
   /** who holds which seat */
   holders: Map<string, AuthUser>;
