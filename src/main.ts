@@ -73,7 +73,12 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [],
   });
-  const calls = new CallController({ config, db, acd, calendar: () => calendar, log: logger, firstCommandMs: (ms) => firstCommand.observe(ms / 1000) });
+  const calls = new CallController({
+    config, db, acd, calendar: () => calendar, log: logger, firstCommandMs: (ms) => firstCommand.observe(ms / 1000),
+    surveyTaken: (callId, score) => {
+      tickets.desk.noteCallSurvey(callId, score).catch((err: unknown) => logger.error({ err, call: callId }, 'the survey score could not be noted on the call\'s tickets'));
+    },
+  });
   const feed = new LiveFeed();
   // The rate is checked each minute, and again as each transfer attempt ends, so the wallboard
   // and the department head hear of a drop below 95% at once.

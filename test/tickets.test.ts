@@ -311,3 +311,16 @@ t.test('a list offset past what SQLite takes is a 400 naming the field, not a 50
   t.match(huge.body, { error: 'CTI_BAD_REQUEST', field: 'querystring.offset' });
   t.equal((await a.call('agent', 'GET', '/api/tickets?offset=1000000000')).status, 200, 'the largest allowed');
 });
+
+t.test("the caller's survey score is noted on the tickets opened from that call, by the ticket desk", async (t) => {
+  const a = await fresh(t);
+  a.db.prepare("INSERT INTO calls (id, caller, called, mode, line, started_us) VALUES ('surveyed', '13800138000', '12345', 'main', '1', 1)").run();
+  const opened = await a.call('agent', 'POST', '/api/tickets', { channel: 'phone', type: 'complaint', caller: '13800138000', content: '噪音扰民', call_id: 'surveyed' });
+  t.equal(opened.status, 201, JSON.stringify(opened.body));
+  const other = await a.call('agent', 'POST', '/api/tickets', { channel: 'phone', type: 'complaint', caller: '13800138000', content: '另一件事' });
+  t.equal(await a.tickets.desk.noteCallSurvey('surveyed', 3), 1, 'one ticket was opened from the call');
+  const events = (id: number) => a.tickets.desk.rows.events(id).map((e) => ({ action: e.action, actor_id: e.actor_id, detail: JSON.parse(String(e.detail)) }));
+  t.same(events(opened.body.id).at(-1), { action: 'call_survey', actor_id: null, detail: { call_id: 'surveyed', score: 3 } });
+  t.notOk(events(other.body.id).some((e) => e.action === 'call_survey'), 'a ticket of no call gets nothing');
+  t.equal(await a.tickets.desk.noteCallSurvey('no-such-call', 2), 0, 'a call with no ticket: nothing to note');
+});

@@ -6,6 +6,7 @@ import { CtiError } from '../errors.js';
 import { formatShanghai } from '../calendar/index.js';
 import type { Db } from '../store/index.js';
 import { audit } from './audit.js';
+import { SessionStore } from './sessions.js';
 import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import { describeRoles, DEPARTMENT_ROLES, isDepartmentRole, isRole, ROLES, type Role } from './roles.js';
 
@@ -233,7 +234,8 @@ export class UserStore {
   readonly #latestAddressLock: Statement;
   readonly #clearAccount: Statement;
   readonly #lockouts: Statement;
-  readonly #dropSessions: Statement;
+  /** the sessions table's one writer: disabling a user or a new password ends their sessions */
+  readonly #sessions: SessionStore;
   readonly #contacts: Statement;
   /** per account, the last login attempt in line (see verify) */
   readonly #turns = new Map<number, Promise<void>>();
@@ -288,7 +290,7 @@ export class UserStore {
        ) WHERE :user IS NULL OR user_id = :user
        ORDER BY user_id, address IS NOT NULL, address`,
     );
-    this.#dropSessions = db.prepare('DELETE FROM sessions WHERE user_id = ?');
+    this.#sessions = new SessionStore(db);
     this.#contacts = db.prepare(
       `SELECT id, display_name, role, mobile FROM users
        WHERE department = ? AND disabled = 0 AND mobile IS NOT NULL ORDER BY id`,
@@ -496,7 +498,7 @@ export class UserStore {
     this.db.transaction(() => {
       if (this.#setDisabled.run(disabled ? 1 : 0, id).changes === 0) throw noSuchUser(id);
       this.#forgetAddresses.run(id);
-      if (disabled) this.#dropSessions.run(id);
+      if (disabled) this.#sessions.revokeAll(id);
     })();
     return this.byId(id)!;
   }
@@ -509,7 +511,7 @@ export class UserStore {
     this.db.transaction(() => {
       if (this.#setPassword.run(hash, id).changes === 0) throw noSuchUser(id);
       this.#forgetAddresses.run(id);
-      this.#dropSessions.run(id);
+      this.#sessions.revokeAll(id);
     })();
     return this.byId(id)!;
   }

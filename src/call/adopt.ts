@@ -104,6 +104,8 @@ export class CallAdoption {
     private readonly acd: CallDistributor,
     private readonly plan: () => RoutingPlan,
     private readonly log: Logger,
+    /** a survey score FreeSWITCH asked after the talk, for the call's tickets */
+    private readonly surveyTaken: (callId: string, score: number) => void = () => undefined,
   ) {}
 
   /** Runs on every (re)connection to FreeSWITCH; `api` is the inbound connection's. */
@@ -267,7 +269,7 @@ export class CallAdoption {
       ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}),
       outcome: adoptedOutcome(state), ...(survey !== null ? { survey_score: survey } : {}),
     });
-    if (survey !== null) this.records.attachSurveyToTicket(id, survey);
+    if (survey !== null) this.surveyTaken(id, survey);
     if (this.adopted.size === 0 && !this.running) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
   }
 

@@ -104,14 +104,6 @@ export class CallRecords {
     this.writes.runStatement(statement, (err: unknown) => this.log?.error({ err }, 'a call record write failed'));
   }
 
-  /** The caller's survey score also goes on any ticket opened from this call, as an event. */
-  attachSurveyToTicket(callId: string, score: number): void {
-    this.flush();
-    const tickets = this.db.prepare('SELECT id FROM tickets WHERE call_id = ?').pluck().all(callId) as number[];
-    const add = this.db.prepare("INSERT INTO ticket_events (ticket_id, at_ms, actor_id, action, detail) VALUES (?, ?, NULL, 'call_survey', ?)");
-    for (const id of tickets) add.run(id, Date.now(), JSON.stringify({ call_id: callId, score }));
-  }
-
   /** Calls with no end and no hangup cause yet. */
   openCalls(): Array<{ id: string; outcome: Outcome | null; queue_entered_us: number | null }> {
     this.flush();

@@ -45,6 +45,11 @@ export interface CallControllerOptions {
   acd: CallDistributor;
   calendar: () => WorkingCalendar;
   log: Logger;
+  /**
+   * a caller's survey score, for the tickets opened from that call: the ticket desk notes it
+   * (main.ts); left out, the score stays on the call record only
+   */
+  surveyTaken?: (callId: string, score: number) => void;
   /** each call's CHANNEL_DATA received → first sendmsg written, ms (for /metrics) */
   firstCommandMs?: (ms: number) => void;
   /**
@@ -73,7 +78,8 @@ export class CallController {
       ...server.freeswitch, events: FOLLOWED_EVENTS, filters: FOLLOWED_FILTERS, log: opts.log.child({ esl: 'inbound' }),
       ...(opts.link ? { connect: opts.link.connect, ...(opts.link.random ? { random: opts.link.random } : {}) } : {}),
     });
-    this.adoption = new CallAdoption(this.records, opts.acd, () => opts.config.current.routing, opts.log);
+    const surveyTaken = opts.surveyTaken ?? (() => undefined);
+    this.adoption = new CallAdoption(this.records, opts.acd, () => opts.config.current.routing, opts.log, surveyTaken);
     this.inbound.on('event', (e) => {
       if (e.name === 'DTMF') {
         // the agents' softphone feature codes (*1<number># and friends)
@@ -120,6 +126,7 @@ export class CallController {
       config: () => opts.config.current,
       calendar: opts.calendar,
       log: opts.log,
+      surveyTaken,
       api: (command, via) => (via && !via.isClosed ? via.api(command, { allowErr: true }) : this.inbound.api(command, { allowErr: true })),
     };
     this.outbound = new EslOutboundServer({

@@ -24,6 +24,8 @@ export interface CallServices {
   log: Logger;
   /** an api command to FreeSWITCH: on the call's own socket while it is open, else on the inbound link */
   api: (command: string, via?: OutboundCall) => Promise<string>;
+  /** the caller's survey score, for the tickets opened from the call (the ticket desk notes it) */
+  surveyTaken: (callId: string, score: number) => void;
 }
 
 /** What the steps of one call share. */

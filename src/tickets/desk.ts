@@ -67,6 +67,19 @@ export class TicketDesk {
     return this.writes.run(() => this.actNow(id, action, input, actor));
   }
 
+  /**
+   * The caller's survey score (1–3, pressed after the talk) noted on every ticket opened from
+   * that call, as a `call_survey` event; returns how many tickets got it. Resolves once committed.
+   */
+  noteCallSurvey(callId: string, score: number): Promise<number> {
+    return this.writes.run(() => {
+      const nowMs = this.deps.now().getTime();
+      const ids = this.rows.idsOfCall(callId);
+      for (const id of ids) this.rows.event(id, nowMs, null, 'call_survey', null, null, { call_id: callId, score });
+      return ids.length;
+    });
+  }
+
   private createNow(input: NewTicket, actor: Actor | null, dispatchTo?: string): TicketRow {
     const nowMs = this.deps.now().getTime();
     return this.deps.db.transaction(() => {

@@ -74,7 +74,7 @@ export function createTicketArea(deps: TicketAreaDeps): TicketArea {
     recipients,
     now: deps.now,
   });
-  const sweep = new LightSweep(db, () => clocks, new ReminderSender(deps.sms, recipients));
+  const sweep = new LightSweep(db, desk.rows, () => clocks, new ReminderSender(deps.sms, recipients));
   // The sweep right after moves the lights of the recomputed tickets, with their reminders.
   const recompute = (now: Date) => {
     const result = recomputeProvisional(db, desk.rows, clocks, now.getTime());

@@ -125,6 +125,19 @@ export class TicketRows {
     ).run({ ...d, id });
   }
 
+  /** The tickets opened from a call. */
+  idsOfCall(callId: string): number[] {
+    return this.statement('SELECT id FROM tickets WHERE call_id = ? ORDER BY id').pluck().all(callId) as number[];
+  }
+
+  /**
+   * A clock's light, as the light sweep moves it: derived data, so the version is left alone
+   * (a clerk's action racing the sweep never gets a spurious conflict).
+   */
+  setLight(id: number, clock: 'sign' | 'resolve', light: string): void {
+    this.statement(clock === 'sign' ? 'UPDATE tickets SET light_sign = ? WHERE id = ?' : 'UPDATE tickets SET light_resolve = ? WHERE id = ?').run(light, id);
+  }
+
   private statement(sql: string): Statement {
     let s = this.prepared.get(sql);
     if (!s) this.prepared.set(sql, (s = this.db.prepare(sql)));

@@ -4,6 +4,7 @@
 import type { Db } from '../store/index.js';
 import type { Clock, Light, TicketClocks } from './clocks.js';
 import type { ReminderSender } from './reminders.js';
+import type { TicketRows } from './rows.js';
 
 interface Due {
   id: number;
@@ -22,6 +23,8 @@ export interface SweepResult {
 export class LightSweep {
   constructor(
     private readonly db: Db,
+    /** the tickets table's one writer */
+    private readonly rows: TicketRows,
     private readonly clocks: () => TicketClocks,
     private readonly reminders: ReminderSender,
   ) {}
@@ -45,12 +48,11 @@ export class LightSweep {
       .prepare<Record<string, number>, Due>(`SELECT id, cycle, department_id, ${clock}_due_ms AS due FROM tickets WHERE ${running[clock]} AND ${condition}`)
       .all(args);
     if (rows.length === 0) return 0;
-    const setLight = this.db.prepare(`UPDATE tickets SET light_${clock} = ? WHERE id = ?`);
     const record = this.db.prepare(
       'INSERT INTO ticket_light_changes (ticket_id, cycle, clock, light, due_ms, at_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     for (const r of rows) {
-      setLight.run(light, r.id);
+      this.rows.setLight(r.id, clock, light);
       if (record.run(r.id, r.cycle, clock, light, r.due, args.nowMs).changes === 1) {
         this.reminders.lightChanged(r, clock, light, r.due, args.nowMs!);
       }

@@ -41,7 +41,7 @@ export class Survey implements Step {
     const score = Number(done.variable('cti_survey'));
     if (score >= 1 && score <= 3) {
       ctx.services.records.update(ctx.id, { survey_score: score });
-      ctx.services.records.attachSurveyToTicket(ctx.id, score);
+      ctx.services.surveyTaken(ctx.id, score);
       await ctx.call.execute('playback', prompt('survey-thanks'));
     }
     await ctx.call.hangup('NORMAL_CLEARING');
