@@ -88,7 +88,7 @@ t.test('a talk that outlived the controller: the seat is free when the agent\'s 
 
 t.test('an adopted talk keeps the switch\'s answer times: the agent\'s from its leg\'s end, the caller\'s from the call\'s end (found by the explorer)', async (t) => {
   const plan = await shippedPlan();
-  const { records, acd, adoption } = setup(plan);
+  const { db, records, acd, adoption } = setup(plan);
   const [first, second] = [plan.seats[0]!.id, plan.seats[1]!.id];
   for (const seat of [first, second]) {
     acd.agentAction(seat, { type: 'login' });
@@ -103,6 +103,8 @@ t.test('an adopted talk keeps the switch\'s answer times: the agent\'s from its 
   // a leg that never answered carries 0 (switch_caller_profile_event_set_data writes every time)
   adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'fallback-leg', [['Hangup-Cause', 'NORMAL_CLEARING'], ['Caller-Channel-Answered-Time', '1796691000123456']]));
   t.equal(records.get('fallback-talk')!.agent_answered_us, 1796691000123456, 'the agent\'s answer: its leg\'s own Caller-Channel-Answered-Time');
+  records.flush();
+  t.match(db.prepare("SELECT * FROM call_legs WHERE id = 'fallback-leg'").get(), { call_id: 'fallback-talk', kind: 'agent', answered_us: 1796691000123456, hangup_cause: 'NORMAL_CLEARING' }, 'and its leg on the record ends with its times');
   adoption.observe(ev('CHANNEL_HANGUP_COMPLETE', 'fallback-talk', [['Hangup-Cause', 'NORMAL_CLEARING'], ['Caller-Channel-Answered-Time', '1796690990000001']]));
   t.match(records.get('fallback-talk'), { outcome: 'answered', agent_id: first, answered_us: 1796690990000001, agent_answered_us: 1796691000123456 });
 

@@ -247,6 +247,7 @@ export class CallAdoption {
       const state = this.adopted.get(talkOf);
       const agentAnsweredUs = answeredUsOf(e);
       if (state?.agentLeg === id && agentAnsweredUs !== null) this.records.update(talkOf, { agent_answered_us: agentAnsweredUs });
+      this.records.legEnded(id, { answered_us: agentAnsweredUs, ended_us: e.timestampUs ?? null, hangup_cause: e.hangupCause ?? null });
       this.endTalk(talkOf, e.timestampUs);
       return;
     }
