@@ -58,17 +58,28 @@ interface Facts {
   rows: Map<string, CallRow[]>;
   /** leg uuid → the call its call_legs row names (the controller chose the uuid when it placed the leg) */
   recordedLegCall: Map<string, string>;
+  /** call → the legs placed for it (callOfLeg), so that no check scans every leg for every call */
+  legsOfCall: Map<string, LegTrace[]>;
 }
 
 function factsOf(h: ExplorerHistory): Facts {
   const rows = new Map<string, CallRow[]>();
   for (const r of h.records) rows.set(r.id, [...(rows.get(r.id) ?? []), r]);
-  return {
+  const f: Facts = {
     callers: new Map(h.callers.map((c) => [c.uuid, c])),
     legs: new Map(h.legs.map((l) => [l.uuid, l])),
     rows,
     recordedLegCall: new Map(h.recordLegs.map((l) => [l.id, l.call_id])),
+    legsOfCall: new Map(),
   };
+  for (const l of h.legs) {
+    const call = callOfLeg(f, l.uuid);
+    if (call === null) continue;
+    const legs = f.legsOfCall.get(call);
+    if (legs) legs.push(l);
+    else f.legsOfCall.set(call, [l]);
+  }
+  return f;
 }
 
 /**
@@ -146,8 +157,8 @@ function answeredMismatch(f: Facts, c: CallerTrace, row: CallRow): string | null
   return `call ${row.id} is recorded answered by seat ${row.agent_id}, but the caller was never bridged with an answered leg of that seat (bridged with: ${c.bridgedWith.join(', ') || 'none'})`;
 }
 
-function transferredMismatch(h: ExplorerHistory, f: Facts, row: CallRow): string | null {
-  const placed = h.legs.filter((l) => l.seat === null && callOfLeg(f, l.uuid) === row.id);
+function transferredMismatch(f: Facts, row: CallRow): string | null {
+  const placed = (f.legsOfCall.get(row.id) ?? []).filter((l) => l.seat === null);
   if (placed.some((l) => l.answeredAt !== undefined)) return null;
   const tried = placed.map((l) => `${l.uuid} ${l.hangupCause ?? 'unanswered'}`).join(', ');
   return `call ${row.id} is recorded transferred, but no department leg placed for it answered (${tried || 'none placed'})`;
@@ -162,14 +173,14 @@ function abandonedMismatch(f: Facts, c: CallerTrace, row: CallRow): string | nul
   return null;
 }
 
-function outcomeMismatch(h: ExplorerHistory, f: Facts, c: CallerTrace, row: CallRow): string | null {
+function outcomeMismatch(f: Facts, c: CallerTrace, row: CallRow): string | null {
   switch (row.outcome) {
     case null:
       return null; // an open record: oneRecordPerCall's
     case 'answered':
       return answeredMismatch(f, c, row);
     case 'transferred':
-      return transferredMismatch(h, f, row);
+      return transferredMismatch(f, row);
     case 'abandoned_ivr':
     case 'abandoned_queue':
       return abandonedMismatch(f, c, row);
@@ -191,7 +202,7 @@ export const outcomeMatchesEvents = define(
     for (const row of h.records) {
       const c = f.callers.get(row.id);
       if (!c) continue; // a row without a caller: oneRecordPerCall's
-      const wrong = outcomeMismatch(h, f, c, row);
+      const wrong = outcomeMismatch(f, c, row);
       if (wrong) say(wrong, c.index);
     }
   },
@@ -535,7 +546,8 @@ function callerAnswerMismatch(h: ExplorerHistory, c: CallerTrace, row: CallRow):
 
 function agentAnswerMismatch(h: ExplorerHistory, f: Facts, c: CallerTrace, row: CallRow): string | null {
   if (row.agent_id === null) return null;
-  const legs = h.legs.filter((l) => l.seat === row.agent_id && l.answeredAt !== undefined && (c.bridgedWith.includes(l.uuid) || callOfLeg(f, l.uuid) === c.uuid));
+  const candidates = new Set([...c.bridgedWith.map((u) => f.legs.get(u)), ...(f.legsOfCall.get(c.uuid) ?? [])]);
+  const legs = [...candidates].filter((l): l is LegTrace => l !== undefined && l.seat === row.agent_id && l.answeredAt !== undefined);
   if (row.agent_answered_us !== null) {
     if (legs.some((l) => l.answeredAt! * 1000 === row.agent_answered_us)) return null;
     return `call ${row.id} has agent_answered_us ${row.agent_answered_us}, but no leg of seat ${row.agent_id} for it answered then (answered: ${legs.map((l) => l.answeredAt! * 1000).join(', ') || 'none'})`;
