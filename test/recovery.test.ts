@@ -93,9 +93,10 @@ t.test('kill -9 mid-talk: the talk goes on, the waiting caller reaches the fallb
   const legs = db.prepare("SELECT c.caller, l.id, l.endpoint, l.answered_us IS NOT NULL AS answered FROM call_legs l JOIN calls c ON c.id = l.call_id WHERE l.kind = 'agent' ORDER BY c.started_us").all();
   t.match(legs, [
     { caller: '13800000051', id: agentLeg.uuid, endpoint: 'user/1001', answered: 1 }, // on the record from its answer, once
-    { caller: '13800000052', endpoint: /^user\/100[23]$/, answered: 0 }, // whichever free phone took it first in the fallback
-    { caller: '13800000053', endpoint: /^user\/100[23]$/, answered: 0 },
-  ], 'every talk has its agent leg on the record: the one that outlived the controller from its answer, those the fallback made from the adoption');
+    // whichever free phone took it first in the fallback; its answer read from its leg's end
+    { caller: '13800000052', endpoint: /^user\/100[23]$/, answered: 1 },
+    { caller: '13800000053', endpoint: /^user\/100[23]$/, answered: 1 },
+  ], 'every talk has its agent leg on the record: the one that outlived the controller from its answer, those the fallback made from the adoption, with their answer times');
   t.equal(legs.length, 3);
   t.equal((await (await again.as(HEALTH_PROBE)).get('/api/health')).body.freeswitch, 'connected');
 });
