@@ -179,16 +179,15 @@ export class Enqueue implements Step {
     await prepareCallerForBridges(ctx);
     await guardTalk(ctx, 'survey');
     const vars = `{origination_uuid=${leg},originate_timeout=${ringS},ignore_early_media=true,cti_call_id=${ctx.id}}`;
-    // on the record from its creation: a controller that dies while the seat rings must leave
-    // the leg behind it (found by the explorer: a seat answered during the outage, and the talk
-    // was on no record). CHANNEL_CREATE follows the bridge at once; a seat whose phone is not
-    // registered gets no leg, and the wait ends with its default 2 s.
-    void legs.when(leg, 'createdUs').then((t) => {
+    // on the record from its creation, the one place a ring's leg is written (the answer writes
+    // it too, for a CHANNEL_CREATE the inbound link missed): a controller that dies while the
+    // seat rings must leave the leg behind it (found by the explorer: a seat answered during the
+    // outage, and the talk was on no record). A seat whose phone is not registered gets no leg;
+    // the wait ends with the ring.
+    void legs.when(leg, 'createdUs', (ringS + 10) * 1000).then((t) => {
       if (t.createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs: t.createdUs });
     });
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
-    const createdUs = legs.times(leg).createdUs;
-    if (createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs });
     const times = legs.times(leg);
     records.legEnded(leg, { answered_us: times.answeredUs ?? null, ended_us: times.hangupUs ?? null, hangup_cause: times.cause ?? done.variable('originate_disposition') ?? null });
     if (ctx.agent?.leg === leg) return bridged;
