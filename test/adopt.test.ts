@@ -23,7 +23,7 @@ function setup(plan: RoutingPlan) {
   const db = openDatabase(':memory:');
   const records = new CallRecords(db);
   const acd = new CallDistributor({ seats: plan.seats, wrapUpS: 60, averageHandleS: 120, now: () => Date.now() });
-  const adoption = new CallAdoption(records, acd, () => plan, pino({ level: 'silent' }));
+  const adoption = new CallAdoption(records, acd, () => plan, pino({ level: 'silent' }), () => undefined);
   return { db, records, acd, adoption };
 }
 

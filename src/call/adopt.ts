@@ -105,7 +105,7 @@ export class CallAdoption {
     private readonly plan: () => RoutingPlan,
     private readonly log: Logger,
     /** a survey score FreeSWITCH asked after the talk, for the call's tickets */
-    private readonly surveyTaken: (callId: string, score: number) => void = () => undefined,
+    private readonly surveyTaken: (callId: string, score: number) => void,
   ) {}
 
   /** Runs on every (re)connection to FreeSWITCH; `api` is the inbound connection's. */

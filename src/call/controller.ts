@@ -28,8 +28,6 @@ const FOLLOWED_FILTERS: ReadonlyArray<[string, string]> = [['Event-Name', 'HEART
 const CALLER_LEGS: [string, string] = ['Call-Direction', 'inbound'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
-/** The hangup cause recorded for a leg that ended while the inbound connection was down. */
-const LEG_ENDED_UNHEARD = ENDED_UNSEEN;
 /** How long a shutdown waits for the call flows to record their end. */
 const CLOSE_WAIT_MS = 3000;
 /**
@@ -100,7 +98,7 @@ export class CallController {
       const known = this.legs.known();
       this.adoption.run(link, this.controlled)
         .then(({ live }) => {
-          const ended = this.legs.reconcile(live, known, listedUs, LEG_ENDED_UNHEARD);
+          const ended = this.legs.reconcile(live, known, listedUs, ENDED_UNSEEN);
           if (ended > 0) opts.log.warn({ legs: ended }, 'legs that ended while the ESL connection was down are taken as ended now');
         })
         .catch((err: unknown) => opts.log.error({ err }, 'adopting calls after reconnect failed'));
