@@ -107,7 +107,8 @@ const user: Command = async (args) => {
   const config = await loadOrReport(configDir());
   if (!config) return 1;
   const { userCommand } = await import('./auth/command.js');
-  return userCommand(args, config);
+  const [{ openDatabase }, { schema }] = await Promise.all([import('./store/index.js'), import('./schema.js')]);
+  return userCommand(args, config, (path) => openDatabase(path, schema));
 };
 
 const fsSim: Command = async (args) => (await import('./sim/index.js')).fsSimCommand(args);

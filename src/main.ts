@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, formatIssue, loadConfig, workingCalendarOf, type ServerSettings } from './config/index.js';
 import { GroupCommit, openDatabase, WalCheckpointer, walBytes, type Db } from './store/index.js';
+import { schema } from './schema.js';
 import { buildApp, LiveFeed } from './http/index.js';
 import { createLogger } from './logging.js';
 import { SessionStore, UserStore } from './auth/index.js';
@@ -37,7 +38,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const settings = loaded.config.server;
   const logger = log ?? createLogger(settings.logLevel);
   const config = new ConfigWatcher(loaded.config, logger, env);
-  const db = openDatabase(settings.database);
+  const db = openDatabase(settings.database, schema);
   const checkpointer = WalCheckpointer.launch(db, { path: settings.database, idleTruncateMs: settings.walTruncateIdleMs, log: logger.child({ area: 'store' }) });
   const now = () => new Date();
 

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { CallDistributor, AcdStore, type Timers, type Offer } from '../src/acd/index.js';
 import { openDatabase } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 import type { CtiConfig, Seat } from '../src/config/index.js';
 
 const seats: Seat[] = [
@@ -140,7 +141,7 @@ t.test('a caller who hangs up while waiting or ringing leaves the queue; the age
 });
 
 t.test('agent states and waiting calls survive a restart', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   const r = rig(new AcdStore(db));
   ready(r, '1001');

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { loadConfig, type RoutingPlan } from '../src/config/index.js';
 import { CallDistributor } from '../src/acd/index.js';
 import { openDatabase } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 import { EslEvent } from '../src/esl/index.js';
 import { CallRecords } from '../src/call/index.js';
 import { CallAdoption } from '../src/call/adopt.js';
@@ -20,7 +21,7 @@ async function shippedPlan(): Promise<RoutingPlan> {
 }
 
 function setup(plan: RoutingPlan) {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   const records = new CallRecords(db);
   const acd = new CallDistributor({ seats: plan.seats, wrapUpS: 60, averageHandleS: 120, now: () => Date.now() });
   const adoption = new CallAdoption(records, acd, () => plan, pino({ level: 'silent' }), () => undefined);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ticketApp, PASSWORD, type TicketApp } from './support/ticket-app.js';
 import { LOCKOUT, lockMinutes, UserStore } from '../src/auth/index.js';
 import { openDatabase } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 import { copyConfig, projectDir } from './support/config-dir.js';
 
 const STRANGER = '203.0.113.66';
@@ -248,14 +249,14 @@ t.test('locks survive a restart (they are in SQLite)', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'cti.sqlite');
   const now = new Date('2026-11-30T09:00:00+08:00');
-  let db = openDatabase(file);
+  let db = openDatabase(file, schema);
   let users = new UserStore(db);
   await users.add({ username: 'agent01', password: PASSWORD, role: 'agent' }, new Set());
   for (let i = 0; i < LOCKOUT.attempts - 1; i++) t.equal(await users.verify('agent01', 'wrong-pass', now, STRANGER), null);
   await t.rejects(users.verify('agent01', 'wrong-pass', now, STRANGER), { code: 'CTI_AUTH_LOCKED' });
   db.close();
 
-  db = openDatabase(file);
+  db = openDatabase(file, schema);
   t.teardown(() => db.close());
   users = new UserStore(db);
   await t.rejects(users.verify('agent01', PASSWORD, now, STRANGER), { code: 'CTI_AUTH_LOCKED' }, 'still locked after the restart');
@@ -275,7 +276,7 @@ t.test('cti user unlock: the way back in when no admin can log in', async (t) =>
     const r = spawnSync(process.execPath, [join(projectDir, 'bin/cti.js'), 'user', ...args], { cwd: projectDir, env, encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  const db = openDatabase(env.CTI_DB);
+  const db = openDatabase(env.CTI_DB, schema);
   t.teardown(() => db.close());
   const users = new UserStore(db);
   await users.add({ username: 'root', password: PASSWORD, role: 'admin' }, new Set());

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openDatabase, type Db } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 import { errorPlugin } from '../src/http/errors.js';
 import { CtiError } from '../src/errors.js';
 import { audit, authPlugin, hashPassword, LOCKOUT, requireRole, SessionStore, UserStore, usersPlugin, verifyPassword } from '../src/auth/index.js';
@@ -34,7 +35,7 @@ interface TestApp {
 }
 
 /** The composition app.ts is meant to use: authPlugin at the root, an authenticated /api scope. */
-async function buildTestApp(db: Db = openDatabase(':memory:'), clock = testClock()): Promise<TestApp> {
+async function buildTestApp(db: Db = openDatabase(':memory:', schema), clock = testClock()): Promise<TestApp> {
   const users = new UserStore(db);
   const sessions = new SessionStore(db);
   const app = Fastify({ logger: false });
@@ -93,7 +94,7 @@ t.test('password hashes: scrypt with its parameters in the string, salted, check
 });
 
 t.test('UserStore: add, verify, list, byId, mobilesOf', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   const users = new UserStore(db);
   const now = new Date(START);
   const head = await users.add(
@@ -142,7 +143,7 @@ t.test('UserStore: add, verify, list, byId, mobilesOf', async (t) => {
 });
 
 t.test('bad users: department rules, field names, duplicates', async (t) => {
-  const users = new UserStore(openDatabase(':memory:'));
+  const users = new UserStore(openDatabase(':memory:', schema));
   const add = (input: Partial<Parameters<UserStore['add']>[0]>) =>
     errorOf(users.add({ username: 'someone', password: 'secret-pass-1', role: 'agent', ...input }, DEPARTMENTS));
   const bad = (field: string, message: string) => ({ code: 'CTI_AUTH_BAD_USER', statusCode: 400, message: `${field}: ${message}`, detail: { field } });
@@ -344,7 +345,7 @@ t.test('login: a token that works on a protected route, 12 h sliding expiry, log
 });
 
 t.test('SessionStore: exact expiry, sliding, revokeAll', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   const users = new UserStore(db);
   const sessions = new SessionStore(db);
   await users.add({ username: 'agent01', password: 'secret-pass-1', role: 'agent' }, DEPARTMENTS);
@@ -506,7 +507,7 @@ t.test('admin routes: list, create, disable, enable, password', async (t) => {
 });
 
 t.test('audit_log is append-only', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   const users = new UserStore(db);
   await users.add({ username: 'handler01', password: 'secret-pass-1', role: 'dept_handler', department: 'health' }, DEPARTMENTS);
   const id = audit(db, { userId: 1, action: 'ticket.caller_read', subject: 'ticket:1024', detail: { field: 'caller' } }, new Date(START));
@@ -563,7 +564,7 @@ t.test('cti user add: end to end, then log in through the app', async (t) => {
     stderr: '',
   });
 
-  const db = openDatabase(env.CTI_DB);
+  const db = openDatabase(env.CTI_DB, schema);
   const { app } = await buildTestApp(db, testClock(Date.now()));
   t.teardown(async () => {
     await app.close();

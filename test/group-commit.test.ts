@@ -1,9 +1,10 @@
 // Group commit: concurrent writes share one transaction; a failing write is rolled back alone.
 import t from 'tap';
 import { openDatabase, GroupCommit } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 
 t.test('writes queued together commit together; a failing one is rolled back alone', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
   const writes = new GroupCommit(db);
@@ -22,7 +23,7 @@ t.test('writes queued together commit together; a failing one is rolled back alo
 });
 
 t.test('a write is answered only after its batch committed', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   db.exec('CREATE TABLE n (v INTEGER)');
   const writes = new GroupCommit(db);
@@ -33,7 +34,7 @@ t.test('a write is answered only after its batch committed', async (t) => {
 });
 
 t.test('more writes than one batch holds are all committed, in order', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   db.exec('CREATE TABLE n (v INTEGER)');
   const writes = new GroupCommit(db);
@@ -44,7 +45,7 @@ t.test('more writes than one batch holds are all committed, in order', async (t)
 });
 
 t.test('flushNow commits every queued write at once, for a reader that must see them', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   db.exec('CREATE TABLE n (v INTEGER)');
   const writes = new GroupCommit(db);
@@ -58,7 +59,7 @@ t.test('flushNow commits every queued write at once, for a reader that must see 
 });
 
 t.test('single statements: a failing one is undone by SQLite alone, and its error goes to its handler', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
   const writes = new GroupCommit(db);
@@ -80,7 +81,7 @@ t.test('single statements: a failing one is undone by SQLite alone, and its erro
 });
 
 t.test('a statement whose error ends the transaction fails the whole batch', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   db.exec('CREATE TABLE n (v INTEGER)');
   const writes = new GroupCommit(db);
@@ -98,8 +99,8 @@ t.test('a statement whose error ends the transaction fails the whole batch', asy
 });
 
 t.test('one group commit per database', async (t) => {
-  const a = openDatabase(':memory:');
-  const b = openDatabase(':memory:');
+  const a = openDatabase(':memory:', schema);
+  const b = openDatabase(':memory:', schema);
   t.teardown(() => (a.close(), b.close()));
   t.equal(GroupCommit.of(a), GroupCommit.of(a));
   t.not(GroupCommit.of(a), GroupCommit.of(b));

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import smpp, { type PDU, type Server, type Session, type DecodedMessage } from 'smpp';
 import { openDatabase } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 import { CtiError } from '../src/errors.js';
 import { errorPlugin } from '../src/http/errors.js';
 import {
@@ -153,7 +154,7 @@ interface Rig {
 }
 
 function rig(t: Test, driver: SmsDriver, maxAttempts = 5): Rig {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   const outbox = new SmsOutbox(db);
   const clock = {
     now: T0,
@@ -189,7 +190,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms = 3000): 
 // ---------------------------------------------------------------------------------------
 
 t.test('outbox: enqueue records a reminder once per dedupe key', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   const outbox = new SmsOutbox(db);
 
@@ -220,7 +221,7 @@ t.test('outbox: enqueue records a reminder once per dedupe key', async (t) => {
 });
 
 t.test('outbox: bad number, text or kind is a CtiError naming the field', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   const outbox = new SmsOutbox(db);
   const rejects = (over: Partial<NewSms>, field: string) => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { openDatabase, WalCheckpointer, walBytes } from '../src/store/index.js';
+import { schema } from '../src/schema.js';
 
 const PAGE = 4096;
 const walPages = (path: string) => Math.ceil(statSync(`${path}-wal`).size / PAGE);
@@ -33,7 +34,7 @@ t.test('checkpoints in its thread; the main connection stops checkpointing, and 
   const dir = mkdtempSync(join(tmpdir(), 'cti-wal-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'cti.sqlite');
-  const db = openDatabase(path);
+  const db = openDatabase(path, schema);
   t.teardown(() => db.open && db.close());
   t.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000, "SQLite's own checkpoints before");
   const checkpointer = WalCheckpointer.launch(db, { path, everyMs: 20, log: pino({ level: 'silent' }) });
@@ -58,7 +59,7 @@ t.test('without it the same writes leave the WAL long (the check above can fail)
   const dir = mkdtempSync(join(tmpdir(), 'cti-wal-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'cti.sqlite');
-  const db = openDatabase(path);
+  const db = openDatabase(path, schema);
   t.teardown(() => db.close());
   db.pragma('wal_autocheckpoint = 0');
   await writeMuch(db, 0);
@@ -69,7 +70,7 @@ t.test('a burst leaves the WAL file long; once the database is quiet it is trunc
   const dir = mkdtempSync(join(tmpdir(), 'cti-wal-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'cti.sqlite');
-  const db = openDatabase(path);
+  const db = openDatabase(path, schema);
   t.teardown(() => db.open && db.close());
   const checkpointer = WalCheckpointer.launch(db, { path, everyMs: 20, idleTruncateMs: 300, log: pino({ level: 'silent' }) })!;
   t.equal(await checkpointer.ready, true);
@@ -94,7 +95,7 @@ t.test('a burst leaves the WAL file long; once the database is quiet it is trunc
 });
 
 t.test('an in-memory database has no WAL and no thread', async (t) => {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   t.equal(walBytes(':memory:'), 0);
   t.equal(WalCheckpointer.launch(db, { path: ':memory:', log: pino({ level: 'silent' }) }), undefined);

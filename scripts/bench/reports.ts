@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
+import { schema } from '../../src/schema.js';
 import { Figures } from '../../src/reports/index.js';
 import { CallRecords } from '../../src/call/call-records.js';
 
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<void> {
   const plan = loaded.config.routing;
   const dir = mkdtempSync(join(tmpdir(), 'cti-bench-reports-'));
   try {
-    const db = openDatabase(join(dir, 'cti.sqlite'));
+    const db = openDatabase(join(dir, 'cti.sqlite'), schema);
     const nowMs = Date.parse('2026-11-30T16:00:00+08:00');
     const t0 = performance.now();
     fill(db, days, perDay, nowMs * 1000);

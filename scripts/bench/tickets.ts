@@ -16,6 +16,7 @@ import pino from 'pino';
 import Database from 'better-sqlite3';
 import { ConfigWatcher, loadConfig, type CtiConfig } from '../../src/config/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
+import { schema } from '../../src/schema.js';
 import { SessionStore, UserStore } from '../../src/auth/index.js';
 import { SmsOutbox } from '../../src/channels/sms/index.js';
 import { createTicketArea, clocksOf } from '../../src/tickets/index.js';
@@ -48,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function apiCreation(config: CtiConfig, dir: string, seconds: number, dispatch: boolean): Promise<number> {
-  const db = openDatabase(join(dir, `api-${dispatch}.sqlite`));
+  const db = openDatabase(join(dir, `api-${dispatch}.sqlite`), schema);
   const log = pino({ level: 'silent' });
   const watcher = new ConfigWatcher(config, log, {});
   const users = new UserStore(db);
@@ -104,7 +105,7 @@ function bareInsertLoop(dir: string): number {
 }
 
 function sweep(config: CtiConfig, dir: string, count: number): void {
-  const db: Db = openDatabase(join(dir, 'sweep.sqlite'));
+  const db: Db = openDatabase(join(dir, 'sweep.sqlite'), schema);
   const clocks = clocksOf(config);
   const now = Date.parse('2026-12-01T10:00:00+08:00');
   const insert = db.prepare(
@@ -138,7 +139,7 @@ function sweep(config: CtiConfig, dir: string, count: number): void {
 }
 
 function history(dir: string, count: number): void {
-  const db: Db = openDatabase(join(dir, 'calls.sqlite'));
+  const db: Db = openDatabase(join(dir, 'calls.sqlite'), schema);
   const callers = Math.max(1, Math.floor(count / 5));
   const insert = db.prepare("INSERT INTO calls (id, caller, called, mode, line, started_us, outcome) VALUES (?, ?, '12345', 'main', '1', ?, 'answered')");
   const base = Date.parse('2026-01-01T00:00:00+08:00') * 1000;

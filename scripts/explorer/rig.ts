@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, formatIssue, ConfigWatcher, workingCalendarOf, type CtiConfig } from '../../src/config/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
+import { schema } from '../../src/schema.js';
 import { AcdStore, CallDistributor } from '../../src/acd/index.js';
 import { CallController } from '../../src/call/index.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -112,7 +113,7 @@ export class Rig {
     // does (a connection's queued group commit dies with its life)
     const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'cti-explore-'));
     const path = join(dir, 'cti.db');
-    const db = openDatabase(path);
+    const db = openDatabase(path, schema);
     hooks.dbOpened(db);
     // a copy of config/ that reload faults edit, watched as the server watches its own
     cpSync(config.dir, join(dir, 'config'), { recursive: true });
@@ -140,7 +141,7 @@ export class Rig {
       });
       const routing = this.config.current.routing;
       const calendar = workingCalendarOf(this.config.current);
-      const db = openDatabase(this.dbPath);
+      const db = openDatabase(this.dbPath, schema);
       this.hooks.dbOpened(db);
       const acd = new CallDistributor({ seats: routing.seats, wrapUpS: routing.acd.wrapUpS, averageHandleS: 180, now: () => Date.now(), store: new AcdStore(db, log) });
       // the current life's only: a killed process hears no reload

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { CtiConfig } from '../config/index.js';
-import { openDatabase, type Db } from '../store/index.js';
+import type { Db } from '../store/index.js';
 import { audit } from './audit.js';
 import { UserStore, type User } from './users.js';
 import { userJson } from './user-json.js';
@@ -24,7 +24,8 @@ const err = (s: string) => process.stderr.write(`${s}\n`);
 
 type Subcommand = (users: UserStore, args: string[], config: CtiConfig) => Promise<number>;
 
-export async function userCommand(args: string[], config: CtiConfig): Promise<number> {
+/** `open` gives the database with its schema: the composition root (cli.ts) knows every area's migrations. */
+export async function userCommand(args: string[], config: CtiConfig, open: (path: string) => Db): Promise<number> {
   const [name, ...rest] = args;
   if (name === 'help' || name === '--help') {
     out(userUsage);
@@ -32,7 +33,7 @@ export async function userCommand(args: string[], config: CtiConfig): Promise<nu
   }
   const sub = name ? subcommands[name] : undefined;
   if (!sub) return usageError();
-  const db = openDatabase(config.server.database);
+  const db = open(config.server.database);
   try {
     return await sub(new UserStore(db), rest, config);
   } finally {

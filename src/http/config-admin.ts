@@ -1,6 +1,23 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ConfigStatus } from '../config/index.js';
+import type { Migration } from '../store/index.js';
+
+/** The table of reloads this page shows and writes (version 1). */
+export const configReloadsMigration: Migration = {
+  version: 1,
+  name: 'config_reloads',
+  // Every attempt to put a new config in force, kept for the admin page and for audits
+  // ("when did routing change, and was it accepted?").
+  // the SQL keeps its released indentation, byte for byte (test/schema.test.ts)
+  up: `CREATE TABLE config_reloads (
+      id INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      digest TEXT,
+      accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+      issues TEXT NOT NULL DEFAULT '[]'
+    )`,
+};
 
 const Issue = Type.Object({ file: Type.String(), line: Type.Integer(), column: Type.Integer(), path: Type.String(), message: Type.String() });
 const Status = Type.Object({

@@ -4,15 +4,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrate.js';
-import { migrations } from './migrations.js';
+import { migrate, type Migration } from './migrate.js';
 
 export type Db = Database.Database;
 
 /** The WAL file's size after a restart of the log; at 250 calls/s a second's commits fit in it many times over. */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export function openDatabase(path: string): Db {
+/** Opens (creating if need be) the database at `path` and brings it to the newest of `migrations`. */
+export function openDatabase(path: string, migrations: readonly Migration[]): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

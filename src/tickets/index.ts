@@ -18,7 +18,7 @@ export { noticeCalendarGap } from './calendar-notice.js';
 export { LightSweep, type SweepResult } from './sweep.js';
 export { AttachmentStore } from './attachments.js';
 export { ticketsPlugin, intakePlugin, type TicketsPluginOptions } from './routes.js';
-export { ticketsMigration } from './migration.js';
+export { departmentsDdl, ticketsDdl } from './migration.js';
 export { maskNumber } from './view.js';
 export * from './lifecycle.js';
 

@@ -1,13 +1,12 @@
-// Schema of tickets and of the call records they link to (version 4).
-// Ticket times are epoch milliseconds (*_ms); call times keep FreeSWITCH's microseconds
-// (*_us, from Event-Date-Timestamp and the *_uepoch variables), so answer-time figures
-// are never rounded before they are reported.
+// Schema of tickets and departments. Version 4 created them together with the call records
+// (call/schema.ts) and the transfer attempts (transfer/schema.ts); each area now keeps its
+// part of that one migration's SQL, and src/schema.ts joins the parts back in their released
+// order, byte for byte (test/schema.test.ts checks the digest).
+// Ticket times are epoch milliseconds (*_ms).
 import type { Migration } from '../store/migrate.js';
 
-export const ticketsMigration: Migration = {
-  version: 4,
-  name: 'calls_and_tickets',
-  up: `
+/** The first part of version 4: the departments tickets are dispatched to. */
+export const departmentsDdl = `
 CREATE TABLE departments (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -15,59 +14,10 @@ CREATE TABLE departments (
   active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
 );
 
-CREATE TABLE calls (
-  id TEXT PRIMARY KEY,                    -- Unique-ID of the caller's channel
-  caller TEXT NOT NULL,
-  called TEXT NOT NULL,
-  mode TEXT NOT NULL CHECK (mode IN ('main','direct','parallel','emergency','linkage','unknown')),
-  origin_hotline TEXT,
-  department_id TEXT,
-  line TEXT,
-  priority INTEGER NOT NULL DEFAULT 5,
-  started_us INTEGER NOT NULL,
-  answered_us INTEGER,
-  queue_entered_us INTEGER,
-  queue_left_us INTEGER,
-  agent_answered_us INTEGER,
-  ended_us INTEGER,
-  agent_id TEXT,
-  outcome TEXT CHECK (outcome IN ('answered','abandoned_ivr','abandoned_queue','transferred','callback','voicemail','failed')),
-  hangup_cause TEXT,
-  recording_path TEXT,
-  survey_score INTEGER CHECK (survey_score BETWEEN 1 AND 3)
-);
-CREATE INDEX calls_by_caller ON calls (caller, started_us DESC);
-CREATE INDEX calls_by_start ON calls (started_us);
+`;
 
-CREATE TABLE call_legs (
-  id TEXT PRIMARY KEY,                    -- Unique-ID of the leg
-  call_id TEXT NOT NULL REFERENCES calls(id),
-  kind TEXT NOT NULL CHECK (kind IN ('caller','agent','consult','department','emergency','linkage')),
-  endpoint TEXT,
-  created_us INTEGER NOT NULL,
-  answered_us INTEGER,
-  ended_us INTEGER,
-  hangup_cause TEXT
-);
-CREATE INDEX call_legs_by_call ON call_legs (call_id);
-
-CREATE TABLE transfer_attempts (
-  id INTEGER PRIMARY KEY,
-  call_id TEXT NOT NULL REFERENCES calls(id),
-  leg_id TEXT,
-  hotline TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('warm','blind','three_way','emergency','linkage')),
-  agent_id TEXT,
-  created_us INTEGER NOT NULL,
-  answered_us INTEGER,
-  ended_us INTEGER,
-  result TEXT CHECK (result IN ('answered','busy','no_answer','failed','cancelled','refused')),
-  reason TEXT
-);
-CREATE INDEX transfer_attempts_by_hotline ON transfer_attempts (hotline, created_us);
-CREATE INDEX transfer_attempts_by_call ON transfer_attempts (call_id);
-
-CREATE TABLE tickets (
+/** The last part of version 4: tickets, their events, light changes, extensions, attachments. */
+export const ticketsDdl = `CREATE TABLE tickets (
   id INTEGER PRIMARY KEY,
   type TEXT NOT NULL CHECK (type IN ('consultation','complaint','help','suggestion','report','praise')),
   status TEXT NOT NULL CHECK (status IN ('created','dispatched','signed','returned','replied','closed','visited')),
@@ -159,8 +109,8 @@ CREATE TABLE attachments (
   at_ms INTEGER NOT NULL
 );
 CREATE INDEX attachments_by_ticket ON attachments (ticket_id);
-`,
-};
+`;
+
 
 /**
  * The monthly department table reads a month of dispatched tickets; without this index it read

@@ -1,11 +1,15 @@
 // Starts the real server (`node --import tsx src/main.ts`) as a child process on an
 // ephemeral port, the way an operator runs it, and reads its JSON log lines.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { projectDir } from './config-dir.js';
+import { formatIssue, loadConfig } from '../../src/config/index.js';
+import { openDatabase } from '../../src/store/index.js';
+import { schema } from '../../src/schema.js';
+import { UserStore } from '../../src/auth/users.js';
 
 export interface ServerProcess {
   url: string;
@@ -43,11 +47,7 @@ export interface StartOptions {
 export async function startServerProcess(configDir: string, opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cti-data-'));
   const env = { ...process.env, CTI_CONFIG: configDir, CTI_HTTP_PORT: '0', CTI_ESL_PORT: '0', CTI_DB: join(dataDir, 'cti.sqlite'), ...opts.env };
-  for (const u of opts.users ?? []) {
-    const args = ['bin/cti.js', 'user', 'add', u.name, '--role', u.role, ...(u.department ? ['--department', u.department] : []), ...(u.mobile ? ['--mobile', u.mobile] : [])];
-    const r = spawnSync(process.execPath, args, { cwd: projectDir, env, input: `${TEST_PASSWORD}\n`, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`cti user add ${u.name}: ${r.stderr}`);
-  }
+  if (opts.users?.length) await seedUsers(configDir, env, opts.users);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: projectDir, env: opts.clockStartsAt ? { ...env, ...fakeClock(opts.clockStartsAt) } : env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
@@ -106,6 +106,23 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The users a test needs, written through the same store `cti user add` uses, in this process:
+ * a `cti` process per user cost 2–10 s under load. test/auth.test.ts runs the command itself.
+ */
+async function seedUsers(configDir: string, env: NodeJS.ProcessEnv, users: NonNullable<StartOptions['users']>): Promise<void> {
+  const loaded = await loadConfig(configDir, env);
+  if (!loaded.ok) throw new Error(`config of the test server: ${loaded.issues.map(formatIssue).join('; ')}`);
+  const db = openDatabase(loaded.config.server.database, schema);
+  try {
+    const store = new UserStore(db);
+    const departments = new Set(loaded.config.routing.departments.keys());
+    for (const u of users) await store.add({ username: u.name, password: TEST_PASSWORD, role: u.role, department: u.department, mobile: u.mobile }, departments);
+  } finally {
+    db.close();
+  }
 }
 
 /**

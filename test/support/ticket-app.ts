@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigWatcher, type CtiConfig } from '../../src/config/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
+import { schema } from '../../src/schema.js';
 import { UserStore, SessionStore } from '../../src/auth/index.js';
 import { SmsOutbox } from '../../src/channels/sms/index.js';
 import { createTicketArea, type TicketArea } from '../../src/tickets/index.js';
@@ -50,7 +51,7 @@ export async function ticketApp(dbPath = ':memory:', configDir = shippedConfig):
   let nowMs = Date.parse('2026-11-30T09:00:00+08:00');
   const now = () => new Date(nowMs);
   const log = pino({ level: 'silent' });
-  const db: Db = openDatabase(dbPath);
+  const db: Db = openDatabase(dbPath, schema);
   const watcher = new ConfigWatcher(config, log, {});
   const users = new UserStore(db);
   const departments = new Set(config.routing.departments.keys());
