@@ -32,7 +32,7 @@ const ATTEMPT_RESULTS = new Set(['answered', 'busy', 'no_answer', 'failed', 'can
  * error's own message, in parentheses) matches `cause`.
  *
  * Left out on purpose, because under these faults they mean a defect:
- * - 'transfer failed' (src/transfer/agent-talk.ts): a move of the talk (uuid_setvar, uuid_bridge)
+ * - 'transfer failed' (src/call/agent-talk.ts): a move of the talk (uuid_setvar, uuid_bridge)
  *   refused because the inbound link dropped leaves the talk in `ringing` for ever: the caller
  *   waits on music or silence with nobody, and the talk never ends for the survey.
  * - 'call step failed; hanging up' (src/call/session.ts): steps talk on the caller's own socket,

@@ -13,7 +13,7 @@ import { LegClock } from './leg-clock.js';
 import { runCall } from './session.js';
 import { CallAdoption } from './adopt.js';
 import { prompt, type CallServices } from './step.js';
-import { TransferDesk } from '../transfer/index.js';
+import { TransferDesk } from './transfer-desk.js';
 
 // Only what the leg clock, the adoption and the softphone feature codes (DTMF) read: every event
 // FreeSWITCH sends carries the channel's variables, so each unread one costs the switch and us a

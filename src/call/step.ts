@@ -9,7 +9,8 @@ import type { CallDistributor } from '../acd/index.js';
 import type { CallTags } from '../routing/index.js';
 import type { CallRecords, Outcome } from './call-records.js';
 import type { LegClock } from './leg-clock.js';
-import type { AgentTalk, TransferDesk } from '../transfer/index.js';
+import type { AgentTalk } from './agent-talk.js';
+import type { TransferDesk } from './transfer-desk.js';
 import { CHINA_RINGBACK } from '../dialplan/index.js';
 import type { CallerMusic } from './music.js';
 

@@ -1,9 +1,14 @@
 // Transfer attempts as stored (transfer_attempts; the hotline leg goes in call_legs through its
-// owner, src/call/call-legs.ts), with
-// FreeSWITCH's microsecond timestamps: the answer-rate figures are computed from these rows only.
+// owner, src/call/call-legs.ts, handed in by the call area), with FreeSWITCH's microsecond
+// timestamps: the answer-rate figures are computed from these rows only.
 import type { Db } from '../store/index.js';
 import type { AttemptResult, TransferKind } from './rules.js';
-import { CallLegs } from '../call/call-legs.js';
+
+/** The writer of call_legs (call/call-legs.ts): the hotline's leg is one of the call's legs. */
+export interface LegRows {
+  add(callId: string, leg: { id: string; kind: 'consult' | 'department' | 'emergency' | 'linkage'; endpoint: string; createdUs: number }): void;
+  update(legId: string, fields: { answered_us?: number | null; ended_us?: number | null; hangup_cause?: string | null }): void;
+}
 
 export interface AttemptRecord {
   id: number;
@@ -29,16 +34,17 @@ const LEG_KIND: Record<TransferKind, 'consult' | 'department' | 'emergency' | 'l
 
 export class AttemptStore {
   private readonly insertAttempt;
-  private readonly legs: CallLegs;
   private readonly update;
   private readonly byId;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    private readonly legs: LegRows,
+  ) {
     this.insertAttempt = db.prepare(
       `INSERT INTO transfer_attempts (call_id, leg_id, hotline, kind, agent_id, created_us, result, reason)
        VALUES (@call_id, @leg_id, @hotline, @kind, @agent_id, @created_us, @result, @reason)`,
     );
-    this.legs = new CallLegs(db);
     this.update = db.prepare(
       `UPDATE transfer_attempts SET answered_us = coalesce(@answered_us, answered_us), ended_us = coalesce(@ended_us, ended_us),
        result = coalesce(@result, result), reason = coalesce(@reason, reason) WHERE id = @id`,

@@ -4,15 +4,29 @@
 // CHANNEL_HANGUP Event-Date-Timestamp, via the leg clock), as docs/architecture.md §5 measures them.
 import { randomUUID } from 'node:crypto';
 import type { Hotline } from '../config/index.js';
-import type { LegClock } from '../call/leg-clock.js';
 import type { AttemptStore } from './attempt-store.js';
 import { resultOfCause, type AttemptResult, type TransferKind } from './rules.js';
+
+/** A leg's times as FreeSWITCH stamped them, heard by the call area's leg clock (call/leg-clock.ts). */
+export interface LegTimesHeard {
+  createdUs?: number;
+  answeredUs?: number;
+  hangupUs?: number;
+  cause?: string;
+}
+
+/** What an attempt asks of the leg clock. */
+export interface LegWatch {
+  times(uuid: string): LegTimesHeard;
+  when(uuid: string, field: keyof LegTimesHeard, timeoutMs?: number): Promise<LegTimesHeard>;
+  hungUp(uuid: string): Promise<LegTimesHeard>;
+}
 
 export interface SwitchLink {
   /** an api command on the inbound link; `-ERR` replies come back as text */
   api(command: string): Promise<string>;
   bgapi(command: string): Promise<string>;
-  legs: LegClock;
+  legs: LegWatch;
 }
 
 export type AttemptState = 'ringing' | 'consulting' | 'completed' | 'three_way' | 'failed' | 'cancelled';

@@ -8,11 +8,23 @@ import type { AuthUser } from '../auth/index.js';
 import { requireRole } from '../auth/index.js';
 import { shanghaiDateOf, type WorkingCalendar } from '../calendar/index.js';
 import { CtiError } from '../errors.js';
-import type { TransferDesk } from './desk.js';
-import { isTransferTarget, transferOpen } from './rules.js';
+import type { AttemptView } from './attempt.js';
+import { isTransferTarget, transferOpen, type RequestedKind } from './rules.js';
+
+/** What these routes ask of a caller's talk with an agent (call/agent-talk.ts). */
+export interface TalkControls {
+  view(): object;
+  transfer(hotline: string, kind: RequestedKind | undefined, at: Date): Promise<AttemptView>;
+  complete(): Promise<AttemptView>;
+  cancel(): Promise<AttemptView>;
+  threeWay(): Promise<AttemptView>;
+  hold(): Promise<void>;
+  resume(): Promise<void>;
+}
 
 export interface TransferPluginOptions {
-  desk: TransferDesk;
+  /** the talks now in progress (call/transfer-desk.ts); seat null: any seat, for supervisors */
+  desk: { talk(callId: string, seat: string | null): TalkControls };
   /**
    * today's transfer counts per hotline, as the reports count them (reports' Figures): only what
    * the targets list shows, so that this area does not import the reports

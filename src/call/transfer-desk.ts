@@ -3,10 +3,9 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../store/index.js';
 import { CtiError } from '../errors.js';
-import { AttemptStore } from './attempt-store.js';
+import { AttemptStore, FeatureCodeReader, type FeatureCommand, type TicketPrefill } from '../transfer/index.js';
 import { AgentTalk, type TalkServices, type TalkSetup } from './agent-talk.js';
-import type { TicketPrefill } from './rules.js';
-import { FeatureCodeReader, type FeatureCommand } from './feature-codes.js';
+import { CallLegs } from './call-legs.js';
 
 export interface TransferMessage {
   type: 'transfer';
@@ -29,7 +28,7 @@ export class TransferDesk extends EventEmitter<{ transfer: [TransferMessage] }> 
 
   constructor(private readonly opts: TransferDeskOptions) {
     super();
-    this.store = new AttemptStore(opts.db);
+    this.store = new AttemptStore(opts.db, new CallLegs(opts.db));
   }
 
   /** The agent answered: from now on the talk can be transferred. */

@@ -19,14 +19,12 @@
 // of that bridge, and a caller left alone must go to the fallback if the controller dies.
 import type { Logger } from 'pino';
 import type { OutboundCall } from '../esl/index.js';
-import type { CallerMusic } from '../call/music.js';
-import { guardOff } from '../call/talk-guard.js';
+import type { CallerMusic } from './music.js';
+import { guardOff } from './talk-guard.js';
 import type { CtiConfig, Hotline } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { CtiError } from '../errors.js';
-import type { AttemptStore } from './attempt-store.js';
-import { TransferAttempt, type AttemptView, type SwitchLink } from './attempt.js';
-import { isTransferTarget, planTransfer, ResultNames, ticketPrefill, transferOpen, type RequestedKind, type TicketPrefill, type TransferPlan } from './rules.js';
+import { isTransferTarget, planTransfer, ResultNames, ticketPrefill, transferOpen, TransferAttempt, type AttemptStore, type AttemptView, type RequestedKind, type SwitchLink, type TicketPrefill, type TransferPlan } from '../transfer/index.js';
 
 export type TalkPhase = 'talking' | 'held' | 'ringing' | 'consulting' | 'three_way' | 'handed_over' | 'over';
 
