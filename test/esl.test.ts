@@ -205,7 +205,7 @@ function traceBytes(name: string): Buffer {
 
 /** The frames written back out; equal to the input proves every Content-Length was honoured. */
 function reserialize(fs: Frame[]): Buffer {
-  return Buffer.concat(fs.flatMap((f) => [Buffer.from(f.headers.map(([k, v]) => `${k}: ${v}\n`).join('') + '\n'), f.body]));
+  return Buffer.concat(fs.flatMap((f) => [Buffer.from(`${f.headers.map(([k, v]) => `${k}: ${v}\n`).join('')}\n`), f.body]));
 }
 
 t.test('trace replay', async (t) => {
@@ -398,7 +398,7 @@ t.test('outer headers are split only when read, and read alone they agree with t
     const eager = new Map(block.trimEnd().split('\n').map((line) => [line.slice(0, line.indexOf(':')), decodeURIComponent(line.slice(line.indexOf(':') + 2))] as const));
     t.same(new Map([...m.event.headers].map(([k, v]) => [k, Array.isArray(v) ? `ARRAY::${v.join('|:')}` : v])), eager, 'every header, as decoding the lines one by one gives it');
   }
-  const bad = toMessage(new FrameParser().push(Buffer.from(block.replace('%E5%BC%A0', '%E5%BC') + '\n'))[0] as Frame);
+  const bad = toMessage(new FrameParser().push(Buffer.from(`${block.replace('%E5%BC%A0', '%E5%BC')}\n`))[0] as Frame);
   t.ok(!(bad instanceof FrameError) && bad.type === 'channel-data' && bad.event.warnings.length === 1, 'a bad value in CHANNEL_DATA is a warning on arrival, as in an event');
 });
 

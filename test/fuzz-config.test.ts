@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import type { TSchema } from 'typebox';
 import { checkCalendarText, loadConfig, type ConfigIssue } from '../src/config/index.js';
 import { checkSchema, parseYaml, type ParsedFile } from '../src/config/source.js';
-import { RoutingSchema, ServerSchema, type CalendarFile, type RoutingFile } from '../src/config/schema.js';
-import { calendarRules, routingRules } from '../src/config/rules.js';
+import { RoutingSchema, ServerSchema, type RoutingFile } from '../src/config/schema.js';
+import { routingRules } from '../src/config/rules.js';
 import { shippedConfig } from './support/config-dir.js';
 
 const FIXED_SEEDS = [1, 12345, 20260301];

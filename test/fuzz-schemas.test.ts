@@ -5,7 +5,7 @@
 // accepted, an invalid one is a 4xx with the project's error code and the field at fault, and a
 // scenario is loaded or rejected with issues at a file, line and column. Fixed seeds plus one
 // fresh seed, each printed; fast-check's failure report carries the seed and path to replay.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,7 +154,7 @@ function edit(text: string, e: Edit): string {
       return on((l) => {
         const keys = pick(l);
         const m = keys[e.line % Math.max(1, keys.length)];
-        return m ? l.slice(0, m.index) + `${e.key}:` + l.slice(m.index! + m[0].length) : l;
+        return m ? `${l.slice(0, m.index)}${e.key}:${l.slice(m.index! + m[0].length)}` : l;
       });
     case 'scalar':
       return on((l) => {

@@ -2,14 +2,11 @@
 // against what FreeSWITCH does (docs/esl-protocol.md §2, §5, §8 and the FreeSWITCH source cited
 // in the table). The engine half runs with a recording bus and the generated dialplan or a
 // small one written here; the protocol rows run over real TCP on 127.0.0.1.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { connect, type Socket } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SimEvent } from '../src/sim/contracts.js';
-import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, type Rig } from './support/sim-rig.js';
-import { SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
+import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, } from './support/sim-rig.js';
+import type { SocketConnector, } from '../src/sim/engine/index.js';
 import { startSimulator } from '../src/sim/index.js';
 
 

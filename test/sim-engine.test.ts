@@ -2,12 +2,9 @@
 // timers, the generated dialplan. Each test checks what FreeSWITCH does in that case, as
 // docs/esl-protocol.md §4, §5, §8 and the captured traces describe it.
 import t, { type Test } from 'tap';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SimEvent } from '../src/sim/contracts.js';
-import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, type Rig } from './support/sim-rig.js';
-import { DEFAULT_TRUNKS, SimEngine, type EngineOptions, type SocketConnector, type Channel } from '../src/sim/engine/index.js';
+import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, } from './support/sim-rig.js';
+import { DEFAULT_TRUNKS, type SimEngine, type EngineOptions, type SocketConnector, } from '../src/sim/engine/index.js';
 import { CALL_COLUMNS, CHANNEL_COLUMNS, ChannelTable, rowsAsJson } from '../src/sim/engine/channel-table.js';
 
 

@@ -131,7 +131,7 @@ t.test('urlEncode follows switch_url_encode_opt (double_encode off)', async (t) 
   for (const [input, expected, why] of table) t.equal(urlEncode(input), expected, why);
   for (const c of URL_UNSAFE) {
     if (c === '%') continue;
-    t.equal(urlEncode(c), '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'), `unsafe ${JSON.stringify(c)}`);
+    t.equal(urlEncode(c), `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`, `unsafe ${JSON.stringify(c)}`);
   }
   t.equal(serializePlain({ headers: [['X', '']] }), 'X: _undef_\n\n', 'an empty value is written as _undef_');
 });
@@ -209,7 +209,7 @@ t.test('frames are byte-exact against the traces', async (t) => {
   t.equal(frames[3]!.raw.toString(), commandReplyFrame(`+OK Job-UUID: ${job}`, [['Job-UUID', job]]), 'bgapi reply');
 
   const goodbye = trace('davec82-disconnect-notice.txt').toString();
-  t.equal(goodbye, disconnectNoticeFrame(GOODBYE_TEXT, '4192e98c-e569-11e7-b747-73bec77e82ec') + '\n',
+  t.equal(goodbye, `${disconnectNoticeFrame(GOODBYE_TEXT, '4192e98c-e569-11e7-b747-73bec77e82ec')}\n`,
     'final notice of a controlled session (the file keeps one extra heredoc newline)');
 
   const session1 = traceFrames(trace('neventsocket-outbound-session-1.txt'));
@@ -327,7 +327,7 @@ function snapshotFrom(headers: Headers): ChannelSnapshot {
 function factoryLike(headers: Headers): EventFactory {
   const get = (name: string): string => headerOf(headers, name)!;
   const us = Number(get('Event-Date-Timestamp'));
-  const local = Date.parse(get('Event-Date-Local').replace(' ', 'T') + 'Z');
+  const local = Date.parse(`${get('Event-Date-Local').replace(' ', 'T')}Z`);
   return new EventFactory({
     clock: { nowUs: () => us },
     coreUuid: get('Core-UUID'),
@@ -462,7 +462,7 @@ t.test('command reader (read_packet)', async (t) => {
   t.notOk(reader.midPacket);
 
   const msg = 'sendmsg abc\ncall-command: execute\nexecute-app-name:  playback\ncontent-type: text/plain\ncontent-length: 7\n\n中文X';
-  const bytes = Buffer.from(msg + 'exit\n\n');
+  const bytes = Buffer.from(`${msg}exit\n\n`);
   const packets = [];
   for (const byte of bytes) packets.push(...reader.push(Buffer.from([byte])).packets);
   t.equal(packets.length, 2, 'byte-by-byte delivery');

@@ -249,8 +249,8 @@ t.test('outbox: bad number, text or kind is a CtiError naming the field', async 
 
 t.test('UCS2 parts: 70 units fit one SMS; longer texts split by 67 without breaking a surrogate pair', async (t) => {
   t.same(ucs2Parts('字'.repeat(70), 1), [{ message: '字'.repeat(70) }]);
-  const parts = ucs2Parts('字'.repeat(66) + '😀' + '尾'.repeat(5), 300);
-  t.same(parts.map((p) => p.message), ['字'.repeat(66), '😀' + '尾'.repeat(5)], 'the emoji moves whole to the second part');
+  const parts = ucs2Parts(`${'字'.repeat(66)}😀${'尾'.repeat(5)}`, 300);
+  t.same(parts.map((p) => p.message), ['字'.repeat(66), `😀${'尾'.repeat(5)}`], 'the emoji moves whole to the second part');
   t.same([...parts[0]!.udh!], [0x05, 0x00, 0x03, 300 & 0xff, 2, 1]);
   t.same([...parts[1]!.udh!], [0x05, 0x00, 0x03, 300 & 0xff, 2, 2]);
   t.equal(ucs2Parts('字'.repeat(500), 1).length, 8);

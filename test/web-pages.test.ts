@@ -25,7 +25,7 @@ t.test('pages are UTF-8 HTML in Chinese, self-contained, with ECharts from node_
     t.match(res.headers.get('content-security-policy'), "default-src 'self'", `${page} loads nothing from elsewhere`);
     t.match(await res.text(), '<html lang="zh-CN">');
   }
-  const root = await fetch(server.url + '/', { redirect: 'manual' });
+  const root = await fetch(`${server.url}/`, { redirect: 'manual' });
   t.equal(root.headers.get('location'), '/wallboard/', '/ is the wallboard');
   const echarts = await fetch(`${server.url}/vendor/echarts/echarts.esm.min.mjs`);
   t.equal(echarts.status, 200);

@@ -355,10 +355,10 @@ class Tracer {
       // the fallback). Alone: only music (ours, or a looping hold broadcast) or a park since the
       // agent left, which is what the caller of the hold defect heard for minutes.
       const music = (a: { app: string; arg: string }) => a.app === 'playback' && (a.arg.includes('hold-music') || a.arg.startsWith('local_stream://'));
-      const moved = ch !== undefined && ch.appLog.slice(w.apps).some((a) => !music(a));
+      const moved = ch?.appLog.slice(w.apps).some((a) => !music(a));
       // a bridge whose other leg is gone is nobody: under uuid_hold the music loops inside the
       // bridge after the agent hung up, and the caller stays "bridged" to a dead leg
-      const withSomeone = ch !== undefined && ((ch.bridge !== null && ch.bridge.peer.ready) || ch.application === 'conference' || ch.application === 'record');
+      const withSomeone = ch !== undefined && ((ch.bridge?.peer.ready) || ch.application === 'conference' || ch.application === 'record');
       const takenOn = !ch || moved || withSomeone;
       if (!takenOn && !final) continue;
       this.aloneWatch.delete(uuid);
@@ -414,7 +414,7 @@ class Tracer {
     const now = this.vt.now();
     for (const [uuid, running] of this.live) {
       const ch = this.callers.get(uuid)?.ch;
-      const silent = !final && ch !== undefined && ch.ready && !(ch.bridge !== null && ch.bridge.peer.ready)
+      const silent = !final && ch !== undefined && ch.ready && !(ch.bridge?.peer.ready)
         && running.every((app) => app === 'socket' || app === 'park');
       if (silent) this.deadAirWatch.set(uuid, this.deadAirWatch.get(uuid) ?? now);
       else this.endDeadAir(uuid, now);

@@ -380,7 +380,7 @@ export function wavLevel(wav: Buffer): { seconds: number; rmsDbfs: number; peakD
     const body = offset + 8;
     if (id === 'fmt ') fmt = { format: wav.readUInt16LE(body), channels: wav.readUInt16LE(body + 2), rate: wav.readUInt32LE(body + 4), bits: wav.readUInt16LE(body + 14) };
     if (id === 'data') {
-      if (!fmt || fmt.format !== 1 || fmt.bits !== 16) throw new CheckFailed(`the recording is not 16-bit PCM (${JSON.stringify(fmt)})`);
+      if (fmt?.format !== 1 || fmt.bits !== 16) throw new CheckFailed(`the recording is not 16-bit PCM (${JSON.stringify(fmt)})`);
       const end = Math.min(wav.length, body + size) & ~1;
       let sum = 0;
       let peak = 0;

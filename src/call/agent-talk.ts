@@ -66,8 +66,6 @@ export class AgentTalk {
   phase: TalkPhase = 'talking';
   attempt: TransferAttempt | null = null;
   private plan: TransferPlan | null = null;
-  /** 'app': the caller's own bridge app holds the agent; 'uuid': we bridged them with uuid_bridge */
-  private linkKind: 'app' | 'uuid' = 'app';
   /** the talk guard the queue set before the agent's bridge app is still on the caller */
   private guarded = true;
   private agentUp = true;
@@ -300,10 +298,7 @@ export class AgentTalk {
     await this.setup.music.stop();
     await api(`uuid_setvar ${this.setup.call.uuid} park_after_bridge true`);
     const reply = await api(`uuid_bridge ${this.setup.call.uuid} ${this.setup.agentLeg}`).catch((err: Error) => `-ERR ${err.message}`);
-    if (this.warnUnless(reply, 'could not bring caller and agent together again')) {
-      this.linkKind = 'uuid';
-      return true;
-    }
+    if (this.warnUnless(reply, 'could not bring caller and agent together again')) return true;
     if (!this.setup.call.isHungUp && this.phase !== 'over') this.setup.music.start();
     return false;
   }

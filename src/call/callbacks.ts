@@ -52,6 +52,7 @@ export function requestCallback(db: Db, c: CallbackRequest): void {
 export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
   const staff = requireRole('agent', 'supervisor');
   app.get('/callbacks', { preHandler: staff, schema: { tags: ['calls'], querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }) } }, async (req) => {
+    // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
     const rows = app.db.prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`).all() as Array<Record<string, any>>;
     return {
       items: rows.map((r) => ({

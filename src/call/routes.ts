@@ -8,6 +8,7 @@ import { formatShanghai } from '../calendar/index.js';
 
 const iso = (us: unknown) => (typeof us === 'number' ? formatShanghai(new Date(Math.floor(us / 1000))) : null);
 
+// biome-ignore lint/suspicious/noExplicitAny: a row of calls or call_legs, its columns read by name
 type Row = Record<string, any>;
 
 export function callJson(c: Row) {

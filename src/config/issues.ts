@@ -1,5 +1,5 @@
 // A config problem, pinned to file, line, column and the field path an admin can find.
-import { LineCounter, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { type LineCounter, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 
 export interface ConfigIssue {
   file: string;

@@ -76,7 +76,7 @@ export class EslConnection extends EventEmitter<ConnectionEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    let items;
+    let items: ReturnType<FrameParser['push']>;
     try {
       items = this.parser.push(chunk);
     } catch (err) {

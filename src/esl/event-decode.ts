@@ -170,7 +170,7 @@ export function decodeJsonEvent(body: Buffer): EslEvent | string {
     if (Array.isArray(v) ? !v.every(isScalar) : !isScalar(v)) return `text/event-json header ${JSON.stringify(k.slice(0, 60))} is neither a string nor an array of strings`;
     entries.push([k, Array.isArray(v) ? v.map(String) : String(v)]);
   }
-  const text = hasBody ? String(obj['_body']) : undefined;
+  const text = hasBody ? String(obj._body) : undefined;
   return withName(new EslEvent(entries, text, 'json'));
 }
 

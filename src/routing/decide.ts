@@ -35,7 +35,7 @@ export function decideRoute(tags: CallTags, at: Date, plan: RoutingPlan, calenda
       return queue('police-diversion', { priority: plan.policeDiversion.priority });
     case 'parallel': {
       const hotline = tags.originHotline ? plan.byNumber.get(tags.originHotline) : undefined;
-      if (!hotline || hotline.mode !== 'parallel' || !hotline.transfer) return queue('unknown-number');
+      if (hotline?.mode !== 'parallel' || !hotline.transfer) return queue('unknown-number');
       const hours = hotlineOpen(hotline, at, calendar);
       const mark = hours.provisional ? { hoursProvisional: true as const } : {};
       if (hours.open) return { kind: 'department', hotline, endpoint: hotline.transfer.endpoint, ...mark };

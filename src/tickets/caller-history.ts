@@ -10,9 +10,11 @@ export class CallerHistory {
   private readonly tickets;
 
   constructor(db: Db) {
+    // biome-ignore lint/suspicious/noExplicitAny: rows read by column name
     this.calls = db.prepare<[string, number], Record<string, any>>(
       'SELECT id, called, mode, origin_hotline, line, outcome, agent_id, started_us, ended_us FROM calls WHERE caller = ? ORDER BY started_us DESC LIMIT ?',
     );
+    // biome-ignore lint/suspicious/noExplicitAny: rows read by column name
     this.tickets = db.prepare<[string, number], Record<string, any>>(
       'SELECT id, type, status, department_id, content, created_ms FROM tickets WHERE caller = ? ORDER BY created_ms DESC LIMIT ?',
     );

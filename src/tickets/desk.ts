@@ -240,7 +240,7 @@ export class TicketDesk {
     };
   }
 
-  private requestExtension(row: TicketRow, input: ActionInput, actor: Actor, nowMs: number, need: (f: keyof ActionInput) => unknown) {
+  private requestExtension(row: TicketRow, _input: ActionInput, actor: Actor, nowMs: number, need: (f: keyof ActionInput) => unknown) {
     const days = Number(need('days'));
     if (!(days > 0 && days <= 30)) throw new CtiError('TICKET_BAD_INPUT', '延期天数应在 0 到 30 个工作日之间 (days must be > 0 and ≤ 30)', { field: 'days' });
     const reason = String(need('reason'));

@@ -25,7 +25,7 @@ export interface ChannelEventOptions {
 const VARIABLE_NAME = /^(scope_)?variable_/i;
 
 function namesVariable(headers: Headers | undefined): boolean {
-  return headers !== undefined && headers.some(([n]) => VARIABLE_NAME.test(n));
+  return headers?.some(([n]) => VARIABLE_NAME.test(n)) ?? false;
 }
 
 export class Emitter {

@@ -56,6 +56,7 @@ export class AgentDesks {
     return done.status === 200 ? 'completed' : 'failed';
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON bodies, read by field name
   private async poll(callId: string, accept: (body: any) => boolean, waitS: number): Promise<any | null> {
     const end = Date.now() + waitS * 1000;
     while (Date.now() < end) {
@@ -67,6 +68,7 @@ export class AgentDesks {
     return null;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON bodies, read by field name
   private async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const r = await fetch(`${this.base}${path}`, {
       method,

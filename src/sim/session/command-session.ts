@@ -14,7 +14,7 @@ import { backgroundJobEvent } from '../events/background-job.js';
 import { eventNameOf } from '../events/event-names.js';
 import type { EventFactory } from '../events/event-factory.js';
 import { SENDEVENT_ORIGIN } from '../events/event-origins.js';
-import { BadContentLengthError, CommandReader, atoi, stripCr, type ClientPacket } from '../wire/command-reader.js';
+import { type BadContentLengthError, CommandReader, atoi, stripCr, type ClientPacket } from '../wire/command-reader.js';
 import { serializePlain } from '../wire/event-plain.js';
 import { ChunkedWriter, DirectWriter, type ChunkingOptions, type FrameSink } from '../wire/frame-sink.js';
 import {

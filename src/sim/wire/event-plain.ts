@@ -28,6 +28,6 @@ export function plainHeaderLines(event: Pick<SimEvent, 'headers'>): string {
 export function serializePlain(event: Pick<SimEvent, 'headers' | 'body'>): string {
   const lines = plainHeaderLines(event);
   const body = event.body ?? '';
-  if (body === '') return lines + '\n';
+  if (body === '') return `${lines}\n`;
   return `${lines}Content-Length: ${Buffer.byteLength(body, 'utf8')}\n\n${body}`;
 }

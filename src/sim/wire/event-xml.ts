@@ -32,5 +32,5 @@ export function serializeXml(event: Pick<SimEvent, 'headers' | 'body'>): string 
     const length = urlEncode(String(Buffer.byteLength(body, 'utf8')));
     out += `${INDENT}<Content-Length>${length}</Content-Length>\n${bodyElement(body)}`;
   }
-  return out + '</event>\n';
+  return `${out}</event>\n`;
 }
