@@ -58,14 +58,21 @@ const departments = new Set(server.config.current.routing.departments.keys());
 await users.add({ username: 'admin', password: PASSWORD, role: 'admin' }, departments);
 await users.add({ username: 'boss', password: PASSWORD, role: 'supervisor' }, departments);
 // a handler and the head of the market-regulation department, for the department page
-await users.add({ username: 'market', password: PASSWORD, role: 'dept_handler', department: 'market-regulation', displayName: '市场监管局经办人' }, departments);
-await users.add({ username: 'market-head', password: PASSWORD, role: 'dept_head', department: 'market-regulation', displayName: '市场监管局负责人' }, departments);
+await users.add(
+  { username: 'market', password: PASSWORD, role: 'dept_handler', department: 'market-regulation', displayName: '市场监管局经办人' },
+  departments,
+);
+await users.add(
+  { username: 'market-head', password: PASSWORD, role: 'dept_head', department: 'market-regulation', displayName: '市场监管局负责人' },
+  departments,
+);
 const seatTokens = new Map<string, string>();
 for (const seat of seats) {
   await users.add({ username: `op${seat}`, password: PASSWORD, role: 'agent' }, departments);
   const token = (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `op${seat}`, password: PASSWORD } })).json().token;
   seatTokens.set(seat, token);
-  for (const action of ['login', 'ready']) await server.app.inject({ method: 'POST', url: `/api/agents/${seat}/${action}`, headers: { authorization: `Bearer ${token}` } });
+  for (const action of ['login', 'ready'])
+    await server.app.inject({ method: 'POST', url: `/api/agents/${seat}/${action}`, headers: { authorization: `Bearer ${token}` } });
 }
 
 // Citizens: where they call and what they press.
@@ -75,7 +82,10 @@ const parallel = plan.hotlines.filter((h) => h.mode === 'parallel').map((h) => h
 function nextCall() {
   const r = Math.random();
   const from = `13${Math.floor(rand(100000000, 999999999))}`;
-  const keys = [{ at_s: 3, digits: ['1', '1', '1', '2', '9'][Math.floor(rand(0, 5))]! }, { at_s: 120, digits: String(1 + Math.floor(rand(0, 3))) }];
+  const keys = [
+    { at_s: 3, digits: ['1', '1', '1', '2', '9'][Math.floor(rand(0, 5))]! },
+    { at_s: 120, digits: String(1 + Math.floor(rand(0, 3))) },
+  ];
   if (r < 0.7) return { from, to: plan.centre.number, dtmf: keys, hangupAfterS: rand(60, 150), patienceS: rand(40, 120) };
   if (r < 0.9) return { from, to: direct[Math.floor(rand(0, direct.length))]!, hangupAfterS: rand(40, 120), patienceS: rand(40, 120) };
   return { from, to: parallel[Math.floor(rand(0, parallel.length))]!, hangupAfterS: rand(30, 90), patienceS: rand(40, 120) };
@@ -92,7 +102,9 @@ let timer = setTimeout(arrivals, 500);
 const ticketed = new Set<string>();
 const deptIds = [...departments];
 const tickets = setInterval(() => {
-  const rows = server.db.prepare("SELECT id, caller, origin_hotline, department_id FROM calls WHERE outcome = 'answered' ORDER BY started_us DESC LIMIT 20").all() as Array<Record<string, string | null>>;
+  const rows = server.db
+    .prepare("SELECT id, caller, origin_hotline, department_id FROM calls WHERE outcome = 'answered' ORDER BY started_us DESC LIMIT 20")
+    .all() as Array<Record<string, string | null>>;
   for (const c of rows) {
     if (ticketed.has(c.id!)) continue;
     ticketed.add(c.id!);
@@ -102,7 +114,14 @@ const tickets = setInterval(() => {
       method: 'POST',
       url: '/api/tickets',
       headers: { authorization: `Bearer ${agentToken}` },
-      payload: { type, caller: c.caller, content: type === 'complaint' ? '市民反映小区夜间施工噪音扰民' : '咨询办理居住证所需材料', call_id: c.id, ...(c.origin_hotline ? { origin_hotline: c.origin_hotline } : {}), dispatch_to: c.department_id ?? deptIds[Math.floor(rand(0, deptIds.length))] },
+      payload: {
+        type,
+        caller: c.caller,
+        content: type === 'complaint' ? '市民反映小区夜间施工噪音扰民' : '咨询办理居住证所需材料',
+        call_id: c.id,
+        ...(c.origin_hotline ? { origin_hotline: c.origin_hotline } : {}),
+        dispatch_to: c.department_id ?? deptIds[Math.floor(rand(0, deptIds.length))],
+      },
     });
   }
 }, 5000);
@@ -113,7 +132,9 @@ async function transferOne(): Promise<void> {
   const talking = (await server.app.inject({ url: '/api/agents', headers: as('1001') })).json().items.filter((a: any) => a.state === 'on_call' && a.call_id);
   if (!talking.length || Math.random() < 0.5) return;
   const agent = talking[Math.floor(rand(0, talking.length))];
-  const open = (await server.app.inject({ url: '/api/transfer/targets', headers: as(agent.seat) })).json().items.filter((t: any) => t.mode === 'parallel' && t.open);
+  const open = (await server.app.inject({ url: '/api/transfer/targets', headers: as(agent.seat) }))
+    .json()
+    .items.filter((t: any) => t.mode === 'parallel' && t.open);
   if (!open.length) return;
   const hotline = open[Math.floor(rand(0, open.length))].number;
   await server.app.inject({ method: 'POST', url: `/api/calls/${agent.call_id}/transfer`, headers: as(agent.seat), payload: { hotline, kind: 'blind' } });

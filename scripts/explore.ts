@@ -89,12 +89,18 @@ for (const seed of seeds) {
   totalCalls += placed;
   totalRealMs += r.realMs;
   const rate = placed / (r.realMs / 1000);
-  console.log(`seed ${seed}: ${placed} calls, ${(r.virtualMs / 3_600_000).toFixed(1)} h simulated in ${(r.realMs / 1000).toFixed(1)} s (${rate.toFixed(0)} simulated calls per second of real time; ${(r.virtualMs / r.realMs).toFixed(0)}× real time)`);
+  console.log(
+    `seed ${seed}: ${placed} calls, ${(r.virtualMs / 3_600_000).toFixed(1)} h simulated in ${(r.realMs / 1000).toFixed(1)} s (${rate.toFixed(0)} simulated calls per second of real time; ${(r.virtualMs / r.realMs).toFixed(0)}× real time)`,
+  );
   // the same seed gives the same history, byte for byte: what a replay relies on
   console.log(`  history ${createHash('sha256').update(JSON.stringify(r.history)).digest('hex').slice(0, 16)}`);
   const coverage = coverageOf(r.history, r.traffic);
   for (const [k, n] of Object.entries(coverage)) allKinds[k] = (allKinds[k] ?? 0) + n;
-  console.log(`  kinds: ${Object.entries(coverage).map(([k, n]) => `${k} ${n}`).join(' · ')}`);
+  console.log(
+    `  kinds: ${Object.entries(coverage)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(' · ')}`,
+  );
   if (values.trace !== undefined) printTrace(r, Number(values.trace));
   if (violations.length === 0) {
     console.log('  every invariant held');
@@ -113,7 +119,9 @@ for (const seed of seeds) {
     fails: async (k) => checkAll((await explore({ seed, calls, keep: k, ...(given ? { given } : {}) })).history).some((v: Violation) => v.invariant === target),
     progress: (n) => process.stdout.write(`  shrinking ${target}: ${n} items still fail\r`),
   });
-  console.log(`\n  shrunk to ${shrunk.kept.length} of ${r.traffic.items.length} items in ${shrunk.runs} runs${shrunk.partial ? ' (budget spent; smaller may exist)' : ''}: ${replay(seed, shrunk.kept)}`);
+  console.log(
+    `\n  shrunk to ${shrunk.kept.length} of ${r.traffic.items.length} items in ${shrunk.runs} runs${shrunk.partial ? ' (budget spent; smaller may exist)' : ''}: ${replay(seed, shrunk.kept)}`,
+  );
 }
 const missing = missingKinds(allKinds);
 if (values['require-all-kinds'] && missing.length > 0) {
@@ -121,7 +129,9 @@ if (values['require-all-kinds'] && missing.length > 0) {
   console.log(`✗ failure kinds no seed of this run produced: ${missing.join(', ')}`);
 }
 if (seeds.length > 1 || totalCalls > 0) {
-  console.log(`all: ${totalCalls} calls in ${(totalRealMs / 1000).toFixed(1)} s, ${(totalCalls / (totalRealMs / 1000)).toFixed(0)} simulated calls per second of real time`);
+  console.log(
+    `all: ${totalCalls} calls in ${(totalRealMs / 1000).toFixed(1)} s, ${(totalCalls / (totalRealMs / 1000)).toFixed(0)} simulated calls per second of real time`,
+  );
 }
 process.exit(failed ? 1 : 0);
 
@@ -135,7 +145,9 @@ function printTrace(r: RunResult, index: number): void {
   }
   const t0 = caller.placedAt;
   const s = (ms: number | undefined) => (ms === undefined ? '—' : `${((ms - t0) / 1000).toFixed(1)} s`);
-  console.log(`  call c${index} ${caller.uuid}: placed, hung up ${s(caller.hungUpAt)} (${caller.hangupCause ?? '?'}), ${caller.callerLeft ? 'by the caller' : 'by the switch'}${caller.fallback ? ', went to the fallback' : ''}`);
+  console.log(
+    `  call c${index} ${caller.uuid}: placed, hung up ${s(caller.hungUpAt)} (${caller.hangupCause ?? '?'}), ${caller.callerLeft ? 'by the caller' : 'by the switch'}${caller.fallback ? ', went to the fallback' : ''}`,
+  );
   for (const l of h.legs.filter((x) => x.callerUuid === caller.uuid)) {
     console.log(`    leg ${l.name}: created ${s(l.createdAt)}, answered ${s(l.answeredAt)}, ended ${s(l.hungUpAt)} ${l.hangupCause ?? ''}`);
   }

@@ -34,7 +34,9 @@ function parse() {
   return parseArgs({
     allowPositionals: true,
     options: {
-      host: { type: 'string' }, port: { type: 'string' }, password: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      password: { type: 'string' },
       'max-duration-s': { type: 'string' },
       'against-simulator': { type: 'boolean' },
       dialplan: { type: 'string' },
@@ -71,7 +73,12 @@ if (positionals.length > 0) {
   process.exit(await runScenarioSummary({ ...freeswitch, maxDurationS: Number(values['max-duration-s'] ?? 600), scenarioFile: positionals[0]! }));
 }
 
-const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const only = values.only
+  ? values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : null;
 const unknown = (only ?? []).filter((n) => !CHECKS.some((c) => c.name === n));
 if (unknown.length > 0 || (!simulator && values.dialplan)) {
   process.stderr.write(`${unknown.length ? `unknown scenario: ${unknown.join(', ')}\n` : '--dialplan is for --against-simulator only\n'}${USAGE}`);

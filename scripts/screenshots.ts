@@ -27,7 +27,7 @@ async function startDemo(): Promise<{ url: string; stop: () => Promise<void> }> 
   const url = await new Promise<string>((done, fail) => {
     const timer = setInterval(() => {
       const m = /wallboard:\s+(\S+)/.exec(text);
-      if (m) (clearInterval(timer), done(m[1]!.replace(/\/$/, '')));
+      if (m) clearInterval(timer), done(m[1]!.replace(/\/$/, ''));
     }, 200);
     child.once('exit', (code) => (clearInterval(timer), fail(new Error(`demo exited with ${code}`))));
   });

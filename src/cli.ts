@@ -35,13 +35,14 @@ async function loadOrReport(dir: string): Promise<CtiConfig | null> {
   return null;
 }
 
-
 const validateConfig: Command = async (args) => {
   const dir = configDir(args[0]);
   const config = await loadOrReport(dir);
   if (!config) return 1;
   const h = config.routing.hotlines;
-  out(`${dir}: valid (${h.length} hotlines: ${['direct', 'parallel', 'emergency', 'linkage'].map((m) => `${h.filter((x) => x.mode === m).length} ${m}`).join(', ')})`);
+  out(
+    `${dir}: valid (${h.length} hotlines: ${['direct', 'parallel', 'emergency', 'linkage'].map((m) => `${h.filter((x) => x.mode === m).length} ${m}`).join(', ')})`,
+  );
   return 0;
 };
 
@@ -73,7 +74,9 @@ const calendar: Command = async (args) => {
   const cal = workingCalendarOf(config);
   const guessed = (firstGuessedDay: string) => {
     if (values.strict) throw cal.noDataFor(firstGuessedDay);
-    err(`warning: provisional (暂定): ${firstGuessedDay.slice(0, 4)} has no holiday data, so Monday to Friday count as working days; add the year to config/calendar.yaml (--strict makes this an error)`);
+    err(
+      `warning: provisional (暂定): ${firstGuessedDay.slice(0, 4)} has no holiday data, so Monday to Friday count as working days; add the year to config/calendar.yaml (--strict makes this an error)`,
+    );
   };
   if (sub === 'is-workday' && rest.length === 1) {
     const day = cal.describeDay(rest[0]!);

@@ -28,7 +28,7 @@ export const ErrorCodes = {
   // tickets
   TICKET_NOT_FOUND: spec('CTI_TICKET_NOT_FOUND', 404, 'no such ticket'),
   TICKET_BAD_INPUT: spec('CTI_TICKET_BAD_INPUT', 400, 'the ticket data is not valid'),
-  TICKET_ILLEGAL_TRANSITION: spec('CTI_TICKET_ILLEGAL_TRANSITION', 409, 'this action is not possible in the ticket\'s current state'),
+  TICKET_ILLEGAL_TRANSITION: spec('CTI_TICKET_ILLEGAL_TRANSITION', 409, "this action is not possible in the ticket's current state"),
   TICKET_VERSION_CONFLICT: spec('CTI_TICKET_VERSION_CONFLICT', 409, 'someone else changed the ticket first; reload it and try again'),
   TICKET_FORBIDDEN: spec('CTI_TICKET_FORBIDDEN', 403, 'this ticket belongs to another department or needs another role'),
   // ticket attachments; messages people read are Chinese
@@ -58,8 +58,8 @@ export const ErrorCodes = {
   // one-key transfer (一键转接)
   TRANSFER_NO_CALL: spec('CTI_TRANSFER_NO_CALL', 404, '该通话不在进行中，或不由本坐席接听 (no such call talking to an agent)'),
   TRANSFER_UNKNOWN_HOTLINE: spec('CTI_TRANSFER_UNKNOWN_HOTLINE', 400, '不是可转接的热线号码 (not a parallel, emergency or linkage hotline)'),
-  TRANSFER_REFUSED: spec('CTI_TRANSFER_REFUSED', 409, '该热线当前不在工作时间，不能转接；请生成工单派发 (outside the hotline\'s working hours)'),
-  TRANSFER_BAD_STATE: spec('CTI_TRANSFER_BAD_STATE', 409, '当前通话状态下不能执行此操作 (not possible in the call\'s current transfer state)'),
+  TRANSFER_REFUSED: spec('CTI_TRANSFER_REFUSED', 409, "该热线当前不在工作时间，不能转接；请生成工单派发 (outside the hotline's working hours)"),
+  TRANSFER_BAD_STATE: spec('CTI_TRANSFER_BAD_STATE', 409, "当前通话状态下不能执行此操作 (not possible in the call's current transfer state)"),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ErrorCodes;

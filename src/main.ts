@@ -39,7 +39,11 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const logger = log ?? createLogger(settings.logLevel);
   const config = new ConfigWatcher(loaded.config, logger, env);
   const db = openDatabase(settings.database, schema);
-  const checkpointer = WalCheckpointer.launch(db, { path: settings.database, idleTruncateMs: settings.walTruncateIdleMs, log: logger.child({ area: 'store' }) });
+  const checkpointer = WalCheckpointer.launch(db, {
+    path: settings.database,
+    idleTruncateMs: settings.walTruncateIdleMs,
+    log: logger.child({ area: 'store' }),
+  });
   const now = () => new Date();
 
   const users = new UserStore(db);
@@ -49,7 +53,12 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   const smsWorker = new OutboxWorker({ outbox, driver, log: logger });
   const attachmentsDir = settings.database === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(settings.database), 'attachments');
   const tickets = createTicketArea({
-    db, config, users, sms: outbox, attachmentsDir, now,
+    db,
+    config,
+    users,
+    sms: outbox,
+    attachmentsDir,
+    now,
     onRecompute: (r) => {
       if (r.changed > 0) logger.info(r, 'provisional ticket deadlines recomputed on the calendar in force');
     },
@@ -61,7 +70,13 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   };
   calendarNotice();
 
-  const acd = new CallDistributor({ seats: loaded.config.routing.seats, wrapUpS: loaded.config.routing.acd.wrapUpS, averageHandleS: 180, now: () => now().getTime(), store: new AcdStore(db, logger.child({ area: 'acd' })) });
+  const acd = new CallDistributor({
+    seats: loaded.config.routing.seats,
+    wrapUpS: loaded.config.routing.acd.wrapUpS,
+    averageHandleS: 180,
+    now: () => now().getTime(),
+    store: new AcdStore(db, logger.child({ area: 'acd' })),
+  });
   acd.follow(config);
   const figures = new Figures(db, () => config.current.routing, now);
   const alerts = new TransferAlerts(db, figures, () => config.current.routing, outbox);
@@ -75,9 +90,16 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     registers: [],
   });
   const calls = new CallController({
-    config, db, acd, calendar: () => calendar, log: logger, firstCommandMs: (ms) => firstCommand.observe(ms / 1000),
+    config,
+    db,
+    acd,
+    calendar: () => calendar,
+    log: logger,
+    firstCommandMs: (ms) => firstCommand.observe(ms / 1000),
     surveyTaken: (callId, score) => {
-      tickets.desk.noteCallSurvey(callId, score).catch((err: unknown) => logger.error({ err, call: callId }, 'the survey score could not be noted on the call\'s tickets'));
+      tickets.desk
+        .noteCallSurvey(callId, score)
+        .catch((err: unknown) => logger.error({ err, call: callId }, "the survey score could not be noted on the call's tickets"));
     },
   });
   const feed = new LiveFeed();
@@ -87,7 +109,11 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     const changed = alerts.run(now());
     if (changed.opened.length + changed.closed.length === 0) return;
     logger.warn(changed, 'transfer answer-rate alerts changed');
-    feed.publish({ type: 'alerts', ...changed, items: alerts.open().map((a) => ({ kind: a.kind, subject: a.subject, detail: JSON.parse(a.detail) as unknown })) });
+    feed.publish({
+      type: 'alerts',
+      ...changed,
+      items: alerts.open().map((a) => ({ kind: a.kind, subject: a.subject, detail: JSON.parse(a.detail) as unknown })),
+    });
   };
   // A leg still ringing at 15 s is a miss from that instant (docs/figures.md): the alert is
   // checked then too, not only when the ring times out or at the next minute.
@@ -98,13 +124,31 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     else if (m.attempt.state === 'ringing' && !ringingChecks.has(m.call_id)) {
       // one transfer rings at a time on a call: its id keys the pending check
       ringingChecks.add(m.call_id);
-      setTimeout(() => {
-        ringingChecks.delete(m.call_id);
-        checkAlerts();
-      }, config.current.routing.transfer.answerTargetS * 1000 + 100).unref();
+      setTimeout(
+        () => {
+          ringingChecks.delete(m.call_id);
+          checkAlerts();
+        },
+        config.current.routing.transfer.answerTargetS * 1000 + 100,
+      ).unref();
     }
   });
-  const app = await buildApp({ config, db, log: logger, freeswitchState: () => calls.freeswitchState, activeCalls: () => calls.activeCalls, users, sessions, tickets, outbox, reports: { figures, alerts }, acd, transfers: { desk: calls.transfers, calendar: () => calendar }, feed, now });
+  const app = await buildApp({
+    config,
+    db,
+    log: logger,
+    freeswitchState: () => calls.freeswitchState,
+    activeCalls: () => calls.activeCalls,
+    users,
+    sessions,
+    tickets,
+    outbox,
+    reports: { figures, alerts },
+    acd,
+    transfers: { desk: calls.transfers, calendar: () => calendar },
+    feed,
+    now,
+  });
   app.metrics.registerMetric(firstCommand);
   new Gauge({
     name: 'cti_calls_in_progress',
@@ -117,16 +161,20 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   // issue 19: a WAL that grew to 503 MB went unseen; an alert on this gauge would have told
   new Gauge({
     name: 'cti_sqlite_wal_bytes',
-    help: "Size of the SQLite write-ahead log file (database-wal); emptied after wal_truncate_idle_s without a write",
+    help: 'Size of the SQLite write-ahead log file (database-wal); emptied after wal_truncate_idle_s without a write',
     registers: [app.metrics],
     collect() {
       this.set(walBytes(settings.database));
     },
   });
-  const sweepJob = cron.schedule('* * * * *', () => {
-    const changed = tickets.sweep.run(now());
-    if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
-  }, { name: 'ticket-light-sweep', noOverlap: true });
+  const sweepJob = cron.schedule(
+    '* * * * *',
+    () => {
+      const changed = tickets.sweep.run(now());
+      if (changed.yellow + changed.red > 0) logger.info(changed, 'ticket lights changed');
+    },
+    { name: 'ticket-light-sweep', noOverlap: true },
+  );
   const alertJob = cron.schedule('* * * * *', checkAlerts, { name: 'transfer-rate-alerts', noOverlap: true });
   const calendarJob = cron.schedule('7 * * * *', calendarNotice, { name: 'calendar-coverage-notice', noOverlap: true });
   const close = async () => {
@@ -161,7 +209,17 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
   }
   config.start();
   smsWorker.start(SMS_POLL_MS);
-  logger.info({ url, eslPort, freeswitch: `${settings.freeswitch.host}:${settings.freeswitch.port}`, config: config.current.dir, database: settings.database, sms: driver.name }, 'CTI server listening');
+  logger.info(
+    {
+      url,
+      eslPort,
+      freeswitch: `${settings.freeswitch.host}:${settings.freeswitch.port}`,
+      config: config.current.dir,
+      database: settings.database,
+      sms: driver.name,
+    },
+    'CTI server listening',
+  );
   return { app, calls, config, db, url, close };
 }
 
@@ -244,7 +302,10 @@ function listenFailure(listener: Listener, address: { host: string; port: number
  * port can still be taken between this check and the real listen; startServer reports that too.
  */
 export async function checkListenPorts(settings: Pick<ServerSettings, 'http' | 'eslListener'>, configDir: string): Promise<void> {
-  for (const [listener, address] of [['http', settings.http], ['esl', settings.eslListener]] as const) {
+  for (const [listener, address] of [
+    ['http', settings.http],
+    ['esl', settings.eslListener],
+  ] as const) {
     if (address.port === 0) continue;
     await new Promise<void>((resolveCheck, reject) => {
       const probe = createServer();

@@ -53,8 +53,20 @@ t.test('the live feed pushes agent and queue changes to a logged-in WebSocket', 
   t.equal(hello.queues.waiting, 0);
 
   await a.call('agent', 'POST', '/api/agents/1001/login');
-  t.match((await next('agents')).items.find((x: any) => x.seat === '1001'), { state: 'break' });
-  a.acd.enqueue({ callId: 'c1', queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T09:00:00+08:00'), caller: '13800138000', originHotline: null, department: null });
+  t.match(
+    (await next('agents')).items.find((x: any) => x.seat === '1001'),
+    { state: 'break' },
+  );
+  a.acd.enqueue({
+    callId: 'c1',
+    queue: 'citizen',
+    line: '1',
+    priority: 5,
+    enteredMs: Date.parse('2026-11-30T09:00:00+08:00'),
+    caller: '13800138000',
+    originHotline: null,
+    department: null,
+  });
   t.match(await next('queues'), { waiting: 1, calls: [{ call_id: 'c1', position: 1, line: '1' }] });
   ws.close();
 });
@@ -63,17 +75,39 @@ t.test('a department user on the live feed gets no caller, seat or queue, the fi
   const a = await ticketApp();
   t.teardown(() => a.close());
   const url = await a.app.listen({ host: '127.0.0.1', port: 0 });
-  a.acd.enqueue({ callId: 'c9', queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T09:00:00+08:00'), caller: '13800138009', originHotline: null, department: null });
+  a.acd.enqueue({
+    callId: 'c9',
+    queue: 'citizen',
+    line: '1',
+    priority: 5,
+    enteredMs: Date.parse('2026-11-30T09:00:00+08:00'),
+    caller: '13800138009',
+    originHotline: null,
+    department: null,
+  });
   const token = (await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'market', password: 'correct horse 12345' } })).json().token;
   const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ws?token=${token}`);
   const texts: string[] = [];
   ws.on('message', (m) => texts.push(String(m)));
   await new Promise((r) => ws.once('message', r));
   await a.call('agent', 'POST', '/api/agents/1001/login');
-  a.acd.enqueue({ callId: 'c10', queue: 'citizen', line: '1', priority: 5, enteredMs: Date.parse('2026-11-30T09:00:01+08:00'), caller: '13800138010', originHotline: null, department: null });
+  a.acd.enqueue({
+    callId: 'c10',
+    queue: 'citizen',
+    line: '1',
+    priority: 5,
+    enteredMs: Date.parse('2026-11-30T09:00:01+08:00'),
+    caller: '13800138010',
+    originHotline: null,
+    department: null,
+  });
   await new Promise((r) => setTimeout(r, 400)); // queue messages go out within 200 ms
   ws.close();
-  t.same(texts.map((x) => JSON.parse(x)), [{ type: 'hello' }], 'a bare hello, and nothing after it');
+  t.same(
+    texts.map((x) => JSON.parse(x)),
+    [{ type: 'hello' }],
+    'a bare hello, and nothing after it',
+  );
   t.notMatch(texts.join(''), /138001380/, 'no caller number at all');
 });
 
@@ -82,20 +116,49 @@ t.test('the queue on the API and the wallboard: positions per queue in service o
   t.teardown(() => a.close());
   a.at('2026-11-30T09:10:00+08:00');
   const call = (callId: string, queue: string, priority: number, entered: string) =>
-    a.acd.enqueue({ callId, queue, line: queue === 'supervision' ? '9' : '1', priority, enteredMs: Date.parse(entered), caller: '13800138000', originHotline: null, department: null });
+    a.acd.enqueue({
+      callId,
+      queue,
+      line: queue === 'supervision' ? '9' : '1',
+      priority,
+      enteredMs: Date.parse(entered),
+      caller: '13800138000',
+      originHotline: null,
+      department: null,
+    });
   call('c1', 'citizen', 5, '2026-11-30T09:01:00+08:00');
   call('c2', 'supervision', 5, '2026-11-30T09:00:00+08:00');
   call('c3', 'citizen', 1, '2026-11-30T09:05:00+08:00');
   call('c4', 'citizen', 5, '2026-11-30T09:06:00+08:00');
   const queues = await a.call('boss', 'GET', '/api/queues');
-  t.same(queues.body.calls.map((c: any) => [c.call_id, c.position]), [['c3', 1], ['c2', 1], ['c1', 2], ['c4', 3]], 'the 110 priority first, then arrival across queues; positions count within each queue');
+  t.same(
+    queues.body.calls.map((c: any) => [c.call_id, c.position]),
+    [
+      ['c3', 1],
+      ['c2', 1],
+      ['c1', 2],
+      ['c4', 3],
+    ],
+    'the 110 priority first, then arrival across queues; positions count within each queue',
+  );
   t.same(queues.body.by_queue, { supervision: 1, citizen: 3 });
   t.equal(queues.body.longest_wait_s, 600);
   const pushed = queuesView(a.acd, Date.parse('2026-11-30T09:10:00+08:00'), 2);
-  t.same(pushed.calls.map((c) => [c.call_id, c.position]), [['c3', 1], ['c2', 1]], 'a pushed message lists the first calls only');
+  t.same(
+    pushed.calls.map((c) => [c.call_id, c.position]),
+    [
+      ['c3', 1],
+      ['c2', 1],
+    ],
+    'a pushed message lists the first calls only',
+  );
   t.match(pushed, { waiting: 4, longest_wait_s: 600, by_queue: { citizen: 3, supervision: 1 } }, 'with whole counts');
   const board = (await a.app.inject({ method: 'GET', url: '/api/wallboard' })).json();
   t.same(board.queue, { waiting: 4, longest_wait_s: 600 }, 'the wallboard counts without listing');
   a.acd.leave('c2', 'abandoned');
-  t.same((await a.app.inject({ method: 'GET', url: '/api/wallboard' })).json().queue, { waiting: 3, longest_wait_s: 540 }, 'the longest wait moves on when that caller leaves');
+  t.same(
+    (await a.app.inject({ method: 'GET', url: '/api/wallboard' })).json().queue,
+    { waiting: 3, longest_wait_s: 540 },
+    'the longest wait moves on when that caller leaves',
+  );
 });

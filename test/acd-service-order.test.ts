@@ -52,11 +52,29 @@ t.test('order and positions equal the sort and the count, under random changes',
       if (step % 100 !== 0) continue;
       const all = [...plain.values()];
       const expected = inServiceOrder(all).map((c) => c.callId);
-      if (order.inOrder().map((c) => c.callId).join() !== expected.join()) mismatches++;
-      if (order.inOrder(undefined, 7).map((c) => c.callId).join() !== expected.slice(0, 7).join()) mismatches++;
+      if (
+        order
+          .inOrder()
+          .map((c) => c.callId)
+          .join() !== expected.join()
+      )
+        mismatches++;
+      if (
+        order
+          .inOrder(undefined, 7)
+          .map((c) => c.callId)
+          .join() !== expected.slice(0, 7).join()
+      )
+        mismatches++;
       for (const q of ['citizen', 'enterprise']) {
         const inQueue = inServiceOrder(all.filter((c) => c.queue === q)).map((c) => c.callId);
-        if (order.inOrder([q]).map((c) => c.callId).join() !== inQueue.join()) mismatches++;
+        if (
+          order
+            .inOrder([q])
+            .map((c) => c.callId)
+            .join() !== inQueue.join()
+        )
+          mismatches++;
       }
       for (const c of all) if (order.position(c.callId) !== plainPosition(all, c)) mismatches++;
       const earliest = all.length ? Math.min(...all.map((c) => c.enteredMs)) : null;
@@ -85,8 +103,15 @@ t.test('the walk stops where its reader stops, and spans only the queues asked f
   order.add(call(1, 'citizen', 5, 10));
   order.add(call(2, 'supervision', 5, 5));
   order.add(call(3, 'citizen', 1, 20));
-  t.same(order.inOrder().map((c) => c.callId), ['c3', 'c2', 'c1'], 'priority first, then arrival, across queues');
-  t.same(order.inOrder(['citizen', 'unknown']).map((c) => c.callId), ['c3', 'c1']);
+  t.same(
+    order.inOrder().map((c) => c.callId),
+    ['c3', 'c2', 'c1'],
+    'priority first, then arrival, across queues',
+  );
+  t.same(
+    order.inOrder(['citizen', 'unknown']).map((c) => c.callId),
+    ['c3', 'c1'],
+  );
   const first = order.walk(['supervision']).next();
   t.equal(first.value?.callId, 'c2');
 });

@@ -46,18 +46,31 @@ function rig(store?: AcdStore) {
       }
     },
     call(id: string, queue = 'citizen', priority = 5) {
-      return acd.enqueue({ callId: id, queue, line: queue === 'supervision' ? '9' : '1', priority, enteredMs: now, caller: '13800138000', originHotline: null, department: null });
+      return acd.enqueue({
+        callId: id,
+        queue,
+        line: queue === 'supervision' ? '9' : '1',
+        priority,
+        enteredMs: now,
+        caller: '13800138000',
+        originHotline: null,
+        department: null,
+      });
     },
   };
 }
 
-const ready = (r: ReturnType<typeof rig>, ...ids: string[]) => ids.forEach((id) => (r.acd.agentAction(id, { type: 'login' }), r.acd.agentAction(id, { type: 'ready' }), r.advance(1000)));
+const ready = (r: ReturnType<typeof rig>, ...ids: string[]) =>
+  ids.forEach((id) => (r.acd.agentAction(id, { type: 'login' }), r.acd.agentAction(id, { type: 'ready' }), r.advance(1000)));
 
 t.test('longest idle agent first; a call waits when nobody is free', async (t) => {
   const r = rig();
   ready(r, '1002', '1001'); // 1002 has been idle longer
   r.call('c1');
-  t.same(r.offers.map((o) => [o.call.callId, o.agentId]), [['c1', '1002']]);
+  t.same(
+    r.offers.map((o) => [o.call.callId, o.agentId]),
+    [['c1', '1002']],
+  );
   t.equal(r.acd.agentState('1002').name, 'ringing');
   r.call('c2');
   t.same(r.offers.at(-1), { call: r.offers.at(-1)!.call, agentId: '1001' });
@@ -71,7 +84,10 @@ t.test('priority beats arrival time: a 110-diverted call goes first', async (t) 
   r.call('ordinary');
   r.advance(5000);
   r.call('police', 'citizen', 1);
-  t.same(r.acd.waitingCalls().map((c) => c.callId), ['police', 'ordinary']);
+  t.same(
+    r.acd.waitingCalls().map((c) => c.callId),
+    ['police', 'ordinary'],
+  );
   ready(r, '1001');
   t.equal(r.offers[0]!.call.callId, 'police');
 });
@@ -82,7 +98,10 @@ t.test('line 9 only reaches supervision seats', async (t) => {
   r.call('nine', 'supervision');
   t.equal(r.offers.length, 0, 'ordinary seats do not get it');
   ready(r, '1011');
-  t.same(r.offers.map((o) => o.agentId), ['1011']);
+  t.same(
+    r.offers.map((o) => o.agentId),
+    ['1011'],
+  );
 });
 
 t.test('ring timeout: next agent; two misses in a row: automatic break with a notice', async (t) => {
@@ -100,7 +119,11 @@ t.test('ring timeout: next agent; two misses in a row: automatic break with a no
   r.acd.offerResult('c2', false);
   t.match(r.acd.agentState('1001'), { name: 'break', breakReason: '连续未接来电', missedInARow: 2 });
   t.same(r.notices, ['坐席 1001 连续 2 次未接来电，已自动置为小休']);
-  t.same(r.acd.waitingCalls().map((c) => c.callId), ['c2'], 'the call waits again, keeping its place');
+  t.same(
+    r.acd.waitingCalls().map((c) => c.callId),
+    ['c2'],
+    'the call waits again, keeping its place',
+  );
 });
 
 t.test('wrap-up is timed, and a break asked for during a call is taken after it', async (t) => {
@@ -155,7 +178,10 @@ t.test('agent states and waiting calls survive a restart', async (t) => {
   t.match(again.acd.agentState('1002'), { name: 'break', breakReason: '未就绪' });
   // c1 was ringing 1001 when the controller stopped: it stays on record until the recovery
   // (which reads FreeSWITCH's channels) learns whether it was answered
-  t.same(again.acd.waitingCalls().map((c) => c.callId), ['c1', 'c2']);
+  t.same(
+    again.acd.waitingCalls().map((c) => c.callId),
+    ['c1', 'c2'],
+  );
   t.equal(again.acd.agentState('1011').name, 'logged_out');
 });
 
@@ -163,14 +189,26 @@ t.test('a reloaded routing.yaml reaches the ACD: new seats, changed skills, remo
   const r = rig();
   ready(r, '1001', '1002');
   r.call('sup', 'supervision');
-  t.same(r.offers.map((o) => o.call.callId), [], 'nobody available has the supervision skill');
+  t.same(
+    r.offers.map((o) => o.call.callId),
+    [],
+    'nobody available has the supervision skill',
+  );
   const reloaded: Seat[] = [
     { id: '1001', name: 'A', skills: ['citizen', 'supervision'] },
     { id: '1003', name: 'C', skills: ['citizen'] },
   ];
   r.acd.reconfigure(reloaded, 3);
-  t.same(r.offers.map((o) => [o.call.callId, o.agentId]), [['sup', '1001']], 'the new skill is used at once');
-  t.same(r.acd.agentIds().sort(), ['1001', '1002', '1003', '1011'].filter((id) => id !== '1011'), 'seat 1011 (logged out) is gone, 1003 is new, 1002 stays while taken');
+  t.same(
+    r.offers.map((o) => [o.call.callId, o.agentId]),
+    [['sup', '1001']],
+    'the new skill is used at once',
+  );
+  t.same(
+    r.acd.agentIds().sort(),
+    ['1001', '1002', '1003', '1011'].filter((id) => id !== '1011'),
+    'seat 1011 (logged out) is gone, 1003 is new, 1002 stays while taken',
+  );
   r.acd.offerResult('sup', true);
   r.acd.callEnded('1001', 10_000);
   t.match(r.acd.agentState('1001'), { name: 'wrap_up' });
@@ -194,7 +232,11 @@ t.test('follow: each accepted reload of the config reconfigures the ACD (what th
   t.same(r.offers, [], 'seat 1001 has no supervision skill yet');
   const routing = { seats: [{ id: '1001', name: 'A', skills: ['citizen', 'supervision'] }], acd: { wrapUpS: 3 } };
   listeners[0]!({ routing } as unknown as CtiConfig);
-  t.same(r.offers.map((o) => [o.call.callId, o.agentId]), [['sup', '1001']], 'the reloaded skill is used at once');
+  t.same(
+    r.offers.map((o) => [o.call.callId, o.agentId]),
+    [['sup', '1001']],
+    'the reloaded skill is used at once',
+  );
 });
 
 t.test('a seat that took a fallback call while rung for another keeps its talk (found by the explorer)', async (t) => {
@@ -228,15 +270,18 @@ t.test('an agent who logs in while talking on a fallback call is on that call, n
   t.equal(r.acd.agentState('1001').name, 'ringing', 'free again, it gets the waiting call');
 });
 
-t.test('a seat rung while it took a fallback call rings again when that call ends, and its answer puts it on the rung call (found by the explorer)', async (t) => {
-  const r = rig();
-  ready(r, '1001');
-  r.call('c1');
-  r.acd.adoptTalk('1001', 'fallback-call');
-  r.acd.callEnded('1001', 1000, 'fallback-call');
-  t.match(r.acd.agentState('1001'), { name: 'ringing', callId: 'c1' }, 'the fallback call over, the ring that was still going is the seat\'s state again');
-  r.acd.offerResult('c1', true);
-  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'c1' }, 'the agent picked up the ring that was still going');
-  r.advance(20_000);
-  t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'c1' }, 'the wrap-up of the fallback call does not end it');
-});
+t.test(
+  'a seat rung while it took a fallback call rings again when that call ends, and its answer puts it on the rung call (found by the explorer)',
+  async (t) => {
+    const r = rig();
+    ready(r, '1001');
+    r.call('c1');
+    r.acd.adoptTalk('1001', 'fallback-call');
+    r.acd.callEnded('1001', 1000, 'fallback-call');
+    t.match(r.acd.agentState('1001'), { name: 'ringing', callId: 'c1' }, "the fallback call over, the ring that was still going is the seat's state again");
+    r.acd.offerResult('c1', true);
+    t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'c1' }, 'the agent picked up the ring that was still going');
+    r.advance(20_000);
+    t.match(r.acd.agentState('1001'), { name: 'on_call', callId: 'c1' }, 'the wrap-up of the fallback call does not end it');
+  },
+);

@@ -29,7 +29,16 @@ async function app(t: Test, edits: Array<[string, string]> = []): Promise<Ticket
 function attempt(a: TicketApp, hotline: string, createdUs: number, answerS: number | null): void {
   a.db
     .prepare('INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run('call-1', hotline, 'warm', '1001', createdUs, answerS === null ? null : createdUs + answerS * s, createdUs + 30 * s, answerS === null ? 'no_answer' : 'answered');
+    .run(
+      'call-1',
+      hotline,
+      'warm',
+      '1001',
+      createdUs,
+      answerS === null ? null : createdUs + answerS * s,
+      createdUs + 30 * s,
+      answerS === null ? 'no_answer' : 'answered',
+    );
 }
 
 const runAt = (a: TicketApp, atUs: number) => a.alerts.run(new Date(atUs / 1000));
@@ -65,12 +74,18 @@ t.test('fewer than min_counted counted attempts never open an alert; ringing leg
   for (let i = 0; i < 4; i++) attempt(a, '12329', T0 + i * MIN, null);
   const now = T0 + 10 * MIN;
   for (let i = 0; i < 3; i++) {
-    a.db.prepare("INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us) VALUES ('call-1', '12329', 'warm', '1001', ?)").run(now - (i + 1) * s);
+    a.db
+      .prepare("INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us) VALUES ('call-1', '12329', 'warm', '1001', ?)")
+      .run(now - (i + 1) * s);
   }
   t.same(runAt(a, now), { opened: [], closed: [] }, '4 misses (0%) and 3 legs ringing: 4 counted, fewer than 5');
   attempt(a, '12329', T0 + 5 * MIN, null);
   t.same(runAt(a, now), { opened: ['12329'], closed: [] }, 'the fifth counted miss opens it');
-  t.match(alertsOf(a, '12329')[0]!.detail, { rate: 0, counted: 5, ringing: 3, window: { to: '2026-11-30T08:10:00+08:00' } }, 'the reading it opened on, with its window');
+  t.match(
+    alertsOf(a, '12329')[0]!.detail,
+    { rate: 0, counted: 5, ringing: 3, window: { to: '2026-11-30T08:10:00+08:00' } },
+    'the reading it opened on, with its window',
+  );
 });
 
 t.test('min_counted comes from routing.yaml', async (t) => {
@@ -145,7 +160,10 @@ t.test('the head gets at most one text per hotline per hour, however often the a
   t.same(runAt(a, T0 + 81 * MIN), { opened: ['12365'], closed: [] }, 'another hotline of the same department');
   const texts = smsTo(a, HEAD).map((m) => m.text);
   t.equal(texts.length, 3, 'has its own text in the same hour');
-  t.match(texts.find((x) => x.includes('12365')), /质监举报投诉中心（12365）近24小时转接15秒接通率为0\.0%（5次），低于95%/);
+  t.match(
+    texts.find((x) => x.includes('12365')),
+    /质监举报投诉中心（12365）近24小时转接15秒接通率为0\.0%（5次），低于95%/,
+  );
 });
 
 t.test('running twice at the same instant changes nothing', async (t) => {

@@ -10,7 +10,9 @@ import { loadConfig, formatIssue } from '../src/config/index.js';
 // a real 1×1 PNG, and a minimal PDF
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-const HTML = Buffer.from('<!doctype html><html><body><script>fetch("/api/tickets",{headers:{authorization:"Bearer "+localStorage.token}})</script></body></html>');
+const HTML = Buffer.from(
+  '<!doctype html><html><body><script>fetch("/api/tickets",{headers:{authorization:"Bearer "+localStorage.token}})</script></body></html>',
+);
 const LIMITS = /^limits:\n(?: {2}.*\n)+/m;
 
 /** The app on a copy of config/ whose server.yaml has these `limits:` lines. */
@@ -53,7 +55,11 @@ t.test('HTML declared as image/png is refused: 415 CTI_ATTACHMENT_TYPE naming th
   t.same(readdirSync(files), [], 'no file on disk');
 
   const png = await upload(a, 'market', id, 'photo.jpg', 'image/jpeg', PNG);
-  t.match(png, { status: 415, body: { error: 'CTI_ATTACHMENT_TYPE', detail: { declared: 'image/jpeg', detected: 'image/png' } } }, 'a real PNG declared as JPEG: the types differ');
+  t.match(
+    png,
+    { status: 415, body: { error: 'CTI_ATTACHMENT_TYPE', detail: { declared: 'image/jpeg', detected: 'image/png' } } },
+    'a real PNG declared as JPEG: the types differ',
+  );
   const html = await upload(a, 'market', id, 'x.html', 'text/html', HTML);
   t.match(html, { status: 400, body: { error: 'CTI_BAD_REQUEST', field: 'body.mime' } }, 'a type that is not allowed is refused by the schema');
 });
@@ -95,14 +101,22 @@ t.test('per-ticket quota (count and bytes): 413 CTI_ATTACHMENT_QUOTA', async (t)
   t.equal((await upload(a, 'market2', id, 'b.png', 'image/png', PNG)).status, 201);
   const third = await upload(a, 'market', id, 'c.png', 'image/png', PNG);
   t.equal(third.status, 413);
-  t.match(third.body, { error: 'CTI_ATTACHMENT_QUOTA', message: /该工单的附件已达上限（最多 2 个、共 1 MB；已有 2 个/, detail: { field: 'content_base64', quota: 'per_ticket', used: { count: 2 }, limit: { count: 2, bytes: 1048576 } } });
+  t.match(third.body, {
+    error: 'CTI_ATTACHMENT_QUOTA',
+    message: /该工单的附件已达上限（最多 2 个、共 1 MB；已有 2 个/,
+    detail: { field: 'content_base64', quota: 'per_ticket', used: { count: 2 }, limit: { count: 2, bytes: 1048576 } },
+  });
   t.equal((await upload(a, 'market', await ticketFor(a), 'c.png', 'image/png', PNG)).status, 201, 'another ticket has its own');
 
   const big = await appWith(t, `${GENEROUS}\n  attachments_per_ticket: { count: 30, mb: 0.6 }`);
   const other = await ticketFor(big);
   const halfMb = Buffer.concat([PDF, Buffer.alloc(400_000, 0x20)]);
   t.equal((await upload(big, 'market', other, 'a.pdf', 'application/pdf', halfMb)).status, 201);
-  t.match(await upload(big, 'market', other, 'b.pdf', 'application/pdf', halfMb), { status: 413, body: { detail: { quota: 'per_ticket', limit: { bytes: 629146 } } } }, 'bytes count too');
+  t.match(
+    await upload(big, 'market', other, 'b.pdf', 'application/pdf', halfMb),
+    { status: 413, body: { detail: { quota: 'per_ticket', limit: { bytes: 629146 } } } },
+    'bytes count too',
+  );
 });
 
 t.test('per-user daily quota: 413 with a Chinese message; the next Shanghai day starts again', async (t) => {
@@ -111,7 +125,11 @@ t.test('per-user daily quota: 413 with a Chinese message; the next Shanghai day 
   for (let i = 0; i < 3; i++) t.equal((await upload(a, 'market', await ticketFor(a), `${i}.png`, 'image/png', PNG)).status, 201);
   const over = await upload(a, 'market', await ticketFor(a), '3.png', 'image/png', PNG);
   t.equal(over.status, 413);
-  t.match(over.body, { error: 'CTI_ATTACHMENT_QUOTA', message: /您今天上传的附件已达上限（每天最多 3 个.*请明天再试/, detail: { quota: 'per_user_per_day', used: { count: 3 } } });
+  t.match(over.body, {
+    error: 'CTI_ATTACHMENT_QUOTA',
+    message: /您今天上传的附件已达上限（每天最多 3 个.*请明天再试/,
+    detail: { quota: 'per_user_per_day', used: { count: 3 } },
+  });
   t.equal((await upload(a, 'market2', await ticketFor(a), 'x.png', 'image/png', PNG)).status, 201, 'another user has their own');
   a.at('2026-12-01T23:59:00+08:00');
   t.equal((await upload(a, 'market', await ticketFor(a), '4.png', 'image/png', PNG)).status, 413, 'still the same day in Shanghai');
@@ -132,20 +150,31 @@ t.test('uploads are rate-limited per user: 429 CTI_RATE_LIMITED, another user is
 
 t.test('login and intake limits come from server.yaml', async (t) => {
   const a = await appWith(t, '  login: { max: 2, window_s: 60 }\n  intake: { max: 1 }');
-  const login = () => a.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '198.51.100.4', payload: { username: 'nobody', password: 'guess-123456' } });
+  const login = () =>
+    a.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '198.51.100.4', payload: { username: 'nobody', password: 'guess-123456' } });
   t.equal((await login()).statusCode, 401);
   t.equal((await login()).statusCode, 401);
   t.equal((await login()).statusCode, 429, 'the third login in a minute (shipped: 30)');
-  const intake = () => a.app.inject({ method: 'POST', url: '/api/intake', remoteAddress: '198.51.100.4', payload: { channel: 'web', caller: '13700001111', content: '路灯不亮' } });
+  const intake = () =>
+    a.app.inject({
+      method: 'POST',
+      url: '/api/intake',
+      remoteAddress: '198.51.100.4',
+      payload: { channel: 'web', caller: '13700001111', content: '路灯不亮' },
+    });
   t.equal((await intake()).statusCode, 201);
   t.equal((await intake()).statusCode, 429, 'the second intake (shipped: 20)');
-  t.same(a.config.server.limits, {
-    login: { max: 2, windowMs: 60_000 },
-    intake: { max: 1, windowMs: 60_000 },
-    attachmentUploads: { max: 20, windowMs: 60_000 },
-    attachmentsPerTicket: { count: 30, bytes: 100 * 1024 * 1024 },
-    attachmentsPerUserPerDay: { count: 200, bytes: 500 * 1024 * 1024 },
-  }, 'what is left out is defaulted');
+  t.same(
+    a.config.server.limits,
+    {
+      login: { max: 2, windowMs: 60_000 },
+      intake: { max: 1, windowMs: 60_000 },
+      attachmentUploads: { max: 20, windowMs: 60_000 },
+      attachmentsPerTicket: { count: 30, bytes: 100 * 1024 * 1024 },
+      attachmentsPerUserPerDay: { count: 200, bytes: 500 * 1024 * 1024 },
+    },
+    'what is left out is defaulted',
+  );
 });
 
 t.test('a bad limit is a config error at server.yaml:line:column with the field', async (t) => {

@@ -29,7 +29,13 @@ async function wrong(a: TicketApp, username: string, remoteAddress: string, n: n
 
 const userId = (a: TicketApp, username: string) => a.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(username) as number;
 const audits = (a: TicketApp, action: string) =>
-  (a.db.prepare('SELECT user_id, subject, detail FROM audit_log WHERE action = ? ORDER BY id').all(action) as Array<{ user_id: number | null; subject: string; detail: string }>).map((r) => ({
+  (
+    a.db.prepare('SELECT user_id, subject, detail FROM audit_log WHERE action = ? ORDER BY id').all(action) as Array<{
+      user_id: number | null;
+      subject: string;
+      detail: string;
+    }>
+  ).map((r) => ({
     ...r,
     detail: JSON.parse(r.detail) as Record<string, unknown>,
   }));
@@ -65,7 +71,7 @@ t.test("a stranger's 5 wrong passwords from one address do not stop the right on
     { user_id: null, subject: `user:${userId(a, 'admin')}`, detail: { failed_logins: 5, locked_until: Date.parse('2026-11-30T09:15:00+08:00') } },
   ]);
   t.strictSame(
-    (a.db.prepare("SELECT json_extract(detail, '$.ip') FROM audit_log WHERE action = 'auth.login_failed'").pluck().all() as string[]),
+    a.db.prepare("SELECT json_extract(detail, '$.ip') FROM audit_log WHERE action = 'auth.login_failed'").pluck().all() as string[],
     Array(4).fill(STRANGER),
     'each failure says where it came from (the fifth is answered by the lock: user.locked)',
   );
@@ -159,7 +165,15 @@ t.test('the ceiling: 50 wrong passwords from many addresses within 15 min lock t
   t.equal(users.body.items.find((u: { username: string }) => u.username === 'boss').locked_until, '2026-11-30T10:29:59+08:00');
   const locks = await a.call('admin', 'GET', '/api/admin/lockouts');
   t.equal(locks.status, 200);
-  t.strictSame(locks.body.items[0], { user_id: id, username: 'boss', display_name: 'boss', scope: 'account', address: null, locked_until: '2026-11-30T10:29:59+08:00', locks: null });
+  t.strictSame(locks.body.items[0], {
+    user_id: id,
+    username: 'boss',
+    display_name: 'boss',
+    scope: 'account',
+    address: null,
+    locked_until: '2026-11-30T10:29:59+08:00',
+    locks: null,
+  });
   t.strictSame(
     locks.body.items.slice(1).map((l: { address: string }) => l.address),
     [...more].sort(),
@@ -187,20 +201,27 @@ t.test('admin 解除锁定: one address or all, audited; others get 403', async 
   t.equal((await a.call(null, 'POST', `/api/admin/users/${id}/unlock`, {})).status, 401);
 
   const listed = await a.call('admin', 'GET', '/api/admin/lockouts');
-  t.strictSame(listed.body.items.map((l: { address: string; scope: string; locks: number }) => [l.scope, l.address, l.locks]), [
-    ['address', STRANGER, 1],
-    ['address', '203.0.113.77', 1],
-  ]);
+  t.strictSame(
+    listed.body.items.map((l: { address: string; scope: string; locks: number }) => [l.scope, l.address, l.locks]),
+    [
+      ['address', STRANGER, 1],
+      ['address', '203.0.113.77', 1],
+    ],
+  );
 
   const notLocked = await a.call('admin', 'POST', `/api/admin/users/${id}/unlock`, { address: OWNER });
-  t.strictSame([notLocked.status, notLocked.body], [
-    409,
-    {
-      error: 'CTI_AUTH_NOT_LOCKED',
-      message: `address: 用户 market 从地址 ${OWNER} 没有被锁定；当前被锁定的地址：${STRANGER}、203.0.113.77；不填 address 则解除该用户的全部锁定`,
-      detail: { field: 'address', locked_addresses: [STRANGER, '203.0.113.77'] },
-    },
-  ], 'names the field and the addresses that are locked');
+  t.strictSame(
+    [notLocked.status, notLocked.body],
+    [
+      409,
+      {
+        error: 'CTI_AUTH_NOT_LOCKED',
+        message: `address: 用户 market 从地址 ${OWNER} 没有被锁定；当前被锁定的地址：${STRANGER}、203.0.113.77；不填 address 则解除该用户的全部锁定`,
+        detail: { field: 'address', locked_addresses: [STRANGER, '203.0.113.77'] },
+      },
+    ],
+    'names the field and the addresses that are locked',
+  );
   const badAddress = await a.call('admin', 'POST', `/api/admin/users/${id}/unlock`, { address: 'somewhere; DROP' });
   t.strictSame([badAddress.status, badAddress.body.error, badAddress.body.field], [400, 'CTI_BAD_REQUEST', 'body.address']);
   const unknown = await a.call('admin', 'POST', '/api/admin/users/999/unlock', {});
@@ -208,7 +229,9 @@ t.test('admin 解除锁定: one address or all, audited; others get 403', async 
 
   const one = await a.call('admin', 'POST', `/api/admin/users/${id}/unlock`, { address: STRANGER });
   t.equal(one.status, 200);
-  t.strictSame(one.body.lifted, [{ user_id: id, username: 'market', display_name: 'market', scope: 'address', address: STRANGER, locked_until: '2026-11-30T09:15:00+08:00', locks: 1 }]);
+  t.strictSame(one.body.lifted, [
+    { user_id: id, username: 'market', display_name: 'market', scope: 'address', address: STRANGER, locked_until: '2026-11-30T09:15:00+08:00', locks: 1 },
+  ]);
   t.equal(one.body.user.locked_until, '2026-11-30T09:15:00+08:00', 'the other address is still locked');
   t.equal((await login(a, 'market', PASSWORD, STRANGER)).statusCode, 200, 'that address may log in again');
   t.equal((await login(a, 'market', PASSWORD, '203.0.113.77')).statusCode, 423, 'the other not');
@@ -217,12 +240,23 @@ t.test('admin 解除锁定: one address or all, audited; others get 403', async 
   t.strictSame([all.status, all.body.lifted.map((l: { address: string }) => l.address), all.body.user.locked_until], [200, ['203.0.113.77'], null]);
   t.equal((await login(a, 'market', PASSWORD, '203.0.113.77')).statusCode, 200);
   const nothing = await a.call('admin', 'POST', `/api/admin/users/${id}/unlock`, {});
-  t.strictSame([nothing.status, nothing.body], [409, { error: 'CTI_AUTH_NOT_LOCKED', message: 'id: 用户 market 当前没有被锁定', detail: { field: 'id', locked_addresses: [] } }]);
+  t.strictSame(
+    [nothing.status, nothing.body],
+    [409, { error: 'CTI_AUTH_NOT_LOCKED', message: 'id: 用户 market 当前没有被锁定', detail: { field: 'id', locked_addresses: [] } }],
+  );
 
   const adminId = userId(a, 'admin');
   t.strictSame(audits(a, 'user.unlock'), [
-    { user_id: adminId, subject: `user:${id}`, detail: { address: STRANGER, lifted: [{ address: STRANGER, locked_until: Date.parse('2026-11-30T09:15:00+08:00') }] } },
-    { user_id: adminId, subject: `user:${id}`, detail: { address: null, lifted: [{ address: '203.0.113.77', locked_until: Date.parse('2026-11-30T09:15:00+08:00') }] } },
+    {
+      user_id: adminId,
+      subject: `user:${id}`,
+      detail: { address: STRANGER, lifted: [{ address: STRANGER, locked_until: Date.parse('2026-11-30T09:15:00+08:00') }] },
+    },
+    {
+      user_id: adminId,
+      subject: `user:${id}`,
+      detail: { address: null, lifted: [{ address: '203.0.113.77', locked_until: Date.parse('2026-11-30T09:15:00+08:00') }] },
+    },
   ]);
 });
 
@@ -261,7 +295,10 @@ t.test('locks survive a restart (they are in SQLite)', async (t) => {
   users = new UserStore(db);
   await t.rejects(users.verify('agent01', PASSWORD, now, STRANGER), { code: 'CTI_AUTH_LOCKED' }, 'still locked after the restart');
   t.match(await users.verify('agent01', PASSWORD, now, OWNER), { username: 'agent01' }, 'and only for that address');
-  t.strictSame(users.lockouts(now).map((l) => [l.address, l.locks]), [[STRANGER, 1]]);
+  t.strictSame(
+    users.lockouts(now).map((l) => [l.address, l.locks]),
+    [[STRANGER, 1]],
+  );
 });
 
 t.test('cti user unlock: the way back in when no admin can log in', async (t) => {

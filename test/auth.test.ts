@@ -122,23 +122,36 @@ t.test('UserStore: add, verify, list, byId, mobilesOf', async (t) => {
   t.equal(await users.verify('Wang.Li', 'secret-pass-2', now), null, 'wrong password');
   t.equal(users.byId(1)!.failedLogins, 1);
   t.equal(await users.verify('nobody', 'secret-pass-1', now), null, 'unknown user');
-  t.strictSame(await users.verify('wang.li', 'secret-pass-1', now), { id: 1, username: 'Wang.Li', displayName: '王丽', role: 'dept_head', department: 'health' }, 'usernames are case-insensitive');
+  t.strictSame(
+    await users.verify('wang.li', 'secret-pass-1', now),
+    { id: 1, username: 'Wang.Li', displayName: '王丽', role: 'dept_head', department: 'health' },
+    'usernames are case-insensitive',
+  );
   t.equal(users.byId(1)!.failedLogins, 0, 'a right password resets the count of wrong ones');
 
   t.strictSame(users.byId(2)?.username, 'agent01');
   t.equal(users.byId(99), null);
-  t.strictSame(users.list().map((u) => u.username), ['Wang.Li', 'agent01', 'handler01', 'handler02']);
+  t.strictSame(
+    users.list().map((u) => u.username),
+    ['Wang.Li', 'agent01', 'handler01', 'handler02'],
+  );
   t.strictSame(users.mobilesOf('health'), [
     { userId: 1, displayName: '王丽', role: 'dept_head', mobile: '13800138000' },
     { userId: 4, displayName: 'handler02', role: 'dept_handler', mobile: '13900139000' },
   ]);
   users.setDisabled(4, true);
-  t.strictSame(users.mobilesOf('health').map((c) => c.userId), [1], 'disabled users get no reminders');
-  t.strictSame(users.mobilesOf('market-regulation'), []);
   t.strictSame(
-    db.prepare('SELECT username, role, department, mobile FROM users WHERE id = 1').get(),
-    { username: 'Wang.Li', role: 'dept_head', department: 'health', mobile: '13800138000' },
+    users.mobilesOf('health').map((c) => c.userId),
+    [1],
+    'disabled users get no reminders',
   );
+  t.strictSame(users.mobilesOf('market-regulation'), []);
+  t.strictSame(db.prepare('SELECT username, role, department, mobile FROM users WHERE id = 1').get(), {
+    username: 'Wang.Li',
+    role: 'dept_head',
+    department: 'health',
+    mobile: '13800138000',
+  });
   t.match(db.prepare('SELECT password_hash FROM users WHERE id = 1').pluck().get(), /^scrypt\$/);
 });
 
@@ -220,7 +233,10 @@ t.test('login timing: an unknown name and a locked account take as long as a wro
   }
   const [wrong, unknown, locked] = kinds.map((k) => k.times.sort((x, y) => x - y)[2]!) as [number, number, number];
   t.comment(`median ms: wrong password ${wrong.toFixed(0)}, unknown name ${unknown.toFixed(0)}, locked account ${locked.toFixed(0)}`);
-  for (const [what, ms] of [['unknown name', unknown], ['locked account', locked]] as const) {
+  for (const [what, ms] of [
+    ['unknown name', unknown],
+    ['locked account', locked],
+  ] as const) {
     const ratio = ms / wrong;
     t.ok(ratio > 0.5 && ratio < 2, `${what}: ${ms.toFixed(0)} ms against ${wrong.toFixed(0)} ms for a wrong password (ratio ${ratio.toFixed(2)})`);
   }
@@ -248,10 +264,12 @@ t.test('lockout: 5 wrong passwords in a row lock for 15 minutes', async (t) => {
   clock.now = START + 15 * MINUTE - 1;
   const during = await login(app, 'agent01', 'secret-pass-1');
   t.strictSame([during.statusCode, during.json()], [423, lockedBody], 'even the right password is refused while locked');
-  t.strictSame(
-    await errorOf(users.verify('agent01', 'secret-pass-1', new Date(clock.now))),
-    { code: 'CTI_AUTH_LOCKED', statusCode: 423, message: lockedBody.message, detail: lockedBody.detail },
-  );
+  t.strictSame(await errorOf(users.verify('agent01', 'secret-pass-1', new Date(clock.now))), {
+    code: 'CTI_AUTH_LOCKED',
+    statusCode: 423,
+    message: lockedBody.message,
+    detail: lockedBody.detail,
+  });
 
   clock.now = START + 15 * MINUTE;
   const after = await login(app, 'agent01', 'secret-pass-1');
@@ -262,18 +280,14 @@ t.test('lockout: 5 wrong passwords in a row lock for 15 minutes', async (t) => {
   for (let i = 1; i <= 4; i++) t.equal((await login(app, 'agent01', 'wrong')).statusCode, 401);
   t.equal((await login(app, 'agent01', 'secret-pass-1')).statusCode, 200);
 
-  t.strictSame(
-    db.prepare("SELECT at, user_id, action, subject, detail FROM audit_log WHERE action = 'user.locked'").all(),
-    [{ at: START, user_id: null, action: 'user.locked', subject: 'user:1', detail: JSON.stringify({ failed_logins: 5, locked_until: START + 15 * MINUTE }) }],
-  );
-  t.strictSame(
-    db.prepare('SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action ORDER BY action').all(),
-    [
-      { action: 'auth.login', n: 2 },
-      { action: 'auth.login_failed', n: 8 },
-      { action: 'user.locked', n: 1 },
-    ],
-  );
+  t.strictSame(db.prepare("SELECT at, user_id, action, subject, detail FROM audit_log WHERE action = 'user.locked'").all(), [
+    { at: START, user_id: null, action: 'user.locked', subject: 'user:1', detail: JSON.stringify({ failed_logins: 5, locked_until: START + 15 * MINUTE }) },
+  ]);
+  t.strictSame(db.prepare('SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action ORDER BY action').all(), [
+    { action: 'auth.login', n: 2 },
+    { action: 'auth.login_failed', n: 8 },
+    { action: 'user.locked', n: 1 },
+  ]);
 });
 
 t.test('a disabled user cannot log in, and loses the sessions they had', async (t) => {
@@ -313,10 +327,9 @@ t.test('login: a token that works on a protected route, 12 h sliding expiry, log
     expires_at: '2026-12-01T20:00:00+08:00',
   });
   const token: string = body.token;
-  t.strictSame(
-    db.prepare('SELECT user_id, created_at, expires_at, last_seen_at FROM sessions').all(),
-    [{ user_id: 1, created_at: START, expires_at: START + 12 * HOUR, last_seen_at: START }],
-  );
+  t.strictSame(db.prepare('SELECT user_id, created_at, expires_at, last_seen_at FROM sessions').all(), [
+    { user_id: 1, created_at: START, expires_at: START + 12 * HOUR, last_seen_at: START },
+  ]);
   const { token_hash } = db.prepare('SELECT token_hash FROM sessions').get() as { token_hash: string };
   t.equal(token_hash.length, 64, 'sha256 hex');
   t.not(token_hash, token, 'the token itself is never stored');
@@ -389,9 +402,15 @@ t.test('login body: bad input gets 400 naming the field', async (t) => {
   const { app } = await buildTestApp();
   t.teardown(() => app.close());
   const noPassword = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent01' } });
-  t.strictSame([noPassword.statusCode, noPassword.json()], [400, { error: 'CTI_BAD_REQUEST', field: 'body.password', message: "body.password: must have required property 'password'" }]);
+  t.strictSame(
+    [noPassword.statusCode, noPassword.json()],
+    [400, { error: 'CTI_BAD_REQUEST', field: 'body.password', message: "body.password: must have required property 'password'" }],
+  );
   const emptyName = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: '', password: 'x' } });
-  t.strictSame([emptyName.statusCode, emptyName.json()], [400, { error: 'CTI_BAD_REQUEST', field: 'body.username', message: 'body.username: must NOT have fewer than 1 characters' }]);
+  t.strictSame(
+    [emptyName.statusCode, emptyName.json()],
+    [400, { error: 'CTI_BAD_REQUEST', field: 'body.username', message: 'body.username: must NOT have fewer than 1 characters' }],
+  );
   const unknown = await login(app, 'nobody', 'secret-pass-1');
   t.strictSame([unknown.statusCode, unknown.json()], [401, { error: 'CTI_AUTH_FAILED', message: '用户名或密码错误' }]);
 });
@@ -405,22 +424,26 @@ t.test('requireRole: 403 naming the roles needed', async (t) => {
   const supervisor = await tokenOf(app, 'boss', 'secret-pass-2');
 
   const denied = await app.inject({ url: '/api/wallboard', headers: bearer(agent) });
-  t.strictSame([denied.statusCode, denied.json()], [
-    403,
-    {
-      error: 'CTI_FORBIDDEN',
-      message: '此操作需要以下角色之一：supervisor（班长/值班长）、admin（管理员）；当前角色：agent',
-      detail: { roles: ['supervisor', 'admin'] },
-    },
-  ]);
+  t.strictSame(
+    [denied.statusCode, denied.json()],
+    [
+      403,
+      {
+        error: 'CTI_FORBIDDEN',
+        message: '此操作需要以下角色之一：supervisor（班长/值班长）、admin（管理员）；当前角色：agent',
+        detail: { roles: ['supervisor', 'admin'] },
+      },
+    ],
+  );
   const allowed = await app.inject({ url: '/api/wallboard', headers: bearer(supervisor) });
   t.strictSame([allowed.statusCode, allowed.json()], [200, { ok: true }]);
 
   const usersPage = await app.inject({ method: 'POST', url: '/api/users', headers: bearer(supervisor), payload: { nonsense: true } });
-  t.strictSame([usersPage.statusCode, usersPage.json()], [
-    403,
-    { error: 'CTI_FORBIDDEN', message: '此操作需要以下角色之一：admin（管理员）；当前角色：supervisor', detail: { roles: ['admin'] } },
-  ], 'checked before the body, so non-admins learn nothing about it');
+  t.strictSame(
+    [usersPage.statusCode, usersPage.json()],
+    [403, { error: 'CTI_FORBIDDEN', message: '此操作需要以下角色之一：admin（管理员）；当前角色：supervisor', detail: { roles: ['admin'] } }],
+    'checked before the body, so non-admins learn nothing about it',
+  );
 });
 
 t.test('admin routes: list, create, disable, enable, password', async (t) => {
@@ -430,7 +453,14 @@ t.test('admin routes: list, create, disable, enable, password', async (t) => {
   const admin = await tokenOf(app, 'admin', 'admin-pass-1');
   const post = (url: string, payload?: object) => app.inject({ method: 'POST', url, headers: bearer(admin), ...(payload ? { payload } : {}) });
 
-  const created = await post('/api/users', { username: 'zhao', password: 'zhao-pass-1', role: 'dept_handler', department: 'market-regulation', display_name: '赵', mobile: '13700137000' });
+  const created = await post('/api/users', {
+    username: 'zhao',
+    password: 'zhao-pass-1',
+    role: 'dept_handler',
+    department: 'market-regulation',
+    display_name: '赵',
+    mobile: '13700137000',
+  });
   const zhao = {
     id: 2,
     username: 'zhao',
@@ -445,25 +475,28 @@ t.test('admin routes: list, create, disable, enable, password', async (t) => {
   t.strictSame([created.statusCode, created.json()], [201, zhao]);
 
   const noDepartment = await post('/api/users', { username: 'qian', password: 'qian-pass-1', role: 'dept_head' });
-  t.strictSame([noDepartment.statusCode, noDepartment.json()], [
-    400,
-    { error: 'CTI_AUTH_BAD_USER', message: 'department: dept_handler（部门承办人）、dept_head（部门负责人） 必须指定部门', detail: { field: 'department' } },
-  ]);
+  t.strictSame(
+    [noDepartment.statusCode, noDepartment.json()],
+    [
+      400,
+      { error: 'CTI_AUTH_BAD_USER', message: 'department: dept_handler（部门承办人）、dept_head（部门负责人） 必须指定部门', detail: { field: 'department' } },
+    ],
+  );
   const unknownDepartment = await post('/api/users', { username: 'qian', password: 'qian-pass-1', role: 'dept_head', department: 'mars' });
-  t.strictSame([unknownDepartment.statusCode, unknownDepartment.json()], [
-    400,
-    { error: 'CTI_AUTH_BAD_USER', message: 'department: 未知部门 "mars"（部门见 config/routing.yaml）', detail: { field: 'department' } },
-  ]);
+  t.strictSame(
+    [unknownDepartment.statusCode, unknownDepartment.json()],
+    [400, { error: 'CTI_AUTH_BAD_USER', message: 'department: 未知部门 "mars"（部门见 config/routing.yaml）', detail: { field: 'department' } }],
+  );
   const agentWithDepartment = await post('/api/users', { username: 'qian', password: 'qian-pass-1', role: 'agent', department: 'health' });
-  t.strictSame([agentWithDepartment.statusCode, agentWithDepartment.json()], [
-    400,
-    { error: 'CTI_AUTH_BAD_USER', message: 'department: 角色 agent 不属于任何部门，不能指定部门', detail: { field: 'department' } },
-  ]);
+  t.strictSame(
+    [agentWithDepartment.statusCode, agentWithDepartment.json()],
+    [400, { error: 'CTI_AUTH_BAD_USER', message: 'department: 角色 agent 不属于任何部门，不能指定部门', detail: { field: 'department' } }],
+  );
   const duplicate = await post('/api/users', { username: 'ZHAO', password: 'zhao-pass-1', role: 'agent' });
-  t.strictSame([duplicate.statusCode, duplicate.json()], [
-    409,
-    { error: 'CTI_AUTH_DUPLICATE_USER', message: 'username: 用户名 "ZHAO" 已存在（不区分大小写）', detail: { field: 'username' } },
-  ]);
+  t.strictSame(
+    [duplicate.statusCode, duplicate.json()],
+    [409, { error: 'CTI_AUTH_DUPLICATE_USER', message: 'username: 用户名 "ZHAO" 已存在（不区分大小写）', detail: { field: 'username' } }],
+  );
   const badRole = await post('/api/users', { username: 'qian', password: 'qian-pass-1', role: 'root' });
   t.strictSame([badRole.statusCode, badRole.json().field], [400, 'body.role']);
 
@@ -479,31 +512,44 @@ t.test('admin routes: list, create, disable, enable, password', async (t) => {
 
   clock.now = START + HOUR;
   const shortPassword = await post('/api/users/2/password', { password: 'short' });
-  t.strictSame([shortPassword.statusCode, shortPassword.json()], [400, { error: 'CTI_AUTH_BAD_USER', message: 'password: 密码至少 8 位', detail: { field: 'password' } }]);
+  t.strictSame(
+    [shortPassword.statusCode, shortPassword.json()],
+    [400, { error: 'CTI_AUTH_BAD_USER', message: 'password: 密码至少 8 位', detail: { field: 'password' } }],
+  );
   const changed = await post('/api/users/2/password', { password: 'zhao-pass-2' });
   t.strictSame([changed.statusCode, changed.json()], [200, zhao]);
   t.equal((await login(app, 'zhao', 'zhao-pass-1')).statusCode, 401);
   t.equal((await login(app, 'zhao', 'zhao-pass-2')).statusCode, 200);
 
   const list = await app.inject({ url: '/api/users', headers: bearer(admin) });
-  t.strictSame([list.statusCode, list.json()], [
-    200,
-    {
-      items: [
-        { id: 1, username: 'admin', display_name: 'admin', role: 'admin', department: null, mobile: null, disabled: false, created_at: '2026-12-01T08:00:00+08:00', locked_until: null },
-        zhao,
-      ],
-    },
-  ]);
   t.strictSame(
-    db.prepare("SELECT at, user_id, action, subject FROM audit_log WHERE action LIKE 'user.%' ORDER BY id").all(),
+    [list.statusCode, list.json()],
     [
-      { at: START, user_id: 1, action: 'user.add', subject: 'user:2' },
-      { at: START, user_id: 1, action: 'user.disable', subject: 'user:2' },
-      { at: START, user_id: 1, action: 'user.enable', subject: 'user:2' },
-      { at: START + HOUR, user_id: 1, action: 'user.password', subject: 'user:2' },
+      200,
+      {
+        items: [
+          {
+            id: 1,
+            username: 'admin',
+            display_name: 'admin',
+            role: 'admin',
+            department: null,
+            mobile: null,
+            disabled: false,
+            created_at: '2026-12-01T08:00:00+08:00',
+            locked_until: null,
+          },
+          zhao,
+        ],
+      },
     ],
   );
+  t.strictSame(db.prepare("SELECT at, user_id, action, subject FROM audit_log WHERE action LIKE 'user.%' ORDER BY id").all(), [
+    { at: START, user_id: 1, action: 'user.add', subject: 'user:2' },
+    { at: START, user_id: 1, action: 'user.disable', subject: 'user:2' },
+    { at: START, user_id: 1, action: 'user.enable', subject: 'user:2' },
+    { at: START + HOUR, user_id: 1, action: 'user.password', subject: 'user:2' },
+  ]);
 });
 
 t.test('audit_log is append-only', async (t) => {
@@ -517,7 +563,7 @@ t.test('audit_log is append-only', async (t) => {
   ]);
   t.throws(() => db.prepare("UPDATE audit_log SET action = 'nothing'").run(), { message: 'audit_log is append-only' });
   t.throws(() => db.prepare('DELETE FROM audit_log').run(), { message: 'audit_log is append-only' });
-  t.equal(db.prepare("SELECT action FROM audit_log WHERE id = 1").pluck().get(), 'ticket.caller_read');
+  t.equal(db.prepare('SELECT action FROM audit_log WHERE id = 1').pluck().get(), 'ticket.caller_read');
   t.equal(audit(db, { userId: null, action: 'system.start', subject: null }, new Date(START)), 2);
   t.equal(db.prepare('SELECT detail FROM audit_log WHERE id = 2').pluck().get(), '{}');
 });
@@ -535,7 +581,10 @@ t.test('cti user add: end to end, then log in through the app', async (t) => {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
-  const added = cti(['add', 'zhang.san', '--role', 'dept_handler', '--department', 'market-regulation', '--display-name', '张三', '--mobile', '13800138000'], 'cli-secret-1\nignored second line\n');
+  const added = cti(
+    ['add', 'zhang.san', '--role', 'dept_handler', '--department', 'market-regulation', '--display-name', '张三', '--mobile', '13800138000'],
+    'cli-secret-1\nignored second line\n',
+  );
   t.equal(added.code, 0, added.stderr);
   t.equal(added.stderr, '');
   const printed = JSON.parse(added.stdout);
@@ -573,11 +622,8 @@ t.test('cti user add: end to end, then log in through the app', async (t) => {
   const res = await login(app, 'zhang.san', 'cli-secret-1');
   t.equal(res.statusCode, 200);
   t.strictSame(res.json().user, { id: 1, username: 'zhang.san', display_name: '张三', role: 'dept_handler', department: 'market-regulation' });
-  t.strictSame(
-    db.prepare("SELECT user_id, action, subject, json_extract(detail, '$.via') AS via FROM audit_log ORDER BY id").all(),
-    [
-      { user_id: null, action: 'user.add', subject: 'user:1', via: 'cli' },
-      { user_id: 1, action: 'auth.login', subject: 'user:1', via: null },
-    ],
-  );
+  t.strictSame(db.prepare("SELECT user_id, action, subject, json_extract(detail, '$.via') AS via FROM audit_log ORDER BY id").all(), [
+    { user_id: null, action: 'user.add', subject: 'user:1', via: 'cli' },
+    { user_id: 1, action: 'auth.login', subject: 'user:1', via: null },
+  ]);
 });

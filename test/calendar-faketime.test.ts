@@ -13,7 +13,10 @@ t.test('on 24 December 2026 a complaint is dispatched with a provisional 2027 de
   const copy = copyConfig();
   const server = await startServerProcess(copy.dir, {
     clockStartsAt: '2026-12-24T10:00:00+08:00',
-    users: [{ name: 'op', role: 'agent' }, { name: 'root', role: 'admin', mobile: '13900000100' }],
+    users: [
+      { name: 'op', role: 'agent' },
+      { name: 'root', role: 'admin', mobile: '13900000100' },
+    ],
   });
   t.teardown(async () => {
     await server.stop();
@@ -41,15 +44,29 @@ t.test('on 24 December 2026 a complaint is dispatched with a provisional 2027 de
 
   copy.edit('calendar.yaml', 'years: {}', MADE_UP_2027);
   await server.login('op');
-  const { value: after } = await waitFor('the recomputed deadline', async () => {
-    const r = await server.get(`/api/tickets/${created.body.id}`);
-    return r.body.deadline_provisional === false ? r.body : undefined;
-  }, 10_000);
-  const exact = new WorkingCalendar({ overrides: { years: { '2027': { holidays: ['2027-01-01', '2027-01-04'], makeupWorkdays: [] } }, dates: [] } }).clockEndDays(dispatched, 7);
-  t.same({ due: after.resolve_due_at, provisional: after.deadline_provisional }, { due: formatShanghai(exact.at), provisional: false }, 'recomputed on the added year');
+  const { value: after } = await waitFor(
+    'the recomputed deadline',
+    async () => {
+      const r = await server.get(`/api/tickets/${created.body.id}`);
+      return r.body.deadline_provisional === false ? r.body : undefined;
+    },
+    10_000,
+  );
+  const exact = new WorkingCalendar({
+    overrides: { years: { '2027': { holidays: ['2027-01-01', '2027-01-04'], makeupWorkdays: [] } }, dates: [] },
+  }).clockEndDays(dispatched, 7);
+  t.same(
+    { due: after.resolve_due_at, provisional: after.deadline_provisional },
+    { due: formatShanghai(exact.at), provisional: false },
+    'recomputed on the added year',
+  );
   t.not(after.resolve_due_at, created.body.resolve_due_at, 'the made-up holidays moved it');
   t.ok(after.events.some((e: any) => e.action === 'recompute_deadlines'));
   // the log line may trail the API answer on the server's stdout
-  const logged = await waitFor('the recomputation in the log', async () => server.logs.find((l) => l.msg === 'provisional ticket deadlines recomputed on the calendar in force'), 5000);
+  const logged = await waitFor(
+    'the recomputation in the log',
+    async () => server.logs.find((l) => l.msg === 'provisional ticket deadlines recomputed on the calendar in force'),
+    5000,
+  );
   t.match(logged.value, { checked: 1, changed: 1, stillProvisional: 0 }, 'and the server says so in its log');
 });

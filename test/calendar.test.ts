@@ -141,12 +141,24 @@ t.test('by default a year without data follows the weekday rule, marked as a gue
   t.equal(calendar.isWorkday('2003-12-31'), true, 'before the data too (a Wednesday)');
   t.same(calendar.clockEndDays(at('2026-12-30T10:00+08:00'), 1), { at: at('2026-12-31T10:00+08:00'), provisional: false }, 'within the data');
   t.same(calendar.clockEndDays(at('2026-12-31T16:00+08:00'), 1), { at: at('2027-01-01T16:00+08:00'), provisional: true }, 'across New Year: marked');
-  t.same(calendar.clockEndDays(at('2026-12-31T08:30+08:00'), 1), { at: at('2026-12-31T17:30+08:00'), provisional: false }, 'ending at 17:30 on Dec 31 rests on no 2027 day');
-  t.same(calendar.clockEnd(at('2026-12-31T08:30+08:00'), DAY_LENGTH + 1), { at: at('2027-01-01T08:30:00.001+08:00'), provisional: true }, 'one ms more is a 2027 deadline');
+  t.same(
+    calendar.clockEndDays(at('2026-12-31T08:30+08:00'), 1),
+    { at: at('2026-12-31T17:30+08:00'), provisional: false },
+    'ending at 17:30 on Dec 31 rests on no 2027 day',
+  );
+  t.same(
+    calendar.clockEnd(at('2026-12-31T08:30+08:00'), DAY_LENGTH + 1),
+    { at: at('2027-01-01T08:30:00.001+08:00'), provisional: true },
+    'one ms more is a 2027 deadline',
+  );
   t.same(calendar.clockEndDays(at('2027-03-01T10:00+08:00'), 0), { at: at('2027-03-01T10:00+08:00'), provisional: false }, 'a zero clock rests on no day');
   t.same(calendar.openingAt(at('2027-03-01T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: true, provisional: true }, 'a Monday morning of 2027');
   t.same(calendar.openingAt(at('2027-03-06T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: false, provisional: true }, 'a Saturday of 2027');
-  t.same(calendar.openingAt(at('2027-03-01T03:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: false, provisional: false }, 'outside the hours no day is needed');
+  t.same(
+    calendar.openingAt(at('2027-03-01T03:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'),
+    { open: false, provisional: false },
+    'outside the hours no day is needed',
+  );
   t.same(calendar.openingAt(at('2027-03-06T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'all'), { open: true, provisional: false }, 'every day: no day is needed');
   t.same(calendar.openingAt(at('2026-03-09T10:00+08:00'), DEFAULT_WORKING_PERIODS, 'workdays'), { open: true, provisional: false });
 });
@@ -159,7 +171,11 @@ t.test('latestStartEndingBy: the last start whose clock still ends by an instant
   t.same(calendar.clockEndDays(last, 7), { at: at('2026-12-31T17:30+08:00'), provisional: false }, 'a start exactly then ends within 2026');
   t.equal(calendar.clockEndDays(new Date(last.getTime() + 1), 7).provisional, true, 'one ms later reaches 2027');
   t.equal(formatShanghai(calendar.latestStartEndingBy(newYear, 1.5 * HOUR)), '2026-12-31T16:00:00+08:00');
-  t.equal(formatShanghai(calendar.latestStartEndingBy(at('2026-03-09T15:00+08:00').getTime(), 4 * HOUR)), '2026-03-09T09:00:00+08:00', 'across lunch: 1 h after it, 3 h before');
+  t.equal(
+    formatShanghai(calendar.latestStartEndingBy(at('2026-03-09T15:00+08:00').getTime(), 4 * HOUR)),
+    '2026-03-09T09:00:00+08:00',
+    'across lunch: 1 h after it, 3 h before',
+  );
   t.equal(calendar.latestStartEndingBy(newYear, 0).getTime(), newYear);
   t.throws(() => calendar.latestStartEndingBy(newYear, 1e15), badInput, 'an absurd amount is refused, not walked');
 });
@@ -217,7 +233,12 @@ t.test('bad overrides are rejected', async (t) => {
   t.throws(make({ years: { '2027': { holidays: [] } as never } }), badInput, 'missing list');
   t.throws(make({ dates: [{ date: '2026-3-10', workday: false }] }), badInput, 'malformed date');
   t.throws(
-    make({ dates: [{ date: '2026-03-10', workday: false }, { date: '2026-03-10', workday: true }] }),
+    make({
+      dates: [
+        { date: '2026-03-10', workday: false },
+        { date: '2026-03-10', workday: true },
+      ],
+    }),
     badInput,
     'same date twice',
   );
@@ -225,7 +246,20 @@ t.test('bad overrides are rejected', async (t) => {
 });
 
 t.test('bad date strings', async (t) => {
-  for (const bad of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-00-10', '2026-01-00', '2026-04-31', '2026-2-3', '20260203', '2026-02-03T00:00', ' 2026-02-03', '', 'yesterday']) {
+  for (const bad of [
+    '2026-02-30',
+    '2025-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-01-00',
+    '2026-04-31',
+    '2026-2-3',
+    '20260203',
+    '2026-02-03T00:00',
+    ' 2026-02-03',
+    '',
+    'yesterday',
+  ]) {
     t.throws(() => calendar.isWorkday(bad), badInput, JSON.stringify(bad));
   }
   t.throws(() => calendar.isWorkday(undefined as never), badInput);
@@ -336,10 +370,25 @@ t.test('workingMsBetween', async (t) => {
 
 t.test('clock and measure agree over a grid of starts and lengths', async (t) => {
   const starts = [
-    '2026-03-09T07:00', '2026-03-09T08:30', '2026-03-09T10:15:30', '2026-03-09T12:00', '2026-03-09T12:30',
-    '2026-03-09T14:00', '2026-03-13T17:29:59', '2026-03-13T17:30', '2026-03-13T20:00', '2026-03-14T10:00',
-    '2026-02-13T16:00', '2026-02-14T09:00', '2026-09-24T11:11', '2026-09-30T15:00', '2026-10-03T00:00',
-    '2026-04-30T16:45', '2026-06-18T12:00', '2025-12-31T17:00', '2026-01-01T00:00',
+    '2026-03-09T07:00',
+    '2026-03-09T08:30',
+    '2026-03-09T10:15:30',
+    '2026-03-09T12:00',
+    '2026-03-09T12:30',
+    '2026-03-09T14:00',
+    '2026-03-13T17:29:59',
+    '2026-03-13T17:30',
+    '2026-03-13T20:00',
+    '2026-03-14T10:00',
+    '2026-02-13T16:00',
+    '2026-02-14T09:00',
+    '2026-09-24T11:11',
+    '2026-09-30T15:00',
+    '2026-10-03T00:00',
+    '2026-04-30T16:45',
+    '2026-06-18T12:00',
+    '2025-12-31T17:00',
+    '2026-01-01T00:00',
   ];
   const dayCounts = [0.01, 0.25, 0.5, 1, 1.5, 2, 3, 7, 10, 15];
   const calendars = [
@@ -349,7 +398,11 @@ t.test('clock and measure agree over a grid of starts and lengths', async (t) =>
     [
       'three periods',
       new WorkingCalendar({
-        periods: [{ start: '08:00', end: '10:00' }, { start: '10:00', end: '11:45' }, { start: '18:00', end: '21:30' }],
+        periods: [
+          { start: '08:00', end: '10:00' },
+          { start: '10:00', end: '11:45' },
+          { start: '18:00', end: '21:30' },
+        ],
       }),
     ],
   ] as const;
@@ -393,7 +446,12 @@ t.test('custom periods', async (t) => {
   t.equal(allDay.workingMsBetween(at('2026-03-13T12:00+08:00'), at('2026-03-16T12:00+08:00')), 24 * HOUR);
 
   t.equal(calendar.dayLengthMs, DAY_LENGTH, 'default is 7 h');
-  const touching = new WorkingCalendar({ periods: [{ start: '08:00', end: '12:00' }, { start: '12:00', end: '16:00' }] });
+  const touching = new WorkingCalendar({
+    periods: [
+      { start: '08:00', end: '12:00' },
+      { start: '12:00', end: '16:00' },
+    ],
+  });
   t.equal(due('2026-03-09T08:00+08:00', 0.5, touching), '2026-03-09T12:00:00+08:00', 'touching periods are allowed');
   t.equal(due('2026-03-09T10:00+08:00', 0.5, touching), '2026-03-09T14:00:00+08:00');
 });
@@ -401,8 +459,20 @@ t.test('custom periods', async (t) => {
 t.test('bad periods', async (t) => {
   const bad: Array<[string, Period[]]> = [
     ['empty', []],
-    ['unsorted', [{ start: '14:00', end: '17:30' }, { start: '08:30', end: '12:00' }]],
-    ['overlapping', [{ start: '08:30', end: '12:00' }, { start: '11:00', end: '17:30' }]],
+    [
+      'unsorted',
+      [
+        { start: '14:00', end: '17:30' },
+        { start: '08:30', end: '12:00' },
+      ],
+    ],
+    [
+      'overlapping',
+      [
+        { start: '08:30', end: '12:00' },
+        { start: '11:00', end: '17:30' },
+      ],
+    ],
     ['empty period', [{ start: '08:30', end: '08:30' }]],
     ['backwards', [{ start: '17:30', end: '08:30' }]],
     ['hour 25', [{ start: '08:30', end: '25:00' }]],
@@ -560,10 +630,7 @@ t.test('same answers under other process time zones', async (t) => {
       cal.isWithinPeriods(at('2026-03-09T08:30+08:00'), c.DEFAULT_WORKING_PERIODS, 'workdays'),
       c.shanghaiDateOf(at('2026-12-31T16:00:00Z')),
     ]));`;
-  const expected = [
-    '2026-10-08T15:00:00+08:00', '2026-03-16T17:30:00+08:00', '2026-03-10T12:00:00+08:00',
-    true, false, false, 3 * HOUR, true, '2027-01-01',
-  ];
+  const expected = ['2026-10-08T15:00:00+08:00', '2026-03-16T17:30:00+08:00', '2026-03-10T12:00:00+08:00', true, false, false, 3 * HOUR, true, '2027-01-01'];
   const zones = ['UTC', 'America/New_York', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
   const outputs = await Promise.all(zones.map((zone) => runInZone(zone, script)));
   zones.forEach((zone, i) => t.same(outputs[i], expected, `TZ=${zone}`));

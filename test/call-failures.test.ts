@@ -33,13 +33,29 @@ t.test('an agent who declines, is busy or not registered does not drop the calle
   const first = await ended(sb, '13800000101');
   t.match(first, { outcome: 'answered', agent: '1002' }, 'answered by 1002 after 1001 declined and 1003 was busy');
   const legs = (await sb.server.get(`/api/calls/${first.id}`)).body.legs;
-  t.same(legs.map((l: any) => [l.endpoint, l.hangup_cause]), [['user/1001', 'CALL_REJECTED'], ['user/1003', 'USER_BUSY'], ['user/1002', 'NORMAL_CLEARING']], 'each ring is on the record with FreeSWITCH\'s cause');
+  t.same(
+    legs.map((l: any) => [l.endpoint, l.hangup_cause]),
+    [
+      ['user/1001', 'CALL_REJECTED'],
+      ['user/1003', 'USER_BUSY'],
+      ['user/1002', 'NORMAL_CLEARING'],
+    ],
+    "each ring is on the record with FreeSWITCH's cause",
+  );
 
   sb.sim.engine.placeCall({ from: '13800000102', to: '12345', dtmf: [{ at_s: 0.5, digits: '1' }], hangupAfterS: 25 });
   t.match(await ended(sb, '13800000102'), { outcome: 'answered', agent: '1002' }, 'the second caller too');
   const agents = (await sb.server.get('/api/agents')).body.items;
-  t.match(agents.find((a: any) => a.seat === '1001'), { state: 'break', break_reason: '连续未接来电' }, 'two declines in a row: 1001 is put on break');
-  t.match(agents.find((a: any) => a.seat === '1003'), { state: 'break' }, 'two busy signals in a row: 1003 too');
+  t.match(
+    agents.find((a: any) => a.seat === '1001'),
+    { state: 'break', break_reason: '连续未接来电' },
+    'two declines in a row: 1001 is put on break',
+  );
+  t.match(
+    agents.find((a: any) => a.seat === '1003'),
+    { state: 'break' },
+    'two busy signals in a row: 1003 too',
+  );
   await sb.server.get('/api/calls?caller=13800000101');
   const logged = JSON.stringify(sb.server.logs);
   t.notMatch(logged, /13800000101|13800000102/, 'no log line carries a full caller number');

@@ -41,7 +41,11 @@ t.test('calendar due past the holiday data: provisional with a warning, or an er
   const strict = cti(['calendar', 'due', '2026-12-24T10:00:00+08:00', '7', '--strict']);
   t.equal(strict.code, 1);
   t.match(strict.stderr, /CTI_CALENDAR_NO_DATA: No holiday data for 2027-01-01/);
-  t.same(cti(['calendar', '--strict', 'due', '2026-12-21T10:00:00+08:00', '7']), { code: 0, stdout: '2026-12-30T10:00:00+08:00', stderr: '' }, 'within the data: no warning');
+  t.same(
+    cti(['calendar', '--strict', 'due', '2026-12-21T10:00:00+08:00', '7']),
+    { code: 0, stdout: '2026-12-30T10:00:00+08:00', stderr: '' },
+    'within the data: no warning',
+  );
 });
 
 t.test('calendar data for a future year comes from config/calendar.yaml', async (t) => {

@@ -17,11 +17,18 @@ async function ready(t: Test, sb: Switchboard, seat: string) {
   await sb.server.login('boss');
 }
 
-const staff = [{ name: 'boss', role: 'supervisor' }, { name: 'op1001', role: 'agent' }, { name: 'op1011', role: 'agent' }];
+const staff = [
+  { name: 'boss', role: 'supervisor' },
+  { name: 'op1001', role: 'agent' },
+  { name: 'op1011', role: 'agent' },
+];
 
 t.test('menu: no key → line 1; key 9 → only a supervision seat; a direct number skips the menu with its tags', async (t) => {
   const sb = await switchboard({
-    agents: [{ id: '1001', answerAfterS: 0.5, talkS: 0.5 }, { id: '1011', answerAfterS: 0.5, talkS: 0.5 }],
+    agents: [
+      { id: '1001', answerAfterS: 0.5, talkS: 0.5 },
+      { id: '1011', answerAfterS: 0.5, talkS: 0.5 },
+    ],
     users: staff,
   });
   t.teardown(() => sb.stop());
@@ -34,7 +41,11 @@ t.test('menu: no key → line 1; key 9 → only a supervision seat; a direct num
   sb.sim.engine.placeCall({ from: '13800000002', to: '12345', dtmf: [{ at_s: 0.5, digits: '9' }], hangupAfterS: 8 });
   await sb.until('line 9 to wait', '/api/queues', (b) => (b.calls.some((c: any) => c.line === '9') ? true : undefined));
   await new Promise((r) => setTimeout(r, 1500));
-  t.match((await sb.server.get('/api/queues')).body.calls, [{ caller: '13800000002', line: '9', queue: 'supervision' }], 'seat 1001 (no supervision skill) is not offered line 9');
+  t.match(
+    (await sb.server.get('/api/queues')).body.calls,
+    [{ caller: '13800000002', line: '9', queue: 'supervision' }],
+    'seat 1001 (no supervision skill) is not offered line 9',
+  );
   await ready(t, sb, '1011');
   t.match(await ended(sb, '13800000002'), { line: '9', outcome: 'answered', agent: '1011' });
 
@@ -50,7 +61,13 @@ t.test('110-diverted calls are served before ordinary calls that waited longer',
   await sb.until('the ordinary call to wait', '/api/queues', (b) => (b.waiting === 1 ? true : undefined));
   sb.sim.engine.placeCall({ from: '110', to: '12345', hangupAfterS: 40 });
   const q = await sb.until('both to wait', '/api/queues', (b) => (b.waiting === 2 ? b : undefined));
-  t.same(q.calls.map((c: any) => [c.caller, c.priority, c.position]), [['110', 1, 1], ['13800000011', 5, 2]]);
+  t.same(
+    q.calls.map((c: any) => [c.caller, c.priority, c.position]),
+    [
+      ['110', 1, 1],
+      ['13800000011', 5, 2],
+    ],
+  );
   await ready(t, sb, '1001');
   const police = await ended(sb, '110');
   const citizen = await ended(sb, '13800000011');
@@ -64,7 +81,9 @@ t.test('ring timeout goes on; two misses in a row put the agent on break; a call
   await sb.server.login('boss');
   await ready(t, sb, '1001');
   sb.sim.engine.placeCall({ from: '13800000021', to: '12345', dtmf: [{ at_s: 0.5, digits: '1' }], hangupAfterS: 12 });
-  await sb.until('the first miss', '/api/agents', (b) => (b.items.find((a: any) => a.seat === '1001').state === 'available' && b.items.find((a: any) => a.seat === '1001').idle_since ? true : undefined));
+  await sb.until('the first miss', '/api/agents', (b) =>
+    b.items.find((a: any) => a.seat === '1001').state === 'available' && b.items.find((a: any) => a.seat === '1001').idle_since ? true : undefined,
+  );
   sb.sim.engine.placeCall({ from: '13800000022', to: '12345', dtmf: [{ at_s: 0.5, digits: '1' }], hangupAfterS: 12 });
   const onBreak = await sb.until('the automatic break', '/api/agents', (b) => {
     const a = b.items.find((x: any) => x.seat === '1001');
@@ -75,14 +94,21 @@ t.test('ring timeout goes on; two misses in a row put the agent on break; a call
   t.match(gaveUp, { outcome: 'abandoned_queue', agent: null, line: '1' });
   t.ok(gaveUp.queue_wait_s > 5, `waited ${gaveUp.queue_wait_s} s before hanging up`);
   const detail = (await sb.server.get(`/api/calls/${gaveUp.id}`)).body;
-  t.ok(detail.legs.every((l: any) => l.kind === 'agent' && l.answered_at === null), 'agent legs rang and were never answered');
+  t.ok(
+    detail.legs.every((l: any) => l.kind === 'agent' && l.answered_at === null),
+    'agent legs rang and were never answered',
+  );
   const left = JSON.parse(await sb.sim.engine.api('show', 'channels as json'));
   await waitFor('no channel left', async () => (JSON.parse(await sb.sim.engine.api('show', 'channels as json')).row_count === 0 ? true : undefined), 15_000);
   t.ok(left, 'channels listed');
 });
 
 t.test('wrap-up: the agent gets the next call only after the configured wrap-up', async (t) => {
-  const sb = await switchboard({ agents: [{ id: '1001', answerAfterS: 0.2, talkS: 0.5 }], users: staff, configure: (c) => c.edit('routing.yaml', 'wrap_up_s: 1', 'wrap_up_s: 3') });
+  const sb = await switchboard({
+    agents: [{ id: '1001', answerAfterS: 0.2, talkS: 0.5 }],
+    users: staff,
+    configure: (c) => c.edit('routing.yaml', 'wrap_up_s: 1', 'wrap_up_s: 3'),
+  });
   t.teardown(() => sb.stop());
   await sb.server.login('boss');
   await ready(t, sb, '1001');
@@ -102,17 +128,33 @@ t.test('parallel numbers: the department in its hours, 12345 with the department
     hotlines: { '12315': { answerAfterS: 0.5, talkS: 0.5 } as any },
     users: staff,
     configure: (c) => {
-      c.edit('routing.yaml', '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]', `  office:\n    days: every_day\n    periods: ["${closed}"]`);
-      c.edit('routing.yaml', 'department: market-regulation, hours: office, transfer: { gateway: telecom-trunk, dial: "12315" }', 'department: market-regulation, hours: always, transfer: { gateway: telecom-trunk, dial: "12315" }');
+      c.edit(
+        'routing.yaml',
+        '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]',
+        `  office:\n    days: every_day\n    periods: ["${closed}"]`,
+      );
+      c.edit(
+        'routing.yaml',
+        'department: market-regulation, hours: office, transfer: { gateway: telecom-trunk, dial: "12315" }',
+        'department: market-regulation, hours: always, transfer: { gateway: telecom-trunk, dial: "12315" }',
+      );
     },
   });
   t.teardown(() => sb.stop());
   await sb.server.login('boss');
   await ready(t, sb, '1001');
   sb.sim.engine.placeCall({ from: '13800000041', to: '12315', hangupAfterS: 4 });
-  t.match(await ended(sb, '13800000041'), { mode: 'parallel', origin_hotline: '12315', department: 'market-regulation', outcome: 'transferred', agent: null }, 'open: bridged to the department');
+  t.match(
+    await ended(sb, '13800000041'),
+    { mode: 'parallel', origin_hotline: '12315', department: 'market-regulation', outcome: 'transferred', agent: null },
+    'open: bridged to the department',
+  );
   sb.sim.engine.placeCall({ from: '13800000042', to: '12333', hangupAfterS: 6 });
-  t.match(await ended(sb, '13800000042'), { mode: 'parallel', origin_hotline: '12333', department: 'human-resources', line: '1', outcome: 'answered', agent: '1001' }, 'closed: 12345 answers, tagged');
+  t.match(
+    await ended(sb, '13800000042'),
+    { mode: 'parallel', origin_hotline: '12333', department: 'human-resources', line: '1', outcome: 'answered', agent: '1001' },
+    'closed: 12345 answers, tagged',
+  );
 });
 
 t.test('a long wait: announcements of place and wait, then a call-back offer the caller takes', async (t) => {
@@ -147,7 +189,10 @@ t.test('a long wait: announcements of place and wait, then a call-back offer the
   const announcement = played.find((p) => p.includes('queue-ahead'));
   t.ok(announcement, 'the second caller heard its place in line');
   t.match(announcement, /queue-ahead\.wav!.*digit-1\.wav!.*queue-callers\.wav/, 'one caller ahead');
-  t.ok(played.some((p) => p.includes('callback-registered')), 'and the confirmation of the call-back');
+  t.ok(
+    played.some((p) => p.includes('callback-registered')),
+    'and the confirmation of the call-back',
+  );
   const done = await sb.server.post(`/api/callbacks/${list[0].id}/done`, { note: '已回电' });
   t.same(done.body, { id: list[0].id, done: true });
   t.same((await sb.server.get('/api/callbacks')).body.items, []);

@@ -10,10 +10,24 @@ t.test('12345, line 2 from the menu, an agent answers, the caller rates the call
   t.equal((await sb.server.post('/api/agents/1001/login')).status, 200);
   t.match((await sb.server.post('/api/agents/1001/ready')).body, { state: 'available' });
 
-  sb.sim.engine.placeCall({ from: '13800138000', to: '12345', dtmf: [{ at_s: 0.8, digits: '2' }, { at_s: 5.5, digits: '1' }], hangupAfterS: 30 });
+  sb.sim.engine.placeCall({
+    from: '13800138000',
+    to: '12345',
+    dtmf: [
+      { at_s: 0.8, digits: '2' },
+      { at_s: 5.5, digits: '1' },
+    ],
+    hangupAfterS: 30,
+  });
   // the agent opens a ticket from the call while it lasts: the survey score goes on it
   const taken = await sb.until('the call to be taken', '/api/calls', (b) => b.items[0], 5000);
-  const ticket = await sb.server.post('/api/tickets', { channel: 'phone', type: 'consultation', caller: '13800138000', content: '咨询社保', call_id: taken.id });
+  const ticket = await sb.server.post('/api/tickets', {
+    channel: 'phone',
+    type: 'consultation',
+    caller: '13800138000',
+    content: '咨询社保',
+    call_id: taken.id,
+  });
   t.equal(ticket.status, 201, JSON.stringify(ticket.body));
   const call = await sb.until('the call to end', '/api/calls', (b) => b.items.find((c: any) => c.ended_at !== null), 20_000);
   t.match(call, { caller: '13800138000', called: '12345', mode: 'main', line: '2', outcome: 'answered', agent: '1001', survey_score: 1 });
@@ -27,5 +41,9 @@ t.test('12345, line 2 from the menu, an agent answers, the caller rates the call
   const left = JSON.parse((await sb.sim.engine.api('show', 'channels as json')) || '{}');
   t.equal(left.row_count ?? 0, 0, 'no channel left in the simulator');
   const events = (await sb.server.get(`/api/tickets/${ticket.body.id}`)).body.events;
-  t.match(events.find((e: any) => e.action === 'call_survey'), { detail: { call_id: call.id, score: 1 } }, 'the score is noted on the ticket opened from the call');
+  t.match(
+    events.find((e: any) => e.action === 'call_survey'),
+    { detail: { call_id: call.id, score: 1 } },
+    'the score is noted on the ticket opened from the call',
+  );
 });

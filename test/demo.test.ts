@@ -32,10 +32,16 @@ t.test('the demo prints its wallboard URL and answers calls there', async (t) =>
   const page = await fetch(url);
   t.equal(page.url, `${url}wallboard/`, 'the printed URL leads to the wallboard page');
   t.match(await page.text(), '<title>实时监控大屏');
-  const board = (await waitFor('an answered call on the wallboard', async () => {
-    const b = (await (await fetch(`${url}api/wallboard`)).json()) as any;
-    return b.calls_today.answered >= 1 ? b : undefined;
-  }, 40_000)).value;
+  const board = (
+    await waitFor(
+      'an answered call on the wallboard',
+      async () => {
+        const b = (await (await fetch(`${url}api/wallboard`)).json()) as any;
+        return b.calls_today.answered >= 1 ? b : undefined;
+      },
+      40_000,
+    )
+  ).value;
   t.match(board, { title: '12345政务服务热线 实时监控', queue: { waiting: Number }, service_level_today: { target: '95% / 15 s' } });
   t.ok(Object.values(board.agents as Record<string, number>).reduce((a, b) => a + b, 0) === 12, 'twelve seats on the board');
 });

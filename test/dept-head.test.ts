@@ -50,8 +50,15 @@ t.test("a head 督办 their own department's ticket: 200, and the 督办 SMS goe
 
   const headSms = supervisionSms(a, byHead.id);
   const bossSms = supervisionSms(a, byBoss.id);
-  t.same(headSms.map((m) => m.to), ['13900000001', '13900000002', '13900000009'], 'the handlers and the head, as for a supervisor');
-  t.same(headSms.map((m) => m.to), bossSms.map((m) => m.to));
+  t.same(
+    headSms.map((m) => m.to),
+    ['13900000001', '13900000002', '13900000009'],
+    'the handlers and the head, as for a supervisor',
+  );
+  t.same(
+    headSms.map((m) => m.to),
+    bossSms.map((m) => m.to),
+  );
   t.same(
     headSms.map((m) => m.text.replace(`#${byHead.id}`, '#N')),
     bossSms.map((m) => m.text.replace(`#${byBoss.id}`, '#N')),
@@ -60,7 +67,11 @@ t.test("a head 督办 their own department's ticket: 200, and the 督办 SMS goe
   t.match(headSms[0]!.text, /^【12345】工单#\d+被督办：请本周内办结。请加快办理，/);
 
   const events = (await a.call('boss', 'GET', `/api/tickets/${byHead.id}`)).body.events;
-  t.match(events.at(-1), { action: 'supervise', actor_id: userId(a, 'markethead'), detail: { note: '请本周内办结', priority: { before: 0, after: 1 } } }, 'on the record, by the head');
+  t.match(
+    events.at(-1),
+    { action: 'supervise', actor_id: userId(a, 'markethead'), detail: { note: '请本周内办结', priority: { before: 0, after: 1 } } },
+    'on the record, by the head',
+  );
 
   // while the department works on it (签收 → 办理中) the head may press again
   await a.call('market', 'POST', `/api/tickets/${byHead.id}/sign`, { version: 3 });
@@ -101,14 +112,17 @@ t.test('a handler cannot 督办: 403 naming the roles that may', async (t) => {
   t.same(seen.body.allowed_actions, ['sign', 'return'], 'no 督办 for a handler');
 
   const handler = await a.call('market', 'POST', `/api/tickets/${x.id}/supervise`, { version: 2, note: '自己督办自己' });
-  t.strictSame([handler.status, handler.body], [
-    403,
-    {
-      error: 'CTI_TICKET_FORBIDDEN',
-      message: '督办需要角色 supervisor / dept_head (needs role supervisor or dept_head)',
-      detail: { needed: ['supervisor', 'dept_head'] },
-    },
-  ]);
+  t.strictSame(
+    [handler.status, handler.body],
+    [
+      403,
+      {
+        error: 'CTI_TICKET_FORBIDDEN',
+        message: '督办需要角色 supervisor / dept_head (needs role supervisor or dept_head)',
+        detail: { needed: ['supervisor', 'dept_head'] },
+      },
+    ],
+  );
   const agent = await a.call('agent', 'POST', `/api/tickets/${x.id}/supervise`, { version: 2, note: '坐席督办' });
   t.strictSame([agent.status, agent.body.error, agent.body.detail], [403, 'CTI_TICKET_FORBIDDEN', { needed: ['supervisor', 'dept_head'] }]);
   t.same(supervisionSms(a, x.id), []);
@@ -143,7 +157,11 @@ t.test("the head's overview: their department's overdue (red) list and counts, n
   const red = await a.call('markethead', 'GET', '/api/tickets?status=dispatched,signed&light=red&limit=200');
   t.strictSame([red.status, red.body.items.map((i: { id: number }) => i.id)], [200, [own.id]]);
   const asked = await a.call('markethead', 'GET', '/api/tickets?light=red&department=housing-fund');
-  t.same(asked.body.items.map((i: { id: number }) => i.id), [own.id], 'asking for another department still gives their own');
+  t.same(
+    asked.body.items.map((i: { id: number }) => i.id),
+    [own.id],
+    'asking for another department still gives their own',
+  );
   t.match(red.body.items[0], { caller: '138****8000', caller_masked: true }, 'callers masked for the head too');
 
   const summary = await a.call('markethead', 'GET', '/api/tickets/summary');

@@ -32,7 +32,14 @@ const CITIZEN = '13800138000';
 
 // ---------------------------------------------------------------- fixtures
 
-const office: Schedule = { name: 'office', days: 'workdays', periods: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '17:30' }] };
+const office: Schedule = {
+  name: 'office',
+  days: 'workdays',
+  periods: [
+    { start: '08:30', end: '12:00' },
+    { start: '14:00', end: '17:30' },
+  ],
+};
 
 function hotline(number: string, mode: Hotline['mode'], department: string | null, name = `hotline ${number}`): Hotline {
   const transfer = mode === 'direct' ? null : { gateway: 'trunk', dial: number, endpoint: `sofia/gateway/trunk/${number}` };
@@ -53,7 +60,10 @@ function fixturePlan(change: (p: RoutingPlan) => void = () => {}): RoutingPlan {
     centre: { number: '12345', name: '12345政务服务热线', schedule: office },
     schedules: new Map([['office', office]]),
     ivr: { welcomePrompt: 'welcome', menuPrompt: 'menu', digitTimeoutS: 5, defaultLine: '1', lines: [{ digit: '1', name: '群众诉求', queue: 'citizen' }] },
-    gateways: new Map([['trunk', { name: 'trunk', description: 'carrier' }], ['police-110', { name: 'police-110', description: '110' }]]),
+    gateways: new Map([
+      ['trunk', { name: 'trunk', description: 'carrier' }],
+      ['police-110', { name: 'police-110', description: '110' }],
+    ]),
     seats: [
       { id: '1001', name: '坐席01', skills: ['citizen'] },
       { id: '1002', name: '坐席02', skills: ['citizen'] },
@@ -144,7 +154,11 @@ function checkHandOffAndFallback(
   const socket = routed.actions.findIndex((a) => a.application === 'socket');
   t.ok(resume >= 0 && resume < socket, `${routed.extension}: socket_resume=true before socket`);
   t.equal(routed.actions[socket]?.data, socketData, `${routed.extension}: socket data`);
-  t.same(routed.actions.slice(socket + 1), [{ application: 'transfer', data: `${FALLBACK_EXTENSION} XML public` }], `${routed.extension}: fallback after socket`);
+  t.same(
+    routed.actions.slice(socket + 1),
+    [{ application: 'transfer', data: `${FALLBACK_EXTENSION} XML public` }],
+    `${routed.extension}: fallback after socket`,
+  );
 
   // A transfer keeps the caller and the channel variables; only the destination changes.
   const fallback = matchExtension(xml, { ...channel, destination_number: FALLBACK_EXTENSION });
@@ -152,7 +166,11 @@ function checkHandOffAndFallback(
   const bridges = (fallback?.actions ?? []).filter((a) => a.application === 'bridge');
   t.equal(bridges.length, FALLBACK_ROUNDS, 'fallback rings the seats once per round');
   const legs = (bridges[0]?.data ?? '').replace(/^\{[^}]*\}/, '').split(',');
-  t.same(legs, seats.map((s) => `user/${s}@\${domain_name}`), 'fallback rings every seat at once');
+  t.same(
+    legs,
+    seats.map((s) => `user/${s}@\${domain_name}`),
+    'fallback rings every seat at once',
+  );
 }
 
 // ---------------------------------------------------------------- tests
@@ -178,7 +196,10 @@ t.test('the shipped rendering and the fixture validate against dialplan/cti-dial
     const verdict = xmllint(t, xml);
     t.ok(verdict.ok, verdict.output);
   }
-  const broken = onlyFile(renderDialplan(fixturePlan(), { socket: SOCKET })).replace('<condition field="destination_number"', '<condition field="destination number"');
+  const broken = onlyFile(renderDialplan(fixturePlan(), { socket: SOCKET })).replace(
+    '<condition field="destination_number"',
+    '<condition field="destination number"',
+  );
   t.notOk(xmllint(t, broken).ok, 'the schema checks structure, not only well-formedness');
   const twice = onlyFile(renderDialplan(fixturePlan(), { socket: SOCKET })).replace('name="cti_unknown"', 'name="cti_fallback"');
   t.notOk(xmllint(t, twice).ok, 'extension names are unique');
@@ -217,15 +238,19 @@ t.test('every inbound number of the shipped config routes, reaches the controlle
 
   // An IP trunk without registration: sofia sets no sip_gateway, only the source address.
   const byNetwork = route(xml, inbound('12345', CITIZEN, { network_addr: '10.20.30.9', sip_network_ip: '10.20.30.9' }));
-  t.equal(byNetwork?.extension, 'cti_110_diversion_network', 'a call from the 110 link\'s address is diverted');
+  t.equal(byNetwork?.extension, 'cti_110_diversion_network', "a call from the 110 link's address is diverted");
   t.same(byNetwork?.vars, { cti_mode: 'emergency', cti_origin_hotline: '110', cti_department: '', cti_priority: '1', socket_resume: 'true' });
   checkHandOffAndFallback(t, xml, inbound('12345', CITIZEN, { network_addr: '10.20.30.9' }), byNetwork!, seats);
-  t.equal(route(xml, inbound('12345', CITIZEN, { network_addr: '10.10.10.1' }))?.extension, 'cti_main_12345', 'the carrier\'s address is not the 110 link');
-  t.equal(route(xml, inbound('12345', CITIZEN, { network_addr: '10.20.31.9', sip_gateway: 'telecom-trunk' }))?.extension, 'cti_main_12345', 'nor a neighbouring network');
+  t.equal(route(xml, inbound('12345', CITIZEN, { network_addr: '10.10.10.1' }))?.extension, 'cti_main_12345', "the carrier's address is not the 110 link");
+  t.equal(
+    route(xml, inbound('12345', CITIZEN, { network_addr: '10.20.31.9', sip_gateway: 'telecom-trunk' }))?.extension,
+    'cti_main_12345',
+    'nor a neighbouring network',
+  );
   t.equal(route(xml, inbound('12316', CITIZEN, { network_addr: '10.20.30.200' }))?.extension, 'cti_110_diversion_network', 'before the hotlines too');
 
   const byGateway = route(xml, inbound('12345', CITIZEN, { sip_gateway: 'police-110' }));
-  t.equal(byGateway?.extension, 'cti_110_diversion_gateway', 'a call to the registered police-110 gateway\'s contact is diverted');
+  t.equal(byGateway?.extension, 'cti_110_diversion_gateway', "a call to the registered police-110 gateway's contact is diverted");
   t.equal(byGateway?.vars.cti_priority, '1');
   checkHandOffAndFallback(t, xml, inbound('12345', CITIZEN, { sip_gateway: 'police-110' }), byGateway!, seats);
   t.equal(route(xml, inbound('12345', CITIZEN, { sip_gateway: 'telecom-trunk' }))?.extension, 'cti_main_12345', 'the carrier trunk is not the 110 link');
@@ -241,18 +266,27 @@ t.test('every inbound number of the shipped config routes, reaches the controlle
 
 t.test('a controller that never sends `connect` cannot strand a caller: socket_resume=true before every socket, no park_timeout', async (t) => {
   const config = await shippedConfig();
-  const renderings = [onlyFile(renderDialplan(config.routing, { socket: config.server.eslListener })), onlyFile(renderDialplan(fixturePlan(), { socket: SOCKET }))];
+  const renderings = [
+    onlyFile(renderDialplan(config.routing, { socket: config.server.eslListener })),
+    onlyFile(renderDialplan(fixturePlan(), { socket: SOCKET })),
+  ];
   for (const xml of renderings) {
     let sockets = 0;
     for (const [, name, body] of xml.matchAll(/<extension name="([^"]+)">([\s\S]*?)<\/extension>/g)) {
       const actions = [...body!.matchAll(/<action application="([^"]+)"(?: data="([^"]*)")?\/>/g)].map((m) => ({ app: m[1]!, data: m[2] ?? '' }));
-      t.notOk(actions.some((a) => /(^|[,|^ ])park_timeout=/.test(a.data)), `${name}: no park_timeout (switch_ivr_park would hang up the controller's own call)`);
+      t.notOk(
+        actions.some((a) => /(^|[,|^ ])park_timeout=/.test(a.data)),
+        `${name}: no park_timeout (switch_ivr_park would hang up the controller's own call)`,
+      );
       const socket = actions.findIndex((a) => a.app === 'socket');
       if (socket < 0) continue;
       sockets++;
       const resume = actions.findIndex((a) => a.app === 'set' && a.data === 'socket_resume=true');
       t.ok(resume >= 0 && resume < socket, `${name}: socket_resume=true before socket, else a listener that ends before connect parks the caller for ever`);
-      t.notOk(actions.slice(resume + 1, socket).some((a) => a.data.startsWith('socket_resume')), `${name}: and nothing undoes it`);
+      t.notOk(
+        actions.slice(resume + 1, socket).some((a) => a.data.startsWith('socket_resume')),
+        `${name}: and nothing undoes it`,
+      );
       t.same(actions[socket + 1], { app: 'transfer', data: `${FALLBACK_EXTENSION} XML public` }, `${name}: the fallback is the next action`);
     }
     t.ok(sockets > 5, 'every routed extension was checked');
@@ -277,7 +311,11 @@ t.test('extensions come in routing order: fallback, 110 diversion, main, direct,
   ]);
   t.match(xml, /<condition field="caller_id_number" expression="\^\(\?:110\|0512110\)\$">/, 'several caller IDs in one anchored expression');
   t.match(xml, /<condition field="\$\{sip_gateway\}" expression="\^police-110\$">/, 'gateway via the sip_gateway channel variable');
-  t.match(xml, /<condition field="network_addr" expression="\^\(\?:10\\\.20\\\.30\\\.\(\?:25/, 'source address via the network_addr caller profile field, several networks in one anchored expression');
+  t.match(
+    xml,
+    /<condition field="network_addr" expression="\^\(\?:10\\\.20\\\.30\\\.\(\?:25/,
+    'source address via the network_addr caller profile field, several networks in one anchored expression',
+  );
   t.match(xml, /expression="\^12345\$"/, 'destination expressions are anchored');
 });
 
@@ -298,7 +336,11 @@ t.test('ipv4NetworkPattern matches exactly the addresses of the network, as inet
   const octets = Array.from({ length: 256 }, (_, i) => i);
   // Every block of every prefix ending in the last octet, against all 256 last octets.
   for (let bits = 24; bits <= 32; bits++) {
-    for (let base = 0; base < 256; base += 2 ** (32 - bits)) check(`10.20.30.${base}/${bits}`, octets.map((o) => `10.20.30.${o}`));
+    for (let base = 0; base < 256; base += 2 ** (32 - bits))
+      check(
+        `10.20.30.${base}/${bits}`,
+        octets.map((o) => `10.20.30.${o}`),
+      );
   }
   // Prefixes ending in the other octets, against every value of the octet they cut.
   for (const [network, make] of [
@@ -307,7 +349,8 @@ t.test('ipv4NetworkPattern matches exactly the addresses of the network, as inet
     ['100.64.0.0/10', (o: number) => `100.${o}.0.1`],
     ['10.0.0.0/8', (o: number) => `${o}.1.2.3`],
     ['192.168.0.0/16', (o: number) => `192.${o}.0.0`],
-  ] as const) check(network, octets.map(make));
+  ] as const)
+    check(network, octets.map(make));
   t.ok(checked > 60_000, `${checked} addresses checked`);
   for (const spelling of ['010.20.30.1', '10.20.30.01', '10.20.30.1 ', ' 10.20.30.1', '10.20.30', '::ffff:10.20.30.1']) {
     t.notOk(new RegExp(`^${ipv4NetworkPattern('10.20.30.0/24')}$`).test(spelling), `"${spelling}" is not how network_addr is written`);
@@ -326,13 +369,28 @@ t.test('the socket address, the diversion priority and the seats come from the p
   checkHandOffAndFallback(t, xml, inbound('12369', '0512110'), r!, ['1001', '1002', '1003'], '10.0.0.5:9000 async full');
   t.equal(route(xml, inbound('12369', '05121100'))?.extension, 'cti_direct_12369', 'caller IDs match whole');
   const networkCases: Array<[string, boolean]> = [
-    ['10.20.30.0', true], ['10.20.30.255', true], ['10.20.31.0', false], ['110.20.30.1', false], ['10.20.30.1x', false],
-    ['192.0.2.7', true], ['192.0.2.70', false], ['192.0.2.17', false], ['192.0.2.6', false],
-    ['172.16.0.0', true], ['172.31.255.255', true], ['172.24.9.1', true], ['172.15.255.255', false], ['172.32.0.0', false],
+    ['10.20.30.0', true],
+    ['10.20.30.255', true],
+    ['10.20.31.0', false],
+    ['110.20.30.1', false],
+    ['10.20.30.1x', false],
+    ['192.0.2.7', true],
+    ['192.0.2.70', false],
+    ['192.0.2.17', false],
+    ['192.0.2.6', false],
+    ['172.16.0.0', true],
+    ['172.31.255.255', true],
+    ['172.24.9.1', true],
+    ['172.15.255.255', false],
+    ['172.32.0.0', false],
     ['', false],
   ];
   for (const [address, diverted] of networkCases) {
-    t.equal(route(xml, inbound('12369', CITIZEN, { network_addr: address }))?.extension, diverted ? 'cti_110_diversion_network' : 'cti_direct_12369', `network_addr ${address || '(none)'}`);
+    t.equal(
+      route(xml, inbound('12369', CITIZEN, { network_addr: address }))?.extension,
+      diverted ? 'cti_110_diversion_network' : 'cti_direct_12369',
+      `network_addr ${address || '(none)'}`,
+    );
   }
 
   const noDiversion = fixturePlan((p) => (p.policeDiversion = { callerNumbers: [], gateways: [], networks: [], priority: 1 }));
@@ -365,8 +423,14 @@ t.test('names with <&"> and Chinese survive, and the file still validates and pr
     }
   };
   collect(new XMLParser({ preserveOrder: true, commentPropName: '#comment' }).parse(xml));
-  t.ok(comments.some((c) => c.includes('A<&">“三农”')), 'the hotline name is in a comment, as written');
-  t.ok(comments.some((c) => c.includes('12345政务服务热线 <&">')), 'the centre name too');
+  t.ok(
+    comments.some((c) => c.includes('A<&">“三农”')),
+    'the hotline name is in a comment, as written',
+  );
+  t.ok(
+    comments.some((c) => c.includes('12345政务服务热线 <&">')),
+    'the centre name too',
+  );
 
   const r = route(xml, inbound('12316'));
   t.equal(r?.vars.cti_department, 'd<&">', 'an attribute value round-trips through XML escaping');
@@ -433,15 +497,26 @@ t.test('matchExtension follows mod_dialplan_xml on the parts it supports', async
     <condition><action application="hangup"/></condition>
   </extension>
 </include>`;
-  t.same(matchExtension(xml, { destination_number: '42', caller_id_number: '1' }), {
-    extension: 'tag',
-    actions: [
-      { application: 'set', data: 'tagged=yes' },
-      { application: 'log', data: 'number 42' },
-      { application: 'log', data: 'tagged=${tagged}' },
-    ],
-  }, 'continue, partial matches, $1, inline set and anti-actions as FreeSWITCH collects them');
-  t.equal(matchExtension('<include><extension name="x"><condition field="destination_number" expression="^1$"><action application="a"/></condition></extension></include>', { destination_number: '2' }), null, 'no match, no route');
+  t.same(
+    matchExtension(xml, { destination_number: '42', caller_id_number: '1' }),
+    {
+      extension: 'tag',
+      actions: [
+        { application: 'set', data: 'tagged=yes' },
+        { application: 'log', data: 'number 42' },
+        { application: 'log', data: 'tagged=${tagged}' },
+      ],
+    },
+    'continue, partial matches, $1, inline set and anti-actions as FreeSWITCH collects them',
+  );
+  t.equal(
+    matchExtension(
+      '<include><extension name="x"><condition field="destination_number" expression="^1$"><action application="a"/></condition></extension></include>',
+      { destination_number: '2' },
+    ),
+    null,
+    'no match, no route',
+  );
   t.throws(() => matchExtension('<include><extension name="x">', {}), /well-formed/);
   t.throws(() => matchExtension('<include><extension name="x"><condition wday="1"/></extension></include>', {}), /not supported/);
 });

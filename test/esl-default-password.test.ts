@@ -52,7 +52,12 @@ t.test('the same through the environment (FS_HOST, FS_PASSWORD) is pinned on the
 });
 
 t.test('ClueCon on loopback (tests, the demo) and another password anywhere start', async (t) => {
-  const envs: Array<Record<string, string>> = [{ FS_HOST: 'localhost' }, { FS_HOST: '::1' }, { FS_HOST: '127.0.0.2' }, { FS_HOST: '10.20.30.40', FS_PASSWORD: 's3cret-esl' }];
+  const envs: Array<Record<string, string>> = [
+    { FS_HOST: 'localhost' },
+    { FS_HOST: '::1' },
+    { FS_HOST: '127.0.0.2' },
+    { FS_HOST: '10.20.30.40', FS_PASSWORD: 's3cret-esl' },
+  ];
   for (const env of envs) {
     const copy = copyConfig();
     const server = await startServerProcess(copy.dir, { env });
@@ -65,7 +70,11 @@ t.test('ClueCon on loopback (tests, the demo) and another password anywhere star
 t.test('validate-config says the same before a start', async (t) => {
   const copy = copyConfig();
   t.teardown(copy.remove);
-  const r = spawnSync(process.execPath, [join(projectDir, 'bin/cti.js'), 'validate-config', copy.dir], { cwd: projectDir, env: { ...process.env, FS_HOST: '192.0.2.7' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(projectDir, 'bin/cti.js'), 'validate-config', copy.dir], {
+    cwd: projectDir,
+    env: { ...process.env, FS_HOST: '192.0.2.7' },
+    encoding: 'utf8',
+  });
   t.equal(r.status, 1);
   t.match(r.stdout + r.stderr, /server\.yaml:\d+:13 freeswitch\.password: "ClueCon"/);
 });

@@ -209,8 +209,14 @@ function reserialize(fs: Frame[]): Buffer {
 }
 
 t.test('trace replay', async (t) => {
-  const files = readdirSync(TRACES).filter((n) => n.endsWith('.txt')).sort();
-  t.same(files.filter((f) => !(f in EXPECTED_FRAMES)), [], 'every trace file has an expected frame count');
+  const files = readdirSync(TRACES)
+    .filter((n) => n.endsWith('.txt'))
+    .sort();
+  t.same(
+    files.filter((f) => !(f in EXPECTED_FRAMES)),
+    [],
+    'every trace file has an expected frame count',
+  );
 
   for (const name of files) {
     t.test(name, async (t) => {
@@ -277,7 +283,11 @@ t.test('trace replay', async (t) => {
     const played = s1.flatMap((m) => (m.type === 'event' && m.event.is('CHANNEL_EXECUTE_COMPLETE') && m.event.application === 'playback' ? [m.event] : []));
     t.equal(played[0]?.applicationResponse, 'FILE PLAYED', 'Application-Response: FILE%20PLAYED');
     const notices = s1.flatMap((m) => (m.type === 'disconnect-notice' ? [m] : []));
-    t.same(notices.map((n) => n.disposition), ['linger', 'disconnect'], 'linger notice, then the final one');
+    t.same(
+      notices.map((n) => n.disposition),
+      ['linger', 'disconnect'],
+      'linger notice, then the final one',
+    );
     t.equal(notices[0]!.headers.find(([k]) => k === 'Channel-Name')?.[1], 'sofia/internal/1001@172.16.50.134', 'notice headers are not url-encoded');
     t.equal(notices[1]!.body.length, 67, 'the 67-byte goodbye');
     const bridge = s1.flatMap((m) => (m.type === 'event' && m.event.is('CHANNEL_BRIDGE') ? [m.event] : []))[0]!;
@@ -290,8 +300,14 @@ t.test('trace replay', async (t) => {
     const s4 = events(parseWhole(traceBytes('neventsocket-outbound-session-4.txt')));
     const dtmf = s4.filter((e) => e.is('DTMF'));
     t.equal(dtmf.length, 12, '12 DTMF events');
-    t.ok(dtmf.some((e) => e.is('DTMF') && e.dtmfDigit === '#'), 'DTMF-Digit %23 → #');
-    t.ok(dtmf.every((e) => e.variables().size === 0), 'DTMF carries no variable_ headers');
+    t.ok(
+      dtmf.some((e) => e.is('DTMF') && e.dtmfDigit === '#'),
+      'DTMF-Digit %23 → #',
+    );
+    t.ok(
+      dtmf.every((e) => e.variables().size === 0),
+      'DTMF carries no variable_ headers',
+    );
     t.equal(events(parseWhole(traceBytes('neventsocket-outbound-session-6.txt'))).filter((e) => e.name === 'DTMF').length, 39, '39 DTMF in session 6');
 
     const cgrates = events(parseWhole(traceBytes('cgrates-channel-hangup-complete.body.txt')))[0]!;
@@ -302,7 +318,10 @@ t.test('trace replay', async (t) => {
     t.ok(cgrates.variable('billsec') !== undefined && cgrates.variable('hangup_cause') === 'NORMAL_CLEARING', 'CDR variables');
 
     const inbound = messages(parseWhole(traceBytes('neventsocket-inbound-auth-bgapi.txt')));
-    t.same(inbound.map((m) => m.type), ['auth-request', 'command-reply', 'command-reply', 'command-reply', 'event']);
+    t.same(
+      inbound.map((m) => m.type),
+      ['auth-request', 'command-reply', 'command-reply', 'command-reply', 'event'],
+    );
     const job = inbound[4]!.type === 'event' ? inbound[4]!.event : undefined;
     t.equal(job?.name, 'BACKGROUND_JOB');
     t.equal(job?.body, '-ERR RECOVERY_ON_TIMER_EXPIRE\n', 'BACKGROUND_JOB body');
@@ -334,10 +353,18 @@ function parseEveryWay(t: Test, input: string | Buffer): ParsedItem[] {
 }
 
 t.test('headers are decoded when read, with the same values as all at once', async (t) => {
-  const inner = serializeEvent(commonHeaders('BACKGROUND_JOB', [
-    ['Job-UUID', 'j-1'], ['Caller-Caller-ID-Name', '张三 (市民)'], ['variable_DP_MATCH', 'ARRAY::3|:3'],
-    ['variable_empty', ''], ['Hangup-Cause', 'NORMAL_CLEARING'], ['Hangup-Cause', 'USER_BUSY'], ['variable_sip_h_X-Content-Length', '12'],
-  ]), '+OK done\n');
+  const inner = serializeEvent(
+    commonHeaders('BACKGROUND_JOB', [
+      ['Job-UUID', 'j-1'],
+      ['Caller-Caller-ID-Name', '张三 (市民)'],
+      ['variable_DP_MATCH', 'ARRAY::3|:3'],
+      ['variable_empty', ''],
+      ['Hangup-Cause', 'NORMAL_CLEARING'],
+      ['Hangup-Cause', 'USER_BUSY'],
+      ['variable_sip_h_X-Content-Length', '12'],
+    ]),
+    '+OK done\n',
+  );
   const body = Buffer.from(inner);
   t.same(aloneVersusWhole(body).differing, []);
   const e = decodePlainEvent(body) as EslEvent;
@@ -348,7 +375,16 @@ t.test('headers are decoded when read, with the same values as all at once', asy
   t.equal(e.get('Content-Length'), undefined, 'the inner Content-Length is framing');
   t.equal(e.body, '+OK done\n');
   t.same(e.getAll('Hangup-Cause'), ['NORMAL_CLEARING', 'USER_BUSY']);
-  const raw = Buffer.from(serializeEvent(commonHeaders('CHANNEL_ANSWER', [['Unique-ID', 'u-1'], ['Caller-Caller-ID-Name', '%E4%B8']]), undefined, true));
+  const raw = Buffer.from(
+    serializeEvent(
+      commonHeaders('CHANNEL_ANSWER', [
+        ['Unique-ID', 'u-1'],
+        ['Caller-Caller-ID-Name', '%E4%B8'],
+      ]),
+      undefined,
+      true,
+    ),
+  );
   const bad = decodePlainEvent(raw) as EslEvent;
   t.equal(bad.warnings.length, 1, 'a block with a bad value is decoded at once, so its warning is there on arrival');
   t.equal(bad.get('Caller-Caller-ID-Name'), '%E4%B8');
@@ -395,11 +431,23 @@ t.test('outer headers are split only when read, and read alone they agree with t
     t.equal(m.event.get('Caller-Caller-ID-Name'), '张三');
     t.same(m.event.getArray('variable_DP_MATCH'), ['12369', '12369']);
     t.equal(m.event.get('Reply-Text'), '+OK\n');
-    const eager = new Map(block.trimEnd().split('\n').map((line) => [line.slice(0, line.indexOf(':')), decodeURIComponent(line.slice(line.indexOf(':') + 2))] as const));
-    t.same(new Map([...m.event.headers].map(([k, v]) => [k, Array.isArray(v) ? `ARRAY::${v.join('|:')}` : v])), eager, 'every header, as decoding the lines one by one gives it');
+    const eager = new Map(
+      block
+        .trimEnd()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf(':')), decodeURIComponent(line.slice(line.indexOf(':') + 2))] as const),
+    );
+    t.same(
+      new Map([...m.event.headers].map(([k, v]) => [k, Array.isArray(v) ? `ARRAY::${v.join('|:')}` : v])),
+      eager,
+      'every header, as decoding the lines one by one gives it',
+    );
   }
   const bad = toMessage(new FrameParser().push(Buffer.from(`${block.replace('%E5%BC%A0', '%E5%BC')}\n`))[0] as Frame);
-  t.ok(!(bad instanceof FrameError) && bad.type === 'channel-data' && bad.event.warnings.length === 1, 'a bad value in CHANNEL_DATA is a warning on arrival, as in an event');
+  t.ok(
+    !(bad instanceof FrameError) && bad.type === 'channel-data' && bad.event.warnings.length === 1,
+    'a bad value in CHANNEL_DATA is a warning on arrival, as in an event',
+  );
 });
 
 t.test('the end of a header block, found by one search in text without CR, is where the line-by-line search finds it', async (t) => {
@@ -416,7 +464,8 @@ t.test('the end of a header block, found by one search in text without CR, is wh
       for (const end of [bytes.length, Math.max(from, bytes.length - 1), Math.floor((from + bytes.length) / 2)]) {
         const fast = findBlockEnd(bytes, from, end);
         const slow = findBlockEnd(plain, from, end);
-        if (JSON.stringify(fast) !== JSON.stringify(slow)) t.fail(`${JSON.stringify(text)} from ${from} to ${end}: ${JSON.stringify(fast)} against ${JSON.stringify(slow)}`);
+        if (JSON.stringify(fast) !== JSON.stringify(slow))
+          t.fail(`${JSON.stringify(text)} from ${from} to ${end}: ${JSON.stringify(fast)} against ${JSON.stringify(slow)}`);
         compared++;
       }
     }
@@ -434,7 +483,11 @@ t.test('malformed input', async (t) => {
       t.equal(errs[0]?.reason, 'content-length');
       t.equal(errs[0]?.code, 'CTI_ESL_BAD_FRAME');
       t.ok(errs[0]!.bytes.toString().includes(`Content-Length: ${bad}`), 'the error holds the offending bytes');
-      t.same(messages(items).map((m) => m.type), ['command-reply', 'event'], 'the following frames are parsed');
+      t.same(
+        messages(items).map((m) => m.type),
+        ['command-reply', 'event'],
+        'the following frames are parsed',
+      );
     }
   });
 
@@ -459,11 +512,14 @@ t.test('malformed input', async (t) => {
     t.equal(ev.destinationNumber, '北京12345', 'valid UTF-8 decoded');
     t.equal(ev.variable('empty'), '', '_undef_ is the empty value');
     t.equal(ev.warnings.length, 2, 'two warnings');
-    t.same(messages(items).map((m) => m.type), ['event', 'command-reply']);
+    t.same(
+      messages(items).map((m) => m.type),
+      ['event', 'command-reply'],
+    );
   });
 
   t.test('JSON events, and a JSON body that is not JSON', async (t) => {
-    const json = JSON.stringify({ 'Event-Name': 'BACKGROUND_JOB', 'Job-UUID': 'j-1', 'Content-Length': '4', _body: '+OK\n', 'variable_x': ['a', 'b'] });
+    const json = JSON.stringify({ 'Event-Name': 'BACKGROUND_JOB', 'Job-UUID': 'j-1', 'Content-Length': '4', _body: '+OK\n', variable_x: ['a', 'b'] });
     const good = `Content-Length: ${Buffer.byteLength(json)}\nContent-Type: text/event-json\n\n${json}`;
     const bad = `Content-Length: 9\nContent-Type: text/event-json\n\n{"a": x }`;
     const items = parseEveryWay(t, good + bad + GOOD_REPLY);
@@ -478,40 +534,69 @@ t.test('malformed input', async (t) => {
   });
 
   t.test('truncated frames', async (t) => {
-    const whole = eventFrame(commonHeaders('CHANNEL_EXECUTE_COMPLETE', [['Unique-ID', 'u-3'], ['Application', 'playback']]));
+    const whole = eventFrame(
+      commonHeaders('CHANNEL_EXECUTE_COMPLETE', [
+        ['Unique-ID', 'u-3'],
+        ['Application', 'playback'],
+      ]),
+    );
     const cut = whole.slice(0, 120); // claims more bytes than it brings
     const items = parseEveryWay(t, cut + GOOD_EVENT + GOOD_REPLY + GOOD_EVENT);
     const errs = errors(items);
     t.equal(errs.length, 1, 'one error');
     t.equal(errs[0]?.reason, 'body-framing', 'noticed by the inner framing');
-    t.same(messages(items).map((m) => m.type), ['event', 'command-reply', 'event'], 'the swallowed frame is found again');
+    t.same(
+      messages(items).map((m) => m.type),
+      ['event', 'command-reply', 'event'],
+      'the swallowed frame is found again',
+    );
 
     const atEnd = parseEveryWay(t, GOOD_REPLY + whole.slice(0, 200));
     t.equal(errors(atEnd)[0]?.reason, 'truncated', 'a frame cut by the end of the stream');
     t.equal(errors(atEnd)[0]?.declaredType, 'text/event-plain');
-    t.same(messages(atEnd).map((m) => m.type), ['command-reply']);
+    t.same(
+      messages(atEnd).map((m) => m.type),
+      ['command-reply'],
+    );
   });
 
   t.test('garbage between and inside frames', async (t) => {
     const items = parseEveryWay(t, `hello world\n${GOOD_REPLY}\x00\x01binary junk\n\n${GOOD_EVENT}no colon here\n\n${GOOD_REPLY}`);
-    t.same(messages(items).map((m) => m.type), ['command-reply', 'event', 'command-reply'], 'every good frame parsed');
+    t.same(
+      messages(items).map((m) => m.type),
+      ['command-reply', 'event', 'command-reply'],
+      'every good frame parsed',
+    );
     t.equal(errors(items).length, 3);
     t.ok(errors(items).every((e) => e.reason === 'header-line' && !e.lostReply));
 
     const broken = parseEveryWay(t, `Content-Type: command/reply\nthis line is junk\nReply-Text: +OK lost\n\n${GOOD_REPLY}`);
     t.equal(errors(broken)[0]?.lostReply, true, 'a broken reply is flagged, so its command can be failed');
-    t.same(messages(broken).map((m) => (m.type === 'command-reply' ? m.text : m.type)), ['+OK after']);
+    t.same(
+      messages(broken).map((m) => (m.type === 'command-reply' ? m.text : m.type)),
+      ['+OK after'],
+    );
 
     const missing = parseEveryWay(t, `Content-Type: api/response\n\n+OK\n${GOOD_EVENT}`);
     t.equal(errors(missing)[0]?.reason, 'missing-content-length');
-    t.same(messages(missing).map((m) => m.type), ['event']);
+    t.same(
+      messages(missing).map((m) => m.type),
+      ['event'],
+    );
 
     const noType = parseEveryWay(t, `Foo: bar\n\n${GOOD_REPLY}`);
     t.equal(errors(noType)[0]?.reason, 'missing-content-type');
-    t.same(messages(noType).map((m) => m.type), ['command-reply']);
+    t.same(
+      messages(noType).map((m) => m.type),
+      ['command-reply'],
+    );
 
     const crlf = parseEveryWay(t, 'Content-Type: command/reply\r\nReply-Text: +OK crlf\r\n\r\n');
-    t.same(messages(crlf).map((m) => (m.type === 'command-reply' ? m.text : m.type)), ['+OK crlf'], 'CRLF tolerated');
+    t.same(
+      messages(crlf).map((m) => (m.type === 'command-reply' ? m.text : m.type)),
+      ['+OK crlf'],
+      'CRLF tolerated',
+    );
   });
 
   t.test('random garbage never throws and the parser recovers', async (t) => {
@@ -601,7 +686,17 @@ class FakeFreeSwitch {
         const job = this.bgapi(args);
         const [command, ...argv] = args.split(' ');
         setTimeout(() => {
-          if (!s.destroyed) s.write(eventFrame(commonHeaders('BACKGROUND_JOB', [['Job-UUID', id], ['Job-Command', command!], ['Job-Command-Arg', argv.join(' ')]]), job.body));
+          if (!s.destroyed)
+            s.write(
+              eventFrame(
+                commonHeaders('BACKGROUND_JOB', [
+                  ['Job-UUID', id],
+                  ['Job-Command', command!],
+                  ['Job-Command-Arg', argv.join(' ')],
+                ]),
+                job.body,
+              ),
+            );
         }, job.delayMs).unref();
         return;
       }
@@ -651,7 +746,10 @@ t.test('inbound client', async (t) => {
     client.start();
     await client.ready(2000);
     t.equal(client.state, 'connected');
-    t.same(fs.commands.map((c) => c.line), ['auth ClueCon', 'event plain CHANNEL_ANSWER CHANNEL_HANGUP DTMF BACKGROUND_JOB CUSTOM conference::maintenance']);
+    t.same(
+      fs.commands.map((c) => c.line),
+      ['auth ClueCon', 'event plain CHANNEL_ANSWER CHANNEL_HANGUP DTMF BACKGROUND_JOB CUSTOM conference::maintenance'],
+    );
     t.equal(await client.api('status'), 'UP 0 years, 0 days\n');
     await t.rejects(client.api('nosuch thing'), { code: 'CTI_ESL_COMMAND_FAILED', message: /nosuch Command not found/ });
     t.equal(await client.api('nosuch', { allowErr: true }), '-ERR nosuch Command not found!\n');
@@ -709,9 +807,24 @@ t.test('inbound client', async (t) => {
     client.on('event', () => {
       throw new Error('a listener bug');
     });
-    fs.broadcast(eventFrame(commonHeaders('DTMF', [['Unique-ID', 'u-9'], ['DTMF-Digit', '#'], ['DTMF-Duration', '2000']])));
+    fs.broadcast(
+      eventFrame(
+        commonHeaders('DTMF', [
+          ['Unique-ID', 'u-9'],
+          ['DTMF-Digit', '#'],
+          ['DTMF-Duration', '2000'],
+        ]),
+      ),
+    );
     fs.broadcast(eventFrame([...commonHeaders('CHANNEL_ANSWER'), ['Unique-ID', 'u-9'], ['Caller-Caller-ID-Name', '%E4%B8%ZZ']], undefined, true));
-    fs.broadcast(eventFrame(commonHeaders('CUSTOM', [['Event-Subclass', 'conference::maintenance'], ['Action', 'add-member']])));
+    fs.broadcast(
+      eventFrame(
+        commonHeaders('CUSTOM', [
+          ['Event-Subclass', 'conference::maintenance'],
+          ['Action', 'add-member'],
+        ]),
+      ),
+    );
     await until(() => got.length === 3);
     const [dtmf, answer, custom] = got;
     t.ok(dtmf!.is('DTMF') && dtmf.dtmfDigit === '#' && dtmf.uuid === 'u-9', 'DTMF digit and channel');
@@ -731,10 +844,21 @@ t.test('inbound client', async (t) => {
     client.on('frameError', (e) => errors.push(e));
     const json = `{"Event-Name":"CUSTOM","x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
     fs.broadcast(`Content-Length: ${Buffer.byteLength(json)}\nContent-Type: text/event-json\n\n${json}`);
-    fs.broadcast(eventFrame(commonHeaders('DTMF', [['Unique-ID', 'u-10'], ['DTMF-Digit', '5']])));
+    fs.broadcast(
+      eventFrame(
+        commonHeaders('DTMF', [
+          ['Unique-ID', 'u-10'],
+          ['DTMF-Digit', '5'],
+        ]),
+      ),
+    );
     await until(() => got.length === 1);
     t.equal(got[0]!.dtmfDigit, '5', 'the next event is handled');
-    t.match(errors.map((e) => e.reason), ['event-decode'], 'the bad frame is reported once');
+    t.match(
+      errors.map((e) => e.reason),
+      ['event-decode'],
+      'the bad frame is reported once',
+    );
     t.equal(await client.api('status'), 'UP 0 years, 0 days\n', 'still working');
     const decode = decodeJsonEvent(Buffer.from(json));
     t.match(decode, /header "x" is neither a string nor an array of strings/, 'the decoder refuses it, without recursion');
@@ -766,12 +890,16 @@ t.test('inbound client', async (t) => {
     t.same(states, ['connected', 'disconnected', 'connected']);
     t.equal(fs.connections, 2);
     const second = fs.commands.slice(fs.commands.findIndex((c) => c.line === 'api hang') + 1).map((c) => c.line);
-    t.same(second.slice(0, 4), [
-      'auth ClueCon',
-      'event plain CHANNEL_ANSWER CHANNEL_HANGUP DTMF BACKGROUND_JOB CUSTOM conference::maintenance',
-      'filter Event-Name BACKGROUND_JOB',
-      'filter Unique-ID u-1',
-    ], 'subscribed and filtered again');
+    t.same(
+      second.slice(0, 4),
+      [
+        'auth ClueCon',
+        'event plain CHANNEL_ANSWER CHANNEL_HANGUP DTMF BACKGROUND_JOB CUSTOM conference::maintenance',
+        'filter Event-Name BACKGROUND_JOB',
+        'filter Unique-ID u-1',
+      ],
+      'subscribed and filtered again',
+    );
     t.notOk(second.includes('filter Call-Direction inbound'), 'the filter for now stayed with the old connection');
     t.equal(await client.api('status'), '+OK\n');
     await client.unfilter('Unique-ID', 'u-1');
@@ -780,7 +908,11 @@ t.test('inbound client', async (t) => {
     fs.dropAll();
     await until(() => fs.connections === 3 && client.state === 'connected');
     const third = fs.commands.slice(before).map((c) => c.line);
-    t.same(third.filter((l) => l.startsWith('filter')), ['filter Event-Name BACKGROUND_JOB'], '…and for later connections');
+    t.same(
+      third.filter((l) => l.startsWith('filter')),
+      ['filter Event-Name BACKGROUND_JOB'],
+      '…and for later connections',
+    );
   });
 
   t.test('a wrong password: clear error, retries only slowly', async (t) => {
@@ -793,14 +925,24 @@ t.test('inbound client', async (t) => {
     t.ok(fs.connections >= 2 && fs.connections <= 3, `${fs.connections} attempts in 1.2 s`);
     t.same([...new Set(failures)], ['CTI_ESL_AUTH_FAILED']);
     t.equal(fs.maxConcurrent, 1, 'never two connections at once');
-    t.ok(fs.commands.every((c) => c.line === 'auth wrong'), 'nothing but auth was tried');
+    t.ok(
+      fs.commands.every((c) => c.line === 'auth wrong'),
+      'nothing but auth was tried',
+    );
   });
 
   t.test('FreeSWITCH away: exponential back-off, one attempt at a time', async (t) => {
     const fs = new FakeFreeSwitch();
     const port = await fs.listen();
     await fs.close(); // nothing listens on the port now
-    const client = new EslClient({ host: '127.0.0.1', port, password: 'ClueCon', events: [], reconnect: { initialMs: 50, maxMs: 400, minMs: 10 }, random: () => 0.5 });
+    const client = new EslClient({
+      host: '127.0.0.1',
+      port,
+      password: 'ClueCon',
+      events: [],
+      reconnect: { initialMs: 50, maxMs: 400, minMs: 10 },
+      random: () => 0.5,
+    });
     t.teardown(() => client.close());
     const failures: string[] = [];
     client.on('connectFailed', (e) => failures.push(e.code));
@@ -861,7 +1003,14 @@ function channelDataBlock(): string {
   ]);
 }
 
-const execEvent = (name: 'CHANNEL_EXECUTE' | 'CHANNEL_EXECUTE_COMPLETE', app: string, appUuid: string, response = '_none_', extra: Array<[string, string]> = [], atUs?: number) =>
+const execEvent = (
+  name: 'CHANNEL_EXECUTE' | 'CHANNEL_EXECUTE_COMPLETE',
+  app: string,
+  appUuid: string,
+  response = '_none_',
+  extra: Array<[string, string]> = [],
+  atUs?: number,
+) =>
   eventFrame(
     commonHeaders(
       name,
@@ -933,7 +1082,16 @@ class FsSession {
     if (verb === 'bgapi') {
       const id = cmd.headers.get('Job-UUID')!;
       this.write(`Content-Type: command/reply\nReply-Text: +OK Job-UUID: ${id}\nJob-UUID: ${id}\n\n`);
-      return this.write(eventFrame(commonHeaders('BACKGROUND_JOB', [['Job-UUID', id], ['Job-Owner-UUID', CALL_UUID], ['Job-Command', 'status']]), '+OK up\n'));
+      return this.write(
+        eventFrame(
+          commonHeaders('BACKGROUND_JOB', [
+            ['Job-UUID', id],
+            ['Job-Owner-UUID', CALL_UUID],
+            ['Job-Command', 'status'],
+          ]),
+          '+OK up\n',
+        ),
+      );
     }
     if (verb === 'exit') {
       this.write(reply('+OK bye') + disconnectNotice(CALL_UUID));
@@ -971,11 +1129,16 @@ t.test('outbound server', async (t) => {
     const fs = new FsSession(port);
     const call = await callP;
     await fs.next((c) => c.line.startsWith('linger'));
-    t.same(fs.commands.map((c) => c.line), [
-      'connect', 'myevents', 'event plain CHANNEL_HOLD CHANNEL_UNHOLD PLAYBACK_START PLAYBACK_STOP RECORD_START RECORD_STOP BACKGROUND_JOB',
-      'nixevent CHANNEL_STATE CHANNEL_CREATE CHANNEL_DESTROY CHANNEL_PARK CHANNEL_UNPARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ORIGINATE CHANNEL_OUTGOING CHANNEL_APPLICATION CHANNEL_UUID DETECTED_SPEECH TALK NOTALK',
-      'linger 30',
-    ]);
+    t.same(
+      fs.commands.map((c) => c.line),
+      [
+        'connect',
+        'myevents',
+        'event plain CHANNEL_HOLD CHANNEL_UNHOLD PLAYBACK_START PLAYBACK_STOP RECORD_START RECORD_STOP BACKGROUND_JOB',
+        'nixevent CHANNEL_STATE CHANNEL_CREATE CHANNEL_DESTROY CHANNEL_PARK CHANNEL_UNPARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ORIGINATE CHANNEL_OUTGOING CHANNEL_APPLICATION CHANNEL_UUID DETECTED_SPEECH TALK NOTALK',
+        'linger 30',
+      ],
+    );
     t.equal(call.uuid, CALL_UUID);
     t.equal(call.channelData.callerIdNumber, '13800138000');
     t.equal(call.channelData.callerIdName, '张三');
@@ -996,7 +1159,11 @@ t.test('outbound server', async (t) => {
     const call = await callP;
     const answered = call.execute('answer');
     const sendmsg = await fs.next((c) => c.line === 'sendmsg');
-    t.same(fs.commands.map((c) => c.line.split(' ')[0]), ['connect', 'myevents', 'event', 'nixevent', 'linger', 'sendmsg'], 'all written while the reply to myevents is held');
+    t.same(
+      fs.commands.map((c) => c.line.split(' ')[0]),
+      ['connect', 'myevents', 'event', 'nixevent', 'linger', 'sendmsg'],
+      'all written while the reply to myevents is held',
+    );
     fs.releaseMyevents();
     fs.write(execEvent('CHANNEL_EXECUTE_COMPLETE', 'answer', sendmsg.headers.get('Event-UUID')!));
     t.equal((await answered).application, 'answer', 'each reply went to its own command');
@@ -1058,11 +1225,35 @@ t.test('outbound server', async (t) => {
     void looped.then(() => (done = true));
     const t0 = 1_700_000_000_000_000; // each run takes 3 s on FreeSWITCH's clock
     fs.write(execEvent('CHANNEL_EXECUTE', 'playback', id, undefined, [], t0));
-    fs.write(execEvent('CHANNEL_EXECUTE_COMPLETE', 'playback', id, 'FILE PLAYED', [['variable_current_loop', '1'], ['variable_total_loops', '2']], t0 + 3_000_000));
+    fs.write(
+      execEvent(
+        'CHANNEL_EXECUTE_COMPLETE',
+        'playback',
+        id,
+        'FILE PLAYED',
+        [
+          ['variable_current_loop', '1'],
+          ['variable_total_loops', '2'],
+        ],
+        t0 + 3_000_000,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 30));
     t.notOk(done, 'not after the first of two runs');
     fs.write(execEvent('CHANNEL_EXECUTE', 'playback', id, undefined, [], t0 + 3_000_100));
-    fs.write(execEvent('CHANNEL_EXECUTE_COMPLETE', 'playback', id, 'FILE PLAYED', [['variable_current_loop', '2'], ['variable_total_loops', '2']], t0 + 6_000_000));
+    fs.write(
+      execEvent(
+        'CHANNEL_EXECUTE_COMPLETE',
+        'playback',
+        id,
+        'FILE PLAYED',
+        [
+          ['variable_current_loop', '2'],
+          ['variable_total_loops', '2'],
+        ],
+        t0 + 6_000_000,
+      ),
+    );
     t.equal((await looped).get('variable_current_loop'), '2');
 
     const speak = call.execute('speak', 'line one\nline two');
@@ -1094,7 +1285,10 @@ t.test('outbound server', async (t) => {
     await played;
     t.equal(call.lastEventUs, t0 + 2_500_000, "FreeSWITCH's time of the completion");
     await t.rejects(call.execute('playback', 'cti/ring.wav', { loops: 2 }), { code: 'ESL_COMMAND_FAILED', message: /nixes CHANNEL_EXECUTE/ });
-    t.notOk(fs.commands.some((c) => c.headers.get('loops') !== undefined), 'nothing sent for it');
+    t.notOk(
+      fs.commands.some((c) => c.headers.get('loops') !== undefined),
+      'nothing sent for it',
+    );
     fs.socket.destroy();
     await call.closed;
   });
@@ -1113,12 +1307,30 @@ t.test('outbound server', async (t) => {
     await call.hangup('USER_BUSY');
     const h = await fs.next((c) => c.headers.get('call-command') === 'hangup');
     t.equal(h.headers.get('hangup-cause'), 'USER_BUSY');
-    fs.write(eventFrame(commonHeaders('CHANNEL_HANGUP', [['Unique-ID', CALL_UUID], ['Hangup-Cause', 'USER_BUSY']])));
+    fs.write(
+      eventFrame(
+        commonHeaders('CHANNEL_HANGUP', [
+          ['Unique-ID', CALL_UUID],
+          ['Hangup-Cause', 'USER_BUSY'],
+        ]),
+      ),
+    );
     fs.write(lingerNotice(CALL_UUID));
-    fs.write(eventFrame(commonHeaders('CHANNEL_HANGUP_COMPLETE', [['Hangup-Cause', 'USER_BUSY'], ['Unique-ID', CALL_UUID], ['variable_billsec', '0']])));
+    fs.write(
+      eventFrame(
+        commonHeaders('CHANNEL_HANGUP_COMPLETE', [
+          ['Hangup-Cause', 'USER_BUSY'],
+          ['Unique-ID', CALL_UUID],
+          ['variable_billsec', '0'],
+        ]),
+      ),
+    );
     const closed = await call.closed;
     t.same(closed, { lingerNotice: true, disconnectNotice: true, hangupCause: 'USER_BUSY', exited: true });
-    t.ok(fs.commands.some((c) => c.line === 'exit'), 'the session said exit after HANGUP_COMPLETE');
+    t.ok(
+      fs.commands.some((c) => c.line === 'exit'),
+      'the session said exit after HANGUP_COMPLETE',
+    );
     t.same(seen, ['CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE']);
     t.same(hangups, ['USER_BUSY']);
     t.ok(call.isHungUp);
@@ -1133,7 +1345,12 @@ t.test('outbound server', async (t) => {
       call.on('event', (e) => received.push(e));
     });
     const fs = new FsSession(port);
-    fs.afterLinger = eventFrame(commonHeaders('DTMF', [['Unique-ID', CALL_UUID], ['DTMF-Digit', '1']]));
+    fs.afterLinger = eventFrame(
+      commonHeaders('DTMF', [
+        ['Unique-ID', CALL_UUID],
+        ['DTMF-Digit', '1'],
+      ]),
+    );
     await until(() => received.length === 1);
     t.equal(received[0]!.dtmfDigit, '1');
     fs.socket.destroy();
@@ -1166,7 +1383,11 @@ t.test('outbound server', async (t) => {
 
 t.test('commands and back-off', async (t) => {
   t.equal(serializeCommand({ line: 'api status' }), 'api status\n\n');
-  t.equal(serializeCommand({ line: 'sendmsg', headers: [['call-command', 'execute']], body: '中' }), 'sendmsg\ncall-command: execute\nContent-Length: 3\n\n中', 'Content-Length in bytes');
+  t.equal(
+    serializeCommand({ line: 'sendmsg', headers: [['call-command', 'execute']], body: '中' }),
+    'sendmsg\ncall-command: execute\nContent-Length: 3\n\n中',
+    'Content-Length in bytes',
+  );
   t.equal(eventCommand('plain', ['CUSTOM a::b', 'DTMF', 'CUSTOM c::d']), 'event plain DTMF BACKGROUND_JOB CUSTOM a::b c::d', 'CUSTOM and its subclasses last');
   const b = new ReconnectBackoff({ initialMs: 500, maxMs: 30_000, minMs: 50 }, () => 1);
   t.same([b.next(), b.next(), b.next(), b.next()], [500, 1000, 2000, 4000], 'ceilings double');
@@ -1177,7 +1398,16 @@ t.test('commands and back-off', async (t) => {
   const refused = new ReconnectBackoff({}, () => 1);
   refused.penalise();
   t.equal(refused.next(), 30_000, 'a refusal goes straight to the cap');
-  const e = new EslEvent([['Event-Name', 'CHANNEL_HANGUP'], ['Unique-ID', 'u'], ['Hangup-Cause', 'NO_ANSWER'], ['Event-Date-Timestamp', '1700000000123456']], undefined, 'plain');
+  const e = new EslEvent(
+    [
+      ['Event-Name', 'CHANNEL_HANGUP'],
+      ['Unique-ID', 'u'],
+      ['Hangup-Cause', 'NO_ANSWER'],
+      ['Event-Date-Timestamp', '1700000000123456'],
+    ],
+    undefined,
+    'plain',
+  );
   t.ok(e.is('CHANNEL_HANGUP') && e.hangupCause === 'NO_ANSWER');
   t.equal(e.timestampUs, 1700000000123456);
 });

@@ -27,12 +27,45 @@ const LEG = '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 
 /** The same call as `event json` gives it, with only the headers that matter here. */
 const ONE_CALL_JSON = [
-  { 'Event-Name': 'CHANNEL_CREATE', 'Event-Date-Timestamp': at(0), 'Unique-ID': CALLER, 'Call-Direction': 'inbound', 'Channel-Name': 'sofia/external/13912345678@10.10.10.1', 'Caller-Caller-ID-Number': '13912345678', 'Caller-Destination-Number': '12345', 'Caller-Context': 'public', 'Caller-Network-Addr': '10.10.10.1' },
+  {
+    'Event-Name': 'CHANNEL_CREATE',
+    'Event-Date-Timestamp': at(0),
+    'Unique-ID': CALLER,
+    'Call-Direction': 'inbound',
+    'Channel-Name': 'sofia/external/13912345678@10.10.10.1',
+    'Caller-Caller-ID-Number': '13912345678',
+    'Caller-Destination-Number': '12345',
+    'Caller-Context': 'public',
+    'Caller-Network-Addr': '10.10.10.1',
+  },
   { 'Event-Name': 'DTMF', 'Event-Date-Timestamp': at(3), 'Unique-ID': CALLER, 'Call-Direction': 'inbound', 'DTMF-Digit': '1' },
-  { 'Event-Name': 'CHANNEL_CREATE', 'Event-Date-Timestamp': at(8), 'Unique-ID': LEG, 'Call-Direction': 'outbound', 'Channel-Name': 'sofia/internal/1002@10.10.20.31:5062', 'Caller-Destination-Number': '1002', 'Caller-Context': 'public', 'variable_dialed_user': '1002' },
+  {
+    'Event-Name': 'CHANNEL_CREATE',
+    'Event-Date-Timestamp': at(8),
+    'Unique-ID': LEG,
+    'Call-Direction': 'outbound',
+    'Channel-Name': 'sofia/internal/1002@10.10.20.31:5062',
+    'Caller-Destination-Number': '1002',
+    'Caller-Context': 'public',
+    variable_dialed_user: '1002',
+  },
   { 'Event-Name': 'CHANNEL_ANSWER', 'Event-Date-Timestamp': at(11), 'Unique-ID': LEG, 'Call-Direction': 'outbound' },
-  { 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Event-Date-Timestamp': at(40), 'Unique-ID': LEG, 'Call-Direction': 'outbound', 'Hangup-Cause': 'NORMAL_CLEARING', 'variable_sip_hangup_disposition': 'recv_bye' },
-  { 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Event-Date-Timestamp': at(52), 'Unique-ID': CALLER, 'Call-Direction': 'inbound', 'Hangup-Cause': 'NORMAL_CLEARING', 'variable_sip_hangup_disposition': 'recv_bye' },
+  {
+    'Event-Name': 'CHANNEL_HANGUP_COMPLETE',
+    'Event-Date-Timestamp': at(40),
+    'Unique-ID': LEG,
+    'Call-Direction': 'outbound',
+    'Hangup-Cause': 'NORMAL_CLEARING',
+    variable_sip_hangup_disposition: 'recv_bye',
+  },
+  {
+    'Event-Name': 'CHANNEL_HANGUP_COMPLETE',
+    'Event-Date-Timestamp': at(52),
+    'Unique-ID': CALLER,
+    'Call-Direction': 'inbound',
+    'Hangup-Cause': 'NORMAL_CLEARING',
+    variable_sip_hangup_disposition: 'recv_bye',
+  },
 ];
 
 t.test('the fixture: one call to 12345, its key, its hangup, the agent who took it', async (t) => {
@@ -47,10 +80,20 @@ t.test('the fixture: one call to 12345, its key, its hangup, the agent who took 
   t.same(traffic.readySeats, ['1002'], 'only the seat seen is ready');
   t.equal(traffic.agents.length, plan.seats.length, 'every seat has a softphone');
   t.match(agent(traffic, '1001'), { answerAfterS: 5 }, 'a seat not seen gets the default');
-  t.ok(notes.some((n) => /seats not seen in the events: 1001, 1003/.test(n)), 'the defaults are named');
-  t.ok(notes.some((n) => /desktop \(transfers/.test(n)), 'what is not replayed is said');
+  t.ok(
+    notes.some((n) => /seats not seen in the events: 1001, 1003/.test(n)),
+    'the defaults are named',
+  );
+  t.ok(
+    notes.some((n) => /desktop \(transfers/.test(n)),
+    'what is not replayed is said',
+  );
   t.equal(traffic.seed, 1);
-  t.same(traffic.items.filter((i) => i.kind !== 'call'), [], 'no desk actions, no faults');
+  t.same(
+    traffic.items.filter((i) => i.kind !== 'call'),
+    [],
+    'no desk actions, no faults',
+  );
   t.notOk(notes.join('\n').includes('13912345678'), 'the caller number is masked in the notes');
 });
 
@@ -79,14 +122,25 @@ t.test('a frame whose Content-Length an editor broke is read back from the dropp
 });
 
 t.test('each behaviour the simulator can replay', async (t) => {
-  const ev = (name: string, s: number, uuid: string, more: Record<string, string> = {}) => JSON.stringify({ 'Event-Name': name, 'Event-Date-Timestamp': at(s), 'Unique-ID': uuid, ...more });
+  const ev = (name: string, s: number, uuid: string, more: Record<string, string> = {}) =>
+    JSON.stringify({ 'Event-Name': name, 'Event-Date-Timestamp': at(s), 'Unique-ID': uuid, ...more });
   const inbound = { 'Call-Direction': 'inbound', 'Caller-Context': 'public' };
   const seat = (id: string) => ({ 'Call-Direction': 'outbound', 'Channel-Name': `sofia/internal/${id}@10.10.20.31`, 'Caller-Destination-Number': id });
   const dept = { 'Call-Direction': 'outbound', 'Channel-Name': 'sofia/gateway/telecom-trunk/12333', 'Caller-Destination-Number': '12333' };
   const text = [
     // a forwarded call from the 110 platform's network (diversion with +86), ended by the switch
-    ev('CHANNEL_CREATE', 0, 'a', { ...inbound, 'Caller-Caller-ID-Number': '02584000000', 'Caller-Destination-Number': '12345', 'Caller-Network-Addr': '10.20.30.7', variable_sip_h_Diversion: '<sip:+8612316@10.10.10.1>;reason=unconditional' }),
-    ev('CHANNEL_EXECUTE_COMPLETE', 2, 'a', { Application: 'bridge', 'Application-Data': '{origination_uuid=x,originate_timeout=20}user/1005', variable_originate_disposition: 'USER_NOT_REGISTERED' }),
+    ev('CHANNEL_CREATE', 0, 'a', {
+      ...inbound,
+      'Caller-Caller-ID-Number': '02584000000',
+      'Caller-Destination-Number': '12345',
+      'Caller-Network-Addr': '10.20.30.7',
+      variable_sip_h_Diversion: '<sip:+8612316@10.10.10.1>;reason=unconditional',
+    }),
+    ev('CHANNEL_EXECUTE_COMPLETE', 2, 'a', {
+      Application: 'bridge',
+      'Application-Data': '{origination_uuid=x,originate_timeout=20}user/1005',
+      variable_originate_disposition: 'USER_NOT_REGISTERED',
+    }),
     ev('CHANNEL_CREATE', 3, 's1', seat('1003')),
     ev('CHANNEL_HANGUP', 7, 's1', { 'Hangup-Cause': 'CALL_REJECTED', variable_sip_hangup_disposition: 'recv_refuse' }),
     ev('CHANNEL_CREATE', 8, 's2', seat('1004')),
@@ -110,7 +164,10 @@ t.test('each behaviour the simulator can replay', async (t) => {
   const { traffic, notes } = trafficFromEvents(text, plan);
   const [a, b] = calls(traffic);
   t.match(a, { id: 'c0', atMs: 1000, to: '12345', diversion: '12316', network: '10.20.30.7', hangupAfterS: 1800 });
-  t.ok(notes.some((n) => /^c0: the switch ended it \(NORMAL_CLEARING, send_bye\) after 61 s; .* 1800 s/.test(n)), 'the switch ended c0: bounded, and said so');
+  t.ok(
+    notes.some((n) => /^c0: the switch ended it \(NORMAL_CLEARING, send_bye\) after 61 s; .* 1800 s/.test(n)),
+    'the switch ended c0: bounded, and said so',
+  );
   t.match(b, { id: 'c1', atMs: 91_000, from: '13800138000', to: '12333', hangupAfterS: 5.5 });
   t.same(b!.dtmf, [{ at_s: 2, digits: '#' }]);
   // 1003 declined after 4 s, then answered after 2 s and talked 10 s (+60: it did not end the talk)
@@ -161,7 +218,10 @@ t.test('garbage: no throw, no calls, a note', async (t) => {
     let out: ReturnType<typeof trafficFromEvents> | undefined;
     t.doesNotThrow(() => (out = trafficFromEvents(input, plan)), JSON.stringify(input.slice(0, 40)));
     t.same(out?.traffic.items, [], 'no calls');
-    t.ok(out?.notes.some((n) => /no citizen's call found/.test(n)), 'a note says so');
+    t.ok(
+      out?.notes.some((n) => /no citizen's call found/.test(n)),
+      'a note says so',
+    );
     t.same(out?.traffic.readySeats.length, plan.seats.length, 'every seat ready, none having been seen');
   }
   const junk = trafficFromEvents('Content-Length: 5\nContent-Type: text/event-plain\n\nxx', plan);

@@ -13,7 +13,10 @@ const CALLS_PER_SEED = 420;
 async function explore(args: string[]): Promise<{ code: number; out: string }> {
   try {
     // a larger young generation: the run allocates many short-lived event objects
-    const { stdout, stderr } = await run(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'scripts/explore.ts', ...args], { cwd: projectDir, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'scripts/explore.ts', ...args], {
+      cwd: projectDir,
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, out: lines(stdout + stderr) };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -29,14 +32,31 @@ async function explore(args: string[]): Promise<{ code: number; out: string }> {
 const lines = (text: string): string => text.replace(/\r\n?/g, '\n');
 
 t.test('≥ 2,000 random calls, every failure kind, every invariant held', async (t) => {
-  const { code, out } = await explore(['--seeds', FIXED_SEEDS.join(','), '--fresh', '--calls', String(CALLS_PER_SEED), '--require-all-kinds', '--shrink-s', '30']);
+  const { code, out } = await explore([
+    '--seeds',
+    FIXED_SEEDS.join(','),
+    '--fresh',
+    '--calls',
+    String(CALLS_PER_SEED),
+    '--require-all-kinds',
+    '--shrink-s',
+    '30',
+  ]);
   // the log carries each seed, the fresh one among them, so any failure here can be replayed
-  t.comment(out.split('\n').filter((l) => l.startsWith('seed ') || l.includes('replay') || l.includes('✗') || l.startsWith('all:')).join('\n'));
+  t.comment(
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('seed ') || l.includes('replay') || l.includes('✗') || l.startsWith('all:'))
+      .join('\n'),
+  );
   if (code !== 0) t.comment(out);
   t.equal(code, 0, 'the explorer found no failure (its output is above when it did)');
   const seeds = [...out.matchAll(/^seed (\d+): (\d+) calls/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
   t.equal(seeds.length, FIXED_SEEDS.length + 1, 'the fixed seeds and one fresh seed ran');
-  t.same(seeds.slice(0, FIXED_SEEDS.length).map(([s]) => s), FIXED_SEEDS);
+  t.same(
+    seeds.slice(0, FIXED_SEEDS.length).map(([s]) => s),
+    FIXED_SEEDS,
+  );
   const total = seeds.reduce((n, [, c]) => n + c, 0);
   t.ok(total >= 2000, `${total} calls placed`);
   t.equal((out.match(/every invariant held/g) ?? []).length, seeds.length, 'every seed held every invariant');

@@ -40,12 +40,42 @@ t.test('left out, each setting takes its default', async (t) => {
 
 const mistakes = [
   { name: 'no attempts needed', from: 'min_counted: 5', to: 'min_counted: 0', path: 'transfer.alert.min_counted', message: /0: must be >= 1/ },
-  { name: 'a fraction of an attempt', from: 'min_counted: 5', to: 'min_counted: 2.5', path: 'transfer.alert.min_counted', message: /must be an integer, not 2\.5/ },
+  {
+    name: 'a fraction of an attempt',
+    from: 'min_counted: 5',
+    to: 'min_counted: 2.5',
+    path: 'transfer.alert.min_counted',
+    message: /must be an integer, not 2\.5/,
+  },
   { name: 'a percentage for a share', from: 'close_margin: 0.02', to: 'close_margin: 2', path: 'transfer.alert.close_margin', message: /2: must be <= 0\.5/ },
-  { name: 'a margin past 100%', from: 'close_margin: 0.02', to: 'close_margin: 0.1', path: 'transfer.alert.close_margin', message: /target_rate 0\.95 \+ close_margin 0\.1 is above 1: the alert could never close on the rate; use at most 0\.05/ },
-  { name: 'a quiet period longer than the window', from: 'quiet_close_min: 120', to: 'quiet_close_min: 2000', path: 'transfer.alert.quiet_close_min', message: /2000: must be <= 1440/ },
-  { name: 'a misspelt field', from: 'min_counted: 5', to: 'min_count: 5', path: 'transfer.alert.min_count', message: /unknown field "min_count" \(allowed: min_counted, close_margin, quiet_close_min\)/ },
-  { name: 'a capacity window in hours', from: 'capacity_window_min: 60', to: 'capacity_window_min: 1', path: 'service_level.capacity_window_min', message: /1: must be >= 5/ },
+  {
+    name: 'a margin past 100%',
+    from: 'close_margin: 0.02',
+    to: 'close_margin: 0.1',
+    path: 'transfer.alert.close_margin',
+    message: /target_rate 0\.95 \+ close_margin 0\.1 is above 1: the alert could never close on the rate; use at most 0\.05/,
+  },
+  {
+    name: 'a quiet period longer than the window',
+    from: 'quiet_close_min: 120',
+    to: 'quiet_close_min: 2000',
+    path: 'transfer.alert.quiet_close_min',
+    message: /2000: must be <= 1440/,
+  },
+  {
+    name: 'a misspelt field',
+    from: 'min_counted: 5',
+    to: 'min_count: 5',
+    path: 'transfer.alert.min_count',
+    message: /unknown field "min_count" \(allowed: min_counted, close_margin, quiet_close_min\)/,
+  },
+  {
+    name: 'a capacity window in hours',
+    from: 'capacity_window_min: 60',
+    to: 'capacity_window_min: 1',
+    path: 'service_level.capacity_window_min',
+    message: /1: must be >= 5/,
+  },
 ];
 
 for (const m of mistakes) {

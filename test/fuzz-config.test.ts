@@ -43,7 +43,41 @@ type FileName = keyof typeof TEXTS;
 
 /** Scalars of every type YAML has, and a few an admin would never mean. */
 const strangeScalar = fc.oneof(
-  fc.constantFrom('~', 'null', 'true', 'no', '[]', '{}', '""', "''", '-1', '0', '1e309', '.nan', '-.inf', '0x1F', '0o17', '2026-02-30', '24:00', '"\\u0000"', '!!binary aGk=', '!!str 5', '!!js/function x', '__proto__', 'constructor', 'toString', '"a: b"', '|', '>-', '*nowhere', '&anchor', '? x', '- x', '{ a: [1, { b: 2 }] }', 'x'.repeat(5000)),
+  fc.constantFrom(
+    '~',
+    'null',
+    'true',
+    'no',
+    '[]',
+    '{}',
+    '""',
+    "''",
+    '-1',
+    '0',
+    '1e309',
+    '.nan',
+    '-.inf',
+    '0x1F',
+    '0o17',
+    '2026-02-30',
+    '24:00',
+    '"\\u0000"',
+    '!!binary aGk=',
+    '!!str 5',
+    '!!js/function x',
+    '__proto__',
+    'constructor',
+    'toString',
+    '"a: b"',
+    '|',
+    '>-',
+    '*nowhere',
+    '&anchor',
+    '? x',
+    '- x',
+    '{ a: [1, { b: 2 }] }',
+    'x'.repeat(5000),
+  ),
   fc.integer().map(String),
   fc.double().map(String),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
@@ -65,7 +99,11 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constantFrom('delete' as const, 'duplicate' as const, 'indent' as const, 'dedent' as const, 'tab' as const), line }),
   fc.record({ op: fc.constant('swap' as const), line, other: line }),
   { weight: 4, arbitrary: fc.record({ op: fc.constant('scalar' as const), line, value: strangeScalar }) },
-  fc.record({ op: fc.constant('key' as const), line, key: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '<<', '"1"', '? [a]', 'x y', '') }),
+  fc.record({
+    op: fc.constant('key' as const),
+    line,
+    key: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '<<', '"1"', '? [a]', 'x y', ''),
+  }),
   fc.record({ op: fc.constant('alias' as const), line, other: line }),
   fc.record({ op: fc.constant('laughs' as const), depth: fc.integer({ min: 2, max: 12 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
@@ -110,7 +148,9 @@ function mutate(text: string, mutation: Mutation): string {
       return lines.map((l, k) => (k === i ? l.replace(/^(\s*(?:- )?)[^:#\s][^:#]*:/, `$1${mutation.key}:`) : l)).join('\n');
     case 'alias': {
       const j = at(mutation.other);
-      return lines.map((l, k) => (k === i ? replaceScalar(l, `&fz ${l.split(':').slice(1).join(':').trim() || 'x'}`) : k === j ? replaceScalar(l, '*fz') : l)).join('\n');
+      return lines
+        .map((l, k) => (k === i ? replaceScalar(l, `&fz ${l.split(':').slice(1).join(':').trim() || 'x'}`) : k === j ? replaceScalar(l, '*fz') : l))
+        .join('\n');
     }
     case 'laughs': {
       const levels = Array.from({ length: mutation.depth }, (_, k) => `l${k + 1}: &l${k + 1} [${Array(9).fill(`*l${k}`).join(', ')}]`);
@@ -138,11 +178,13 @@ function checkIssues(issues: ConfigIssue[], file: string, text: string): void {
   for (const issue of issues) {
     const where = JSON.stringify(issue).slice(0, 300);
     if (issue.file !== file) throw new Error(`issue names file ${JSON.stringify(issue.file)}, not ${file}: ${where}`);
-    if (!Number.isInteger(issue.line) || issue.line < 1 || issue.line > lineCount) throw new Error(`line ${issue.line} is not in the ${lineCount} lines of the file: ${where}`);
+    if (!Number.isInteger(issue.line) || issue.line < 1 || issue.line > lineCount)
+      throw new Error(`line ${issue.line} is not in the ${lineCount} lines of the file: ${where}`);
     if (!Number.isInteger(issue.column) || issue.column < 1) throw new Error(`column ${issue.column}: ${where}`);
     if (typeof issue.path !== 'string' || typeof issue.message !== 'string' || issue.message.trim() === '') throw new Error(`no field or message: ${where}`);
     // a syntax error has no field; anything else found in a parsed file names one, unless it is about the whole file
-    if (issue.path === '' && !/^YAML|must be an? (mapping|list)|missing field|nothing|not allowed|^unknown field ""/.test(issue.message)) throw new Error(`an issue without a field: ${where}`);
+    if (issue.path === '' && !/^YAML|must be an? (mapping|list)|missing field|nothing|not allowed|^unknown field ""/.test(issue.message))
+      throw new Error(`an issue without a field: ${where}`);
     if (/\[object Object\]/.test(issue.message)) throw new Error(`a message shows an object: ${where}`);
   }
 }

@@ -132,15 +132,41 @@ function described(m: EslMessage): string {
 // ---------------------------------------------------------------------------------------
 // Arbitraries
 
-const EVENT_NAMES = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_EXECUTE_COMPLETE', 'DTMF', 'BACKGROUND_JOB', 'HEARTBEAT', 'CUSTOM'];
-const HEADER_NAMES = ['Unique-ID', 'Caller-Caller-ID-Name', 'Caller-Caller-ID-Number', 'Caller-Destination-Number', 'Channel-Name', 'Application', 'Application-Data', 'Application-UUID', 'Job-UUID', 'DTMF-Digit', 'Hangup-Cause', 'variable_sip_user_agent', 'variable_cti_mode', 'Event-Subclass'];
+const EVENT_NAMES = [
+  'CHANNEL_CREATE',
+  'CHANNEL_ANSWER',
+  'CHANNEL_HANGUP_COMPLETE',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'DTMF',
+  'BACKGROUND_JOB',
+  'HEARTBEAT',
+  'CUSTOM',
+];
+const HEADER_NAMES = [
+  'Unique-ID',
+  'Caller-Caller-ID-Name',
+  'Caller-Caller-ID-Number',
+  'Caller-Destination-Number',
+  'Channel-Name',
+  'Application',
+  'Application-Data',
+  'Application-UUID',
+  'Job-UUID',
+  'DTMF-Digit',
+  'Hangup-Cause',
+  'variable_sip_user_agent',
+  'variable_cti_mode',
+  'Event-Subclass',
+];
 
 /** Anything a value may hold: CJK names, emoji, `%`, `:`, `&`, line feeds. */
 const anyText = (maxLength: number) =>
-  fc.oneof(
-    fc.string({ unit: 'grapheme', maxLength }),
-    fc.string({ unit: fc.constantFrom('张', '三', '北', '京', '%', ':', '&', '<', '|', '\n', ' ', 'a', '1', '😀', '_', '"', '}'), maxLength }),
-  ).filter((s) => s !== '_undef_' && !s.startsWith('ARRAY::'));
+  fc
+    .oneof(
+      fc.string({ unit: 'grapheme', maxLength }),
+      fc.string({ unit: fc.constantFrom('张', '三', '北', '京', '%', ':', '&', '<', '|', '\n', ' ', 'a', '1', '😀', '_', '"', '}'), maxLength }),
+    )
+    .filter((s) => s !== '_undef_' && !s.startsWith('ARRAY::'));
 
 /** Outer header values are written raw: one line, no CR. */
 const lineText = (maxLength: number) => fc.string({ unit: fc.constantFrom('+', 'O', 'K', 'E', 'R', ' ', 'a', '-', '北', '京', '%', ':', '1'), maxLength });
@@ -283,7 +309,9 @@ t.test('controller: real-looking traffic in any split is parsed exactly, with no
 function assertSame(actual: string[], wanted: string[]): void {
   if (actual.length !== wanted.length || actual.some((a, i) => a !== wanted[i])) {
     const i = actual.findIndex((a, k) => a !== wanted[k]);
-    throw new Error(`delivered ${actual.length} messages, expected ${wanted.length}; first difference at ${i}:\n  got  ${actual[i]?.slice(0, 300)}\n  want ${wanted[i]?.slice(0, 300)}`);
+    throw new Error(
+      `delivered ${actual.length} messages, expected ${wanted.length}; first difference at ${i}:\n  got  ${actual[i]?.slice(0, 300)}\n  want ${wanted[i]?.slice(0, 300)}`,
+    );
   }
 }
 
@@ -306,7 +334,11 @@ const withoutBody = (s: Spec) => s.kind === 'auth' || s.kind === 'reply' || s.ki
 const BAD_LENGTHS = ['-1', '-4096', 'abc', '12x', '', '0x10', '1e3', '+12', '１２', ' 12', '12 ', '99999999999', '18446744073709551616', '67108865'];
 
 const corruptionArb: fc.Arbitrary<Corruption> = fc.oneof(
-  fc.record({ kind: fc.constant('bad-length' as const), victim: specArb.filter(withLength), value: fc.oneof(fc.constantFrom(...BAD_LENGTHS), fc.integer({ min: 64 * 1024 * 1024 + 1, max: 9_999_999_999 }).map(String)) }),
+  fc.record({
+    kind: fc.constant('bad-length' as const),
+    victim: specArb.filter(withLength),
+    value: fc.oneof(fc.constantFrom(...BAD_LENGTHS), fc.integer({ min: 64 * 1024 * 1024 + 1, max: 9_999_999_999 }).map(String)),
+  }),
   fc.record({
     kind: fc.constant('wrong-length' as const),
     victim: eventSpec,
@@ -316,13 +348,20 @@ const corruptionArb: fc.Arbitrary<Corruption> = fc.oneof(
   fc.record({
     kind: fc.constant('garbage-line' as const),
     victim: specArb,
-    line: fc.uint8Array({ minLength: 1, maxLength: 120 }).map((b) => b.filter((c) => c !== 0x0a && c !== 0x0d && c !== 0x3a)).filter((b) => b.length > 0),
+    line: fc
+      .uint8Array({ minLength: 1, maxLength: 120 })
+      .map((b) => b.filter((c) => c !== 0x0a && c !== 0x0d && c !== 0x3a))
+      .filter((b) => b.length > 0),
     at: fc.nat(),
   }),
   fc.record({ kind: fc.constant('missing-blank' as const), victim: specArb.filter((s) => withoutBody(s) || s.kind === 'event') }),
   fc.oneof(
     fc.record({ kind: fc.constant('drop-header' as const), victim: specArb.filter((s) => s.kind !== 'auth'), name: fc.constant('Content-Type' as const) }),
-    fc.record({ kind: fc.constant('drop-header' as const), victim: specArb.filter((s) => s.kind === 'event' || s.kind === 'api'), name: fc.constant('Content-Length' as const) }),
+    fc.record({
+      kind: fc.constant('drop-header' as const),
+      victim: specArb.filter((s) => s.kind === 'event' || s.kind === 'api'),
+      name: fc.constant('Content-Length' as const),
+    }),
   ),
   fc.record({ kind: fc.constant('deep-json' as const), depth: fc.integer({ min: 100, max: 5_000 }), objects: fc.boolean() }),
   fc.record({ kind: fc.constant('cut' as const), victim: specArb, at: fc.nat() }),
@@ -348,7 +387,13 @@ function headerLinesOf(frame: string): { lines: string[]; rest: string } {
 }
 
 function breakFrame(c: Corruption, suffix: Spec[]): Broken {
-  const broken = (bytes: string | Buffer, errors: 0 | 1 = 1, victimMayArrive = false): Broken => ({ bytes: Buffer.from(bytes), errors, victimMayArrive, victimArrives: errors === 0, last: false });
+  const broken = (bytes: string | Buffer, errors: 0 | 1 = 1, victimMayArrive = false): Broken => ({
+    bytes: Buffer.from(bytes),
+    errors,
+    victimMayArrive,
+    victimArrives: errors === 0,
+    last: false,
+  });
   if (c.kind === 'deep-json') {
     const deep = c.objects ? `${'{"a":'.repeat(c.depth)}1${'}'.repeat(c.depth)}` : `${'['.repeat(c.depth)}${']'.repeat(c.depth)}`;
     const json = `{"Event-Name":"CUSTOM","Event-Subclass":"fuzz::deep","x":${deep}}`;
@@ -364,7 +409,12 @@ function breakFrame(c: Corruption, suffix: Spec[]): Broken {
       const length = Buffer.byteLength(body);
       const suffixBytes = suffix.map((s) => Buffer.byteLength(frameText(s)));
       const total = suffixBytes.reduce((a, b) => a + b, 0);
-      const longBy = c.longBy === null ? -(1 + (c.shortBy % length)) : 'frames' in c.longBy ? suffixBytes.slice(0, 1 + (c.longBy.frames % suffix.length)).reduce((a, b) => a + b, 0) : 1 + (c.longBy.bytes % total);
+      const longBy =
+        c.longBy === null
+          ? -(1 + (c.shortBy % length))
+          : 'frames' in c.longBy
+            ? suffixBytes.slice(0, 1 + (c.longBy.frames % suffix.length)).reduce((a, b) => a + b, 0)
+            : 1 + (c.longBy.bytes % total);
       return broken(`Content-Length: ${length + longBy}\n${lines.slice(1).join('')}${rest}`);
     }
     case 'garbage-line': {
@@ -381,7 +431,8 @@ function breakFrame(c: Corruption, suffix: Spec[]): Broken {
       return { ...broken(bytes.subarray(0, 1 + (c.at % (bytes.length - 1)))), last: true };
     }
     case 'name-case': {
-      const recase = (l: string) => (l.startsWith('Content-') ? (c.upper ? l.replace(/^[^:]+/, (n) => n.toUpperCase()) : l.replace(/^[^:]+/, (n) => n.toLowerCase())) : l);
+      const recase = (l: string) =>
+        l.startsWith('Content-') ? (c.upper ? l.replace(/^[^:]+/, (n) => n.toUpperCase()) : l.replace(/^[^:]+/, (n) => n.toLowerCase())) : l;
       return broken(lines.map(recase).join('') + rest, 0);
     }
   }
@@ -404,7 +455,12 @@ function checkDelivery(delivered: string[], prefix: string[], victim: string | u
 }
 
 const created = (headers: Array<[string, string]> = []) => [['Event-Name', 'CHANNEL_CREATE'] as [string, string], ...headers];
-const event = (format: 'plain' | 'json' | 'xml', headers: Array<[string, string]> = [], body?: string): Spec => ({ kind: 'event', format, headers: created(headers), body });
+const event = (format: 'plain' | 'json' | 'xml', headers: Array<[string, string]> = [], body?: string): Spec => ({
+  kind: 'event',
+  format,
+  headers: created(headers),
+  body,
+});
 const CUT_INSIDE_A_STRING = JSON.stringify(Object.fromEntries(created([['Unique-ID', 'a}b']])));
 
 /** Inputs that found defects, kept so that they are tried on every run. */
@@ -416,16 +472,36 @@ const BROKEN_REGRESSIONS = [
   // taken for a frame start, so the one broken frame was reported twice
   { prefix: [], corruption: { kind: 'garbage-line', victim: event('plain'), line: Uint8Array.from([0]), at: 1 }, suffix: [{ kind: 'auth' }], sizes: [1] },
   // an event without the blank line after its two headers swallowed the notice after it
-  { prefix: [], corruption: { kind: 'missing-blank', victim: event('plain', [['Unique-ID', '张张']]) }, suffix: [{ kind: 'notice', body: '', linger: false }], sizes: [1] },
+  {
+    prefix: [],
+    corruption: { kind: 'missing-blank', victim: event('plain', [['Unique-ID', '张张']]) },
+    suffix: [{ kind: 'notice', body: '', linger: false }],
+    sizes: [1],
+  },
   // an XML event whose length covered the next XML event still began with < and ended with >:
   // it was delivered, and the next one lost
-  { prefix: [], corruption: { kind: 'wrong-length', victim: event('xml'), shortBy: 0, longBy: { frames: 0 } }, suffix: [event('xml', [['Unique-ID', 'u-1']]), { kind: 'reply', text: '+OK' }], sizes: [5] },
+  {
+    prefix: [],
+    corruption: { kind: 'wrong-length', victim: event('xml'), shortBy: 0, longBy: { frames: 0 } },
+    suffix: [event('xml', [['Unique-ID', 'u-1']]), { kind: 'reply', text: '+OK' }],
+    sizes: [5],
+  },
   // a JSON event whose length covered the next JSON event still began with { and ended with }
-  { prefix: [], corruption: { kind: 'wrong-length', victim: event('json'), shortBy: 0, longBy: { frames: 0 } }, suffix: [event('json'), { kind: 'reply', text: '+OK' }], sizes: [7] },
+  {
+    prefix: [],
+    corruption: { kind: 'wrong-length', victim: event('json'), shortBy: 0, longBy: { frames: 0 } },
+    suffix: [event('json'), { kind: 'reply', text: '+OK' }],
+    sizes: [7],
+  },
   // a JSON event cut just after a } inside a string: one event-decode error, then its tail as a second
   {
     prefix: [],
-    corruption: { kind: 'wrong-length', victim: event('json', [['Unique-ID', 'a}b']]), shortBy: Buffer.byteLength(CUT_INSIDE_A_STRING) - 1 - (CUT_INSIDE_A_STRING.indexOf('}') + 1), longBy: null },
+    corruption: {
+      kind: 'wrong-length',
+      victim: event('json', [['Unique-ID', 'a}b']]),
+      shortBy: Buffer.byteLength(CUT_INSIDE_A_STRING) - 1 - (CUT_INSIDE_A_STRING.indexOf('}') + 1),
+      longBy: null,
+    },
     suffix: [{ kind: 'reply', text: '+OK' }],
     sizes: [300],
   },
@@ -433,7 +509,13 @@ const BROKEN_REGRESSIONS = [
 
 t.test('controller: one broken frame is reported once, and the frames after it still arrive', (t) => {
   t.plan(1);
-  runSeeds(t, 'broken frame', fc.property(brokenCase, checkBrokenCase), 400, BROKEN_REGRESSIONS.map((r) => [r]));
+  runSeeds(
+    t,
+    'broken frame',
+    fc.property(brokenCase, checkBrokenCase),
+    400,
+    BROKEN_REGRESSIONS.map((r) => [r]),
+  );
 });
 
 function checkBrokenCase({ prefix, corruption, suffix, sizes }: { prefix: Spec[]; corruption: Corruption; suffix: Spec[]; sizes: number[] }): void {
@@ -442,7 +524,8 @@ function checkBrokenCase({ prefix, corruption, suffix, sizes }: { prefix: Spec[]
   const bytes = Buffer.concat([bytesOf(prefix), b.bytes, bytesOf(after)]);
   const link = overLink(chunks(bytes, sizes));
   if (link.failures.length > 0) throw new Error(`the link logged a failure: ${link.failures[0]}`);
-  if (link.frameErrors.length !== b.errors) throw new Error(`${link.frameErrors.length} frame errors (${link.frameErrors.map((e) => e.message.slice(0, 100)).join(' | ')}), expected ${b.errors}`);
+  if (link.frameErrors.length !== b.errors)
+    throw new Error(`${link.frameErrors.length} frame errors (${link.frameErrors.map((e) => e.message.slice(0, 100)).join(' | ')}), expected ${b.errors}`);
   if (link.warned !== b.errors) throw new Error(`${link.warned} warnings logged for ${b.errors} bad frames`);
   if (!link.frameErrors.every((e) => e.code === 'CTI_ESL_BAD_FRAME')) throw new Error('a frame error without its code');
   const victim = 'victim' in corruption ? expectedOnLink(corruption.victim) : undefined;
@@ -451,7 +534,10 @@ function checkBrokenCase({ prefix, corruption, suffix, sizes }: { prefix: Spec[]
   const whole = parseChunks([bytes]);
   const split = parseChunks(chunks(bytes, sizes));
   assertSame(split.delivered, whole.delivered);
-  assertSame(split.errors.map((e) => e.message), whole.errors.map((e) => e.message));
+  assertSame(
+    split.errors.map((e) => e.message),
+    whole.errors.map((e) => e.message),
+  );
   framesFed += prefix.length + after.length + 1;
 }
 
@@ -461,7 +547,9 @@ function checkBrokenCase({ prefix, corruption, suffix, sizes }: { prefix: Spec[]
 type PacketSpec = { line: string; headers: Array<[string, string]>; body?: string };
 
 /** A header value as a client writes it: one line, no NUL, no leading space (the reader drops those). */
-const valueText = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', '-', '/', ':', ' ', '&', '=', '张', '😀', '%'), minLength: 1, maxLength: 30 }).map((v) => v.replace(/^ +/, 'x'));
+const valueText = fc
+  .string({ unit: fc.constantFrom('a', 'Z', '0', '9', '-', '/', ':', ' ', '&', '=', '张', '😀', '%'), minLength: 1, maxLength: 30 })
+  .map((v) => v.replace(/^ +/, 'x'));
 const bodyText = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).filter((b) => !b.includes('\0'));
 const uuid = fc.uuid();
 
@@ -469,18 +557,46 @@ const bare = (line: string): PacketSpec => ({ line, headers: [] });
 
 const packetArb: fc.Arbitrary<PacketSpec> = fc.oneof(
   fc.constant(bare('auth ClueCon')),
-  fc.constantFrom('plain', 'json', 'xml').chain((f) => fc.constantFrom(`event ${f} ALL`, `event ${f} CHANNEL_ANSWER DTMF BACKGROUND_JOB`, `event ${f} CUSTOM conference::maintenance`)).map(bare),
+  fc
+    .constantFrom('plain', 'json', 'xml')
+    .chain((f) => fc.constantFrom(`event ${f} ALL`, `event ${f} CHANNEL_ANSWER DTMF BACKGROUND_JOB`, `event ${f} CUSTOM conference::maintenance`))
+    .map(bare),
   valueText.map((args) => bare(`api ${args}`)),
   fc.tuple(valueText, uuid).map(([args, id]) => ({ line: `bgapi originate ${args}`, headers: [['Job-UUID', id]] as Array<[string, string]> })),
-  fc.tuple(uuid, valueText).map(([id, arg]) => ({ line: `sendmsg ${id}`, headers: [['call-command', 'execute'], ['execute-app-name', 'playback'], ['execute-app-arg', arg], ['Event-UUID', id]] as Array<[string, string]> })),
-  fc.tuple(uuid, bodyText).map(([id, body]) => ({ line: `sendmsg ${id}`, headers: [['call-command', 'execute'], ['execute-app-name', 'speak'], ['content-type', 'text/plain'], ['content-length', String(Buffer.byteLength(body))]] as Array<[string, string]>, body })),
-  bodyText.map((body) => ({ line: 'sendevent CUSTOM', headers: [['Event-Subclass', 'fuzz::test'], ['Content-Length', String(Buffer.byteLength(body))]] as Array<[string, string]>, body })),
+  fc.tuple(uuid, valueText).map(([id, arg]) => ({
+    line: `sendmsg ${id}`,
+    headers: [
+      ['call-command', 'execute'],
+      ['execute-app-name', 'playback'],
+      ['execute-app-arg', arg],
+      ['Event-UUID', id],
+    ] as Array<[string, string]>,
+  })),
+  fc.tuple(uuid, bodyText).map(([id, body]) => ({
+    line: `sendmsg ${id}`,
+    headers: [
+      ['call-command', 'execute'],
+      ['execute-app-name', 'speak'],
+      ['content-type', 'text/plain'],
+      ['content-length', String(Buffer.byteLength(body))],
+    ] as Array<[string, string]>,
+    body,
+  })),
+  bodyText.map((body) => ({
+    line: 'sendevent CUSTOM',
+    headers: [
+      ['Event-Subclass', 'fuzz::test'],
+      ['Content-Length', String(Buffer.byteLength(body))],
+    ] as Array<[string, string]>,
+    body,
+  })),
   fc.constantFrom('linger 10', 'myevents', 'nixevent CHANNEL_STATE', 'noevents', 'connect', 'resume', 'exit', 'log 7', 'filter Unique-ID 7f4de4bc').map(bare),
 );
 
 const packetText = (p: PacketSpec) => `${p.line}\n${p.headers.map(([k, v]) => `${k}: ${v}\n`).join('')}\n${p.body ?? ''}`;
 const packetBytes = (specs: PacketSpec[]) => Buffer.from(specs.map(packetText).join(''), 'utf8');
-const packetLine = (p: ClientPacket | PacketSpec) => JSON.stringify(['command' in p ? p.command : `${p.line}\n${p.headers.map(([k, v]) => `${k}: ${v}\n`).join('')}\n`, p.headers, p.body ?? null]);
+const packetLine = (p: ClientPacket | PacketSpec) =>
+  JSON.stringify(['command' in p ? p.command : `${p.line}\n${p.headers.map(([k, v]) => `${k}: ${v}\n`).join('')}\n`, p.headers, p.body ?? null]);
 
 interface ReadOutcome {
   packets: string[];
@@ -516,7 +632,11 @@ t.test('simulator: a Content-Length out of range is reported once; the packets b
   t.plan(1);
   const cases = fc.record({
     before: fc.array(packetArb, { maxLength: 10 }),
-    bad: fc.oneof(fc.constantFrom(...BAD_CLIENT_LENGTHS), fc.integer({ min: MAX_BODY_BYTES + 1, max: 2 ** 31 - 1 }).map(String), fc.integer({ min: -(2 ** 31), max: -1 }).map(String)),
+    bad: fc.oneof(
+      fc.constantFrom(...BAD_CLIENT_LENGTHS),
+      fc.integer({ min: MAX_BODY_BYTES + 1, max: 2 ** 31 - 1 }).map(String),
+      fc.integer({ min: -(2 ** 31), max: -1 }).map(String),
+    ),
     after: fc.array(packetArb, { maxLength: 10 }),
     sizes: chunkSizes,
   });

@@ -26,10 +26,25 @@ const SEEDS = [...FIXED_SEEDS, FRESH_SEED];
 
 const VALID_INTAKE = { channel: 'web', caller: '13700001111', caller_name: '李四', type: 'complaint', content: '小区路灯坏了三天' };
 // no call_id: one that names no call is refused (its own subtest below)
-const VALID_TICKET = { type: 'consultation', channel: 'phone', caller: '+8613800138000', caller_name: '张三', confidential: false, classification: '城市管理', content: '咨询公积金提取', origin_hotline: '12329', priority: 1 };
+const VALID_TICKET = {
+  type: 'consultation',
+  channel: 'phone',
+  caller: '+8613800138000',
+  caller_name: '张三',
+  confidential: false,
+  classification: '城市管理',
+  content: '咨询公积金提取',
+  origin_hotline: '12329',
+  priority: 1,
+};
 
 /** Values no fastify coercion turns into a valid one for a field of this schema. */
-const surelyWrong = fc.oneof(fc.constant({}), fc.constant({ nested: { deeper: [1, 2, { x: '张' }] } }), fc.constant('x'.repeat(6000)), fc.constant('😀'.repeat(5001)));
+const surelyWrong = fc.oneof(
+  fc.constant({}),
+  fc.constant({ nested: { deeper: [1, 2, { x: '张' }] } }),
+  fc.constant('x'.repeat(6000)),
+  fc.constant('😀'.repeat(5001)),
+);
 
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 const POLLUTING = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
@@ -44,8 +59,12 @@ function bodyArb(valid: Record<string, unknown>, required: string[]): fc.Arbitra
     fc.record({ field: fc.constantFrom(...fields), value: surelyWrong }).map(({ field, value }) => ({ body: { ...valid, [field]: value }, wrongField: field })),
     fc.constantFrom(...required).map((field) => ({ body: Object.fromEntries(Object.entries(valid).filter(([k]) => k !== field)), wrongField: field })),
     fc.record({ field: fc.constantFrom(...fields), value: anyJson }).map(({ field, value }) => ({ body: { ...valid, [field]: value } })),
-    fc.record({ key: fc.oneof(fc.constantFrom(...POLLUTING, 'call_id'), fc.string()), value: anyJson }).map(({ key, value }) => ({ body: JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value ?? null)},${JSON.stringify(valid).slice(1)}`) as unknown })),
-    fc.record({ field: fc.constantFrom(...fields), value: fc.string({ unit: 'grapheme', maxLength: 60 }) }).map(({ field, value }) => ({ body: { ...valid, [field]: value } })),
+    fc
+      .record({ key: fc.oneof(fc.constantFrom(...POLLUTING, 'call_id'), fc.string()), value: anyJson })
+      .map(({ key, value }) => ({ body: JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value ?? null)},${JSON.stringify(valid).slice(1)}`) as unknown })),
+    fc
+      .record({ field: fc.constantFrom(...fields), value: fc.string({ unit: 'grapheme', maxLength: 60 }) })
+      .map(({ field, value }) => ({ body: { ...valid, [field]: value } })),
     anyJson.map((body) => ({ body })),
   );
 }
@@ -60,14 +79,17 @@ function checkAnswer(schema: TSchema, { body, wrongField }: Body, answer: Answer
   const where = `${answer.status} ${JSON.stringify(answer.json).slice(0, 200)} for ${JSON.stringify(body).slice(0, 200)}`;
   if (answer.status >= 500) throw new Error(`server error: ${where}`);
   // a call_id must name a call (none exists in this app): the one schema-valid body refused
-  const namesNoCall = typeof body === 'object' && body !== null && Object.hasOwn(body, 'call_id') && answer.status === 400 && answer.json.detail?.field === 'body.call_id';
-  if (Value.Check(schema, body) && answer.status !== 201 && !namesNoCall && !Object.hasOwn(body as object, '__proto__')) throw new Error(`a valid body was refused: ${where}`);
+  const namesNoCall =
+    typeof body === 'object' && body !== null && Object.hasOwn(body, 'call_id') && answer.status === 400 && answer.json.detail?.field === 'body.call_id';
+  if (Value.Check(schema, body) && answer.status !== 201 && !namesNoCall && !Object.hasOwn(body as object, '__proto__'))
+    throw new Error(`a valid body was refused: ${where}`);
   if (answer.status === 201) {
     if (wrongField !== undefined) throw new Error(`accepted with ${wrongField} wrong: ${where}`);
     return;
   }
   if (answer.status < 400 || !/^CTI_[A-Z_]+$/.test(answer.json.error ?? '')) throw new Error(`not a 4xx with a CTI_ code: ${where}`);
-  if (answer.status === 400 && answer.json.error === 'CTI_BAD_REQUEST' && !/^body(\.|$)/.test(answer.json.field ?? '')) throw new Error(`no field named: ${where}`);
+  if (answer.status === 400 && answer.json.error === 'CTI_BAD_REQUEST' && !/^body(\.|$)/.test(answer.json.field ?? ''))
+    throw new Error(`no field named: ${where}`);
   if (wrongField !== undefined && answer.json.field !== `body.${wrongField}`) throw new Error(`the field at fault is ${wrongField}: ${where}`);
 }
 
@@ -76,7 +98,12 @@ t.test('a __proto__ key is a 400 with a CTI_ code', async (t) => {
   // carries fastify's code instead of one from src/errors.ts
   const a = await ticketApp();
   t.teardown(() => a.close());
-  const r = await a.app.inject({ method: 'POST', url: '/api/intake', headers: { 'content-type': 'application/json' }, payload: `{"__proto__":[],${JSON.stringify(VALID_INTAKE).slice(1)}` });
+  const r = await a.app.inject({
+    method: 'POST',
+    url: '/api/intake',
+    headers: { 'content-type': 'application/json' },
+    payload: `{"__proto__":[],${JSON.stringify(VALID_INTAKE).slice(1)}`,
+  });
   t.equal(r.statusCode, 400);
   t.match(r.json(), { error: 'CTI_BAD_REQUEST', field: 'body', reason: 'FST_ERR_CTP_INVALID_JSON_BODY' });
 });
@@ -100,7 +127,13 @@ t.test('POST /api/intake and POST /api/tickets: random bodies are a 201 or a nam
     requests++;
     // a new address each time: the per-address limit on intake is tested in security.test.ts
     const remoteAddress = `10.${(requests >> 16) & 255}.${(requests >> 8) & 255}.${requests & 255}`;
-    const r = await a.app.inject({ method: 'POST', url, remoteAddress, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+    const r = await a.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify(body),
+    });
     return { status: r.statusCode, json: String(r.headers['content-type']).includes('json') ? r.json() : {} };
   };
   const routes: Array<{ url: string; schema: TSchema; headers: Record<string, string>; arb: fc.Arbitrary<Body> }> = [
@@ -125,14 +158,71 @@ const SCENARIOS = readdirSync(join(projectDir, 'scenarios')).filter((f) => f.end
 const scenarioText = (name: string) => readFileSync(join(projectDir, 'scenarios', name), 'utf8');
 
 /** Keys the scenario format knows, so a renamed key is often another real field. */
-const SCENARIO_KEYS = ['seed', 'agents', 'hotlines', 'calls', 'traffic', 'id', 'answer_after_s', 'talk_s', 'reject', 'busy', 'registered', 'unreachable', 'early_media', 'at_s', 'from', 'to', 'dtmf', 'hangup_after_s', 'patience_s', 'diversion', 'gateway', 'transfer_to', 'dist', 'min', 'max', 'per_hour', 'hours', 'mix', 'digits', '__proto__', 'constructor', '<<'];
+const SCENARIO_KEYS = [
+  'seed',
+  'agents',
+  'hotlines',
+  'calls',
+  'traffic',
+  'id',
+  'answer_after_s',
+  'talk_s',
+  'reject',
+  'busy',
+  'registered',
+  'unreachable',
+  'early_media',
+  'at_s',
+  'from',
+  'to',
+  'dtmf',
+  'hangup_after_s',
+  'patience_s',
+  'diversion',
+  'gateway',
+  'transfer_to',
+  'dist',
+  'min',
+  'max',
+  'per_hour',
+  'hours',
+  'mix',
+  'digits',
+  '__proto__',
+  'constructor',
+  '<<',
+];
 const SCALARS = fc.oneof(
-  fc.constantFrom('constructor', 'toString', '__proto__', 'telecom-trunk', 'police-110', '~', '-1', '1e309', '.nan', '[]', '{}', '{ dist: uniform, min: 5, max: 1 }', '[1, 2]', '"12345"', '*x', '&x 1', '!!binary aGk=', '1' .repeat(20)),
+  fc.constantFrom(
+    'constructor',
+    'toString',
+    '__proto__',
+    'telecom-trunk',
+    'police-110',
+    '~',
+    '-1',
+    '1e309',
+    '.nan',
+    '[]',
+    '{}',
+    '{ dist: uniform, min: 5, max: 1 }',
+    '[1, 2]',
+    '"12345"',
+    '*x',
+    '&x 1',
+    '!!binary aGk=',
+    '1'.repeat(20),
+  ),
   fc.integer().map(String),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );
 
-type Edit = { op: 'key'; line: number; key: string } | { op: 'scalar'; line: number; value: string } | { op: 'delete' | 'duplicate' | 'indent'; line: number } | { op: 'truncate'; at: number } | { op: 'bytes'; at: number; bytes: Uint8Array };
+type Edit =
+  | { op: 'key'; line: number; key: string }
+  | { op: 'scalar'; line: number; value: string }
+  | { op: 'delete' | 'duplicate' | 'indent'; line: number }
+  | { op: 'truncate'; at: number }
+  | { op: 'bytes'; at: number; bytes: Uint8Array };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('key' as const), line: fc.nat(), key: fc.constantFrom(...SCENARIO_KEYS) }),
@@ -183,14 +273,16 @@ function checkScenario(name: string, edits: Edit[]): void {
   if (result.ok) {
     // what the loader accepts, the simulator can run: a named trunk is one of its own
     for (const call of result.scenario.calls ?? []) {
-      if (call.gateway !== undefined && !Object.hasOwn(DEFAULT_TRUNKS, call.gateway)) throw new Error(`accepted a call from trunk ${JSON.stringify(call.gateway)}`);
+      if (call.gateway !== undefined && !Object.hasOwn(DEFAULT_TRUNKS, call.gateway))
+        throw new Error(`accepted a call from trunk ${JSON.stringify(call.gateway)}`);
     }
     return;
   }
   const lineCount = text.split('\n').length;
   for (const issue of result.issues) {
     const where = JSON.stringify(issue).slice(0, 300);
-    if (issue.file !== name || !(issue.line >= 1 && issue.line <= lineCount) || !(issue.column >= 1)) throw new Error(`issue not at a place in ${name}: ${where}`);
+    if (issue.file !== name || !(issue.line >= 1 && issue.line <= lineCount) || !(issue.column >= 1))
+      throw new Error(`issue not at a place in ${name}: ${where}`);
     if (typeof issue.path !== 'string' || !issue.message) throw new Error(`issue without a field or message: ${where}`);
   }
 }
@@ -199,7 +291,10 @@ t.test('a call from a trunk named like an Object method is refused', (t) => {
   // found by fuzzing: `gateway in DEFAULT_TRUNKS` also finds inherited names, so the loader
   // accepted `gateway: constructor` and the simulator then failed placing the call
   for (const gateway of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-    t.doesNotThrow(() => checkScenario('smoke.yaml', [{ op: 'scalar', line: 7, value: `{ at_s: 0, from: "13800138000", to: "12345", gateway: ${gateway} }` }]), gateway);
+    t.doesNotThrow(
+      () => checkScenario('smoke.yaml', [{ op: 'scalar', line: 7, value: `{ at_s: 0, from: "13800138000", to: "12345", gateway: ${gateway} }` }]),
+      gateway,
+    );
   }
   const result = parseScenario('seed: 1\ncalls:\n  - { at_s: 0, from: "13800138000", to: "12345", gateway: constructor }\n', 'x.yaml');
   t.match(result, { ok: false, issues: [{ file: 'x.yaml', line: 3, path: 'calls[0].gateway', message: /no trunk "constructor"/ }] });

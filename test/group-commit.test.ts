@@ -15,8 +15,22 @@ t.test('writes queued together commit together; a failing one is rolled back alo
       seenInTransaction.push(db.inTransaction);
       return Number(insert.run(text).lastInsertRowid);
     });
-  const results = await Promise.allSettled([add('a'), add('b'), add('a'), add('c'), writes.run(() => db.transaction(() => { insert.run('d'); insert.run('b'); })())]);
-  t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+  const results = await Promise.allSettled([
+    add('a'),
+    add('b'),
+    add('a'),
+    add('c'),
+    writes.run(() =>
+      db.transaction(() => {
+        insert.run('d');
+        insert.run('b');
+      })(),
+    ),
+  ]);
+  t.same(
+    results.map((r) => r.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected'],
+  );
   t.same(db.prepare('SELECT text FROM notes ORDER BY id').pluck().all(), ['a', 'b', 'c'], 'the duplicate and the half of the nested transaction are gone');
   t.ok(seenInTransaction.every(Boolean), 'every write ran inside the batch transaction');
   t.equal(db.inTransaction, false, 'nothing left open');
@@ -41,7 +55,10 @@ t.test('more writes than one batch holds are all committed, in order', async (t)
   await Promise.all(Array.from({ length: 1000 }, (_, i) => writes.run(() => db.prepare('INSERT INTO n VALUES (?)').run(i))));
   const values = db.prepare('SELECT v FROM n ORDER BY rowid').pluck().all() as number[];
   t.equal(values.length, 1000);
-  t.same(values, [...values].sort((a, b) => a - b));
+  t.same(
+    values,
+    [...values].sort((a, b) => a - b),
+  );
 });
 
 t.test('flushNow commits every queued write at once, for a reader that must see them', async (t) => {
@@ -71,9 +88,15 @@ t.test('single statements: a failing one is undone by SQLite alone, and its erro
   writes.runStatement(() => insert.run('a'), onError);
   writes.runStatement(() => insertTwo.run('x', 'a'), onError);
   writes.runStatement(() => insert.run('b'), onError);
-  const several = writes.run(() => { insert.run('c'); insert.run('b'); });
+  const several = writes.run(() => {
+    insert.run('c');
+    insert.run('b');
+  });
   writes.runStatement(() => insert.run('d'), onError);
-  await several.then(() => t.fail('the savepointed write should fail'), (err: Error) => t.match(err.message, /UNIQUE/));
+  await several.then(
+    () => t.fail('the savepointed write should fail'),
+    (err: Error) => t.match(err.message, /UNIQUE/),
+  );
   t.same(db.prepare('SELECT text FROM notes ORDER BY id').pluck().all(), ['a', 'b', 'd'], 'the failed statement left no row, not even its first');
   t.equal(errors.length, 1, 'one failure, handed to its handler');
   t.match(errors[0], /UNIQUE/);
@@ -89,9 +112,18 @@ t.test('a statement whose error ends the transaction fails the whole batch', asy
   const earlier = writes.run(() => db.prepare('INSERT INTO n VALUES (1)').run());
   // ON CONFLICT ROLLBACK style: RAISE(ROLLBACK) ends the transaction, as a full disk would
   db.exec("CREATE TRIGGER stop BEFORE INSERT ON n WHEN new.v = 2 BEGIN SELECT RAISE(ROLLBACK, 'transaction ended'); END");
-  writes.runStatement(() => db.prepare('INSERT INTO n VALUES (2)').run(), (err) => errors.push(err));
-  writes.runStatement(() => db.prepare('INSERT INTO n VALUES (3)').run(), (err) => errors.push(err));
-  await earlier.then(() => t.fail('the earlier write went with the transaction'), (err: Error) => t.match(err.message, /transaction ended/));
+  writes.runStatement(
+    () => db.prepare('INSERT INTO n VALUES (2)').run(),
+    (err) => errors.push(err),
+  );
+  writes.runStatement(
+    () => db.prepare('INSERT INTO n VALUES (3)').run(),
+    (err) => errors.push(err),
+  );
+  await earlier.then(
+    () => t.fail('the earlier write went with the transaction'),
+    (err: Error) => t.match(err.message, /transaction ended/),
+  );
   await new Promise((resolve) => setImmediate(resolve));
   t.equal(errors.length, 2, 'every write of the batch is told it failed');
   t.equal(db.prepare('SELECT count(*) FROM n').pluck().get(), 0, 'and none of them is in the table');

@@ -67,7 +67,11 @@ const graph = folderGraph(sources(src));
 t.test('the check sees the imports it is meant to see', async (t) => {
   t.ok(graph.get('main')?.has('http'), 'main.ts imports http/');
   t.ok(graph.get('call')?.has('transfer'), 'call/ imports transfer/');
-  const made = new Map([['a', new Map([['b', 'a.ts']])], ['b', new Map([['c', 'b.ts']])], ['c', new Map([['a', 'c.ts']])]]);
+  const made = new Map([
+    ['a', new Map([['b', 'a.ts']])],
+    ['b', new Map([['c', 'b.ts']])],
+    ['c', new Map([['a', 'c.ts']])],
+  ]);
   t.same(circles(made)[0], ['a', 'b', 'c', 'a'], 'a made circle is found');
 });
 

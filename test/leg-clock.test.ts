@@ -6,7 +6,11 @@ import { EslEvent } from '../src/esl/index.js';
 import { LegClock } from '../src/call/index.js';
 
 const event = (name: string, uuid: string, atUs: number, cause?: string) =>
-  new EslEvent([['Event-Name', name], ['Unique-ID', uuid], ['Event-Date-Timestamp', String(atUs)], ...(cause ? [['Hangup-Cause', cause] as const] : [])], undefined, 'plain');
+  new EslEvent(
+    [['Event-Name', name], ['Unique-ID', uuid], ['Event-Date-Timestamp', String(atUs)], ...(cause ? [['Hangup-Cause', cause] as const] : [])],
+    undefined,
+    'plain',
+  );
 
 t.test('times come from the events, the first of each kind', async (t) => {
   const legs = new LegClock();
@@ -60,7 +64,11 @@ t.test('after an outage, a leg FreeSWITCH no longer lists is taken as ended, and
   legs.observe(event('CHANNEL_CREATE', 'new', 8_500));
   t.equal(legs.reconcile(new Set(['live']), known, 9_000, 'ENDED_WHILE_CONTROLLER_DOWN'), 1, 'one leg ended unheard');
   t.same(legs.times('new'), { createdUs: 8_500 }, 'a leg created after the listing was asked for is not judged by it (explorer seed 305)');
-  t.same(await talkOver, { createdUs: 1_000, answeredUs: 2_000, hangupUs: 9_000, cause: 'ENDED_WHILE_CONTROLLER_DOWN' }, 'the waiter hears of it, with the listing as its latest end');
+  t.same(
+    await talkOver,
+    { createdUs: 1_000, answeredUs: 2_000, hangupUs: 9_000, cause: 'ENDED_WHILE_CONTROLLER_DOWN' },
+    'the waiter hears of it, with the listing as its latest end',
+  );
   t.equal(legs.times('live').hangupUs, undefined, 'a listed leg is left alone');
   t.same(legs.times('done'), { createdUs: 1_600, hangupUs: 3_000, cause: 'NORMAL_CLEARING' }, 'a leg whose hangup was heard keeps its own');
 });

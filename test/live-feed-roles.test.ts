@@ -15,7 +15,11 @@ const users = [
 ];
 
 async function feed(url: string, username: string): Promise<{ messages: any[]; raw: string[]; close(): void }> {
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
   const { token } = (await login.json()) as { token: string };
   const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ws?token=${token}`);
   const messages: any[] = [];
@@ -48,17 +52,33 @@ t.test('over a busy stretch, department users get a bare hello and nothing else;
   await sb.server.post('/api/agents/1001/login');
   await sb.server.post('/api/agents/1001/ready');
   await sb.server.login('boss');
-  await waitFor('the agent to have taken two calls', async () => ((await sb.server.get('/api/calls?agent=1001')).body.items?.length >= 2 ? true : undefined), 20_000);
+  await waitFor(
+    'the agent to have taken two calls',
+    async () => ((await sb.server.get('/api/calls?agent=1001')).body.items?.length >= 2 ? true : undefined),
+    20_000,
+  );
 
   const centre = feeds.boss!;
   const seenNumbers = callers.filter((c) => centre.raw.some((m) => m.includes(c)));
-  t.ok(seenNumbers.length >= 4, `the supervisor's feed carried waiting callers' numbers (${seenNumbers.length} of ${callers.length}): the check below is not vacuous`);
-  t.ok(centre.messages.some((m) => m.type === 'agents' && JSON.stringify(m).includes('1001')), 'and seat 1001');
-  t.ok(feeds.op1001!.messages.some((m) => m.type === 'queues'), 'an agent sees the queue');
+  t.ok(
+    seenNumbers.length >= 4,
+    `the supervisor's feed carried waiting callers' numbers (${seenNumbers.length} of ${callers.length}): the check below is not vacuous`,
+  );
+  t.ok(
+    centre.messages.some((m) => m.type === 'agents' && JSON.stringify(m).includes('1001')),
+    'and seat 1001',
+  );
+  t.ok(
+    feeds.op1001!.messages.some((m) => m.type === 'queues'),
+    'an agent sees the queue',
+  );
 
   for (const name of ['market', 'market-head']) {
     const f = feeds[name]!;
     t.same(f.messages, [{ type: 'hello' }], `${name}: the hello, bare, and nothing after it (${centre.messages.length} messages went to the supervisor)`);
-    t.notOk(f.raw.some((m) => /1[3-9]\d{9}/.test(m)), `${name}: no full mobile number`);
+    t.notOk(
+      f.raw.some((m) => /1[3-9]\d{9}/.test(m)),
+      `${name}: no full mobile number`,
+    );
   }
 });

@@ -22,7 +22,8 @@ async function act(a: TicketApp, iso: string, id: number, action: 'sign' | 'repl
   if (r.status !== 200) throw new Error(`${action}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
-const dues = (a: TicketApp, id: number) => a.db.prepare('SELECT sign_due_ms, resolve_due_ms FROM tickets WHERE id = ?').get(id) as { sign_due_ms: number; resolve_due_ms: number };
+const dues = (a: TicketApp, id: number) =>
+  a.db.prepare('SELECT sign_due_ms, resolve_due_ms FROM tickets WHERE id = ?').get(id) as { sign_due_ms: number; resolve_due_ms: number };
 
 async function market(a: TicketApp, month: string, iso: string) {
   a.at(iso);
@@ -36,11 +37,32 @@ t.test('in the middle of the month, tickets still within their deadlines are not
   await dispatchAt(a, '2026-11-16T09:00:00+08:00');
   await dispatchAt(a, '2026-11-16T09:30:00+08:00');
   const { row, report } = await market(a, '2026-11', '2026-11-16T10:00:00+08:00');
-  t.match(row, { dispatched: 2, signed_on_time: 0, sign_late: 0, sign_not_due: 2, sign_on_time_rate: null, resolve_not_due: 2, resolve_on_time_rate: null, overdue_open: 0 }, 'no rate yet: nothing has ended (the wall clock is weeks later)');
-  t.match(report, { window: { from: '2026-11-01T00:00:00+08:00', to: '2026-12-01T00:00:00+08:00' }, as_of: '2026-11-16T10:00:00+08:00' }, 'the window and the instant judged at');
+  t.match(
+    row,
+    {
+      dispatched: 2,
+      signed_on_time: 0,
+      sign_late: 0,
+      sign_not_due: 2,
+      sign_on_time_rate: null,
+      resolve_not_due: 2,
+      resolve_on_time_rate: null,
+      overdue_open: 0,
+    },
+    'no rate yet: nothing has ended (the wall clock is weeks later)',
+  );
+  t.match(
+    report,
+    { window: { from: '2026-11-01T00:00:00+08:00', to: '2026-12-01T00:00:00+08:00' }, as_of: '2026-11-16T10:00:00+08:00' },
+    'the window and the instant judged at',
+  );
   t.match(report.definitions.sign_on_time_rate, /未到期/);
   const later = await market(a, '2026-11', '2026-12-07T10:00:00+08:00');
-  t.match(later.row, { sign_late: 2, sign_not_due: 0, sign_on_time_rate: 0, resolve_late: 2, resolve_on_time_rate: 0, overdue_open: 2 }, 'judged at a later instant: both deadlines passed unsigned');
+  t.match(
+    later.row,
+    { sign_late: 2, sign_not_due: 0, sign_on_time_rate: 0, resolve_late: 2, resolve_on_time_rate: 0, overdue_open: 2 },
+    'judged at a later instant: both deadlines passed unsigned',
+  );
 });
 
 t.test('a sign deadline at the end of the morning (12:00): signed at 12:00:00.000 is on time', async (t) => {
@@ -55,7 +77,11 @@ t.test('a sign deadline at the end of the morning (12:00): signed at 12:00:00.00
   const atNoon = await market(a, '2026-11', '2026-11-17T12:00:00.000+08:00');
   t.match(atNoon.row, { signed_on_time: 1, sign_late: 0, sign_not_due: 2, sign_on_time_rate: 1 }, 'at 12:00:00.000 the unsigned ones are still not due');
   const justAfter = await market(a, '2026-11', '2026-11-17T12:00:00.001+08:00');
-  t.match(justAfter.row, { signed_on_time: 1, sign_late: 2, sign_not_due: 0, sign_on_time_rate: 1 / 3 }, 'a millisecond later they are late, lunch break or not');
+  t.match(
+    justAfter.row,
+    { signed_on_time: 1, sign_late: 2, sign_not_due: 0, sign_on_time_rate: 1 / 3 },
+    'a millisecond later they are late, lunch break or not',
+  );
   await act(a, '2026-11-17T13:00:00+08:00', lunch, 'sign');
   const after = await market(a, '2026-11', '2026-11-17T13:00:00+08:00');
   t.match(after.row, { signed_on_time: 1, sign_late: 2, sign_not_due: 0 }, 'signed during the lunch break, after 12:00: late');
@@ -83,7 +109,22 @@ t.test('a return stops the clocks: within the deadline neither on time nor late;
   await act(a, '2026-11-16T11:00:00+08:00', early, 'return', { reason: '不属于本部门职责' });
   await act(a, '2026-11-18T11:00:00+08:00', tooLate, 'return', { reason: '不属于本部门职责' });
   const { row } = await market(a, '2026-11', '2026-11-30T12:00:00+08:00');
-  t.match(row, { dispatched: 2, returned: 2, signed_on_time: 0, sign_late: 1, sign_not_due: 0, sign_on_time_rate: 0, resolve_late: 0, resolve_not_due: 0, resolve_on_time_rate: null, overdue_open: 0 }, 'returned a day after its sign deadline: late to sign; its resolve clock stopped in time');
+  t.match(
+    row,
+    {
+      dispatched: 2,
+      returned: 2,
+      signed_on_time: 0,
+      sign_late: 1,
+      sign_not_due: 0,
+      sign_on_time_rate: 0,
+      resolve_late: 0,
+      resolve_not_due: 0,
+      resolve_on_time_rate: null,
+      overdue_open: 0,
+    },
+    'returned a day after its sign deadline: late to sign; its resolve clock stopped in time',
+  );
 });
 
 t.test('month boundary: dispatched at 23:59:59.999 on the 30th is November; at 00:00 on the 1st, December', async (t) => {
@@ -100,7 +141,9 @@ t.test("the table's transfer columns read the same rule: a leg still ringing is 
   t.teardown(() => a.close());
   const now = ms('2026-11-16T10:00:00+08:00');
   a.db.prepare("INSERT INTO calls (id, caller, called, mode, started_us) VALUES ('call-1', '13800138000', '12345', 'main', ?)").run(now * 1000 - 60_000_000);
-  const insert = a.db.prepare("INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES ('call-1', '12315', 'warm', '1001', ?, ?, ?, ?)");
+  const insert = a.db.prepare(
+    "INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES ('call-1', '12315', 'warm', '1001', ?, ?, ?, ?)",
+  );
   insert.run(now * 1000 - 40_000_000, now * 1000 - 35_000_000, now * 1000 - 1_000_000, 'answered');
   insert.run(now * 1000 - 5_000_000, null, null, null);
   const { row } = await market(a, '2026-11', '2026-11-16T10:00:00+08:00');
@@ -116,7 +159,11 @@ t.test('the .xlsx has the new columns, and its window and definitions on a secon
   const r = await a.app.inject({ method: 'GET', url: '/api/reports/monthly?month=2026-11&format=xlsx', headers: { authorization: `Bearer ${token}` } });
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(r.rawPayload as unknown as ExcelJS.Buffer);
-  t.same(book.worksheets.map((s) => s.name), ['2026-11 部门月报', '统计口径'], 'the table first, then the notes');
+  t.same(
+    book.worksheets.map((s) => s.name),
+    ['2026-11 部门月报', '统计口径'],
+    'the table first, then the notes',
+  );
   const headings = (book.worksheets[0]!.getRow(1).values as unknown[]).join(',');
   t.match(headings, /签收超时,签收未到期,签收及时率,按时办结,办结超时,办结未到期,办结及时率,退单/);
   const notes = book.getWorksheet('统计口径')!.getColumn(1).values.join('\n');

@@ -24,7 +24,11 @@ const table = (name: string) => format[name] as NameTable;
 t.test('web/lib/names.js is what the server would generate now', async (t) => {
   const loaded = await loadConfig(join(ROOT, 'config'), {});
   if (!loaded.ok) throw new Error(`shipped config does not load: ${JSON.stringify(loaded.issues)}`);
-  t.equal(readFileSync(join(ROOT, 'web', 'lib', 'names.js'), 'utf8'), renderNamesModule(loaded.config.routing), 'run `node --import tsx scripts/gen-web-names.ts` and commit web/lib/names.js when this fails');
+  t.equal(
+    readFileSync(join(ROOT, 'web', 'lib', 'names.js'), 'utf8'),
+    renderNamesModule(loaded.config.routing),
+    'run `node --import tsx scripts/gen-web-names.ts` and commit web/lib/names.js when this fails',
+  );
 });
 
 t.test('the desktop names every transfer kind an attempt can carry', async (t) => {

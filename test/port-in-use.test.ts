@@ -61,7 +61,10 @@ t.test('npm start, ESL listener port taken: the line names CTI_ESL_PORT and esl_
   t.equal(r.code, 1, `exits 1 (signal ${r.signal})`);
   oneLine(t, r.stderr);
   t.match(r.stderr, `端口已被占用 (address in use): the outbound ESL listener (FreeSWITCH's socket app connects here) cannot listen on 127.0.0.1:${port}`);
-  t.match(r.stderr, 'choose another port with CTI_ESL_PORT, or esl_listener.port (esl_listener.host) in config/server.yaml; then regenerate the dialplan (npx cti gen-dialplan)');
+  t.match(
+    r.stderr,
+    'choose another port with CTI_ESL_PORT, or esl_listener.port (esl_listener.host) in config/server.yaml; then regenerate the dialplan (npx cti gen-dialplan)',
+  );
   t.notMatch(r.stdout, /CTI server listening/);
 });
 
@@ -103,7 +106,12 @@ t.test('startServer closes what it opened when the ESL port is taken after HTTP 
   t.teardown(copy.remove);
   const data = tmp(t);
   const env = { ...process.env, CTI_HTTP_PORT: String(http), CTI_ESL_PORT: String(esl), CTI_DB: join(data, 'cti.sqlite') };
-  await t.rejects(startServer(copy.dir, env, pino({ level: 'silent' })), { name: 'ListenFailure', listener: 'esl', errno: 'EADDRINUSE', address: { host: '127.0.0.1', port: esl } });
+  await t.rejects(startServer(copy.dir, env, pino({ level: 'silent' })), {
+    name: 'ListenFailure',
+    listener: 'esl',
+    errno: 'EADDRINUSE',
+    address: { host: '127.0.0.1', port: esl },
+  });
   // The HTTP listener it had opened is closed again: the port can be taken at once. (Timers and
   // the checkpoint thread left running would keep this test process from ending.)
   t.equal(await occupy(t, http), http, 'the HTTP port is free again');
@@ -118,10 +126,23 @@ t.test('the message for each reason a port cannot be opened names what to change
     listenFailureMessage('http', http, 'EADDRINUSE', 'config/server.yaml'),
     '端口已被占用 (address in use): HTTP (pages, API, /metrics) cannot listen on 127.0.0.1:8080, another program holds it (perhaps this server or the demo, already running). Stop that program, or choose another port with CTI_HTTP_PORT (the address: CTI_HTTP_HOST), or http.port (http.host) in config/server.yaml',
   );
-  t.match(listenFailureMessage('http', { host: '192.0.2.1', port: 8080 }, 'EADDRNOTAVAIL', 'config/server.yaml'), /^地址不可用 \(address not available\): HTTP .* 192\.0\.2\.1:8080, no network interface .*Choose another address with CTI_HTTP_HOST, or http\.host in config\/server\.yaml$/);
-  t.match(listenFailureMessage('esl', { host: '127.0.0.1', port: 84 }, 'EACCES', 'config/server.yaml'), /^无权使用该端口 \(permission denied\): .*127\.0\.0\.1:84, .*below 1024.*CTI_ESL_PORT, or esl_listener\.port \(esl_listener\.host\) in config\/server\.yaml; then regenerate the dialplan/);
-  t.match(listenFailureMessage('esl', esl, 'EADDRNOTAVAIL', 'x/server.yaml'), /Choose another address with esl_listener\.host in x\/server\.yaml/, 'the ESL address has no environment variable');
-  t.match(listenFailureMessage('http', http, 'EMFILE', 'config/server.yaml'), /^无法监听 \(cannot listen\): HTTP .*127\.0\.0\.1:8080 \(EMFILE\)\. .*CTI_HTTP_PORT/);
+  t.match(
+    listenFailureMessage('http', { host: '192.0.2.1', port: 8080 }, 'EADDRNOTAVAIL', 'config/server.yaml'),
+    /^地址不可用 \(address not available\): HTTP .* 192\.0\.2\.1:8080, no network interface .*Choose another address with CTI_HTTP_HOST, or http\.host in config\/server\.yaml$/,
+  );
+  t.match(
+    listenFailureMessage('esl', { host: '127.0.0.1', port: 84 }, 'EACCES', 'config/server.yaml'),
+    /^无权使用该端口 \(permission denied\): .*127\.0\.0\.1:84, .*below 1024.*CTI_ESL_PORT, or esl_listener\.port \(esl_listener\.host\) in config\/server\.yaml; then regenerate the dialplan/,
+  );
+  t.match(
+    listenFailureMessage('esl', esl, 'EADDRNOTAVAIL', 'x/server.yaml'),
+    /Choose another address with esl_listener\.host in x\/server\.yaml/,
+    'the ESL address has no environment variable',
+  );
+  t.match(
+    listenFailureMessage('http', http, 'EMFILE', 'config/server.yaml'),
+    /^无法监听 \(cannot listen\): HTTP .*127\.0\.0\.1:8080 \(EMFILE\)\. .*CTI_HTTP_PORT/,
+  );
   for (const m of [listenFailureMessage('http', http, 'EADDRINUSE', 'c'), listenFailureMessage('esl', esl, 'EACCES', 'c')]) t.notMatch(m, /\n/, 'one line');
   t.ok(new ListenFailure('http', http, 'EADDRINUSE', 'c') instanceof Error);
 });

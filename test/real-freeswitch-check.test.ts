@@ -13,9 +13,15 @@ t.test('every scenario passes against the simulator and the real controller', as
   if (run.code !== 0) t.comment(`${run.stdout}\n${run.stderr.slice(-3000)}`);
   t.equal(run.code, 0, 'exit 0');
   for (const check of CHECKS) {
-    t.ok(lines.some((l) => l.startsWith(`PASS ${check.name} (`)), `PASS ${check.name}`);
+    t.ok(
+      lines.some((l) => l.startsWith(`PASS ${check.name} (`)),
+      `PASS ${check.name}`,
+    );
   }
-  t.notOk(lines.some((l) => l.startsWith('FAIL')), 'no FAIL line');
+  t.notOk(
+    lines.some((l) => l.startsWith('FAIL')),
+    'no FAIL line',
+  );
   t.match(run.stdout, new RegExp(`^${CHECKS.length} passed, 0 failed against the simulator`, 'm'));
   t.match(run.stdout, /^NOTE hold-music: the simulator has no audio/m, 'it says what it could not check');
   t.comment(`the whole run took ${(run.ms / 1000).toFixed(1)} s`);

@@ -24,7 +24,11 @@ t.test('held again after a resume, the controller dies: the caller waits in sile
   t.match((await sb.server.post(`/api/calls/${id}/resume`)).body, { phase: 'talking' });
   await waitFor('caller and agent bridged again', async () => (caller.bridge?.peer === agentLeg ? true : undefined), 5000);
   t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
-  await waitFor('the caller on our music, the agent parked', async () => (caller.application === 'playback' && agentLeg.state === 'CS_PARK' ? true : undefined), 5000);
+  await waitFor(
+    'the caller on our music, the agent parked',
+    async () => (caller.application === 'playback' && agentLeg.state === 'CS_PARK' ? true : undefined),
+    5000,
+  );
   sb.sim.engine.agent('1001').unregister();
   sb.sim.engine.agent('1002').register({ answerAfterS: 0.3 });
 
@@ -33,7 +37,7 @@ t.test('held again after a resume, the controller dies: the caller waits in sile
   sb.server.child.kill('SIGKILL');
   await new Promise((r) => sb.server.child.once('exit', r));
   await new Promise((r) => setTimeout(r, 1500));
-  t.equal(caller.state, 'CS_RESET', 'the caller was reset by the listener\'s end…');
+  t.equal(caller.state, 'CS_RESET', "the caller was reset by the listener's end…");
   t.ok(caller.ready && !caller.bridge && caller.profile.destinationNumber === '12369', '…and nothing moved it: it waits alone, in silence');
 
   const again = await startServerProcess(sb.config.dir, { dataDir, env: { FS_PORT: String(sb.sim.port), CTI_ESL_PORT: String(eslPort) } });
@@ -46,10 +50,14 @@ t.test('held again after a resume, the controller dies: the caller waits in sile
   await again.login('op1002');
   t.match((await again.get(`/api/calls/${id}`)).body, { id, agent: '1001' }, 'the call keeps its record');
   await sb.sim.engine.api('uuid_kill', caller.uuid);
-  const call = await waitFor('the call record to close', async () => {
-    const c = (await again.get(`/api/calls/${id}`)).body;
-    return c.ended_at ? c : undefined;
-  }, 10_000);
+  const call = await waitFor(
+    'the call record to close',
+    async () => {
+      const c = (await again.get(`/api/calls/${id}`)).body;
+      return c.ended_at ? c : undefined;
+    },
+    10_000,
+  );
   t.equal(call.value.outcome, 'answered');
 });
 
@@ -65,7 +73,11 @@ t.test('a caller only waiting for a new controller in the socket app is left alo
   // the inbound link drops and comes back: adoption runs again with the call still controlled
   const before = sb.server.logs.filter((l) => l.msg?.toString().startsWith('calls in progress adopted')).length;
   for (const session of sb.sim.server.sessions) session.shutdown();
-  const adoption = await waitFor('adoption after the reconnect', async () => sb.server.logs.filter((l) => l.msg?.toString().startsWith('calls in progress adopted'))[before], 15_000);
+  const adoption = await waitFor(
+    'adoption after the reconnect',
+    async () => sb.server.logs.filter((l) => l.msg?.toString().startsWith('calls in progress adopted'))[before],
+    15_000,
+  );
   t.match(adoption.value, { rescued: 0, legsEnded: 0 });
   t.equal(caller.profile.destinationNumber, '12345', 'still in our queue');
   t.match((await sb.server.get('/api/queues')).body, { waiting: 1 });

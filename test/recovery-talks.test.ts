@@ -26,14 +26,20 @@ const appsAfterLastBridge = (ch: Channel) => {
   return apps.slice(apps.lastIndexOf('bridge'));
 };
 
-t.test('a department\'s talk outlives the controller; when the department hangs up, FreeSWITCH ends the call', async (t) => {
+t.test("a department's talk outlives the controller; when the department hangs up, FreeSWITCH ends the call", async (t) => {
   const sb = await switchboard({ hotlines: { '95598': { answerAfterS: 0.3, talkS: 4 } } });
   t.teardown(() => sb.stop());
   sb.sim.engine.placeCall({ from: '13800000401', to: '95598', hangupAfterS: 60 });
-  const caller = (await waitFor('the department to answer', async () => {
-    const ch = callerOf(sb, '13800000401');
-    return ch?.bridge?.peer.answered ? ch : undefined;
-  }, 15_000)).value;
+  const caller = (
+    await waitFor(
+      'the department to answer',
+      async () => {
+        const ch = callerOf(sb, '13800000401');
+        return ch?.bridge?.peer.answered ? ch : undefined;
+      },
+      15_000,
+    )
+  ).value;
   const department = caller.bridge!.peer;
   await killController(sb);
   await new Promise((r) => setTimeout(r, 500));
@@ -43,7 +49,11 @@ t.test('a department\'s talk outlives the controller; when the department hangs 
   t.equal(caller.hangupCause, 'NORMAL_CLEARING');
   t.same(appsAfterLastBridge(caller), ['bridge', 'hangup'], 'the call ended as the talk guard said (exec_after_bridge_app)');
   t.equal(caller.profile.destinationNumber, '95598', 'never the fallback');
-  t.same(sb.sim.engine.channels.map((c) => c.name), [], 'no leg left');
+  t.same(
+    sb.sim.engine.channels.map((c) => c.name),
+    [],
+    'no leg left',
+  );
 });
 
 t.test('the controller dies while an agent rings: the ring goes on, the answer is a talk, the survey ends it', async (t) => {
@@ -55,7 +65,7 @@ t.test('the controller dies while an agent rings: the ring goes on, the answer i
   const caller = callerOf(sb, '13800000402')!;
   await killController(sb);
   await new Promise((r) => setTimeout(r, 500));
-  t.ok(ring.ready, 'the agent\'s phone still rings');
+  t.ok(ring.ready, "the agent's phone still rings");
   t.ok(sb.sim.engine.agent('1001').answer());
   await waitFor('caller and agent to talk', async () => (caller.bridge?.peer === ring ? true : undefined), 5000);
   sb.sim.engine.agent('1001').hangup();
@@ -74,13 +84,17 @@ t.test('the controller dies while the agent holds the caller: the caller, alone,
   await ready(t, sb, '1001');
   const { id, caller, agentLeg } = await talkingCall(sb, '1001', '13800000403');
   t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
-  await waitFor('the caller on our music, the agent parked', async () => (caller.application === 'playback' && agentLeg.state === 'CS_PARK' ? true : undefined), 5000);
+  await waitFor(
+    'the caller on our music, the agent parked',
+    async () => (caller.application === 'playback' && agentLeg.state === 'CS_PARK' ? true : undefined),
+    5000,
+  );
   sb.sim.engine.agent('1001').unregister(); // the fallback must not ring the held agent's phone
   sb.sim.engine.agent('1002').register({ answerAfterS: 0.3 });
   await killController(sb);
   await waitFor('the fallback to answer the caller', async () => (caller.bridge?.peer.sim.agent === '1002' ? true : undefined), 10_000);
-  t.equal(caller.profile.destinationNumber, 'cti_fallback', 'socket_resume was back on: the listener\'s end reset the caller, who ran on into the fallback');
-  t.ok(agentLeg.ready && agentLeg.state === 'CS_PARK', 'the held agent\'s leg stays parked: nobody is left to bridge it');
+  t.equal(caller.profile.destinationNumber, 'cti_fallback', "socket_resume was back on: the listener's end reset the caller, who ran on into the fallback");
+  t.ok(agentLeg.ready && agentLeg.state === 'CS_PARK', "the held agent's leg stays parked: nobody is left to bridge it");
   await sb.sim.engine.api('uuid_kill', agentLeg.uuid);
   await sb.sim.engine.api('uuid_kill', caller.uuid);
 });

@@ -14,8 +14,15 @@ const OUTSIDE = [
 ];
 
 t.test('no tracked text file refers to a document outside the repository', async (t) => {
-  const files = execFileSync('git', ['ls-files'], { cwd: projectDir, encoding: 'utf8' }).split('\n')
-    .filter((f) => /\.(ts|mjs|js|md|yaml|yml|xml|json|sh)$/.test(f) && !f.startsWith('test/fixtures/') && f !== 'test/repo-stands-alone.test.ts' && f !== 'package-lock.json');
+  const files = execFileSync('git', ['ls-files'], { cwd: projectDir, encoding: 'utf8' })
+    .split('\n')
+    .filter(
+      (f) =>
+        /\.(ts|mjs|js|md|yaml|yml|xml|json|sh)$/.test(f) &&
+        !f.startsWith('test/fixtures/') &&
+        f !== 'test/repo-stands-alone.test.ts' &&
+        f !== 'package-lock.json',
+    );
   t.ok(files.length > 200, `${files.length} files read`);
   const found: string[] = [];
   for (const f of files) {

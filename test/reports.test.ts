@@ -9,7 +9,13 @@ const s = 1_000_000;
 const t0 = 1_796_000_000 * s;
 /** an instant long after every hand-made attempt: each outcome is known */
 const later = t0 + 3600 * s;
-const answeredAfter = (hotline: string, seconds: number): AttemptRow => ({ hotline, created_us: t0, answered_us: t0 + seconds * s, ended_us: t0 + (seconds + 60) * s, result: 'answered' });
+const answeredAfter = (hotline: string, seconds: number): AttemptRow => ({
+  hotline,
+  created_us: t0,
+  answered_us: t0 + seconds * s,
+  ended_us: t0 + (seconds + 60) * s,
+  result: 'answered',
+});
 
 t.test('20 attempts to 12315 answered after 1..20 s: 15 within 15 s, 75.0%', async (t) => {
   const rows = Array.from({ length: 20 }, (_, i) => answeredAfter('12315', i + 1));
@@ -49,11 +55,32 @@ t.test('a leg still ringing is not counted until 15 s have passed; past 15 s it 
   t.equal(classifyAttempt(ringing, 15 * s, t0), 'ringing', 'just created');
   t.equal(classifyAttempt(ringing, 15 * s, t0 + 15 * s), 'ringing', 'exactly 15.000000 s: it could still be answered within');
   t.equal(classifyAttempt(ringing, 15 * s, t0 + 15 * s + 1), 'late', '15.000001 s: it can only be late now');
-  t.same(transferRate('95598', [ringing], 15, t0 + 12 * s), {
-    hotline: '95598', attempts: 1, cancelled: 0, ringing: 1, ringing_longest_s: 12, counted: 0, answered: 0, answered_within_15s: 0,
-    busy: 0, no_answer: 0, failed: 0, rate: null, last_counted_us: null, answer_p50_s: null, answer_p90_s: null,
-  }, 'ringing: reported apart with its time, no rate');
-  t.match(transferRate('95598', [ringing], 15, t0 + 15 * s + 1), { ringing: 0, ringing_longest_s: null, counted: 1, no_answer: 1, answered_within_15s: 0, rate: 0, last_counted_us: t0 }, 'past the target: unanswered');
+  t.same(
+    transferRate('95598', [ringing], 15, t0 + 12 * s),
+    {
+      hotline: '95598',
+      attempts: 1,
+      cancelled: 0,
+      ringing: 1,
+      ringing_longest_s: 12,
+      counted: 0,
+      answered: 0,
+      answered_within_15s: 0,
+      busy: 0,
+      no_answer: 0,
+      failed: 0,
+      rate: null,
+      last_counted_us: null,
+      answer_p50_s: null,
+      answer_p90_s: null,
+    },
+    'ringing: reported apart with its time, no rate',
+  );
+  t.match(
+    transferRate('95598', [ringing], 15, t0 + 15 * s + 1),
+    { ringing: 0, ringing_longest_s: null, counted: 1, no_answer: 1, answered_within_15s: 0, rate: 0, last_counted_us: t0 },
+    'past the target: unanswered',
+  );
   const two = [ringing, { ...ringing, created_us: t0 + 4 * s }];
   t.match(transferRate('95598', two, 15, t0 + 10 * s), { ringing: 2, ringing_longest_s: 10 }, 'the oldest ringing leg gives the time shown');
 });
@@ -89,15 +116,23 @@ t.test('12345 service level: offered, within 15 s, abandoned, short abandons', a
   });
   const rows = [q(3, true), q(15, true), q(16, true), q(40, true), q(2, false), q(30, false)];
   t.match(serviceLevel(rows, 15, 0), { offered: 6, answered: 4, answered_within_15s: 2, abandoned: 2, short_abandoned: 0, rate: 2 / 6 });
-  t.match(serviceLevel(rows, 15, 5), { offered: 5, answered_within_15s: 2, abandoned: 1, short_abandoned: 1, rate: 2 / 5 }, 'abandoned within 5 s left out of both');
+  t.match(
+    serviceLevel(rows, 15, 5),
+    { offered: 5, answered_within_15s: 2, abandoned: 1, short_abandoned: 1, rate: 2 / 5 },
+    'abandoned within 5 s left out of both',
+  );
   t.match(serviceLevel(rows, 15, 0), { average_wait_s: (3 + 15 + 16 + 40 + 2 + 30) / 6, p90_wait_s: 40 });
   t.equal(serviceLevel([], 15, 0).rate, null);
 });
 
 t.test('a queued call that ended while no controller was up is unknown: out of the rate, unless an agent answer is on record', async (t) => {
   const unseen = (answered: boolean): QueuedCallRow => ({
-    line: '1', queue_entered_us: t0, agent_answered_us: answered ? t0 + 5 * s : null, queue_left_us: null,
-    outcome: answered ? 'answered' : 'abandoned_queue', hangup_cause: 'ENDED_WHILE_CONTROLLER_DOWN',
+    line: '1',
+    queue_entered_us: t0,
+    agent_answered_us: answered ? t0 + 5 * s : null,
+    queue_left_us: null,
+    outcome: answered ? 'answered' : 'abandoned_queue',
+    hangup_cause: 'ENDED_WHILE_CONTROLLER_DOWN',
   });
   const answered = { ...unseen(true), hangup_cause: 'NORMAL_CLEARING' };
   // adoption closes such a record as abandoned_queue for want of anything better; it is not a miss
@@ -116,7 +151,10 @@ t.test('Erlang C', async (t) => {
   t.equal(Number(erlangC(3, 2).toFixed(4)), 0.4444, 'C(3 seats, 2 Erlang) = 4/9');
   t.equal(erlangC(2, 2), 1, 'no more seats than traffic: everyone waits');
   const need = seatsNeeded(120, 240, 15, 0.95)!;
-  t.ok(serviceLevelOf(need, 120, 240, 15) >= 0.95 && serviceLevelOf(need - 1, 120, 240, 15) < 0.95, `${need} seats is the fewest for 95% within 15 s at 120 calls/h, 4 min talk`);
+  t.ok(
+    serviceLevelOf(need, 120, 240, 15) >= 0.95 && serviceLevelOf(need - 1, 120, 240, 15) < 0.95,
+    `${need} seats is the fewest for 95% within 15 s at 120 calls/h, 4 min talk`,
+  );
   t.equal(need, 14, '8 Erlang: 13 seats give 94.4%, 14 give 97.3%');
   t.equal(seatsNeeded(0, 240, 15, 0.95), 0);
 });
@@ -134,8 +172,16 @@ t.test('periods are Shanghai days, hours and weeks (Monday first), the same on e
   const sunday = us('2026-11-29T23:59:59.999+08:00') + 999;
   const monday = us('2026-11-30T00:00:00+08:00');
   for (const round of ['first', 'again (from the labels already made)']) {
-    t.same([periodOf(sunday, 'day'), periodOf(sunday, 'hour'), periodOf(sunday, 'week')], ['2026-11-29', '2026-11-29T23:00', '2026-11-23'], `the last µs of Sunday, ${round}`);
-    t.same([periodOf(monday, 'day'), periodOf(monday, 'hour'), periodOf(monday, 'week')], ['2026-11-30', '2026-11-30T00:00', '2026-11-30'], `the first µs of Monday, ${round}`);
+    t.same(
+      [periodOf(sunday, 'day'), periodOf(sunday, 'hour'), periodOf(sunday, 'week')],
+      ['2026-11-29', '2026-11-29T23:00', '2026-11-23'],
+      `the last µs of Sunday, ${round}`,
+    );
+    t.same(
+      [periodOf(monday, 'day'), periodOf(monday, 'hour'), periodOf(monday, 'week')],
+      ['2026-11-30', '2026-11-30T00:00', '2026-11-30'],
+      `the first µs of Monday, ${round}`,
+    );
     t.equal(periodOf(us('2026-12-06T23:30:00+08:00'), 'week'), '2026-11-30', `the Sunday after is in the same week, ${round}`);
     t.equal(periodOf(monday, 'total'), 'total');
   }

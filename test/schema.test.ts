@@ -24,7 +24,10 @@ const RELEASED: Array<[number, string, string]> = [
   [15, 'attachments_by_uploader', '5cc509d8f2c008c176b2d178cabbca53f75401b39f68c940f096eee04d1f8f2a'],
 ];
 
-const digest = (up: string | ((...a: never[]) => void)) => createHash('sha256').update(typeof up === 'string' ? up : String(up)).digest('hex');
+const digest = (up: string | ((...a: never[]) => void)) =>
+  createHash('sha256')
+    .update(typeof up === 'string' ? up : String(up))
+    .digest('hex');
 
 t.test('every released migration keeps its SQL byte for byte', async (t) => {
   t.ok(schema.length >= RELEASED.length, `${schema.length} migrations, ${RELEASED.length} released`);
@@ -38,5 +41,6 @@ t.test('version 4, joined from the parts its areas keep, builds the tables it al
   const db = openDatabase(':memory:', schema);
   t.teardown(() => db.close());
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  for (const table of ['departments', 'calls', 'call_legs', 'transfer_attempts', 'tickets', 'ticket_events', 'attachments']) t.ok(tables.includes(table), table);
+  for (const table of ['departments', 'calls', 'call_legs', 'transfer_attempts', 'tickets', 'ticket_events', 'attachments'])
+    t.ok(tables.includes(table), table);
 });

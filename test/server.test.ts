@@ -37,7 +37,10 @@ t.test('server: health, metrics, docs and error bodies', async (t) => {
 
   const departments = await server.get('/api/departments');
   t.equal(departments.body.length, 32);
-  t.same(departments.body.find((d: any) => d.id === 'market-regulation'), { id: 'market-regulation', name: '市市场监管局', hotlines: ['12315', '12365', '96333'] });
+  t.same(
+    departments.body.find((d: any) => d.id === 'market-regulation'),
+    { id: 'market-regulation', name: '市市场监管局', hotlines: ['12315', '12365', '96333'] },
+  );
 });
 
 t.test('hot reload: a valid change within 2 s, an invalid one keeps the last good config', async (t) => {
@@ -91,7 +94,13 @@ t.test('SIGHUP reloads, and a reload request does too', async (t) => {
 
 t.test('/healthz tells anyone only up or degraded; the detail needs a supervisor or an admin', async (t) => {
   const copy = copyConfig();
-  const server = await startServerProcess(copy.dir, { users: [{ name: 'op', role: 'agent' }, { name: 'boss', role: 'supervisor' }, { name: 'root', role: 'admin' }] });
+  const server = await startServerProcess(copy.dir, {
+    users: [
+      { name: 'op', role: 'agent' },
+      { name: 'boss', role: 'supervisor' },
+      { name: 'root', role: 'admin' },
+    ],
+  });
   t.teardown(async () => {
     await server.stop();
     copy.remove();
@@ -104,6 +113,10 @@ t.test('/healthz tells anyone only up or degraded; the detail needs a supervisor
   for (const who of ['boss', 'root']) {
     const h = await (await server.as(who)).get('/api/health');
     t.equal(h.status, 200, who);
-    t.match(h.body, { status: 'degraded', freeswitch: 'disconnected', db: 'ok', config: { state: 'ok' }, calendar: { missing_year: Number } }, `${who} sees the detail`);
+    t.match(
+      h.body,
+      { status: 'degraded', freeswitch: 'disconnected', db: 'ok', config: { state: 'ok' }, calendar: { missing_year: Number } },
+      `${who} sees the detail`,
+    );
   }
 });

@@ -62,9 +62,15 @@ async function inboundClient(t: Test, port: number): Promise<void> {
 t.test('cti sim runs scenarios/smoke.yaml against a minimal controller and prints the JSON summary', async (t) => {
   const controller = await minimalController(t);
   const eslPort = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/cti.js'), 'sim', '--esl-port', String(eslPort), '--controller', `127.0.0.1:${controller.port}`, 'scenarios/smoke.yaml'], {
-    cwd: ROOT, env: { ...process.env, CTI_CONFIG: join(ROOT, 'config') }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/cti.js'), 'sim', '--esl-port', String(eslPort), '--controller', `127.0.0.1:${controller.port}`, 'scenarios/smoke.yaml'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CTI_CONFIG: join(ROOT, 'config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   t.teardown(() => child.exitCode === null && child.kill());
   let stdout = '';
   let stderr = '';
@@ -76,18 +82,27 @@ t.test('cti sim runs scenarios/smoke.yaml against a minimal controller and print
   t.equal(code, 0, `exit 0 (stderr: ${stderr.slice(-400)})`);
   const summary = JSON.parse(stdout);
 
-  t.same(Object.keys(summary).sort(), [
-    'agents', 'calls', 'hotlines', 'measured_by', 'service_level_12345', 'tickets_created', 'transfer_requests', 'unfinished_channels',
-  ], 'the summary\'s sections');
-  t.match(summary.calls, { planned: 7, offered: 7, answered: 7, bridged: 0, abandoned: 1 },
-    'every call reached the controller and was answered; the caller who left after 2 s abandoned');
+  t.same(
+    Object.keys(summary).sort(),
+    ['agents', 'calls', 'hotlines', 'measured_by', 'service_level_12345', 'tickets_created', 'transfer_requests', 'unfinished_channels'],
+    "the summary's sections",
+  );
+  t.match(
+    summary.calls,
+    { planned: 7, offered: 7, answered: 7, bridged: 0, abandoned: 1 },
+    'every call reached the controller and was answered; the caller who left after 2 s abandoned',
+  );
   t.same(summary.calls.by_destination, {
     12345: { offered: 5, answered: 5, bridged: 0, abandoned: 1 },
     12369: { offered: 1, answered: 1, bridged: 0, abandoned: 0 },
     12315: { offered: 1, answered: 1, bridged: 0, abandoned: 0 },
   });
   t.equal(controller.calls(), 7, 'one outbound connection per call');
-  t.same(summary.transfer_requests, [{ call: 6, from: '13800138006', to: '12315', performed_by: 'controller', outcome: 'not_performed' }], 'without --api no desk asks the controller');
+  t.same(
+    summary.transfer_requests,
+    [{ call: 6, from: '13800138006', to: '12315', performed_by: 'controller', outcome: 'not_performed' }],
+    'without --api no desk asks the controller',
+  );
   t.same(summary.agents, {}, 'this controller rang no seat');
   t.same(summary.hotlines, {}, 'and dialled no department');
   t.equal(summary.service_level_12345, null, 'measured by the controller, not the switch');

@@ -5,19 +5,23 @@
 import t from 'tap';
 import { connect, type Socket } from 'node:net';
 import type { SimEvent } from '../src/sim/contracts.js';
-import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, } from './support/sim-rig.js';
-import type { SocketConnector, } from '../src/sim/engine/index.js';
+import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN } from './support/sim-rig.js';
+import type { SocketConnector } from '../src/sim/engine/index.js';
 import { startSimulator } from '../src/sim/index.js';
-
 
 // ---------------------------------------------------------------- helpers (as in sim-engine.test.ts)
 
 function label(e: SimEvent): string {
-  const detail = e.name === 'CHANNEL_CALLSTATE' ? header(e, 'Channel-Call-State')
-    : e.name.startsWith('CHANNEL_EXECUTE') ? header(e, 'Application')
-    : e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE' ? header(e, 'Hangup-Cause')
-    : e.name.startsWith('PLAYBACK') ? header(e, 'Playback-Status') ?? 'start'
-    : undefined;
+  const detail =
+    e.name === 'CHANNEL_CALLSTATE'
+      ? header(e, 'Channel-Call-State')
+      : e.name.startsWith('CHANNEL_EXECUTE')
+        ? header(e, 'Application')
+        : e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE'
+          ? header(e, 'Hangup-Cause')
+          : e.name.startsWith('PLAYBACK')
+            ? (header(e, 'Playback-Status') ?? 'start')
+            : undefined;
   return detail ? `${e.name}(${detail})` : e.name;
 }
 
@@ -37,7 +41,13 @@ class Wire {
       for (;;) {
         const end = this.buffer.indexOf('\n\n');
         if (end < 0) return;
-        const headers = new Map(this.buffer.subarray(0, end).toString('utf8').split('\n').map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)] as [string, string]));
+        const headers = new Map(
+          this.buffer
+            .subarray(0, end)
+            .toString('utf8')
+            .split('\n')
+            .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)] as [string, string]),
+        );
         const length = Number(headers.get('Content-Length') ?? 0);
         if (this.buffer.length < end + 2 + length) return;
         this.frames.push({ headers, body: this.buffer.subarray(end + 2, end + 2 + length).toString('utf8') });
@@ -71,7 +81,7 @@ class Wire {
 
 // ---------------------------------------------------------------- ESL framing and commands
 
-t.test('sendevent: the client\'s headers after Command, then Event-UUID and the common block, fired to subscribers', async (t) => {
+t.test("sendevent: the client's headers after Command, then Event-UUID and the common block, fired to subscribers", async (t) => {
   const sim = await startSimulator({ eslPort: 0, dialplanDir: DIALPLAN });
   t.teardown(() => sim.stop());
   const listener = await Wire.authed(sim.port);
@@ -85,7 +95,7 @@ t.test('sendevent: the client\'s headers after Command, then Event-UUID and the 
   const frame = await listener.next();
   const names = frame.body.split('\n').map((l) => l.slice(0, l.indexOf(':')));
   t.equal(names[0], 'Command', 'Command first');
-  t.ok(names.indexOf('Cti-Note') < names.indexOf('Event-UUID'), 'then the client\'s headers, then Event-UUID');
+  t.ok(names.indexOf('Cti-Note') < names.indexOf('Event-UUID'), "then the client's headers, then Event-UUID");
   t.match(frame.body, /^Command: sendevent%20CUSTOM%0AEvent-Subclass/, 'Command holds the whole header block read (read_packet)');
   t.match(frame.body, new RegExp(`\\nEvent-UUID: ${eventUuid}\\n`));
   t.match(frame.body, /\nCti-Note: hello%20world\n/, 'values url-encoded like any event');
@@ -118,9 +128,13 @@ t.test('reply length: a command reply is cut to 511 bytes (the 512-byte reply bu
 
 // ---------------------------------------------------------------- applications
 
-t.test('Application-Response of the socket app is the last inner app\'s (FILE PLAYED after a playback)', async (t) => {
+t.test("Application-Response of the socket app is the last inner app's (FILE PLAYED after a playback)", async (t) => {
   const connector: SocketConnector = { connect: async () => true };
-  const r = rig(t, { connector, dialplan: dialplanDir(t, extension('<action application="socket" data="127.0.0.1:9 async full"/>')), prompts: { 'hello.wav': 0.1 } });
+  const r = rig(t, {
+    connector,
+    dialplan: dialplanDir(t, extension('<action application="socket" data="127.0.0.1:9 async full"/>')),
+    prompts: { 'hello.wav': 0.1 },
+  });
   const ch = r.engine.placeCall({ from: '13800138000', to: '12345' });
   await until(() => ch.sim.socket !== undefined);
   r.engine.socketConnected(ch.uuid);
@@ -147,8 +161,11 @@ t.test('sleep: waits; digits stay queued for the next app, or with sleep_eat_dig
   t.ok(Date.now() - started >= 390, 'slept the whole 400 ms');
   t.equal(variable(await completion(r, leg.uuid, 'r1'), 'got'), '5', 'the next app reads the queued digit');
   const names = r.of(leg.uuid).map(label);
-  t.ok(names.indexOf('CHANNEL_EXECUTE_COMPLETE(sleep)') < names.indexOf('CHANNEL_EXECUTE(read)')
-    && names.indexOf('CHANNEL_EXECUTE(read)') < names.indexOf('DTMF'), 'no DTMF event during the sleep: the read took the digit', { names });
+  t.ok(
+    names.indexOf('CHANNEL_EXECUTE_COMPLETE(sleep)') < names.indexOf('CHANNEL_EXECUTE(read)') && names.indexOf('CHANNEL_EXECUTE(read)') < names.indexOf('DTMF'),
+    'no DTMF event during the sleep: the read took the digit',
+    { names },
+  );
 
   execute(r, leg.uuid, 'set', 'sleep_eat_digits=true', 'set');
   await completion(r, leg.uuid, 'set');
@@ -173,7 +190,10 @@ t.test('endless_playback: restarts after each pass and after uuid_break; ends on
   const before = starts();
   t.equal(await r.engine.api('uuid_break', leg.uuid), '+OK\n');
   await until(() => starts() > before);
-  t.notOk(r.of(leg.uuid).some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === 'e1'), 'uuid_break restarts it rather than ending it');
+  t.notOk(
+    r.of(leg.uuid).some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application-UUID') === 'e1'),
+    'uuid_break restarts it rather than ending it',
+  );
   t.equal(await r.engine.api('uuid_kill', leg.uuid), '+OK\n');
   const done = await completion(r, leg.uuid, 'e1');
   t.equal(header(done, 'Application-Response'), 'PLAYBACK ERROR', 'cut by the hangup');
@@ -190,8 +210,14 @@ t.test('read: min/max digits, the terminator, read_result and read_terminator_us
   t.equal(variable(done, 'cti_got'), '12');
   t.equal(variable(done, 'read_result'), 'success');
   t.equal(variable(done, 'read_terminator_used'), '#');
-  t.same(r.of(leg.uuid).filter((e) => ['PLAYBACK_START', 'PLAYBACK_STOP', 'DTMF'].includes(e.name)).map(label),
-    ['PLAYBACK_START(start)', 'DTMF', 'PLAYBACK_STOP(break)', 'DTMF', 'DTMF'], 'the first digit breaks the prompt');
+  t.same(
+    r
+      .of(leg.uuid)
+      .filter((e) => ['PLAYBACK_START', 'PLAYBACK_STOP', 'DTMF'].includes(e.name))
+      .map(label),
+    ['PLAYBACK_START(start)', 'DTMF', 'PLAYBACK_STOP(break)', 'DTMF', 'DTMF'],
+    'the first digit breaks the prompt',
+  );
 });
 
 t.test('record_session: EXECUTE_COMPLETE before RECORD_START; RECORD_STOP after CHANNEL_HANGUP with record_* variables', async (t) => {
@@ -206,7 +232,10 @@ t.test('record_session: EXECUTE_COMPLETE before RECORD_START; RECORD_STOP after 
   const names = r.of(leg.uuid).map(label);
   const at = (name: string) => names.indexOf(name);
   t.ok(at('CHANNEL_EXECUTE_COMPLETE(record_session)') < at('RECORD_START'), 'the app returns at once; the media bug starts after');
-  t.ok(at('CHANNEL_HANGUP(NORMAL_CLEARING)') < at('RECORD_STOP') && at('RECORD_STOP') < at('CHANNEL_HANGUP_COMPLETE(NORMAL_CLEARING)'), 'the hangup state removes the bug');
+  t.ok(
+    at('CHANNEL_HANGUP(NORMAL_CLEARING)') < at('RECORD_STOP') && at('RECORD_STOP') < at('CHANNEL_HANGUP_COMPLETE(NORMAL_CLEARING)'),
+    'the hangup state removes the bug',
+  );
   const stop = r.of(leg.uuid).find((e) => e.name === 'RECORD_STOP');
   t.equal(header(stop, 'Record-File-Path'), '/var/lib/freeswitch/recordings/cti-1.wav');
   t.ok(Number(variable(stop, 'record_ms')) >= 250, `record_ms ${variable(stop, 'record_ms')}`);
@@ -217,7 +246,10 @@ t.test('record_session: EXECUTE_COMPLETE before RECORD_START; RECORD_STOP after 
   await until(() => r.of(second.uuid).some((e) => e.name === 'RECORD_START'));
   execute(r, second.uuid, 'stop_record_session', '/tmp/b.wav', 'stop2');
   await completion(r, second.uuid, 'stop2');
-  t.ok(r.of(second.uuid).some((e) => e.name === 'RECORD_STOP'), 'stop_record_session stops it while the call goes on');
+  t.ok(
+    r.of(second.uuid).some((e) => e.name === 'RECORD_STOP'),
+    'stop_record_session stops it while the call goes on',
+  );
   t.ok(second.ready);
 });
 
@@ -230,31 +262,41 @@ t.test('att_xfer is not simulated: like any unknown application it hangs the cha
 });
 
 t.test('ring_ready, pre_answer, answer on an inbound leg: PROGRESS (RINGING), PROGRESS_MEDIA (EARLY), ANSWER (ACTIVE)', async (t) => {
-  const r = rig(t, { dialplan: dialplanDir(t, extension(`
+  const r = rig(t, {
+    dialplan: dialplanDir(
+      t,
+      extension(`
     <action application="ring_ready"/>
     <action application="pre_answer"/>
     <action application="answer"/>
-    <action application="hangup"/>`)) });
+    <action application="hangup"/>`),
+    ),
+  });
   const ch = r.engine.placeCall({ from: '13800138000', to: '12345' });
   await ch.destroyed;
   const all = r.of(ch.uuid).map(label);
   const names = all.slice(all.indexOf('CHANNEL_EXECUTE(ring_ready)')).filter((l) => /^CHANNEL_(PROGRESS|PROGRESS_MEDIA|ANSWER|CALLSTATE)/.test(l));
   t.ok(all.indexOf('CHANNEL_CALLSTATE(RINGING)') < all.indexOf('CHANNEL_EXECUTE(ring_ready)'), 'an inbound leg is RINGING from routing on');
-  t.same(names.slice(0, 5), [
-    'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_CALLSTATE(EARLY)', 'CHANNEL_ANSWER', 'CHANNEL_CALLSTATE(ACTIVE)',
-  ], 'ring_ready fires PROGRESS but no second RINGING callstate (same state: no event)');
+  t.same(
+    names.slice(0, 5),
+    ['CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_CALLSTATE(EARLY)', 'CHANNEL_ANSWER', 'CHANNEL_CALLSTATE(ACTIVE)'],
+    'ring_ready fires PROGRESS but no second RINGING callstate (same state: no event)',
+  );
   const done = r.of(ch.uuid).find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE');
   const n = (name: string) => Number(variable(done, name));
   t.ok(n('progress_uepoch') > 0 && n('progress_uepoch') <= n('progress_media_uepoch') && n('progress_media_uepoch') <= n('answer_uepoch'));
 });
 
-t.test('a B-leg that rings moves its originator\'s progress time (switch_channel_perform_mark_ring_ready_value)', async (t) => {
+t.test("a B-leg that rings moves its originator's progress time (switch_channel_perform_mark_ring_ready_value)", async (t) => {
   const r = rig(t, {
     agents: [{ id: '1001' }, { id: '1002', answerAfterS: 0.2, talkS: 0.2 }],
-    dialplan: dialplanDir(t, extension(`
+    dialplan: dialplanDir(
+      t,
+      extension(`
       <action application="bridge" data="{leg_timeout=1,ignore_early_media=true}user/1001"/>
       <action application="bridge" data="{ignore_early_media=true}user/1002"/>
-      <action application="hangup"/>`)),
+      <action application="hangup"/>`),
+    ),
   });
   const ch = r.engine.placeCall({ from: '13800138000', to: '12345' });
   await ch.destroyed;
@@ -268,12 +310,15 @@ t.test('a B-leg that rings moves its originator\'s progress time (switch_channel
 t.test('set, export and unset: exported variables reach the legs the channel originates', async (t) => {
   const r = rig(t, {
     agents: [{ id: '1001', answerAfterS: 0.1, talkS: 0.1 }],
-    dialplan: dialplanDir(t, extension(`
+    dialplan: dialplanDir(
+      t,
+      extension(`
       <action application="set" data="cti_local=here"/>
       <action application="export" data="cti_tag=x-1"/>
       <action application="set" data="cti_gone=soon"/>
       <action application="unset" data="cti_gone"/>
-      <action application="bridge" data="user/1001"/>`)),
+      <action application="bridge" data="user/1001"/>`),
+    ),
   });
   const ch = r.engine.placeCall({ from: '13800138000', to: '12345' });
   await ch.destroyed;
@@ -284,13 +329,19 @@ t.test('set, export and unset: exported variables reach the legs the channel ori
   t.equal(variable(done, 'export_vars'), 'cti_tag');
   t.equal(variable(done, 'cti_gone'), undefined, 'unset');
   const setDone = r.of(ch.uuid).find((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && header(e, 'Application') === 'set');
-  t.equal(variable(setDone, 'cti_local'), 'here', 'the new value is already in the set\'s own EXECUTE_COMPLETE');
+  t.equal(variable(setDone, 'cti_local'), 'here', "the new value is already in the set's own EXECUTE_COMPLETE");
 });
 
 // ---------------------------------------------------------------- API commands
 
 t.test('dial strings: {} for every leg, [] per leg, "," in parallel (losers LOSE_RACE), "|" in sequence, quoted commas', async (t) => {
-  const r = rig(t, { agents: [{ id: '1001', answerAfterS: 0.2 }, { id: '1002', answerAfterS: 3 }, { id: '1003', busy: 1, answerAfterS: 1 }] });
+  const r = rig(t, {
+    agents: [
+      { id: '1001', answerAfterS: 0.2 },
+      { id: '1002', answerAfterS: 3 },
+      { id: '1003', busy: 1, answerAfterS: 1 },
+    ],
+  });
   const reply = await r.engine.api('originate', "{cti_x=1,cti_list='a,b'}[cti_leg=a]user/1001,[cti_leg=b]user/1002 &park()");
   const won = r.engine.channel(reply.slice(4, -1))!;
   t.equal(won.getVar('dialed_user'), '1001');
@@ -305,8 +356,11 @@ t.test('dial strings: {} for every leg, [] per leg, "," in parallel (losers LOSE
   r.events.length = 0;
   const next = await r.engine.api('originate', 'user/1003|user/1001 &park()');
   t.equal(r.engine.channel(next.slice(4, -1))?.getVar('dialed_user'), '1001', 'the second group after the first failed');
-  t.same(r.events.filter((e) => e.name === 'CHANNEL_CREATE' || e.name === 'CHANNEL_HANGUP').map((e) => `${label(e)} ${header(e, 'Caller-Destination-Number')}`),
-    ['CHANNEL_CREATE 1003', 'CHANNEL_HANGUP(USER_BUSY) 1003', 'CHANNEL_CREATE 1001'], 'one after the other');
+  t.same(
+    r.events.filter((e) => e.name === 'CHANNEL_CREATE' || e.name === 'CHANNEL_HANGUP').map((e) => `${label(e)} ${header(e, 'Caller-Destination-Number')}`),
+    ['CHANNEL_CREATE 1003', 'CHANNEL_HANGUP(USER_BUSY) 1003', 'CHANNEL_CREATE 1001'],
+    'one after the other',
+  );
 });
 
 t.test('uuid_broadcast: a file to the leg as a queued playback; unknown uuid', async (t) => {

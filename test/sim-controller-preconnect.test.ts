@@ -85,7 +85,10 @@ t.test('the controller dies after accepting (FIN or RST): the caller reaches the
     const ms = events.find(toFallback)!.at - placed;
     t.comment(`${how}: transfer to cti_fallback ${ms} ms after the call was placed`);
     t.ok(ms < 1000, `${how}: the fallback within 1 s (${ms} ms)`);
-    t.notOk(events.some((e) => e.name === 'CHANNEL_PARK'), `${how}: no park before the fallback`);
+    t.notOk(
+      events.some((e) => e.name === 'CHANNEL_PARK'),
+      `${how}: no park before the fallback`,
+    );
     await sim.engine.agent('1001').waitForRing();
     t.equal(caller.profile.destinationNumber, 'cti_fallback');
     t.ok(caller.answered, `${how}: the fallback answered the caller`);
@@ -94,36 +97,42 @@ t.test('the controller dies after accepting (FIN or RST): the caller reaches the
   }
 });
 
-t.test(`a silent controller: the fallback after FreeSWITCH's ${FIRST_PACKET_LIMIT_MS / 1000} s; a controller that sent \`connect\` keeps its call`, async (t) => {
-  const ctl = await controller(t, ['silent', 'normal']);
-  const { sim, seen } = await simulator(t, ctl.port);
-  const placed = Date.now();
-  const silent = sim.engine.placeCall({ from: '13800138000', to: '12345' });
-  await until(() => ctl.sockets.length === 1);
-  const normal = sim.engine.placeCall({ from: '13800138001', to: '12345' });
-  await until(() => normal.answered, 5000);
+t.test(
+  `a silent controller: the fallback after FreeSWITCH's ${FIRST_PACKET_LIMIT_MS / 1000} s; a controller that sent \`connect\` keeps its call`,
+  async (t) => {
+    const ctl = await controller(t, ['silent', 'normal']);
+    const { sim, seen } = await simulator(t, ctl.port);
+    const placed = Date.now();
+    const silent = sim.engine.placeCall({ from: '13800138000', to: '12345' });
+    await until(() => ctl.sockets.length === 1);
+    const normal = sim.engine.placeCall({ from: '13800138001', to: '12345' });
+    await until(() => normal.answered, 5000);
 
-  await until(() => (seen.get(silent.uuid) ?? []).some(toFallback), FIRST_PACKET_LIMIT_MS + 5000);
-  const events = seen.get(silent.uuid)!;
-  const ms = events.find(toFallback)!.at - placed;
-  t.comment(`silent: transfer to cti_fallback ${ms} ms after the call was placed`);
-  t.ok(ms >= FIRST_PACKET_LIMIT_MS - 1000 && ms <= FIRST_PACKET_LIMIT_MS + 1500, `silent: the fallback at the first-packet limit (${ms} ms)`);
-  t.notOk(events.some((e) => e.name === 'CHANNEL_PARK'), 'silent: never parked');
-  const answered = events.findIndex((e) => e.name === 'CHANNEL_ANSWER');
-  t.ok(answered === -1 || answered > events.findIndex(toFallback), 'silent: unanswered until the fallback');
-  await sim.engine.agent('1001').waitForRing();
-  t.ok(silent.answered, 'silent: the fallback answered');
+    await until(() => (seen.get(silent.uuid) ?? []).some(toFallback), FIRST_PACKET_LIMIT_MS + 5000);
+    const events = seen.get(silent.uuid)!;
+    const ms = events.find(toFallback)!.at - placed;
+    t.comment(`silent: transfer to cti_fallback ${ms} ms after the call was placed`);
+    t.ok(ms >= FIRST_PACKET_LIMIT_MS - 1000 && ms <= FIRST_PACKET_LIMIT_MS + 1500, `silent: the fallback at the first-packet limit (${ms} ms)`);
+    t.notOk(
+      events.some((e) => e.name === 'CHANNEL_PARK'),
+      'silent: never parked',
+    );
+    const answered = events.findIndex((e) => e.name === 'CHANNEL_ANSWER');
+    t.ok(answered === -1 || answered > events.findIndex(toFallback), 'silent: unanswered until the fallback');
+    await sim.engine.agent('1001').waitForRing();
+    t.ok(silent.answered, 'silent: the fallback answered');
 
-  // The connected call, placed at the same time, is still the controller's.
-  const normalEvents = seen.get(normal.uuid)!;
-  t.ok(normal.ready, 'normal: still up after the silent call went to the fallback');
-  t.equal(normal.profile.destinationNumber, '12345', 'normal: never transferred');
-  t.notOk(normalEvents.some(toFallback), 'normal: never sent to the fallback');
-  t.ok(normal.has('CF_CONTROLLED'), 'normal: still parked under the socket');
-  t.equal(normalEvents.filter((e) => e.name === 'CHANNEL_PARK').length, 1, 'normal: the socket app\'s own park; the controller\'s `park` returned at once');
-  ctl.sockets[1]!.write('sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n');
-  await normal.destroyed;
-  t.equal(normal.hangupCause, 'NORMAL_CLEARING', 'normal: ended by the controller');
-  await sim.engine.api('uuid_kill', `${silent.uuid}`);
-  await silent.destroyed;
-});
+    // The connected call, placed at the same time, is still the controller's.
+    const normalEvents = seen.get(normal.uuid)!;
+    t.ok(normal.ready, 'normal: still up after the silent call went to the fallback');
+    t.equal(normal.profile.destinationNumber, '12345', 'normal: never transferred');
+    t.notOk(normalEvents.some(toFallback), 'normal: never sent to the fallback');
+    t.ok(normal.has('CF_CONTROLLED'), 'normal: still parked under the socket');
+    t.equal(normalEvents.filter((e) => e.name === 'CHANNEL_PARK').length, 1, "normal: the socket app's own park; the controller's `park` returned at once");
+    ctl.sockets[1]!.write('sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n');
+    await normal.destroyed;
+    t.equal(normal.hangupCause, 'NORMAL_CLEARING', 'normal: ended by the controller');
+    await sim.engine.api('uuid_kill', `${silent.uuid}`);
+    await silent.destroyed;
+  },
+);

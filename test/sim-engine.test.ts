@@ -3,10 +3,9 @@
 // docs/esl-protocol.md §4, §5, §8 and the captured traces describe it.
 import t, { type Test } from 'tap';
 import type { SimEvent } from '../src/sim/contracts.js';
-import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN, } from './support/sim-rig.js';
-import { DEFAULT_TRUNKS, type SimEngine, type EngineOptions, type SocketConnector, } from '../src/sim/engine/index.js';
+import { rig, header, variable, sleep, until, dialplanDir, parkedLeg, execute, completion, DIALPLAN } from './support/sim-rig.js';
+import { DEFAULT_TRUNKS, type SimEngine, type EngineOptions, type SocketConnector } from '../src/sim/engine/index.js';
 import { CALL_COLUMNS, CHANNEL_COLUMNS, ChannelTable, rowsAsJson } from '../src/sim/engine/channel-table.js';
-
 
 // ---------------------------------------------------------------- helpers
 
@@ -17,13 +16,20 @@ function all(e: SimEvent | undefined, name: string): string[] {
 /** "NAME" or "NAME(detail)" for the events of one channel, to compare sequences. */
 function sequence(events: SimEvent[]): string[] {
   return events.map((e) => {
-    const detail = e.name === 'CHANNEL_STATE' ? header(e, 'Channel-State')
-      : e.name === 'CHANNEL_CALLSTATE' ? header(e, 'Channel-Call-State')
-      : e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE' ? header(e, 'Hangup-Cause')
-      : e.name.startsWith('CHANNEL_EXECUTE') ? header(e, 'Application')
-      : e.name.startsWith('PLAYBACK') ? header(e, 'Playback-Status') ?? 'start'
-      : e.name === 'DTMF' ? header(e, 'DTMF-Digit')
-      : undefined;
+    const detail =
+      e.name === 'CHANNEL_STATE'
+        ? header(e, 'Channel-State')
+        : e.name === 'CHANNEL_CALLSTATE'
+          ? header(e, 'Channel-Call-State')
+          : e.name === 'CHANNEL_HANGUP' || e.name === 'CHANNEL_HANGUP_COMPLETE'
+            ? header(e, 'Hangup-Cause')
+            : e.name.startsWith('CHANNEL_EXECUTE')
+              ? header(e, 'Application')
+              : e.name.startsWith('PLAYBACK')
+                ? (header(e, 'Playback-Status') ?? 'start')
+                : e.name === 'DTMF'
+                  ? header(e, 'DTMF-Digit')
+                  : undefined;
     return detail ? `${e.name}(${detail})` : e.name;
   });
 }
@@ -40,9 +46,7 @@ function fakeController(accept: boolean) {
   return { connector, seen };
 }
 
-const HANGUP_TAIL = [
-  'CHANNEL_STATE(CS_HANGUP)', 'CHANNEL_CALLSTATE(HANGUP)', 'CHANNEL_STATE(CS_REPORTING)',
-];
+const HANGUP_TAIL = ['CHANNEL_STATE(CS_HANGUP)', 'CHANNEL_CALLSTATE(HANGUP)', 'CHANNEL_STATE(CS_REPORTING)'];
 
 // ---------------------------------------------------------------- originate
 
@@ -53,11 +57,25 @@ t.test('originate to a gateway that rings past originate_timeout: -ERR NO_ANSWER
   t.equal(reply, '-ERR NO_ANSWER\n');
   t.ok(Date.now() - started >= 1000 && Date.now() - started < 2500, 'the reply comes when the timeout expires');
   const uuid = header(events[0], 'Unique-ID')!;
-  t.same(sequence(events), [
-    'CHANNEL_OUTGOING', 'CHANNEL_STATE(CS_INIT)', 'CHANNEL_CREATE', 'CHANNEL_ORIGINATE', 'CHANNEL_STATE(CS_ROUTING)',
-    'CHANNEL_STATE(CS_CONSUME_MEDIA)', 'CHANNEL_PROGRESS', 'CHANNEL_CALLSTATE(RINGING)', 'CHANNEL_HANGUP(NO_ANSWER)',
-    ...HANGUP_TAIL, 'CHANNEL_HANGUP_COMPLETE(NO_ANSWER)', 'CHANNEL_DESTROY', 'CHANNEL_STATE(CS_DESTROY)',
-  ], 'one leg, rung and hung up with NO_ANSWER, all before the reply (§8.1 "failure after the leg exists")');
+  t.same(
+    sequence(events),
+    [
+      'CHANNEL_OUTGOING',
+      'CHANNEL_STATE(CS_INIT)',
+      'CHANNEL_CREATE',
+      'CHANNEL_ORIGINATE',
+      'CHANNEL_STATE(CS_ROUTING)',
+      'CHANNEL_STATE(CS_CONSUME_MEDIA)',
+      'CHANNEL_PROGRESS',
+      'CHANNEL_CALLSTATE(RINGING)',
+      'CHANNEL_HANGUP(NO_ANSWER)',
+      ...HANGUP_TAIL,
+      'CHANNEL_HANGUP_COMPLETE(NO_ANSWER)',
+      'CHANNEL_DESTROY',
+      'CHANNEL_STATE(CS_DESTROY)',
+    ],
+    'one leg, rung and hung up with NO_ANSWER, all before the reply (§8.1 "failure after the leg exists")',
+  );
   t.ok(events.every((e) => header(e, 'Unique-ID') === uuid));
   const create = events.find((e) => e.name === 'CHANNEL_CREATE');
   t.equal(header(create, 'Channel-State'), 'CS_INIT');
@@ -119,7 +137,13 @@ t.test('answered originate: &park(), then uuid_kill; the uepochs and seconds agr
   const names = sequence(of(uuid));
   t.ok(names.indexOf('CHANNEL_ANSWER') < names.indexOf('CHANNEL_EXECUTE(park)'), 'park runs once the leg is answered');
   t.same(names.slice(-3), ['CHANNEL_STATE(CS_EXECUTE)', 'CHANNEL_EXECUTE(park)', 'CHANNEL_PARK']);
-  t.equal(header(of(uuid).find((e) => e.name === 'CHANNEL_PARK'), 'Answer-State'), 'answered');
+  t.equal(
+    header(
+      of(uuid).find((e) => e.name === 'CHANNEL_PARK'),
+      'Answer-State',
+    ),
+    'answered',
+  );
   await sleep(1100);
   t.equal(await engine.api('uuid_kill', uuid), '+OK\n');
   await engine.channel(uuid)?.destroyed;
@@ -160,37 +184,68 @@ t.test('the generated dialplan routes 12345, direct, parallel, 110 and unknown n
     t.equal(data.find(([n]) => n === 'Channel-Destination-Number')?.[1], call.to, 'CHANNEL_DATA starts with the Channel-* profile');
     t.equal(data.find(([n]) => n === 'Answer-State')?.[1], 'ringing', 'the socket app does not answer');
   }
-  t.same(seen.map((s) => `${s.host}:${s.port} ${s.async} ${s.full}`), calls.map(() => '127.0.0.1:8084 true true'));
+  t.same(
+    seen.map((s) => `${s.host}:${s.port} ${s.async} ${s.full}`),
+    calls.map(() => '127.0.0.1:8084 true true'),
+  );
 });
 
-t.test('inbound legs as sofia builds them: the source address in sip_network_ip, sip_received_ip and network_addr; sip_gateway only for an INVITE to a registered gateway\'s contact', async (t) => {
-  const cases: Array<{ name: string; trunks?: EngineOptions['trunks']; call: Parameters<SimEngine['placeCall']>[0]; source: string; gateway?: string; requestUser: string; extension: string }> = [
-    { name: 'the carrier', call: { from: '13800138000', to: '12345' }, source: '10.10.10.1', requestUser: '12345', extension: 'cti_main_12345' },
-    { name: 'the 110 link, an IP trunk', call: { from: '13800138001', to: '12345', gateway: 'police-110' }, source: '10.20.30.1', requestUser: '12345', extension: 'cti_110_diversion_network' },
-    { name: 'a carrier call from another address', call: { from: '13800138002', to: '12345', gateway: 'telecom-trunk', network: '10.20.30.77' }, source: '10.20.30.77', requestUser: '12345', extension: 'cti_110_diversion_network' },
-    {
-      name: 'the 110 link, registered', trunks: { ...DEFAULT_TRUNKS, 'police-110': { address: '203.0.113.5', registers: true } },
-      call: { from: '13800138003', to: '12345', gateway: 'police-110' }, source: '203.0.113.5', gateway: 'police-110', requestUser: 'gw+police-110', extension: 'cti_110_diversion_gateway',
-    },
-  ];
-  for (const c of cases) {
-    const { connector, seen } = fakeController(true);
-    const { engine } = rig(t, { connector, ...(c.trunks ? { trunks: c.trunks } : {}) });
-    const ch = engine.placeCall(c.call);
-    await until(() => seen.some((s) => s.uuid === ch.uuid));
-    const data = engine.channelData(ch.uuid)!;
-    const get = (name: string) => data.find(([n]) => n === name)?.[1];
-    t.equal(get('variable_sip_network_ip'), c.source, `${c.name}: sip_network_ip`);
-    t.equal(get('variable_sip_received_ip'), c.source, `${c.name}: sip_received_ip`);
-    t.equal(get('Channel-Network-Addr'), c.source, `${c.name}: the caller profile's network_addr`);
-    t.equal(get('variable_sip_gateway'), c.gateway, `${c.name}: sip_gateway ${c.gateway ?? 'not set'}`);
-    t.equal(get('variable_sip_req_user'), c.requestUser, `${c.name}: request URI user`);
-    t.equal(get('Channel-Destination-Number'), '12345', `${c.name}: destination`);
-    t.equal(ch.extension?.name, c.extension, `${c.name}: routed by ${c.extension}`);
-  }
-  const { engine } = rig(t);
-  t.throws(() => engine.placeCall({ from: '13800138000', to: '12345', gateway: 'police-119' }), RangeError, 'no such trunk');
-});
+t.test(
+  "inbound legs as sofia builds them: the source address in sip_network_ip, sip_received_ip and network_addr; sip_gateway only for an INVITE to a registered gateway's contact",
+  async (t) => {
+    const cases: Array<{
+      name: string;
+      trunks?: EngineOptions['trunks'];
+      call: Parameters<SimEngine['placeCall']>[0];
+      source: string;
+      gateway?: string;
+      requestUser: string;
+      extension: string;
+    }> = [
+      { name: 'the carrier', call: { from: '13800138000', to: '12345' }, source: '10.10.10.1', requestUser: '12345', extension: 'cti_main_12345' },
+      {
+        name: 'the 110 link, an IP trunk',
+        call: { from: '13800138001', to: '12345', gateway: 'police-110' },
+        source: '10.20.30.1',
+        requestUser: '12345',
+        extension: 'cti_110_diversion_network',
+      },
+      {
+        name: 'a carrier call from another address',
+        call: { from: '13800138002', to: '12345', gateway: 'telecom-trunk', network: '10.20.30.77' },
+        source: '10.20.30.77',
+        requestUser: '12345',
+        extension: 'cti_110_diversion_network',
+      },
+      {
+        name: 'the 110 link, registered',
+        trunks: { ...DEFAULT_TRUNKS, 'police-110': { address: '203.0.113.5', registers: true } },
+        call: { from: '13800138003', to: '12345', gateway: 'police-110' },
+        source: '203.0.113.5',
+        gateway: 'police-110',
+        requestUser: 'gw+police-110',
+        extension: 'cti_110_diversion_gateway',
+      },
+    ];
+    for (const c of cases) {
+      const { connector, seen } = fakeController(true);
+      const { engine } = rig(t, { connector, ...(c.trunks ? { trunks: c.trunks } : {}) });
+      const ch = engine.placeCall(c.call);
+      await until(() => seen.some((s) => s.uuid === ch.uuid));
+      const data = engine.channelData(ch.uuid)!;
+      const get = (name: string) => data.find(([n]) => n === name)?.[1];
+      t.equal(get('variable_sip_network_ip'), c.source, `${c.name}: sip_network_ip`);
+      t.equal(get('variable_sip_received_ip'), c.source, `${c.name}: sip_received_ip`);
+      t.equal(get('Channel-Network-Addr'), c.source, `${c.name}: the caller profile's network_addr`);
+      t.equal(get('variable_sip_gateway'), c.gateway, `${c.name}: sip_gateway ${c.gateway ?? 'not set'}`);
+      t.equal(get('variable_sip_req_user'), c.requestUser, `${c.name}: request URI user`);
+      t.equal(get('Channel-Destination-Number'), '12345', `${c.name}: destination`);
+      t.equal(ch.extension?.name, c.extension, `${c.name}: routed by ${c.extension}`);
+    }
+    const { engine } = rig(t);
+    t.throws(() => engine.placeCall({ from: '13800138000', to: '12345', gateway: 'police-119' }), RangeError, 'no such trunk');
+  },
+);
 
 t.test('socket refused: the dialplan goes on to the fallback, which answers and rings the seats', async (t) => {
   const { connector } = fakeController(false);
@@ -204,7 +259,14 @@ t.test('socket refused: the dialplan goes on to the fallback, which answers and 
   t.ok(names.includes('CHANNEL_EXECUTE_COMPLETE(playback)') && names.includes('CHANNEL_ANSWER'), 'fallback answered and played');
   t.equal(caller.profile.destinationNumber, 'cti_fallback');
   t.equal(caller.profile.rdnis, '12345', 'the transfer keeps the old destination as RDNIS');
-  t.equal(header(of(leg.uuid).find((e) => e.name === 'CHANNEL_CREATE'), 'Other-Leg-Unique-ID'), caller.uuid, 'the B-leg knows its originator');
+  t.equal(
+    header(
+      of(leg.uuid).find((e) => e.name === 'CHANNEL_CREATE'),
+      'Other-Leg-Unique-ID',
+    ),
+    caller.uuid,
+    'the B-leg knows its originator',
+  );
   t.ok(engine.agent('1003').answer());
   await until(() => events.some((e) => e.name === 'CHANNEL_BRIDGE'));
   const bridge = events.find((e) => e.name === 'CHANNEL_BRIDGE');
@@ -272,14 +334,26 @@ t.test('`resume` from the controller sets socket_resume, and the dialplan goes o
   engine.socketClosed(ch.uuid, true);
   await ch.destroyed;
   t.equal(ch.hangupCause, 'CALL_REJECTED');
-  t.equal(variable(of(ch.uuid).find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'), 'socket_resume'), 'true');
+  t.equal(
+    variable(
+      of(ch.uuid).find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'),
+      'socket_resume',
+    ),
+    'true',
+  );
 });
 
 t.test('a channel the controller transferred does not come back to the action after socket', async (t) => {
-  const { engine, of, ch } = await connectedCall(t, dialplanDir(t, `${SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>')}
+  const { engine, of, ch } = await connectedCall(
+    t,
+    dialplanDir(
+      t,
+      `${SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>')}
     <extension name="elsewhere"><condition field="destination_number" expression="^elsewhere$">
       <action application="hangup" data="USER_BUSY"/>
-    </condition></extension>`));
+    </condition></extension>`,
+    ),
+  );
   t.equal(await engine.api('uuid_transfer', `${ch.uuid} elsewhere XML public`), '+OK\n');
   await ch.destroyed;
   t.equal(ch.hangupCause, 'USER_BUSY', 'the transfer wins');
@@ -309,22 +383,32 @@ t.test('a listener that ends before `connect`: without socket_resume the channel
   await ch.destroyed;
   const names = sequence(of(ch.uuid));
   const park = names.indexOf('CHANNEL_PARK');
-  t.same(names.slice(park, park + 4), ['CHANNEL_PARK', 'CHANNEL_HANGUP(ORIGINATOR_CANCEL)', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(socket)'], 'parked until the hangup');
+  t.same(
+    names.slice(park, park + 4),
+    ['CHANNEL_PARK', 'CHANNEL_HANGUP(ORIGINATOR_CANCEL)', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(socket)'],
+    'parked until the hangup',
+  );
   t.notOk(names.includes('CHANNEL_EXECUTE(hangup)'));
 });
 
-t.test('a listener that ends before `connect` with socket_resume or `resume`: no park, the next action runs at once (listener_run done: sets CS_RESET)', async (t) => {
-  for (const how of ['socket_resume', 'resume'] as const) {
-    const { engine, of, ch } = await acceptedCall(t, dialplanDir(t, SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>', how === 'socket_resume')));
-    engine.socketClosed(ch.uuid, how === 'resume');
-    await ch.destroyed;
-    const names = sequence(of(ch.uuid));
-    t.notOk(names.includes('CHANNEL_PARK'), `${how}: switch_ivr_park returns on CS_RESET before firing CHANNEL_PARK`);
-    const done = names.indexOf('CHANNEL_EXECUTE_COMPLETE(socket)');
-    t.same(names.slice(done, done + 2), ['CHANNEL_EXECUTE_COMPLETE(socket)', 'CHANNEL_EXECUTE(hangup)'], `${how}: the next action runs`);
-    t.equal(ch.hangupCause, 'CALL_REJECTED');
-  }
-});
+t.test(
+  'a listener that ends before `connect` with socket_resume or `resume`: no park, the next action runs at once (listener_run done: sets CS_RESET)',
+  async (t) => {
+    for (const how of ['socket_resume', 'resume'] as const) {
+      const { engine, of, ch } = await acceptedCall(
+        t,
+        dialplanDir(t, SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>', how === 'socket_resume')),
+      );
+      engine.socketClosed(ch.uuid, how === 'resume');
+      await ch.destroyed;
+      const names = sequence(of(ch.uuid));
+      t.notOk(names.includes('CHANNEL_PARK'), `${how}: switch_ivr_park returns on CS_RESET before firing CHANNEL_PARK`);
+      const done = names.indexOf('CHANNEL_EXECUTE_COMPLETE(socket)');
+      t.same(names.slice(done, done + 2), ['CHANNEL_EXECUTE_COMPLETE(socket)', 'CHANNEL_EXECUTE(hangup)'], `${how}: the next action runs`);
+      t.equal(ch.hangupCause, 'CALL_REJECTED');
+    }
+  },
+);
 
 t.test('a caller who hangs up before `connect`: the socket app still goes through switch_ivr_park (CHANNEL_PARK, CHANNEL_UNPARK)', async (t) => {
   const { engine, of, ch } = await acceptedCall(t, dialplanDir(t, SOCKET_THEN('<action application="hangup" data="CALL_REJECTED"/>')));
@@ -342,12 +426,15 @@ t.test('park_timeout: read and unset by the first park, with park_after_bridge; 
     { value: '1:blind_transfer', cause: 'BLIND_TRANSFER', minMs: 0, maxMs: 1200 },
   ];
   for (const c of cases) {
-    const dialplan = dialplanDir(t, `<extension name="p"><condition field="destination_number" expression="^(\\d+)$">
+    const dialplan = dialplanDir(
+      t,
+      `<extension name="p"><condition field="destination_number" expression="^(\\d+)$">
       <action application="set" data="park_after_bridge=true"/>
       <action application="set" data="park_timeout=${c.value}"/>
       <action application="park"/>
       <action application="hangup" data="CALL_REJECTED"/>
-    </condition></extension>`);
+    </condition></extension>`,
+    );
     const { engine, of } = rig(t, { dialplan });
     const ch = engine.placeCall({ from: '13800138000', to: '12345' });
     await until(() => of(ch.uuid).some((e) => e.name === 'CHANNEL_PARK'));
@@ -359,28 +446,53 @@ t.test('park_timeout: read and unset by the first park, with park_after_bridge; 
     const waited = Date.now() - parkedAt;
     t.equal(ch.hangupCause, c.cause, `${c.value}: hung up with ${c.cause}, never transferred`);
     t.ok(waited >= c.minMs && waited <= c.maxMs, `${c.value}: expired after ${waited} ms (whole seconds of the epoch clock)`);
-    t.same(sequence(of(ch.uuid)).filter((n) => /PARK|HANGUP\(|EXECUTE(_COMPLETE)?\((park|hangup)\)/.test(n)),
-      ['CHANNEL_EXECUTE(park)', 'CHANNEL_PARK', `CHANNEL_HANGUP(${c.cause})`, 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(park)'], `${c.value}: the next action does not run`);
+    t.same(
+      sequence(of(ch.uuid)).filter((n) => /PARK|HANGUP\(|EXECUTE(_COMPLETE)?\((park|hangup)\)/.test(n)),
+      ['CHANNEL_EXECUTE(park)', 'CHANNEL_PARK', `CHANNEL_HANGUP(${c.cause})`, 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(park)'],
+      `${c.value}: the next action does not run`,
+    );
   }
-  const { engine, of } = rig(t, { dialplan: dialplanDir(t, `<extension name="p"><condition field="destination_number" expression="^(\\d+)$">
+  const { engine, of } = rig(t, {
+    dialplan: dialplanDir(
+      t,
+      `<extension name="p"><condition field="destination_number" expression="^(\\d+)$">
       <action application="set" data="park_timeout=-1"/><action application="park"/>
-    </condition></extension>`) });
+    </condition></extension>`,
+    ),
+  });
   const ch = engine.placeCall({ from: '13800138000', to: '12345' });
   await until(() => of(ch.uuid).some((e) => e.name === 'CHANNEL_PARK'));
   await sleep(1200);
   t.ok(ch.ready, 'a negative park_timeout sets no limit');
-  t.equal(variable(of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK'), 'park_timeout'), undefined, 'but it is spent all the same');
+  t.equal(
+    variable(
+      of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK'),
+      'park_timeout',
+    ),
+    undefined,
+    'but it is spent all the same',
+  );
 });
 
-t.test('park_timeout set before `socket` is spent on the socket app\'s own park: it hangs up a call the controller connected to', async (t) => {
-  const dialplan = dialplanDir(t, `<extension name="t"><condition field="destination_number" expression="^(\\d+)$">
+t.test("park_timeout set before `socket` is spent on the socket app's own park: it hangs up a call the controller connected to", async (t) => {
+  const dialplan = dialplanDir(
+    t,
+    `<extension name="t"><condition field="destination_number" expression="^(\\d+)$">
       <action application="set" data="socket_resume=true"/>
       <action application="set" data="park_timeout=1"/>
       <action application="socket" data="127.0.0.1:9 async full"/>
       <action application="transfer" data="fallback XML public"/>
-    </condition></extension>`);
+    </condition></extension>`,
+  );
   const { engine, of, ch } = await connectedCall(t, dialplan);
-  t.equal(variable(of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK'), 'park_timeout'), undefined, 'spent by the park after `connect`');
+  t.equal(
+    variable(
+      of(ch.uuid).find((e) => e.name === 'CHANNEL_PARK'),
+      'park_timeout',
+    ),
+    undefined,
+    'spent by the park after `connect`',
+  );
   await ch.destroyed;
   t.equal(ch.hangupCause, 'NORMAL_CLEARING', 'the controlled call is hung up, not sent to the fallback');
   t.notOk(sequence(of(ch.uuid)).includes('CHANNEL_EXECUTE(transfer)'));
@@ -402,12 +514,21 @@ t.test('play_and_get_digits: a digit during the prompt breaks it; the result is 
   const names = sequence(r.of(leg.uuid));
   const from = names.indexOf('CHANNEL_EXECUTE(play_and_get_digits)');
   t.same(names.slice(from, from + 5), [
-    'CHANNEL_EXECUTE(play_and_get_digits)', 'PLAYBACK_START(start)', 'DTMF(2)', 'PLAYBACK_STOP(break)', 'CHANNEL_EXECUTE_COMPLETE(play_and_get_digits)',
+    'CHANNEL_EXECUTE(play_and_get_digits)',
+    'PLAYBACK_START(start)',
+    'DTMF(2)',
+    'PLAYBACK_STOP(break)',
+    'CHANNEL_EXECUTE_COMPLETE(play_and_get_digits)',
   ]);
   const dtmf = r.of(leg.uuid).find((e) => e.name === 'DTMF');
   t.equal(variable(dtmf, 'uuid'), undefined, 'DTMF carries no variables');
-  t.equal(header(r.of(leg.uuid).find((e) => e.name === 'CHANNEL_EXECUTE' && header(e, 'Application-UUID') === 'pagd-1'), 'Application-Data'),
-    '1 1 3 2000 # menu.wav invalid.wav line_choice ^[129]$ 1000');
+  t.equal(
+    header(
+      r.of(leg.uuid).find((e) => e.name === 'CHANNEL_EXECUTE' && header(e, 'Application-UUID') === 'pagd-1'),
+      'Application-Data',
+    ),
+    '1 1 3 2000 # menu.wav invalid.wav line_choice ^[129]$ 1000',
+  );
 });
 
 t.test('play_and_get_digits: no input times out each try, plays the invalid prompt, and fails', async (t) => {
@@ -420,7 +541,10 @@ t.test('play_and_get_digits: no input times out each try, plays the invalid prom
   t.ok(took >= 2 * (200 + 1000 + 200) - 50 && took < 4000, `two tries of prompt + 1 s + invalid prompt (${took} ms)`);
   t.equal(variable(done, 'line_choice'), undefined, 'nothing collected');
   t.equal(variable(done, 'read_result'), 'failure', 'min 1 and no digit: TOO_SMALL, reported as failure (switch_ivr_read)');
-  const files = r.of(leg.uuid).filter((e) => e.name === 'PLAYBACK_START').map((e) => header(e, 'Playback-File-Path'));
+  const files = r
+    .of(leg.uuid)
+    .filter((e) => e.name === 'PLAYBACK_START')
+    .map((e) => header(e, 'Playback-File-Path'));
   t.same(files, ['menu.wav', 'invalid.wav', 'menu.wav', 'invalid.wav']);
 });
 
@@ -448,7 +572,13 @@ t.test('playback: FILE PLAYED (also when broken), FILE NOT FOUND without PLAYBAC
   t.equal(await r.engine.api('uuid_break', leg.uuid), '+OK\n');
   const done = await completion(r, leg.uuid, 'pb-2');
   t.equal(header(done, 'Application-Response'), 'FILE PLAYED');
-  t.equal(header(r.of(leg.uuid).find((e) => e.name === 'PLAYBACK_STOP'), 'Playback-Status'), 'break');
+  t.equal(
+    header(
+      r.of(leg.uuid).find((e) => e.name === 'PLAYBACK_STOP'),
+      'Playback-Status',
+    ),
+    'break',
+  );
   t.equal(await r.engine.api('uuid_break', 'nope'), '-ERR No such channel!\n');
 });
 
@@ -456,7 +586,17 @@ t.test('sendmsg: hangup with a cause; unknown uuid; PRIVATE_COMMAND echoes the c
   const r = rig(t);
   const leg = await parkedLeg(r);
   t.equal(r.engine.sendmsg('0000', [['call-command', 'hangup']], undefined), '-ERR invalid session id [0000]');
-  t.equal(r.engine.sendmsg(leg.uuid, [['call-command', 'hangup'], ['hangup-cause', 'USER_BUSY']], undefined), '+OK');
+  t.equal(
+    r.engine.sendmsg(
+      leg.uuid,
+      [
+        ['call-command', 'hangup'],
+        ['hangup-cause', 'USER_BUSY'],
+      ],
+      undefined,
+    ),
+    '+OK',
+  );
   await leg.destroyed;
   t.equal(leg.hangupCause, 'USER_BUSY');
   const names = sequence(r.of(leg.uuid));
@@ -483,7 +623,10 @@ t.test('channel events are written on first read, showing the channel as it was 
   const first = (e: SimEvent, name: string) => e.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
   const keyed = r.events.filter((e) => e.routingKeys !== undefined);
   t.ok(keyed.length >= 10, `${keyed.length} events carried their routing keys`);
-  t.ok(r.of(leg.uuid).every((e) => e.routingKeys?.uuid === leg.uuid), 'every event of the leg has them');
+  t.ok(
+    r.of(leg.uuid).every((e) => e.routingKeys?.uuid === leg.uuid),
+    'every event of the leg has them',
+  );
   t.same(
     keyed.map((e) => [e.name, e.routingKeys!.uuid, e.routingKeys!.jobOwner]),
     keyed.map((e) => [e.name, first(e, 'Unique-ID'), first(e, 'Job-Owner-UUID')]),
@@ -496,8 +639,11 @@ t.test('channel events are written on first read, showing the channel as it was 
 t.test('hangup causes: names in any case, numbers, and unknown names as FreeSWITCH parses them', async (t) => {
   const r = rig(t);
   const cases: Array<[string, string, string]> = [
-    ['user_busy', 'USER_BUSY', '17'], ['17', 'USER_BUSY', '17'], ['bogus', 'NORMAL_CLEARING', '16'],
-    ['', 'NORMAL_CLEARING', '16'], ['ORIGINATOR_CANCEL', 'ORIGINATOR_CANCEL', '16'],
+    ['user_busy', 'USER_BUSY', '17'],
+    ['17', 'USER_BUSY', '17'],
+    ['bogus', 'NORMAL_CLEARING', '16'],
+    ['', 'NORMAL_CLEARING', '16'],
+    ['ORIGINATOR_CANCEL', 'ORIGINATOR_CANCEL', '16'],
   ];
   for (const [given, cause, q850] of cases) {
     const leg = await parkedLeg(r, '1006');
@@ -512,11 +658,44 @@ t.test('hangup causes: names in any case, numbers, and unknown names as FreeSWIT
 });
 
 const CHANNEL_KEYS = [
-  'uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest',
-  'application', 'application_data', 'dialplan', 'context', 'read_codec', 'read_rate', 'read_bit_rate', 'write_codec',
-  'write_rate', 'write_bit_rate', 'secure', 'hostname', 'presence_id', 'presence_data', 'accountcode', 'callstate',
-  'callee_name', 'callee_num', 'callee_direction', 'call_uuid', 'sent_callee_name', 'sent_callee_num', 'initial_cid_name',
-  'initial_cid_num', 'initial_ip_addr', 'initial_dest', 'initial_dialplan', 'initial_context',
+  'uuid',
+  'direction',
+  'created',
+  'created_epoch',
+  'name',
+  'state',
+  'cid_name',
+  'cid_num',
+  'ip_addr',
+  'dest',
+  'application',
+  'application_data',
+  'dialplan',
+  'context',
+  'read_codec',
+  'read_rate',
+  'read_bit_rate',
+  'write_codec',
+  'write_rate',
+  'write_bit_rate',
+  'secure',
+  'hostname',
+  'presence_id',
+  'presence_data',
+  'accountcode',
+  'callstate',
+  'callee_name',
+  'callee_num',
+  'callee_direction',
+  'call_uuid',
+  'sent_callee_name',
+  'sent_callee_num',
+  'initial_cid_name',
+  'initial_cid_num',
+  'initial_ip_addr',
+  'initial_dest',
+  'initial_dialplan',
+  'initial_context',
 ];
 
 t.test('show channels as json: the exact shape, and the empty form', async (t) => {
@@ -529,8 +708,19 @@ t.test('show channels as json: the exact shape, and the empty form', async (t) =
   const json = JSON.parse(text) as { row_count: unknown; rows: Array<Record<string, unknown>> };
   t.equal(json.row_count, 1, 'row_count is a number');
   t.same(Object.keys(json.rows[0]!), CHANNEL_KEYS, 'columns in table order');
-  t.ok(Object.values(json.rows[0]!).every((v) => typeof v === 'string'), 'every value a string');
-  t.match(json.rows[0], { uuid: leg.uuid, direction: 'outbound', state: 'CS_EXECUTE', callstate: 'ACTIVE', application: 'park', dest: '1005', read_codec: 'PCMA' });
+  t.ok(
+    Object.values(json.rows[0]!).every((v) => typeof v === 'string'),
+    'every value a string',
+  );
+  t.match(json.rows[0], {
+    uuid: leg.uuid,
+    direction: 'outbound',
+    state: 'CS_EXECUTE',
+    callstate: 'ACTIVE',
+    application: 'park',
+    dest: '1005',
+    read_codec: 'PCMA',
+  });
   t.match(json.rows[0]?.created_epoch, /^\d{10}$/);
   t.equal(await r.engine.api('show', 'channels count as json'), '{"row_count":1,"rows":[]}');
   const plain = await r.engine.api('show', 'channels');
@@ -601,14 +791,17 @@ t.test('other API replies as FreeSWITCH writes them', async (t) => {
   t.equal(await api('uuid_bridge', `${leg.uuid} nope`), '-ERR Invalid uuid\n');
   t.equal(await api('uuid_transfer', 'nope 123'), '-ERR No such channel!\n');
   t.equal(await api('reloadxml'), '+OK [Success]\n');
-  t.match(await api('status'), /^UP 0 years, 0 days, 0 hours, 0 minutes, \d+ seconds?, \d+ milliseconds?, \d+ microseconds?\nFreeSWITCH \(Version .*\) is ready\n\d+ session\(s\) since startup\n1 session\(s\) - peak \d+, last 5min \d+ \n/);
+  t.match(
+    await api('status'),
+    /^UP 0 years, 0 days, 0 hours, 0 minutes, \d+ seconds?, \d+ milliseconds?, \d+ microseconds?\nFreeSWITCH \(Version .*\) is ready\n\d+ session\(s\) since startup\n1 session\(s\) - peak \d+, last 5min \d+ \n/,
+  );
   t.match(await api('sofia', 'status'), /external::telecom-trunk\tgateway\t/);
   t.match(await api('sofia', 'status'), /\n2 profiles 0 aliases\n$/);
 });
 
 // ---------------------------------------------------------------- both halves over TCP
 
-t.test('end to end over TCP: the outbound socket reaches a controller with the dialplan\'s variables in CHANNEL_DATA', async (t) => {
+t.test("end to end over TCP: the outbound socket reaches a controller with the dialplan's variables in CHANNEL_DATA", async (t) => {
   const { createServer, connect } = await import('node:net');
   const { startSimulator } = await import('../src/sim/index.js');
   const received: string[] = [];
@@ -668,17 +861,20 @@ t.test('end to end over TCP: the outbound socket reaches a controller with the d
 
 t.test('scenario files: problems come back with file, line and column', async (t) => {
   const { parseScenario } = await import('../src/sim/scenario/index.js');
-  const bad = parseScenario([
-    'seed: 7',
-    'agents:',
-    '  - { id: "1001", answer_after_s: 2, talk_s: 40 }',
-    '  - { id: "1001", answer_after_s: { dist: uniform, min: 9, max: 3 } }',
-    'hotlines:',
-    '  "12315": { answer_after_s: 5, busy: 1.5 }',
-    'calls:',
-    '  - { at_s: 0, from: "13800138000", to: "12345", dtmf: "1x" }',
-    '  - { at_s: 1, from: "13800138000", to: "12345", colour: red }',
-  ].join('\n'), 'day.yaml');
+  const bad = parseScenario(
+    [
+      'seed: 7',
+      'agents:',
+      '  - { id: "1001", answer_after_s: 2, talk_s: 40 }',
+      '  - { id: "1001", answer_after_s: { dist: uniform, min: 9, max: 3 } }',
+      'hotlines:',
+      '  "12315": { answer_after_s: 5, busy: 1.5 }',
+      'calls:',
+      '  - { at_s: 0, from: "13800138000", to: "12345", dtmf: "1x" }',
+      '  - { at_s: 1, from: "13800138000", to: "12345", colour: red }',
+    ].join('\n'),
+    'day.yaml',
+  );
   t.equal(bad.ok, false);
   const issues = bad.ok ? [] : bad.issues;
   const at = (path: string) => issues.find((i) => i.path === path);
@@ -689,49 +885,83 @@ t.test('scenario files: problems come back with file, line and column', async (t
   t.match(syntax.ok ? undefined : syntax.issues[0], { file: 'broken.yaml', line: 3, message: /YAML syntax/ });
   const rules = parseScenario('seed: 1\nagents:\n  - { id: "1001" }\n  - { id: "1001", talk_s: { dist: uniform, min: 9, max: 3 } }\n', 'r.yaml');
   const ruleIssues = rules.ok ? [] : rules.issues;
-  t.match(ruleIssues.find((i) => i.path === ''), { message: /nothing to run/ });
-  t.match(ruleIssues.find((i) => i.path === 'agents[1].id'), { line: 4, message: /listed twice/ });
-  t.match(ruleIssues.find((i) => i.path === 'agents[1].talk_s.min'), { line: 4, message: /min 9 is above max 3/ });
-  const trunk = parseScenario('seed: 1\ncalls:\n  - { at_s: 0, from: "13800138000", to: "12345", gateway: police-110 }\n  - { at_s: 1, from: "13800138000", to: "12345", gateway: police-119 }\n', 't.yaml');
-  t.match(trunk.ok ? [] : trunk.issues, [{ path: 'calls[1].gateway', line: 4, message: /no trunk "police-119" sends calls to the simulator \(known: telecom-trunk, police-110\)/ }]);
+  t.match(
+    ruleIssues.find((i) => i.path === ''),
+    { message: /nothing to run/ },
+  );
+  t.match(
+    ruleIssues.find((i) => i.path === 'agents[1].id'),
+    { line: 4, message: /listed twice/ },
+  );
+  t.match(
+    ruleIssues.find((i) => i.path === 'agents[1].talk_s.min'),
+    { line: 4, message: /min 9 is above max 3/ },
+  );
+  const trunk = parseScenario(
+    'seed: 1\ncalls:\n  - { at_s: 0, from: "13800138000", to: "12345", gateway: police-110 }\n  - { at_s: 1, from: "13800138000", to: "12345", gateway: police-119 }\n',
+    't.yaml',
+  );
+  t.match(trunk.ok ? [] : trunk.issues, [
+    { path: 'calls[1].gateway', line: 4, message: /no trunk "police-119" sends calls to the simulator \(known: telecom-trunk, police-110\)/ },
+  ]);
 });
 
 t.test('scenario plan: explicit calls and Poisson traffic, the same for the same seed', async (t) => {
   const { parseScenario, planCalls } = await import('../src/sim/scenario/index.js');
-  const text = 'seed: 7\ncalls:\n  - { at_s: 5, from: "13800138000", to: "12345", dtmf: "1", transfer_to: "12315" }\n'
-    + 'traffic: { per_hour: 3600, hours: 0.01, mix: { "12345": 0.7, "12369": 0.3 }, dtmf: { "1": 1 } }\n';
+  const text =
+    'seed: 7\ncalls:\n  - { at_s: 5, from: "13800138000", to: "12345", dtmf: "1", transfer_to: "12315" }\n' +
+    'traffic: { per_hour: 3600, hours: 0.01, mix: { "12345": 0.7, "12369": 0.3 }, dtmf: { "1": 1 } }\n';
   const parsed = parseScenario(text, 's.yaml');
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const a = planCalls(parsed.scenario);
   const b = planCalls(parsed.scenario);
   t.same(a, b, 'same seed, same plan');
   t.ok(a.length > 15 && a.length < 60, `about 36 arrivals in 36 s at one per second (${a.length})`);
-  t.ok(a.every((c, i) => i === 0 || c.atS >= a[i - 1]!.atS), 'in time order');
+  t.ok(
+    a.every((c, i) => i === 0 || c.atS >= a[i - 1]!.atS),
+    'in time order',
+  );
   t.ok(a.filter((c) => c.source === 'traffic').every((c) => /^13\d{9}$/.test(c.from) && ['12345', '12369'].includes(c.to)));
-  t.match(a.find((c) => c.source === 'calls'), { atS: 5, menuDigits: '1', transferTo: '12315' });
+  t.match(
+    a.find((c) => c.source === 'calls'),
+    { atS: 5, menuDigits: '1', transferTo: '12315' },
+  );
   const other = parseScenario(text.replace('seed: 7', 'seed: 8'), 's.yaml');
-  t.notSame(other.ok && planCalls(other.scenario).map((c) => c.atS), a.map((c) => c.atS), 'another seed, other arrivals');
+  t.notSame(
+    other.ok && planCalls(other.scenario).map((c) => c.atS),
+    a.map((c) => c.atS),
+    'another seed, other arrivals',
+  );
 });
 
 t.test('scenario run: what the switch saw, per call, per agent and per hotline', async (t) => {
   const { parseScenario, planCalls, endpointSetup, runScenario } = await import('../src/sim/scenario/index.js');
-  const parsed = parseScenario([
-    'seed: 3',
-    'agents: [{ id: "1001", answer_after_s: 0.3, talk_s: 0.6 }]',
-    'hotlines: { "12315": { answer_after_s: [0.2, 20], early_media: false } }',
-    'calls:',
-    '  - { at_s: 0, from: "13800138000", to: "12345" }',
-    '  - { at_s: 0.1, from: "13800138001", to: "12345", hangup_after_s: 0.05 }',
-  ].join('\n'), 'run.yaml');
+  const parsed = parseScenario(
+    [
+      'seed: 3',
+      'agents: [{ id: "1001", answer_after_s: 0.3, talk_s: 0.6 }]',
+      'hotlines: { "12315": { answer_after_s: [0.2, 20], early_media: false } }',
+      'calls:',
+      '  - { at_s: 0, from: "13800138000", to: "12345" }',
+      '  - { at_s: 0.1, from: "13800138001", to: "12345", hangup_after_s: 0.05 }',
+    ].join('\n'),
+    'run.yaml',
+  );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const setup = endpointSetup(parsed.scenario);
   const { connector } = fakeController(false);
   const r = rig(t, { seed: setup.seed, agents: setup.agents, hotlines: setup.hotlines, connector, defaultPromptS: 0.1 });
   // The controller's part, by hand: two consult attempts to a parallel hotline.
-  void r.engine.api('originate', '{ignore_early_media=true}sofia/gateway/telecom-trunk/12315 &park()').then((reply) => r.engine.api('uuid_kill', reply.slice(4, -1)));
+  void r.engine
+    .api('originate', '{ignore_early_media=true}sofia/gateway/telecom-trunk/12315 &park()')
+    .then((reply) => r.engine.api('uuid_kill', reply.slice(4, -1)));
   void r.engine.api('originate', '{ignore_early_media=true,originate_timeout=1}sofia/gateway/telecom-trunk/12315 &park()');
   const summary = await runScenario(r.engine, planCalls(parsed.scenario), { settleS: 5 });
-  t.match(summary.calls, { planned: 2, offered: 2, answered: 2, bridged: 1, abandoned: 1 }, 'the fallback answers both; the second caller leaves before any bridge');
+  t.match(
+    summary.calls,
+    { planned: 2, offered: 2, answered: 2, bridged: 1, abandoned: 1 },
+    'the fallback answers both; the second caller leaves before any bridge',
+  );
   t.match(summary.agents['1001'], { offered: 1, answered: 1 });
   t.match(summary.hotlines['12315'], { attempts: 2, answered: 1, answered_within_15s: 1, cancelled: 0, counted: 2, rate: 0.5, failed: { NO_ANSWER: 1 } });
   t.equal(summary.service_level_12345, null, 'measured by the controller, not here');
@@ -748,7 +978,15 @@ t.test('uuid_bridge of a socket-parked caller and an agent leg; after the agent 
   await until(() => seen.length === 1);
   r.engine.socketConnected(caller.uuid);
   await until(() => caller.has('CF_PARK'));
-  r.engine.sendmsg(caller.uuid, [['call-command', 'execute'], ['execute-app-name', 'answer'], ['Event-UUID', 'ans']], undefined);
+  r.engine.sendmsg(
+    caller.uuid,
+    [
+      ['call-command', 'execute'],
+      ['execute-app-name', 'answer'],
+      ['Event-UUID', 'ans'],
+    ],
+    undefined,
+  );
   await completion(r, caller.uuid, 'ans');
   const agentLeg = (await r.engine.api('originate', '{ignore_early_media=true}user/1007 &park()')).slice(4, -1);
   await until(() => r.of(agentLeg).some((e) => e.name === 'CHANNEL_PARK'));
@@ -763,13 +1001,29 @@ t.test('uuid_bridge of a socket-parked caller and an agent leg; after the agent 
   // Hold: the agent side hears the hold music as a looping broadcast.
   t.equal(await r.engine.api('uuid_hold', caller.uuid), '+OK Success\n');
   await until(() => r.of(agentLeg).some((e) => e.name === 'PLAYBACK_START'));
-  t.equal(header(r.of(agentLeg).find((e) => e.name === 'PLAYBACK_START'), 'Playback-File-Path'), 'local_stream://moh');
-  t.equal(header(r.of(agentLeg).find((e) => e.name === 'PLAYBACK_START'), 'Playback-File-Type'), 'local_stream');
+  t.equal(
+    header(
+      r.of(agentLeg).find((e) => e.name === 'PLAYBACK_START'),
+      'Playback-File-Path',
+    ),
+    'local_stream://moh',
+  );
+  t.equal(
+    header(
+      r.of(agentLeg).find((e) => e.name === 'PLAYBACK_START'),
+      'Playback-File-Type',
+    ),
+    'local_stream',
+  );
   t.equal(await r.engine.api('uuid_hold', caller.uuid), '-ERR Operation failed\n', 'already held');
   t.equal(await r.engine.api('uuid_hold', `off ${caller.uuid}`), '+OK Success\n');
   await until(() => r.of(agentLeg).some((e) => e.name === 'PLAYBACK_STOP'));
-  t.same(sequence(r.of(caller.uuid).filter((e) => e.name.includes('HOLD') || e.name === 'CHANNEL_CALLSTATE')).slice(-4),
-    ['CHANNEL_HOLD', 'CHANNEL_CALLSTATE(HELD)', 'CHANNEL_UNHOLD', 'CHANNEL_CALLSTATE(UNHELD)']);
+  t.same(sequence(r.of(caller.uuid).filter((e) => e.name.includes('HOLD') || e.name === 'CHANNEL_CALLSTATE')).slice(-4), [
+    'CHANNEL_HOLD',
+    'CHANNEL_CALLSTATE(HELD)',
+    'CHANNEL_UNHOLD',
+    'CHANNEL_CALLSTATE(UNHELD)',
+  ]);
   r.engine.agent('1007').hangup();
   await until(() => caller.profile.destinationNumber === 'cti_fallback');
   t.ok(sequence(r.of(caller.uuid)).includes('CHANNEL_UNBRIDGE'));
@@ -787,8 +1041,10 @@ t.test('three-way call: conference members join and leave with conference::maint
   await b.destroyed;
   await a.destroyed;
   const conf = r.events.filter((e) => e.subclass === 'conference::maintenance');
-  t.same(conf.map((e) => `${header(e, 'Action')}:${header(e, 'Conference-Size')}`),
-    ['conference-create:0', 'add-member:1', 'add-member:2', 'del-member:1', 'del-member:0', 'conference-destroy:0']);
+  t.same(
+    conf.map((e) => `${header(e, 'Action')}:${header(e, 'Conference-Size')}`),
+    ['conference-create:0', 'add-member:1', 'add-member:2', 'del-member:1', 'del-member:0', 'conference-destroy:0'],
+  );
   const add = conf[1]!;
   t.equal(add.name, 'CUSTOM');
   t.equal(header(add, 'Event-Subclass'), 'conference::maintenance');
@@ -800,16 +1056,22 @@ t.test('three-way call: conference members join and leave with conference::maint
 });
 
 t.test('bridge app on early media: bridged at the 183, the caller answered when the far end answers', async (t) => {
-  const dialplan = dialplanDir(t, `
+  const dialplan = dialplanDir(
+    t,
+    `
   <extension name="t"><condition field="destination_number" expression="^12345$">
     <action application="bridge" data="{originate_timeout=5}sofia/gateway/telecom-trunk/12315"/>
-  </condition></extension>`);
+  </condition></extension>`,
+  );
   const r = rig(t, { dialplan, hotlines: { '12315': { answerAfterS: 0.6 } } });
   const caller = r.engine.placeCall({ from: '13800138000', to: '12345' });
   await until(() => caller.answered);
   const names = sequence(r.events.filter((e) => ['CHANNEL_BRIDGE', 'CHANNEL_ANSWER', 'CHANNEL_PROGRESS_MEDIA'].includes(e.name)));
-  t.same(names, ['CHANNEL_PROGRESS_MEDIA', 'CHANNEL_BRIDGE', 'CHANNEL_ANSWER', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER'],
-    'B early media, bridge, B answer, then the caller (183 then 200 on its side)');
+  t.same(
+    names,
+    ['CHANNEL_PROGRESS_MEDIA', 'CHANNEL_BRIDGE', 'CHANNEL_ANSWER', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER'],
+    'B early media, bridge, B answer, then the caller (183 then 200 on its side)',
+  );
   t.equal(caller.getVar('DIALSTATUS'), 'SUCCESS');
   t.equal(header(r.events.filter((e) => e.name === 'CHANNEL_ANSWER')[1], 'Unique-ID'), caller.uuid);
 });
@@ -819,20 +1081,34 @@ t.test('an agent who takes one call at a time: busy while talking, and of two ri
   t.match(await engine.api('originate', '{originate_timeout=5}user/1001 &park()'), /^\+OK /, 'the first call is answered');
   t.equal(await engine.api('originate', '{originate_timeout=5}user/1001 &park()'), '-ERR USER_BUSY\n', 'a second call while talking: 486');
   const second = rig(t, { agents: [{ id: '1002', answerAfterS: 0.2, oneCallAtATime: true }] }).engine;
-  const both = await Promise.all([second.api('originate', '{originate_timeout=1}user/1002 &park()'), second.api('originate', '{originate_timeout=1}user/1002 &park()')]);
+  const both = await Promise.all([
+    second.api('originate', '{originate_timeout=1}user/1002 &park()'),
+    second.api('originate', '{originate_timeout=1}user/1002 &park()'),
+  ]);
   t.same(both.map((r) => r.startsWith('+OK')).sort(), [false, true], 'rung twice at once, the agent picks up one; the other rings out');
-  t.match(both.find((r) => !r.startsWith('+OK')), /NO_ANSWER/);
+  t.match(
+    both.find((r) => !r.startsWith('+OK')),
+    /NO_ANSWER/,
+  );
 });
 
 t.test('originated_legs lists every leg a bridge placed, the one that answered too (switch_ivr_originate.c ~3219)', async (t) => {
-  const r = rig(t, { agents: [{ id: '1001', answerAfterS: 0.2, reject: 1 }, { id: '1002', answerAfterS: 0.2, talkS: 0.3 }] });
+  const r = rig(t, {
+    agents: [
+      { id: '1001', answerAfterS: 0.2, reject: 1 },
+      { id: '1002', answerAfterS: 0.2, talkS: 0.3 },
+    ],
+  });
   const leg = await parkedLeg(r);
   t.equal(execute(r, leg.uuid, 'set', 'continue_on_fail=true', 'set-1'), '+OK');
   t.equal(execute(r, leg.uuid, 'bridge', 'user/1001', 'bridge-1'), '+OK');
   await completion(r, leg.uuid, 'bridge-1');
   t.equal(execute(r, leg.uuid, 'bridge', 'user/1002', 'bridge-2'), '+OK');
   await completion(r, leg.uuid, 'bridge-2');
-  const legs = (leg.getVar('originated_legs') ?? '').replace(/^ARRAY::/, '').split('|:').map((l) => l.split(';')[2]);
+  const legs = (leg.getVar('originated_legs') ?? '')
+    .replace(/^ARRAY::/, '')
+    .split('|:')
+    .map((l) => l.split(';')[2]);
   t.same(legs, ['1001', '1002'], 'the declined leg and the answered one');
   t.equal(leg.getVar('last_bridge_to')?.length, 36, 'last_bridge_to names the answered leg');
   t.match(leg.getVar('originated_legs'), new RegExp(`${leg.getVar('last_bridge_to')};`), 'which is in originated_legs');

@@ -67,12 +67,30 @@ function channel(uuid: string, callerName = '张三'): ChannelSnapshot {
     readCodec: { name: 'PCMA', rate: 8000, bitRate: 64000 },
     writeCodec: { name: 'PCMA', rate: 8000, bitRate: 64000 },
     caller: {
-      direction: 'inbound', username: '13800138000', dialplan: 'XML', callerIdName: callerName, callerIdNumber: '13800138000',
-      origCallerIdName: callerName, origCallerIdNumber: '13800138000', networkAddr: '10.0.0.5', ani: '13800138000',
-      destinationNumber: '12345', uuid, source: 'mod_sofia', context: 'public', channelName: 'sofia/internal/13800138000@10.0.0.5:5060',
-      profileIndex: '1', times: { profileCreated: 1_772_424_000_000_000, created: 1_772_424_000_000_000 },
+      direction: 'inbound',
+      username: '13800138000',
+      dialplan: 'XML',
+      callerIdName: callerName,
+      callerIdNumber: '13800138000',
+      origCallerIdName: callerName,
+      origCallerIdNumber: '13800138000',
+      networkAddr: '10.0.0.5',
+      ani: '13800138000',
+      destinationNumber: '12345',
+      uuid,
+      source: 'mod_sofia',
+      context: 'public',
+      channelName: 'sofia/internal/13800138000@10.0.0.5:5060',
+      profileIndex: '1',
+      times: { profileCreated: 1_772_424_000_000_000, created: 1_772_424_000_000_000 },
     },
-    variables: [['direction', 'inbound'], ['uuid', uuid], ['call_uuid', uuid], ['cti_mode', 'main'], ['DP_MATCH', 'ARRAY::12345|:12345']],
+    variables: [
+      ['direction', 'inbound'],
+      ['uuid', uuid],
+      ['call_uuid', uuid],
+      ['cti_mode', 'main'],
+      ['DP_MATCH', 'ARRAY::12345|:12345'],
+    ],
   };
 }
 
@@ -289,8 +307,15 @@ t.test('inbound: the other commands and their exact replies', async (t) => {
     ['frobnicate\n\n', '-ERR command not found'],
   ];
   for (const [command, expected] of cases) t.equal(replyText(await peer.command(command)), expected, command.split('\n')[0] ?? command);
-  t.same(engine.sendmsgs.map((m) => m.uuid), ['c-1'], 'only the valid sendmsg reached the engine');
-  t.same(engine.sendmsgs[0]!.headers, [['call-command', 'execute'], ['execute-app-name', 'answer']]);
+  t.same(
+    engine.sendmsgs.map((m) => m.uuid),
+    ['c-1'],
+    'only the valid sendmsg reached the engine',
+  );
+  t.same(engine.sendmsgs[0]!.headers, [
+    ['call-command', 'execute'],
+    ['execute-app-name', 'answer'],
+  ]);
 
   t.equal(replyText(await peer.command('myevents c-1\n\n')), '+OK Events Enabled', 'binds the socket to c-1');
   t.equal(replyText(await peer.command('linger 5\n\n')), '+OK will linger 5 seconds', 'now it controls a session');
@@ -309,7 +334,15 @@ t.test('inbound: api, bgapi and BACKGROUND_JOB', async (t) => {
   t.equal((await peer.command('api nosuch x y\n\n')).body, '-ERR nosuch Command not found!\n');
   engine.apiHandler = async () => '';
   t.equal((await peer.command('api quiet\n\n')).body, '-ERR no reply\n', 'empty output');
-  t.same(engine.apiCalls, [['status', ''], ['nosuch', 'x y'], ['quiet', '']], 'command and arguments split at the first space');
+  t.same(
+    engine.apiCalls,
+    [
+      ['status', ''],
+      ['nosuch', 'x y'],
+      ['quiet', ''],
+    ],
+    'command and arguments split at the first space',
+  );
 
   engine.apiHandler = async (command, args) => `+OK ${command} ${args}\n`;
   t.equal(replyText(await peer.command('event plain BACKGROUND_JOB\n\n')), '+OK event listener enabled plain');
@@ -319,8 +352,12 @@ t.test('inbound: api, bgapi and BACKGROUND_JOB', async (t) => {
   t.equal(reply.raw, `Content-Type: command/reply\nReply-Text: +OK Job-UUID: ${job}\nJob-UUID: ${job}\n\n`);
   const event = await peer.next();
   t.match(event.body, /^Event-Name: BACKGROUND_JOB\n/);
-  t.match(event.body, `Job-UUID: ${job}\nJob-Command: originate\nJob-Command-Arg: %7Borigination_uuid%3Dx%7Duser/1001%20%26park()\n`
-    + 'Content-Length: 52\n\n+OK originate {origination_uuid=x}user/1001 &park()\n', 'headers and body');
+  t.match(
+    event.body,
+    `Job-UUID: ${job}\nJob-Command: originate\nJob-Command-Arg: %7Borigination_uuid%3Dx%7Duser/1001%20%26park()\n` +
+      'Content-Length: 52\n\n+OK originate {origination_uuid=x}user/1001 &park()\n',
+    'headers and body',
+  );
   t.notMatch(event.body, 'Job-Owner-UUID', 'no owner on a plain inbound socket');
 
   const mine = await peer.command('bgapi status\nJob-UUID: 7d6c0f1e-aaaa-bbbb-cccc-000000000001-and-more\n\n');
@@ -352,10 +389,16 @@ t.test('inbound: ACL rude-rejection, bad Content-Length, shutdown notice', async
 
   const server = await startServer(t, fakeEngine());
   const peer = await authedPeer(server);
-  t.equal(replyText(await peer.command('api status\n\nsendevent CUSTOM\nContent-Length: -5\n\n').then(async (first) => {
-    t.equal(first.headers.get('Content-Type'), 'api/response', 'the command before the bad one still runs');
-    return peer.next();
-  })), undefined, 'no reply to the bad packet');
+  t.equal(
+    replyText(
+      await peer.command('api status\n\nsendevent CUSTOM\nContent-Length: -5\n\n').then(async (first) => {
+        t.equal(first.headers.get('Content-Type'), 'api/response', 'the command before the bad one still runs');
+        return peer.next();
+      }),
+    ),
+    undefined,
+    'no reply to the bad packet',
+  );
   await peer.closed;
   t.pass('a Content-Length out of range closes the connection (after the goodbye notice)');
 
@@ -377,7 +420,11 @@ t.test('inbound: frames written in random chunks still parse, and are really spl
   const server = await startServer(t, engine, { chunking: { seed: 12345, maxChunk: 9 } });
   const peer = await authedPeer(server);
   await peer.command('event plain ALL\n\n');
-  const events = [channelEvent('CHANNEL_ANSWER', 'x-1'), channelEvent('CHANNEL_HANGUP', 'x-1'), channelEvent('CHANNEL_EXECUTE_COMPLETE', 'x-1', [['Application', 'playback']])];
+  const events = [
+    channelEvent('CHANNEL_ANSWER', 'x-1'),
+    channelEvent('CHANNEL_HANGUP', 'x-1'),
+    channelEvent('CHANNEL_EXECUTE_COMPLETE', 'x-1', [['Application', 'playback']]),
+  ];
   for (const event of events) server.hub.publish(event);
   for (const event of events) t.equal((await peer.next()).raw, eventFrame('plain', serializePlain(event)), event.name);
   t.ok(peer.dataEvents > 50, `arrived in ${peer.dataEvents} reads`);
@@ -401,7 +448,10 @@ interface ModeslConnection {
 }
 interface ModeslModule {
   Connection: new (host: string, port: number, password: string, ready: () => void) => ModeslConnection;
-  Server: new (options: { server: Server; myevents?: boolean }, ready?: () => void) => {
+  Server: new (
+    options: { server: Server; myevents?: boolean },
+    ready?: () => void,
+  ) => {
     on(event: 'connection::ready', listener: (conn: ModeslConnection) => void): void;
   };
 }
@@ -453,7 +503,12 @@ async function controllerServer(t: Test): Promise<{ server: Server; port: number
   return { server, port: (server.address() as AddressInfo).port, accepted };
 }
 
-async function outbound(t: Test, engine: FakeEngine, uuid: string, flags = { async: true, full: true }): Promise<{ peer: WirePeer; session: CommandSession; hub: EventHub }> {
+async function outbound(
+  t: Test,
+  engine: FakeEngine,
+  uuid: string,
+  flags = { async: true, full: true },
+): Promise<{ peer: WirePeer; session: CommandSession; hub: EventHub }> {
   engine.channels.set(uuid, channel(uuid));
   const hub = new EventHub();
   const controller = await controllerServer(t);
@@ -475,7 +530,11 @@ t.test('outbound: connect, myevents, sendmsg, linger through hangup, exit', asyn
   t.equal(lines[0], 'Event-Name: CHANNEL_DATA', 'one unframed header block');
   t.same(lines.slice(-4), ['Content-Type: command/reply', 'Reply-Text: %2BOK%0A', 'Socket-Mode: async', 'Control: full'], 'reply headers last');
   t.match(data.head, /\nEvent-Calling-File: mod_event_socket.c\nEvent-Calling-Function: parse_command\n/);
-  t.match(data.head, /\nChannel-Caller-ID-Name: %E5%BC%A0%E4%B8%89\n[\s\S]*\nUnique-ID: o-1\n[\s\S]*\nvariable_cti_mode: main\n/, 'profile, channel and variables');
+  t.match(
+    data.head,
+    /\nChannel-Caller-ID-Name: %E5%BC%A0%E4%B8%89\n[\s\S]*\nUnique-ID: o-1\n[\s\S]*\nvariable_cti_mode: main\n/,
+    'profile, channel and variables',
+  );
   t.notOk(data.headers.has('Content-Length'), 'no Content-Length');
   t.equal(connected, true, 'session.connected resolved');
 
@@ -487,7 +546,15 @@ t.test('outbound: connect, myevents, sendmsg, linger through hangup, exit', asyn
   engine.onSendmsg = (target, headers) => {
     const app = headers.find(([n]) => n === 'execute-app-name')?.[1] ?? '';
     const id = headers.find(([n]) => n === 'Event-UUID')?.[1] ?? 'random';
-    setImmediate(() => hub.publish(channelEvent('CHANNEL_EXECUTE_COMPLETE', target, [['Application', app], ['Application-Response', '_none_'], ['Application-UUID', id]])));
+    setImmediate(() =>
+      hub.publish(
+        channelEvent('CHANNEL_EXECUTE_COMPLETE', target, [
+          ['Application', app],
+          ['Application-Response', '_none_'],
+          ['Application-UUID', id],
+        ]),
+      ),
+    );
   };
   const sent = await peer.command('sendmsg\ncall-command: execute\nexecute-app-name: answer\nEvent-UUID: ev-1\n\n');
   t.equal(replyText(sent), '+OK', 'sendmsg without uuid');
@@ -498,14 +565,20 @@ t.test('outbound: connect, myevents, sendmsg, linger through hangup, exit', asyn
   const hangup = channelEvent('CHANNEL_HANGUP', uuid, [['Hangup-Cause', 'NORMAL_CLEARING']]);
   hub.publish(hangup);
   t.equal((await peer.next()).body, serializePlain(hangup), 'own HANGUP (the other channel filtered out)');
-  t.equal((await peer.next()).raw,
-    `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: linger\n`
-    + 'Channel-Name: sofia/internal/13800138000@10.0.0.5:5060\nLinger-Time: -1\nContent-Length: 0\n\n', 'linger notice, raw channel name');
+  t.equal(
+    (await peer.next()).raw,
+    `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: linger\n` +
+      'Channel-Name: sofia/internal/13800138000@10.0.0.5:5060\nLinger-Time: -1\nContent-Length: 0\n\n',
+    'linger notice, raw channel name',
+  );
   const late = channelEvent('CHANNEL_EXECUTE_COMPLETE', uuid, [['Application', 'socket']]);
   hub.publish(late);
   t.equal((await peer.next()).body, serializePlain(late), 'events keep coming while lingering');
   t.equal(replyText(await peer.command('exit\n\n')), '+OK bye');
-  t.equal((await peer.next()).raw, `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: disconnect\nContent-Length: 67\n\n${GOODBYE_TEXT}`);
+  t.equal(
+    (await peer.next()).raw,
+    `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: disconnect\nContent-Length: 67\n\n${GOODBYE_TEXT}`,
+  );
   await peer.closed;
   t.same(engine.socketsClosed, [[uuid, false]], 'the engine learns the socket closed, not resumed');
 });
@@ -561,7 +634,14 @@ t.test('modesl outbound server accepts the simulated switch', async (t) => {
   engine.channels.set('mo-1', channel('mo-1'));
   engine.onSendmsg = (target, headers) => {
     const id = headers.find(([n]) => n === 'Event-UUID')?.[1] ?? '';
-    setImmediate(() => hub.publish(channelEvent('CHANNEL_EXECUTE_COMPLETE', target, [['Application', 'answer'], ['Application-UUID', id]])));
+    setImmediate(() =>
+      hub.publish(
+        channelEvent('CHANNEL_EXECUTE_COMPLETE', target, [
+          ['Application', 'answer'],
+          ['Application-UUID', id],
+        ]),
+      ),
+    );
   };
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -569,7 +649,10 @@ t.test('modesl outbound server accepts the simulated switch', async (t) => {
   const eslServer = new modesl.Server({ server, myevents: true });
   const ready = once<ModeslConnection>((cb) => eslServer.on('connection::ready', cb));
   const port = (server.address() as AddressInfo).port;
-  const session = await openOutboundSession({ host: '127.0.0.1', port }, { engine, hub, events: factory, channelUuid: 'mo-1', async: true, full: true, chunking: { seed: 3, maxChunk: 64 } });
+  const session = await openOutboundSession(
+    { host: '127.0.0.1', port },
+    { engine, hub, events: factory, channelUuid: 'mo-1', async: true, full: true, chunking: { seed: 3, maxChunk: 64 } },
+  );
   t.teardown(() => session.shutdown());
   const conn = await ready;
   t.equal(conn.getInfo().getHeader('Unique-ID'), 'mo-1', 'CHANNEL_DATA parsed by modesl');

@@ -90,10 +90,13 @@ function percentDecode(value: string): string {
 function parsePlainEvent(text: string): { headers: Headers; body?: string } {
   const end = text.indexOf('\n\n');
   const head = end < 0 ? text : text.slice(0, end);
-  const headers: Headers = head.split('\n').filter((line) => line !== '').map((line) => {
-    const colon = line.indexOf(': ');
-    return [line.slice(0, colon), percentDecode(line.slice(colon + 2))];
-  });
+  const headers: Headers = head
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const colon = line.indexOf(': ');
+      return [line.slice(0, colon), percentDecode(line.slice(colon + 2))];
+    });
   const length = headers.findIndex(([name]) => name === 'Content-Length');
   if (length < 0 || end < 0) return { headers };
   headers.splice(length, 1);
@@ -104,10 +107,11 @@ function headerOf(headers: Headers, name: string): string | undefined {
   return headers.find(([n]) => n === name)?.[1];
 }
 
-const eventPlainFrames = (): Array<{ file: string; frame: TraceFrame }> => readdirSync(fileURLToPath(TRACES))
-  .filter((file) => file.endsWith('.txt'))
-  .flatMap((file) => traceFrames(trace(file)).map((frame) => ({ file, frame })))
-  .filter(({ frame }) => frame.body !== undefined && frame.head.includes('Content-Type: text/event-plain'));
+const eventPlainFrames = (): Array<{ file: string; frame: TraceFrame }> =>
+  readdirSync(fileURLToPath(TRACES))
+    .filter((file) => file.endsWith('.txt'))
+    .flatMap((file) => traceFrames(trace(file)).map((frame) => ({ file, frame })))
+    .filter(({ frame }) => frame.body !== undefined && frame.head.includes('Content-Type: text/event-plain'));
 
 // ---------------------------------------------------------------------------------------
 
@@ -150,8 +154,16 @@ t.test('text/event-plain: arrays, body length in bytes, trailing newline', async
     'Content-Length counts UTF-8 bytes',
   );
   t.equal(serializePlain({ headers: [['A', 'b']], body: '' }), 'A: b\n\n', 'an empty body is no body');
-  t.equal(serializePlain({ headers: [['Hangup-Cause', 'NORMAL_CLEARING'], ['Hangup-Cause', 'NORMAL_CLEARING']] }),
-    'Hangup-Cause: NORMAL_CLEARING\nHangup-Cause: NORMAL_CLEARING\n\n', 'duplicate names stay');
+  t.equal(
+    serializePlain({
+      headers: [
+        ['Hangup-Cause', 'NORMAL_CLEARING'],
+        ['Hangup-Cause', 'NORMAL_CLEARING'],
+      ],
+    }),
+    'Hangup-Cause: NORMAL_CLEARING\nHangup-Cause: NORMAL_CLEARING\n\n',
+    'duplicate names stay',
+  );
 });
 
 t.test('text/event-json: raw values, arrays, duplicate keys, Content-Length string and _body', async (t) => {
@@ -168,22 +180,36 @@ t.test('text/event-json: raw values, arrays, duplicate keys, Content-Length stri
     body: '-ERR 失败\n',
   };
   const json = serializeJson(event);
-  t.equal(json,
-    '{"Event-Name":"CUSTOM","Caller-Caller-ID-Name":"张三 \\"VIP\\"","variable_DP_MATCH":["1003","1003"],'
-    + '"variable_one":["x"],"Hangup-Cause":"A","Hangup-Cause":"B","Ctl":"\\u0001\\n",'
-    + '"Content-Length":"12","_body":"-ERR 失败\\n"}');
+  t.equal(
+    json,
+    '{"Event-Name":"CUSTOM","Caller-Caller-ID-Name":"张三 \\"VIP\\"","variable_DP_MATCH":["1003","1003"],' +
+      '"variable_one":["x"],"Hangup-Cause":"A","Hangup-Cause":"B","Ctl":"\\u0001\\n",' +
+      '"Content-Length":"12","_body":"-ERR 失败\\n"}',
+  );
   t.same(JSON.parse(json)._body, '-ERR 失败\n', 'parses as JSON');
   t.equal(serializeJson({ headers: [['A', 'b']], body: '' }), '{"A":"b","Content-Length":"0","_body":""}', 'an empty body is still a body in JSON');
 });
 
 t.test('text/event-xml: the layout switch_xml_toxml produces', async (t) => {
   t.equal(
-    serializeXml({ headers: [['Event-Name', 'BACKGROUND_JOB'], ['Job-Command', 'originate'], ['A', 'x y'], ['E', '']], body: '-ERR NO_ANSWER\n' }),
-    '<event>\n  <headers>\n    <Event-Name>BACKGROUND_JOB</Event-Name>\n    <Job-Command>originate</Job-Command>\n'
-    + '    <A>x%20y</A>\n    <E></E>\n  </headers>\n  <Content-Length>15</Content-Length>\n'
-    + '  <body>-ERR NO_ANSWER\n  </body>\n</event>\n',
+    serializeXml({
+      headers: [
+        ['Event-Name', 'BACKGROUND_JOB'],
+        ['Job-Command', 'originate'],
+        ['A', 'x y'],
+        ['E', ''],
+      ],
+      body: '-ERR NO_ANSWER\n',
+    }),
+    '<event>\n  <headers>\n    <Event-Name>BACKGROUND_JOB</Event-Name>\n    <Job-Command>originate</Job-Command>\n' +
+      '    <A>x%20y</A>\n    <E></E>\n  </headers>\n  <Content-Length>15</Content-Length>\n' +
+      '  <body>-ERR NO_ANSWER\n  </body>\n</event>\n',
   );
-  t.equal(serializeXml({ headers: [['V', 'ARRAY::a|:b']] }), '<event>\n  <headers>\n    <V>a</V>\n    <V>b</V>\n  </headers>\n</event>\n', 'array items are elements');
+  t.equal(
+    serializeXml({ headers: [['V', 'ARRAY::a|:b']] }),
+    '<event>\n  <headers>\n    <V>a</V>\n    <V>b</V>\n  </headers>\n</event>\n',
+    'array items are elements',
+  );
   t.equal(xmlText('a&b<c>d\r"'), 'a&amp;b&lt;c&gt;d&#xD;"', 'entities');
   t.equal(xmlText('热线'), '&#x70ED;&#x7EBF;', 'UTF-8 characters become upper-case hex references');
   t.equal(xmlText('x<!y&z'), 'x<!y&z', '"<!" turns escaping off for the rest');
@@ -209,8 +235,11 @@ t.test('frames are byte-exact against the traces', async (t) => {
   t.equal(frames[3]!.raw.toString(), commandReplyFrame(`+OK Job-UUID: ${job}`, [['Job-UUID', job]]), 'bgapi reply');
 
   const goodbye = trace('davec82-disconnect-notice.txt').toString();
-  t.equal(goodbye, `${disconnectNoticeFrame(GOODBYE_TEXT, '4192e98c-e569-11e7-b747-73bec77e82ec')}\n`,
-    'final notice of a controlled session (the file keeps one extra heredoc newline)');
+  t.equal(
+    goodbye,
+    `${disconnectNoticeFrame(GOODBYE_TEXT, '4192e98c-e569-11e7-b747-73bec77e82ec')}\n`,
+    'final notice of a controlled session (the file keeps one extra heredoc newline)',
+  );
 
   const session1 = traceFrames(trace('neventsocket-outbound-session-1.txt'));
   const linger = session1.find((f) => f.head.includes('Content-Disposition: linger'))!;
@@ -262,10 +291,17 @@ function profileFrom(headers: Headers, prefix: string): CallerProfileSnapshot | 
   const profile: CallerProfileSnapshot = {
     direction,
     times: {
-      profileCreated: time('Profile-Created-Time'), created: time('Channel-Created-Time'), answered: time('Channel-Answered-Time'),
-      progress: time('Channel-Progress-Time'), progressMedia: time('Channel-Progress-Media-Time'), hungup: time('Channel-Hangup-Time'),
-      transferred: time('Channel-Transfer-Time'), resurrected: time('Channel-Resurrect-Time'), bridged: time('Channel-Bridged-Time'),
-      lastHold: time('Channel-Last-Hold'), holdAccum: time('Channel-Hold-Accum'),
+      profileCreated: time('Profile-Created-Time'),
+      created: time('Channel-Created-Time'),
+      answered: time('Channel-Answered-Time'),
+      progress: time('Channel-Progress-Time'),
+      progressMedia: time('Channel-Progress-Media-Time'),
+      hungup: time('Channel-Hangup-Time'),
+      transferred: time('Channel-Transfer-Time'),
+      resurrected: time('Channel-Resurrect-Time'),
+      bridged: time('Channel-Bridged-Time'),
+      lastHold: time('Channel-Last-Hold'),
+      holdAccum: time('Channel-Hold-Accum'),
     },
     screenBit: get('Screen-Bit') === 'true',
     hideName: get('Privacy-Hide-Name') === 'true',
@@ -274,11 +310,25 @@ function profileFrom(headers: Headers, prefix: string): CallerProfileSnapshot | 
   const logical = get('Logical-Direction');
   if (logical === 'inbound' || logical === 'outbound') profile.logicalDirection = logical;
   const text: Array<[keyof CallerProfileSnapshot, string]> = [
-    ['username', 'Username'], ['dialplan', 'Dialplan'], ['callerIdName', 'Caller-ID-Name'], ['callerIdNumber', 'Caller-ID-Number'],
-    ['origCallerIdName', 'Orig-Caller-ID-Name'], ['origCallerIdNumber', 'Orig-Caller-ID-Number'], ['calleeIdName', 'Callee-ID-Name'],
-    ['calleeIdNumber', 'Callee-ID-Number'], ['networkAddr', 'Network-Addr'], ['ani', 'ANI'], ['aniii', 'ANI-II'],
-    ['destinationNumber', 'Destination-Number'], ['uuid', 'Unique-ID'], ['source', 'Source'], ['transferSource', 'Transfer-Source'],
-    ['context', 'Context'], ['rdnis', 'RDNIS'], ['channelName', 'Channel-Name'], ['profileIndex', 'Profile-Index'],
+    ['username', 'Username'],
+    ['dialplan', 'Dialplan'],
+    ['callerIdName', 'Caller-ID-Name'],
+    ['callerIdNumber', 'Caller-ID-Number'],
+    ['origCallerIdName', 'Orig-Caller-ID-Name'],
+    ['origCallerIdNumber', 'Orig-Caller-ID-Number'],
+    ['calleeIdName', 'Callee-ID-Name'],
+    ['calleeIdNumber', 'Callee-ID-Number'],
+    ['networkAddr', 'Network-Addr'],
+    ['ani', 'ANI'],
+    ['aniii', 'ANI-II'],
+    ['destinationNumber', 'Destination-Number'],
+    ['uuid', 'Unique-ID'],
+    ['source', 'Source'],
+    ['transferSource', 'Transfer-Source'],
+    ['context', 'Context'],
+    ['rdnis', 'RDNIS'],
+    ['channelName', 'Channel-Name'],
+    ['profileIndex', 'Profile-Index'],
   ];
   for (const [key, suffix] of text) {
     const value = get(suffix);
@@ -289,9 +339,14 @@ function profileFrom(headers: Headers, prefix: string): CallerProfileSnapshot | 
 
 function snapshotFrom(headers: Headers): ChannelSnapshot {
   const get = (name: string): string | undefined => headerOf(headers, name);
-  const codec = (dir: 'Read' | 'Write') => (get(`Channel-${dir}-Codec-Name`) === undefined ? undefined : {
-    name: get(`Channel-${dir}-Codec-Name`)!, rate: Number(get(`Channel-${dir}-Codec-Rate`)), bitRate: Number(get(`Channel-${dir}-Codec-Bit-Rate`)),
-  });
+  const codec = (dir: 'Read' | 'Write') =>
+    get(`Channel-${dir}-Codec-Name`) === undefined
+      ? undefined
+      : {
+          name: get(`Channel-${dir}-Codec-Name`)!,
+          rate: Number(get(`Channel-${dir}-Codec-Rate`)),
+          bitRate: Number(get(`Channel-${dir}-Codec-Bit-Rate`)),
+        };
   const variables: Array<[string, string]> = headers.filter(([n]) => n.startsWith('variable_')).map(([n, v]) => [n.slice('variable_'.length), v]);
   // Events without variable_* (DTMF) still show the ones FreeSWITCH reads from the channel.
   if (variables.length === 0) {
@@ -341,15 +396,29 @@ function factoryLike(headers: Headers): EventFactory {
 }
 
 const COMMON_NAMES = [
-  'Event-Name', 'Core-UUID', 'FreeSWITCH-Hostname', 'FreeSWITCH-Switchname', 'FreeSWITCH-IPv4', 'FreeSWITCH-IPv6',
-  'Event-Date-Local', 'Event-Date-GMT', 'Event-Date-Timestamp', 'Event-Calling-File', 'Event-Calling-Function',
-  'Event-Calling-Line-Number', 'Event-Sequence',
+  'Event-Name',
+  'Core-UUID',
+  'FreeSWITCH-Hostname',
+  'FreeSWITCH-Switchname',
+  'FreeSWITCH-IPv4',
+  'FreeSWITCH-IPv6',
+  'Event-Date-Local',
+  'Event-Date-GMT',
+  'Event-Date-Timestamp',
+  'Event-Calling-File',
+  'Event-Calling-Function',
+  'Event-Calling-Line-Number',
+  'Event-Sequence',
 ];
 
 /** Rebuilds a traced event through EventFactory + EventDraft.channel; returns the serialised text. */
 function rebuild(headers: Headers, body: string | undefined): string {
   const name = headerOf(headers, 'Event-Name')!;
-  const origin = { file: headerOf(headers, 'Event-Calling-File')!, func: headerOf(headers, 'Event-Calling-Function')!, line: Number(headerOf(headers, 'Event-Calling-Line-Number')) };
+  const origin = {
+    file: headerOf(headers, 'Event-Calling-File')!,
+    func: headerOf(headers, 'Event-Calling-Function')!,
+    line: Number(headerOf(headers, 'Event-Calling-Line-Number')),
+  };
   const draft = factoryLike(headers).create(name, { origin });
   const rest = headers.slice(COMMON_NAMES.length);
   const start = rest.findIndex(([n]) => n === 'Channel-State');
@@ -358,7 +427,10 @@ function rebuild(headers: Headers, body: string | undefined): string {
   } else {
     const blockEnd = ([n]: [string, string]): boolean => n.startsWith('variable_') || /^(Caller|Other-Leg)-Privacy-Hide-Number$/.test(n);
     const end = rest.map(blockEnd).lastIndexOf(true) + 1;
-    draft.addAll(rest.slice(0, start)).channel(snapshotFrom(rest.slice(start, end))).addAll(rest.slice(end));
+    draft
+      .addAll(rest.slice(0, start))
+      .channel(snapshotFrom(rest.slice(start, end)))
+      .addAll(rest.slice(end));
   }
   if (body !== undefined) draft.body(body);
   return serializePlain(draft.build());
@@ -366,23 +438,41 @@ function rebuild(headers: Headers, body: string | undefined): string {
 
 t.test('event shapes: common block, channel block and framing match the traces per event type', async (t) => {
   const factory = new EventFactory({ clock: { nowUs: () => 1_700_000_000_000_000 } });
-  t.same(factory.commonHeaders('CHANNEL_ANSWER').map(([n]) => n), COMMON_NAMES, 'our common block');
+  t.same(
+    factory.commonHeaders('CHANNEL_ANSWER').map(([n]) => n),
+    COMMON_NAMES,
+    'our common block',
+  );
   const seen = new Map<string, number>();
   for (const { file, frame } of eventPlainFrames()) {
     const text = frame.body!.toString('utf8');
     const { headers, body } = parsePlainEvent(text);
     const name = headerOf(headers, 'Event-Name')!;
-    t.same(headers.slice(0, COMMON_NAMES.length).map(([n]) => n), COMMON_NAMES, `${file} ${name}: common header names in order`, { diagnostic: false });
+    t.same(
+      headers.slice(0, COMMON_NAMES.length).map(([n]) => n),
+      COMMON_NAMES,
+      `${file} ${name}: common header names in order`,
+      { diagnostic: false },
+    );
     t.match(frame.head, /^Content-Length: \d+\nContent-Type: text\/event-plain$/, `${file} ${name}: framing`, { diagnostic: false });
     // Traces before FreeSWITCH 1.6 have no *-Logical-Direction; our builder (current source) adds it.
     const old = !headers.some(([n]) => n.endsWith('-Logical-Direction'));
     const rebuilt = rebuild(headers, body);
-    const expected = old ? rebuilt.split('\n').filter((l) => !/^(Caller|Other-Leg)-Logical-Direction: /.test(l)).join('\n') : rebuilt;
+    const expected = old
+      ? rebuilt
+          .split('\n')
+          .filter((l) => !/^(Caller|Other-Leg)-Logical-Direction: /.test(l))
+          .join('\n')
+      : rebuilt;
     t.equal(expected, text, `${file} ${name}: rebuilt from a snapshot, byte for byte`, { diagnostic: false });
     seen.set(name, (seen.get(name) ?? 0) + 1);
   }
-  t.ok(['CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'DTMF', 'BACKGROUND_JOB', 'CHANNEL_CREATE']
-    .every((n) => seen.has(n)), `event types compared: ${[...seen.keys()].join(', ')}`);
+  t.ok(
+    ['CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'DTMF', 'BACKGROUND_JOB', 'CHANNEL_CREATE'].every(
+      (n) => seen.has(n),
+    ),
+    `event types compared: ${[...seen.keys()].join(', ')}`,
+  );
 });
 
 t.test('CHANNEL_HANGUP_COMPLETE body (cgrates) and CHANNEL_DATA block (davec82) rebuilt', async (t) => {
@@ -398,11 +488,19 @@ t.test('CHANNEL_HANGUP_COMPLETE body (cgrates) and CHANNEL_DATA block (davec82) 
   const start = headers.findIndex(([n]) => n === 'Channel-State');
   const snapshot = snapshotFrom(headers.slice(start));
   snapshot.caller = profileFrom(headers, 'Channel')!;
-  t.same(callerProfileHeaders(snapshot.caller, 'Channel').map(([n]) => n), headers.slice(13, start).map(([n]) => n), 'Channel-* profile names');
+  t.same(
+    callerProfileHeaders(snapshot.caller, 'Channel').map(([n]) => n),
+    headers.slice(13, start).map(([n]) => n),
+    'Channel-* profile names',
+  );
   const origin = { file: 'mod_event_socket.c', func: 'parse_command', line: 2011 };
-  const event = factoryLike(headers).create('CHANNEL_DATA', { origin })
+  const event = factoryLike(headers)
+    .create('CHANNEL_DATA', { origin })
     .addAll(channelDataHeaders(snapshot))
-    .add('Content-Type', 'command/reply').add('Reply-Text', '+OK\n').add('Socket-Mode', 'async').add('Control', 'full')
+    .add('Content-Type', 'command/reply')
+    .add('Reply-Text', '+OK\n')
+    .add('Socket-Mode', 'async')
+    .add('Control', 'full')
     .build();
   t.equal(serializePlain(event), data, 'the unframed connect reply, byte for byte');
 });
@@ -411,18 +509,26 @@ t.test('event builders', async (t) => {
   const clock = { nowUs: () => 1_772_424_000_123_456 };
   const factory = new EventFactory({ clock, coreUuid: 'core-1', hostname: 'fs1', ipv4: '10.0.0.2', ipv6: '::1', newUuid: () => 'u-1' });
   const common = factory.commonHeaders('HEARTBEAT');
-  t.same(common.slice(6, 9), [
-    ['Event-Date-Local', '2026-03-02 12:00:00'],
-    ['Event-Date-GMT', 'Mon, 02 Mar 2026 04:00:00 GMT'],
-    ['Event-Date-Timestamp', '1772424000123456'],
-  ], 'dates in China time, RFC 822 GMT, and µs from the SimClock');
+  t.same(
+    common.slice(6, 9),
+    [
+      ['Event-Date-Local', '2026-03-02 12:00:00'],
+      ['Event-Date-GMT', 'Mon, 02 Mar 2026 04:00:00 GMT'],
+      ['Event-Date-Timestamp', '1772424000123456'],
+    ],
+    'dates in China time, RFC 822 GMT, and µs from the SimClock',
+  );
   t.equal(common[12]![1], '1', 'Event-Sequence starts at 1');
   t.equal(factory.commonHeaders('HEARTBEAT')[12]![1], '2', 'and is monotonic');
   t.equal(localDate(0, 0), '1970-01-01 00:00:00');
   t.equal(rfc822Date(1_370_535_842_909_368), 'Thu, 06 Jun 2013 16:24:02 GMT', 'the trace BACKGROUND_JOB date');
 
   const custom = factory.create('CUSTOM', { subclass: 'conference::maintenance' }).add('Action', 'add-member').build();
-  t.same(custom.headers.slice(13).map(([n]) => n), ['Event-Subclass', 'Action'], 'Event-Subclass right after the common block');
+  t.same(
+    custom.headers.slice(13).map(([n]) => n),
+    ['Event-Subclass', 'Action'],
+    'Event-Subclass right after the common block',
+  );
   t.equal(custom.subclass, 'conference::maintenance');
 
   const draft = factory.create('CHANNEL_EXECUTE_COMPLETE').add('A', '1').add('A', '').add('B', undefined).add('C', 'ARRAY::x|:y');
@@ -434,16 +540,43 @@ t.test('event builders', async (t) => {
   t.equal(localDate(1_000_000, 0), '1970-01-01 00:00:01', 'the same second in another zone');
 
   const job = backgroundJobEvent(factory, { jobUuid: 'j-1', command: 'originate', args: 'user/1001 &park()', result: '-ERR USER_NOT_REGISTERED\n' });
-  t.same(job.headers.slice(9, 12).map(([, v]) => v), ['mod_event_socket.c', 'api_exec', '1580'], 'origin');
-  t.same(job.headers.slice(13), [['Job-UUID', 'j-1'], ['Job-Command', 'originate'], ['Job-Command-Arg', 'user/1001 &park()']], 'no Job-Owner-UUID on a plain inbound socket');
+  t.same(
+    job.headers.slice(9, 12).map(([, v]) => v),
+    ['mod_event_socket.c', 'api_exec', '1580'],
+    'origin',
+  );
+  t.same(
+    job.headers.slice(13),
+    [
+      ['Job-UUID', 'j-1'],
+      ['Job-Command', 'originate'],
+      ['Job-Command-Arg', 'user/1001 &park()'],
+    ],
+    'no Job-Owner-UUID on a plain inbound socket',
+  );
   t.equal(job.body, '-ERR USER_NOT_REGISTERED\n');
 
   const beat = heartbeatEvent(factory, { uptimeUs: 90_061_001_001, sessionCount: 3, sessionsSinceStartup: 40 });
-  t.same(beat.headers.slice(13).map(([n]) => n), [
-    'Event-Info', 'Up-Time', 'FreeSWITCH-Version', 'Uptime-msec', 'Session-Count', 'Max-Sessions', 'Session-Per-Sec',
-    'Session-Per-Sec-Last', 'Session-Per-Sec-Max', 'Session-Per-Sec-FiveMin', 'Session-Since-Startup', 'Session-Peak-Max',
-    'Session-Peak-FiveMin', 'Idle-CPU',
-  ], 'HEARTBEAT fields of send_heartbeat');
+  t.same(
+    beat.headers.slice(13).map(([n]) => n),
+    [
+      'Event-Info',
+      'Up-Time',
+      'FreeSWITCH-Version',
+      'Uptime-msec',
+      'Session-Count',
+      'Max-Sessions',
+      'Session-Per-Sec',
+      'Session-Per-Sec-Last',
+      'Session-Per-Sec-Max',
+      'Session-Per-Sec-FiveMin',
+      'Session-Since-Startup',
+      'Session-Peak-Max',
+      'Session-Peak-FiveMin',
+      'Idle-CPU',
+    ],
+    'HEARTBEAT fields of send_heartbeat',
+  );
   t.equal(upTimeText(90_061_001_001), '0 years, 1 day, 1 hour, 1 minute, 1 second, 1 millisecond, 1 microsecond');
 
   t.equal(eventNameOf('channel_answer'), 'CHANNEL_ANSWER', 'case-insensitive');
@@ -457,8 +590,16 @@ t.test('command reader (read_packet)', async (t) => {
   t.same(reader.push(Buffer.from('\r\n\nauth Clue')), { packets: [] }, 'leading blank lines dropped, partial command kept');
   t.ok(reader.midPacket, 'mid packet');
   const first = reader.push(Buffer.from('Con\r\n\r\nevent plain ALL\n\napi st'));
-  t.same(first.packets.map((p) => p.command), ['auth ClueCon\r\n\r\n', 'event plain ALL\n\n'], 'CRLF and merged packets');
-  t.same(reader.push(Buffer.from('atus\n\n')).packets.map((p) => p.command), ['api status\n\n'], 'split packet');
+  t.same(
+    first.packets.map((p) => p.command),
+    ['auth ClueCon\r\n\r\n', 'event plain ALL\n\n'],
+    'CRLF and merged packets',
+  );
+  t.same(
+    reader.push(Buffer.from('atus\n\n')).packets.map((p) => p.command),
+    ['api status\n\n'],
+    'split packet',
+  );
   t.notOk(reader.midPacket);
 
   const msg = 'sendmsg abc\ncall-command: execute\nexecute-app-name:  playback\ncontent-type: text/plain\ncontent-length: 7\n\n中文X';
@@ -466,9 +607,16 @@ t.test('command reader (read_packet)', async (t) => {
   const packets = [];
   for (const byte of bytes) packets.push(...reader.push(Buffer.from([byte])).packets);
   t.equal(packets.length, 2, 'byte-by-byte delivery');
-  t.same(packets[0]!.headers, [
-    ['call-command', 'execute'], ['execute-app-name', 'playback'], ['content-type', 'text/plain'], ['content-length', '7'],
-  ], 'headers, leading spaces of values stripped');
+  t.same(
+    packets[0]!.headers,
+    [
+      ['call-command', 'execute'],
+      ['execute-app-name', 'playback'],
+      ['content-type', 'text/plain'],
+      ['content-length', '7'],
+    ],
+    'headers, leading spaces of values stripped',
+  );
   t.equal(packets[0]!.body, '中文X', 'the body is Content-Length bytes');
   t.equal(packets[1]!.command, 'exit\n\n');
 

@@ -16,12 +16,21 @@ t.test('record: RECORD_START, the default terminator *, then the record_* variab
   await sleep(400);
   r.engine.agent('1005').dtmf('3');
   await sleep(100);
-  t.notOk(r.of(leg.uuid).some((e) => e.name === 'RECORD_STOP'), 'a digit that is not a terminator does not stop it');
+  t.notOk(
+    r.of(leg.uuid).some((e) => e.name === 'RECORD_STOP'),
+    'a digit that is not a terminator does not stop it',
+  );
   r.engine.agent('1005').dtmf('*');
   const done = await completion(r, leg.uuid, 'rec');
   const seen = names(r.of(leg.uuid));
   t.ok(seen.indexOf('RECORD_STOP') < seen.lastIndexOf('CHANNEL_EXECUTE_COMPLETE'), 'RECORD_STOP is fired inside the app');
-  t.equal(header(r.of(leg.uuid).find((e) => e.name === 'RECORD_START'), 'Record-File-Path'), `${REC}/m1.wav`);
+  t.equal(
+    header(
+      r.of(leg.uuid).find((e) => e.name === 'RECORD_START'),
+      'Record-File-Path',
+    ),
+    `${REC}/m1.wav`,
+  );
   t.equal(variable(done, 'playback_terminator_used'), '*');
   t.equal(variable(done, 'silence_hits_exhausted'), 'false');
   const ms = Number(variable(done, 'record_ms'));
@@ -76,7 +85,10 @@ t.test('record: a folder that does not exist fails the app and hangs the channel
   execute(r, leg.uuid, 'record', `${REC}/nowhere/m5.wav 60`, 'rec');
   await completion(r, leg.uuid, 'rec');
   t.equal(leg.hangupCause, 'DESTINATION_OUT_OF_ORDER');
-  t.notOk(r.of(leg.uuid).some((e) => e.name === 'RECORD_START'), 'the file never opened');
+  t.notOk(
+    r.of(leg.uuid).some((e) => e.name === 'RECORD_START'),
+    'the file never opened',
+  );
 
   const second = await parkedLeg(r, '1006');
   execute(r, second.uuid, 'mkdir', `${REC}/cti/voicemail/2026-12-07`, 'mk');

@@ -26,7 +26,14 @@ import {
 const log = pino({ level: 'silent' });
 const T0 = new Date('2026-03-02T01:00:00.000Z'); // Monday 09:00 in Shanghai
 const NOTICE = '【12345】您有一张新工单（编号20260302-0042）已派至贵单位，请于1个工作日内签收。';
-const msg = (over: Partial<NewSms> = {}): NewSms => ({ to: '13800138000', text: NOTICE, kind: 'dispatch', ticketId: 42, dedupeKey: 'ticket:42:dispatch', ...over });
+const msg = (over: Partial<NewSms> = {}): NewSms => ({
+  to: '13800138000',
+  text: NOTICE,
+  kind: 'dispatch',
+  ticketId: 42,
+  dedupeKey: 'ticket:42:dispatch',
+  ...over,
+});
 
 // ---------------------------------------------------------------------------------------
 // A test SMSC: accepts bind_transmitter for one account, answers submit_sm with a
@@ -140,7 +147,12 @@ async function startSmsc(t: Test): Promise<Smsc> {
 function reassemble(received: Received[]): string[] {
   const byRef = new Map<number, Received[]>();
   for (const r of received.filter((x) => x.concat)) byRef.set(r.concat![0], [...(byRef.get(r.concat![0]) ?? []), r]);
-  return [...byRef.values()].map((parts) => parts.sort((a, b) => a.concat![2] - b.concat![2]).map((p) => p.text).join(''));
+  return [...byRef.values()].map((parts) =>
+    parts
+      .sort((a, b) => a.concat![2] - b.concat![2])
+      .map((p) => p.text)
+      .join(''),
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -174,7 +186,10 @@ function rig(t: Test, driver: SmsDriver, maxAttempts = 5): Rig {
 }
 
 function smppDriver(smsc: Smsc, over: Partial<SmppOptions> = {}): SmppDriver {
-  return new SmppDriver({ host: '127.0.0.1', port: smsc.port, systemId: 'cti12345', password: 's3cret', sourceAddr: '12345', rebindHoldS: 0, timeoutS: 2, ...over }, log);
+  return new SmppDriver(
+    { host: '127.0.0.1', port: smsc.port, systemId: 'cti12345', password: 's3cret', sourceAddr: '12345', rebindHoldS: 0, timeoutS: 2, ...over },
+    log,
+  );
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined, ms = 3000): Promise<T> {
@@ -198,7 +213,16 @@ t.test('outbox: enqueue records a reminder once per dedupe key', async (t) => {
   t.same(first, { id: 1, created: true });
   const again = outbox.enqueue(msg({ text: '重复的提醒' }), new Date(T0.getTime() + 60_000));
   t.same(again, { id: 1, created: false }, 'same key: the earlier row, not a new one');
-  t.match(outbox.get(1), { to: '13800138000', text: NOTICE, kind: 'dispatch', ticketId: 42, status: 'pending', attempts: 0, createdAt: '2026-03-02T01:00:00.000Z', nextAttemptAt: '2026-03-02T01:00:00.000Z' });
+  t.match(outbox.get(1), {
+    to: '13800138000',
+    text: NOTICE,
+    kind: 'dispatch',
+    ticketId: 42,
+    status: 'pending',
+    attempts: 0,
+    createdAt: '2026-03-02T01:00:00.000Z',
+    nextAttemptAt: '2026-03-02T01:00:00.000Z',
+  });
   t.equal(db.prepare('SELECT COUNT(*) FROM sms_outbox').pluck().get(), 1);
 
   const noTicket = outbox.enqueue(msg({ kind: 'alert', dedupeKey: 'alert:transfer-rate:12315:2026-03-02', ticketId: undefined }), T0);
@@ -215,8 +239,15 @@ t.test('outbox: enqueue records a reminder once per dedupe key', async (t) => {
   t.equal(db.prepare(`SELECT COUNT(*) FROM sms_outbox WHERE dedupe_key = 'ticket:43:dispatch'`).pluck().get(), 0);
 
   t.same(outbox.counts(), { pending: 2, sending: 0, sent: 0, failed: 0, unsent: 0 });
-  t.same(outbox.list({ limit: 10 }).map((r) => r.id), [2, 1], 'newest first');
-  t.same(outbox.list({ limit: 10, before: 2 }).map((r) => r.id), [1]);
+  t.same(
+    outbox.list({ limit: 10 }).map((r) => r.id),
+    [2, 1],
+    'newest first',
+  );
+  t.same(
+    outbox.list({ limit: 10, before: 2 }).map((r) => r.id),
+    [1],
+  );
   t.same(outbox.list({ limit: 10, status: 'sent' }), []);
 });
 
@@ -250,7 +281,11 @@ t.test('outbox: bad number, text or kind is a CtiError naming the field', async 
 t.test('UCS2 parts: 70 units fit one SMS; longer texts split by 67 without breaking a surrogate pair', async (t) => {
   t.same(ucs2Parts('字'.repeat(70), 1), [{ message: '字'.repeat(70) }]);
   const parts = ucs2Parts(`${'字'.repeat(66)}😀${'尾'.repeat(5)}`, 300);
-  t.same(parts.map((p) => p.message), ['字'.repeat(66), `😀${'尾'.repeat(5)}`], 'the emoji moves whole to the second part');
+  t.same(
+    parts.map((p) => p.message),
+    ['字'.repeat(66), `😀${'尾'.repeat(5)}`],
+    'the emoji moves whole to the second part',
+  );
   t.same([...parts[0]!.udh!], [0x05, 0x00, 0x03, 300 & 0xff, 2, 1]);
   t.same([...parts[1]!.udh!], [0x05, 0x00, 0x03, 300 & 0xff, 2, 2]);
   t.equal(ucs2Parts('字'.repeat(500), 1).length, 8);
@@ -286,8 +321,19 @@ t.test('a long text goes as concatenated UCS2 parts that reassemble exactly', as
   t.equal(await worker.runOnce(), 2);
   const parts = smsc.received.filter((r) => r.concat);
   t.equal(parts.length, 3);
-  t.ok(parts.every((p) => p.dataCoding === 8 && (p.esmClass & 0x40) === 0x40), 'UCS2, UDH indicator set');
-  t.same(parts.map((p) => p.concat), [[1, 3, 1], [1, 3, 2], [1, 3, 3]], 'reference = row id, 3 parts in order');
+  t.ok(
+    parts.every((p) => p.dataCoding === 8 && (p.esmClass & 0x40) === 0x40),
+    'UCS2, UDH indicator set',
+  );
+  t.same(
+    parts.map((p) => p.concat),
+    [
+      [1, 3, 1],
+      [1, 3, 2],
+      [1, 3, 3],
+    ],
+    'reference = row id, 3 parts in order',
+  );
   t.same(reassemble(smsc.received), [long]);
   t.equal(outbox.get(1)?.providerMessageId, 'SMSC-1,SMSC-2,SMSC-3', 'one id per part');
   t.match(outbox.get(2), { status: 'sent', providerMessageId: 'SMSC-4' });
@@ -352,12 +398,16 @@ t.test('gateway down: sends fail and are retried, nothing crashes; it is used ag
   outbox.enqueue(msg({ dedupeKey: 'ticket:42:yellow:sign', kind: 'yellow' }), T0);
 
   t.equal(await worker.runOnce(), 2);
-  for (const id of [1, 2]) t.match(outbox.get(id), { status: 'pending', attempts: 1, lastError: new RegExp(`SMPP 127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`) });
+  for (const id of [1, 2])
+    t.match(outbox.get(id), { status: 'pending', attempts: 1, lastError: new RegExp(`SMPP 127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`) });
 
   await smsc.listen(port);
   clock.advance(30_000);
   t.equal(await worker.runOnce(), 2);
-  t.same(outbox.list({ limit: 10 }).map((r) => r.status), ['sent', 'sent']);
+  t.same(
+    outbox.list({ limit: 10 }).map((r) => r.status),
+    ['sent', 'sent'],
+  );
   t.equal(smsc.binds.length, 1);
 });
 
@@ -460,7 +510,10 @@ t.test('GET /sms-outbox lists rows with counts and rejects a bad status', async 
   t.equal(all.statusCode, 200);
   const body = all.json();
   t.same(body.counts, { pending: 1, sending: 0, sent: 0, failed: 0, unsent: 1 });
-  t.same(body.items.map((i: { id: number }) => i.id), [2, 1]);
+  t.same(
+    body.items.map((i: { id: number }) => i.id),
+    [2, 1],
+  );
   t.same(body.items[1], {
     id: 1,
     created_at: '2026-03-02T01:00:00.000Z',
@@ -479,8 +532,14 @@ t.test('GET /sms-outbox lists rows with counts and rejects a bad status', async 
   });
 
   const unsent = (await app.inject('/api/admin/sms-outbox?status=unsent&limit=5')).json();
-  t.same(unsent.items.map((i: { id: number }) => i.id), [1]);
-  t.same((await app.inject('/api/admin/sms-outbox?before=2')).json().items.map((i: { id: number }) => i.id), [1]);
+  t.same(
+    unsent.items.map((i: { id: number }) => i.id),
+    [1],
+  );
+  t.same(
+    (await app.inject('/api/admin/sms-outbox?before=2')).json().items.map((i: { id: number }) => i.id),
+    [1],
+  );
 
   const bad = await app.inject('/api/admin/sms-outbox?status=lost');
   t.equal(bad.statusCode, 400);

@@ -31,7 +31,11 @@ t.test('each table is written by one module', async (t) => {
     }
   }
   t.ok(writers.size >= 10, `${writers.size} tables written: ${[...writers.keys()].sort().join(', ')}`);
-  t.same(writers.get('call_legs') && [...writers.get('call_legs')!], ['src/call/call-legs.ts'], 'call_legs: its own module, for the call record and the transfer attempts');
+  t.same(
+    writers.get('call_legs') && [...writers.get('call_legs')!],
+    ['src/call/call-legs.ts'],
+    'call_legs: its own module, for the call record and the transfer attempts',
+  );
   const shared = Object.fromEntries([...writers].filter(([, fs]) => fs.size > 1).map(([table, fs]) => [table, [...fs].sort()]));
   t.same(shared, KNOWN_SHARED, 'tables with more than one writer are exactly the known ones');
 });

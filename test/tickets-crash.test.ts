@@ -46,7 +46,11 @@ t.test('kill -9 during a burst of writes loses nothing committed and leaves noth
   const db = new Database(join(dataDir, 'cti.sqlite'));
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   const present = new Set(db.prepare('SELECT id FROM tickets').pluck().all() as number[]);
-  t.same(acknowledged.filter((id) => !present.has(id)), [], 'every acknowledged ticket is stored');
+  t.same(
+    acknowledged.filter((id) => !present.has(id)),
+    [],
+    'every acknowledged ticket is stored',
+  );
   const halfWritten = db
     .prepare(
       `SELECT t.id FROM tickets t

@@ -39,7 +39,11 @@ t.test('a complaint dispatched on 24 December 2026 gets a provisional 2027 deadl
 
   // the yellow light and its SMS come from the provisional deadline
   a.at('2027-01-04T09:30:00+08:00');
-  t.same(a.tickets.sweep.run(new Date('2027-01-04T09:30:00+08:00')), { yellow: 1, red: 2 }, 'the complaint yellow, both clocks of the unsigned consultation red');
+  t.same(
+    a.tickets.sweep.run(new Date('2027-01-04T09:30:00+08:00')),
+    { yellow: 1, red: 2 },
+    'the complaint yellow, both clocks of the unsigned consultation red',
+  );
   const yellowBefore = a.outbox.list({ limit: 50 }).filter((m) => m.kind === 'yellow' && m.ticketId === created.body.id);
   t.ok(yellowBefore.length > 0 && yellowBefore.every((m) => m.text.includes('01月04日10:00')));
 
@@ -47,12 +51,20 @@ t.test('a complaint dispatched on 24 December 2026 gets a provisional 2027 deadl
   const status = await a.app.config.reload();
   t.equal(status.state, 'ok');
   const after = await a.call('agent', 'GET', `/api/tickets/${created.body.id}`);
-  t.match(after.body, { resolve_due_at: '2027-01-06T10:00:00+08:00', sign_due_at: '2026-12-25T10:00:00+08:00', deadline_provisional: false, light: 'green' }, 'Jan 1 and 4 are off now: Jan 5 and 6 instead; 8.5 working hours left is green again');
+  t.match(
+    after.body,
+    { resolve_due_at: '2027-01-06T10:00:00+08:00', sign_due_at: '2026-12-25T10:00:00+08:00', deadline_provisional: false, light: 'green' },
+    'Jan 1 and 4 are off now: Jan 5 and 6 instead; 8.5 working hours left is green again',
+  );
   t.equal(after.body.version, signed.body.version, 'a recomputation is no action on the ticket: no version conflict for a clerk');
   const event = after.body.events.find((e: any) => e.action === 'recompute_deadlines');
   t.ok(event, 'the recomputation is in the ticket history');
   t.match(event.detail, { reason: 'calendar', provisional: { before: true, after: false } });
-  t.equal((await a.call('agent', 'GET', `/api/tickets/${consult.body.id}`)).body.events.filter((e: any) => e.action === 'recompute_deadlines').length, 0, 'exact deadlines are left alone');
+  t.equal(
+    (await a.call('agent', 'GET', `/api/tickets/${consult.body.id}`)).body.events.filter((e: any) => e.action === 'recompute_deadlines').length,
+    0,
+    'exact deadlines are left alone',
+  );
 
   // the reminders follow the new deadline: yellow again when it comes near, with its time
   a.at('2027-01-05T11:00:00+08:00');
@@ -72,7 +84,11 @@ t.test('an extension keeps the flag right, and a deadline still past the data st
   const asked = await a.call('market', 'POST', `/api/tickets/${created.body.id}/extension`, { version: signed.body.version, days: 5, reason: '需现场核查' });
   t.equal(asked.status, 200);
   const request = (await a.call('boss', 'GET', `/api/tickets/${created.body.id}`)).body.extension_requests[0];
-  const decided = await a.call('boss', 'POST', `/api/tickets/${created.body.id}/extension/decision`, { version: asked.body.version, request_id: request.id, approve: true });
+  const decided = await a.call('boss', 'POST', `/api/tickets/${created.body.id}/extension/decision`, {
+    version: asked.body.version,
+    request_id: request.id,
+    approve: true,
+  });
   t.match(decided.body, { resolve_due_at: '2027-01-06T10:00:00+08:00', deadline_provisional: true }, '7 + 5 working days reach into 2027');
   copy.edit('calendar.yaml', 'years: {}', 'years:\n  "2028":\n    holidays: []\n    makeup_workdays: []   # TEST DATA');
   await a.app.config.reload();
@@ -105,15 +121,42 @@ t.test('the admin sees the gap, the YAML to add and an example, and can check pa
   t.match(c.body.example_yaml, /makeup_workdays:\n {6}# 元旦\n {6}- "2026-01-04"/);
 
   const good = await a.call('admin', 'POST', '/api/admin/calendar/check', { yaml: MADE_UP_2027 });
-  t.match(good.body, { ok: true, issues: [], years: [{ year: 2027, holidays_listed: 2, weekdays_off: ['2027-01-01（周五）', '2027-01-04（周一）'], makeup_workdays: [], replaces: null }] });
+  t.match(good.body, {
+    ok: true,
+    issues: [],
+    years: [{ year: 2027, holidays_listed: 2, weekdays_off: ['2027-01-01（周五）', '2027-01-04（周一）'], makeup_workdays: [], replaces: null }],
+  });
   t.same(good.body.years[0].warnings, [], 'January dates: nothing looks wrong');
-  const noSpring = await a.call('admin', 'POST', '/api/admin/calendar/check', { yaml: 'years:\n  "2027":\n    holidays: ["2027-10-01"]\n    makeup_workdays: []' });
+  const noSpring = await a.call('admin', 'POST', '/api/admin/calendar/check', {
+    yaml: 'years:\n  "2027":\n    holidays: ["2027-10-01"]\n    makeup_workdays: []',
+  });
   t.match(noSpring.body.years[0].warnings, [/1、2 月/], 'a year without a Spring Festival looks wrong');
   const example = await a.call('admin', 'POST', '/api/admin/calendar/check', { yaml: c.body.example_yaml });
-  t.match(example.body, { ok: true, years: [{ year: 2026, replaces: 'chinese-days', makeup_workdays: ['2026-01-04（周日）', '2026-02-14（周六）', '2026-02-28（周六）', '2026-05-09（周六）', '2026-09-20（周日）', '2026-10-10（周六）'] }] }, 'the example passes its own check');
+  t.match(
+    example.body,
+    {
+      ok: true,
+      years: [
+        {
+          year: 2026,
+          replaces: 'chinese-days',
+          makeup_workdays: ['2026-01-04（周日）', '2026-02-14（周六）', '2026-02-28（周六）', '2026-05-09（周六）', '2026-09-20（周日）', '2026-10-10（周六）'],
+        },
+      ],
+    },
+    'the example passes its own check',
+  );
 
-  const bad = await a.call('admin', 'POST', '/api/admin/calendar/check', { yaml: 'years:\n  "2027":\n    holidays: ["2027-02-30"]\n    makeup_workdays: ["2027-01-05"]\n' });
-  t.match(bad.body, { ok: false, issues: [{ line: 3, path: 'years.2027.holidays[0]', message: /not a date/ }, { line: 4, path: 'years.2027.makeup_workdays[0]', message: /weekday/ }] });
+  const bad = await a.call('admin', 'POST', '/api/admin/calendar/check', {
+    yaml: 'years:\n  "2027":\n    holidays: ["2027-02-30"]\n    makeup_workdays: ["2027-01-05"]\n',
+  });
+  t.match(bad.body, {
+    ok: false,
+    issues: [
+      { line: 3, path: 'years.2027.holidays[0]', message: /not a date/ },
+      { line: 4, path: 'years.2027.makeup_workdays[0]', message: /weekday/ },
+    ],
+  });
   const broken = await a.call('admin', 'POST', '/api/admin/calendar/check', { yaml: 'years:\n  "2027": [\n' });
   t.match(broken.body, { ok: false, issues: [{ message: /YAML syntax/ }] });
   t.equal((await a.call('agent', 'POST', '/api/admin/calendar/check', { yaml: '' })).status, 403, 'admins only');
@@ -135,7 +178,8 @@ t.test('/api/health names the gap from 30 days before deadlines reach it', async
 
 t.test('the admins are told by SMS once, from 30 days before deadlines reach the gap', async (t) => {
   const { a } = await appOnCopy(t);
-  const notice = (iso: string) => noticeCalendarGap({ coverage: () => a.tickets.coverage(new Date(iso)), sms: a.outbox, adminMobiles: () => ['13900000100'] }, new Date(iso));
+  const notice = (iso: string) =>
+    noticeCalendarGap({ coverage: () => a.tickets.coverage(new Date(iso)), sms: a.outbox, adminMobiles: () => ['13900000100'] }, new Date(iso));
   t.same(notice('2026-11-23T08:29:59+08:00'), { due: false, queued: 0 });
   t.same(notice('2026-11-23T08:30:00+08:00'), { due: true, queued: 1 });
   t.same(notice('2026-12-01T10:00:00+08:00'), { due: true, queued: 0 }, 'once per year and admin');

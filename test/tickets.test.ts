@@ -11,7 +11,6 @@ async function fresh(t: { teardown(fn: () => unknown): void }): Promise<TicketAp
   return a;
 }
 
-
 async function dispatched(a: TicketApp, at: string, body: object = complaint, department = 'market-regulation') {
   a.at(at);
   const r = await a.call('agent', 'POST', '/api/tickets', { ...body, dispatch_to: department });
@@ -54,10 +53,20 @@ t.test('the whole lifecycle, with clocks from the working calendar', async (t) =
   const detail = await a.call('agent', 'GET', `/api/tickets/${id}`);
   t.same(
     detail.body.events.map((e: any) => [e.action, e.from_status, e.to_status]),
-    [['create', null, 'created'], ['dispatch', 'created', 'dispatched'], ['sign', 'dispatched', 'signed'], ['reply', 'signed', 'replied'], ['close', 'replied', 'closed'], ['follow_up', 'closed', 'visited']],
+    [
+      ['create', null, 'created'],
+      ['dispatch', 'created', 'dispatched'],
+      ['sign', 'dispatched', 'signed'],
+      ['reply', 'signed', 'replied'],
+      ['close', 'replied', 'closed'],
+      ['follow_up', 'closed', 'visited'],
+    ],
   );
   t.equal(detail.body.events[2].at, '2026-12-01T09:00:00+08:00');
-  t.ok(detail.body.events.every((e: any) => typeof e.actor_id === 'number'), 'every event names its actor');
+  t.ok(
+    detail.body.events.every((e: any) => typeof e.actor_id === 'number'),
+    'every event names its actor',
+  );
   t.throws(() => a.db.prepare('UPDATE ticket_events SET action = ? WHERE id = 1').run('x'), /append-only/);
 });
 
@@ -86,7 +95,11 @@ t.test('lights at the instant of the request: green, yellow within 2 working hou
   t.equal(await light('2026-10-08T15:00:00+08:00'), 'yellow', 'at the deadline itself');
   t.equal(await light('2026-10-08T15:00:01+08:00'), 'red', 'past the deadline');
   const reds = await a.call('agent', 'GET', '/api/tickets?light=red');
-  t.same(reds.body.items.map((i: any) => i.id), [x.id], 'the list filter uses the same rule');
+  t.same(
+    reds.body.items.map((i: any) => i.id),
+    [x.id],
+    'the list filter uses the same rule',
+  );
   const summary = await a.call('agent', 'GET', '/api/tickets/summary');
   t.same(summary.body.open_by_light, { green: 0, yellow: 0, red: 1 });
 });
@@ -105,9 +118,17 @@ t.test('the sweep records each light change once and queues one reminder each, a
   t.same(a.tickets.sweep.run(new Date('2026-12-01T09:01:00+08:00')), { yellow: 0, red: 0 });
 
   const changes = a.db.prepare('SELECT clock, light, at_ms FROM ticket_light_changes WHERE ticket_id = ? ORDER BY id').all(x.id);
-  t.same(changes.map((c: any) => `${c.clock}:${c.light}`), ['sign:yellow', 'sign:red']);
+  t.same(
+    changes.map((c: any) => `${c.clock}:${c.light}`),
+    ['sign:yellow', 'sign:red'],
+  );
   const reminders = () => a.outbox.list({ limit: 50 }).filter((m) => m.kind === 'yellow' || m.kind === 'red');
-  t.same(reminders().map((m) => `${m.kind}:${m.to}`).sort(), ['red:13900000001', 'red:13900000002', 'red:13900000009', 'yellow:13900000001', 'yellow:13900000002']);
+  t.same(
+    reminders()
+      .map((m) => `${m.kind}:${m.to}`)
+      .sort(),
+    ['red:13900000001', 'red:13900000002', 'red:13900000009', 'yellow:13900000001', 'yellow:13900000002'],
+  );
 
   // a restart: a new area over the same database, and the light column cleared as if lost
   a.db.prepare("UPDATE tickets SET light_sign = 'green'").run();
@@ -115,7 +136,14 @@ t.test('the sweep records each light change once and queues one reminder each, a
   const { ConfigWatcher } = await import('../src/config/index.js');
   const { UserStore } = await import('../src/auth/index.js');
   const pino = (await import('pino')).default;
-  const again = createTicketArea({ db: a.db, config: new ConfigWatcher(a.config, pino({ level: 'silent' }), {}), users: new UserStore(a.db), sms: a.outbox, attachmentsDir: '/tmp', now: () => new Date() });
+  const again = createTicketArea({
+    db: a.db,
+    config: new ConfigWatcher(a.config, pino({ level: 'silent' }), {}),
+    users: new UserStore(a.db),
+    sms: a.outbox,
+    attachmentsDir: '/tmp',
+    now: () => new Date(),
+  });
   t.same(again.sweep.run(new Date('2026-12-01T09:02:00+08:00')), { yellow: 0, red: 1 }, 'the light is set again');
   t.equal(reminders().length, 5, 'but no reminder is queued twice');
   t.equal((a.db.prepare('SELECT count(*) AS n FROM ticket_light_changes').get() as any).n, 2, 'nor a change recorded twice');
@@ -168,7 +196,11 @@ t.test('return, re-dispatch and arbitration restart the clocks in a new cycle', 
   t.same(returned.body.allowed_actions, []);
   a.at('2026-11-30T14:00:00+08:00');
   const again = await a.call('agent', 'POST', `/api/tickets/${x.id}/dispatch`, { version: 3, department: 'housing-fund' });
-  t.match(again.body, { status: 'dispatched', department: 'housing-fund', sign_due_at: '2026-12-01T12:00:00+08:00' }, '3.5 h today + 3.5 h tomorrow ends at noon, not 14:00');
+  t.match(
+    again.body,
+    { status: 'dispatched', department: 'housing-fund', sign_due_at: '2026-12-01T12:00:00+08:00' },
+    '3.5 h today + 3.5 h tomorrow ends at noon, not 14:00',
+  );
   t.equal((await a.call('market', 'GET', `/api/tickets/${x.id}`)).status, 403, 'the old department no longer sees it');
   const back = await a.call('fund', 'POST', `/api/tickets/${x.id}/return`, { version: 4, reason: '不属于本部门' });
   t.equal(back.status, 200);
@@ -179,7 +211,7 @@ t.test('return, re-dispatch and arbitration restart the clocks in a new cycle', 
   const unknownDept = await a.call('agent', 'POST', '/api/tickets', { ...complaint, dispatch_to: 'nowhere' });
   t.equal(unknownDept.status, 400);
   t.match(unknownDept.body, { error: 'CTI_TICKET_BAD_INPUT', detail: { field: 'department' } });
-  t.equal((a.db.prepare('SELECT count(*) FROM tickets').pluck().get() as number), 1, 'the refused create left nothing behind');
+  t.equal(a.db.prepare('SELECT count(*) FROM tickets').pluck().get() as number, 1, 'the refused create left nothing behind');
 });
 
 t.test('extension: request, approve (resolve clock longer), deny', async (t) => {
@@ -264,12 +296,24 @@ t.test('bad input names the field; no token is 401; public intake needs none', a
 t.test('caller history for the screen pop: earlier calls and tickets, newest first', async (t) => {
   const a = await fresh(t);
   const insert = a.db.prepare('INSERT INTO calls (id, caller, called, mode, line, started_us, ended_us, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  insert.run('c1', '13800138000', '12345', 'main', '1', Date.parse('2026-11-01T09:00:00+08:00') * 1000, Date.parse('2026-11-01T09:05:00+08:00') * 1000, 'answered');
+  insert.run(
+    'c1',
+    '13800138000',
+    '12345',
+    'main',
+    '1',
+    Date.parse('2026-11-01T09:00:00+08:00') * 1000,
+    Date.parse('2026-11-01T09:05:00+08:00') * 1000,
+    'answered',
+  );
   insert.run('c2', '13800138000', '12315', 'parallel', null, Date.parse('2026-11-20T09:00:00+08:00') * 1000, null, 'abandoned_queue');
   insert.run('c3', '13900000000', '12345', 'main', '2', Date.parse('2026-11-21T09:00:00+08:00') * 1000, null, 'answered');
   await dispatched(a, '2026-11-30T10:00:00+08:00');
   const h = await a.call('agent', 'GET', '/api/callers/13800138000/history');
-  t.same(h.body.calls.map((c: any) => c.id), ['c2', 'c1']);
+  t.same(
+    h.body.calls.map((c: any) => c.id),
+    ['c2', 'c1'],
+  );
   t.match(h.body.calls[1], { started_at: '2026-11-01T09:00:00+08:00', ended_at: '2026-11-01T09:05:00+08:00', line: '1', outcome: 'answered' });
   t.equal(h.body.tickets.length, 1);
 });
@@ -278,14 +322,27 @@ t.test('attachments: photos stored by hash and read back', async (t) => {
   const a = await fresh(t);
   const x = await dispatched(a, '2026-11-30T10:00:00+08:00');
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-  const up = await a.call('market', 'POST', `/api/tickets/${x.id}/attachments`, { filename: '现场照片.png', mime: 'image/png', content_base64: png.toString('base64') });
+  const up = await a.call('market', 'POST', `/api/tickets/${x.id}/attachments`, {
+    filename: '现场照片.png',
+    mime: 'image/png',
+    content_base64: png.toString('base64'),
+  });
   t.equal(up.status, 201);
   t.equal(up.body.sha256, (await import('node:crypto')).createHash('sha256').update(png).digest('hex'));
-  const r = await a.app.inject({ method: 'GET', url: `/api/tickets/${x.id}/attachments/${up.body.id}`, headers: { authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent', password: 'correct horse 12345' } })).json().token}` } });
+  const r = await a.app.inject({
+    method: 'GET',
+    url: `/api/tickets/${x.id}/attachments/${up.body.id}`,
+    headers: {
+      authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent', password: 'correct horse 12345' } })).json().token}`,
+    },
+  });
   t.equal(r.statusCode, 200);
   t.same(r.rawPayload, png);
   t.equal(r.headers['content-type'], 'image/png');
-  t.equal((await a.call('fund', 'POST', `/api/tickets/${x.id}/attachments`, { filename: 'x.png', mime: 'image/png', content_base64: png.toString('base64') })).status, 403);
+  t.equal(
+    (await a.call('fund', 'POST', `/api/tickets/${x.id}/attachments`, { filename: 'x.png', mime: 'image/png', content_base64: png.toString('base64') })).status,
+    403,
+  );
 });
 
 t.test('without an SMS gateway, reminders are recorded as unsent and admins see them', async (t) => {
@@ -293,12 +350,23 @@ t.test('without an SMS gateway, reminders are recorded as unsent and admins see 
   const { OutboxWorker, UnconfiguredDriver } = await import('../src/channels/sms/index.js');
   const pino = (await import('pino')).default;
   const x = await dispatched(a, '2026-11-30T10:00:00+08:00');
-  const worker = new OutboxWorker({ outbox: a.outbox, driver: new UnconfiguredDriver(), log: pino({ level: 'silent' }), clock: () => new Date('2026-11-30T10:00:01+08:00') });
+  const worker = new OutboxWorker({
+    outbox: a.outbox,
+    driver: new UnconfiguredDriver(),
+    log: pino({ level: 'silent' }),
+    clock: () => new Date('2026-11-30T10:00:01+08:00'),
+  });
   await worker.runOnce();
   const page = await a.call('admin', 'GET', '/api/admin/sms-outbox');
   t.equal(page.status, 200);
   const mine = page.body.items.filter((m: any) => m.ticket_id === x.id);
-  t.same(mine.map((m: any) => [m.kind, m.status]), [['dispatch', 'unsent'], ['dispatch', 'unsent']]);
+  t.same(
+    mine.map((m: any) => [m.kind, m.status]),
+    [
+      ['dispatch', 'unsent'],
+      ['dispatch', 'unsent'],
+    ],
+  );
   t.match(mine[0].last_error, /未配置短信网关/);
   t.equal((await a.call('agent', 'GET', '/api/admin/sms-outbox')).status, 403, 'only admins');
 });
@@ -315,12 +383,21 @@ t.test('a list offset past what SQLite takes is a 400 naming the field, not a 50
 t.test("the caller's survey score is noted on the tickets opened from that call, by the ticket desk", async (t) => {
   const a = await fresh(t);
   a.db.prepare("INSERT INTO calls (id, caller, called, mode, line, started_us) VALUES ('surveyed', '13800138000', '12345', 'main', '1', 1)").run();
-  const opened = await a.call('agent', 'POST', '/api/tickets', { channel: 'phone', type: 'complaint', caller: '13800138000', content: '噪音扰民', call_id: 'surveyed' });
+  const opened = await a.call('agent', 'POST', '/api/tickets', {
+    channel: 'phone',
+    type: 'complaint',
+    caller: '13800138000',
+    content: '噪音扰民',
+    call_id: 'surveyed',
+  });
   t.equal(opened.status, 201, JSON.stringify(opened.body));
   const other = await a.call('agent', 'POST', '/api/tickets', { channel: 'phone', type: 'complaint', caller: '13800138000', content: '另一件事' });
   t.equal(await a.tickets.desk.noteCallSurvey('surveyed', 3), 1, 'one ticket was opened from the call');
   const events = (id: number) => a.tickets.desk.rows.events(id).map((e) => ({ action: e.action, actor_id: e.actor_id, detail: JSON.parse(String(e.detail)) }));
   t.same(events(opened.body.id).at(-1), { action: 'call_survey', actor_id: null, detail: { call_id: 'surveyed', score: 3 } });
-  t.notOk(events(other.body.id).some((e) => e.action === 'call_survey'), 'a ticket of no call gets nothing');
+  t.notOk(
+    events(other.body.id).some((e) => e.action === 'call_survey'),
+    'a ticket of no call gets nothing',
+  );
   t.equal(await a.tickets.desk.noteCallSurvey('no-such-call', 2), 0, 'a call with no ticket: nothing to note');
 });

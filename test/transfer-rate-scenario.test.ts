@@ -21,8 +21,16 @@ t.test('20 transfers to 12315 answered after 0.5..19.5 s → 75.0% and an alert;
     hotlines: { '12315': { answerAfterS: delays12315, talkS: 1 }, '12329': { answerAfterS: delays12329, talkS: 1 } },
     users: [{ name: 'boss', role: 'supervisor' }, ...seats.map((s) => ({ name: `op${s}`, role: 'agent' }))],
     configure: (c) => {
-      c.edit('routing.yaml', 'department: market-regulation, hours: office, transfer: { gateway: telecom-trunk, dial: "12315" }', 'department: market-regulation, hours: always, transfer: { gateway: telecom-trunk, dial: "12315" }');
-      c.edit('routing.yaml', 'department: housing-fund, hours: office, transfer: { gateway: telecom-trunk, dial: "12329" }', 'department: housing-fund, hours: always, transfer: { gateway: telecom-trunk, dial: "12329" }');
+      c.edit(
+        'routing.yaml',
+        'department: market-regulation, hours: office, transfer: { gateway: telecom-trunk, dial: "12315" }',
+        'department: market-regulation, hours: always, transfer: { gateway: telecom-trunk, dial: "12315" }',
+      );
+      c.edit(
+        'routing.yaml',
+        'department: housing-fund, hours: office, transfer: { gateway: telecom-trunk, dial: "12329" }',
+        'department: housing-fund, hours: always, transfer: { gateway: telecom-trunk, dial: "12329" }',
+      );
     },
   });
   t.teardown(() => sb.stop());
@@ -40,20 +48,36 @@ t.test('20 transfers to 12315 answered after 0.5..19.5 s → 75.0% and an alert;
     ...delays12329.map((_, i) => ({ at_s: 10 + i * 0.5, from: String(13910000000 + i), to: '12345', dtmf: '1', hangup_after_s: 90, transfer_to: '12329' })),
   ];
   const summary = await runScenario(sb.sim.engine, planCalls({ seed: 1, calls } as any), { desks, settleS: 10, maxDurationS: 150 });
-  t.same(summary.transfer_requests.map((r) => r.outcome), calls.map(() => 'completed'), 'every transfer_to completed through the API');
-  t.match(summary.hotlines['12315'], { attempts: 20, answered_within_15s: 15, counted: 20, rate: 0.75 }, 'the simulator\'s own count');
+  t.same(
+    summary.transfer_requests.map((r) => r.outcome),
+    calls.map(() => 'completed'),
+    'every transfer_to completed through the API',
+  );
+  t.match(summary.hotlines['12315'], { attempts: 20, answered_within_15s: 15, counted: 20, rate: 0.75 }, "the simulator's own count");
   t.equal(summary.unfinished_channels, 0, 'no leg left');
 
   const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const { items } = (await sb.server.get(`/api/stats/transfer-answer-rate?from=${day}T00:00:00%2B08:00&to=${day}T23:59:59%2B08:00`)).body;
-  t.match(items.find((i: any) => i.hotline === '12315'), { attempts: 20, cancelled: 0, counted: 20, answered_within_15s: 15, rate: 0.75 });
-  t.match(items.find((i: any) => i.hotline === '12329'), { attempts: 6, counted: 6, answered_within_15s: 6, rate: 1 });
+  t.match(
+    items.find((i: any) => i.hotline === '12315'),
+    { attempts: 20, cancelled: 0, counted: 20, answered_within_15s: 15, rate: 0.75 },
+  );
+  t.match(
+    items.find((i: any) => i.hotline === '12329'),
+    { attempts: 6, counted: 6, answered_within_15s: 6, rate: 1 },
+  );
   t.equal((items.find((i: any) => i.hotline === '12315').rate * 100).toFixed(1), '75.0');
 
   const alerts = (await sb.server.get('/api/alerts')).body.items;
   t.match(alerts, [{ subject: '12315', kind: 'transfer_rate_below_target' }], 'the alert is raised for 12315 only');
-  t.ok(feed.some((m) => m.type === 'alerts' && m.opened.includes('12315')), 'and pushed to the wallboard feed');
-  t.ok(feed.some((m) => m.type === 'transfer' && m.attempt?.state === 'completed'), 'transfer changes are on the feed');
+  t.ok(
+    feed.some((m) => m.type === 'alerts' && m.opened.includes('12315')),
+    'and pushed to the wallboard feed',
+  );
+  t.ok(
+    feed.some((m) => m.type === 'transfer' && m.attempt?.state === 'completed'),
+    'transfer changes are on the feed',
+  );
 });
 
 /** One reading of both answers the supervisors see: the stats API and the wallboard. */
@@ -95,7 +119,11 @@ t.test('a transfer answered after 12 s is never a miss while it rings; one answe
   const summary = await runScenario(sb.sim.engine, planCalls({ seed: 2, calls } as any), { desks, settleS: 5, maxDurationS: 120 });
   polling = false;
   await poller;
-  t.same(summary.transfer_requests.map((r) => r.outcome), ['completed', 'completed'], 'both transfers completed through the API');
+  t.same(
+    summary.transfer_requests.map((r) => r.outcome),
+    ['completed', 'completed'],
+    'both transfers completed through the API',
+  );
   const leg = async (caller: string) => {
     const [call] = (await sb.server.get(`/api/calls?caller=${caller}`)).body.items;
     const [a] = (await sb.server.get(`/api/calls/${call.id}`)).body.transfer_attempts;
@@ -117,19 +145,36 @@ t.test('a transfer answered after 12 s is never a miss while it rings; one answe
 function checkNeverMissed(t: Test, samples: Sample[], leg: { createdMs: number; answeredMs: number }): void {
   const ringing = samples.filter((x) => x.atMs > leg.createdMs + 500 && x.doneMs < leg.answeredMs - 500);
   t.ok(ringing.length >= 10, `${ringing.length} readings while 95598 rang`);
-  t.ok(ringing.every((x) => x.rate['95598']?.ringing === 1 && x.rate['95598'].counted === 0 && x.rate['95598'].rate === null), 'the stats API: ringing, not counted, no rate');
-  t.ok(ringing.every((x) => x.wall['95598']?.ringing === 1 && x.wall['95598'].counted === 0 && !x.wall['95598'].below_target), 'the wallboard: ringing, not below target');
+  t.ok(
+    ringing.every((x) => x.rate['95598']?.ringing === 1 && x.rate['95598'].counted === 0 && x.rate['95598'].rate === null),
+    'the stats API: ringing, not counted, no rate',
+  );
+  t.ok(
+    ringing.every((x) => x.wall['95598']?.ringing === 1 && x.wall['95598'].counted === 0 && !x.wall['95598'].below_target),
+    'the wallboard: ringing, not below target',
+  );
   const missed = samples.filter((x) => x.rate['95598']?.counted > x.rate['95598']?.answered_within_15s || x.wall['95598']?.below_target);
-  t.same(missed.map((x) => x.atMs - leg.createdMs), [], 'no reading ever showed 95598 as a miss');
+  t.same(
+    missed.map((x) => x.atMs - leg.createdMs),
+    [],
+    'no reading ever showed 95598 as a miss',
+  );
 }
 
 /** 10000 (answered after 20 s): ringing up to 15 s, a miss from 15 s on, before the answer came. */
 function checkMissAt15s(t: Test, samples: Sample[], leg: { createdMs: number; answeredMs: number }): void {
   const shown = samples.filter((x) => x.rate['10000']);
-  t.ok(shown.filter((x) => x.rate['10000'].ringing === 1).every((x) => x.rate['10000'].ringing_longest_s <= 15 && x.rate['10000'].counted === 0), 'ringing only up to 15 s, and not counted then');
+  t.ok(
+    shown.filter((x) => x.rate['10000'].ringing === 1).every((x) => x.rate['10000'].ringing_longest_s <= 15 && x.rate['10000'].counted === 0),
+    'ringing only up to 15 s, and not counted then',
+  );
   const firstMiss = shown.find((x) => x.rate['10000'].counted === 1);
   if (!firstMiss) return void t.fail('10000 was never counted');
-  t.match(firstMiss.rate['10000'], { ringing: 0, counted: 1, answered: 0, answered_within_15s: 0, no_answer: 1, rate: 0 }, 'counted as a miss while still unanswered');
+  t.match(
+    firstMiss.rate['10000'],
+    { ringing: 0, counted: 1, answered: 0, answered_within_15s: 0, no_answer: 1, rate: 0 },
+    'counted as a miss while still unanswered',
+  );
   const [from, to] = [firstMiss.atMs - leg.createdMs, firstMiss.doneMs - leg.createdMs];
   t.ok(to > 15_000 && from < 17_000, `first counted in a reading made ${from}–${to} ms after the leg was created (at 15 s)`);
   const before = shown[shown.indexOf(firstMiss) - 1];
@@ -142,7 +187,10 @@ t.test('the alert opens at 15 s of ringing, when the miss is known, not when the
   const sb = await switchboard({
     agents: [{ id: '1001', answerAfterS: 0.3 }],
     hotlines: { '10000': { answerAfterS: 25, talkS: 1 } },
-    users: [{ name: 'boss', role: 'supervisor' }, { name: 'op1001', role: 'agent' }],
+    users: [
+      { name: 'boss', role: 'supervisor' },
+      { name: 'op1001', role: 'agent' },
+    ],
     configure: (c) => c.edit('routing.yaml', '    min_counted: 5', '    min_counted: 1'),
   });
   t.teardown(() => sb.stop());

@@ -6,9 +6,12 @@ import t from 'tap';
 import { switchboard, talkingCall } from './support/switchboard.js';
 import { waitFor } from './support/server-process.js';
 
-const staff = [{ name: 'op1001', role: 'agent' }, { name: 'boss', role: 'supervisor' }];
+const staff = [
+  { name: 'op1001', role: 'agent' },
+  { name: 'boss', role: 'supervisor' },
+];
 
-t.test('resume refused because the agent\'s leg just ended: the agent gets an error, the caller goes back to the queue with music', async (t) => {
+t.test("resume refused because the agent's leg just ended: the agent gets an error, the caller goes back to the queue with music", async (t) => {
   const sb = await switchboard({ agents: [{ id: '1001', answerAfterS: 0.3 }], users: staff });
   t.teardown(() => sb.stop());
   await sb.server.login('op1001');
@@ -27,10 +30,14 @@ t.test('resume refused because the agent\'s leg just ended: the agent gets an er
     }
   });
   const resumed = await sb.server.post(`/api/calls/${id}/resume`);
-  t.equal(armed, false, 'the agent\'s leg ended as the resume began');
+  t.equal(armed, false, "the agent's leg ended as the resume began");
   t.equal(resumed.status, 502, `the agent is told the resume failed (${JSON.stringify(resumed.body)})`);
   t.match(resumed.body, { error: 'CTI_ESL_COMMAND_FAILED', message: '无法恢复通话：坐席话机已挂断，来电已回到队列等候' });
-  await waitFor('the caller back in the queue, hearing something', async () => (caller.ready && ['playback', 'endless_playback'].includes(caller.application ?? '') ? true : undefined), 5000);
+  await waitFor(
+    'the caller back in the queue, hearing something',
+    async () => (caller.ready && ['playback', 'endless_playback'].includes(caller.application ?? '') ? true : undefined),
+    5000,
+  );
   await sb.server.login('boss');
   t.match((await sb.server.get('/api/queues')).body, { waiting: 1 }, 'waiting again, ahead of others');
   t.notOk(caller.bridge, 'bridged to nobody');

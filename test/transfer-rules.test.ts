@@ -35,18 +35,36 @@ t.test('hangup causes of a leg that did not answer', async (t) => {
 });
 
 t.test('working hours: office hotlines on a make-up Saturday and a holiday; emergency always', async (t) => {
-  t.same(transferOpen(hotline('12315'), new Date('2026-02-14T10:00:00+08:00'), calendar), { open: true, reason: null, provisional: false }, 'make-up Saturday 10:00');
+  t.same(
+    transferOpen(hotline('12315'), new Date('2026-02-14T10:00:00+08:00'), calendar),
+    { open: true, reason: null, provisional: false },
+    'make-up Saturday 10:00',
+  );
   t.same(transferOpen(hotline('12315'), new Date('2026-10-02T10:00:00+08:00'), calendar).open, false, 'National Day');
-  t.match(transferOpen(hotline('12315'), new Date('2026-11-30T12:30:00+08:00'), calendar), { open: false, reason: '消费者投诉举报热线（12315）当前不在工作时间（工作日 08:30-12:00、14:00-17:30）' });
+  t.match(transferOpen(hotline('12315'), new Date('2026-11-30T12:30:00+08:00'), calendar), {
+    open: false,
+    reason: '消费者投诉举报热线（12315）当前不在工作时间（工作日 08:30-12:00、14:00-17:30）',
+  });
   t.same(transferOpen(hotline('95598'), new Date('2026-10-02T03:00:00+08:00'), calendar).open, true, 'power supply round the clock');
   t.same(transferOpen(hotline('110'), new Date('2027-06-01T03:00:00+08:00'), calendar), { open: true, reason: null, provisional: false });
-  t.same(transferOpen(hotline('12315'), new Date('2027-06-01T10:00:00+08:00'), calendar), { open: true, reason: null, provisional: true }, 'a Tuesday of 2027 without holiday data: open by the weekday rule, flagged');
-  t.match(transferOpen(hotline('12315'), new Date('2027-06-05T10:00:00+08:00'), calendar), { open: false, provisional: true, reason: /不在工作时间.*2027 年节假日数据未录入/ }, 'a Saturday of 2027: closed, and the agent is told it is a guess');
+  t.same(
+    transferOpen(hotline('12315'), new Date('2027-06-01T10:00:00+08:00'), calendar),
+    { open: true, reason: null, provisional: true },
+    'a Tuesday of 2027 without holiday data: open by the weekday rule, flagged',
+  );
+  t.match(
+    transferOpen(hotline('12315'), new Date('2027-06-05T10:00:00+08:00'), calendar),
+    { open: false, provisional: true, reason: /不在工作时间.*2027 年节假日数据未录入/ },
+    'a Saturday of 2027: closed, and the agent is told it is a guess',
+  );
 });
 
 t.test('the ticket offered instead', async (t) => {
   t.same(ticketPrefill(hotline('12329'), { id: 'c1', caller: '13800138000', originHotline: null }, '忙线或拒接'), {
-    department: 'housing-fund', caller: '13800138000', call_id: 'c1', origin_hotline: null,
+    department: 'housing-fund',
+    caller: '13800138000',
+    call_id: 'c1',
+    origin_hotline: null,
     content: '来电拟转接住房公积金热线（12329）未成功：忙线或拒接。请部门按工单处理并答复。',
   });
 });

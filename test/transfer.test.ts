@@ -7,10 +7,11 @@ import { switchboard, type Switchboard } from './support/switchboard.js';
 import { waitFor } from './support/server-process.js';
 import type { SimEvent } from '../src/sim/contracts.js';
 
-const always = (number: string, department: string) => [
-  `department: ${department}, hours: office, transfer: { gateway: telecom-trunk, dial: "${number}" }`,
-  `department: ${department}, hours: always, transfer: { gateway: telecom-trunk, dial: "${number}" }`,
-] as const;
+const always = (number: string, department: string) =>
+  [
+    `department: ${department}, hours: office, transfer: { gateway: telecom-trunk, dial: "${number}" }`,
+    `department: ${department}, hours: always, transfer: { gateway: telecom-trunk, dial: "${number}" }`,
+  ] as const;
 
 const hour = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(11, 13));
 const closedPeriod = hour < 12 ? '23:00-23:30' : '01:00-01:30';
@@ -30,9 +31,20 @@ async function board(): Promise<Switchboard> {
     },
     users: [{ name: 'wang', role: 'agent' }],
     configure: (c) => {
-      for (const [n, d] of [['12315', 'market-regulation'], ['12329', 'housing-fund'], ['12320', 'health'], ['12358', 'prices'], ['12348', 'justice']] as const) c.edit('routing.yaml', ...always(n, d));
+      for (const [n, d] of [
+        ['12315', 'market-regulation'],
+        ['12329', 'housing-fund'],
+        ['12320', 'health'],
+        ['12358', 'prices'],
+        ['12348', 'justice'],
+      ] as const)
+        c.edit('routing.yaml', ...always(n, d));
       // every other office-hours hotline (12333 among them) is closed whenever the test runs
-      c.edit('routing.yaml', '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]', `  office:\n    days: every_day\n    periods: ["${closedPeriod}"]`);
+      c.edit(
+        'routing.yaml',
+        '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]',
+        `  office:\n    days: every_day\n    periods: ["${closedPeriod}"]`,
+      );
       c.edit('routing.yaml', 'ring_timeout_s: 30', 'ring_timeout_s: 3');
     },
   });
@@ -55,11 +67,16 @@ const callEnded = (sb: Switchboard, id: string) => sb.until('the call record to 
 /** Nothing left in the switch: every leg of the call is gone. */
 async function noLegsLeft(t: { same: (a: unknown, b: unknown, m: string) => void }, sb: Switchboard): Promise<void> {
   await waitFor('the simulator to hold no channel', async () => (sb.sim.engine.channels.length === 0 ? true : undefined), 10_000).catch(() => undefined);
-  t.same(sb.sim.engine.channels.map((c) => c.name), [], 'no leg left in the simulator');
+  t.same(
+    sb.sim.engine.channels.map((c) => c.name),
+    [],
+    'no leg left in the simulator',
+  );
 }
 
 /** Agent 1001 ready again after the wrap-up. */
-const agentFree = (sb: Switchboard) => sb.until('agent 1001 to be available', '/api/agents', (b) => (b.items.find((a: any) => a.seat === '1001')?.state === 'available' ? true : undefined));
+const agentFree = (sb: Switchboard) =>
+  sb.until('agent 1001 to be available', '/api/agents', (b) => (b.items.find((a: any) => a.seat === '1001')?.state === 'available' ? true : undefined));
 
 const legOf = (sb: Switchboard, number: string) => sb.sim.engine.channels.find((c) => c.name.endsWith(`/${number}`));
 
@@ -75,10 +92,19 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
   t.test('targets: 22 parallel, 4 emergency first, 4 linkage; open or closed with the reason', async (t) => {
     const { items } = (await sb.server.get('/api/transfer/targets')).body;
     t.equal(items.filter((h: any) => h.mode === 'parallel').length, 22);
-    t.same(items.slice(0, 4).map((h: any) => h.number), ['110', '120', '119', '96333']);
+    t.same(
+      items.slice(0, 4).map((h: any) => h.number),
+      ['110', '120', '119', '96333'],
+    );
     t.equal(items.filter((h: any) => h.mode === 'linkage').length, 4);
-    t.match(items.find((h: any) => h.number === '12315'), { open: true, closed_reason: null, department: 'market-regulation', department_name: String });
-    t.match(items.find((h: any) => h.number === '12333'), { open: false, closed_reason: /不在工作时间/ });
+    t.match(
+      items.find((h: any) => h.number === '12315'),
+      { open: true, closed_reason: null, department: 'market-regulation', department_name: String },
+    );
+    t.match(
+      items.find((h: any) => h.number === '12333'),
+      { open: false, closed_reason: /不在工作时间/ },
+    );
   });
 
   t.test('warm: consult 12315, complete; the caller talks to the department, the agent is freed', async (t) => {
@@ -141,11 +167,20 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await agentFree(sb);
   });
 
-  for (const [number, result, department] of [['12329', 'busy', 'housing-fund'], ['12320', 'failed', 'health'], ['12358', 'no_answer', 'prices']] as const) {
+  for (const [number, result, department] of [
+    ['12329', 'busy', 'housing-fund'],
+    ['12320', 'failed', 'health'],
+    ['12358', 'no_answer', 'prices'],
+  ] as const) {
     t.test(`${number} ${result}: the agent is back with the caller and a ticket is offered`, async (t) => {
       const { id, from } = await talkingCall(sb);
       await sb.server.post(`/api/calls/${id}/transfer`, { hotline: number });
-      const back = await sb.until(`the ${result} attempt`, `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' && b.attempt?.result ? b : undefined), 15_000);
+      const back = await sb.until(
+        `the ${result} attempt`,
+        `/api/calls/${id}/transfer`,
+        (b) => (b.phase === 'talking' && b.attempt?.result ? b : undefined),
+        15_000,
+      );
       t.match(back.attempt, { state: 'failed', result });
       t.match(back.ticket_offer, { department, caller: from, call_id: id, content: String });
       await waitFor('caller and agent bridged again', async () => (sb.sim.engine.agent('1001').calls()[0]?.bridge?.peer.uuid === id ? true : undefined), 5000);
@@ -192,11 +227,16 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await agentFree(sb);
   });
 
-  t.test('outside the hotline\'s hours: refused with the reason, a ticket for the department offered', async (t) => {
+  t.test("outside the hotline's hours: refused with the reason, a ticket for the department offered", async (t) => {
     const { id, from } = await talkingCall(sb);
     const r = await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12333' });
     t.equal(r.status, 409);
-    t.match(r.body, { error: 'CTI_TRANSFER_REFUSED', field: 'hotline', reason: /人力资源社会保障热线（12333）当前不在工作时间/, ticket_prefill: { department: 'human-resources', caller: from, call_id: id } });
+    t.match(r.body, {
+      error: 'CTI_TRANSFER_REFUSED',
+      field: 'hotline',
+      reason: /人力资源社会保障热线（12333）当前不在工作时间/,
+      ticket_prefill: { department: 'human-resources', caller: from, call_id: id },
+    });
     t.match((await sb.server.get(`/api/calls/${id}/transfer`)).body, { phase: 'talking', ticket_offer: { department: 'human-resources' } });
     t.notOk(legOf(sb, '12333'), 'no leg was placed');
     const unknown = await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12345' });
@@ -216,7 +256,11 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     t.equal(r.status, 200);
     t.match(r.body, { phase: 'three_way', attempt: { state: 'three_way' } });
     const room = `cti-${id}`;
-    await waitFor('three members in the room', async () => (sb.sim.engine.channels.filter((c) => c.getVar('conference_name') === room && c.ready).length === 3 ? true : undefined), 5000);
+    await waitFor(
+      'three members in the room',
+      async () => (sb.sim.engine.channels.filter((c) => c.getVar('conference_name') === room && c.ready).length === 3 ? true : undefined),
+      5000,
+    );
     sb.sim.engine.agent('1001').hangup();
     await agentFree(sb);
     t.ok(sb.sim.engine.channel(id)?.ready, 'the caller is still talking to the department');
@@ -238,7 +282,10 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     const call = await callEnded(sb, id);
     t.match(call, { outcome: 'transferred', department: 'market-regulation' });
     t.match(call.transfer_attempts, [{ kind: 'blind', result: 'answered' }]);
-    t.match(call.legs.find((l: any) => l.endpoint === 'sofia/gateway/telecom-trunk/12315'), { kind: 'department' });
+    t.match(
+      call.legs.find((l: any) => l.endpoint === 'sofia/gateway/telecom-trunk/12315'),
+      { kind: 'department' },
+    );
     await noLegsLeft(t, sb);
     await agentFree(sb);
   });
@@ -250,7 +297,10 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await phase(sb, id, 'handed_over');
     const call = await callEnded(sb, id);
     t.match(call, { outcome: 'transferred', department: 'public-security' });
-    t.match(call.legs.find((l: any) => l.kind === 'emergency'), { endpoint: 'sofia/gateway/police-110/110' });
+    t.match(
+      call.legs.find((l: any) => l.kind === 'emergency'),
+      { endpoint: 'sofia/gateway/police-110/110' },
+    );
     await noLegsLeft(t, sb);
     await agentFree(sb);
   });
@@ -268,13 +318,18 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     await waitFor('the agent parked', async () => (agentLeg.bridge === null && agentLeg.state === 'CS_PARK' ? true : undefined));
     await waitFor('the caller on hold music', async () => (musicStarts > 0 && !callerLeg.bridge ? true : undefined));
     t.not(agentLeg.callState, 'HELD', 'no uuid_hold: its looping broadcast would outlive the agent');
-    t.match((await sb.server.post(`/api/calls/${id}/hold`)), { status: 409, body: { error: 'CTI_TRANSFER_BAD_STATE' } });
+    t.match(await sb.server.post(`/api/calls/${id}/hold`), { status: 409, body: { error: 'CTI_TRANSFER_BAD_STATE' } });
     t.match((await sb.server.post(`/api/calls/${id}/resume`)).body, { phase: 'talking' });
     await waitFor('agent and caller together again', async () => (agentLeg.bridge?.peer.uuid === id ? true : undefined));
 
     t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
     sb.sim.engine.agent('1001').hangup();
-    await sb.until('the caller to be answered again', '/api/agents', (b) => (b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call' && a.call_id === id) ? true : undefined), 15_000);
+    await sb.until(
+      'the caller to be answered again',
+      '/api/agents',
+      (b) => (b.items.find((a: any) => a.seat === '1001' && a.state === 'on_call' && a.call_id === id) ? true : undefined),
+      15_000,
+    );
     t.ok(!callerLeg.hangupCause, 'the caller was not left on music: back in the queue, answered by the next free agent');
     await phase(sb, id, 'talking');
     sb.sim.engine.agent('1001').hangup();

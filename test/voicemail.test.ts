@@ -24,7 +24,8 @@ function appsOf(sb: Switchboard, caller: string): Array<{ app: string; arg: stri
   sb.sim.engine.tap((e) => {
     if (e.name !== 'CHANNEL_EXECUTE') return;
     const h = (n: string) => e.headers.find(([k]) => k === n)?.[1] ?? '';
-    if (h('Caller-Caller-ID-Number') === caller && h('Call-Direction') === 'inbound') apps.push({ app: h('Application'), arg: h('Application-Data'), uuid: h('Unique-ID') });
+    if (h('Caller-Caller-ID-Number') === caller && h('Call-Direction') === 'inbound')
+      apps.push({ app: h('Application'), arg: h('Application-Data'), uuid: h('Unique-ID') });
   });
   return apps;
 }
@@ -42,10 +43,22 @@ t.test('the caller leaves a message and hangs up: outcome 留言, on the call-ba
   const record = apps.find((a) => a.app === 'record');
   t.ok(record, 'the record app ran');
   t.ok(names.indexOf('mkdir') >= 0 && names.indexOf('mkdir') < names.indexOf('record'), 'its folder was made first');
-  t.match(record!.arg, new RegExp(`^/var/lib/freeswitch/recordings/cti/voicemail/\\d{4}-\\d{2}-\\d{2}/${call.id}\\.wav 120 200 5$`), 'longest message 120 s, silence 5 s');
-  t.ok(apps.some((a) => a.app === 'playback' && a.arg.includes('voicemail.wav') && a.arg.includes('tone_stream://')), 'the prompt, then the tone');
+  t.match(
+    record!.arg,
+    new RegExp(`^/var/lib/freeswitch/recordings/cti/voicemail/\\d{4}-\\d{2}-\\d{2}/${call.id}\\.wav 120 200 5$`),
+    'longest message 120 s, silence 5 s',
+  );
+  t.ok(
+    apps.some((a) => a.app === 'playback' && a.arg.includes('voicemail.wav') && a.arg.includes('tone_stream://')),
+    'the prompt, then the tone',
+  );
   const [item] = (await sb.server.get('/api/callbacks')).body.items;
-  t.match(item, { caller: '13800000071', call_id: call.id, line: '1', message: { path: `${record!.arg.split(' ')[0]!.replace('/var/lib/freeswitch/recordings/', '')}` } });
+  t.match(item, {
+    caller: '13800000071',
+    call_id: call.id,
+    line: '1',
+    message: { path: `${record!.arg.split(' ')[0]!.replace('/var/lib/freeswitch/recordings/', '')}` },
+  });
   t.ok(item.message.seconds >= 2 && item.message.seconds <= 10, `a message of ${item.message.seconds} s (the caller hung up at 12 s)`);
 });
 
@@ -67,13 +80,21 @@ t.test('a caller who hangs up before the tone is still on the call-back list, wi
   const apps = appsOf(sb, '13800000073');
   sb.sim.engine.tap((e) => {
     const h = (n: string) => e.headers.find(([k]) => k === n)?.[1] ?? '';
-    if (e.name === 'CHANNEL_EXECUTE' && h('Caller-Caller-ID-Number') === '13800000073' && h('Application') === 'playback' && h('Application-Data').includes('voicemail.wav')) {
+    if (
+      e.name === 'CHANNEL_EXECUTE' &&
+      h('Caller-Caller-ID-Number') === '13800000073' &&
+      h('Application') === 'playback' &&
+      h('Application-Data').includes('voicemail.wav')
+    ) {
       void sb.sim.engine.api('uuid_kill', h('Unique-ID'));
     }
   });
   sb.sim.engine.placeCall({ from: '13800000073', to: '12345', dtmf: pressThree(7), hangupAfterS: 40 });
   const call = await ended(sb, '13800000073');
   t.match(call, { outcome: 'callback', agent: null });
-  t.notOk(apps.some((a) => a.app === 'record'), 'nothing was recorded');
+  t.notOk(
+    apps.some((a) => a.app === 'record'),
+    'nothing was recorded',
+  );
   t.match((await sb.server.get('/api/callbacks')).body.items, [{ caller: '13800000073', call_id: call.id, message: null }]);
 });

@@ -23,7 +23,9 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<{ ms: 
 async function writeMuch(db: ReturnType<typeof openDatabase>, pauseMs: number): Promise<void> {
   db.exec('CREATE TABLE IF NOT EXISTS blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO blobs (data) VALUES (?)');
-  const batch = db.transaction(() => { for (let i = 0; i < 100; i++) insert.run(Buffer.alloc(PAGE - 100, i)); });
+  const batch = db.transaction(() => {
+    for (let i = 0; i < 100; i++) insert.run(Buffer.alloc(PAGE - 100, i));
+  });
   for (let i = 0; i < 30; i++) {
     batch();
     await sleep(pauseMs);

@@ -22,12 +22,14 @@ t.test('after a burst of writes the WAL is long; after wal_truncate_idle_s witho
   const wal = join(dataDir, 'cti.sqlite-wal');
   await server.login('op');
   const content = '路灯不亮，'.repeat(300);
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let i = 0; i < 25; i++) {
-      const r = await server.post('/api/tickets', { type: 'report', caller: '13800138000', content, dispatch_to: 'environment' });
-      if (r.status !== 201) throw new Error(JSON.stringify(r.body));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < 25; i++) {
+        const r = await server.post('/api/tickets', { type: 'report', caller: '13800138000', content, dispatch_to: 'environment' });
+        if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+      }
+    }),
+  );
   // unauthenticated from here: a logged-in request is a write (the session's last use)
   const metrics = async () => (await fetch(`${server.url}/metrics`)).text();
   const afterBurst = walMetric(await metrics());

@@ -31,7 +31,11 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
   await page.locator('#calendar-yaml').fill(`years:\n  "${missing}":\n    holidays: ["${missing}-02-30"]\n    makeup_workdays: []\n`);
   await page.getByRole('button', { name: '校验' }).click();
   await page.locator('#calendar-check', { hasText: '处问题' }).waitFor();
-  t.match(await page.locator('#calendar-check').textContent(), `第 3 行第 16 列 years.${missing}.holidays[0]：${missing}-02-30 is not a date`, 'the problem by line and column');
+  t.match(
+    await page.locator('#calendar-check').textContent(),
+    `第 3 行第 16 列 years.${missing}.holidays[0]：${missing}-02-30 is not a date`,
+    'the problem by line and column',
+  );
   await page.locator('#calendar-yaml').fill(`years:\n  "${missing}":\n    holidays: ["${missing}-02-01"]   # a test value\n    makeup_workdays: []\n`);
   await page.getByRole('button', { name: '校验' }).click();
   await page.locator('#calendar-check', { hasText: '格式正确' }).waitFor();
@@ -56,14 +60,26 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
   await page.getByRole('button', { name: '新增', exact: true }).click();
   await page.locator('#user-rows', { hasText: '陈经办' }).waitFor();
   const users = (await server.get('/api/admin/users')).body.items;
-  t.match(users.find((u: any) => u.username === 'chen'), { role: 'dept_handler', department: 'market-regulation', display_name: '陈经办' }, 'the user exists in the API');
+  t.match(
+    users.find((u: any) => u.username === 'chen'),
+    { role: 'dept_handler', department: 'market-regulation', display_name: '陈经办' },
+    'the user exists in the API',
+  );
   t.match(await page.locator('#user-rows').textContent(), '部门经办人市市场监管局', 'role and department by their Chinese names');
 
   // 解除锁定: chen's address (this machine's) is locked by 5 wrong passwords; the admin lifts it
   for (let i = 0; i < 5; i++) {
-    await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chen', password: `wrong-${i}-password` }) });
+    await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'chen', password: `wrong-${i}-password` }),
+    });
   }
-  const lockedOut = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }) });
+  const lockedOut = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }),
+  });
   t.equal(lockedOut.status, 423, 'chen is locked out from this address');
   await page.reload(); // the token is kept in the tab's sessionStorage
   const chenRow = page.locator('#user-rows tr', { hasText: '陈经办' });
@@ -73,7 +89,11 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
   await chenRow.locator('td', { hasText: '正常' }).waitFor();
   t.equal(await chenRow.getByRole('button', { name: '解除锁定' }).count(), 0, 'no button once nothing is locked');
   t.strictSame((await server.get('/api/admin/lockouts')).body.items, [], 'no lock left in the API');
-  const unlocked = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }) });
+  const unlocked = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }),
+  });
   t.equal(unlocked.status, 200, 'chen logs in again');
 
   t.same(errors, [], 'no console errors on the admin page');

@@ -17,7 +17,11 @@ const shanghaiShown = (iso: string) => `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${
 async function deptSite(t: Test) {
   const config = copyConfig();
   const server = await startServerProcess(config.dir, {
-    users: [{ name: 'wang', role: 'agent' }, { name: 'li', role: 'dept_handler', department: 'market-regulation' }, { name: 'zhao', role: 'dept_head', department: 'market-regulation' }],
+    users: [
+      { name: 'wang', role: 'agent' },
+      { name: 'li', role: 'dept_handler', department: 'market-regulation' },
+      { name: 'zhao', role: 'dept_head', department: 'market-regulation' },
+    ],
   });
   const browser = await launchBrowser();
   t.teardown(async () => {
@@ -31,7 +35,12 @@ async function deptSite(t: Test) {
 
 t.test('a handler signs and replies with a photo on a phone; the head sees the overview', async (t) => {
   const { server, browser } = await deptSite(t);
-  const created = await server.post('/api/tickets', { type: 'complaint', caller: '13800138000', content: '小区门口餐馆油烟扰民', dispatch_to: 'market-regulation' });
+  const created = await server.post('/api/tickets', {
+    type: 'complaint',
+    caller: '13800138000',
+    content: '小区门口餐馆油烟扰民',
+    dispatch_to: 'market-regulation',
+  });
   t.equal(created.status, 201);
   const id = created.body.id as number;
 
@@ -76,7 +85,12 @@ t.test('a handler signs and replies with a photo on a phone; the head sees the o
 
 t.test('a head presses an open ticket of their department (督办) from the phone; a handler has no such form', async (t) => {
   const { server, browser } = await deptSite(t);
-  const created = await server.post('/api/tickets', { type: 'complaint', caller: '13800138001', content: '超市销售过期食品', dispatch_to: 'market-regulation' });
+  const created = await server.post('/api/tickets', {
+    type: 'complaint',
+    caller: '13800138001',
+    content: '超市销售过期食品',
+    dispatch_to: 'market-regulation',
+  });
   t.equal(created.status, 201);
   const id = created.body.id as number;
 
@@ -93,7 +107,10 @@ t.test('a head presses an open ticket of their department (督办) from the phon
   await head.page.locator('.toast', { hasText: '已督办' }).waitFor();
   await server.login('zhao');
   const ticket = (await server.get(`/api/tickets/${id}`)).body;
-  t.ok(ticket.events.some((e: any) => e.action === 'supervise'), `the 督办 is on the ticket (${ticket.events.map((e: any) => e.action).join(', ')})`);
+  t.ok(
+    ticket.events.some((e: any) => e.action === 'supervise'),
+    `the 督办 is on the ticket (${ticket.events.map((e: any) => e.action).join(', ')})`,
+  );
   t.ok(ticket.priority > created.body.priority, `priority raised (${created.body.priority} → ${ticket.priority})`);
   t.same([...handler.errors, ...head.errors], [], 'no console errors');
 });

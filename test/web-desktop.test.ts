@@ -12,7 +12,10 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   const sb = await switchboard({
     agents: [{ id: '1001', answerAfterS: 0.5 }], // answers, then talks until someone hangs up
     hotlines: { '12315': { answerAfterS: 2 } },
-    users: [{ name: 'wang', role: 'agent' }, { name: 'boss', role: 'supervisor' }],
+    users: [
+      { name: 'wang', role: 'agent' },
+      { name: 'boss', role: 'supervisor' },
+    ],
     // 12315's seats work office hours; the test must not depend on when it runs
     configure: (c) => c.edit('routing.yaml', /(number: "12315"[^\n]*?)hours: office/, '$1hours: always'),
   });
@@ -64,7 +67,11 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   const result = await page.locator('#ticket-result', { hasText: '已登记' }).textContent();
   t.match(result, /^工单 #\d+ 已登记，已派发至市市场监管局/);
   const tickets = (await sb.server.get(`/api/tickets?caller=${CALLER}`)).body.items;
-  t.match(tickets, [{ call_id: callId, type: 'complaint', department: 'market-regulation', status: 'dispatched', content: '市民反映某超市销售过期食品，要求查处' }], 'the ticket exists with the call id');
+  t.match(
+    tickets,
+    [{ call_id: callId, type: 'complaint', department: 'market-regulation', status: 'dispatched', content: '市民反映某超市销售过期食品，要求查处' }],
+    'the ticket exists with the call id',
+  );
 
   await page.keyboard.press('F9');
   await page.locator('#hold-state', { hasText: '来电方正在听等待音乐' }).waitFor();
@@ -77,7 +84,9 @@ t.test('agent desktop: ready, call pop, ticket from the call, warm transfer to 1
   const target = page.locator('#transfer-targets button[data-number="12315"]');
   await target.waitFor({ timeout: 10_000 }).catch(async () => {
     const panel = await page.locator('#transfer-targets').textContent();
-    throw new Error(`the transfer panel never listed 12315; it needs GET /api/transfer/targets (src/transfer). Panel: "${panel}"; page errors: ${errors.join(' | ')}`);
+    throw new Error(
+      `the transfer panel never listed 12315; it needs GET /api/transfer/targets (src/transfer). Panel: "${panel}"; page errors: ${errors.join(' | ')}`,
+    );
   });
   t.match(await target.textContent(), '工作时间内', '12315 is open');
   await target.click();

@@ -26,7 +26,11 @@ t.test('/docs renders under the CSP and refuses to be framed', async (t) => {
   const framer = await openPage(browser, `http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
   await framer.page.waitForTimeout(2500);
   const child = framer.page.frames().filter((f) => f !== framer.page.mainFrame());
-  t.strictSame(child.map((f) => f.url()), ['chrome-error://chromewebdata/'], 'Chromium refused to load /docs in the frame');
+  t.strictSame(
+    child.map((f) => f.url()),
+    ['chrome-error://chromewebdata/'],
+    'Chromium refused to load /docs in the frame',
+  );
 });
 
 t.test('/docs: Authorize takes a token and "try it out" sends it; login, intake, health and wallboard need none', async (t) => {
@@ -34,13 +38,19 @@ t.test('/docs: Authorize takes a token and "try it out" sends it; login, intake,
   t.teardown(() => a.close());
   const spec = (await a.app.inject({ url: '/docs/json' })).json();
   t.same(spec.security, [{ bearer: [] }], 'every operation asks for the bearer token by default');
-  for (const [path, method] of [['/api/auth/login', 'post'], ['/api/intake', 'post'], ['/healthz', 'get'], ['/api/wallboard', 'get']] as const) {
+  for (const [path, method] of [
+    ['/api/auth/login', 'post'],
+    ['/api/intake', 'post'],
+    ['/healthz', 'get'],
+    ['/api/wallboard', 'get'],
+  ] as const) {
     t.same(spec.paths[path]?.[method]?.security, [], `${method.toUpperCase()} ${path} is public`);
   }
   t.equal(spec.paths['/api/tickets']?.get?.security, undefined, 'GET /api/tickets keeps the default');
 
   const base = await a.app.listen({ port: 0, host: '127.0.0.1' });
-  const token = (await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'boss', password: 'correct horse 12345' } })).json().token as string;
+  const token = (await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'boss', password: 'correct horse 12345' } })).json()
+    .token as string;
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
   const { page, errors } = await openPage(browser, `${base}/docs/`);

@@ -15,11 +15,18 @@ t.test('refused and busy transfers offer a ticket for the department; the agent 
   const sb = await switchboard({
     agents: [{ id: '1001', answerAfterS: 0.5 }],
     hotlines: { '12329': { answerAfterS: 1, busy: 1 } },
-    users: [{ name: 'wang', role: 'agent' }, { name: 'boss', role: 'supervisor' }],
+    users: [
+      { name: 'wang', role: 'agent' },
+      { name: 'boss', role: 'supervisor' },
+    ],
     configure: (c) => {
       c.edit('routing.yaml', /(number: "12329"[^\n]*?)hours: office/, '$1hours: always');
       // every other office-hours hotline, 12333 among them, is closed whenever the test runs
-      c.edit('routing.yaml', '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]', `  office:\n    days: every_day\n    periods: ["${closedPeriod}"]`);
+      c.edit(
+        'routing.yaml',
+        '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]',
+        `  office:\n    days: every_day\n    periods: ["${closedPeriod}"]`,
+      );
     },
   });
   const browser = await launchBrowser();
@@ -48,7 +55,7 @@ t.test('refused and busy transfers offer a ticket for the department; the agent 
   await hr.click();
   await page.locator('#transfer-state', { hasText: '当前不在工作时间' }).waitFor();
   await page.getByRole('button', { name: '生成工单并派发至该部门' }).click();
-  t.equal(await page.locator('#ticket-form select[name=department]').inputValue(), 'human-resources', 'the form goes to the hotline\'s department');
+  t.equal(await page.locator('#ticket-form select[name=department]').inputValue(), 'human-resources', "the form goes to the hotline's department");
   t.equal(await page.locator('#ticket-form input[name=caller]').inputValue(), CALLER);
   t.match(await page.locator('#ticket-form textarea[name=content]').inputValue(), /^来电拟转接人力资源社会保障热线（12333）未成功/);
   await page.locator('#ticket-form select[name=type]').selectOption('consultation');
@@ -68,13 +75,26 @@ t.test('refused and busy transfers offer a ticket for the department; the agent 
   await page.locator('#ticket-result', { hasText: '已派发至市公积金中心' }).waitFor();
 
   const tickets = (await sb.server.get(`/api/tickets?caller=${CALLER}`)).body.items;
-  t.same(tickets.map((x: any) => [x.department, x.status, x.call_id]).sort(), [['housing-fund', 'dispatched', callId], ['human-resources', 'dispatched', callId]], 'two tickets, each dispatched to the department that could not take the call');
+  t.same(
+    tickets.map((x: any) => [x.department, x.status, x.call_id]).sort(),
+    [
+      ['housing-fund', 'dispatched', callId],
+      ['human-resources', 'dispatched', callId],
+    ],
+    'two tickets, each dispatched to the department that could not take the call',
+  );
   const attempts = (await sb.server.get(`/api/calls/${callId}`)).body.transfer_attempts;
-  t.match(attempts, [{ hotline: '12333', result: 'refused' }, { hotline: '12329', result: 'busy' }]);
+  t.match(attempts, [
+    { hotline: '12333', result: 'refused' },
+    { hotline: '12329', result: 'busy' },
+  ]);
   t.match((await sb.server.get(`/api/calls/${callId}/transfer`)).body, { phase: 'talking' }, 'the agent is still with the caller');
   await sb.sim.engine.api('uuid_kill', callId); // the citizen hangs up
   await sb.until('the call to end', `/api/calls/${callId}`, (b) => (b.ended_at ? b : undefined));
   // Chromium logs every non-2xx response to the console; the refusal's 409 is the one expected.
   t.equal(errors.length, 1, `one console line, the refusal's 409: ${errors.join(' | ')}`);
-  t.match(errors[0], /^console: Failed to load resource: the server responded with a status of 409 \(Conflict\) \(http:\/\/127\.0\.0\.1:\d+\/api\/calls\/[0-9a-f-]+\/transfer\)$/);
+  t.match(
+    errors[0],
+    /^console: Failed to load resource: the server responded with a status of 409 \(Conflict\) \(http:\/\/127\.0\.0\.1:\d+\/api\/calls\/[0-9a-f-]+\/transfer\)$/,
+  );
 });

@@ -17,7 +17,9 @@ t.test('a ringing transfer on the wallboard: 振铃中 8 秒, then a miss once 1
   const now = Date.parse('2026-11-30T10:00:00+08:00');
   a.at(new Date(now).toISOString());
   a.db.prepare("INSERT INTO calls (id, caller, called, mode, started_us) VALUES ('call-1', '13800138000', '12345', 'main', ?)").run(now * 1000 - 60 * s);
-  const insert = a.db.prepare("INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES ('call-1', ?, 'warm', '1001', ?, ?, ?, ?)");
+  const insert = a.db.prepare(
+    "INSERT INTO transfer_attempts (call_id, hotline, kind, agent_id, created_us, answered_us, ended_us, result) VALUES ('call-1', ?, 'warm', '1001', ?, ?, ?, ?)",
+  );
   insert.run('95598', now * 1000 - 8 * s, null, null, null);
   insert.run('12315', now * 1000 - 50 * s, now * 1000 - 47 * s, null, 'answered');
 

@@ -7,10 +7,24 @@ import { toCsv, toXlsx, type MonthlyReport, type MonthlyRow } from '../src/repor
 import { PASSWORD, ticketApp } from './support/ticket-app.js';
 
 const zero: Omit<MonthlyRow, 'department' | 'name'> = {
-  dispatched: 0, signed_on_time: 0, sign_late: 0, sign_not_due: 0, sign_on_time_rate: null,
-  resolved_on_time: 0, resolve_late: 0, resolve_not_due: 0, resolve_on_time_rate: null,
-  returned: 0, overdue_open: 0, satisfied: 0, follow_ups: 0, satisfaction_rate: null,
-  transfers_counted: 0, transfers_within_15s: 0, transfers_ringing: 0, transfer_rate: null,
+  dispatched: 0,
+  signed_on_time: 0,
+  sign_late: 0,
+  sign_not_due: 0,
+  sign_on_time_rate: null,
+  resolved_on_time: 0,
+  resolve_late: 0,
+  resolve_not_due: 0,
+  resolve_on_time_rate: null,
+  returned: 0,
+  overdue_open: 0,
+  satisfied: 0,
+  follow_ups: 0,
+  satisfaction_rate: null,
+  transfers_counted: 0,
+  transfers_within_15s: 0,
+  transfers_ringing: 0,
+  transfer_rate: null,
 };
 
 const report: MonthlyReport = {
@@ -19,7 +33,19 @@ const report: MonthlyReport = {
   as_of: '2026-12-01T09:00:00+08:00',
   definitions: { sign_on_time_rate: '签收及时率 = 按时签收 ÷（按时签收 + 签收超时）。' },
   items: [
-    { ...zero, department: 'market-regulation', name: '市市场监管局 <&>', dispatched: 4, signed_on_time: 2, sign_late: 1, sign_not_due: 1, sign_on_time_rate: 2 / 3, transfers_counted: 8, transfers_within_15s: 7, transfer_rate: 0.875 },
+    {
+      ...zero,
+      department: 'market-regulation',
+      name: '市市场监管局 <&>',
+      dispatched: 4,
+      signed_on_time: 2,
+      sign_late: 1,
+      sign_not_due: 1,
+      sign_on_time_rate: 2 / 3,
+      transfers_counted: 8,
+      transfers_within_15s: 7,
+      transfer_rate: 0.875,
+    },
     { ...zero, department: 'health', name: '市卫健委' },
   ],
 };
@@ -35,7 +61,10 @@ const csvHeadings = () => toCsv([]).replace('\uFEFF', '').trim().split(',');
 
 t.test('the monthly workbook read back: headings, cells, formats, frozen pane, notes', async (t) => {
   const book = await read(await toXlsx(report));
-  t.same(book.worksheets.map((s) => s.name), ['2026-11 部门月报', '统计口径']);
+  t.same(
+    book.worksheets.map((s) => s.name),
+    ['2026-11 部门月报', '统计口径'],
+  );
   const sheet = book.getWorksheet('2026-11 部门月报')!;
   const headings = csvHeadings();
   t.equal(headings.length, 17);
@@ -56,7 +85,7 @@ t.test('the monthly workbook read back: headings, cells, formats, frozen pane, n
   t.equal(cell(2, '派单数').numFmt, '0');
   t.equal(cell(2, '签收未到期').value, 1);
   t.equal(cell(2, '签收及时率').value, 2 / 3, 'a rate is the ratio itself, not a rounded text');
-  t.equal(cell(2, '签收及时率').numFmt, '0.0%', 'shown as a percentage with the CSV\'s one decimal');
+  t.equal(cell(2, '签收及时率').numFmt, '0.0%', "shown as a percentage with the CSV's one decimal");
   t.equal(cell(2, '15秒接通率').value, 0.875);
   t.equal(cell(2, '15秒接通率').numFmt, '0.0%');
   t.equal(cell(3, '部门').value, '市卫健委');
@@ -71,7 +100,10 @@ t.test('the monthly workbook read back: headings, cells, formats, frozen pane, n
   t.ok((sheet.getColumn(col('部门')).width ?? 0) >= 18, 'the department column fits the longest name');
 
   const notes = book.getWorksheet('统计口径')!;
-  t.same(notes.getColumn(1).values.slice(1), ['统计区间：2026-11-01T00:00:00+08:00 至 2026-12-01T00:00:00+08:00（按派单时间、转接呼出时间）；统计时刻：2026-12-01T09:00:00+08:00', '签收及时率 = 按时签收 ÷（按时签收 + 签收超时）。']);
+  t.same(notes.getColumn(1).values.slice(1), [
+    '统计区间：2026-11-01T00:00:00+08:00 至 2026-12-01T00:00:00+08:00（按派单时间、转接呼出时间）；统计时刻：2026-12-01T09:00:00+08:00',
+    '签收及时率 = 按时签收 ÷（按时签收 + 签收超时）。',
+  ]);
   t.equal(book.created.toISOString(), '2026-12-01T01:00:00.000Z', 'dated at the instant judged, not the wall clock');
 });
 
@@ -97,6 +129,10 @@ t.test('the monthly report served as .xlsx', async (t) => {
   const sheet = (await read(r.rawPayload)).getWorksheet('2026-11 部门月报')!;
   t.equal(sheet.rowCount, json.body.items.length + 1, 'a heading row and one row per department');
   const names = sheet.getColumn(1).values.slice(2);
-  t.same(names, json.body.items.map((i: MonthlyRow) => i.name), 'every department, in the JSON order');
+  t.same(
+    names,
+    json.body.items.map((i: MonthlyRow) => i.name),
+    'every department, in the JSON order',
+  );
   t.ok(names.includes('市市场监管局'));
 });

@@ -22,7 +22,11 @@ function perOp(label: string, n: number, fn: (i: number) => void): number {
 
 export async function main(argv: string[]): Promise<void> {
   const waiting = arg(argv, 'waiting', 5000);
-  const seats: Seat[] = Array.from({ length: 12 }, (_, i) => ({ id: String(1001 + i), name: `坐席${i}`, skills: i < 2 ? ['supervision', 'citizen'] : ['citizen', 'enterprise'] }));
+  const seats: Seat[] = Array.from({ length: 12 }, (_, i) => ({
+    id: String(1001 + i),
+    name: `坐席${i}`,
+    skills: i < 2 ? ['supervision', 'citizen'] : ['citizen', 'enterprise'],
+  }));
   let now = 1_700_000_000_000;
   const acd = new CallDistributor({ seats, wrapUpS: 10, averageHandleS: 120, now: () => now });
   // all agents on a call, as in the hold phase
@@ -32,7 +36,16 @@ export async function main(argv: string[]): Promise<void> {
   }
   const enqueue = (id: string, queue = ['citizen', 'enterprise', 'supervision'][Number(id.slice(1)) % 3]!) => {
     now += 1;
-    acd.enqueue({ callId: id, queue, line: '1', priority: id.endsWith('7') ? 1 : 5, enteredMs: now, caller: '13800000000', originHotline: null, department: null });
+    acd.enqueue({
+      callId: id,
+      queue,
+      line: '1',
+      priority: id.endsWith('7') ? 1 : 5,
+      enteredMs: now,
+      caller: '13800000000',
+      originHotline: null,
+      department: null,
+    });
   };
   for (let i = 0; i < 12; i++) enqueue(`a${i}`, 'citizen');
   for (const s of seats) acd.offerResult(acd.agentState(s.id).callId ?? '', true);

@@ -42,7 +42,6 @@ const line = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 /** Per call, on the simulator side: when the CHANNEL_DATA reply to `connect` was made, and when the first sendmsg came. */
 interface Latency {
   connectMs: Map<string, number>;
@@ -130,10 +129,11 @@ function echoMetrics(echo: ChildProcess): () => Promise<string> {
     waiting = undefined;
     resolve(answer);
   });
-  return () => new Promise<string>((resolve) => {
-    waiting = resolve;
-    echo.stdin!.write('metrics\n');
-  });
+  return () =>
+    new Promise<string>((resolve) => {
+      waiting = resolve;
+      echo.stdin!.write('metrics\n');
+    });
 }
 const FIRST_COMMAND = 'cti_esl_first_command_seconds';
 /**
@@ -144,7 +144,17 @@ const FIRST_COMMAND = 'cti_esl_first_command_seconds';
 const LOOP_P99 = 'cti_nodejs_eventloop_lag_p99_seconds';
 const LOOP_SAMPLE_MS = 10;
 
-async function runStep(sim: Simulator, lat: Latency, peerPid: number, rate: number, stepS: number, withinS: number, call: (i: number) => PlaceCall, idle: () => Promise<boolean>, ownMetrics: OwnMetrics): Promise<Step> {
+async function runStep(
+  sim: Simulator,
+  lat: Latency,
+  peerPid: number,
+  rate: number,
+  stepS: number,
+  withinS: number,
+  call: (i: number) => PlaceCall,
+  idle: () => Promise<boolean>,
+  ownMetrics: OwnMetrics,
+): Promise<Step> {
   const before = ownMetrics ? parseBuckets(await ownMetrics(), FIRST_COMMAND) : undefined;
   const cpu0 = { sim: processCpuMs(process.pid), peer: processCpuMs(peerPid) };
   const expectedS = call(0).hangupAfterS ?? 0;
@@ -174,7 +184,10 @@ async function runStep(sim: Simulator, lat: Latency, peerPid: number, rate: numb
   const ok = endMs.filter((ms) => ms <= limitMs).length;
   const cmdP99 = percentile(cmd, 99);
   const after = before && ownMetrics ? await ownMetrics() : undefined;
-  const own = before && after !== undefined ? { ...ownLatency(before, parseBuckets(after, FIRST_COMMAND)), loopP99Ms: Math.max(0, metricSample(after, LOOP_P99) * 1000 - LOOP_SAMPLE_MS) } : undefined;
+  const own =
+    before && after !== undefined
+      ? { ...ownLatency(before, parseBuckets(after, FIRST_COMMAND)), loopP99Ms: Math.max(0, metricSample(after, LOOP_P99) * 1000 - LOOP_SAMPLE_MS) }
+      : undefined;
   // The limit applies to the peer's own clock: "received" and "sent" are its reads and
   // writes. The simulator-side figure also holds the simulator's own delay in reading the command.
   // Stricter than the span alone: a peer whose event loop lags could read CHANNEL_DATA late
@@ -182,10 +195,16 @@ async function runStep(sim: Simulator, lat: Latency, peerPid: number, rate: numb
   const ownOk = !own || (own.count === total && own.within >= 0.99 * total && own.loopP99Ms <= P99_LIMIT_MS);
   return {
     ...(own ? { own } : {}),
-    rate, placed: total,
-    simCpuMs: (processCpuMs(process.pid) - cpu0.sim) / total, peerCpuMs: (processCpuMs(peerPid) - cpu0.peer) / total, ok, commanded: cmd.length,
+    rate,
+    placed: total,
+    simCpuMs: (processCpuMs(process.pid) - cpu0.sim) / total,
+    peerCpuMs: (processCpuMs(peerPid) - cpu0.peer) / total,
+    ok,
+    commanded: cmd.length,
     sustained: ok === total && cmd.length === total && ownOk,
-    cmdP50: percentile(cmd, 50), cmdP99, endP99: percentile(endMs, 99),
+    cmdP50: percentile(cmd, 50),
+    cmdP99,
+    endP99: percentile(endMs, 99),
   };
 }
 
@@ -195,8 +214,10 @@ function ownText(own: NonNullable<Step['own']>): string {
 }
 
 function stepLine(s: Step, why: string): string {
-  return `  ${String(s.rate).padStart(6)}  ${String(s.placed).padStart(6)}  ${String(s.ok).padStart(8)}  ${String(s.commanded).padStart(9)}  `
-    + `${`${fmt(s.cmdP50, 1)} / ${fmt(s.cmdP99, 1)}`.padStart(13)}  ${(s.own ? ownText(s.own) : '–').padStart(17)}  ${(s.own ? fmt(s.own.loopP99Ms, 1) : '–').padStart(8)}  ${fmt(s.endP99, 0).padStart(9)}  ${`${fmt(s.simCpuMs, 2)} / ${fmt(s.peerCpuMs, 2)}`.padStart(13)}${s.sustained ? '' : `  ← not sustained${why}`}`;
+  return (
+    `  ${String(s.rate).padStart(6)}  ${String(s.placed).padStart(6)}  ${String(s.ok).padStart(8)}  ${String(s.commanded).padStart(9)}  ` +
+    `${`${fmt(s.cmdP50, 1)} / ${fmt(s.cmdP99, 1)}`.padStart(13)}  ${(s.own ? ownText(s.own) : '–').padStart(17)}  ${(s.own ? fmt(s.own.loopP99Ms, 1) : '–').padStart(8)}  ${fmt(s.endP99, 0).padStart(9)}  ${`${fmt(s.simCpuMs, 2)} / ${fmt(s.peerCpuMs, 2)}`.padStart(13)}${s.sustained ? '' : `  ← not sustained${why}`}`
+  );
 }
 
 /**
@@ -205,7 +226,20 @@ function stepLine(s: Step, why: string): string {
  */
 const EXTRA_STEPS = 3;
 
-async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: number, rates: number[], stepS: number, withinS: number, call: (i: number) => PlaceCall, idle: () => Promise<boolean>, ownMetrics: OwnMetrics, deadline: number, climbPastTop = false): Promise<{ best?: Step; completed?: Step; passed: number[]; ceilingShown: boolean }> {
+async function runSeries(
+  label: string,
+  sim: Simulator,
+  lat: Latency,
+  peerPid: number,
+  rates: number[],
+  stepS: number,
+  withinS: number,
+  call: (i: number) => PlaceCall,
+  idle: () => Promise<boolean>,
+  ownMetrics: OwnMetrics,
+  deadline: number,
+  climbPastTop = false,
+): Promise<{ best?: Step; completed?: Step; passed: number[]; ceilingShown: boolean }> {
   line(`${label}`);
   line(`  rate/s  placed  ok≤limit  commanded  sim-side p50/p99 ms  own p99 (≤${P99_LIMIT_MS} ms)  loop p99  ended p99  CPU ms/call sim/peer`);
   let best: Step | undefined;
@@ -227,8 +261,14 @@ async function runSeries(label: string, sim: Simulator, lat: Latency, peerPid: n
       break;
     }
     const s = await runStep(sim, lat, peerPid, rate, stepS, withinS, call, idle, ownMetrics);
-    const why = s.ok < s.placed ? ' (calls over the limit)' : s.commanded < s.placed ? ' (calls without a command)'
-      : s.own && s.own.loopP99Ms > P99_LIMIT_MS ? ` (loop p99 > ${P99_LIMIT_MS} ms)` : ` (p99 > ${P99_LIMIT_MS} ms)`;
+    const why =
+      s.ok < s.placed
+        ? ' (calls over the limit)'
+        : s.commanded < s.placed
+          ? ' (calls without a command)'
+          : s.own && s.own.loopP99Ms > P99_LIMIT_MS
+            ? ` (loop p99 > ${P99_LIMIT_MS} ms)`
+            : ` (p99 > ${P99_LIMIT_MS} ms)`;
     line(stepLine(s, why));
     if (!s.sustained) ceilingShown = true;
     // keep climbing while every call completes and is commanded, to show where completion fails too
@@ -264,8 +304,12 @@ export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'step-s': { type: 'string' }, 'within-s': { type: 'string' }, rates: { type: 'string' },
-      'hold-cap': { type: 'string' }, 'hold-rate': { type: 'string' }, 'max-total-s': { type: 'string' },
+      'step-s': { type: 'string' },
+      'within-s': { type: 'string' },
+      rates: { type: 'string' },
+      'hold-cap': { type: 'string' },
+      'hold-rate': { type: 'string' },
+      'max-total-s': { type: 'string' },
     },
   });
   const stepS = Number(values['step-s'] ?? 3);
@@ -285,26 +329,54 @@ export async function main(argv: string[]): Promise<void> {
   };
   const from = (i: number) => `1380000${String(i % 10000).padStart(4, '0')}`;
 
-  line(`call-controller benchmark — ${new Date().toISOString()}, node ${process.version}, loopback; simulator here, echo and controller each in a process of its own`);
+  line(
+    `call-controller benchmark — ${new Date().toISOString()}, node ${process.version}, loopback; simulator here, echo and controller each in a process of its own`,
+  );
   const prompts = engineOpts.prompts;
   line(`  prompts play for the length of the shipped WAVs (${Object.keys(prompts).length} files; hold music ${fmt(prompts['hold-music.wav'] ?? NaN, 1)} s)`);
-  line(`  steps of ${stepS} s; sustained = every call ended within ${withinS} s of its expected end and got its first command, and p99 of CHANNEL_DATA received → first sendmsg written ≤ ${P99_LIMIT_MS} ms`);
+  line(
+    `  steps of ${stepS} s; sustained = every call ended within ${withinS} s of its expected end and got its first command, and p99 of CHANNEL_DATA received → first sendmsg written ≤ ${P99_LIMIT_MS} ms`,
+  );
   line(`  and the peer's event-loop delay p99 ≤ ${P99_LIMIT_MS} ms; the same test for the echo and the controller,`);
-  line('  on the peer\'s own clock (its cti_esl_first_command_seconds histogram; "≤ b ms" is the bucket bound holding 99% of the step\'s calls, with the share within the limit).');
-  line('  "sim-side" is the same span seen from the simulator (reply written → command read): it adds loopback and the simulator\'s own lag, so it grows once the simulator is saturated.');
-  line('  "loop p99" is the peer\'s event-loop delay p99 over the step, ms: how long a CHANNEL_DATA could wait in its socket before being read, which the own clock does not see.');
+  line(
+    '  on the peer\'s own clock (its cti_esl_first_command_seconds histogram; "≤ b ms" is the bucket bound holding 99% of the step\'s calls, with the share within the limit).',
+  );
+  line(
+    '  "sim-side" is the same span seen from the simulator (reply written → command read): it adds loopback and the simulator\'s own lag, so it grows once the simulator is saturated.',
+  );
+  line(
+    '  "loop p99" is the peer\'s event-loop delay p99 over the step, ms: how long a CHANNEL_DATA could wait in its socket before being read, which the own clock does not see.',
+  );
 
   // 1. Baseline: the minimal ESL echo.
   const echo = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/echo-process.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [portLine] = (await once(echo.stdout!, 'data')) as [Buffer];
   const echoPort = Number(String(portLine).trim());
-  const echoSim = await startSimulator({ eslPort: 0, dialplanDir: join(ROOT, 'dialplan'), controller: { host: '127.0.0.1', port: echoPort }, engine: engineOpts });
+  const echoSim = await startSimulator({
+    eslPort: 0,
+    dialplanDir: join(ROOT, 'dialplan'),
+    controller: { host: '127.0.0.1', port: echoPort },
+    engine: engineOpts,
+  });
   let echoBest: Step | undefined;
   let echoCeilingShown = false;
   let ctlCompleted: Step | undefined;
   try {
     const lat = instrument(echoSim);
-    ({ best: echoBest, ceilingShown: echoCeilingShown } = await runSeries('baseline: minimal ESL echo (answer, hang up)', echoSim, lat, echo.pid!, rates, stepS, withinS, (i) => ({ from: from(i), to: '12345' }), async () => true, echoMetrics(echo), deadline - 140_000, true));
+    ({ best: echoBest, ceilingShown: echoCeilingShown } = await runSeries(
+      'baseline: minimal ESL echo (answer, hang up)',
+      echoSim,
+      lat,
+      echo.pid!,
+      rates,
+      stepS,
+      withinS,
+      (i) => ({ from: from(i), to: '12345' }),
+      async () => true,
+      echoMetrics(echo),
+      deadline - 140_000,
+      true,
+    ));
   } finally {
     await echoSim.stop();
     echo.stdin!.end();
@@ -315,17 +387,29 @@ export async function main(argv: string[]): Promise<void> {
   const eslPort = await freePort();
   const seats = Array.from({ length: 12 }, (_, i) => String(1001 + i));
   const sim = await startSimulator({
-    eslPort: 0, dialplanDir: join(ROOT, 'dialplan'), controller: { host: '127.0.0.1', port: eslPort },
+    eslPort: 0,
+    dialplanDir: join(ROOT, 'dialplan'),
+    controller: { host: '127.0.0.1', port: eslPort },
     engine: { ...engineOpts, agents: seats.map((id) => ({ id, answerAfterS: 0.5, talkS: 600 })) },
   });
   let server: ControllerProcess | undefined;
   let ctlBest: Step | undefined;
   let ctlPassed: number[] = [];
-  let hold: { placed: number; held: number; waiting: number; heapMb: number; rssMb: number; heapPerCallKb: number; rssPerCallKb: number; placeS: number } | undefined;
+  let hold:
+    | { placed: number; held: number; waiting: number; heapMb: number; rssMb: number; heapPerCallKb: number; rssPerCallKb: number; placeS: number }
+    | undefined;
   try {
-    server = await startControllerProcess(ROOT, {
-      FS_PORT: String(sim.port), CTI_DB: join(dir, 'cti.sqlite'), CTI_HTTP_PORT: String(await freePort()), CTI_ESL_PORT: String(eslPort), CTI_LOG_LEVEL: 'error',
-    }, { username: 'bench-admin', password: PASSWORD });
+    server = await startControllerProcess(
+      ROOT,
+      {
+        FS_PORT: String(sim.port),
+        CTI_DB: join(dir, 'cti.sqlite'),
+        CTI_HTTP_PORT: String(await freePort()),
+        CTI_ESL_PORT: String(eslPort),
+        CTI_LOG_LEVEL: 'error',
+      },
+      { username: 'bench-admin', password: PASSWORD },
+    );
     const srv = server;
     let token = '';
     for (const seat of seats) {
@@ -344,9 +428,23 @@ export async function main(argv: string[]): Promise<void> {
     if ((await srv.metric('cti_freeswitch_connected')) !== 1) throw new Error('the controller did not connect to the simulator');
 
     const lat = instrument(sim);
-    ({ best: ctlBest, completed: ctlCompleted, passed: ctlPassed } = await runSeries('controller: real server, 12 agents ready; callers press 1 at 0.2 s, hang up at 1 s', sim, lat, srv.pid, rates, stepS, withinS,
-      (i) => ({ from: from(i), to: '12345', dtmf: [{ at_s: 0.2, digits: '1' }], hangupAfterS: 1 }), async () => (await active()) === 0,
-      async () => (await srv.request('GET', '/metrics')).body as string, deadline - 105_000));
+    ({
+      best: ctlBest,
+      completed: ctlCompleted,
+      passed: ctlPassed,
+    } = await runSeries(
+      'controller: real server, 12 agents ready; callers press 1 at 0.2 s, hang up at 1 s',
+      sim,
+      lat,
+      srv.pid,
+      rates,
+      stepS,
+      withinS,
+      (i) => ({ from: from(i), to: '12345', dtmf: [{ at_s: 0.2, digits: '1' }], hangupAfterS: 1 }),
+      async () => (await active()) === 0,
+      async () => (await srv.request('GET', '/metrics')).body as string,
+      deadline - 105_000,
+    ));
 
     // 3. Concurrency: calls that stay in the IVR and the queue.
     const queued = async () => (await srv.request('GET', '/api/queues', undefined, token)).body.waiting as number;
@@ -389,10 +487,21 @@ export async function main(argv: string[]): Promise<void> {
     const m1 = { rss: srv.rss(), heapUsed: await heap() };
     const heapGrowth = m1.heapUsed - m0.heapUsed;
     const rss = m1.rss - m0.rss;
-    hold = { placed, held: maxHeld, waiting, heapMb: mb(heapGrowth), rssMb: mb(rss), heapPerCallKb: heapGrowth / 1024 / Math.max(1, held), rssPerCallKb: rss / 1024 / Math.max(1, held), placeS };
-    line(`concurrency: ${placed} calls placed at ${holdRate}/s in ${fmt(placeS, 1)} s (stopped: ${stopped}, cap ${holdCap}); held at once ${maxHeld} `
-      + `(${waiting} waiting in the queue per /api/queues, the rest in the IVR or with the 12 agents); `
-      + `controller heap +${fmt(mb(heapGrowth), 1)} MB, RSS +${fmt(mb(rss), 1)} MB`);
+    hold = {
+      placed,
+      held: maxHeld,
+      waiting,
+      heapMb: mb(heapGrowth),
+      rssMb: mb(rss),
+      heapPerCallKb: heapGrowth / 1024 / Math.max(1, held),
+      rssPerCallKb: rss / 1024 / Math.max(1, held),
+      placeS,
+    };
+    line(
+      `concurrency: ${placed} calls placed at ${holdRate}/s in ${fmt(placeS, 1)} s (stopped: ${stopped}, cap ${holdCap}); held at once ${maxHeld} ` +
+        `(${waiting} waiting in the queue per /api/queues, the rest in the IVR or with the 12 agents); ` +
+        `controller heap +${fmt(mb(heapGrowth), 1)} MB, RSS +${fmt(mb(rss), 1)} MB`,
+    );
   } finally {
     await sim.stop();
     await server?.stop();
@@ -403,18 +512,30 @@ export async function main(argv: string[]): Promise<void> {
   line('');
   line('figures (goals printed, not asserted; 2-core machine, other work may be running)');
   const ownP99 = (st: Step) => (st.own ? `own p99 ${ownText(st.own)}; ` : '');
-  line(`  echo baseline, highest sustained:   ${echoBest ? `${fmt(echoBest.rate)} calls/s (${ownP99(echoBest)}sim-side p99 ${fmt(echoBest.cmdP99, 1)} ms)` : 'none'}`);
-  line(`  controller, highest sustained:      ${ctlBest ? `${fmt(ctlBest.rate)} calls/s (${ownP99(ctlBest)}sim-side p99 ${fmt(ctlBest.cmdP99, 1)} ms)` : 'none'}   goal ≥ ${GOALS.rate}: ${ctlBest && ctlBest.rate >= GOALS.rate ? 'met' : 'not met'}`);
+  line(
+    `  echo baseline, highest sustained:   ${echoBest ? `${fmt(echoBest.rate)} calls/s (${ownP99(echoBest)}sim-side p99 ${fmt(echoBest.cmdP99, 1)} ms)` : 'none'}`,
+  );
+  line(
+    `  controller, highest sustained:      ${ctlBest ? `${fmt(ctlBest.rate)} calls/s (${ownP99(ctlBest)}sim-side p99 ${fmt(ctlBest.cmdP99, 1)} ms)` : 'none'}   goal ≥ ${GOALS.rate}: ${ctlBest && ctlBest.rate >= GOALS.rate ? 'met' : 'not met'}`,
+  );
   // "Highest sustained" stops at the first step that fails. A step's loop-delay p99 rests on its
   // three worst 10 ms samples, so one step can fail by chance below rates that pass; this line
   // shows every step that passed, so a reader can tell a ceiling from a stray step.
   line(`  controller, steps that passed:      ${ctlPassed.length > 0 ? `${ctlPassed.map((r) => fmt(r)).join(', ')} calls/s` : 'none'}`);
-  line(`  controller, all calls completed:   ${ctlCompleted ? `${fmt(ctlCompleted.rate)} calls/s (${ownP99(ctlCompleted)}sim-side p99 ${fmt(ctlCompleted.cmdP99, 1)} ms; the 20 ms limit not applied)` : 'none'}`);
+  line(
+    `  controller, all calls completed:   ${ctlCompleted ? `${fmt(ctlCompleted.rate)} calls/s (${ownP99(ctlCompleted)}sim-side p99 ${fmt(ctlCompleted.cmdP99, 1)} ms; the 20 ms limit not applied)` : 'none'}`,
+  );
   const ratio = echoBest && ctlBest ? ctlBest.rate / echoBest.rate : NaN;
-  line(`  ratio controller/echo:              ${fmt(ratio, 2)}   goal ≥ ${GOALS.ratio}: ${ratio >= GOALS.ratio ? 'met' : 'not met'}${echoBest !== undefined && !echoCeilingShown ? ` (the echo passed every step it was given, up to ${fmt(echoBest.rate)}/s: its real ceiling is higher)` : ''}`);
+  line(
+    `  ratio controller/echo:              ${fmt(ratio, 2)}   goal ≥ ${GOALS.ratio}: ${ratio >= GOALS.ratio ? 'met' : 'not met'}${echoBest !== undefined && !echoCeilingShown ? ` (the echo passed every step it was given, up to ${fmt(echoBest.rate)}/s: its real ceiling is higher)` : ''}`,
+  );
   if (hold) {
-    line(`  concurrent calls held:              ${fmt(hold.held)} of ${fmt(hold.placed)} placed   goal ≥ ${fmt(GOALS.held)}: ${hold.held >= GOALS.held ? 'met' : `not met${hold.placed >= holdCap ? ` (capped at ${holdCap}; raise --hold-cap)` : ''}`}`);
-    line(`  memory per held call:               heap ${fmt(hold.heapPerCallKb, 1)} KB, RSS ${fmt(hold.rssPerCallKb, 1)} KB (the controller process alone; heap not collected first)`);
+    line(
+      `  concurrent calls held:              ${fmt(hold.held)} of ${fmt(hold.placed)} placed   goal ≥ ${fmt(GOALS.held)}: ${hold.held >= GOALS.held ? 'met' : `not met${hold.placed >= holdCap ? ` (capped at ${holdCap}; raise --hold-cap)` : ''}`}`,
+    );
+    line(
+      `  memory per held call:               heap ${fmt(hold.heapPerCallKb, 1)} KB, RSS ${fmt(hold.rssPerCallKb, 1)} KB (the controller process alone; heap not collected first)`,
+    );
   }
   line(`total ${fmt((performance.now() - began) / 1000, 1)} s`);
 }

@@ -26,20 +26,36 @@ export function metricSample(metricsText: string, name: string): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startControllerProcess(root: string, env: Record<string, string>, admin: { username: string; password: string }): Promise<ControllerProcess> {
+export async function startControllerProcess(
+  root: string,
+  env: Record<string, string>,
+  admin: { username: string; password: string },
+): Promise<ControllerProcess> {
   const fullEnv = { ...process.env, ...env };
-  const add = spawnSync(process.execPath, ['bin/cti.js', 'user', 'add', admin.username, '--role', 'admin'], { cwd: root, env: fullEnv, input: `${admin.password}\n`, encoding: 'utf8' });
+  const add = spawnSync(process.execPath, ['bin/cti.js', 'user', 'add', admin.username, '--role', 'admin'], {
+    cwd: root,
+    env: fullEnv,
+    input: `${admin.password}\n`,
+    encoding: 'utf8',
+  });
   if (add.status !== 0) throw new Error(`cti user add: ${add.stderr}`);
   // BENCH_PROFILE=<dir>: a V8 CPU profile of the controller, written when it exits
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], { cwd: root, env: fullEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: fullEnv,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${env.CTI_HTTP_PORT}`;
   const until = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}: ${stderr}`);
-    const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > until) throw new Error(`controller did not start in 30 s: ${stderr}`);
     await sleep(200);
@@ -51,7 +67,9 @@ export async function startControllerProcess(root: string, env: Record<string, s
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).catch((err: Error) => {
-      throw new Error(`${method} ${path}: ${err.message}; controller ${child.exitCode === null ? 'running' : `exited with ${child.exitCode}`}; its stderr: ${stderr.slice(-2000)}`);
+      throw new Error(
+        `${method} ${path}: ${err.message}; controller ${child.exitCode === null ? 'running' : `exited with ${child.exitCode}`}; its stderr: ${stderr.slice(-2000)}`,
+      );
     });
     const text = await r.text();
     return { status: r.status, body: text.startsWith('{') ? JSON.parse(text) : text };

@@ -9,7 +9,11 @@ import { FrameParser, FrameError, toMessage } from '../../src/esl/index.js';
 const CHUNK = 64 * 1024;
 
 function encode(value: string): string {
-  return [...Buffer.from(value)].map((b) => (b < 0x20 || b > 0x7e || ' %:@&+=;<>?#'.includes(String.fromCharCode(b)) ? `%${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b))).join('');
+  return [...Buffer.from(value)]
+    .map((b) =>
+      b < 0x20 || b > 0x7e || ' %:@&+=;<>?#'.includes(String.fromCharCode(b)) ? `%${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b),
+    )
+    .join('');
 }
 
 /** A stream of `count` CHANNEL_STATE events with `headers` headers each. */
@@ -75,10 +79,18 @@ export async function main(argv: string[]): Promise<void> {
   let a = 0;
   let b = 0;
   for (let round = 0; round < 5; round++) {
-    a = Math.max(a, time(() => ours(pieces), count));
-    b = Math.max(b, time(() => modesl(pieces), count));
+    a = Math.max(
+      a,
+      time(() => ours(pieces), count),
+    );
+    b = Math.max(
+      b,
+      time(() => modesl(pieces), count),
+    );
   }
-  process.stdout.write(`src/esl   ${Math.round(a).toLocaleString('en')} events/s\nmodesl    ${Math.round(b).toLocaleString('en')} events/s\nratio     ${(a / b).toFixed(2)}× (src/esl / modesl, same run)\n`);
+  process.stdout.write(
+    `src/esl   ${Math.round(a).toLocaleString('en')} events/s\nmodesl    ${Math.round(b).toLocaleString('en')} events/s\nratio     ${(a / b).toFixed(2)}× (src/esl / modesl, same run)\n`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

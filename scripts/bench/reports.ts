@@ -47,7 +47,16 @@ function fill(db: Db, days: number, perDay: number, endUs: number): void {
         const answered = queued === null ? null : queued + (i % 30) * 1_000_000;
         // the last few calls are still going, as at a restart
         const open = i >= total - 20;
-        call.run(`c${i}`, `13${String(i % 1_000_000).padStart(9, '0')}`, started, queued, answered, answered, open ? null : started + 200_000_000, open ? null : 'answered');
+        call.run(
+          `c${i}`,
+          `13${String(i % 1_000_000).padStart(9, '0')}`,
+          started,
+          queued,
+          answered,
+          answered,
+          open ? null : started + 200_000_000,
+          open ? null : 'answered',
+        );
         if (i % 10 === 0) attempt.run(`c${i}`, hotlines[i % hotlines.length]!, started + 60_000_000, started + 65_000_000, started + 300_000_000);
       }
     })();
@@ -69,17 +78,23 @@ export async function main(argv: string[]): Promise<void> {
     fill(db, days, perDay, nowMs * 1000);
     db.pragma('wal_checkpoint(TRUNCATE)');
     line(`reports benchmark — ${new Date().toISOString()}, node ${process.version}`);
-    line(`  archive: ${fmt(days * perDay)} calls over ${days} days (${fmt(perDay)} a day, half queued), ${fmt((days * perDay) / 10)} transfer attempts; setup ${fmt((performance.now() - t0) / 1000, 1)} s`);
-    const figures = new Figures(db, () => plan, () => new Date(nowMs));
+    line(
+      `  archive: ${fmt(days * perDay)} calls over ${days} days (${fmt(perDay)} a day, half queued), ${fmt((days * perDay) / 10)} transfer attempts; setup ${fmt((performance.now() - t0) / 1000, 1)} s`,
+    );
+    const figures = new Figures(
+      db,
+      () => plan,
+      () => new Date(nowMs),
+    );
     const records = new CallRecords(db, pino({ level: 'silent' }));
     const todayMs = Date.parse('2026-11-30T00:00:00+08:00');
     const month = { fromMs: Date.parse('2026-11-01T00:00:00+08:00'), toMs: nowMs };
     const today = { fromMs: todayMs, toMs: nowMs };
     const day24h = { fromMs: nowMs - 86_400_000, toMs: nowMs };
     const cases: Array<[string, () => unknown]> = [
-      ['one /metrics scrape (24 h transfer rates, today\'s queue counts)', () => [figures.transferCounts(day24h), figures.queueCounts(today)]],
-      ['one wallboard refresh (24 h transfer rates, today\'s counts by hour)', () => [figures.transferCounts(day24h), figures.queueCounts(today, 'hour')]],
-      ['today\'s service level with waits (reports API)', () => figures.serviceLevels(today)],
+      ["one /metrics scrape (24 h transfer rates, today's queue counts)", () => [figures.transferCounts(day24h), figures.queueCounts(today)]],
+      ["one wallboard refresh (24 h transfer rates, today's counts by hour)", () => [figures.transferCounts(day24h), figures.queueCounts(today, 'hour')]],
+      ["today's service level with waits (reports API)", () => figures.serviceLevels(today)],
       ['transfer rates of the month, by day (reports API)', () => figures.transferRates(month, { by: 'day' })],
       ['open calls, read when the controller restarts', () => records.openCalls()],
     ];
@@ -90,9 +105,15 @@ export async function main(argv: string[]): Promise<void> {
     db.exec('DROP INDEX calls_by_queue_entry; DROP INDEX transfer_attempts_by_created; DROP INDEX calls_open');
     const scanned = cases.map(([, fn]) => timed(3, fn));
     line(`  ${'read (the real code)'.padEnd(66)} ${'indexed'.padStart(10)} ${'no index'.padStart(10)}  ratio`);
-    line(`  today's queue counts: counted by SQLite ${fmt(counts, 2)} ms, the day's rows carried into JavaScript ${fmt(rows, 2)} ms (${fmt(rows / counts, 1)}×)`);
-    cases.forEach(([label], k) => line(`  ${label.padEnd(66)} ${`${fmt(indexed[k]!, 2)} ms`.padStart(10)} ${`${fmt(scanned[k]!, 1)} ms`.padStart(10)}  ${fmt(scanned[k]! / indexed[k]!, 0)}×`));
-    line('  goal: a scrape and a wallboard refresh well under 20 ms (the budget of a call\'s first command), whatever the archive holds');
+    line(
+      `  today's queue counts: counted by SQLite ${fmt(counts, 2)} ms, the day's rows carried into JavaScript ${fmt(rows, 2)} ms (${fmt(rows / counts, 1)}×)`,
+    );
+    cases.forEach(([label], k) =>
+      line(
+        `  ${label.padEnd(66)} ${`${fmt(indexed[k]!, 2)} ms`.padStart(10)} ${`${fmt(scanned[k]!, 1)} ms`.padStart(10)}  ${fmt(scanned[k]! / indexed[k]!, 0)}×`,
+      ),
+    );
+    line("  goal: a scrape and a wallboard refresh well under 20 ms (the budget of a call's first command), whatever the archive holds");
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -76,9 +76,11 @@ export class MinimalController {
           // The first block is CHANNEL_DATA: the controller now knows the call and sends its commands.
           uuid = /(?:^|\n)Unique-ID: ([^\n]+)/.exec(head)?.[1] ?? '';
           this.seen.set(uuid, { connectSentMs, channelDataMs: performance.now() });
-          socket.write('myevents\n\n'
-            + 'sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n'
-            + 'sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n');
+          socket.write(
+            'myevents\n\n' +
+              'sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n' +
+              'sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n',
+          );
           this.onFirstCommand?.(performance.now() - receivedMs);
         } else if (head.includes('Content-Type: text/event-plain')) {
           this.events++;
@@ -140,10 +142,17 @@ async function runStep(sim: Simulator, controller: MinimalController, rate: numb
   const drainEnd = performance.now() + DRAIN_S * 1000;
   while (sim.engine.channels.length > 0 && performance.now() < drainEnd) await new Promise((resolve) => setTimeout(resolve, 50));
   return {
-    rate, placed: total, completed: completeMs.filter((ms) => ms <= withinS * 1000).length,
+    rate,
+    placed: total,
+    completed: completeMs.filter((ms) => ms <= withinS * 1000).length,
     withinLimit: completeMs.length === total && completeMs.every((ms) => ms <= withinS * 1000),
-    seconds, firedPerS: (fired.n - firedBefore) / seconds, deliveredPerS: (controller.events - eventsBefore) / seconds,
-    readyP50: percentile(ready, 50), readyP99: percentile(ready, 99), replyP99: percentile(reply, 99), completeP99: percentile(completeMs, 99),
+    seconds,
+    firedPerS: (fired.n - firedBefore) / seconds,
+    deliveredPerS: (controller.events - eventsBefore) / seconds,
+    readyP50: percentile(ready, 50),
+    readyP99: percentile(ready, 99),
+    replyP99: percentile(reply, 99),
+    completeP99: percentile(completeMs, 99),
   };
 }
 
@@ -160,7 +169,10 @@ export async function main(argv: string[]): Promise<void> {
   const controller = new MinimalController();
   const port = await controller.listen();
   const sim = await startSimulator({
-    eslPort: 0, dialplanDir: join(ROOT, 'dialplan'), controller: { host: '127.0.0.1', port }, engine: { seed: 1 },
+    eslPort: 0,
+    dialplanDir: join(ROOT, 'dialplan'),
+    controller: { host: '127.0.0.1', port },
+    engine: { seed: 1 },
   });
   const fired = { n: 0 };
   sim.engine.tap(() => void fired.n++);
@@ -176,8 +188,10 @@ export async function main(argv: string[]): Promise<void> {
     while (rate > 0) {
       if ((performance.now() - began) / 1000 + stepS + withinS + DRAIN_S > maxTotalS) break;
       const step = await runStep(sim, controller, rate, stepS, withinS, fired);
-      line(`  ${String(step.rate).padStart(6)}  ${String(step.placed).padStart(6)}  ${String(step.completed).padStart(8)}  ${fmt(step.firedPerS).padStart(14)}  ${fmt(step.deliveredPerS).padStart(11)}  `
-        + `${`${fmt(step.readyP50, 1)} / ${fmt(step.readyP99, 1)}`.padStart(31)}  ${fmt(step.replyP99, 1).padStart(20)}  ${fmt(step.completeP99, 1).padStart(19)}${step.withinLimit ? '' : '  ← not sustained'}`);
+      line(
+        `  ${String(step.rate).padStart(6)}  ${String(step.placed).padStart(6)}  ${String(step.completed).padStart(8)}  ${fmt(step.firedPerS).padStart(14)}  ${fmt(step.deliveredPerS).padStart(11)}  ` +
+          `${`${fmt(step.readyP50, 1)} / ${fmt(step.readyP99, 1)}`.padStart(31)}  ${fmt(step.replyP99, 1).padStart(20)}  ${fmt(step.completeP99, 1).padStart(19)}${step.withinLimit ? '' : '  ← not sustained'}`,
+      );
       if (step.withinLimit && (!best || step.rate > best.rate)) best = step;
       if (!step.withinLimit) failed = step.rate;
       if (failed === undefined) rate *= 2;
@@ -189,9 +203,11 @@ export async function main(argv: string[]): Promise<void> {
     await controller.close();
   }
   if (best) {
-    line(`highest sustained: ${fmt(best.rate)} calls/s (${best.placed} calls in ${fmt(best.seconds, 1)} s), `
-      + `${fmt(best.firedPerS)} events/s fired, ${fmt(best.deliveredPerS)} events/s delivered to the controller, `
-      + `p99 placed→CHANNEL_DATA ${fmt(best.readyP99, 1)} ms, p99 connect→reply ${fmt(best.replyP99, 1)} ms`);
+    line(
+      `highest sustained: ${fmt(best.rate)} calls/s (${best.placed} calls in ${fmt(best.seconds, 1)} s), ` +
+        `${fmt(best.firedPerS)} events/s fired, ${fmt(best.deliveredPerS)} events/s delivered to the controller, ` +
+        `p99 placed→CHANNEL_DATA ${fmt(best.readyP99, 1)} ms, p99 connect→reply ${fmt(best.replyP99, 1)} ms`,
+    );
   } else {
     line('no rate was sustained (even the first step had calls over the limit)');
   }

@@ -85,7 +85,23 @@ interface LoadResult {
 /** autocannon in its own process: in this one it would share the server's event loop. */
 async function loadFromAnotherProcess(url: string, token: string, body: string, seconds: number): Promise<LoadResult> {
   const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const args = [cli, '-j', '-c', '50', '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', body, url];
+  const args = [
+    cli,
+    '-j',
+    '-c',
+    '50',
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-H',
+    `authorization=Bearer ${token}`,
+    '-b',
+    body,
+    url,
+  ];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout) as LoadResult;
 }
@@ -94,11 +110,16 @@ function bareInsertLoop(dir: string): number {
   const db = new Database(join(dir, 'bare.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, type TEXT, status TEXT, caller TEXT, content TEXT, department_id TEXT, created_ms INTEGER, sign_due_ms INTEGER, resolve_due_ms INTEGER, version INTEGER)');
-  const insert = db.prepare('INSERT INTO t (type, status, caller, content, department_id, created_ms, sign_due_ms, resolve_due_ms, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)');
+  db.exec(
+    'CREATE TABLE t (id INTEGER PRIMARY KEY, type TEXT, status TEXT, caller TEXT, content TEXT, department_id TEXT, created_ms INTEGER, sign_due_ms INTEGER, resolve_due_ms INTEGER, version INTEGER)',
+  );
+  const insert = db.prepare(
+    'INSERT INTO t (type, status, caller, content, department_id, created_ms, sign_due_ms, resolve_due_ms, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)',
+  );
   const n = 50_000;
   const start = performance.now();
-  for (let i = 0; i < n; i++) insert.run('complaint', 'dispatched', '13800138000', '噪音扰民，夜间施工', 'environment', Date.now(), Date.now() + 1, Date.now() + 2);
+  for (let i = 0; i < n; i++)
+    insert.run('complaint', 'dispatched', '13800138000', '噪音扰民，夜间施工', 'environment', Date.now(), Date.now() + 1, Date.now() + 2);
   const rate = n / ((performance.now() - start) / 1000);
   db.close();
   return rate;
@@ -125,7 +146,14 @@ function sweep(config: CtiConfig, dir: string, count: number): void {
   line(`2. light sweep over ${fmt(count)} open tickets (setup ${fmt((performance.now() - start) / 1000, 1)} s)`);
   const users = new UserStore(db);
   const watcherLog = pino({ level: 'silent' });
-  const area = createTicketArea({ db, config: new ConfigWatcher(config, watcherLog, {}), users, sms: new SmsOutbox(db), attachmentsDir: join(dir, 'files'), now: () => new Date(now) });
+  const area = createTicketArea({
+    db,
+    config: new ConfigWatcher(config, watcherLog, {}),
+    users,
+    sms: new SmsOutbox(db),
+    attachmentsDir: join(dir, 'files'),
+    now: () => new Date(now),
+  });
   const time = (label: string, at: number) => {
     const t0 = performance.now();
     const r = area.sweep.run(new Date(at));

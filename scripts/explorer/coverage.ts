@@ -19,12 +19,15 @@ export function coverageOf(h: ExplorerHistory, t: Traffic): Coverage {
     'agent busy (USER_BUSY)': causes(seatLegs, 'USER_BUSY'),
     // refused before any leg exists: counted as the offers to seats whose phone is not registered
     'agent not registered (USER_NOT_REGISTERED)': h.offers.filter((o) => t.agents.some((a) => a.id === o.seat && a.registered === false)).length,
-    'agent rang out (no answer)': seatLegs.filter((l) => l.answeredAt === undefined && (l.hangupCause === 'NO_ANSWER' || l.hangupCause === 'ORIGINATOR_CANCEL')).length,
+    'agent rang out (no answer)': seatLegs.filter((l) => l.answeredAt === undefined && (l.hangupCause === 'NO_ANSWER' || l.hangupCause === 'ORIGINATOR_CANCEL'))
+      .length,
     'agent hung up a talk': seatLegs.filter((l) => l.answeredAt !== undefined && l.hangupCause === 'NORMAL_CLEARING').length,
     'department answered': deptLegs.filter((l) => l.answeredAt !== undefined).length,
     'department busy': causes(deptLegs, 'USER_BUSY'),
     'department unreachable': causes(deptLegs, 'NORMAL_TEMPORARY_FAILURE'),
-    'department rang out': deptLegs.filter((l) => l.answeredAt === undefined && (l.hangupCause === 'NO_ANSWER' || l.hangupCause === 'ORIGINATOR_CANCEL' || l.hangupCause === 'ALLOTTED_TIMEOUT')).length,
+    'department rang out': deptLegs.filter(
+      (l) => l.answeredAt === undefined && (l.hangupCause === 'NO_ANSWER' || l.hangupCause === 'ORIGINATOR_CANCEL' || l.hangupCause === 'ALLOTTED_TIMEOUT'),
+    ).length,
     'department early media': Object.values(t.hotlines).filter((b) => b.earlyMedia).length,
     'caller hung up': h.callers.filter((c) => c.callerLeft).length,
     'caller pressed keys': t.items.filter((i) => i.kind === 'call' && i.dtmf.length > 0).length,
@@ -48,5 +51,7 @@ export function coverageOf(h: ExplorerHistory, t: Traffic): Coverage {
 
 /** The kinds a run is missing (count 0). */
 export function missingKinds(c: Coverage): string[] {
-  return Object.entries(c).filter(([, n]) => n === 0).map(([k]) => k);
+  return Object.entries(c)
+    .filter(([, n]) => n === 0)
+    .map(([k]) => k);
 }

@@ -57,7 +57,10 @@ export function trafficFromEvents(text: string, plan: RoutingPlan): FromEvents {
   if (untimed > 0) notes.push(`${untimed} event(s) without Event-Date-Timestamp were left out: their time is unknown`);
   const seats = new Set(plan.seats.map((s) => s.id));
   const roles = [...channels.values()].map((ch) => ({ ch, role: roleOf(ch, seats) }));
-  const callers = roles.filter((r) => r.role.kind === 'caller').map((r) => r.ch).sort((a, b) => createdUs(a) - createdUs(b));
+  const callers = roles
+    .filter((r) => r.role.kind === 'caller')
+    .map((r) => r.ch)
+    .sort((a, b) => createdUs(a) - createdUs(b));
   const items = callItems(callers, plan, notes);
   const { agents, readySeats } = seatBehaviours(plan, groupBy(roles, 'seat'), notRegisteredSeats(callers, seats), notes);
   const hotlines = hotlineBehaviours(groupBy(roles, 'department'), notes);
@@ -69,10 +72,15 @@ export function trafficFromEvents(text: string, plan: RoutingPlan): FromEvents {
 function leftOutNotes(roles: Array<{ ch: SeenChannel; role: Role }>): string[] {
   const notes: string[] = [];
   const legKeys = roles.filter((r) => r.role.kind !== 'caller').reduce((n, r) => n + r.ch.dtmf.length, 0);
-  if (legKeys > 0) notes.push(`${legKeys} key(s) pressed on seat or department legs (an attended transfer's keys, say) are not replayed: only citizens press keys in the simulator`);
+  if (legKeys > 0)
+    notes.push(
+      `${legKeys} key(s) pressed on seat or department legs (an attended transfer's keys, say) are not replayed: only citizens press keys in the simulator`,
+    );
   const others = roles.filter((r) => r.role.kind === 'other').length;
   if (others > 0) notes.push(`${others} other channel(s) (neither a citizen's, a seat's nor a department's) were left out`);
-  notes.push('not replayed: what agents did on the desktop (transfers, hold, breaks) is not in the switch\'s events; no faults are replayed, and the controller rings seats when it decides, not at the instants of production');
+  notes.push(
+    "not replayed: what agents did on the desktop (transfers, hold, breaks) is not in the switch's events; no faults are replayed, and the controller rings seats when it decides, not at the instants of production",
+  );
   return notes;
 }
 
@@ -100,7 +108,8 @@ export function readEvents(text: string): ReadEvents {
 }
 
 /** An outer frame's first lines: an event's Content-Length then Content-Type, or a reply's Content-Type. */
-const FRAME_START = /^(?:Content-Length: \d+\nContent-Type: text\/event-|Content-Type: (?:command\/reply|api\/response|auth\/request|text\/disconnect-notice))/m;
+const FRAME_START =
+  /^(?:Content-Length: \d+\nContent-Type: text\/event-|Content-Type: (?:command\/reply|api\/response|auth\/request|text\/disconnect-notice))/m;
 
 function framedEvents(bytes: Buffer): Omit<ReadEvents, 'form'> {
   const parser = new FrameParser();
@@ -242,7 +251,8 @@ function gather(events: EslEvent[]): { channels: Map<string, SeenChannel>; untim
     const uuid = e.uuid ?? e.get('Caller-Unique-ID');
     if (uuid === undefined) continue; // BACKGROUND_JOB, HEARTBEAT: no channel's
     let ch = channels.get(uuid);
-    if (!ch) channels.set(uuid, (ch = { uuid, publicContext: false, firstUs: us!, lastUs: us!, at: {}, profile: {}, earlyMedia: false, dtmf: [], failedBridges: [] }));
+    if (!ch)
+      channels.set(uuid, (ch = { uuid, publicContext: false, firstUs: us!, lastUs: us!, at: {}, profile: {}, earlyMedia: false, dtmf: [], failedBridges: [] }));
     note(ch, e, us!);
   }
   return { channels, untimed: events.length - timed.length };
@@ -349,7 +359,7 @@ function groupBy(roles: Array<{ ch: SeenChannel; role: Role }>, kind: 'seat' | '
 
 function callItems(callers: SeenChannel[], plan: RoutingPlan, notes: string[]): CallItem[] {
   if (callers.length === 0) {
-    notes.push('no citizen\'s call found (no inbound channel, no CHANNEL_CREATE or CHANNEL_DATA in the public context): nothing to replay');
+    notes.push("no citizen's call found (no inbound channel, no CHANNEL_CREATE or CHANNEL_DATA in the public context): nothing to replay");
     return [];
   }
   const t0 = createdUs(callers[0]!);
@@ -360,7 +370,9 @@ function callItems(callers: SeenChannel[], plan: RoutingPlan, notes: string[]): 
 function callItem(ch: SeenChannel, index: number, t0: number, plan: RoutingPlan, police: RegExp | null, notes: string[]): CallItem {
   const created = createdUs(ch);
   const item: CallItem = {
-    id: `c${index}`, kind: 'call', index,
+    id: `c${index}`,
+    kind: 'call',
+    index,
     atMs: FIRST_CALL_AT_MS + Math.round((created - t0) / 1000),
     from: ch.from ?? 'anonymous',
     to: ch.to ?? plan.centre.number,
@@ -373,7 +385,9 @@ function callItem(ch: SeenChannel, index: number, t0: number, plan: RoutingPlan,
   item.hangupAfterS = end.afterS;
   notes.push(callNote(item, end.left));
   if (plan.policeDiversion.callerNumbers.includes(item.from)) {
-    notes.push(`${item.id}: a 110 call recognised by its caller number; the explorer's expected route knows the 110 platform by its network only, so routedAsDialled may report it`);
+    notes.push(
+      `${item.id}: a 110 call recognised by its caller number; the explorer's expected route knows the 110 platform by its network only, so routedAsDialled may report it`,
+    );
   }
   return item;
 }
@@ -385,17 +399,20 @@ function callerHangup(ch: SeenChannel, id: string, notes: string[]): { afterS: n
   if (ended !== undefined && left) return { afterS: secondsBetween(createdUs(ch), ended), left: true };
   const after = ended === undefined ? 0 : secondsBetween(createdUs(ch), ended);
   const cause = ch.cause ?? 'cause unknown';
-  const why = ended === undefined
-    ? 'its end is not in the events'
-    : ch.disposition
-      ? `the switch ended it (${cause}, ${ch.disposition}) after ${after} s`
-      : `it ended (${cause}) after ${after} s with no sip_hangup_disposition to say the caller hung up: taken as the switch's doing`;
+  const why =
+    ended === undefined
+      ? 'its end is not in the events'
+      : ch.disposition
+        ? `the switch ended it (${cause}, ${ch.disposition}) after ${after} s`
+        : `it ended (${cause}) after ${after} s with no sip_hangup_disposition to say the caller hung up: taken as the switch's doing`;
   notes.push(`${id}: ${why}; the replayed caller hangs up after ${SWITCH_ENDED_BOUND_S} s at the latest`);
   return { afterS: SWITCH_ENDED_BOUND_S, left: false };
 }
 
 function callNote(item: CallItem, left: boolean): string {
-  const via = [item.diversion ? `forwarded from ${item.diversion}` : '', item.network ? `from the 110 platform's network ${item.network}` : ''].filter(Boolean).join(', ');
+  const via = [item.diversion ? `forwarded from ${item.diversion}` : '', item.network ? `from the 110 platform's network ${item.network}` : '']
+    .filter(Boolean)
+    .join(', ');
   const keys = item.dtmf.length > 0 ? `keys ${item.dtmf.map((d) => `${d.digits}@${d.at_s}s`).join(' ')}` : 'no keys';
   const end = left ? `hung up after ${item.hangupAfterS} s` : 'ended by the switch or not seen to end';
   // masked as the logs mask caller numbers; a word (anonymous) is no number
@@ -464,7 +481,9 @@ function agentBehaviour(id: string, legs: SeenChannel[], notRegistered: number, 
   const ends = legs.map(legEnd);
   // a softphone has no "unreachable" in the simulator: refused at once, like busy
   const busy = count(ends, 'busy', 'unreachable');
-  const answers = ends.flatMap((e) => (e.kind === 'answered' || e.kind === 'rejected' ? [e.ringS] : e.kind === 'unanswered' ? [e.ringS + NOT_ENDED_BY_FAR_END_S] : []));
+  const answers = ends.flatMap((e) =>
+    e.kind === 'answered' || e.kind === 'rejected' ? [e.ringS] : e.kind === 'unanswered' ? [e.ringS + NOT_ENDED_BY_FAR_END_S] : [],
+  );
   const talks = ends.flatMap((e) => (e.kind === 'answered' && e.talkS !== undefined ? [e.talkS] : []));
   const behaviour: AgentBehaviour = {
     id,
@@ -475,13 +494,20 @@ function agentBehaviour(id: string, legs: SeenChannel[], notRegistered: number, 
     busy: share(busy, ends.length),
     oneCallAtATime: true,
   };
-  if (notRegistered > 0 && legs.length > 0) notes.push(`seat ${id}: not registered for ${notRegistered} ring(s) but rang ${legs.length} time(s); replayed as registered`);
+  if (notRegistered > 0 && legs.length > 0)
+    notes.push(`seat ${id}: not registered for ${notRegistered} ring(s) but rang ${legs.length} time(s); replayed as registered`);
   if (legs.length > 0 || notRegistered > 0) notes.push(seatNote(id, ends, notRegistered, behaviour));
   return behaviour;
 }
 
 function seatNote(id: string, ends: LegEnd[], notRegistered: number, b: AgentBehaviour): string {
-  const parts = ends.map((e) => (e.kind === 'answered' ? `answered after ${e.ringS} s${e.talkS === undefined ? '' : `, talked ${e.talkS} s`}` : 'ringS' in e ? `${e.kind} after ${e.ringS} s` : e.kind));
+  const parts = ends.map((e) =>
+    e.kind === 'answered'
+      ? `answered after ${e.ringS} s${e.talkS === undefined ? '' : `, talked ${e.talkS} s`}`
+      : 'ringS' in e
+        ? `${e.kind} after ${e.ringS} s`
+        : e.kind,
+  );
   if (notRegistered > 0) parts.push(`not registered ×${notRegistered}`);
   // the simulator has chances, not a script per ring: a mix of outcomes is replayed as shares
   const mixed = [b.reject ?? 0, b.busy ?? 0].some((x) => x > 0 && x < 1);
@@ -492,7 +518,12 @@ function seatNote(id: string, ends: LegEnd[], notRegistered: number, b: AgentBeh
  * Every seat gets a softphone (the fallback rings them all); the seats seen ring (or refuse as
  * unregistered) are the ones made ready, since the ACD offered them calls; none seen, all are.
  */
-function seatBehaviours(plan: RoutingPlan, legs: Map<string, SeenChannel[]>, notRegistered: Map<string, number>, notes: string[]): Pick<Traffic, 'agents' | 'readySeats'> {
+function seatBehaviours(
+  plan: RoutingPlan,
+  legs: Map<string, SeenChannel[]>,
+  notRegistered: Map<string, number>,
+  notes: string[],
+): Pick<Traffic, 'agents' | 'readySeats'> {
   const agents = plan.seats.map((s) => agentBehaviour(s.id, legs.get(s.id) ?? [], notRegistered.get(s.id) ?? 0, notes));
   const seen = plan.seats.map((s) => s.id).filter((id) => legs.has(id) || notRegistered.has(id));
   notes.push(...seatNotes(plan, seen));
@@ -528,7 +559,9 @@ function hotlineBehaviours(byNumber: Map<string, SeenChannel[]>, notes: string[]
   const out: Record<string, HotlineBehaviour> = {};
   for (const [number, legs] of byNumber) {
     const ends = legs.map(legEnd);
-    const answers = ends.flatMap((e) => (e.kind === 'answered' ? [e.ringS] : e.kind === 'rejected' || e.kind === 'unanswered' ? [e.ringS + NOT_ENDED_BY_FAR_END_S] : []));
+    const answers = ends.flatMap((e) =>
+      e.kind === 'answered' ? [e.ringS] : e.kind === 'rejected' || e.kind === 'unanswered' ? [e.ringS + NOT_ENDED_BY_FAR_END_S] : [],
+    );
     const talks = ends.flatMap((e) => (e.kind === 'answered' && e.talkS !== undefined ? [e.talkS] : []));
     const talkS = delay(talks);
     out[number] = {
@@ -538,7 +571,9 @@ function hotlineBehaviours(byNumber: Map<string, SeenChannel[]>, notes: string[]
       busy: share(count(ends, 'busy'), ends.length),
       unreachable: share(count(ends, 'unreachable'), ends.length),
     };
-    notes.push(`department ${number}: ${ends.map((e) => ('ringS' in e ? `${e.kind} after ${e.ringS} s` : e.kind)).join('; ')}${out[number]!.earlyMedia ? ' (early media)' : ''}; it rings again only if the flow itself dials it (a transfer from the desktop is not replayed)`);
+    notes.push(
+      `department ${number}: ${ends.map((e) => ('ringS' in e ? `${e.kind} after ${e.ringS} s` : e.kind)).join('; ')}${out[number]!.earlyMedia ? ' (early media)' : ''}; it rings again only if the flow itself dials it (a transfer from the desktop is not replayed)`,
+    );
   }
   return out;
 }

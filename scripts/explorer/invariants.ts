@@ -139,9 +139,16 @@ export const oneRecordPerCall = define(
     for (const [id] of f.rows) if (!f.callers.has(id)) say(`calls row ${id} belongs to no caller the switch ran`);
     for (const row of h.records) {
       const index = f.callers.get(row.id)?.index;
-      if (row.outcome === null) say(`calls row ${row.id} is still open after the run: no outcome (ended_us ${row.ended_us ?? 'null'}, hangup_cause ${row.hangup_cause ?? 'null'})`, index);
+      if (row.outcome === null)
+        say(
+          `calls row ${row.id} is still open after the run: no outcome (ended_us ${row.ended_us ?? 'null'}, hangup_cause ${row.hangup_cause ?? 'null'})`,
+          index,
+        );
       else if (row.ended_us === null && !endedUnseen(row)) {
-        say(`calls row ${row.id} has outcome ${row.outcome} but no ended_us, and its hangup_cause (${row.hangup_cause ?? 'null'}) is not ${ENDED_WHILE_CONTROLLER_DOWN}`, index);
+        say(
+          `calls row ${row.id} has outcome ${row.outcome} but no ended_us, and its hangup_cause (${row.hangup_cause ?? 'null'}) is not ${ENDED_WHILE_CONTROLLER_DOWN}`,
+          index,
+        );
       }
     }
   },
@@ -167,7 +174,8 @@ function transferredMismatch(f: Facts, row: CallRow): string | null {
 function abandonedMismatch(f: Facts, c: CallerTrace, row: CallRow): string | null {
   // closed by adoption after an end no controller saw: the outcome is a guess (docs/explorer.md)
   if (endedUnseen(row)) return null;
-  if (!c.callerLeft && !c.fallback) return `call ${row.id} is recorded ${row.outcome}, but the switch hung the caller up (${c.hangupCause ?? 'no cause'}); the caller did not leave`;
+  if (!c.callerLeft && !c.fallback)
+    return `call ${row.id} is recorded ${row.outcome}, but the switch hung the caller up (${c.hangupCause ?? 'no cause'}); the caller did not leave`;
   const talked = answeredPartners(f, c).filter((l) => l.seat !== null);
   if (talked.length > 0) return `call ${row.id} is recorded ${row.outcome}, but the caller was bridged with answered seat leg ${legLabel(talked[0]!)}`;
   return null;
@@ -225,12 +233,23 @@ export const callerHungUpOnlyOnPurpose = define(
       const cause = c.hangupCause ?? 'no cause';
       const talks = answeredPartners(f, c);
       for (const l of talks) {
-        if (l.hungUpAt !== undefined && l.hungUpAt > c.hungUpAt) say(`the switch hung up caller ${c.uuid} (${cause}) at ${c.hungUpAt} ms while its talk with leg ${legLabel(l)} went on until ${l.hungUpAt} ms`, c.index);
+        if (l.hungUpAt !== undefined && l.hungUpAt > c.hungUpAt)
+          say(
+            `the switch hung up caller ${c.uuid} (${cause}) at ${c.hungUpAt} ms while its talk with leg ${legLabel(l)} went on until ${l.hungUpAt} ms`,
+            c.index,
+          );
       }
       if (endedUnseen(row)) {
-        if (talks.length === 0) say(`the switch hung up caller ${c.uuid} (${cause}) at ${c.hungUpAt} ms while no controller had it and outside any talk (its record was closed as ${ENDED_WHILE_CONTROLLER_DOWN})`, c.index);
+        if (talks.length === 0)
+          say(
+            `the switch hung up caller ${c.uuid} (${cause}) at ${c.hungUpAt} ms while no controller had it and outside any talk (its record was closed as ${ENDED_WHILE_CONTROLLER_DOWN})`,
+            c.index,
+          );
       } else if (row.outcome === null || !ENDED_ON_PURPOSE.has(row.outcome)) {
-        say(`the switch hung up caller ${c.uuid} (${cause}) at ${c.hungUpAt} ms, but its outcome ${row.outcome ?? 'null'} is not one of a flow that ends the call`, c.index);
+        say(
+          `the switch hung up caller ${c.uuid} (${cause}) at ${c.hungUpAt} ms, but its outcome ${row.outcome ?? 'null'} is not one of a flow that ends the call`,
+          c.index,
+        );
       }
     }
   },
@@ -249,8 +268,10 @@ export const noLegLeft = define(
       left.add(ch.uuid);
       say(`channel ${ch.uuid} (${masked(ch.name)}) is still in the switch in ${ch.state} after the run`, callIndexOf(f, ch.uuid));
     }
-    for (const c of h.callers) if (c.hungUpAt === undefined && !left.has(c.uuid)) say(`caller ${c.uuid} is gone, but the switch never reported its hangup`, c.index);
-    for (const l of h.legs) if (l.hungUpAt === undefined && !left.has(l.uuid)) say(`leg ${legLabel(l)} is gone, but the switch never reported its hangup`, callIndexOf(f, l.uuid));
+    for (const c of h.callers)
+      if (c.hungUpAt === undefined && !left.has(c.uuid)) say(`caller ${c.uuid} is gone, but the switch never reported its hangup`, c.index);
+    for (const l of h.legs)
+      if (l.hungUpAt === undefined && !left.has(l.uuid)) say(`leg ${legLabel(l)} is gone, but the switch never reported its hangup`, callIndexOf(f, l.uuid));
   },
 );
 
@@ -280,15 +301,24 @@ function seatDisagreements(f: Facts, s: SeatCheck): Array<{ detail: string; abou
   const answered = s.switchLegs.filter((l) => l.answered);
   if (s.acdState === 'on_call') {
     if (answered.length === 0) {
-      out.push({ about: s.acdCall, detail: `${at} is on call ${s.acdCall ?? '(none)'} in the ACD, but the switch has no answered leg for it (live legs: ${s.switchLegs.map((l) => l.uuid).join(', ') || 'none'})` });
+      out.push({
+        about: s.acdCall,
+        detail: `${at} is on call ${s.acdCall ?? '(none)'} in the ACD, but the switch has no answered leg for it (live legs: ${s.switchLegs.map((l) => l.uuid).join(', ') || 'none'})`,
+      });
     } else if (s.acdCall !== null && !answered.some((l) => [s.acdCall, null].includes(callOfLeg(f, l.uuid)))) {
-      out.push({ about: s.acdCall, detail: `${at} is on call ${s.acdCall} in the ACD, but its answered leg serves ${answered.map((l) => `${callOfLeg(f, l.uuid)} (leg ${l.uuid})`).join(', ')}` });
+      out.push({
+        about: s.acdCall,
+        detail: `${at} is on call ${s.acdCall} in the ACD, but its answered leg serves ${answered.map((l) => `${callOfLeg(f, l.uuid)} (leg ${l.uuid})`).join(', ')}`,
+      });
     }
   } else {
     for (const l of answered) {
       // a seat nobody logged in is left as it is when it answers the fallback (acd adoptTalk)
       if (s.acdState === 'logged_out' && fallbackTalk(f, l.uuid)) continue;
-      out.push({ about: l.uuid, detail: `${at} is ${s.acdState} in the ACD, but talks in the switch on leg ${l.uuid} (call ${callOfLeg(f, l.uuid) ?? 'unknown'})` });
+      out.push({
+        about: l.uuid,
+        detail: `${at} is ${s.acdState} in the ACD, but talks in the switch on leg ${l.uuid} (call ${callOfLeg(f, l.uuid) ?? 'unknown'})`,
+      });
     }
   }
   // a seat that answered a fallback call while we were offering it another still rings for
@@ -297,8 +327,10 @@ function seatDisagreements(f: Facts, s: SeatCheck): Array<{ detail: string; abou
   for (const l of s.switchLegs) {
     if (l.answered || fallbackRing(f, l.uuid) || onFallbackCall) continue;
     const caller = callOfLeg(f, l.uuid);
-    if (s.acdState !== 'ringing') out.push({ about: l.uuid, detail: `${at} is ${s.acdState} in the ACD, but leg ${l.uuid} rings it for call ${caller ?? 'unknown'}` });
-    else if (s.acdCall !== null && caller !== null && caller !== s.acdCall) out.push({ about: l.uuid, detail: `${at} is offered call ${s.acdCall} in the ACD, but leg ${l.uuid} rings it for call ${caller}` });
+    if (s.acdState !== 'ringing')
+      out.push({ about: l.uuid, detail: `${at} is ${s.acdState} in the ACD, but leg ${l.uuid} rings it for call ${caller ?? 'unknown'}` });
+    else if (s.acdCall !== null && caller !== null && caller !== s.acdCall)
+      out.push({ about: l.uuid, detail: `${at} is offered call ${s.acdCall} in the ACD, but leg ${l.uuid} rings it for call ${caller}` });
   }
   return out;
 }
@@ -363,7 +395,11 @@ export function servedFirst(a: OrderKeys, b: OrderKeys): boolean {
 const keysOf = (k: OrderKeys): string => `priority ${k.priority}, entered ${k.enteredMs} ms, seq ${k.seq}`;
 
 /** The offers in time order (a stable sort: offers made in one instant keep their order). */
-const inTimeOrder = (offers: readonly OfferTrace[]): OfferTrace[] => offers.map((o, i) => ({ o, i })).sort((a, b) => a.o.at - b.o.at || a.i - b.i).map((x) => x.o);
+const inTimeOrder = (offers: readonly OfferTrace[]): OfferTrace[] =>
+  offers
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => a.o.at - b.o.at || a.i - b.i)
+    .map((x) => x.o);
 
 export const queueOrder = define(
   'queueOrder',
@@ -377,12 +413,16 @@ export const queueOrder = define(
       const index = callIndexOf(f, o.callId);
       const entry = `${o.callId}#${o.seq}`;
       const seats = offeredTo.get(entry) ?? new Set<string>();
-      if (seats.has(o.seat)) say(`at ${o.at} ms seat ${o.seat} was offered call ${o.callId} (seq ${o.seq}) again, though it had missed that queue entry already`, index);
+      if (seats.has(o.seat))
+        say(`at ${o.at} ms seat ${o.seat} was offered call ${o.callId} (seq ${o.seq}) again, though it had missed that queue entry already`, index);
       seats.add(o.seat);
       offeredTo.set(entry, seats);
       for (const e of o.eligible) {
         if (e.callId === o.callId || !servedFirst(e, o)) continue;
-        say(`at ${o.at} ms seat ${o.seat} was offered call ${o.callId} (${keysOf(o)}) while call ${e.callId} (${keysOf(e)}) waited ahead of it for that seat`, index);
+        say(
+          `at ${o.at} ms seat ${o.seat} was offered call ${o.callId} (${keysOf(o)}) while call ${e.callId} (${keysOf(e)}) waited ahead of it for that seat`,
+          index,
+        );
       }
     }
   },
@@ -420,7 +460,7 @@ export const noUncaughtError = define(
 
 export const routedAsDialled = define(
   'routedAsDialled',
-  'Each call is routed as routing.yaml says for how it arrived: the number dialled, a forwarding (Diversion) from one of our numbers, or the 110 platform\'s address (mode, origin hotline, and the 110 priority).',
+  "Each call is routed as routing.yaml says for how it arrived: the number dialled, a forwarding (Diversion) from one of our numbers, or the 110 platform's address (mode, origin hotline, and the 110 priority).",
   (h, say) => {
     const records = new Map(h.records.map((r) => [r.id, r]));
     for (const c of h.callers) {
@@ -450,7 +490,10 @@ export const callerNotLeftAlone = define(
   (h, say) => {
     for (const a of h.alone ?? []) {
       if (a.to - a.from <= ALONE_LIMIT_MS) continue;
-      say(`caller ${a.uuid} was left alone ${Math.round((a.to - a.from) / 1000)} s after seat ${a.seat} hung up (from ${a.from} ms): no bridge, no conference, nothing but music`, a.index);
+      say(
+        `caller ${a.uuid} was left alone ${Math.round((a.to - a.from) / 1000)} s after seat ${a.seat} hung up (from ${a.from} ms): no bridge, no conference, nothing but music`,
+        a.index,
+      );
     }
   },
 );
@@ -477,11 +520,14 @@ export const seatLegsOnRecord = define(
         if (l.seat === null) continue;
         const row = rows.get(l.uuid);
         if (!row) {
-          if (heardDuring(h, l.createdAt, l.hungUpAt)) say(`seat leg ${legLabel(l)} talked with caller ${c.uuid} but is not among the call's legs on record`, c.index);
+          if (heardDuring(h, l.createdAt, l.hungUpAt))
+            say(`seat leg ${legLabel(l)} talked with caller ${c.uuid} but is not among the call's legs on record`, c.index);
           continue;
         }
-        if (row.call_id !== c.uuid || row.kind !== 'agent') say(`seat leg ${legLabel(l)} talked with caller ${c.uuid} but is recorded as a ${row.kind} leg of call ${row.call_id}`, c.index);
-        else if (row.answered_us !== null && row.answered_us !== l.answeredAt! * 1000) say(`seat leg ${legLabel(l)} is recorded answered at ${row.answered_us}, but the switch answered it at ${l.answeredAt! * 1000}`, c.index);
+        if (row.call_id !== c.uuid || row.kind !== 'agent')
+          say(`seat leg ${legLabel(l)} talked with caller ${c.uuid} but is recorded as a ${row.kind} leg of call ${row.call_id}`, c.index);
+        else if (row.answered_us !== null && row.answered_us !== l.answeredAt! * 1000)
+          say(`seat leg ${legLabel(l)} is recorded answered at ${row.answered_us}, but the switch answered it at ${l.answeredAt! * 1000}`, c.index);
       }
     }
   },
@@ -499,11 +545,12 @@ export const callerHearsWhatHappens = define(
   (h, say) => {
     for (const x of h.sounds ?? []) {
       if (x.problem === 'silent-ring' && (x.ms ?? 0) <= SILENT_RING_LIMIT_MS) continue;
-      const what = x.problem === 'silent-ring'
-        ? `heard nothing for ${Math.round((x.ms ?? 0) / 100) / 10} s while ${masked(x.target)} rang (no transfer_ringback)`
-        : x.problem === 'no-transfer-prompt'
-          ? `was put through to the department ${masked(x.target)} without the transferring prompt`
-          : `was bridged with the emergency number ${masked(x.target)} without the emergency-transfer prompt`;
+      const what =
+        x.problem === 'silent-ring'
+          ? `heard nothing for ${Math.round((x.ms ?? 0) / 100) / 10} s while ${masked(x.target)} rang (no transfer_ringback)`
+          : x.problem === 'no-transfer-prompt'
+            ? `was put through to the department ${masked(x.target)} without the transferring prompt`
+            : `was bridged with the emergency number ${masked(x.target)} without the emergency-transfer prompt`;
       say(`caller ${x.uuid} ${what} (at ${x.at} ms)`, x.index);
     }
   },
@@ -514,12 +561,15 @@ export const callerHearsWhatHappens = define(
 
 export const offeredBySkill = define(
   'offeredBySkill',
-  "Every call is offered only to a seat that serves its queue in the routing.yaml in force at that instant: a reloaded skill change reaches the ACD at once (src/acd/distributor.ts follow, reconfigure).",
+  'Every call is offered only to a seat that serves its queue in the routing.yaml in force at that instant: a reloaded skill change reaches the ACD at once (src/acd/distributor.ts follow, reconfigure).',
   (h, say) => {
     const f = factsOf(h);
     for (const o of h.offers) {
       if (o.queue === undefined || o.seatSkills === undefined || o.seatSkills.includes(o.queue)) continue;
-      say(`call ${o.callId} (queue ${o.queue}) was offered to seat ${o.seat} at ${o.at} ms, whose skills in the routing.yaml then in force are ${o.seatSkills.join(', ') || 'none'}`, f.callers.get(o.callId)?.index);
+      say(
+        `call ${o.callId} (queue ${o.queue}) was offered to seat ${o.seat} at ${o.at} ms, whose skills in the routing.yaml then in force are ${o.seatSkills.join(', ') || 'none'}`,
+        f.callers.get(o.callId)?.index,
+      );
     }
   },
 );
@@ -535,7 +585,9 @@ function heardAt(h: ExplorerHistory, at: number | undefined): boolean {
 
 function callerAnswerMismatch(h: ExplorerHistory, c: CallerTrace, row: CallRow): string | null {
   if (c.answeredUs === undefined) {
-    return row.answered_us !== null && c.answered === false ? `call ${row.id} has answered_us ${row.answered_us}, but the switch never answered the caller` : null;
+    return row.answered_us !== null && c.answered === false
+      ? `call ${row.id} has answered_us ${row.answered_us}, but the switch never answered the caller`
+      : null;
   }
   if (row.answered_us === c.answeredUs) return null;
   if (row.answered_us !== null) return `call ${row.id} has answered_us ${row.answered_us}, but the switch answered the caller at ${c.answeredUs}`;
@@ -589,7 +641,10 @@ export const callerNeverInDeadAir = define(
   (h, say) => {
     for (const d of h.deadAir ?? []) {
       if (d.to - d.from <= DEAD_AIR_LIMIT_MS) continue;
-      say(`caller ${d.uuid} sat in dead air for ${Math.round((d.to - d.from) / 1000)} s from ${d.from} ms (${d.answered ? 'answered' : 'unanswered'}): nothing running but the socket app or a park`, d.index);
+      say(
+        `caller ${d.uuid} sat in dead air for ${Math.round((d.to - d.from) / 1000)} s from ${d.from} ms (${d.answered ? 'answered' : 'unanswered'}): nothing running but the socket app or a park`,
+        d.index,
+      );
     }
   },
 );

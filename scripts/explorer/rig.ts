@@ -58,10 +58,13 @@ export async function loadShippedConfig(dir = join(projectDir, 'config')): Promi
 const SKILL_EDIT = { with: 'skills: [citizen, enterprise] }', without: 'skills: [citizen] }', seats: ['1001', '1002', '1003', '1004', '1005'] };
 
 function editSkills(yaml: string, dropEnterprise: boolean): string {
-  return yaml.split('\n').map((line) => {
-    if (!SKILL_EDIT.seats.some((id) => line.includes(`id: "${id}"`))) return line;
-    return dropEnterprise ? line.replace(SKILL_EDIT.with, SKILL_EDIT.without) : line.replace(SKILL_EDIT.without, SKILL_EDIT.with);
-  }).join('\n');
+  return yaml
+    .split('\n')
+    .map((line) => {
+      if (!SKILL_EDIT.seats.some((id) => line.includes(`id: "${id}"`))) return line;
+      return dropEnterprise ? line.replace(SKILL_EDIT.with, SKILL_EDIT.without) : line.replace(SKILL_EDIT.without, SKILL_EDIT.with);
+    })
+    .join('\n');
 }
 
 export class Rig {
@@ -133,22 +136,36 @@ export class Rig {
     const random = seededRandom(this.seed * 31 + this.lives);
     return this.vt.run(life, () => {
       const watch = process.env.EXPLORE_WATCH;
-      const log = pino({ level: watch ? 'debug' : 'error' }, {
-        write: (line: string) => {
-          if (watch && line.includes(watch)) process.stderr.write(`${life.name} ${line}`);
-          if (line.includes('"level":50') || line.includes('"level":60')) this.errorLogs.push({ at: this.vt.now(), life: life.name, message: summarise(line) });
+      const log = pino(
+        { level: watch ? 'debug' : 'error' },
+        {
+          write: (line: string) => {
+            if (watch && line.includes(watch)) process.stderr.write(`${life.name} ${line}`);
+            if (line.includes('"level":50') || line.includes('"level":60'))
+              this.errorLogs.push({ at: this.vt.now(), life: life.name, message: summarise(line) });
+          },
         },
-      });
+      );
       const routing = this.config.current.routing;
       const calendar = workingCalendarOf(this.config.current);
       const db = openDatabase(this.dbPath, schema);
       this.hooks.dbOpened(db);
-      const acd = new CallDistributor({ seats: routing.seats, wrapUpS: routing.acd.wrapUpS, averageHandleS: 180, now: () => Date.now(), store: new AcdStore(db, log) });
+      const acd = new CallDistributor({
+        seats: routing.seats,
+        wrapUpS: routing.acd.wrapUpS,
+        averageHandleS: 180,
+        now: () => Date.now(),
+        store: new AcdStore(db, log),
+      });
       // the current life's only: a killed process hears no reload
       acd.follow({ onChange: (listener) => this.lifeListeners.push(listener) });
       const state: ControllerLife = { life, db, acd, ends: new Set(), linkedSince: undefined, controller: undefined as unknown as CallController };
       state.controller = new CallController({
-        config: this.config, db, acd, calendar: () => calendar, log,
+        config: this.config,
+        db,
+        acd,
+        calendar: () => calendar,
+        log,
         link: { connect: () => this.openEslLink(state), random: () => random.next() },
       });
       this.current = state;
@@ -236,12 +253,14 @@ export class Rig {
     if (killed) {
       this.killAtAccept = undefined;
       // after the switch has its end (this call returns it), as a process dying a moment later
-      this.switchScope(() => setTimeout(() => {
-        if (this.current !== l) return;
-        this.killedAtAccept++;
-        this.killController();
-        killed();
-      }, 0));
+      this.switchScope(() =>
+        setTimeout(() => {
+          if (this.current !== l) return;
+          this.killedAtAccept++;
+          this.killController();
+          killed();
+        }, 0),
+      );
       return a;
     }
     this.vt.scope(l.life)(() => l.controller.accept(b));

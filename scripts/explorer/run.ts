@@ -46,8 +46,13 @@ export async function traffic(seed: number, calls: number): Promise<Traffic> {
   const r = config.routing;
   const numbers = (mode: Hotline['mode']) => r.hotlines.filter((h) => h.mode === mode).map((h) => h.number);
   return generateTraffic(seed, {
-    calls, meanGapS: 12, seats: r.seats.map((s) => s.id),
-    direct: numbers('direct'), parallel: numbers('parallel'), emergency: numbers('emergency'), linkage: numbers('linkage'),
+    calls,
+    meanGapS: 12,
+    seats: r.seats.map((s) => s.id),
+    direct: numbers('direct'),
+    parallel: numbers('parallel'),
+    emergency: numbers('emergency'),
+    linkage: numbers('linkage'),
   });
 }
 
@@ -59,7 +64,13 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
   const restoreRandom = seedProcessRandomness(opts.seed);
   const vt = new VirtualTime(START_MS);
   try {
-    const tracer = new Tracer(vt, new Map(config.routing.seats.map((s) => [s.id, s.skills])), (c) => expectedRoute(config.routing, c), new Set(opts.trace ?? []), emergencyDigits(config.routing));
+    const tracer = new Tracer(
+      vt,
+      new Map(config.routing.seats.map((s) => [s.id, s.skills])),
+      (c) => expectedRoute(config.routing, c),
+      new Set(opts.trace ?? []),
+      emergencyDigits(config.routing),
+    );
     const rig = await Rig.start(vt, config, t, {
       lifeStarted: (l) => tracer.follow(l),
       dbOpened: (db) => db.function('explorer_now', () => vt.now()),
@@ -161,7 +172,9 @@ function inNetwork(address: string, cidr: string): boolean {
 
 function callOf(c: CallItem) {
   return {
-    from: c.network ? '02584000000' : c.from, to: c.to, dtmf: c.dtmf,
+    from: c.network ? '02584000000' : c.from,
+    to: c.to,
+    dtmf: c.dtmf,
     ...(c.diversion ? { diversion: c.diversion } : {}),
     ...(c.network ? { network: c.network } : {}),
     ...(c.hangupAfterS !== undefined ? { hangupAfterS: c.hangupAfterS } : {}),
@@ -217,7 +230,10 @@ function desk(rig: Rig, d: DeskItem): void {
 function seedProcessRandomness(seed: number): () => void {
   const r = seededRandom(seed ^ 0x5eed);
   const original = { uuid: crypto.randomUUID, random: Math.random };
-  const hex = () => Math.floor(r.next() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const hex = () =>
+    Math.floor(r.next() * 0x1_0000_0000)
+      .toString(16)
+      .padStart(8, '0');
   crypto.randomUUID = (() => {
     const h = hex() + hex() + hex() + hex();
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -317,7 +333,10 @@ class Tracer {
       const a = of('Bridge-A-Unique-ID');
       const b = of('Bridge-B-Unique-ID');
       if (!a || !b) return;
-      for (const [x, y] of [[a, b], [b, a]] as const) {
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
         const caller = this.callers.get(x);
         if (caller) {
           caller.trace.bridgedWith.push(y);
@@ -358,7 +377,7 @@ class Tracer {
       const moved = ch?.appLog.slice(w.apps).some((a) => !music(a));
       // a bridge whose other leg is gone is nobody: under uuid_hold the music loops inside the
       // bridge after the agent hung up, and the caller stays "bridged" to a dead leg
-      const withSomeone = ch !== undefined && ((ch.bridge?.peer.ready) || ch.application === 'conference' || ch.application === 'record');
+      const withSomeone = ch !== undefined && (ch.bridge?.peer.ready || ch.application === 'conference' || ch.application === 'record');
       const takenOn = !ch || moved || withSomeone;
       if (!takenOn && !final) continue;
       this.aloneWatch.delete(uuid);
@@ -414,8 +433,7 @@ class Tracer {
     const now = this.vt.now();
     for (const [uuid, running] of this.live) {
       const ch = this.callers.get(uuid)?.ch;
-      const silent = !final && ch !== undefined && ch.ready && !(ch.bridge?.peer.ready)
-        && running.every((app) => app === 'socket' || app === 'park');
+      const silent = !final && ch !== undefined && ch.ready && !ch.bridge?.peer.ready && running.every((app) => app === 'socket' || app === 'park');
       if (silent) this.deadAirWatch.set(uuid, this.deadAirWatch.get(uuid) ?? now);
       else this.endDeadAir(uuid, now);
     }
@@ -442,18 +460,40 @@ class Tracer {
       const c = offer.call;
       // only the waiting calls that would be served before the offered one are kept: the rest
       // cannot break the order, and a long queue would otherwise fill memory in a long run
-      const eligible = l.acd.waitingCalls()
+      const eligible = l.acd
+        .waitingCalls()
         .filter((w) => skills.includes(w.queue) && !w.missedBy.includes(seat) && servedFirst(w, c))
         .map((w) => ({ callId: w.callId, priority: w.priority, enteredMs: w.enteredMs, seq: w.seq }));
-      this.offers.push({ at: this.vt.now(), seat, callId: c.callId, eligible, priority: c.priority, enteredMs: c.enteredMs, seq: c.seq, queue: c.queue, seatSkills: [...skills] });
+      this.offers.push({
+        at: this.vt.now(),
+        seat,
+        callId: c.callId,
+        eligible,
+        priority: c.priority,
+        enteredMs: c.enteredMs,
+        seq: c.seq,
+        queue: c.queue,
+        seatSkills: [...skills],
+      });
     });
   }
 
   placed(item: CallItem, ch: Channel): void {
     this.live.set(ch.uuid, []);
     this.callers.set(ch.uuid, {
-      item, ch,
-      trace: { index: item.index, uuid: ch.uuid, placedAt: this.vt.now(), callerLeft: false, reachedController: false, answered: false, bridgedWith: [], fallback: false, expected: this.route(item) },
+      item,
+      ch,
+      trace: {
+        index: item.index,
+        uuid: ch.uuid,
+        placedAt: this.vt.now(),
+        callerLeft: false,
+        reachedController: false,
+        answered: false,
+        bridgedWith: [],
+        fallback: false,
+        expected: this.route(item),
+      },
     });
   }
 
@@ -479,7 +519,10 @@ class Tracer {
       // a seat neither on a call nor ringing, with no leg in the switch, agrees by definition
       if (legs.length === 0 && state.name !== 'on_call' && state.name !== 'ringing') continue;
       this.seatChecks.push({
-        at: this.vt.now(), seat, acdState: state.name, acdCall: state.callId,
+        at: this.vt.now(),
+        seat,
+        acdState: state.name,
+        acdCall: state.callId,
         switchLegs: legs.map((ch) => ({ uuid: ch.uuid, answered: ch.answered })),
       });
     }
@@ -505,18 +548,30 @@ class Tracer {
     if (rig.current?.db.open) rig.current.controller.records.flush();
     const db = rig.db;
     const rows = <T>(sql: string) => db.prepare(sql).all() as T[];
-    this.classifications.push(...rows<{ attempt_id: number; result: string; at: number }>('SELECT * FROM explorer_classified').map((r) => ({ attemptId: r.attempt_id, result: r.result, at: r.at })));
+    this.classifications.push(
+      ...rows<{ attempt_id: number; result: string; at: number }>('SELECT * FROM explorer_classified').map((r) => ({
+        attemptId: r.attempt_id,
+        result: r.result,
+        at: r.at,
+      })),
+    );
     return {
       callers: [...this.callers.values()].map((c) => c.trace),
       legs: [...this.legs.values()].map((l) => l.trace),
-      records: rows('SELECT id, mode, line, outcome, agent_id, answered_us, agent_answered_us, ended_us, hangup_cause, survey_score, origin_hotline, priority FROM calls'),
+      records: rows(
+        'SELECT id, mode, line, outcome, agent_id, answered_us, agent_answered_us, ended_us, hangup_cause, survey_score, origin_hotline, priority FROM calls',
+      ),
       recordLegs: rows('SELECT id, call_id, kind, endpoint, answered_us, ended_us, hangup_cause FROM call_legs'),
       attempts: rows('SELECT id, call_id, hotline, kind, answered_us, ended_us, result FROM transfer_attempts'),
       classifications: this.classifications,
       offers: this.offers,
       seatChecks: this.seatChecks,
       channelsLeft: rig.sim.engine.channels.map((ch) => ({ uuid: ch.uuid, name: ch.name, state: ch.state })),
-      uncaught: this.vt.uncaught.map((u) => ({ at: u.at, life: u.life, message: u instanceof Error ? u.message : String((u.error as Error)?.stack ?? u.error) })),
+      uncaught: this.vt.uncaught.map((u) => ({
+        at: u.at,
+        life: u.life,
+        message: u instanceof Error ? u.message : String((u.error as Error)?.stack ?? u.error),
+      })),
       errorLogs: rig.errorLogs,
       killedAtAccept: rig.killedAtAccept,
       alone: this.alone,

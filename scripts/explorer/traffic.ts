@@ -101,7 +101,13 @@ export function generateTraffic(seed: number, shape: TrafficShape): Traffic {
   // faults: about one per 100 calls, the kinds in turn
   const faults = Math.max(FAULT_KINDS.length, Math.round(shape.calls / 100));
   for (let i = 0; i < faults; i++) {
-    items.push({ id: `f${i}`, kind: 'fault', atMs: Math.round(between(r, 5000, endMs)), fault: FAULT_KINDS[i % FAULT_KINDS.length]!, downMs: Math.round(between(r, 200, 30_000)) });
+    items.push({
+      id: `f${i}`,
+      kind: 'fault',
+      atMs: Math.round(between(r, 5000, endMs)),
+      fault: FAULT_KINDS[i % FAULT_KINDS.length]!,
+      downMs: Math.round(between(r, 200, 30_000)),
+    });
   }
   items.sort((a, b) => a.atMs - b.atMs || a.id.localeCompare(b.id));
   return { seed, items, agents, hotlines, readySeats };
@@ -141,11 +147,13 @@ function callItem(r: Random, index: number, atMs: number, shape: TrafficShape): 
   if (where < 0.1) item.to = pick(r, shape.direct);
   else if (where < 0.2) item.to = pick(r, shape.parallel);
   else if (where < 0.25) item.diversion = pick(r, shape.direct);
-  else if (where < 0.29) item.network = '10.20.30.7'; // the 110 platform's link
+  else if (where < 0.29)
+    item.network = '10.20.30.7'; // the 110 platform's link
   else if (where < 0.31) item.to = '99999999'; // a number nobody publishes
   // keys at any instant: the menu's, the survey's, the call-back offer's, and stray ones
   const presses = Math.floor(r() * 4);
-  for (let k = 0; k < presses; k++) item.dtmf.push({ at_s: round1(between(r, 0.2, 260)), digits: pick(r, ['1', '1', '2', '9', '3', '1', '2', '5', '#', '*', '0']) });
+  for (let k = 0; k < presses; k++)
+    item.dtmf.push({ at_s: round1(between(r, 0.2, 260)), digits: pick(r, ['1', '1', '2', '9', '3', '1', '2', '5', '#', '*', '0']) });
   if (r() < 0.5) item.dtmf.push({ at_s: round1(between(r, 0.5, 6)), digits: pick(r, ['1', '2', '9']) });
   // an answer to the call-back offer (after acd.max_wait_s, 180 s): call me back, a message, wait on
   if (r() < 0.3) item.dtmf.push({ at_s: round1(between(r, 178, 200)), digits: pick(r, ['1', '3', '2']) });
@@ -160,7 +168,23 @@ function callItem(r: Random, index: number, atMs: number, shape: TrafficShape): 
 
 function deskItem(r: Random, i: number, atMs: number, shape: TrafficShape): DeskItem {
   const seat = pick(r, shape.seats);
-  const action = pick<DeskKind>(r, ['warm', 'warm', 'blind', 'three_way', 'emergency', 'linkage', 'complete', 'complete', 'cancel', 'join', 'hold', 'resume', 'break', 'ready', 'ready']);
+  const action = pick<DeskKind>(r, [
+    'warm',
+    'warm',
+    'blind',
+    'three_way',
+    'emergency',
+    'linkage',
+    'complete',
+    'complete',
+    'cancel',
+    'join',
+    'hold',
+    'resume',
+    'break',
+    'ready',
+    'ready',
+  ]);
   const item: DeskItem = { id: `d${i}`, kind: 'desk', atMs, seat, action };
   if (action === 'warm' || action === 'blind' || action === 'three_way') item.number = pick(r, shape.parallel);
   else if (action === 'emergency') item.number = pick(r, shape.emergency);

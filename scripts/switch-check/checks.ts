@@ -129,7 +129,12 @@ export class CitizenCall {
 
   /** The -b leg: the channel the controller controls (other_loopback_leg_uuid names our -a leg). */
   async b(): Promise<string> {
-    const e = await this.env.fs.waitFor(`-b leg of the call to ${this.to}`, (x) => x.name === 'CHANNEL_CREATE' && x.v('other_loopback_leg_uuid') === this.a && x.uuid !== this.a, 10_000, this.mark);
+    const e = await this.env.fs.waitFor(
+      `-b leg of the call to ${this.to}`,
+      (x) => x.name === 'CHANNEL_CREATE' && x.v('other_loopback_leg_uuid') === this.a && x.uuid !== this.a,
+      10_000,
+      this.mark,
+    );
     return e.uuid;
   }
 
@@ -137,7 +142,12 @@ export class CitizenCall {
   private async pressAtMenu(digits: string): Promise<void> {
     try {
       const b = await this.b();
-      await this.env.fs.waitFor('the menu', (e) => e.uuid === b && e.name === 'CHANNEL_EXECUTE' && /^(play_and_get_digits|read)$/.test(e.get('Application') ?? ''), 20_000, this.mark);
+      await this.env.fs.waitFor(
+        'the menu',
+        (e) => e.uuid === b && e.name === 'CHANNEL_EXECUTE' && /^(play_and_get_digits|read)$/.test(e.get('Application') ?? ''),
+        20_000,
+        this.mark,
+      );
       await sleep(500);
       const reply = await this.env.fs.api('uuid_send_dtmf', `${this.a} ${digits}`);
       if (!reply.startsWith('+OK')) this.env.log(`uuid_send_dtmf: ${reply.trim()}`);
@@ -258,12 +268,22 @@ const agentDeclines: Check = {
     if (c.agent !== ANSWERING_SEAT) throw new CheckFailed(`the caller was answered by ${c.agent ?? 'nobody'}, not seat ${ANSWERING_SEAT}: ${summary(c)}`);
     const declined = (c.legs ?? []).find((l: any) => l.kind === 'agent' && l.endpoint === `user/${DECLINING_SEAT}`);
     if (!declined) throw new CheckFailed(`seat ${DECLINING_SEAT} was never offered the call: ${summary(c)}`);
-    if (declined.answered_at || declined.hangup_cause !== 'CALL_REJECTED') throw new CheckFailed(`seat ${DECLINING_SEAT}'s leg ended ${declined.hangup_cause}${declined.answered_at ? ' after an answer' : ''}, not CALL_REJECTED unanswered`);
+    if (declined.answered_at || declined.hangup_cause !== 'CALL_REJECTED')
+      throw new CheckFailed(
+        `seat ${DECLINING_SEAT}'s leg ended ${declined.hangup_cause}${declined.answered_at ? ' after an answer' : ''}, not CALL_REJECTED unanswered`,
+      );
     const leg = agentLeg(c, ANSWERING_SEAT);
-    const rejected = await env.fs.waitFor(`CHANNEL_HANGUP of seat ${DECLINING_SEAT}'s leg`, (e) => e.uuid === declined.id && e.name === 'CHANNEL_HANGUP', 5000, call.mark);
-    if (rejected.get('Hangup-Cause') !== 'CALL_REJECTED') throw new CheckFailed(`the switch hung seat ${DECLINING_SEAT}'s leg up with ${rejected.get('Hangup-Cause')}`);
+    const rejected = await env.fs.waitFor(
+      `CHANNEL_HANGUP of seat ${DECLINING_SEAT}'s leg`,
+      (e) => e.uuid === declined.id && e.name === 'CHANNEL_HANGUP',
+      5000,
+      call.mark,
+    );
+    if (rejected.get('Hangup-Cause') !== 'CALL_REJECTED')
+      throw new CheckFailed(`the switch hung seat ${DECLINING_SEAT}'s leg up with ${rejected.get('Hangup-Cause')}`);
     await env.fs.waitFor(`the bridge of the caller and seat ${ANSWERING_SEAT}`, (e) => bridges(e, b, leg.id), 5000, call.mark);
-    if (env.fs.find((e) => e.uuid === b && e.name === 'CHANNEL_HANGUP', call.mark).length > 0) throw new CheckFailed('the caller was hung up after the decline');
+    if (env.fs.find((e) => e.uuid === b && e.name === 'CHANNEL_HANGUP', call.mark).length > 0)
+      throw new CheckFailed('the caller was hung up after the decline');
     const after = secondsSince(call.placedAt);
     const end = await finish(env, call, id);
     if (end.outcome !== 'answered' || end.agent !== ANSWERING_SEAT) throw new CheckFailed(`the call ended as ${summary(end)}`);
@@ -281,15 +301,29 @@ const departmentRingsOut: Check = {
     const id = await call.callId();
     // the department's leg as the switch shows it: answered means the caller was put through
     // (mod_sofia sets sip_gateway_name on a leg it places through a gateway)
-    const deptAnswered = () => env.fs.find((e) => e.name === 'CHANNEL_ANSWER' && e.v('sip_gateway_name') !== undefined && e.get('Caller-Destination-Number') === NUMBERS.ringsOut, call.mark)[0];
-    const c = await callRecord(env, id, 'an agent answers after the department rang out', (x) => x.agent !== null || x.ended_at !== null || x.outcome === 'transferred', 60_000,
-      () => (deptAnswered() ? `the department answered (${NUMBERS.ringsOut} through gateway ${deptAnswered()!.v('sip_gateway_name')}): the caller was put through to it, not to an agent` : null));
+    const deptAnswered = () =>
+      env.fs.find(
+        (e) => e.name === 'CHANNEL_ANSWER' && e.v('sip_gateway_name') !== undefined && e.get('Caller-Destination-Number') === NUMBERS.ringsOut,
+        call.mark,
+      )[0];
+    const c = await callRecord(
+      env,
+      id,
+      'an agent answers after the department rang out',
+      (x) => x.agent !== null || x.ended_at !== null || x.outcome === 'transferred',
+      60_000,
+      () =>
+        deptAnswered()
+          ? `the department answered (${NUMBERS.ringsOut} through gateway ${deptAnswered()!.v('sip_gateway_name')}): the caller was put through to it, not to an agent`
+          : null,
+    );
     if (c.outcome === 'transferred') throw new CheckFailed(`the call was put through to the department: ${summary(c)}`);
     const dept = (c.legs ?? []).find((l: any) => l.kind === 'department');
     if (!dept) throw new CheckFailed(`the department was never rung: ${summary(c)}`);
     if (dept.answered_at) throw new CheckFailed(`the department's leg was answered: ${summary(c)}`);
     if (c.agent !== ANSWERING_SEAT) throw new CheckFailed(`no agent took the call after the department: ${summary(c)}`);
-    if (c.department !== NUMBERS.ringsOutDepartment) throw new CheckFailed(`the call is tagged with department ${c.department}, not ${NUMBERS.ringsOutDepartment}`);
+    if (c.department !== NUMBERS.ringsOutDepartment)
+      throw new CheckFailed(`the call is tagged with department ${c.department}, not ${NUMBERS.ringsOutDepartment}`);
     const rang = env.fs.find((e) => e.uuid === dept.id && (e.name === 'CHANNEL_PROGRESS' || e.name === 'CHANNEL_PROGRESS_MEDIA'), call.mark).length > 0;
     if (!rang) throw new CheckFailed(`the switch never saw the department's leg ring (${dept.endpoint})`);
     const leg = agentLeg(c, ANSWERING_SEAT);
@@ -310,9 +344,15 @@ const holdMusic: Check = {
     const held = await env.boss.post(`/api/calls/${id}/hold`);
     if (held.status !== 200 || held.body.phase !== 'held') throw new CheckFailed(`hold: ${held.status} ${JSON.stringify(held.body)}`);
     await env.fs.waitFor("CHANNEL_PARK of the agent's leg", (e) => e.uuid === agent && e.name === 'CHANNEL_PARK', 5000, mark);
-    await env.fs.waitFor('the end of the caller–agent bridge', (e) => e.name === 'CHANNEL_UNBRIDGE' && [e.get('Bridge-A-Unique-ID'), e.get('Bridge-B-Unique-ID')].includes(b), 5000, mark);
+    await env.fs.waitFor(
+      'the end of the caller–agent bridge',
+      (e) => e.name === 'CHANNEL_UNBRIDGE' && [e.get('Bridge-A-Unique-ID'), e.get('Bridge-B-Unique-ID')].includes(b),
+      5000,
+      mark,
+    );
     const music = await holdMusicPlaying(env, b, call.mark);
-    if (env.fs.find((e) => e.name === 'CHANNEL_HOLD', mark).length > 0) throw new CheckFailed('uuid_hold was used (CHANNEL_HOLD): the caller may hear nothing on FreeSWITCH 1.10.7 and later');
+    if (env.fs.find((e) => e.name === 'CHANNEL_HOLD', mark).length > 0)
+      throw new CheckFailed('uuid_hold was used (CHANNEL_HOLD): the caller may hear nothing on FreeSWITCH 1.10.7 and later');
     const audio = await recordCallerSide(env, call);
     const resumed = await env.boss.post(`/api/calls/${id}/resume`);
     if (resumed.status !== 200 || resumed.body.phase !== 'talking') throw new CheckFailed(`resume: ${resumed.status} ${JSON.stringify(resumed.body)}`);
@@ -357,11 +397,14 @@ async function recordCallerSide(env: CheckEnv, call: CitizenCall): Promise<strin
   if (!stopped.startsWith('+OK')) throw new CheckFailed(`uuid_record stop: ${stopped.trim()}`);
   await env.fs.waitFor("RECORD_STOP of the citizen's leg", (e) => e.uuid === call.a && e.name === 'RECORD_STOP', 5000, mark);
   if (env.simulator) {
-    env.note('hold-music: the simulator has no audio, so the recording of the caller side is not checked (only RECORD_START/STOP and the playback events); on a real switch the recorded level must be above -45 dBFS');
+    env.note(
+      'hold-music: the simulator has no audio, so the recording of the caller side is not checked (only RECORD_START/STOP and the playback events); on a real switch the recorded level must be above -45 dBFS',
+    );
     return 'audio not checked (simulator)';
   }
   await sleep(300);
-  if (!existsSync(path)) throw new CheckFailed(`no recording at ${path}: run the check on the FreeSWITCH box, or give --recordings-dir a folder both can reach`);
+  if (!existsSync(path))
+    throw new CheckFailed(`no recording at ${path}: run the check on the FreeSWITCH box, or give --recordings-dir a folder both can reach`);
   const level = wavLevel(readFileSync(path));
   rmSync(path, { force: true });
   if (level.seconds < 1) throw new CheckFailed(`the recording holds only ${level.seconds.toFixed(1)} s`);
@@ -378,7 +421,8 @@ export function wavLevel(wav: Buffer): { seconds: number; rmsDbfs: number; peakD
     const id = wav.toString('ascii', offset, offset + 4);
     const size = wav.readUInt32LE(offset + 4);
     const body = offset + 8;
-    if (id === 'fmt ') fmt = { format: wav.readUInt16LE(body), channels: wav.readUInt16LE(body + 2), rate: wav.readUInt32LE(body + 4), bits: wav.readUInt16LE(body + 14) };
+    if (id === 'fmt ')
+      fmt = { format: wav.readUInt16LE(body), channels: wav.readUInt16LE(body + 2), rate: wav.readUInt32LE(body + 4), bits: wav.readUInt16LE(body + 14) };
     if (id === 'data') {
       if (fmt?.format !== 1 || fmt.bits !== 16) throw new CheckFailed(`the recording is not 16-bit PCM (${JSON.stringify(fmt)})`);
       const end = Math.min(wav.length, body + size) & ~1;
@@ -421,7 +465,13 @@ const warmTransfer: Check = {
     const { call, id, b, agent } = await answeredCall(env);
     const mark = env.fs.mark();
     const attempt = await startTransfer(env, id, NUMBERS.warm, 'warm');
-    await talkView(env, id, 'the consult (the department answered)', (t) => t.phase === 'consulting' || t.phase === 'talking' || t.phase === 'over', 30_000).then((t) => {
+    await talkView(
+      env,
+      id,
+      'the consult (the department answered)',
+      (t) => t.phase === 'consulting' || t.phase === 'talking' || t.phase === 'over',
+      30_000,
+    ).then((t) => {
       if (t.phase !== 'consulting') throw new CheckFailed(`the transfer went ${t.phase}: ${JSON.stringify(t.attempt)}`);
     });
     await env.fs.waitFor('the agent bridged to the department', (e) => bridges(e, agent, attempt.leg_id), 5000, mark);
@@ -445,7 +495,8 @@ const blindTransfer: Check = {
     const attempt = await startTransfer(env, id, NUMBERS.blind, 'blind');
     const t = await talkView(env, id, 'the handover', (x) => x.phase === 'handed_over' || x.phase === 'talking' || x.phase === 'over', 30_000);
     if (t.phase !== 'handed_over') throw new CheckFailed(`the transfer went ${t.phase}: ${JSON.stringify(t.attempt)}`);
-    if (env.fs.find((e) => bridges(e, agent, attempt.leg_id), mark).length > 0) throw new CheckFailed('the agent was bridged to the department (a consult, not a blind transfer)');
+    if (env.fs.find((e) => bridges(e, agent, attempt.leg_id), mark).length > 0)
+      throw new CheckFailed('the agent was bridged to the department (a consult, not a blind transfer)');
     await env.fs.waitFor('the caller bridged to the department', (e) => bridges(e, b, attempt.leg_id), 5000, mark);
     await env.fs.waitFor("the agent's leg hung up", (e) => e.uuid === agent && e.name === 'CHANNEL_HANGUP', 5000, mark);
     const end = await finish(env, call, id);
@@ -463,15 +514,20 @@ const threeWay: Check = {
     const attempt = await startTransfer(env, id, NUMBERS.threeWay, 'three_way');
     const t = await talkView(env, id, 'the three-way call', (x) => x.phase === 'three_way' || x.phase === 'talking' || x.phase === 'over', 30_000);
     if (t.phase !== 'three_way') throw new CheckFailed(`the transfer went ${t.phase}: ${JSON.stringify(t.attempt)}`);
-    const joined = (uuid: string) => env.fs.waitFor(`add-member of ${uuid}`, (e) => e.name === 'CUSTOM' && e.get('Action') === 'add-member' && e.uuid === uuid, 5000, mark);
+    const joined = (uuid: string) =>
+      env.fs.waitFor(`add-member of ${uuid}`, (e) => e.name === 'CUSTOM' && e.get('Action') === 'add-member' && e.uuid === uuid, 5000, mark);
     const members = await Promise.all([joined(b), joined(agent), joined(attempt.leg_id)]);
     const rooms = new Set(members.map((e) => e.get('Conference-Name')));
     if (rooms.size !== 1) throw new CheckFailed(`the three legs joined different conferences: ${[...rooms].join(', ')}`);
     // the agent hangs up the softphone: caller and department stay together
     await env.fs.api('uuid_kill', `${agent} NORMAL_CLEARING`);
     await sleep(1000);
-    for (const [who, uuid] of [['caller', b], ['department', attempt.leg_id]] as const) {
-      if (env.fs.find((e) => e.uuid === uuid && e.name === 'CHANNEL_HANGUP', mark).length > 0) throw new CheckFailed(`the ${who} was hung up when the agent left the three-way call`);
+    for (const [who, uuid] of [
+      ['caller', b],
+      ['department', attempt.leg_id],
+    ] as const) {
+      if (env.fs.find((e) => e.uuid === uuid && e.name === 'CHANNEL_HANGUP', mark).length > 0)
+        throw new CheckFailed(`the ${who} was hung up when the agent left the three-way call`);
     }
     const end = await finish(env, call, id);
     expectTransferred(end, NUMBERS.threeWay, 'three_way');
@@ -491,16 +547,29 @@ const controllerDiesBeforeConnect: Check = {
     const b = await call.b();
     await env.fs.waitFor('the socket application', (e) => e.uuid === b && e.name === 'CHANNEL_EXECUTE' && e.get('Application') === 'socket', 10_000, call.mark);
     await sleep(500);
-    const toFallback = (e: SeenEvent) => e.uuid === b && e.name === 'CHANNEL_EXECUTE' && e.get('Application') === 'transfer' && /^cti_fallback\b/.test(e.get('Application-Data') ?? '');
-    if (env.fs.find(toFallback, call.mark).length > 0) throw new CheckFailed('the call went to cti_fallback before the controller was killed (the connection was refused, not reset)');
-    if (env.fs.find((e) => e.uuid === b && e.name === 'CHANNEL_HANGUP', call.mark).length > 0) throw new CheckFailed('the caller was hung up while the controller was frozen');
+    const toFallback = (e: SeenEvent) =>
+      e.uuid === b && e.name === 'CHANNEL_EXECUTE' && e.get('Application') === 'transfer' && /^cti_fallback\b/.test(e.get('Application-Data') ?? '');
+    if (env.fs.find(toFallback, call.mark).length > 0)
+      throw new CheckFailed('the call went to cti_fallback before the controller was killed (the connection was refused, not reset)');
+    if (env.fs.find((e) => e.uuid === b && e.name === 'CHANNEL_HANGUP', call.mark).length > 0)
+      throw new CheckFailed('the caller was hung up while the controller was frozen');
     const killedAt = Date.now();
     await env.controller.kill();
     await env.fs.waitFor('the transfer to cti_fallback', toFallback, 30_000, call.mark);
-    const inFallback = await env.fs.waitFor('the fallback answering the caller', (e) => e.uuid === b && e.name === 'CHANNEL_EXECUTE' && e.get('Application') === 'answer' && e.get('Caller-Destination-Number') === 'cti_fallback', 10_000, call.mark);
+    const inFallback = await env.fs.waitFor(
+      'the fallback answering the caller',
+      (e) => e.uuid === b && e.name === 'CHANNEL_EXECUTE' && e.get('Application') === 'answer' && e.get('Caller-Destination-Number') === 'cti_fallback',
+      10_000,
+      call.mark,
+    );
     const reached = (Math.max(0, inFallback.at - killedAt) / 1000).toFixed(1);
     await env.fs.waitFor('the citizen answered', (e) => e.uuid === call.a && e.name === 'CHANNEL_ANSWER', 5000, call.mark);
-    const bridged = await env.fs.waitFor('the caller bridged to a seat', (e) => e.name === 'CHANNEL_BRIDGE' && e.get('Bridge-A-Unique-ID') === b, 20_000, call.mark);
+    const bridged = await env.fs.waitFor(
+      'the caller bridged to a seat',
+      (e) => e.name === 'CHANNEL_BRIDGE' && e.get('Bridge-A-Unique-ID') === b,
+      20_000,
+      call.mark,
+    );
     const seat = bridged.get('Other-Leg-Channel-Name') ?? bridged.get('Bridge-B-Unique-ID');
     await finish(env, call, null);
     return `cti_fallback answered ${reached} s after the kill and rang the seats; the caller was bridged to ${seat}`;

@@ -55,7 +55,12 @@ export class ControllerProcess {
       const password = `Check-${randomBytes(12).toString('hex')}`;
       const env = { ...process.env, CTI_CONFIG: configDir, CTI_DB: join(home, 'cti.sqlite'), CTI_HTTP_PORT: '0', CTI_LOG_LEVEL: 'info', ...setup.env };
       for (const u of setup.users) {
-        const r = spawnSync(process.execPath, ['bin/cti.js', 'user', 'add', u.name, '--role', u.role], { cwd: setup.projectDir, env, input: `${password}\n`, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, ['bin/cti.js', 'user', 'add', u.name, '--role', u.role], {
+          cwd: setup.projectDir,
+          env,
+          input: `${password}\n`,
+          encoding: 'utf8',
+        });
         if (r.status !== 0) throw new Error(`cti user add ${u.name}: ${r.stderr || r.stdout}`);
       }
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: setup.projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -48,7 +48,11 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
       projectDir: opts.projectDir,
       configDir: opts.configDir,
       env,
-      users: [{ name: 'boss', role: 'supervisor' }, { name: `op${DECLINING_SEAT}`, role: 'agent' }, { name: `op${ANSWERING_SEAT}`, role: 'agent' }],
+      users: [
+        { name: 'boss', role: 'supervisor' },
+        { name: `op${DECLINING_SEAT}`, role: 'agent' },
+        { name: `op${ANSWERING_SEAT}`, role: 'agent' },
+      ],
       log: opts.log,
     });
     const boss = await controller.login('boss');
@@ -57,7 +61,10 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     fs = await SwitchLink.connect(target.host, target.port, target.password);
     const seats = await SeatDesks.open(controller, boss, [DECLINING_SEAT, ANSWERING_SEAT]);
     const checkEnv: CheckEnv = {
-      fs, boss, seats, controller,
+      fs,
+      boss,
+      seats,
+      controller,
       simulator: sim !== null,
       recordingsDir: opts.recordingsDir,
       note: (text) => opts.out(`NOTE ${text}`),
@@ -95,7 +102,10 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
 /** After a failed scenario: whatever it left up is hung up, so that the next one starts clean. */
 async function sweep(fs: SwitchLink, mark: number, log: (line: string) => void): Promise<void> {
   const destroyed = () => new Set(fs.find((e) => e.name === 'CHANNEL_DESTROY', mark).map((e) => e.uuid));
-  const left = fs.find((e) => e.name === 'CHANNEL_CREATE', mark).map((e) => e.uuid).filter((u) => !destroyed().has(u));
+  const left = fs
+    .find((e) => e.name === 'CHANNEL_CREATE', mark)
+    .map((e) => e.uuid)
+    .filter((u) => !destroyed().has(u));
   for (const uuid of left) await fs.api('uuid_kill', uuid);
   const end = Date.now() + 5000;
   while (left.some((u) => !destroyed().has(u)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
@@ -115,7 +125,8 @@ async function targetsOpen(boss: Awaited<ReturnType<ControllerProcess['login']>>
   const items = (r.body?.items ?? []) as Array<{ number: string; open: boolean; closed_reason: string | null }>;
   for (const number of [NUMBERS.ringsOut, NUMBERS.warm, NUMBERS.blind, NUMBERS.threeWay]) {
     const t = items.find((i) => i.number === number);
-    if (!t?.open) throw new CheckFailed(`hotline ${number} ${t ? `does not take transfers now (${t.closed_reason})` : 'is not a transfer target'} in this routing.yaml`);
+    if (!t?.open)
+      throw new CheckFailed(`hotline ${number} ${t ? `does not take transfers now (${t.closed_reason})` : 'is not a transfer target'} in this routing.yaml`);
   }
 }
 
@@ -126,4 +137,3 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

@@ -23,7 +23,6 @@ export interface SummaryOptions {
   scenarioFile: string;
 }
 
-
 /** Runs the file's calls and prints the summary on stdout; the exit code (0, or 1 for a bad file). */
 export async function runScenarioSummary(opts: SummaryOptions): Promise<number> {
   const loaded = await loadScenario(opts.scenarioFile);
@@ -46,11 +45,23 @@ export async function runScenarioSummary(opts: SummaryOptions): Promise<number> 
 
   // ---------------------------------------------------------------- what happens to each call
 
-  interface Call { plan: PlannedCall; uuid: string; bLeg?: string; answered: boolean; bridged: boolean; callerLeft: boolean; ended: boolean; pressed: boolean }
+  interface Call {
+    plan: PlannedCall;
+    uuid: string;
+    bLeg?: string;
+    answered: boolean;
+    bridged: boolean;
+    callerLeft: boolean;
+    ended: boolean;
+    pressed: boolean;
+  }
   const calls = new Map<string, Call>(); // by the -a leg's uuid
   const byBLeg = new Map<string, Call>();
   const agents: Record<string, { offered: number; answered: number; not_answered: Record<string, number> }> = {};
-  const hotlines: Record<string, { attempts: number; answered: number; answered_within_15s: number; cancelled: number; counted: number; rate: number | null; failed: Record<string, number> }> = {};
+  const hotlines: Record<
+    string,
+    { attempts: number; answered: number; answered_within_15s: number; cancelled: number; counted: number; rate: number | null; failed: Record<string, number> }
+  > = {};
   const CANCEL_CAUSES = new Set(['ORIGINATOR_CANCEL', 'LOSE_RACE', 'NORMAL_CLEARING', 'MANAGER_REQUEST']);
   const v = (e: EslEvent, name: string) => e.getHeader(`variable_${name}`) ?? undefined;
   const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
@@ -96,7 +107,15 @@ export async function runScenarioSummary(opts: SummaryOptions): Promise<number> 
       if (answer > 0) a.answered++;
       else bump(a.not_answered, cause);
     } else if (v(e, 'sip_gateway_name')) {
-      const h = (hotlines[e.getHeader('Caller-Destination-Number') ?? '?'] ??= { attempts: 0, answered: 0, answered_within_15s: 0, cancelled: 0, counted: 0, rate: null, failed: {} });
+      const h = (hotlines[e.getHeader('Caller-Destination-Number') ?? '?'] ??= {
+        attempts: 0,
+        answered: 0,
+        answered_within_15s: 0,
+        cancelled: 0,
+        counted: 0,
+        rate: null,
+        failed: {},
+      });
       h.attempts++;
       if (answer > 0) {
         h.answered++;
@@ -157,18 +176,28 @@ export async function runScenarioSummary(opts: SummaryOptions): Promise<number> 
     h.counted = h.attempts - h.cancelled;
     h.rate = h.counted > 0 ? h.answered_within_15s / h.counted : null;
   }
-  process.stdout.write(`${JSON.stringify({
-    measured_by: {
-      simulator: [`a real FreeSWITCH at ${host}:${port}, counted from its events by scripts/real-freeswitch-check.ts (agents and hotlines: legs that existed)`],
-      controller: ['service_level_12345, tickets_created, agent login and transfer_to: ask the controller (GET /api/stats/service-level, /api/tickets)'],
-    },
-    calls: { planned: plan.length, ...total, by_destination: byDestination },
-    service_level_12345: null,
-    tickets_created: null,
-    agents,
-    hotlines,
-    transfer_requests: plan.filter((c) => c.transferTo).map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const })),
-    unfinished_channels: [...calls.values()].filter((c) => !c.ended).length,
-  }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        measured_by: {
+          simulator: [
+            `a real FreeSWITCH at ${host}:${port}, counted from its events by scripts/real-freeswitch-check.ts (agents and hotlines: legs that existed)`,
+          ],
+          controller: ['service_level_12345, tickets_created, agent login and transfer_to: ask the controller (GET /api/stats/service-level, /api/tickets)'],
+        },
+        calls: { planned: plan.length, ...total, by_destination: byDestination },
+        service_level_12345: null,
+        tickets_created: null,
+        agents,
+        hotlines,
+        transfer_requests: plan
+          .filter((c) => c.transferTo)
+          .map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const })),
+        unfinished_channels: [...calls.values()].filter((c) => !c.ended).length,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   return 0;
 }

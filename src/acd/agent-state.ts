@@ -40,7 +40,15 @@ export type AgentEvent =
 export const MISSES_BEFORE_BREAK = 2;
 export const MISSED_CALLS_REASON = '连续未接来电';
 
-export const loggedOut = (): AgentState => ({ name: 'logged_out', idleSinceMs: null, callId: null, breakReason: null, wrapUpUntilMs: null, missedInARow: 0, breakAfterCall: null });
+export const loggedOut = (): AgentState => ({
+  name: 'logged_out',
+  idleSinceMs: null,
+  callId: null,
+  breakReason: null,
+  wrapUpUntilMs: null,
+  missedInARow: 0,
+  breakAfterCall: null,
+});
 
 const allowedFrom: Record<AgentEvent['type'], readonly AgentStateName[]> = {
   login: ['logged_out'],
@@ -62,7 +70,15 @@ export function allowed(state: AgentState, event: AgentEvent['type']): boolean {
 export function nextAgentState(s: AgentState, e: AgentEvent, nowMs: number): AgentState | null {
   if (!allowed(s, e.type)) return null;
   const idle = (): AgentState => ({ ...s, name: 'available', idleSinceMs: nowMs, callId: null, breakReason: null, wrapUpUntilMs: null });
-  const onBreak = (reason: string): AgentState => ({ ...s, name: 'break', breakReason: reason, callId: null, wrapUpUntilMs: null, idleSinceMs: null, breakAfterCall: null });
+  const onBreak = (reason: string): AgentState => ({
+    ...s,
+    name: 'break',
+    breakReason: reason,
+    callId: null,
+    wrapUpUntilMs: null,
+    idleSinceMs: null,
+    breakAfterCall: null,
+  });
   switch (e.type) {
     case 'login':
       return { ...loggedOut(), name: 'break', breakReason: '未就绪' };

@@ -87,7 +87,11 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   agentAction(id: string, event: Extract<AgentEvent, { type: 'login' | 'logout' | 'ready' | 'break' }>): AgentState {
     const talk = event.type === 'ready' ? this.unseenTalks.get(id) : undefined;
     const next = talk ? this.apply(id, event, { force: 'on_call', callId: talk }) : this.apply(id, event);
-    if (!next) throw new CtiError('ACD_BAD_STATE', `坐席 ${id} 当前为“${this.agent(id).state.name}”，不能${event.type} (agent ${id} is ${this.agent(id).state.name})`, { agent: id, state: this.agent(id).state.name });
+    if (!next)
+      throw new CtiError('ACD_BAD_STATE', `坐席 ${id} 当前为“${this.agent(id).state.name}”，不能${event.type} (agent ${id} is ${this.agent(id).state.name})`, {
+        agent: id,
+        state: this.agent(id).state.name,
+      });
     this.match();
     return next;
   }
@@ -131,7 +135,8 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
       return;
     }
     const after = this.apply(offer.agentId, { type: 'no_answer' });
-    if (after?.name === 'break' && after.breakReason) this.emit('notice', offer.agentId, `坐席 ${offer.agentId} 连续 ${after.missedInARow} 次未接来电，已自动置为小休`);
+    if (after?.name === 'break' && after.breakReason)
+      this.emit('notice', offer.agentId, `坐席 ${offer.agentId} 连续 ${after.missedInARow} 次未接来电，已自动置为小休`);
     const back = { ...offer.call, missedBy: [...offer.call.missedBy, offer.agentId] };
     this.waiting.add(back);
     this.opts.store?.saveWaiting(back);
@@ -237,7 +242,9 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   estimatedWaitS(callId: string): number {
     const call = this.waiting.get(callId);
     if (!call) return 0;
-    const staffed = [...this.agents.values()].filter((a) => a.seat.skills.includes(call.queue) && a.state.name !== 'logged_out' && a.state.name !== 'break').length;
+    const staffed = [...this.agents.values()].filter(
+      (a) => a.seat.skills.includes(call.queue) && a.state.name !== 'logged_out' && a.state.name !== 'break',
+    ).length;
     return Math.round(((this.positionOf(callId) - 1) * this.averageHandleMs) / Math.max(1, staffed) / 1000);
   }
 
@@ -317,11 +324,14 @@ export class CallDistributor extends EventEmitter<AcdEvents> {
   private scheduleWrapUpEnd(id: string, state: AgentState): void {
     this.cancelWrapUp(id);
     const ms = Math.max(0, (state.wrapUpUntilMs ?? 0) - this.opts.now());
-    this.wrapUpTimers.set(id, this.timers.set(() => {
-      this.wrapUpTimers.delete(id);
-      this.apply(id, { type: 'wrap_up_over' });
-      this.match();
-    }, ms));
+    this.wrapUpTimers.set(
+      id,
+      this.timers.set(() => {
+        this.wrapUpTimers.delete(id);
+        this.apply(id, { type: 'wrap_up_over' });
+        this.match();
+      }, ms),
+    );
   }
 
   private cancelWrapUp(id: string): void {

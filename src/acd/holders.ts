@@ -22,7 +22,9 @@ export class SeatHolders extends Map<string, AuthUser> {
     private readonly now: () => number = Date.now,
   ) {
     super();
-    this.upsert = db.prepare('INSERT INTO acd_holders (seat, user_id, since_ms) VALUES (?, ?, ?) ON CONFLICT (seat) DO UPDATE SET user_id = excluded.user_id, since_ms = excluded.since_ms');
+    this.upsert = db.prepare(
+      'INSERT INTO acd_holders (seat, user_id, since_ms) VALUES (?, ?, ?) ON CONFLICT (seat) DO UPDATE SET user_id = excluded.user_id, since_ms = excluded.since_ms',
+    );
     this.remove = db.prepare('DELETE FROM acd_holders WHERE seat = ?');
     const rows = db.prepare('SELECT seat, user_id FROM acd_holders').all() as Array<{ seat: string; user_id: number }>;
     for (const r of rows) {

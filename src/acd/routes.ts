@@ -51,7 +51,16 @@ export function queuesView(acd: CallDistributor, nowMs: number, limit = Infinity
     calls: calls.map((c) => {
       const position = (ahead.get(c.queue) ?? 0) + 1;
       ahead.set(c.queue, position);
-      return { call_id: c.callId, queue: c.queue, line: c.line, caller: c.caller, priority: c.priority, origin_hotline: c.originHotline, position, waited_s: (nowMs - c.enteredMs) / 1000 };
+      return {
+        call_id: c.callId,
+        queue: c.queue,
+        line: c.line,
+        caller: c.caller,
+        priority: c.priority,
+        origin_hotline: c.originHotline,
+        position,
+        waited_s: (nowMs - c.enteredMs) / 1000,
+      };
     }),
     by_queue: Object.fromEntries(summary.byQueue),
   };
@@ -68,14 +77,17 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     throw new CtiError('FORBIDDEN', `坐席 ${seat} 由 ${holder?.displayName ?? '他人'} 使用中 (seat ${seat} is held by someone else)`);
   };
 
-  app.get('/agents', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => ({ items: agentsView(acd, opts.seatNames, holders) }));
+  app.get('/agents', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => ({
+    items: agentsView(acd, opts.seatNames, holders),
+  }));
   app.get('/queues', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => queuesView(acd, opts.now().getTime()));
 
   app.post('/agents/:seat/login', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
     const user = req.user!;
     const holder = holders.get(req.params.seat);
     if (holder && holder.id !== user.id) throw new CtiError('FORBIDDEN', `坐席 ${req.params.seat} 已由 ${holder.displayName} 登录 (seat already taken)`);
-    for (const [seat, h] of holders) if (h.id === user.id && seat !== req.params.seat) throw new CtiError('FORBIDDEN', `您已登录坐席 ${seat}，请先退出 (you already hold seat ${seat})`);
+    for (const [seat, h] of holders)
+      if (h.id === user.id && seat !== req.params.seat) throw new CtiError('FORBIDDEN', `您已登录坐席 ${seat}，请先退出 (you already hold seat ${seat})`);
     acd.agentAction(req.params.seat, { type: 'login' });
     holders.set(req.params.seat, user);
     return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
@@ -87,11 +99,18 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
   });
 
-  app.post('/agents/:seat/break', { preHandler: staff, schema: { tags: ['acd'], params: Seat, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }) } }, async (req) => {
-    mayChange(req.params.seat, req.user!);
-    acd.agentAction(req.params.seat, { type: 'break', reason: req.body.reason });
-    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
-  });
+  app.post(
+    '/agents/:seat/break',
+    {
+      preHandler: staff,
+      schema: { tags: ['acd'], params: Seat, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }) },
+    },
+    async (req) => {
+      mayChange(req.params.seat, req.user!);
+      acd.agentAction(req.params.seat, { type: 'break', reason: req.body.reason });
+      return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+    },
+  );
 
   app.post('/agents/:seat/logout', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
     mayChange(req.params.seat, req.user!);

@@ -29,7 +29,9 @@ export class AcdStore {
     private readonly log?: Logger,
   ) {
     this.writes = GroupCommit.of(db);
-    this.upsertAgent = db.prepare('INSERT INTO acd_agents (id, state, updated_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_ms = excluded.updated_ms');
+    this.upsertAgent = db.prepare(
+      'INSERT INTO acd_agents (id, state, updated_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_ms = excluded.updated_ms',
+    );
     this.upsertWaiting = db.prepare('INSERT INTO acd_waiting (call_id, entry) VALUES (?, ?) ON CONFLICT (call_id) DO UPDATE SET entry = excluded.entry');
     this.deleteWaiting = db.prepare('DELETE FROM acd_waiting WHERE call_id = ?');
   }

@@ -80,22 +80,26 @@ export const authPlugin = fp<AuthPluginOptions>(
       request.user = user;
     });
 
-    app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'log in; the token goes in Authorization: Bearer', security: [], body: LoginBody, response: { 200: LoginReply } } }, async (request) => {
-      const now = clock();
-      const { username, password } = request.body;
-      // counted per (account, address): a stranger's wrong passwords lock only the stranger out;
-      // throws CTI_AUTH_LOCKED while a lock lasts for this address or for every address
-      const user = await users.verify(username, password, now, request.ip);
-      if (!user) {
-        // the typed name is not kept: people type their password into the name field
-        const known = users.byUsername(username);
-        audit(users.db, { userId: null, action: 'auth.login_failed', subject: known ? `user:${known.id}` : null, detail: { ip: request.ip } }, now);
-        throw new CtiError('AUTH_FAILED');
-      }
-      const session = sessions.create(user.id, now);
-      audit(users.db, { userId: user.id, action: 'auth.login', subject: `user:${user.id}`, detail: { ip: request.ip } }, now);
-      return { token: session.token, user: authUserJson(user), expires_at: formatShanghai(session.expiresAt) };
-    });
+    app.post(
+      '/api/auth/login',
+      { schema: { tags: ['auth'], summary: 'log in; the token goes in Authorization: Bearer', security: [], body: LoginBody, response: { 200: LoginReply } } },
+      async (request) => {
+        const now = clock();
+        const { username, password } = request.body;
+        // counted per (account, address): a stranger's wrong passwords lock only the stranger out;
+        // throws CTI_AUTH_LOCKED while a lock lasts for this address or for every address
+        const user = await users.verify(username, password, now, request.ip);
+        if (!user) {
+          // the typed name is not kept: people type their password into the name field
+          const known = users.byUsername(username);
+          audit(users.db, { userId: null, action: 'auth.login_failed', subject: known ? `user:${known.id}` : null, detail: { ip: request.ip } }, now);
+          throw new CtiError('AUTH_FAILED');
+        }
+        const session = sessions.create(user.id, now);
+        audit(users.db, { userId: user.id, action: 'auth.login', subject: `user:${user.id}`, detail: { ip: request.ip } }, now);
+        return { token: session.token, user: authUserJson(user), expires_at: formatShanghai(session.expiresAt) };
+      },
+    );
 
     app.post('/api/auth/logout', { onRequest: app.authenticate, schema: { tags: ['auth'] } }, async (request, reply) => {
       sessions.revoke(bearerToken(request)!);

@@ -49,7 +49,14 @@ const add: Subcommand = async (users, args, config) => {
   });
   if (positionals.length !== 1 || values.role === undefined) return usageError();
   const password = await readPassword();
-  const input = { username: positionals[0]!, password, role: values.role, department: values.department, displayName: values['display-name'], mobile: values.mobile };
+  const input = {
+    username: positionals[0]!,
+    password,
+    role: values.role,
+    department: values.department,
+    displayName: values['display-name'],
+    mobile: values.mobile,
+  };
   const now = new Date();
   const user = await users.add(input, new Set(config.routing.departments.keys()), now);
   recordCli(users.db, 'user.add', user, now);
@@ -77,15 +84,17 @@ const password: Subcommand = async (users, args) => {
   return 0;
 };
 
-const disableOrEnable = (disabled: boolean): Subcommand => async (users, args) => {
-  if (args.length !== 1) return usageError();
-  const user = users.byUsername(args[0]!);
-  if (!user) return noSuchUser(args[0]!);
-  const updated = users.setDisabled(user.id, disabled);
-  recordCli(users.db, disabled ? 'user.disable' : 'user.enable', updated, new Date());
-  out(`${updated.username} ${disabled ? 'disabled' : 'enabled'}`);
-  return 0;
-};
+const disableOrEnable =
+  (disabled: boolean): Subcommand =>
+  async (users, args) => {
+    if (args.length !== 1) return usageError();
+    const user = users.byUsername(args[0]!);
+    if (!user) return noSuchUser(args[0]!);
+    const updated = users.setDisabled(user.id, disabled);
+    recordCli(users.db, disabled ? 'user.disable' : 'user.enable', updated, new Date());
+    out(`${updated.username} ${disabled ? 'disabled' : 'enabled'}`);
+    return 0;
+  };
 
 // The way back in when the only admin is locked for every address and nobody is left to
 // press 解除锁定 on the admin page.

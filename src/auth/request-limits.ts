@@ -58,7 +58,10 @@ export const requestLimitsPlugin = fp<RequestLimitsOptions>(
     const { limits } = opts;
     // one counter per limit, shared by every route it matches (HEAD of a GET, say)
     const handlers = new Map(
-      limits.map((l) => [l, app.rateLimit({ max: l.max, timeWindow: l.timeWindowMs, ...(l.per === 'user' ? { keyGenerator: userKey } : {}) }) as onRequestHookHandler]),
+      limits.map((l) => [
+        l,
+        app.rateLimit({ max: l.max, timeWindow: l.timeWindowMs, ...(l.per === 'user' ? { keyGenerator: userKey } : {}) }) as onRequestHookHandler,
+      ]),
     );
     app.addHook('onRoute', (route) => {
       const limit = limits.find((l) => l.url === route.url && methodsOf(route).includes(l.method as never));

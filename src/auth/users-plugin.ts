@@ -51,7 +51,16 @@ export const usersPlugin: FastifyPluginAsyncTypebox<UsersPluginOptions> = async 
     const b = request.body;
     const input = { username: b.username, password: b.password, role: b.role, department: b.department, displayName: b.display_name, mobile: b.mobile };
     const user = await users.add(input, departments(), now);
-    audit(users.db, { userId: request.user!.id, action: 'user.add', subject: `user:${user.id}`, detail: { username: user.username, role: user.role, department: user.department } }, now);
+    audit(
+      users.db,
+      {
+        userId: request.user!.id,
+        action: 'user.add',
+        subject: `user:${user.id}`,
+        detail: { username: user.username, role: user.role, department: user.department },
+      },
+      now,
+    );
     return reply.code(201).send(userJson(user, now));
   });
 

@@ -275,9 +275,7 @@ export class UserStore {
     this.#forgetAddress = db.prepare('DELETE FROM login_lockouts WHERE user_id = ? AND address = ?');
     this.#forgetAddresses = db.prepare('DELETE FROM login_lockouts WHERE user_id = ?');
     // rows of addresses quiet for a day, whose last lock (if any) ended a day ago: nothing left to remember
-    this.#tidyAddresses = db.prepare(
-      'DELETE FROM login_lockouts WHERE user_id = ? AND last_failure_at <= ? AND (locked_until IS NULL OR locked_until <= ?)',
-    );
+    this.#tidyAddresses = db.prepare('DELETE FROM login_lockouts WHERE user_id = ? AND last_failure_at <= ? AND (locked_until IS NULL OR locked_until <= ?)');
     this.#windowAddresses = db.prepare('SELECT address FROM login_lockouts WHERE user_id = ? AND last_failure_at >= ? ORDER BY address').pluck();
     this.#latestAddressLock = db.prepare('SELECT max(locked_until) FROM login_lockouts WHERE user_id = ? AND locked_until > ?').pluck();
     this.#lockouts = db.prepare(
@@ -413,7 +411,10 @@ export class UserStore {
     const lock = this.db.transaction((): ActiveLock | null => {
       const forgetBefore = at - LOCKOUT.forgetAfterHours * HOUR_MS;
       this.#tidyAddresses.run(id, forgetBefore, forgetBefore);
-      const window = this.#countFailure.get({ id, now: at, windowFrom: at - LOCKOUT.windowMinutes * MINUTE_MS }) as { window_failures: number; window_start: number };
+      const window = this.#countFailure.get({ id, now: at, windowFrom: at - LOCKOUT.windowMinutes * MINUTE_MS }) as {
+        window_failures: number;
+        window_start: number;
+      };
 
       const before = this.#addressOf.get(id, address) as AddressRow | undefined;
       const failures = (before?.failures ?? 0) + 1;
@@ -454,7 +455,14 @@ export class UserStore {
   /** Locks that last at `now`, of one user or of all: the account-wide one first, then by address. */
   lockouts(now: Date, userId: number | null = null): Lockout[] {
     const rows = this.#lockouts.all({ now: now.getTime(), user: userId }) as LockoutRow[];
-    return rows.map((r) => ({ userId: r.user_id, username: r.username, displayName: r.display_name, address: r.address, lockedUntil: new Date(r.locked_until), locks: r.locks }));
+    return rows.map((r) => ({
+      userId: r.user_id,
+      username: r.username,
+      displayName: r.display_name,
+      address: r.address,
+      lockedUntil: new Date(r.locked_until),
+      locks: r.locks,
+    }));
   }
 
   /**
@@ -524,7 +532,9 @@ export class UserStore {
 
   /** Mobiles of the enabled admins: who is told of what only an admin can fix (next year's holidays). */
   adminMobiles(): string[] {
-    const rows = this.db.prepare("SELECT mobile FROM users WHERE role = 'admin' AND disabled = 0 AND mobile IS NOT NULL ORDER BY id").all() as Array<{ mobile: string }>;
+    const rows = this.db.prepare("SELECT mobile FROM users WHERE role = 'admin' AND disabled = 0 AND mobile IS NOT NULL ORDER BY id").all() as Array<{
+      mobile: string;
+    }>;
     return rows.map((r) => r.mobile);
   }
 }

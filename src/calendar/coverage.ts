@@ -36,9 +36,7 @@ export function calendarCoverage(calendar: WorkingCalendar, now: Date, longestCl
   while (calendar.covers(missingYear) && missingYear < thisYear + 100) missingYear++;
   const firstDay = missingYear === thisYear ? today : parseDay(`${missingYear}-01-01`);
   const after =
-    missingYear === thisYear
-      ? new Date(dayStartMs(today))
-      : calendar.latestStartEndingBy(dayStartMs(firstDay), longestClockDays * calendar.dayLengthMs);
+    missingYear === thisYear ? new Date(dayStartMs(today)) : calendar.latestStartEndingBy(dayStartMs(firstDay), longestClockDays * calendar.dayLengthMs);
   return {
     missingYear,
     provisionalFrom: formatDay(firstDay),

@@ -11,19 +11,16 @@ export function formatShanghai(instant: Date): string {
   return `${withoutZone}+08:00`;
 }
 
-const INSTANT_PATTERN =
-  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+const INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 
 /** ISO 8601 with Z or ±HH:MM; seconds and fractions optional. */
 export function parseInstant(text: string): Date {
   const match = typeof text === 'string' ? INSTANT_PATTERN.exec(text) : null;
   const ms = match ? instantFromParts(match) : null;
   if (ms === null) {
-    throw new CtiError(
-      'CALENDAR_BAD_INPUT',
-      `not a valid instant: ${JSON.stringify(text)}; expected ISO 8601 with an offset, e.g. 2026-09-30T15:00:00+08:00`,
-      { instant: text },
-    );
+    throw new CtiError('CALENDAR_BAD_INPUT', `not a valid instant: ${JSON.stringify(text)}; expected ISO 8601 with an offset, e.g. 2026-09-30T15:00:00+08:00`, {
+      instant: text,
+    });
   }
   return new Date(ms);
 }

@@ -2,24 +2,10 @@
 // N × (one working day's length) of working time has passed, counting only working periods on
 // working days. All walks go period by period and day by day, never minute by minute.
 import { CtiError } from '../errors.js';
-import {
-  parseDateOverrides,
-  parseYearOverrides,
-  type CalendarOverrides,
-  type DateOverride,
-} from './calendar-overrides.js';
+import { parseDateOverrides, parseYearOverrides, type CalendarOverrides, type DateOverride } from './calendar-overrides.js';
 import { chineseDaysSchedules, type YearSchedule } from './chinese-days-data.js';
 import { DEFAULT_WORKING_PERIODS, parsePeriods, totalLengthMs, type Period, type PeriodMs } from './working-hours.js';
-import {
-  dayStartMs,
-  epochMsOf,
-  formatDay,
-  isWeekend,
-  parseDay,
-  shanghaiDayOf,
-  yearOfDay,
-  type DayNumber,
-} from './shanghai-time.js';
+import { dayStartMs, epochMsOf, formatDay, isWeekend, parseDay, shanghaiDayOf, yearOfDay, type DayNumber } from './shanghai-time.js';
 
 export interface WorkingCalendarOptions {
   overrides?: CalendarOverrides;

@@ -33,9 +33,20 @@ export function previewYears(pasted: CalendarOverrides, current: { packageYears:
         warnings.push(`${year} 年没有 1、2 月的放假日期：春节假期每年都有，请核对是否漏填`);
       }
       if (holidays.length === 0) warnings.push(`${year} 年的 holidays 为空：保存后全年只按周一至周五计算工作日`);
-      const replaces: YearPreview['replaces'] = current.configYears.includes(year) ? 'calendar.yaml' : current.packageYears.includes(year) ? 'chinese-days' : null;
+      const replaces: YearPreview['replaces'] = current.configYears.includes(year)
+        ? 'calendar.yaml'
+        : current.packageYears.includes(year)
+          ? 'chinese-days'
+          : null;
       if (replaces) warnings.push(`${year} 年已有数据（${replaces === 'calendar.yaml' ? 'calendar.yaml 中' : 'chinese-days 软件包自带'}），保存后以此为准`);
-      return { year, holidays_listed: holidays.length, weekdays_off: weekdaysOff.map(named), makeup_workdays: [...lists.makeupWorkdays].sort().map(named), replaces, warnings };
+      return {
+        year,
+        holidays_listed: holidays.length,
+        weekdays_off: weekdaysOff.map(named),
+        makeup_workdays: [...lists.makeupWorkdays].sort().map(named),
+        replaces,
+        warnings,
+      };
     })
     .sort((a, b) => a.year - b.year);
 }

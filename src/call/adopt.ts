@@ -86,7 +86,10 @@ export class CallAdoption {
    * the outcome the record already had (a call we had taken and put through before we went
    * away), which nothing seen afterwards may replace by a guess
    */
-  private readonly adopted = new Map<string, { answered: boolean; seat: string | null; answeredUs: number | null; known: Outcome | null; department?: boolean; agentLeg?: string }>();
+  private readonly adopted = new Map<
+    string,
+    { answered: boolean; seat: string | null; answeredUs: number | null; known: Outcome | null; department?: boolean; agentLeg?: string }
+  >();
   /** each leg of a bridged pair we originated for a call no longer ours → the other leg */
   private readonly orphanPairs = new Map<string, string>();
   /** each leg of such a pair where one leg is a seat's → that seat and the call it was for */
@@ -136,7 +139,13 @@ export class CallAdoption {
       const called = r.initial_dest || r.dest;
       // a call to 12345 a carrier forwarded from one of our numbers is routed as that number
       const diversion = called === this.plan().centre.number ? await this.variable(link, r.uuid, 'sip_h_Diversion') : undefined;
-      const opened = this.records.openNow({ id: r.uuid, caller: r.cid_num, called, ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr, diversion), startedUs: Number(r.created_epoch) * 1_000_000 });
+      const opened = this.records.openNow({
+        id: r.uuid,
+        caller: r.cid_num,
+        called,
+        ...this.modeOf(r.cid_num, called, r.initial_ip_addr || r.ip_addr, diversion),
+        startedUs: Number(r.created_epoch) * 1_000_000,
+      });
       if (opened) adopted++;
       else known++;
       const outcome = opened ? null : ((this.records.get(r.uuid)?.outcome as Outcome | null | undefined) ?? null);
@@ -162,9 +171,15 @@ export class CallAdoption {
    * our control is ended: nothing would ever bridge it again, and its far end would hear
    * silence or music until it hung up.
    */
-  private async rescue(link: AdoptionLink, rows: ChannelRow[], calls: ChannelRow[], controlled: ReadonlySet<string>): Promise<{ rescued: number; legsEnded: number }> {
+  private async rescue(
+    link: AdoptionLink,
+    rows: ChannelRow[],
+    calls: ChannelRow[],
+    controlled: ReadonlySet<string>,
+  ): Promise<{ rescued: number; legsEnded: number }> {
     const inBridge = new Set(calls.filter((r) => r.b_uuid).flatMap((r) => [r.uuid, r.b_uuid!]));
-    const resetCallers = (list: ChannelRow[]) => list.filter((r) => r.direction === 'inbound' && r.context === 'public' && r.state === 'CS_RESET' && !controlled.has(r.uuid) && !inBridge.has(r.uuid));
+    const resetCallers = (list: ChannelRow[]) =>
+      list.filter((r) => r.direction === 'inbound' && r.context === 'public' && r.state === 'CS_RESET' && !controlled.has(r.uuid) && !inBridge.has(r.uuid));
     let rescued = 0;
     let stuck = resetCallers(rows);
     if (stuck.length > 0) {
@@ -267,11 +282,14 @@ export class CallAdoption {
     const answeredUs = answeredUsOf(e);
     this.records.update(id, {
       ...(answeredUs !== null ? { answered_us: answeredUs } : {}),
-      ...(e.timestampUs ? { ended_us: e.timestampUs } : {}), ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}),
-      outcome: adoptedOutcome(state), ...(survey !== null ? { survey_score: survey } : {}),
+      ...(e.timestampUs ? { ended_us: e.timestampUs } : {}),
+      ...(e.hangupCause ? { hangup_cause: e.hangupCause } : {}),
+      outcome: adoptedOutcome(state),
+      ...(survey !== null ? { survey_score: survey } : {}),
     });
     if (survey !== null) this.surveyTaken(id, survey);
-    if (this.adopted.size === 0 && !this.running) this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
+    if (this.adopted.size === 0 && !this.running)
+      this.link?.followCallers(false).catch((err: unknown) => this.log.warn({ err }, 'could not narrow the inbound events after the last adopted call'));
   }
 
   /**
@@ -340,7 +358,17 @@ export class CallAdoption {
     const name = e.get('Other-Leg-Channel-Name');
     if (!leg || !name) return;
     const answeredUs = e.timestampUs ?? null;
-    this.adoptTalk(callId, { uuid: callId, direction: 'inbound', created_epoch: '', cid_num: '', dest: '', context: 'public', b_uuid: leg, b_name: name, b_created_epoch: answeredUs ? String(answeredUs / 1e6) : '' });
+    this.adoptTalk(callId, {
+      uuid: callId,
+      direction: 'inbound',
+      created_epoch: '',
+      cid_num: '',
+      dest: '',
+      context: 'public',
+      b_uuid: leg,
+      b_name: name,
+      b_created_epoch: answeredUs ? String(answeredUs / 1e6) : '',
+    });
   }
 
   /**
@@ -349,14 +377,21 @@ export class CallAdoption {
    * matched against network_addr as the dialplan's regex does), then the centre number, then the
    * hotlines. `address` is the channel's first network_addr (`show channels` initial_ip_addr).
    */
-  private modeOf(caller: string, called: string, address: string | undefined, diversion?: string): Pick<CallOpen, 'mode' | 'originHotline' | 'department' | 'priority'> {
+  private modeOf(
+    caller: string,
+    called: string,
+    address: string | undefined,
+    diversion?: string,
+  ): Pick<CallOpen, 'mode' | 'originHotline' | 'department' | 'priority'> {
     const plan = this.plan();
     // the 110 platform's calls keep their priority (found by the explorer: adopted ones had 5)
-    if (plan.policeDiversion.callerNumbers.includes(caller) || this.fromPoliceNetwork(plan, address)) return { mode: 'emergency', originHotline: '110', department: null, priority: plan.policeDiversion.priority };
+    if (plan.policeDiversion.callerNumbers.includes(caller) || this.fromPoliceNetwork(plan, address))
+      return { mode: 'emergency', originHotline: '110', department: null, priority: plan.policeDiversion.priority };
     const diverted = called === plan.centre.number ? divertedHotline(diversion, plan) : null;
     if (called === plan.centre.number && diverted === null) return { mode: 'main', originHotline: null, department: null, priority: DEFAULT_PRIORITY };
     const h = plan.byNumber.get(diverted ?? called);
-    if (h && (h.mode === 'direct' || h.mode === 'parallel')) return { mode: h.mode, originHotline: h.number, department: h.department, priority: DEFAULT_PRIORITY };
+    if (h && (h.mode === 'direct' || h.mode === 'parallel'))
+      return { mode: h.mode, originHotline: h.number, department: h.department, priority: DEFAULT_PRIORITY };
     return { mode: 'unknown', originHotline: null, department: null, priority: DEFAULT_PRIORITY };
   }
 

@@ -24,7 +24,20 @@ import { guardOff } from './talk-guard.js';
 import type { CtiConfig, Hotline } from '../config/index.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { CtiError } from '../errors.js';
-import { isTransferTarget, planTransfer, ResultNames, ticketPrefill, transferOpen, TransferAttempt, type AttemptStore, type AttemptView, type RequestedKind, type SwitchLink, type TicketPrefill, type TransferPlan } from '../transfer/index.js';
+import {
+  isTransferTarget,
+  planTransfer,
+  ResultNames,
+  ticketPrefill,
+  transferOpen,
+  TransferAttempt,
+  type AttemptStore,
+  type AttemptView,
+  type RequestedKind,
+  type SwitchLink,
+  type TicketPrefill,
+  type TransferPlan,
+} from '../transfer/index.js';
 
 export type TalkPhase = 'talking' | 'held' | 'ringing' | 'consulting' | 'three_way' | 'handed_over' | 'over';
 
@@ -97,13 +110,28 @@ export class AgentTalk {
     const plan = planTransfer(hotline, requested);
     const open = transferOpen(hotline, at, this.services.calendar());
     if (!open.open) {
-      this.services.store.refused({ callId: this.setup.callId, hotline: hotline.number, kind: plan.kind, agent: this.seat, atUs: at.getTime() * 1000, reason: open.reason! });
+      this.services.store.refused({
+        callId: this.setup.callId,
+        hotline: hotline.number,
+        kind: plan.kind,
+        agent: this.seat,
+        atUs: at.getTime() * 1000,
+        reason: open.reason!,
+      });
       this.ticketOffer = this.prefill(hotline, open.reason!);
       throw new CtiError('TRANSFER_REFUSED', open.reason!, { field: 'hotline', reason: open.reason, ticket_prefill: this.ticketOffer });
     }
     const wasHeld = this.phase === 'held';
     const attempt = new TransferAttempt(
-      { callId: this.setup.callId, hotline, kind: plan.kind, seat: this.seat, ringTimeoutS: routing.transfer.ringTimeoutS, callerIdNumber: routing.centre.number, callerIdName: routing.centre.number },
+      {
+        callId: this.setup.callId,
+        hotline,
+        kind: plan.kind,
+        seat: this.seat,
+        ringTimeoutS: routing.transfer.ringTimeoutS,
+        callerIdNumber: routing.centre.number,
+        callerIdName: routing.centre.number,
+      },
       this.services.link,
       this.services.store,
     );
@@ -127,7 +155,11 @@ export class AgentTalk {
     // a refusal leaves the caller on our music until the hotline answers and is put through
     if (plan.style === 'handover' && wasHeld) await this.reconnect();
     // the caller alone (aleg) hears it over the talk: do not hang up, help is being called
-    if (plan.kind === 'emergency') this.warnUnless(await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`), 'could not tell the caller an emergency transfer is under way');
+    if (plan.kind === 'emergency')
+      this.warnUnless(
+        await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`),
+        'could not tell the caller an emergency transfer is under way',
+      );
     void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
     this.services.changed(this);
     return attempt.view();
@@ -173,7 +205,10 @@ export class AgentTalk {
   async resume(): Promise<void> {
     if (this.phase !== 'held') throw new CtiError('TRANSFER_BAD_STATE', '通话未处于保持状态');
     if (!(await this.reconnect())) {
-      throw new CtiError('ESL_COMMAND_FAILED', this.agentUp ? '交换机未能恢复通话，来电仍在保持中（听等待音乐），请重试' : '无法恢复通话：坐席话机已挂断，来电已回到队列等候');
+      throw new CtiError(
+        'ESL_COMMAND_FAILED',
+        this.agentUp ? '交换机未能恢复通话，来电仍在保持中（听等待音乐），请重试' : '无法恢复通话：坐席话机已挂断，来电已回到队列等候',
+      );
     }
     this.phase = 'talking';
     this.services.changed(this);
@@ -255,7 +290,8 @@ export class AgentTalk {
     // Both legs at once (-both): moving one alone would leave the other's bridge to hang it up.
     const moved = await api(`uuid_transfer ${this.setup.agentLeg} -both conference:${room} inline`);
     // refused: the consult goes on, and the caller is not put alone into an empty room
-    if (!this.warnUnless(moved, 'could not move agent and hotline into the conference')) throw new CtiError('ESL_COMMAND_FAILED', '交换机未能建立三方通话，仍在与部门通话（咨询中）');
+    if (!this.warnUnless(moved, 'could not move agent and hotline into the conference'))
+      throw new CtiError('ESL_COMMAND_FAILED', '交换机未能建立三方通话，仍在与部门通话（咨询中）');
     await this.setup.music.stop();
     const inRoom = this.setup.call.execute('conference', room).catch(() => undefined);
     attempt.state = 'three_way';

@@ -107,7 +107,11 @@ export class CallRecords {
   /** Calls with no end and no hangup cause yet. */
   openCalls(): Array<{ id: string; outcome: Outcome | null; queue_entered_us: number | null }> {
     this.flush();
-    return this.db.prepare('SELECT id, outcome, queue_entered_us FROM calls WHERE ended_us IS NULL AND hangup_cause IS NULL').all() as Array<{ id: string; outcome: Outcome | null; queue_entered_us: number | null }>;
+    return this.db.prepare('SELECT id, outcome, queue_entered_us FROM calls WHERE ended_us IS NULL AND hangup_cause IS NULL').all() as Array<{
+      id: string;
+      outcome: Outcome | null;
+      queue_entered_us: number | null;
+    }>;
   }
 
   get(id: string): Record<string, unknown> | undefined {

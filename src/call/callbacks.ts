@@ -45,27 +45,52 @@ export interface CallbackRequest {
 /** On the list once per call; asked again with a message, the message is added to it. */
 export function requestCallback(db: Db, c: CallbackRequest): void {
   db.prepare(`INSERT INTO callbacks (call_id, caller, line, requested_us, message_path, message_ms) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (call_id) DO UPDATE SET message_path = coalesce(excluded.message_path, message_path), message_ms = coalesce(excluded.message_ms, message_ms)`)
-    .run(c.callId, c.caller, c.line, c.requestedUs, c.message?.path ?? null, c.message?.ms ?? null);
+    ON CONFLICT (call_id) DO UPDATE SET message_path = coalesce(excluded.message_path, message_path), message_ms = coalesce(excluded.message_ms, message_ms)`).run(
+    c.callId,
+    c.caller,
+    c.line,
+    c.requestedUs,
+    c.message?.path ?? null,
+    c.message?.ms ?? null,
+  );
 }
 
 export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
   const staff = requireRole('agent', 'supervisor');
   app.get('/callbacks', { preHandler: staff, schema: { tags: ['calls'], querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }) } }, async (req) => {
-    // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
-    const rows = app.db.prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`).all() as Array<Record<string, any>>;
+    const rows = app.db
+      .prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`)
+      // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
+      .all() as Array<Record<string, any>>;
     return {
       items: rows.map((r) => ({
-        id: r.id, call_id: r.call_id, caller: r.caller, line: r.line,
+        id: r.id,
+        call_id: r.call_id,
+        caller: r.caller,
+        line: r.line,
         requested_at: formatShanghai(new Date(Math.floor(r.requested_us / 1000))),
         message: r.message_path ? { path: r.message_path, seconds: Math.round(r.message_ms / 1000) } : null,
-        done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null, note: r.note,
+        done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null,
+        note: r.note,
       })),
     };
   });
-  app.post('/callbacks/:id/done', { preHandler: staff, schema: { tags: ['calls'], params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }) } }, async (req) => {
-    const r = app.db.prepare('UPDATE callbacks SET done_by = ?, done_ms = ?, note = ? WHERE id = ? AND done_ms IS NULL').run(req.user!.id, opts.now().getTime(), req.body.note ?? null, req.params.id);
-    if (r.changes === 0) throw new CtiError('HTTP_NOT_FOUND', `no open call-back ${req.params.id}`);
-    return { id: req.params.id, done: true };
-  });
+  app.post(
+    '/callbacks/:id/done',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['calls'],
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }),
+      },
+    },
+    async (req) => {
+      const r = app.db
+        .prepare('UPDATE callbacks SET done_by = ?, done_ms = ?, note = ? WHERE id = ? AND done_ms IS NULL')
+        .run(req.user!.id, opts.now().getTime(), req.body.note ?? null, req.params.id);
+      if (r.changes === 0) throw new CtiError('HTTP_NOT_FOUND', `no open call-back ${req.params.id}`);
+      return { id: req.params.id, done: true };
+    },
+  );
 };

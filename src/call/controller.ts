@@ -24,7 +24,10 @@ const FOLLOWED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP', '
  * and the heartbeat: a caller's own events already reach its call's socket session, and reading
  * them twice cost about a tenth of the controller's CPU. Adoption widens this while it needs to.
  */
-const FOLLOWED_FILTERS: ReadonlyArray<[string, string]> = [['Event-Name', 'HEARTBEAT'], ['Call-Direction', 'outbound']];
+const FOLLOWED_FILTERS: ReadonlyArray<[string, string]> = [
+  ['Event-Name', 'HEARTBEAT'],
+  ['Call-Direction', 'outbound'],
+];
 const CALLER_LEGS: [string, string] = ['Call-Direction', 'inbound'];
 /** Beyond myevents' list, a call needs only the results of its own bgapi jobs. */
 const CALL_EVENTS = ['BACKGROUND_JOB'];
@@ -73,7 +76,10 @@ export class CallController {
     const { server } = opts.config.current;
     this.records = new CallRecords(opts.db, opts.log.child({ area: 'call-records' }));
     this.inbound = new EslClient({
-      ...server.freeswitch, events: FOLLOWED_EVENTS, filters: FOLLOWED_FILTERS, log: opts.log.child({ esl: 'inbound' }),
+      ...server.freeswitch,
+      events: FOLLOWED_EVENTS,
+      filters: FOLLOWED_FILTERS,
+      log: opts.log.child({ esl: 'inbound' }),
       ...(opts.link ? { connect: opts.link.connect, ...(opts.link.random ? { random: opts.link.random } : {}) } : {}),
     });
     const surveyTaken = opts.surveyTaken ?? (() => undefined);
@@ -96,7 +102,8 @@ export class CallController {
       };
       const listedUs = Date.now() * 1000;
       const known = this.legs.known();
-      this.adoption.run(link, this.controlled)
+      this.adoption
+        .run(link, this.controlled)
         .then(({ live }) => {
           const ended = this.legs.reconcile(live, known, listedUs, ENDED_UNSEEN);
           if (ended > 0) opts.log.warn({ legs: ended }, 'legs that ended while the ESL connection was down are taken as ended now');
@@ -127,10 +134,16 @@ export class CallController {
       surveyTaken,
       api: (command, via) => (via && !via.isClosed ? via.api(command, { allowErr: true }) : this.inbound.api(command, { allowErr: true })),
     };
-    this.outbound = new EslOutboundServer({
-      ...server.eslListener, events: CALL_EVENTS, unreadEvents: CALL_UNREAD_EVENTS, log: opts.log.child({ esl: 'outbound' }),
-      ...(opts.firstCommandMs ? { onFirstCommand: opts.firstCommandMs } : {}),
-    }, (call) => this.take(call));
+    this.outbound = new EslOutboundServer(
+      {
+        ...server.eslListener,
+        events: CALL_EVENTS,
+        unreadEvents: CALL_UNREAD_EVENTS,
+        log: opts.log.child({ esl: 'outbound' }),
+        ...(opts.firstCommandMs ? { onFirstCommand: opts.firstCommandMs } : {}),
+      },
+      (call) => this.take(call),
+    );
   }
 
   /** Listens for calls and connects to FreeSWITCH (retrying with back-off while it is away). */

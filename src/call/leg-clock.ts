@@ -119,7 +119,10 @@ export class LegClock {
     if (t?.[field] !== undefined) return Promise.resolve(t);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.waiters.set(uuid, (this.waiters.get(uuid) ?? []).filter((w) => w.timer !== timer));
+        this.waiters.set(
+          uuid,
+          (this.waiters.get(uuid) ?? []).filter((w) => w.timer !== timer),
+        );
         resolve(this.legs.get(uuid) ?? {});
       }, timeoutMs);
       this.waiters.set(uuid, [...(this.waiters.get(uuid) ?? []), { field, resolve, timer }]);

@@ -49,7 +49,10 @@ export class CallerMusic {
     const pass = this.pass;
     if (!pass) return;
     let done = false;
-    const settled = pass.then(() => (done = true), () => (done = true));
+    const settled = pass.then(
+      () => (done = true),
+      () => (done = true),
+    );
     while (!done && !this.gone) {
       await this.api(`uuid_break ${this.call.uuid}`).catch(() => undefined);
       await Promise.race([settled, new Promise((r) => setTimeout(r, BREAK_AGAIN_MS))]);

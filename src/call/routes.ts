@@ -38,37 +38,64 @@ export function callJson(c: Row) {
 
 export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const staff = requireRole('agent', 'supervisor', 'admin');
-  app.get('/calls', {
-    preHandler: staff,
-    schema: {
-      tags: ['calls'],
-      querystring: Type.Object({
-        from: Type.Optional(Type.String({ format: 'date-time' })),
-        to: Type.Optional(Type.String({ format: 'date-time' })),
-        caller: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{3,20}$' })),
-        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-      }),
+  app.get(
+    '/calls',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['calls'],
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          caller: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{3,20}$' })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        }),
+      },
     },
-  }, async (req) => {
-    const q = req.query;
-    const where: string[] = [];
-    const args: Record<string, unknown> = { limit: q.limit };
-    if (q.from) (where.push('started_us >= @from'), (args.from = Date.parse(q.from) * 1000));
-    if (q.to) (where.push('started_us < @to'), (args.to = Date.parse(q.to) * 1000));
-    if (q.caller) (where.push('caller = @caller'), (args.caller = q.caller));
-    const rows = app.db.prepare(`SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_us DESC LIMIT @limit`).all(args) as Row[];
-    return { items: rows.map(callJson) };
-  });
+    async (req) => {
+      const q = req.query;
+      const where: string[] = [];
+      const args: Record<string, unknown> = { limit: q.limit };
+      if (q.from) where.push('started_us >= @from'), (args.from = Date.parse(q.from) * 1000);
+      if (q.to) where.push('started_us < @to'), (args.to = Date.parse(q.to) * 1000);
+      if (q.caller) where.push('caller = @caller'), (args.caller = q.caller);
+      const rows = app.db
+        .prepare(`SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_us DESC LIMIT @limit`)
+        .all(args) as Row[];
+      return { items: rows.map(callJson) };
+    },
+  );
 
-  app.get('/calls/:id', { preHandler: staff, schema: { tags: ['calls'], params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) } }, async (req) => {
-    const c = app.db.prepare('SELECT * FROM calls WHERE id = ?').get(req.params.id) as Row | undefined;
-    if (!c) throw new CtiError('HTTP_NOT_FOUND', `no call ${req.params.id}`);
-    const legs = app.db.prepare('SELECT * FROM call_legs WHERE call_id = ? ORDER BY created_us').all(c.id) as Row[];
-    const attempts = app.db.prepare('SELECT * FROM transfer_attempts WHERE call_id = ? ORDER BY created_us').all(c.id) as Row[];
-    return {
-      ...callJson(c),
-      legs: legs.map((l) => ({ id: l.id, kind: l.kind, endpoint: l.endpoint, created_at: iso(l.created_us), answered_at: iso(l.answered_us), ended_at: iso(l.ended_us), hangup_cause: l.hangup_cause })),
-      transfer_attempts: attempts.map((a) => ({ id: a.id, hotline: a.hotline, kind: a.kind, agent: a.agent_id, created_at: iso(a.created_us), answered_at: iso(a.answered_us), ended_at: iso(a.ended_us), result: a.result })),
-    };
-  });
+  app.get(
+    '/calls/:id',
+    { preHandler: staff, schema: { tags: ['calls'], params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) } },
+    async (req) => {
+      const c = app.db.prepare('SELECT * FROM calls WHERE id = ?').get(req.params.id) as Row | undefined;
+      if (!c) throw new CtiError('HTTP_NOT_FOUND', `no call ${req.params.id}`);
+      const legs = app.db.prepare('SELECT * FROM call_legs WHERE call_id = ? ORDER BY created_us').all(c.id) as Row[];
+      const attempts = app.db.prepare('SELECT * FROM transfer_attempts WHERE call_id = ? ORDER BY created_us').all(c.id) as Row[];
+      return {
+        ...callJson(c),
+        legs: legs.map((l) => ({
+          id: l.id,
+          kind: l.kind,
+          endpoint: l.endpoint,
+          created_at: iso(l.created_us),
+          answered_at: iso(l.answered_us),
+          ended_at: iso(l.ended_us),
+          hangup_cause: l.hangup_cause,
+        })),
+        transfer_attempts: attempts.map((a) => ({
+          id: a.id,
+          hotline: a.hotline,
+          kind: a.kind,
+          agent: a.agent_id,
+          created_at: iso(a.created_us),
+          answered_at: iso(a.answered_us),
+          ended_at: iso(a.ended_us),
+          result: a.result,
+        })),
+      };
+    },
+  );
 };

@@ -1,7 +1,17 @@
 // From checked files to the model the program uses (model.ts).
 import { isAbsolute, resolve } from 'node:path';
 import type { CalendarFile, RoutingFile, ServerFile } from './schema.js';
-import type { CalendarOverrides, Department, Hotline, LimitSettings, RoutingPlan, Schedule, ServerSettings, TransferAlertSettings, TransferTarget } from './model.js';
+import type {
+  CalendarOverrides,
+  Department,
+  Hotline,
+  LimitSettings,
+  RoutingPlan,
+  Schedule,
+  ServerSettings,
+  TransferAlertSettings,
+  TransferTarget,
+} from './model.js';
 
 export function buildRouting(r: RoutingFile): RoutingPlan {
   const schedules = new Map<string, Schedule>(
@@ -25,9 +35,33 @@ export function buildRouting(r: RoutingFile): RoutingPlan {
 
   const hotlines: Hotline[] = [
     ...r.direct.map((h) => ({ number: h.number, name: h.name, mode: 'direct' as const, department: h.department, body: null, schedule: null, transfer: null })),
-    ...r.parallel.map((h) => ({ number: h.number, name: h.name, mode: 'parallel' as const, department: h.department, body: null, schedule: schedule(h.hours), transfer: target(h.transfer) })),
-    ...r.emergency.map((h) => ({ number: h.number, name: h.name, mode: 'emergency' as const, department: h.department, body: null, schedule: null, transfer: target(h.transfer) })),
-    ...r.linkage.map((h) => ({ number: h.number, name: h.name, mode: 'linkage' as const, department: null, body: h.body, schedule: schedule(h.hours), transfer: target(h.transfer) })),
+    ...r.parallel.map((h) => ({
+      number: h.number,
+      name: h.name,
+      mode: 'parallel' as const,
+      department: h.department,
+      body: null,
+      schedule: schedule(h.hours),
+      transfer: target(h.transfer),
+    })),
+    ...r.emergency.map((h) => ({
+      number: h.number,
+      name: h.name,
+      mode: 'emergency' as const,
+      department: h.department,
+      body: null,
+      schedule: null,
+      transfer: target(h.transfer),
+    })),
+    ...r.linkage.map((h) => ({
+      number: h.number,
+      name: h.name,
+      mode: 'linkage' as const,
+      department: null,
+      body: h.body,
+      schedule: schedule(h.hours),
+      transfer: target(h.transfer),
+    })),
   ];
 
   const departments = new Map<string, Department>(
@@ -58,8 +92,19 @@ export function buildRouting(r: RoutingFile): RoutingPlan {
     departments,
     hotlines,
     byNumber: new Map(hotlines.map((h) => [h.number, h])),
-    acd: { agentRingS: r.acd.agent_ring_s, wrapUpS: r.acd.wrap_up_s, announceEveryS: r.acd.announce_every_s, maxWaitS: r.acd.max_wait_s, voicemailMaxS: r.acd.voicemail_max_s ?? 120 },
-    transfer: { ringTimeoutS: r.transfer.ring_timeout_s, answerTargetS: r.transfer.answer_target_s, targetRate: r.transfer.target_rate, alert: alertSettings(r.transfer.alert) },
+    acd: {
+      agentRingS: r.acd.agent_ring_s,
+      wrapUpS: r.acd.wrap_up_s,
+      announceEveryS: r.acd.announce_every_s,
+      maxWaitS: r.acd.max_wait_s,
+      voicemailMaxS: r.acd.voicemail_max_s ?? 120,
+    },
+    transfer: {
+      ringTimeoutS: r.transfer.ring_timeout_s,
+      answerTargetS: r.transfer.answer_target_s,
+      targetRate: r.transfer.target_rate,
+      alert: alertSettings(r.transfer.alert),
+    },
     serviceLevel: {
       answerTargetS: r.service_level.answer_target_s,
       targetRate: r.service_level.target_rate,
@@ -104,8 +149,14 @@ const MIB = 1024 * 1024;
  * handler, with room; a script is stopped long before the disk fills.
  */
 function limitSettings(l: ServerFile['limits']): LimitSettings {
-  const rate = (r: { max?: number; window_s?: number } | undefined, max: number, windowS: number) => ({ max: r?.max ?? max, windowMs: (r?.window_s ?? windowS) * 1000 });
-  const quota = (q: { count?: number; mb?: number } | undefined, count: number, mb: number) => ({ count: q?.count ?? count, bytes: Math.round((q?.mb ?? mb) * MIB) });
+  const rate = (r: { max?: number; window_s?: number } | undefined, max: number, windowS: number) => ({
+    max: r?.max ?? max,
+    windowMs: (r?.window_s ?? windowS) * 1000,
+  });
+  const quota = (q: { count?: number; mb?: number } | undefined, count: number, mb: number) => ({
+    count: q?.count ?? count,
+    bytes: Math.round((q?.mb ?? mb) * MIB),
+  });
   return {
     login: rate(l?.login, 30, 60),
     intake: rate(l?.intake, 20, 60),
@@ -117,9 +168,7 @@ function limitSettings(l: ServerFile['limits']): LimitSettings {
 
 export function buildCalendar(c: CalendarFile): CalendarOverrides {
   return {
-    years: Object.fromEntries(
-      Object.entries(c.years).map(([y, d]) => [y, { holidays: [...d.holidays], makeupWorkdays: [...d.makeup_workdays] }]),
-    ),
+    years: Object.fromEntries(Object.entries(c.years).map(([y, d]) => [y, { holidays: [...d.holidays], makeupWorkdays: [...d.makeup_workdays] }])),
     dates: c.dates.map((d) => ({ ...d })),
   };
 }

@@ -5,17 +5,21 @@ import type { ServerFile } from './schema.js';
 
 type Setter = (s: ServerFile, raw: string) => string | undefined;
 
-const port = (apply: (s: ServerFile, n: number) => void): Setter => (s, raw) => {
-  const n = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || n > 65535) return `"${raw}" is not a port number (0-65535)`;
-  apply(s, n);
-  return undefined;
-};
-const text = (apply: (s: ServerFile, v: string) => void): Setter => (s, raw) => {
-  if (raw === '') return 'is set but empty';
-  apply(s, raw);
-  return undefined;
-};
+const port =
+  (apply: (s: ServerFile, n: number) => void): Setter =>
+  (s, raw) => {
+    const n = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || n > 65535) return `"${raw}" is not a port number (0-65535)`;
+    apply(s, n);
+    return undefined;
+  };
+const text =
+  (apply: (s: ServerFile, v: string) => void): Setter =>
+  (s, raw) => {
+    if (raw === '') return 'is set but empty';
+    apply(s, raw);
+    return undefined;
+  };
 
 const overrides: Record<string, Setter> = {
   CTI_HTTP_HOST: text((s, v) => (s.http.host = v)),

@@ -52,12 +52,7 @@ export async function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.e
 
 type Checked = { value: unknown; file: ParsedFile } | { issues: ConfigIssue[] };
 
-async function checkedFile(
-  path: string,
-  shownName: string,
-  schema: TSchema,
-  rules: (value: unknown, file: ParsedFile) => ConfigIssue[],
-): Promise<Checked> {
+async function checkedFile(path: string, shownName: string, schema: TSchema, rules: (value: unknown, file: ParsedFile) => ConfigIssue[]): Promise<Checked> {
   const file = await readYaml(path, shownName);
   if (Array.isArray(file)) return { issues: file };
   const shape = checkSchema(schema, file);

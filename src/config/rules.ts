@@ -30,8 +30,7 @@ export function routingRules(r: RoutingFile, src: SourceMap): ConfigIssue[] {
   r.departments.forEach((d, i) => {
     if (departments.get(d.id) !== i) at(['departments', i, 'id'], `department "${d.id}" is defined twice (first at departments[${departments.get(d.id)}])`);
   });
-  const needDepartment = (id: string, path: PathSegment[]) =>
-    departments.has(id) || at(path, `department "${id}" is not defined under departments`);
+  const needDepartment = (id: string, path: PathSegment[]) => departments.has(id) || at(path, `department "${id}" is not defined under departments`);
 
   checkNumbers(r, at);
   checkAlert(r, at);
@@ -71,7 +70,8 @@ function checkIvr(r: RoutingFile, at: At): void {
   if (!(r.ivr.default_line in lines)) at(['ivr', 'default_line'], `line "${r.ivr.default_line}" is not one of the lines (${Object.keys(lines).join(', ')})`);
   const skills = new Set(r.seats.flatMap((s) => s.skills));
   for (const [digit, line] of Object.entries(lines)) {
-    if (!skills.has(line.queue)) at(['ivr', 'lines', digit, 'queue'], `no seat has the skill "${line.queue}", so calls on line ${digit} would never be answered`);
+    if (!skills.has(line.queue))
+      at(['ivr', 'lines', digit, 'queue'], `no seat has the skill "${line.queue}", so calls on line ${digit} would never be answered`);
   }
   const queues = new Set(Object.values(lines).map((l) => l.queue));
   const seats = firstIndex(r.seats.map((s) => s.id));
@@ -85,7 +85,10 @@ function checkIvr(r: RoutingFile, at: At): void {
 function checkAlert(r: RoutingFile, at: At): void {
   const margin = r.transfer.alert?.close_margin;
   if (margin !== undefined && r.transfer.target_rate + margin > 1) {
-    at(['transfer', 'alert', 'close_margin'], `target_rate ${r.transfer.target_rate} + close_margin ${margin} is above 1: the alert could never close on the rate; use at most ${+(1 - r.transfer.target_rate).toFixed(6)}`);
+    at(
+      ['transfer', 'alert', 'close_margin'],
+      `target_rate ${r.transfer.target_rate} + close_margin ${margin} is above 1: the alert could never close on the rate; use at most ${+(1 - r.transfer.target_rate).toFixed(6)}`,
+    );
   }
 }
 

@@ -27,10 +27,7 @@ const Schedule = Type.Object(
   { additionalProperties: false },
 );
 
-const TransferTarget = Type.Object(
-  { gateway: Id, dial: Type.String({ pattern: '^[0-9*#+]{1,20}$' }) },
-  { additionalProperties: false },
-);
+const TransferTarget = Type.Object({ gateway: Id, dial: Type.String({ pattern: '^[0-9*#+]{1,20}$' }) }, { additionalProperties: false });
 
 const Line = Type.Object({ name: Text, queue: Id }, { additionalProperties: false });
 
@@ -39,30 +36,15 @@ const Seat = Type.Object(
   { additionalProperties: false },
 );
 
-const Department = Type.Object(
-  { id: Id, name: Text, head_mobile: Type.Optional(Type.String({ pattern: '^1[0-9]{10}$' })) },
-  { additionalProperties: false },
-);
+const Department = Type.Object({ id: Id, name: Text, head_mobile: Type.Optional(Type.String({ pattern: '^1[0-9]{10}$' })) }, { additionalProperties: false });
 
-const DirectHotline = Type.Object(
-  { number: PhoneNumber, name: Text, department: Id },
-  { additionalProperties: false },
-);
+const DirectHotline = Type.Object({ number: PhoneNumber, name: Text, department: Id }, { additionalProperties: false });
 
-const ParallelHotline = Type.Object(
-  { number: PhoneNumber, name: Text, department: Id, hours: Id, transfer: TransferTarget },
-  { additionalProperties: false },
-);
+const ParallelHotline = Type.Object({ number: PhoneNumber, name: Text, department: Id, hours: Id, transfer: TransferTarget }, { additionalProperties: false });
 
-const EmergencyHotline = Type.Object(
-  { number: PhoneNumber, name: Text, department: Id, transfer: TransferTarget },
-  { additionalProperties: false },
-);
+const EmergencyHotline = Type.Object({ number: PhoneNumber, name: Text, department: Id, transfer: TransferTarget }, { additionalProperties: false });
 
-const LinkageHotline = Type.Object(
-  { number: PhoneNumber, name: Text, body: Text, hours: Id, transfer: TransferTarget },
-  { additionalProperties: false },
-);
+const LinkageHotline = Type.Object({ number: PhoneNumber, name: Text, body: Text, hours: Id, transfer: TransferTarget }, { additionalProperties: false });
 
 /** The transfer answer-rate alert; every field may be left out (defaults in build.ts). */
 const TransferAlert = Type.Object(
@@ -80,10 +62,7 @@ export const TicketTypes = ['consultation', 'complaint', 'help', 'suggestion', '
 export const RoutingSchema = Type.Object(
   {
     version: Type.Literal(1),
-    centre: Type.Object(
-      { number: PhoneNumber, name: Text, hours: Id },
-      { additionalProperties: false },
-    ),
+    centre: Type.Object({ number: PhoneNumber, name: Text, hours: Id }, { additionalProperties: false }),
     schedules: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), Schedule),
     ivr: Type.Object(
       {
@@ -113,7 +92,10 @@ export const RoutingSchema = Type.Object(
     linkage: Type.Array(LinkageHotline),
     acd: Type.Object(
       {
-        agent_ring_s: Seconds, wrap_up_s: Type.Number({ minimum: 0 }), announce_every_s: Seconds, max_wait_s: Seconds,
+        agent_ring_s: Seconds,
+        wrap_up_s: Type.Number({ minimum: 0 }),
+        announce_every_s: Seconds,
+        max_wait_s: Seconds,
         voicemail_max_s: Type.Optional(Type.Integer({ minimum: 10, maximum: 600 })),
       },
       { additionalProperties: false },
@@ -139,14 +121,10 @@ export const RoutingSchema = Type.Object(
     tickets: Type.Object(
       {
         sign_days: Days,
-        resolve_days: Type.Object(
-          Object.fromEntries(TicketTypes.map((t) => [t, Days])) as Record<(typeof TicketTypes)[number], typeof Days>,
-          { additionalProperties: false },
-        ),
-        yellow: Type.Object(
-          { sign_hours: Days, resolve_hours: Days },
-          { additionalProperties: false },
-        ),
+        resolve_days: Type.Object(Object.fromEntries(TicketTypes.map((t) => [t, Days])) as Record<(typeof TicketTypes)[number], typeof Days>, {
+          additionalProperties: false,
+        }),
+        yellow: Type.Object({ sign_hours: Days, resolve_hours: Days }, { additionalProperties: false }),
       },
       { additionalProperties: false },
     ),
@@ -155,10 +133,7 @@ export const RoutingSchema = Type.Object(
 );
 export type RoutingFile = Static<typeof RoutingSchema>;
 
-const HostPort = Type.Object(
-  { host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
-  { additionalProperties: false },
-);
+const HostPort = Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 0, maximum: 65535 }) }, { additionalProperties: false });
 
 /** So many requests in so many seconds; either may be left out (defaults in build.ts). */
 const RateLimit = Type.Object(
@@ -195,8 +170,12 @@ export const ServerSchema = Type.Object(
       ),
     ),
     log_level: Type.Union([
-      Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'),
-      Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'),
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
     ]),
     /** request limits and attachment quotas; the whole section and each value may be left out */
     limits: Type.Optional(
@@ -222,17 +201,9 @@ export const CalendarSchema = Type.Object(
   {
     years: Type.Record(
       Type.String({ pattern: '^[0-9]{4}$' }),
-      Type.Object(
-        { holidays: Type.Array(IsoDate), makeup_workdays: Type.Array(IsoDate) },
-        { additionalProperties: false },
-      ),
+      Type.Object({ holidays: Type.Array(IsoDate), makeup_workdays: Type.Array(IsoDate) }, { additionalProperties: false }),
     ),
-    dates: Type.Array(
-      Type.Object(
-        { date: IsoDate, workday: Type.Boolean(), reason: Type.Optional(Text) },
-        { additionalProperties: false },
-      ),
-    ),
+    dates: Type.Array(Type.Object({ date: IsoDate, workday: Type.Boolean(), reason: Type.Optional(Text) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -13,7 +13,10 @@ LOOPBACK.addAddress('::1', 'ipv6');
 
 /** 127.0.0.0/8, ::1 (IPv4-mapped too) and the name localhost: nobody off this machine reaches it. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h === 'localhost.') return true;
   const family = isIP(h);
   return family !== 0 && LOOPBACK.check(h, family === 6 ? 'ipv6' : 'ipv4');
@@ -29,7 +32,11 @@ export function serverRules(s: ServerFile, src: SourceMap, env: NodeJS.ProcessEn
     const message =
       `"${DEFAULT_ESL_PASSWORD}" is FreeSWITCH's well-known default event socket password, refused for a switch that is not on loopback (${where}). ` +
       `Set the password of FreeSWITCH's event_socket.conf.xml, then give it to this server as freeswitch.password in ${src.file} or in the environment variable FS_PASSWORD`;
-    issues.push(env.FS_PASSWORD !== undefined ? { file: 'environment', line: 0, column: 0, path: 'FS_PASSWORD', message } : src.issue(['freeswitch', 'password'], message));
+    issues.push(
+      env.FS_PASSWORD !== undefined
+        ? { file: 'environment', line: 0, column: 0, path: 'FS_PASSWORD', message }
+        : src.issue(['freeswitch', 'password'], message),
+    );
   }
   return issues;
 }

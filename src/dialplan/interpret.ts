@@ -32,8 +32,22 @@ interface XmlNode {
 type Channel = Map<string, string>;
 
 const UNSUPPORTED_CONDITION_ATTRS = [
-  'regex', 'wday', 'mon', 'mday', 'yday', 'week', 'mweek', 'hour', 'minute', 'minute-of-day',
-  'time-of-day', 'date-time', 'year', 'tz', 'tz-offset', 'dst',
+  'regex',
+  'wday',
+  'mon',
+  'mday',
+  'yday',
+  'week',
+  'mweek',
+  'hour',
+  'minute',
+  'minute-of-day',
+  'time-of-day',
+  'date-time',
+  'year',
+  'tz',
+  'tz-offset',
+  'dst',
 ];
 
 /**
@@ -138,9 +152,7 @@ function toNodes(raw: unknown[]): XmlNode[] {
     const tag = Object.keys(item).find((k) => k !== ':@');
     if (tag === undefined || tag === '#text') continue;
     const children = (item[tag] ?? []) as unknown[];
-    const text = (children as Array<Record<string, unknown>>)
-      .map((c) => (typeof c['#text'] === 'string' ? c['#text'] : ''))
-      .join('');
+    const text = (children as Array<Record<string, unknown>>).map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('');
     nodes.push({ tag, attrs: (item[':@'] ?? {}) as Record<string, string>, text, children: toNodes(children) });
   }
   return nodes;

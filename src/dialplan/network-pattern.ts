@@ -46,7 +46,11 @@ function parseNetwork(network: string): { octets: number[]; bits: number } {
 /** The decimal numbers lo..hi (0 ≤ lo ≤ hi ≤ 255) as written without leading zeros. */
 export function numberRange(lo: number, hi: number): string {
   const alternatives: string[] = [];
-  for (const [from, to] of [[0, 9], [10, 99], [100, 999]] as const) {
+  for (const [from, to] of [
+    [0, 9],
+    [10, 99],
+    [100, 999],
+  ] as const) {
     const a = Math.max(lo, from);
     const b = Math.min(hi, to);
     if (a <= b) alternatives.push(...sameWidth(String(a), String(b)));

@@ -58,9 +58,7 @@ function renderPublicFile(plan: RoutingPlan, opts: DialplanOptions): string {
       condition: { field: 'destination_number', expression: `^${FALLBACK_EXTENSION}$` },
       actions: fallbackActions(plan.seats),
     }),
-    ...inboundRoutes(plan).map((r) =>
-      extensionXml({ name: r.name, note: r.note, condition: r.condition, actions: routedActions(r, socketData) }),
-    ),
+    ...inboundRoutes(plan).map((r) => extensionXml({ name: r.name, note: r.note, condition: r.condition, actions: routedActions(r, socketData) })),
   ];
   // The XML declaration and <include> stand on lines of their own: FreeSWITCH's preprocessor
   // drops exactly those lines, and xmllint needs them.
@@ -168,7 +166,7 @@ function header(plan: RoutingPlan): string {
     '                            where the 110 extension would catch a 110 caller once more',
     '    cti_110_diversion_*     110 platform, by caller ID, then by the address the INVITE came',
     '                            from (network_addr: holds for an IP trunk), then by the gateway',
-    '                            ${sip_gateway} (set only for INVITEs to a registered gateway\'s contact)',
+    "                            ${sip_gateway} (set only for INVITEs to a registered gateway's contact)",
     '    cti_main_*              the centre number',
     '    cti_direct_*            direct hotlines, tagged with their number and department',
     '    cti_parallel_*          parallel hotlines (the controller checks the department hours)',
@@ -196,7 +194,7 @@ function header(plan: RoutingPlan): string {
     `    caller waits, unanswered, at most ${OUTBOUND_FIRST_PACKET_S} s. WITHOUT socket_resume the socket app would park the`,
     '    channel for ever (nothing is left to clear CF_CONTROLLED), so it must stay before every',
     '    `socket`. park_timeout is no guard: switch_ivr_park hangs up when it expires (it never',
-    '    transfers), and the first park to read it is the socket app\'s own park after `connect`,',
+    "    transfers), and the first park to read it is the socket app's own park after `connect`,",
     '    so it would cut off calls the controller took.',
     '',
     `  The fallback answers, plays ${FALLBACK_PROMPTS.fallback}, then rings every seat at once for ${SEAT_RING_S} s`,

@@ -62,13 +62,7 @@ export interface InboundRoute {
  * Emergency and linkage hotlines are only transfer targets, so they get no route.
  */
 export function inboundRoutes(plan: RoutingPlan): InboundRoute[] {
-  return [
-    ...diversionRoutes(plan),
-    mainRoute(plan),
-    ...hotlineRoutes(plan, 'direct'),
-    ...hotlineRoutes(plan, 'parallel'),
-    unknownRoute(),
-  ];
+  return [...diversionRoutes(plan), mainRoute(plan), ...hotlineRoutes(plan, 'direct'), ...hotlineRoutes(plan, 'parallel'), unknownRoute()];
 }
 
 function diversionRoutes(plan: RoutingPlan): InboundRoute[] {

@@ -212,13 +212,21 @@ export class EslClient extends EventEmitter<ClientEvents> {
     this.attemptRefused = false;
     const socket = this.options.connect ? this.options.connect() : net.connect({ host: this.options.host, port: this.options.port });
     socket.setKeepAlive(true, 15_000);
-    const conn = new EslConnection(socket, { log: this.log, maxInFlight: Infinity, commandTimeoutMs: this.options.commandTimeoutMs ?? 30_000, peer: this.peer });
+    const conn = new EslConnection(socket, {
+      log: this.log,
+      maxInFlight: Infinity,
+      commandTimeoutMs: this.options.commandTimeoutMs ?? 30_000,
+      peer: this.peer,
+    });
     this.conn = conn;
     conn.on('message', (m) => this.onMessage(conn, m));
     conn.on('frameError', (e) => this.emit('frameError', e));
     conn.on('close', (err) => this.onClose(conn, err));
     const limit = this.options.handshakeTimeoutMs ?? 10_000;
-    const timer = setTimeout(() => this.failAttempt(conn, new CtiError('ESL_TIMEOUT', `${this.peer} did not complete the ESL handshake within ${limit} ms`)), limit);
+    const timer = setTimeout(
+      () => this.failAttempt(conn, new CtiError('ESL_TIMEOUT', `${this.peer} did not complete the ESL handshake within ${limit} ms`)),
+      limit,
+    );
     this.handshake(conn)
       .then(
         () => this.onReady(conn),

@@ -29,7 +29,8 @@ export function serializeCommand(cmd: Command): string {
   const parts = [cmd.line];
   for (const [name, value] of cmd.headers ?? []) parts.push(`${name}: ${value}`);
   for (const part of parts) {
-    if (/[\r\n]/.test(part)) throw new CtiError('ESL_COMMAND_FAILED', `refused to send a command containing a line break: ${JSON.stringify(part.slice(0, 80))}`);
+    if (/[\r\n]/.test(part))
+      throw new CtiError('ESL_COMMAND_FAILED', `refused to send a command containing a line break: ${JSON.stringify(part.slice(0, 80))}`);
   }
   if (cmd.body === undefined) return `${parts.join('\n')}\n\n`;
   return `${parts.join('\n')}\nContent-Length: ${Buffer.byteLength(cmd.body)}\n\n${cmd.body}`;

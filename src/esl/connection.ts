@@ -105,7 +105,10 @@ export class EslConnection extends EventEmitter<ConnectionEvents> {
   }
 
   private onFrameError(err: FrameError): void {
-    this.options.log.warn({ reason: err.reason, droppedBytes: err.droppedBytes, declaredType: err.declaredType, sample: err.bytes.toString('utf8', 0, 300) }, err.message);
+    this.options.log.warn(
+      { reason: err.reason, droppedBytes: err.droppedBytes, declaredType: err.declaredType, sample: err.bytes.toString('utf8', 0, 300) },
+      err.message,
+    );
     // The lost frame was a reply: fail its command so later replies still meet their own.
     if (err.lostReply) this.replies.failOldest(err);
     this.emit('frameError', err);

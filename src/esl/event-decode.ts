@@ -167,7 +167,8 @@ export function decodeJsonEvent(body: Buffer): EslEvent | string {
     if (k === '_body' || (k === 'Content-Length' && hasBody)) continue;
     // switch_event_serialize_json writes a string, or an array of strings for an array header;
     // anything deeper is not an event, and String() of a deeply nested array overflows the stack
-    if (Array.isArray(v) ? !v.every(isScalar) : !isScalar(v)) return `text/event-json header ${JSON.stringify(k.slice(0, 60))} is neither a string nor an array of strings`;
+    if (Array.isArray(v) ? !v.every(isScalar) : !isScalar(v))
+      return `text/event-json header ${JSON.stringify(k.slice(0, 60))} is neither a string nor an array of strings`;
     entries.push([k, Array.isArray(v) ? v.map(String) : String(v)]);
   }
   const text = hasBody ? String(obj._body) : undefined;

@@ -7,7 +7,19 @@
 // the search for the blank line resumes where it stopped, so a frame that trickles in one
 // byte at a time costs the same as one that arrives whole.
 import { FrameError, FRAME_ERROR_SAMPLE_BYTES, type FrameErrorReason } from './frame-error.js';
-import { CR, LF, findBlockEnd, findHeaderIn, foldedName, headerColonAt, headerValueAt, innerContentLength, lineAt, nameIs, splitHeaderLine } from './header-block.js';
+import {
+  CR,
+  LF,
+  findBlockEnd,
+  findHeaderIn,
+  foldedName,
+  headerColonAt,
+  headerValueAt,
+  innerContentLength,
+  lineAt,
+  nameIs,
+  splitHeaderLine,
+} from './header-block.js';
 
 export type RawHeaders = ReadonlyArray<readonly [name: string, value: string]>;
 

@@ -90,7 +90,10 @@ export function headerValueAt(data: Buffer, colon: number, lfAt: number): string
 export function foldedName(name: string): Uint8Array {
   let bytes = foldedNames.get(name);
   if (bytes === undefined) {
-    bytes = Buffer.from(name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()), 'utf8');
+    bytes = Buffer.from(
+      name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()),
+      'utf8',
+    );
     if (foldedNames.size < 256) foldedNames.set(name, bytes);
   }
   return bytes;

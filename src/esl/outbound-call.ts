@@ -172,7 +172,11 @@ export class OutboundCall extends EventEmitter<CallEvents> {
     }
     const appUuid = randomUUID();
     const completion = this.expectCompletion(appUuid, app, loops, options.timeoutMs);
-    const headers: Array<[string, string]> = [['call-command', 'execute'], ['execute-app-name', app], ['Event-UUID', appUuid]];
+    const headers: Array<[string, string]> = [
+      ['call-command', 'execute'],
+      ['execute-app-name', app],
+      ['Event-UUID', appUuid],
+    ];
     let body: string | undefined;
     // An argument with line breaks cannot be a header; FreeSWITCH takes it from a text/plain body.
     if (arg !== undefined && /[\r\n]/.test(arg)) {
@@ -192,7 +196,10 @@ export class OutboundCall extends EventEmitter<CallEvents> {
   /** `sendmsg` hangup with a cause (default NORMAL_CLEARING); resolves on FreeSWITCH's +OK. */
   async hangup(cause = 'NORMAL_CLEARING'): Promise<void> {
     this.assertOpen();
-    await this.sendmsg([['call-command', 'hangup'], ['hangup-cause', cause]]);
+    await this.sendmsg([
+      ['call-command', 'hangup'],
+      ['hangup-cause', cause],
+    ]);
   }
 
   /** A raw `sendmsg` to this channel (nomedia, unicast, …). */
@@ -256,10 +263,13 @@ export class OutboundCall extends EventEmitter<CallEvents> {
         done();
         reject(new CtiError('ESL_DISCONNECTED', `the session for ${this.uuid} closed before the awaited event`));
       };
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        done();
-        reject(new CtiError('ESL_TIMEOUT', `no matching event on ${this.uuid} within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              done();
+              reject(new CtiError('ESL_TIMEOUT', `no matching event on ${this.uuid} within ${timeoutMs} ms`));
+            }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
         this.off('event', onEvent);
@@ -288,9 +298,12 @@ export class OutboundCall extends EventEmitter<CallEvents> {
 
   private expectCompletion(appUuid: string, app: string, loops: number, timeoutMs: number | undefined): Promise<EslEvent> {
     const p = new Promise<EslEvent>((resolve, reject) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        this.finishExecution(appUuid, new CtiError('ESL_TIMEOUT', `${app} on ${this.uuid} did not complete within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.finishExecution(appUuid, new CtiError('ESL_TIMEOUT', `${app} on ${this.uuid} did not complete within ${timeoutMs} ms`));
+            }, timeoutMs);
       this.executions.set(appUuid, { app, loops, resolve, reject, timer, startedUs: undefined });
     });
     p.catch(() => undefined); // the caller observes it; this avoids an unhandled rejection meanwhile

@@ -20,9 +20,20 @@ export const DEFAULT_EXTRA_EVENTS: readonly string[] = ['CHANNEL_HOLD', 'CHANNEL
  * nothing the handler acts on.
  */
 export const DEFAULT_UNREAD_EVENTS: readonly string[] = [
-  'CHANNEL_STATE', 'CHANNEL_CREATE', 'CHANNEL_DESTROY', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ORIGINATE', 'CHANNEL_OUTGOING', 'CHANNEL_APPLICATION', 'CHANNEL_UUID',
-  'DETECTED_SPEECH', 'TALK', 'NOTALK',
+  'CHANNEL_STATE',
+  'CHANNEL_CREATE',
+  'CHANNEL_DESTROY',
+  'CHANNEL_PARK',
+  'CHANNEL_UNPARK',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_ORIGINATE',
+  'CHANNEL_OUTGOING',
+  'CHANNEL_APPLICATION',
+  'CHANNEL_UUID',
+  'DETECTED_SPEECH',
+  'TALK',
+  'NOTALK',
 ];
 
 export interface OutboundServerOptions {
@@ -148,7 +159,10 @@ export class EslOutboundServer {
       const call = new OutboundCall(conn, channelDataFrom(reply.event), this.settings, channelDataAtMs);
       call.subscribe().then(() => {
         clearTimeout(timer);
-        this.log.info({ uuid: call.uuid, caller: maskedNumber(call.channelData.callerIdNumber), destination: call.channelData.destinationNumber }, 'outbound ESL session ready');
+        this.log.info(
+          { uuid: call.uuid, caller: maskedNumber(call.channelData.callerIdNumber), destination: call.channelData.destinationNumber },
+          'outbound ESL session ready',
+        );
       }, failed);
       return call;
     } catch (err) {

@@ -12,7 +12,16 @@ import type { WorkingCalendar } from '../calendar/index.js';
 import { coordinationPlugin, transferPlugin } from '../transfer/index.js';
 import type { TransferDesk } from '../call/index.js';
 import type { Db } from '../store/index.js';
-import { authPlugin, usersPlugin, requireRole, requestLimitsPlugin, requestLimitsOf, securityHeadersPlugin, type UserStore, type SessionStore, } from '../auth/index.js';
+import {
+  authPlugin,
+  usersPlugin,
+  requireRole,
+  requestLimitsPlugin,
+  requestLimitsOf,
+  securityHeadersPlugin,
+  type UserStore,
+  type SessionStore,
+} from '../auth/index.js';
 import { smsOutboxPlugin, type SmsOutbox } from '../channels/sms/index.js';
 import { ticketsPlugin, intakePlugin, type TicketArea } from '../tickets/index.js';
 import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index.js';

@@ -4,15 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkCalendarText } from '../config/index.js';
-import {
-  chineseDaysYears,
-  exampleYearYaml,
-  formatShanghai,
-  previewYears,
-  shanghaiDateOf,
-  yearTemplateYaml,
-  type CalendarCoverage,
-} from '../calendar/index.js';
+import { chineseDaysYears, exampleYearYaml, formatShanghai, previewYears, shanghaiDateOf, yearTemplateYaml, type CalendarCoverage } from '../calendar/index.js';
 
 export interface CalendarAdminOptions {
   /** the coverage of the calendar in force, seen from now */
@@ -35,10 +27,16 @@ export function coverageJson(c: CalendarCoverage) {
   };
 }
 
-const CheckBody = Type.Object({ yaml: Type.String({ maxLength: 100_000, description: 'calendar.yaml, or only its years: block' }) }, { additionalProperties: false });
+const CheckBody = Type.Object(
+  { yaml: Type.String({ maxLength: 100_000, description: 'calendar.yaml, or only its years: block' }) },
+  { additionalProperties: false },
+);
 
 export const calendarAdminPlugin: FastifyPluginAsyncTypebox<CalendarAdminOptions> = async (app, opts) => {
-  const configYears = () => Object.keys(app.config.current.calendar.years).map(Number).sort((a, b) => a - b);
+  const configYears = () =>
+    Object.keys(app.config.current.calendar.years)
+      .map(Number)
+      .sort((a, b) => a - b);
 
   app.get('/calendar', { schema: { tags: ['admin'], summary: 'years with holiday data, from when deadlines are provisional, the YAML to add' } }, async () => {
     const coverage = opts.coverage();
@@ -60,9 +58,18 @@ export const calendarAdminPlugin: FastifyPluginAsyncTypebox<CalendarAdminOptions
     };
   });
 
-  app.post('/calendar/check', { schema: { tags: ['admin'], summary: 'check pasted calendar YAML as calendar.yaml would be checked', body: CheckBody } }, async (req) => {
-    const checked = checkCalendarText(req.body.yaml, '粘贴的内容');
-    if (!checked.ok) return { ok: false, issues: checked.issues, years: [] };
-    return { ok: true, issues: [], years: previewYears(checked.overrides, { packageYears: chineseDaysYears(), configYears: configYears() }), provisional_tickets: opts.provisionalTickets() };
-  });
+  app.post(
+    '/calendar/check',
+    { schema: { tags: ['admin'], summary: 'check pasted calendar YAML as calendar.yaml would be checked', body: CheckBody } },
+    async (req) => {
+      const checked = checkCalendarText(req.body.yaml, '粘贴的内容');
+      if (!checked.ok) return { ok: false, issues: checked.issues, years: [] };
+      return {
+        ok: true,
+        issues: [],
+        years: previewYears(checked.overrides, { packageYears: chineseDaysYears(), configYears: configYears() }),
+        provisional_tickets: opts.provisionalTickets(),
+      };
+    },
+  );
 };

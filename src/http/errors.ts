@@ -24,7 +24,9 @@ export const errorPlugin = fp(async (app) => {
     // content type) keep their status and message but take a code from our catalog
     if (status < 500) {
       const code = status === 404 ? ErrorCodes.HTTP_NOT_FOUND.code : status === 429 ? ErrorCodes.HTTP_RATE_LIMITED.code : ErrorCodes.HTTP_BAD_REQUEST.code;
-      return reply.code(status).send({ error: code, message: err.message, ...fastifyField(err.code), ...(err.code?.startsWith('FST_') ? { reason: err.code } : {}) });
+      return reply
+        .code(status)
+        .send({ error: code, message: err.message, ...fastifyField(err.code), ...(err.code?.startsWith('FST_') ? { reason: err.code } : {}) });
     }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'CTI_INTERNAL', message: 'internal error; the log has the details' });

@@ -39,7 +39,10 @@ export class LiveFeed {
   }
 }
 
-export async function registerLiveFeed(app: FastifyInstance, opts: { feed: LiveFeed; sessions: SessionStore; hello: () => FeedMessage; now: () => Date }): Promise<void> {
+export async function registerLiveFeed(
+  app: FastifyInstance,
+  opts: { feed: LiveFeed; sessions: SessionStore; hello: () => FeedMessage; now: () => Date },
+): Promise<void> {
   await app.register(websocket);
   app.get('/api/ws', { websocket: true, schema: { hide: true } }, (socket, req) => {
     const token = new URL(req.url, 'http://x').searchParams.get('token') ?? '';

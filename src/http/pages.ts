@@ -13,7 +13,8 @@ const ECHARTS_FILE = 'echarts.esm.min.mjs';
 
 // Everything a page loads is ours; 'unsafe-inline' styles only because ECharts styles its
 // tooltip elements inline.
-const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export const pagesPlugin: FastifyPluginAsync = async (app) => {
   await app.register(fastifyStatic, {

@@ -8,7 +8,17 @@ import { shanghaiDateOf, formatShanghai } from '../calendar/index.js';
 import type { CallDistributor } from '../acd/index.js';
 import { AgentStateNames, type AgentStateName } from '../acd/index.js';
 import type { RoutingPlan } from '../config/index.js';
-import { alertRuleText, combinedCounts, openAlerts, serviceLevelBasis, serviceLevelDefinition, transferBasis, transferRateDefinition, type Figures, type Range } from '../reports/index.js';
+import {
+  alertRuleText,
+  combinedCounts,
+  openAlerts,
+  serviceLevelBasis,
+  serviceLevelDefinition,
+  transferBasis,
+  transferRateDefinition,
+  type Figures,
+  type Range,
+} from '../reports/index.js';
 import type { Db } from '../store/index.js';
 import type { TicketDesk } from '../tickets/index.js';
 
@@ -55,8 +65,14 @@ function transfers24h(db: Db, figures: Figures, plan: RoutingPlan, nowMs: number
   const alerts = new Map(openAlerts(db).map((a) => [a.subject, a]));
   const sum = (k: 'counted' | 'answered_within_15s' | 'ringing' | 'cancelled') => rows.reduce((n, r) => n + r[k], 0);
   const items = rows.map((r) => ({
-    hotline: r.hotline, name: r.name, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate,
-    ringing: r.ringing, ringing_longest_s: r.ringing_longest_s, cancelled: r.cancelled,
+    hotline: r.hotline,
+    name: r.name,
+    counted: r.counted,
+    answered_within_15s: r.answered_within_15s,
+    rate: r.rate,
+    ringing: r.ringing,
+    ringing_longest_s: r.ringing_longest_s,
+    cancelled: r.cancelled,
     below_target: r.rate !== null && r.rate < plan.transfer.targetRate,
     alert_since: alerts.has(r.hotline) ? formatShanghai(new Date(alerts.get(r.hotline)!.opened_ms)) : null,
     basis: transferBasis('近24小时', r),
@@ -64,7 +80,12 @@ function transfers24h(db: Db, figures: Figures, plan: RoutingPlan, nowMs: number
   return {
     window: windowOf(range),
     target_rate: plan.transfer.targetRate,
-    basis: transferBasis('近24小时', { counted: sum('counted'), answered_within_15s: sum('answered_within_15s'), ringing: sum('ringing'), cancelled: sum('cancelled') }),
+    basis: transferBasis('近24小时', {
+      counted: sum('counted'),
+      answered_within_15s: sum('answered_within_15s'),
+      ringing: sum('ringing'),
+      cancelled: sum('cancelled'),
+    }),
     definition: transferRateDefinition(plan),
     alert_rule: alertRuleText(plan),
     items,
@@ -81,9 +102,10 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     return byState;
   };
   const callsToday = (today: Range) => {
-    const rows = app.db
-      .prepare('SELECT outcome, count(*) AS n FROM calls WHERE started_us >= ? GROUP BY outcome')
-      .all(today.fromMs * 1000) as Array<{ outcome: string | null; n: number }>;
+    const rows = app.db.prepare('SELECT outcome, count(*) AS n FROM calls WHERE started_us >= ? GROUP BY outcome').all(today.fromMs * 1000) as Array<{
+      outcome: string | null;
+      n: number;
+    }>;
     return Object.fromEntries(rows.map((c) => [c.outcome ?? 'in_progress', c.n]));
   };
 

@@ -95,7 +95,11 @@ export class TransferAlerts {
     const closed: string[] = [];
     this.db.transaction(() => {
       const { targetRate, alert: settings } = this.plan().transfer;
-      const open = new Map(this.open().filter((a) => a.kind === KIND).map((a) => [a.subject, a]));
+      const open = new Map(
+        this.open()
+          .filter((a) => a.kind === KIND)
+          .map((a) => [a.subject, a]),
+      );
       for (const [hotline, row] of open) {
         const why = closeReason(byHotline.get(hotline), settings, targetRate, nowMs);
         if (why && this.close(row, why, byHotline.get(hotline), nowMs)) closed.push(hotline);
@@ -130,14 +134,21 @@ export class TransferAlerts {
 
   private openAlert(r: TransferCounts & { name: string | null }, nowMs: number, lastSmsMs: number | null, now: Date): void {
     const detail = { ...readingOf(r, nowMs), name: r.name };
-    const id = Number(this.db.prepare('INSERT INTO alerts (kind, subject, opened_ms, detail) VALUES (?, ?, ?, ?)').run(KIND, r.hotline, nowMs, JSON.stringify(detail)).lastInsertRowid);
+    const id = Number(
+      this.db.prepare('INSERT INTO alerts (kind, subject, opened_ms, detail) VALUES (?, ?, ?, ?)').run(KIND, r.hotline, nowMs, JSON.stringify(detail))
+        .lastInsertRowid,
+    );
     if (lastSmsMs !== null && nowMs - lastSmsMs < SMS_GAP_MS) return;
     if (this.notifyHead(id, r, now)) this.db.prepare("UPDATE alerts SET detail = json_set(detail, '$.sms_ms', ?) WHERE id = ?").run(nowMs, id);
   }
 
   private close(row: AlertRow, reason: CloseReason, r: TransferCounts | undefined, nowMs: number): boolean {
     const closing = { reason, ...(r ? readingOf(r, nowMs) : {}) };
-    return this.db.prepare("UPDATE alerts SET closed_ms = ?, detail = json_set(detail, '$.closed', json(?)) WHERE id = ? AND closed_ms IS NULL").run(nowMs, JSON.stringify(closing), row.id).changes === 1;
+    return (
+      this.db
+        .prepare("UPDATE alerts SET closed_ms = ?, detail = json_set(detail, '$.closed', json(?)) WHERE id = ? AND closed_ms IS NULL")
+        .run(nowMs, JSON.stringify(closing), row.id).changes === 1
+    );
   }
 
   /** True when a text was queued: the department has a head's mobile and there is an outbox. */
@@ -161,7 +172,11 @@ export function openAlerts(db: Db): AlertRow[] {
 /** The figures an alert opened or closed on, with their window and basis (docs/figures.md#alerts). */
 function readingOf(r: TransferCounts, nowMs: number) {
   return {
-    rate: r.rate, counted: r.counted, answered_within_15s: r.answered_within_15s, ringing: r.ringing, cancelled: r.cancelled,
+    rate: r.rate,
+    counted: r.counted,
+    answered_within_15s: r.answered_within_15s,
+    ringing: r.ringing,
+    cancelled: r.cancelled,
     window: { from: formatShanghai(new Date(nowMs - WINDOW_MS)), to: formatShanghai(new Date(nowMs)) },
   };
 }

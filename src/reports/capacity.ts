@@ -60,7 +60,10 @@ function basisText(
   f: { callsPerHour: number; talkS: number; handleS: number; needed: number | null; waitingNow: number | null; minutes: number },
 ): string {
   const hm = (iso: string) => iso.slice(11, 16);
-  const talk = load.average_talk_s === null ? `其间无已结束的接听通话，通话时长按${ASSUMED_TALK_S}秒估计` : `平均通话${Math.round(f.talkS)}秒（${load.talk_samples}通已结束）`;
+  const talk =
+    load.average_talk_s === null
+      ? `其间无已结束的接听通话，通话时长按${ASSUMED_TALK_S}秒估计`
+      : `平均通话${Math.round(f.talkS)}秒（${load.talk_samples}通已结束）`;
   const seats = f.needed === null ? '超出可估算范围' : `需${f.needed}名在岗坐席`;
   const waiting = f.waitingNow === null ? '' : `；当前排队${f.waitingNow}通`;
   return `近${f.minutes}分钟（${hm(window.from)}–${hm(window.to)}）进入12345队列${load.arrivals}通，折合每小时${f.callsPerHour.toFixed(1)}通；坐席接听${load.answered}通，${talk}，加话后整理${plan.acd.wrapUpS}秒，平均处理${Math.round(f.handleS)}秒；按Erlang C，${plan.serviceLevel.targetRate * 100}%来电${plan.serviceLevel.answerTargetS}秒内接听${seats}${waiting}。`;

@@ -50,7 +50,10 @@ export function transferBasis(window: string, c: { counted: number; answered_wit
 }
 
 /** What a service level rests on, in one line: 「今日 00:00 起 · 进线 120 通 · 15秒内接听 110 通 · 待定 2 通」. */
-export function serviceLevelBasis(window: string, c: { offered: number; answered_within_15s: number; pending: number; short_abandoned: number; unknown: number }): string {
+export function serviceLevelBasis(
+  window: string,
+  c: { offered: number; answered_within_15s: number; pending: number; short_abandoned: number; unknown: number },
+): string {
   const parts = [window, `进线 ${c.offered} 通`, `15秒内接听 ${c.answered_within_15s} 通`];
   if (c.pending > 0) parts.push(`待定 ${c.pending} 通`);
   if (c.short_abandoned > 0) parts.push(`短时放弃 ${c.short_abandoned} 通（不计入）`);

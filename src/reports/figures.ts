@@ -146,7 +146,10 @@ export class Figures {
   queueCounts(range: Range, by: 'total' | 'hour' = 'total'): Array<ServiceLevelCounts & { period: string }> {
     const { answerTargetS, shortAbandonS } = this.plan().serviceLevel;
     const rows = this.db
-      .prepare<Record<string, number | string>, { hour: number; total: number; answered: number; within: number; pending: number; short: number; abandoned: number; unknown: number }>(
+      .prepare<
+        Record<string, number | string>,
+        { hour: number; total: number; answered: number; within: number; pending: number; short: number; abandoned: number; unknown: number }
+      >(
         `SELECT hour, count(*) AS total, sum(branch <= 2) AS answered, sum(branch = 1) AS within, sum(branch = 3) AS pending,
            sum(branch = 4) AS short, sum(branch = 5) AS abandoned, sum(branch = 7) AS unknown
          FROM (SELECT ${by === 'hour' ? 'queue_entered_us / 3600000000' : '0'} AS hour,
@@ -161,9 +164,27 @@ export class Figures {
            FROM calls WHERE queue_entered_us >= @from AND queue_entered_us < @to)
          ${by === 'hour' ? 'GROUP BY hour ORDER BY hour' : ''}`,
       )
-      .all({ from: range.fromMs * 1000, to: range.toMs * 1000, now: this.now().getTime() * 1000, target: answerTargetS * 1_000_000, short: shortAbandonS * 1_000_000, unseen: ENDED_UNSEEN });
+      .all({
+        from: range.fromMs * 1000,
+        to: range.toMs * 1000,
+        now: this.now().getTime() * 1000,
+        target: answerTargetS * 1_000_000,
+        short: shortAbandonS * 1_000_000,
+        unseen: ENDED_UNSEEN,
+      });
     // without GROUP BY, an empty range is still one row, of zeros (sum() of nothing is NULL)
-    return rows.map((r) => ({ period: by === 'hour' ? periodOf(r.hour * 3_600_000_000, 'hour') : 'total', ...countsOf(r.total - (r.pending ?? 0) - (r.short ?? 0) - (r.unknown ?? 0), r.answered ?? 0, r.within ?? 0, r.abandoned ?? 0, r.short ?? 0, r.pending ?? 0, r.unknown ?? 0) }));
+    return rows.map((r) => ({
+      period: by === 'hour' ? periodOf(r.hour * 3_600_000_000, 'hour') : 'total',
+      ...countsOf(
+        r.total - (r.pending ?? 0) - (r.short ?? 0) - (r.unknown ?? 0),
+        r.answered ?? 0,
+        r.within ?? 0,
+        r.abandoned ?? 0,
+        r.short ?? 0,
+        r.pending ?? 0,
+        r.unknown ?? 0,
+      ),
+    }));
   }
 
   /**
@@ -212,23 +233,37 @@ function countsOfRow(hotline: string, r: TransferCountRow | undefined): Transfer
   const counted = r ? r.attempts - r.cancelled - r.ringing : 0;
   return {
     hotline,
-    attempts: r?.attempts ?? 0, cancelled: r?.cancelled ?? 0, ringing: r?.ringing ?? 0,
+    attempts: r?.attempts ?? 0,
+    cancelled: r?.cancelled ?? 0,
+    ringing: r?.ringing ?? 0,
     ringing_longest_s: r?.ringing_longest_us == null ? null : r.ringing_longest_us / 1_000_000,
-    counted, answered: r?.answered ?? 0, answered_within_15s: r?.within ?? 0,
-    busy: r?.busy ?? 0, no_answer: r?.unanswered ?? 0, failed: r?.failed ?? 0, rate: counted === 0 ? null : r!.within / counted,
+    counted,
+    answered: r?.answered ?? 0,
+    answered_within_15s: r?.within ?? 0,
+    busy: r?.busy ?? 0,
+    no_answer: r?.unanswered ?? 0,
+    failed: r?.failed ?? 0,
+    rate: counted === 0 ? null : r!.within / counted,
     last_counted_us: r?.last_counted_us ?? null,
   };
 }
 
 /** The counts of several periods together (the day from its hours): counts add, rates are recomputed. */
 export function combinedCounts(items: readonly ServiceLevelCounts[]): ServiceLevelCounts {
-  const sum = (k: 'offered' | 'answered' | 'answered_within_15s' | 'abandoned' | 'short_abandoned' | 'pending' | 'unknown') => items.reduce((n, c) => n + c[k], 0);
+  const sum = (k: 'offered' | 'answered' | 'answered_within_15s' | 'abandoned' | 'short_abandoned' | 'pending' | 'unknown') =>
+    items.reduce((n, c) => n + c[k], 0);
   return countsOf(sum('offered'), sum('answered'), sum('answered_within_15s'), sum('abandoned'), sum('short_abandoned'), sum('pending'), sum('unknown'));
 }
 
 function countsOf(offered: number, answered: number, within: number, abandoned: number, short: number, pending: number, unknown: number): ServiceLevelCounts {
   return {
-    offered, answered, answered_within_15s: within, abandoned, short_abandoned: short, pending, unknown,
+    offered,
+    answered,
+    answered_within_15s: within,
+    abandoned,
+    short_abandoned: short,
+    pending,
+    unknown,
     rate: offered > 0 ? within / offered : null,
     answer_rate: offered > 0 ? answered / offered : null,
     abandon_rate: offered > 0 ? abandoned / offered : null,

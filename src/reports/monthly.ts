@@ -64,7 +64,20 @@ const clockCase = (done: string, due: string) => `CASE
     ELSE 'not_due'
   END`;
 
-type TicketCounts = Record<'dispatched' | 'sign_on_time' | 'sign_late' | 'sign_not_due' | 'resolve_on_time' | 'resolve_late' | 'resolve_not_due' | 'returned' | 'overdue_open' | 'satisfied' | 'follow_ups', number>;
+type TicketCounts = Record<
+  | 'dispatched'
+  | 'sign_on_time'
+  | 'sign_late'
+  | 'sign_not_due'
+  | 'resolve_on_time'
+  | 'resolve_late'
+  | 'resolve_not_due'
+  | 'returned'
+  | 'overdue_open'
+  | 'satisfied'
+  | 'follow_ups',
+  number
+>;
 
 function ticketCounts(db: Db, range: { fromMs: number; toMs: number }, nowMs: number): Map<string, TicketCounts> {
   const rows = db
@@ -96,9 +109,13 @@ export function monthlyDepartmentRows(db: Db, figures: Figures, plan: RoutingPla
       department: d.id,
       name: d.name,
       dispatched: n('dispatched'),
-      signed_on_time: n('sign_on_time'), sign_late: n('sign_late'), sign_not_due: n('sign_not_due'),
+      signed_on_time: n('sign_on_time'),
+      sign_late: n('sign_late'),
+      sign_not_due: n('sign_not_due'),
       sign_on_time_rate: ratio(n('sign_on_time'), n('sign_on_time') + n('sign_late')),
-      resolved_on_time: n('resolve_on_time'), resolve_late: n('resolve_late'), resolve_not_due: n('resolve_not_due'),
+      resolved_on_time: n('resolve_on_time'),
+      resolve_late: n('resolve_late'),
+      resolve_not_due: n('resolve_not_due'),
       resolve_on_time_rate: ratio(n('resolve_on_time'), n('resolve_on_time') + n('resolve_late')),
       returned: n('returned'),
       overdue_open: n('overdue_open'),
@@ -199,7 +216,10 @@ export async function toXlsx(report: MonthlyReport): Promise<Buffer> {
   });
   sheet.columns = headings.map(([key, title]) => {
     const values = report.items.map((row) => row[key]);
-    const widest = Math.max(displayWidth(title), ...values.map((v) => (typeof v === 'string' ? displayWidth(v) : key.endsWith('rate') ? 6 : String(v ?? '').length)));
+    const widest = Math.max(
+      displayWidth(title),
+      ...values.map((v) => (typeof v === 'string' ? displayWidth(v) : key.endsWith('rate') ? 6 : String(v ?? '').length)),
+    );
     return { key, header: title, width: widest + 2, style: key === 'name' ? {} : { numFmt: key.endsWith('rate') ? PERCENT : COUNT } };
   });
   for (const row of report.items) sheet.addRow(Object.fromEntries(headings.map(([k]) => [k, row[k] ?? null])));

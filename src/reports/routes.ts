@@ -52,57 +52,108 @@ const windowOf = (r: Range) => ({ from: formatShanghai(new Date(r.fromMs)), to: 
 
 function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQuery) => Range): void {
   const staff = requireRole('agent', 'supervisor', 'admin');
-  api.get('/stats/transfer-answer-rate', {
-    preHandler: staff,
-    schema: { tags: ['stats'], querystring: Type.Object({ ...RangeQuery, hotline: Type.Optional(Type.String({ pattern: '^[0-9]{3,15}$' })), by: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week')])) }) },
-  }, async (req) => {
-    const range = rangeOf(req.query);
-    const plan = api.config.current.routing;
-    const items = opts.figures.transferRates(range, { hotline: req.query.hotline, by: req.query.by });
-    return { ...windowOf(range), window: windowOf(range), as_of: formatShanghai(opts.now()), definition: transferRateDefinition(plan), target_s: plan.transfer.answerTargetS, target_rate: plan.transfer.targetRate, items };
-  });
+  api.get(
+    '/stats/transfer-answer-rate',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['stats'],
+        querystring: Type.Object({
+          ...RangeQuery,
+          hotline: Type.Optional(Type.String({ pattern: '^[0-9]{3,15}$' })),
+          by: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week')])),
+        }),
+      },
+    },
+    async (req) => {
+      const range = rangeOf(req.query);
+      const plan = api.config.current.routing;
+      const items = opts.figures.transferRates(range, { hotline: req.query.hotline, by: req.query.by });
+      return {
+        ...windowOf(range),
+        window: windowOf(range),
+        as_of: formatShanghai(opts.now()),
+        definition: transferRateDefinition(plan),
+        target_s: plan.transfer.answerTargetS,
+        target_rate: plan.transfer.targetRate,
+        items,
+      };
+    },
+  );
 
-  api.get('/stats/service-level', {
-    preHandler: staff,
-    schema: { tags: ['stats'], querystring: Type.Object({ ...RangeQuery, line: Type.Optional(Type.String({ pattern: '^[0-9]$' })), by: Type.Optional(Type.Union([Type.Literal('line'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')])) }) },
-  }, async (req) => {
-    const range = rangeOf(req.query);
-    const items = opts.figures.serviceLevels(range, { line: req.query.line, by: req.query.by });
-    const stated = { ...windowOf(range), window: windowOf(range), as_of: formatShanghai(opts.now()), definition: serviceLevelDefinition(api.config.current.routing) };
-    if (req.query.by) return { ...stated, items };
-    const { period: _p, line: _l, ...total } = items[0]!;
-    return { ...stated, ...total };
-  });
+  api.get(
+    '/stats/service-level',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['stats'],
+        querystring: Type.Object({
+          ...RangeQuery,
+          line: Type.Optional(Type.String({ pattern: '^[0-9]$' })),
+          by: Type.Optional(Type.Union([Type.Literal('line'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')])),
+        }),
+      },
+    },
+    async (req) => {
+      const range = rangeOf(req.query);
+      const items = opts.figures.serviceLevels(range, { line: req.query.line, by: req.query.by });
+      const stated = {
+        ...windowOf(range),
+        window: windowOf(range),
+        as_of: formatShanghai(opts.now()),
+        definition: serviceLevelDefinition(api.config.current.routing),
+      };
+      if (req.query.by) return { ...stated, items };
+      const { period: _p, line: _l, ...total } = items[0]!;
+      return { ...stated, ...total };
+    },
+  );
 
   api.get('/alerts', { preHandler: staff, schema: { tags: ['stats'] } }, async () => ({
     rule: alertRuleText(api.config.current.routing),
-    items: opts.alerts.open().map((a) => ({ id: a.id, kind: a.kind, subject: a.subject, opened_at: formatShanghai(new Date(a.opened_ms)), detail: JSON.parse(a.detail) as unknown })),
+    items: opts.alerts
+      .open()
+      .map((a) => ({ id: a.id, kind: a.kind, subject: a.subject, opened_at: formatShanghai(new Date(a.opened_ms)), detail: JSON.parse(a.detail) as unknown })),
   }));
 }
 
 function registerCapacity(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQuery) => Range): void {
-  api.get('/stats/capacity', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['stats'], querystring: Type.Object(RangeQuery) } }, async (req) => {
-    const range = rangeOf(req.query);
-    const hint = capacityHint(api.config.current.routing, range, opts.figures.load(range), opts.waitingNow?.() ?? null);
-    return { ...hint.window, as_of: formatShanghai(opts.now()), ...hint };
-  });
+  api.get(
+    '/stats/capacity',
+    { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['stats'], querystring: Type.Object(RangeQuery) } },
+    async (req) => {
+      const range = rangeOf(req.query);
+      const hint = capacityHint(api.config.current.routing, range, opts.figures.load(range), opts.waitingNow?.() ?? null);
+      return { ...hint.window, as_of: formatShanghai(opts.now()), ...hint };
+    },
+  );
 }
 
 function registerMonthly(api: Api, opts: StatsPluginOptions): void {
-  api.get('/reports/monthly', {
-    preHandler: requireRole('supervisor', 'admin'),
-    schema: { tags: ['stats'], querystring: Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }), format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')])) }) },
-  }, async (req, reply) => {
-    const report = monthlyReport(api.db, opts.figures, api.config.current.routing, req.query.month, opts.now().getTime());
-    if (req.query.format === 'json') return report;
-    const name = (ext: string) => `attachment; filename*=UTF-8''${encodeURIComponent(`12345部门月报-${req.query.month}.${ext}`)}`;
-    if (req.query.format === 'xlsx') {
-      reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', name('xlsx'));
-      return toXlsx(report);
-    }
-    reply.type('text/csv; charset=utf-8').header('content-disposition', name('csv'));
-    return toCsv(report.items, reportNotes(report));
-  });
+  api.get(
+    '/reports/monthly',
+    {
+      preHandler: requireRole('supervisor', 'admin'),
+      schema: {
+        tags: ['stats'],
+        querystring: Type.Object({
+          month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }),
+          format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')])),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const report = monthlyReport(api.db, opts.figures, api.config.current.routing, req.query.month, opts.now().getTime());
+      if (req.query.format === 'json') return report;
+      const name = (ext: string) => `attachment; filename*=UTF-8''${encodeURIComponent(`12345部门月报-${req.query.month}.${ext}`)}`;
+      if (req.query.format === 'xlsx') {
+        reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', name('xlsx'));
+        return toXlsx(report);
+      }
+      reply.type('text/csv; charset=utf-8').header('content-disposition', name('csv'));
+      return toCsv(report.items, reportNotes(report));
+    },
+  );
 }
 
 /**
@@ -129,7 +180,11 @@ function registerGauges(api: Api, opts: StatsPluginOptions, today: () => Range):
     help: `Share of calls offered to the 12345 queue today (Asia/Shanghai day) answered by an agent within 15 s; calls still waiting under 15 s left out (${rules}#service-level); no sample when none offered`,
     registers: [],
   });
-  const offeredToday = new Gauge({ name: 'cti_queue_offered_today', help: 'Calls offered to the 12345 agent queue today, as the service level counts them', registers: [] });
+  const offeredToday = new Gauge({
+    name: 'cti_queue_offered_today',
+    help: 'Calls offered to the 12345 agent queue today, as the service level counts them',
+    registers: [],
+  });
   new Gauge({
     name: 'cti_transfer_answer_rate_24h',
     help: `Share of counted transfers to a parallel hotline answered within 15 s (FreeSWITCH leg times) over the last 24 h (${rules}#transfer-answer-rate); no sample when nothing counted`,

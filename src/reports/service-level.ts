@@ -44,7 +44,20 @@ export interface ServiceLevel {
  */
 export function serviceLevel(rows: readonly QueuedCallRow[], targetS: number, shortAbandonS: number, nowUs = Number.POSITIVE_INFINITY): ServiceLevel {
   const targetUs = targetS * 1_000_000;
-  const out: ServiceLevel = { offered: 0, answered: 0, answered_within_15s: 0, abandoned: 0, short_abandoned: 0, pending: 0, unknown: 0, rate: null, answer_rate: null, abandon_rate: null, average_wait_s: null, p90_wait_s: null };
+  const out: ServiceLevel = {
+    offered: 0,
+    answered: 0,
+    answered_within_15s: 0,
+    abandoned: 0,
+    short_abandoned: 0,
+    pending: 0,
+    unknown: 0,
+    rate: null,
+    answer_rate: null,
+    abandon_rate: null,
+    average_wait_s: null,
+    p90_wait_s: null,
+  };
   const waits: number[] = [];
   for (const c of rows) {
     if (c.agent_answered_us !== null) {

@@ -61,8 +61,21 @@ export function classifyAttempt(a: AttemptRow, targetUs: number, nowUs: number):
 export function transferRate(hotline: string, rows: readonly AttemptRow[], targetS: number, nowUs: number): TransferRate {
   const targetUs = targetS * 1_000_000;
   const out: TransferRate = {
-    hotline, attempts: 0, cancelled: 0, ringing: 0, ringing_longest_s: null, counted: 0, answered: 0, answered_within_15s: 0,
-    busy: 0, no_answer: 0, failed: 0, rate: null, last_counted_us: null, answer_p50_s: null, answer_p90_s: null,
+    hotline,
+    attempts: 0,
+    cancelled: 0,
+    ringing: 0,
+    ringing_longest_s: null,
+    counted: 0,
+    answered: 0,
+    answered_within_15s: 0,
+    busy: 0,
+    no_answer: 0,
+    failed: 0,
+    rate: null,
+    last_counted_us: null,
+    answer_p50_s: null,
+    answer_p90_s: null,
   };
   const answerTimes: number[] = [];
   for (const a of rows) {

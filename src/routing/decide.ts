@@ -17,14 +17,28 @@ export type QueueReason = 'menu' | 'direct' | 'police-diversion' | 'parallel-aft
 
 export type RouteDecision =
   | { kind: 'menu'; lines: IvrLine[]; defaultLine: string; timeoutS: number }
-  | { kind: 'queue'; line: string; queue: string; priority: number; originHotline: string | null; department: string | null; reason: QueueReason; hoursProvisional?: true }
+  | {
+      kind: 'queue';
+      line: string;
+      queue: string;
+      priority: number;
+      originHotline: string | null;
+      department: string | null;
+      reason: QueueReason;
+      hoursProvisional?: true;
+    }
   | { kind: 'department'; hotline: Hotline; endpoint: string; hoursProvisional?: true };
 
 export const DEFAULT_PRIORITY = 5;
 
 export function decideRoute(tags: CallTags, at: Date, plan: RoutingPlan, calendar: WorkingCalendar): RouteDecision {
   const queue = (reason: QueueReason, extra: Partial<{ priority: number; originHotline: string | null; department: string | null }> = {}) =>
-    queueOn(plan.ivr.defaultLine, plan, { reason, priority: extra.priority ?? tags.priority, originHotline: extra.originHotline ?? tags.originHotline, department: extra.department ?? tags.department });
+    queueOn(plan.ivr.defaultLine, plan, {
+      reason,
+      priority: extra.priority ?? tags.priority,
+      originHotline: extra.originHotline ?? tags.originHotline,
+      department: extra.department ?? tags.department,
+    });
 
   switch (tags.mode) {
     case 'main':
@@ -47,7 +61,11 @@ export function decideRoute(tags: CallTags, at: Date, plan: RoutingPlan, calenda
 }
 
 /** The caller's menu choice; no input, a timeout or a key that is not a line → the default line. */
-export function lineForDigits(digits: string, plan: RoutingPlan, tags: Pick<CallTags, 'priority' | 'originHotline' | 'department'>): RouteDecision & { kind: 'queue' } {
+export function lineForDigits(
+  digits: string,
+  plan: RoutingPlan,
+  tags: Pick<CallTags, 'priority' | 'originHotline' | 'department'>,
+): RouteDecision & { kind: 'queue' } {
   const chosen = plan.ivr.lines.find((l) => l.digit === digits);
   return queueOn(chosen ? chosen.digit : plan.ivr.defaultLine, plan, { reason: 'menu', ...tags });
 }
@@ -70,8 +88,12 @@ export function hotlineOpen(hotline: Hotline, at: Date, calendar: WorkingCalenda
 }
 
 /** Reads the dialplan's channel variables (a missing one is empty: `set name=` unsets it in FreeSWITCH). */
-export function tagsFromVariables(vars: ReadonlyMap<string, string> | Record<string, string | undefined> | ((name: string) => string | undefined), destination: string): CallTags {
-  const get = (name: string) => (typeof vars === 'function' ? vars(name) : vars instanceof Map ? vars.get(name) : (vars as Record<string, string | undefined>)[name]) ?? '';
+export function tagsFromVariables(
+  vars: ReadonlyMap<string, string> | Record<string, string | undefined> | ((name: string) => string | undefined),
+  destination: string,
+): CallTags {
+  const get = (name: string) =>
+    (typeof vars === 'function' ? vars(name) : vars instanceof Map ? vars.get(name) : (vars as Record<string, string | undefined>)[name]) ?? '';
   const mode = get('cti_mode');
   const known = ['main', 'direct', 'parallel', 'emergency', 'unknown'] as const;
   const priority = Number.parseInt(get('cti_priority'), 10);

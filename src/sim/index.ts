@@ -44,11 +44,20 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const engine = new SimEngine({ ...opts.engine, bus: hub, events, clock, dialplan: opts.dialplanDir });
   engine.setConnector(outboundConnector(engine, hub, events, outbound, opts));
   const server = new InboundServer({
-    engine, hub, events, host: opts.eslHost ?? '127.0.0.1', port: opts.eslPort ?? 8021, password: opts.password ?? 'ClueCon',
+    engine,
+    hub,
+    events,
+    host: opts.eslHost ?? '127.0.0.1',
+    port: opts.eslPort ?? 8021,
+    password: opts.password ?? 'ClueCon',
     ...(opts.log ? { log: opts.log } : {}),
   });
   if (!opts.inMemory) await server.start();
-  const stopHeartbeats = scheduleHeartbeats((event) => hub.publish(event), events, () => engine.heartbeatFigures());
+  const stopHeartbeats = scheduleHeartbeats(
+    (event) => hub.publish(event),
+    events,
+    () => engine.heartbeatFigures(),
+  );
   return {
     engine,
     server,
@@ -68,16 +77,24 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
  * tells the engine when the controller sent `connect` (the app parks then) and when it closed.
  * A refused connection makes the app return, as "Socket Error!" does.
  */
-function outboundConnector(
-  engine: SimEngine, hub: EventHub, events: EventFactory, live: Set<CommandSession>, opts: SimulatorOptions,
-): SocketConnector {
+function outboundConnector(engine: SimEngine, hub: EventHub, events: EventFactory, live: Set<CommandSession>, opts: SimulatorOptions): SocketConnector {
   return {
     async connect(ch, host, port, flags) {
       const target = opts.controller ?? { host, port };
       try {
-        const session = await openOutboundSession(target, {
-          engine, hub, events, channelUuid: ch.uuid, async: flags.async, full: flags.full, ...(opts.log ? { log: opts.log } : {}),
-        }, opts.inMemory?.outbound);
+        const session = await openOutboundSession(
+          target,
+          {
+            engine,
+            hub,
+            events,
+            channelUuid: ch.uuid,
+            async: flags.async,
+            full: flags.full,
+            ...(opts.log ? { log: opts.log } : {}),
+          },
+          opts.inMemory?.outbound,
+        );
         live.add(session);
         void session.closed.then(() => live.delete(session));
         void session.connected.then((ok) => ok && engine.socketConnected(ch.uuid));

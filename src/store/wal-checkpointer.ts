@@ -62,10 +62,17 @@ export class WalCheckpointer {
   /** Whether the thread took over (false if it could not start, or ended first). */
   readonly ready: Promise<boolean>;
 
-  private constructor(private readonly db: Db, options: WalCheckpointerOptions) {
+  private constructor(
+    private readonly db: Db,
+    options: WalCheckpointerOptions,
+  ) {
     let onReady!: (ok: boolean) => void;
     this.ready = new Promise<boolean>((resolve) => (onReady = resolve));
-    const workerData: CheckpointWorkerData = { path: options.path, everyMs: options.everyMs ?? 1000, idleTruncateMs: options.idleTruncateMs ?? DEFAULT_IDLE_TRUNCATE_MS };
+    const workerData: CheckpointWorkerData = {
+      path: options.path,
+      everyMs: options.everyMs ?? 1000,
+      idleTruncateMs: options.idleTruncateMs ?? DEFAULT_IDLE_TRUNCATE_MS,
+    };
     this.worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), { workerData });
     // the thread alone never keeps the process alive; close() stops it in order
     this.worker.unref();
@@ -81,14 +88,16 @@ export class WalCheckpointer {
       }
     });
     this.worker.on('error', (err) => options.log.error({ err }, 'the WAL checkpoint thread failed'));
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => {
-      if (!this.stopping) {
-        options.log.error('the WAL checkpoint thread ended; the database checkpoints on the main thread again');
-        this.fallBack();
-      }
-      onReady(false);
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        if (!this.stopping) {
+          options.log.error('the WAL checkpoint thread ended; the database checkpoints on the main thread again');
+          this.fallBack();
+        }
+        onReady(false);
+        resolve();
+      }),
+    );
   }
 
   /**

@@ -63,8 +63,12 @@ export class AttachmentStore {
     /** read at each upload: server.yaml's limits as started */
     private readonly quotas: () => AttachmentQuotas,
   ) {
-    this.used = db.prepare<[number], { n: number; bytes: number }>('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE ticket_id = ?');
-    this.usedByUser = db.prepare<[number, number], { n: number; bytes: number }>('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE uploaded_by = ? AND at_ms >= ?');
+    this.used = db.prepare<[number], { n: number; bytes: number }>(
+      'SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE ticket_id = ?',
+    );
+    this.usedByUser = db.prepare<[number, number], { n: number; bytes: number }>(
+      'SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE uploaded_by = ? AND at_ms >= ?',
+    );
   }
 
   /**
@@ -111,16 +115,30 @@ export class AttachmentStore {
     const q = this.quotas();
     const ticket = this.used.get(ticketId)!;
     if (ticket.n + 1 > q.perTicket.count || ticket.bytes + size > q.perTicket.bytes) {
-      throw new CtiError('ATTACHMENT_QUOTA', `该工单的附件已达上限（最多 ${q.perTicket.count} 个、共 ${mb(q.perTicket.bytes)}；已有 ${ticket.n} 个、${mb(ticket.bytes)}）`, {
-        field: 'content_base64', quota: 'per_ticket', used: { count: ticket.n, bytes: ticket.bytes }, limit: { count: q.perTicket.count, bytes: q.perTicket.bytes },
-      });
+      throw new CtiError(
+        'ATTACHMENT_QUOTA',
+        `该工单的附件已达上限（最多 ${q.perTicket.count} 个、共 ${mb(q.perTicket.bytes)}；已有 ${ticket.n} 个、${mb(ticket.bytes)}）`,
+        {
+          field: 'content_base64',
+          quota: 'per_ticket',
+          used: { count: ticket.n, bytes: ticket.bytes },
+          limit: { count: q.perTicket.count, bytes: q.perTicket.bytes },
+        },
+      );
     }
     if (userId === null) return;
     const day = this.usedByUser.get(userId, dayStartMs(shanghaiDayOf(nowMs)))!;
     if (day.n + 1 > q.perUserPerDay.count || day.bytes + size > q.perUserPerDay.bytes) {
-      throw new CtiError('ATTACHMENT_QUOTA', `您今天上传的附件已达上限（每天最多 ${q.perUserPerDay.count} 个、共 ${mb(q.perUserPerDay.bytes)}；今天已上传 ${day.n} 个、${mb(day.bytes)}），请明天再试`, {
-        field: 'content_base64', quota: 'per_user_per_day', used: { count: day.n, bytes: day.bytes }, limit: { count: q.perUserPerDay.count, bytes: q.perUserPerDay.bytes },
-      });
+      throw new CtiError(
+        'ATTACHMENT_QUOTA',
+        `您今天上传的附件已达上限（每天最多 ${q.perUserPerDay.count} 个、共 ${mb(q.perUserPerDay.bytes)}；今天已上传 ${day.n} 个、${mb(day.bytes)}），请明天再试`,
+        {
+          field: 'content_base64',
+          quota: 'per_user_per_day',
+          used: { count: day.n, bytes: day.bytes },
+          limit: { count: q.perUserPerDay.count, bytes: q.perUserPerDay.bytes },
+        },
+      );
     }
   }
 
@@ -136,6 +154,9 @@ async function checkType(declared: string, bytes: Buffer): Promise<void> {
   const allowed = ATTACHMENT_TYPES.join(', ');
   const what = detected ? `实际为 ${detected}` : '无法识别其类型（例如网页或文本）';
   throw new CtiError('ATTACHMENT_TYPE', `附件内容与声明的类型 ${declared} 不符：${what}。只能上传 JPEG、PNG、WebP 图片或 PDF 文件`, {
-    field: 'content_base64', declared, detected, allowed,
+    field: 'content_base64',
+    declared,
+    detected,
+    allowed,
   });
 }

@@ -151,7 +151,9 @@ export class TicketDesk {
 
   extensionRequests(ticketId: number) {
     return this.deps.db
-      .prepare('SELECT id, days, reason, requested_by, requested_ms, status, decided_by, decided_ms, decision_note FROM extension_requests WHERE ticket_id = ? ORDER BY id')
+      .prepare(
+        'SELECT id, days, reason, requested_by, requested_ms, status, decided_by, decided_ms, decision_note FROM extension_requests WHERE ticket_id = ? ORDER BY id',
+      )
       .all(ticketId);
   }
 
@@ -183,16 +185,24 @@ export class TicketDesk {
     return after;
   }
 
-  private changeFor(action: Action, row: TicketRow, input: ActionInput, actor: Actor, nowMs: number): { change: TicketChange; detail: Record<string, unknown> } {
+  private changeFor(
+    action: Action,
+    row: TicketRow,
+    input: ActionInput,
+    actor: Actor,
+    nowMs: number,
+  ): { change: TicketChange; detail: Record<string, unknown> } {
     const need = (field: keyof ActionInput) => {
       const v = input[field];
-      if (v === undefined || v === '' || v === null) throw new CtiError('TICKET_BAD_INPUT', `${Actions[action].label}需要填写 ${field} (${field} is required for ${action})`, { field });
+      if (v === undefined || v === '' || v === null)
+        throw new CtiError('TICKET_BAD_INPUT', `${Actions[action].label}需要填写 ${field} (${field} is required for ${action})`, { field });
       return v;
     };
     switch (action) {
       case 'dispatch': {
         const department = String(need('department'));
-        if (!this.deps.departmentExists(department)) throw new CtiError('TICKET_BAD_INPUT', `没有这个部门: ${department} (unknown department)`, { field: 'department' });
+        if (!this.deps.departmentExists(department))
+          throw new CtiError('TICKET_BAD_INPUT', `没有这个部门: ${department} (unknown department)`, { field: 'department' });
         return { change: this.startClocks(row, department, nowMs), detail: { department, before: row.department_id, note: input.note } };
       }
       case 'arbitrate':
@@ -200,7 +210,8 @@ export class TicketDesk {
       case 'reopen': {
         // a ticket answered on the phone was never dispatched: 重办 then needs a department
         const department = row.department_id ?? String(need('department'));
-        if (!this.deps.departmentExists(department)) throw new CtiError('TICKET_BAD_INPUT', `没有这个部门: ${department} (unknown department)`, { field: 'department' });
+        if (!this.deps.departmentExists(department))
+          throw new CtiError('TICKET_BAD_INPUT', `没有这个部门: ${department} (unknown department)`, { field: 'department' });
         const change = { ...this.startClocks(row, department, nowMs), replied_ms: null, closed_ms: null, reply_text: null, satisfaction: null };
         return { change, detail: { reason: need('reason'), department } };
       }
@@ -209,13 +220,19 @@ export class TicketDesk {
       case 'return':
         return { change: { light_sign: null, light_resolve: null }, detail: { reason: need('reason') } };
       case 'reply':
-        return { change: { replied_ms: nowMs, reply_text: String(need('text')), light_resolve: null }, detail: { text: input.text, late: row.resolve_due_ms !== null && nowMs > row.resolve_due_ms } };
+        return {
+          change: { replied_ms: nowMs, reply_text: String(need('text')), light_resolve: null },
+          detail: { text: input.text, late: row.resolve_due_ms !== null && nowMs > row.resolve_due_ms },
+        };
       case 'close':
         return { change: { closed_ms: nowMs }, detail: { note: input.note } };
       case 'follow_up':
         return { change: { satisfaction: String(need('satisfaction')) }, detail: { satisfaction: input.satisfaction, note: input.note } };
       case 'supervise':
-        return { change: { priority: Math.min(3, row.priority + 1) }, detail: { note: need('note'), priority: { before: row.priority, after: Math.min(3, row.priority + 1) } } };
+        return {
+          change: { priority: Math.min(3, row.priority + 1) },
+          detail: { note: need('note'), priority: { before: row.priority, after: Math.min(3, row.priority + 1) } },
+        };
       case 'request_extension':
         return this.requestExtension(row, input, actor, nowMs, need);
       case 'decide_extension':
@@ -245,7 +262,11 @@ export class TicketDesk {
     if (!(days > 0 && days <= 30)) throw new CtiError('TICKET_BAD_INPUT', '延期天数应在 0 到 30 个工作日之间 (days must be > 0 and ≤ 30)', { field: 'days' });
     const reason = String(need('reason'));
     const pending = this.deps.db.prepare("SELECT id FROM extension_requests WHERE ticket_id = ? AND status = 'pending'").get(row.id);
-    if (pending) throw new CtiError('TICKET_ILLEGAL_TRANSITION', '已有待审批的延期申请 (an extension request is already pending)', { current_state: row.status, allowed_actions: [] });
+    if (pending)
+      throw new CtiError('TICKET_ILLEGAL_TRANSITION', '已有待审批的延期申请 (an extension request is already pending)', {
+        current_state: row.status,
+        allowed_actions: [],
+      });
     const r = this.deps.db
       .prepare('INSERT INTO extension_requests (ticket_id, cycle, days, reason, requested_by, requested_ms) VALUES (?, ?, ?, ?, ?, ?)')
       .run(row.id, row.cycle, days, reason, actor.id, nowMs);
@@ -258,7 +279,10 @@ export class TicketDesk {
     const req = this.deps.db
       .prepare<[number, number], { days: number }>("SELECT days FROM extension_requests WHERE id = ? AND ticket_id = ? AND status = 'pending'")
       .get(requestId, row.id);
-    if (!req) throw new CtiError('TICKET_BAD_INPUT', `没有待审批的延期申请 ${requestId} (no pending extension request with this id on the ticket)`, { field: 'request_id' });
+    if (!req)
+      throw new CtiError('TICKET_BAD_INPUT', `没有待审批的延期申请 ${requestId} (no pending extension request with this id on the ticket)`, {
+        field: 'request_id',
+      });
     this.deps.db
       .prepare('UPDATE extension_requests SET status = ?, decided_by = ?, decided_ms = ?, decision_note = ? WHERE id = ?')
       .run(approve ? 'approved' : 'denied', actor.id, nowMs, input.note ?? null, requestId);
@@ -268,7 +292,12 @@ export class TicketDesk {
     const due = this.deps.clocks().deadlines(row.dispatched_ms!, row.type, extension);
     const light = this.deps.clocks().lightOf(due.resolveDue, nowMs, 'resolve');
     return {
-      change: { extension_days: extension, resolve_due_ms: due.resolveDue, light_resolve: light, deadline_provisional: due.provisional ? (1 as const) : (0 as const) },
+      change: {
+        extension_days: extension,
+        resolve_due_ms: due.resolveDue,
+        light_resolve: light,
+        deadline_provisional: due.provisional ? (1 as const) : (0 as const),
+      },
       detail: { ...detail, resolve_due: { before: row.resolve_due_ms, after: due.resolveDue } },
     };
   }
@@ -277,7 +306,10 @@ export class TicketDesk {
 function refuseUnlessAllowed(action: Action, row: TicketRow, actor: Actor, check: 'roles' | 'state'): void {
   const why = refusal(action, row.status, actor, row.department_id);
   if (!why || (check === 'roles') !== (why.kind !== 'state')) return;
-  if (why.kind === 'role') throw new CtiError('TICKET_FORBIDDEN', `${Actions[action].label}需要角色 ${why.needed.join(' / ')} (needs role ${why.needed.join(' or ')})`, { needed: why.needed });
+  if (why.kind === 'role')
+    throw new CtiError('TICKET_FORBIDDEN', `${Actions[action].label}需要角色 ${why.needed.join(' / ')} (needs role ${why.needed.join(' or ')})`, {
+      needed: why.needed,
+    });
   if (why.kind === 'department') throw new CtiError('TICKET_FORBIDDEN', '这是其他部门的工单 (the ticket belongs to another department)');
   throw new CtiError(
     'TICKET_ILLEGAL_TRANSITION',

@@ -53,15 +53,18 @@ export const Actions = {
   request_extension: { from: ['signed'], roles: department, ownDepartment: true, label: '申请延期' },
   decide_extension: { from: ['signed'], roles: supervisor, label: '审批延期' },
   // a head only while the department holds the ticket (派单, 办理中): once returned or answered it is the centre's again
-  supervise: { from: ['dispatched', 'signed', 'returned', 'replied'], departmentFrom: ['dispatched', 'signed'], roles: supervision, ownDepartment: true, label: '督办' },
+  supervise: {
+    from: ['dispatched', 'signed', 'returned', 'replied'],
+    departmentFrom: ['dispatched', 'signed'],
+    roles: supervision,
+    ownDepartment: true,
+    label: '督办',
+  },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof Actions;
 
-export type Refusal =
-  | { kind: 'role'; needed: readonly Role[] }
-  | { kind: 'department' }
-  | { kind: 'state'; allowed: Action[] };
+export type Refusal = { kind: 'role'; needed: readonly Role[] } | { kind: 'department' } | { kind: 'state'; allowed: Action[] };
 
 /** Why this actor may not take this action on a ticket in this state, or null when allowed. */
 export function refusal(action: Action, status: Status, actor: Actor, ticketDepartment: string | null): Refusal | null {

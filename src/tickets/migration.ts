@@ -111,7 +111,6 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_ticket ON attachments (ticket_id);
 `;
 
-
 /**
  * The monthly department table reads a month of dispatched tickets; without this index it read
  * every ticket with a department, years of them, on the controller's event loop.

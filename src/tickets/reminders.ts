@@ -42,7 +42,13 @@ export class ReminderSender {
     this.send(t, light, text, `ticket:${t.id}:c${t.cycle}:${clock}:${light}:${dueMs}`, nowMs);
   }
 
-  private send(t: Pick<TicketRow, 'id' | 'department_id'>, kind: 'dispatch' | 'yellow' | 'red' | 'supervision', text: string, key: string, nowMs: number): void {
+  private send(
+    t: Pick<TicketRow, 'id' | 'department_id'>,
+    kind: 'dispatch' | 'yellow' | 'red' | 'supervision',
+    text: string,
+    key: string,
+    nowMs: number,
+  ): void {
     if (!this.sms || !t.department_id) return;
     for (const to of this.recipients(t.department_id, kind)) {
       this.sms.enqueue({ to, text, kind, ticketId: t.id, dedupeKey: `${key}:${to}` }, new Date(nowMs));

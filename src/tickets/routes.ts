@@ -98,7 +98,9 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
         detail: JSON.parse(e.detail) as unknown,
       })),
       extension_requests: desk.extensionRequests(t.id),
-      attachments: attachments.list(t.id).map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, at: formatShanghai(new Date(a.at_ms)) })),
+      attachments: attachments
+        .list(t.id)
+        .map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, at: formatShanghai(new Date(a.at_ms)) })),
     };
   });
 
@@ -129,30 +131,40 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     return { id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 };
   });
 
-  app.get('/tickets/:id/attachments/:aid', { schema: { tags: ['tickets'], params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }) } }, async (req, reply) => {
-    const t = visible(req.params.id, actorOf(req.user));
-    const a = attachments.get(t.id, req.params.aid);
-    if (!a) throw new CtiError('HTTP_NOT_FOUND', `ticket ${t.id} has no attachment ${req.params.aid}`);
-    // Stored before types were checked, a row may still hold HTML declared as an image: never
-    // sniffed, never a page of this origin (sandboxed), and only images are shown inline.
-    reply
-      .type(a.mime)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('content-disposition', `${isInlineType(a.mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
-    return attachments.read(a);
-  });
+  app.get(
+    '/tickets/:id/attachments/:aid',
+    { schema: { tags: ['tickets'], params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }) } },
+    async (req, reply) => {
+      const t = visible(req.params.id, actorOf(req.user));
+      const a = attachments.get(t.id, req.params.aid);
+      if (!a) throw new CtiError('HTTP_NOT_FOUND', `ticket ${t.id} has no attachment ${req.params.aid}`);
+      // Stored before types were checked, a row may still hold HTML declared as an image: never
+      // sniffed, never a page of this origin (sandboxed), and only images are shown inline.
+      reply
+        .type(a.mime)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('content-disposition', `${isInlineType(a.mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+      return attachments.read(a);
+    },
+  );
 
-  app.get('/callers/:number/history', { schema: { tags: ['tickets'], params: Type.Object({ number: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }) }, preHandler: centreRoles }, async (req) =>
-    history.of(req.params.number, 20),
+  app.get(
+    '/callers/:number/history',
+    { schema: { tags: ['tickets'], params: Type.Object({ number: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }) }, preHandler: centreRoles },
+    async (req) => history.of(req.params.number, 20),
   );
 };
 
 /** Public intake (SMS, WeChat, app, web): makes a 受理 ticket for the centre to handle. */
 export const intakePlugin: FastifyPluginAsyncTypebox<{ desk: TicketDesk }> = async (app, opts) => {
-  app.post('/intake', { schema: { tags: ['tickets'], summary: 'public intake (SMS, WeChat, app, web): no login', security: [], body: IntakeBody } }, async (req, reply) => {
-    const t = await opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
-    reply.code(201);
-    return { id: t.id, status: t.status, created_at: formatShanghai(new Date(t.created_ms)) };
-  });
+  app.post(
+    '/intake',
+    { schema: { tags: ['tickets'], summary: 'public intake (SMS, WeChat, app, web): no login', security: [], body: IntakeBody } },
+    async (req, reply) => {
+      const t = await opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
+      reply.code(201);
+      return { id: t.id, status: t.status, created_at: formatShanghai(new Date(t.created_ms)) };
+    },
+  );
 };

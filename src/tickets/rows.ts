@@ -174,15 +174,15 @@ export class TicketRows {
       where.push(`status IN (${f.status.map((_, i) => `@s${i}`).join(', ')})`);
       f.status.forEach((s, i) => (args[`s${i}`] = s));
     }
-    if (f.type) (where.push('type = @type'), (args.type = f.type));
-    if (f.department) (where.push('department_id = @department'), (args.department = f.department));
-    if (f.caller) (where.push('caller = @caller'), (args.caller = f.caller));
+    if (f.type) where.push('type = @type'), (args.type = f.type);
+    if (f.department) where.push('department_id = @department'), (args.department = f.department);
+    if (f.caller) where.push('caller = @caller'), (args.caller = f.caller);
     if (f.light) {
       where.push(`${LIGHT_SQL} = @light`);
       Object.assign(args, f.light);
     }
-    if (f.fromMs !== undefined) (where.push('created_ms >= @fromMs'), (args.fromMs = f.fromMs));
-    if (f.toMs !== undefined) (where.push('created_ms < @toMs'), (args.toMs = f.toMs));
+    if (f.fromMs !== undefined) where.push('created_ms >= @fromMs'), (args.fromMs = f.fromMs);
+    if (f.toMs !== undefined) where.push('created_ms < @toMs'), (args.toMs = f.toMs);
     const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_ms DESC, id DESC LIMIT @limit OFFSET @offset`;
     return this.db.prepare<Record<string, unknown>, TicketRow>(sql).all(args);
   }

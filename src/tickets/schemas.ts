@@ -72,7 +72,10 @@ export const ActionBodies = {
   ),
   reopen: Type.Object({ version, reason: text(1000), department: Type.Optional(text(64)) }, { additionalProperties: false }),
   request_extension: Type.Object({ version, days: Type.Number({ exclusiveMinimum: 0, maximum: 30 }), reason: text(1000) }, { additionalProperties: false }),
-  decide_extension: Type.Object({ version, request_id: Type.Integer({ minimum: 1 }), approve: Type.Boolean(), note: Type.Optional(text(1000)) }, { additionalProperties: false }),
+  decide_extension: Type.Object(
+    { version, request_id: Type.Integer({ minimum: 1 }), approve: Type.Boolean(), note: Type.Optional(text(1000)) },
+    { additionalProperties: false },
+  ),
   supervise: Type.Object({ version, note: text(1000) }, { additionalProperties: false }),
 } as const;
 

@@ -56,19 +56,52 @@ export class AttemptStore {
   placed(a: { callId: string; leg: string; hotline: string; endpoint: string; kind: TransferKind; agent: string | null; createdUs: number }): number {
     const run = this.db.transaction(() => {
       this.legs.add(a.callId, { id: a.leg, kind: LEG_KIND[a.kind], endpoint: a.endpoint, createdUs: a.createdUs });
-      return Number(this.insertAttempt.run({ call_id: a.callId, leg_id: a.leg, hotline: a.hotline, kind: a.kind, agent_id: a.agent, created_us: a.createdUs, result: null, reason: null }).lastInsertRowid);
+      return Number(
+        this.insertAttempt.run({
+          call_id: a.callId,
+          leg_id: a.leg,
+          hotline: a.hotline,
+          kind: a.kind,
+          agent_id: a.agent,
+          created_us: a.createdUs,
+          result: null,
+          reason: null,
+        }).lastInsertRowid,
+      );
     });
     return run();
   }
 
   /** A transfer refused before any leg was placed (outside working hours): kept, never counted. */
   refused(a: { callId: string; hotline: string; kind: TransferKind; agent: string | null; atUs: number; reason: string }): number {
-    return Number(this.insertAttempt.run({ call_id: a.callId, leg_id: null, hotline: a.hotline, kind: a.kind, agent_id: a.agent, created_us: a.atUs, result: 'refused', reason: a.reason }).lastInsertRowid);
+    return Number(
+      this.insertAttempt.run({
+        call_id: a.callId,
+        leg_id: null,
+        hotline: a.hotline,
+        kind: a.kind,
+        agent_id: a.agent,
+        created_us: a.atUs,
+        result: 'refused',
+        reason: a.reason,
+      }).lastInsertRowid,
+    );
   }
 
   /** A leg FreeSWITCH never created (no such gateway, refused at once): a failed attempt without a leg. */
   unplaced(a: { callId: string; hotline: string; kind: TransferKind; agent: string | null; atUs: number }): number {
-    return Number(this.insertAttempt.run({ call_id: a.callId, leg_id: null, hotline: a.hotline, kind: a.kind, agent_id: a.agent, created_us: a.atUs, result: null, reason: null }).lastInsertRowid);
+    return Number(
+      this.insertAttempt.run({
+        call_id: a.callId,
+        leg_id: null,
+        hotline: a.hotline,
+        kind: a.kind,
+        agent_id: a.agent,
+        created_us: a.atUs,
+        result: null,
+        reason: null,
+      }).lastInsertRowid,
+    );
   }
 
   answered(id: number, leg: string, answeredUs: number): void {

@@ -103,7 +103,11 @@ export class TransferAttempt {
       await this.link.api(`uuid_kill ${this.leg} NORMAL_CLEARING`);
       return false;
     }
-    const cause = reply.replace(/^[-+][A-Z]+\s*/, '').trim().split(/\s/)[0] ?? 'UNKNOWN';
+    const cause =
+      reply
+        .replace(/^[-+][A-Z]+\s*/, '')
+        .trim()
+        .split(/\s/)[0] ?? 'UNKNOWN';
     this.result = resultOfCause(cause, this.cancelledByUs);
     this.state = this.result === 'cancelled' ? 'cancelled' : 'failed';
     const end = this.createdUs === null ? {} : await this.link.legs.when(this.leg, 'hangupUs', 1000);
@@ -153,12 +157,24 @@ export class TransferAttempt {
       return;
     }
     this.createdUs = t.createdUs;
-    this.id = this.store.placed({ callId, leg: this.leg, hotline: hotline.number, endpoint: hotline.transfer.endpoint, kind, agent: seat, createdUs: t.createdUs });
+    this.id = this.store.placed({
+      callId,
+      leg: this.leg,
+      hotline: hotline.number,
+      endpoint: hotline.transfer.endpoint,
+      kind,
+      agent: seat,
+      createdUs: t.createdUs,
+    });
     if (this.killOnCreate) await this.link.api(`uuid_kill ${this.leg} ${this.killOnCreate}`);
   }
 
   private closeRow(endedUs: number | null, cause: string | null): void {
     if (this.id === null) return;
-    this.store.ended(this.id, this.leg, { endedUs, cause, ...(this.result && this.result !== 'answered' ? { result: this.result, reason: cause ?? undefined } : {}) });
+    this.store.ended(this.id, this.leg, {
+      endedUs,
+      cause,
+      ...(this.result && this.result !== 'answered' ? { result: this.result, reason: cause ?? undefined } : {}),
+    });
   }
 }

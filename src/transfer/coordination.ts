@@ -26,24 +26,37 @@ const CoordinationBody = Type.Object({
 });
 
 export const coordinationPlugin: FastifyPluginAsyncTypebox<CoordinationOptions> = async (app, opts) => {
-  app.post('/emergency/coordination', { preHandler: requireRole('supervisor', 'admin', 'agent'), schema: { tags: ['transfer'], body: CoordinationBody } }, async (req, reply) => {
-    const b = req.body;
-    const routing = app.config.current.routing;
-    const platform = routing.byNumber.get(b.platform);
-    if (platform?.mode !== 'emergency') throw new CtiError('TICKET_BAD_INPUT', `platform: ${b.platform} 不是应急联动热线 (not an emergency hotline)`, { field: 'platform' });
-    const unknown = b.departments.find((d) => !routing.departments.has(d));
-    if (unknown) throw new CtiError('TICKET_BAD_INPUT', `departments: 没有部门 ${unknown} (no such department)`, { field: 'departments' });
-    const content = `【${platform.name}（${platform.number}）联动请求，事件编号 ${b.reference}】${b.location ? `地点：${b.location}。` : ''}${b.content}`;
-    const tickets = [];
-    for (const department of b.departments) {
-      const row = await opts.desk.create(
-        { type: b.type ?? 'help', channel: 'emergency', caller: b.caller ?? platform.number, content, classification: `应急联动/${platform.number}/${b.reference}`, origin_hotline: platform.number, priority: 3 },
-        req.user as Actor,
-        department,
-      );
-      tickets.push({ id: row.id, department, status: row.status, sign_due_at: row.sign_due_ms === null ? null : formatShanghai(new Date(row.sign_due_ms)) });
-    }
-    opts.publish({ type: 'emergency_coordination', platform: platform.number, platform_name: platform.name, reference: b.reference, tickets });
-    return reply.code(201).send({ platform: platform.number, reference: b.reference, tickets });
-  });
+  app.post(
+    '/emergency/coordination',
+    { preHandler: requireRole('supervisor', 'admin', 'agent'), schema: { tags: ['transfer'], body: CoordinationBody } },
+    async (req, reply) => {
+      const b = req.body;
+      const routing = app.config.current.routing;
+      const platform = routing.byNumber.get(b.platform);
+      if (platform?.mode !== 'emergency')
+        throw new CtiError('TICKET_BAD_INPUT', `platform: ${b.platform} 不是应急联动热线 (not an emergency hotline)`, { field: 'platform' });
+      const unknown = b.departments.find((d) => !routing.departments.has(d));
+      if (unknown) throw new CtiError('TICKET_BAD_INPUT', `departments: 没有部门 ${unknown} (no such department)`, { field: 'departments' });
+      const content = `【${platform.name}（${platform.number}）联动请求，事件编号 ${b.reference}】${b.location ? `地点：${b.location}。` : ''}${b.content}`;
+      const tickets = [];
+      for (const department of b.departments) {
+        const row = await opts.desk.create(
+          {
+            type: b.type ?? 'help',
+            channel: 'emergency',
+            caller: b.caller ?? platform.number,
+            content,
+            classification: `应急联动/${platform.number}/${b.reference}`,
+            origin_hotline: platform.number,
+            priority: 3,
+          },
+          req.user as Actor,
+          department,
+        );
+        tickets.push({ id: row.id, department, status: row.status, sign_due_at: row.sign_due_ms === null ? null : formatShanghai(new Date(row.sign_due_ms)) });
+      }
+      opts.publish({ type: 'emergency_coordination', platform: platform.number, platform_name: platform.name, reference: b.reference, tickets });
+      return reply.code(201).send({ platform: platform.number, reference: b.reference, tickets });
+    },
+  );
 };

@@ -6,9 +6,7 @@
 //   *0#          cancel the transfer
 // Pure: digits and times in, commands out.
 
-export type FeatureCommand =
-  | { action: 'transfer'; hotline: string; kind: 'warm' | 'blind' }
-  | { action: 'three_way' | 'complete' | 'cancel' };
+export type FeatureCommand = { action: 'transfer'; hotline: string; kind: 'warm' | 'blind' } | { action: 'three_way' | 'complete' | 'cancel' };
 
 export const FEATURE_CODE_GAP_MS = 5000;
 

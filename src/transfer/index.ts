@@ -3,4 +3,16 @@ export { TransferAttempt, type AttemptView, type SwitchLink, type LegWatch } fro
 export { FeatureCodeReader, type FeatureCommand } from './feature-codes.js';
 export { coordinationPlugin, type CoordinationOptions } from './coordination.js';
 export { transferPlugin, type TransferPluginOptions } from './routes.js';
-export { planTransfer, resultOfCause, transferOpen, ticketPrefill, isTransferTarget, ResultNames, type TransferKind, type AttemptResult, type RequestedKind, type TicketPrefill, type TransferPlan } from './rules.js';
+export {
+  planTransfer,
+  resultOfCause,
+  transferOpen,
+  ticketPrefill,
+  isTransferTarget,
+  ResultNames,
+  type TransferKind,
+  type AttemptResult,
+  type RequestedKind,
+  type TicketPrefill,
+  type TransferPlan,
+} from './rules.js';

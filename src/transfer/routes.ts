@@ -29,7 +29,12 @@ export interface TransferPluginOptions {
    * today's transfer counts per hotline, as the reports count them (reports' Figures): only what
    * the targets list shows, so that this area does not import the reports
    */
-  figures: { transferCounts(range: { fromMs: number; toMs: number }): ReadonlyArray<{ hotline: string; attempts: number; counted: number; answered_within_15s: number; rate: number | null }> };
+  figures: {
+    transferCounts(range: {
+      fromMs: number;
+      toMs: number;
+    }): ReadonlyArray<{ hotline: string; attempts: number; counted: number; answered_within_15s: number; rate: number | null }>;
+  };
   calendar: () => WorkingCalendar;
   /** who holds which seat */
   holders: Map<string, AuthUser>;
@@ -39,7 +44,9 @@ export interface TransferPluginOptions {
 const CallParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const TransferBody = Type.Object({
   hotline: Type.String({ pattern: '^[0-9]{3,12}$', description: 'the hotline number: parallel, emergency or linkage' }),
-  kind: Type.Optional(Type.Union([Type.Literal('warm'), Type.Literal('blind'), Type.Literal('three_way')], { description: 'emergency numbers are always handed over directly' })),
+  kind: Type.Optional(
+    Type.Union([Type.Literal('warm'), Type.Literal('blind'), Type.Literal('three_way')], { description: 'emergency numbers are always handed over directly' }),
+  ),
 });
 
 const MODE_ORDER = { emergency: 0, parallel: 1, linkage: 2 } as Record<string, number>;

@@ -34,7 +34,9 @@ export function copyConfig(): ConfigCopy {
       writeFileSync(join(dir, file), after);
     },
     lineOf(file, text) {
-      const idx = read(file).split('\n').findIndex((l) => l.includes(text));
+      const idx = read(file)
+        .split('\n')
+        .findIndex((l) => l.includes(text));
       if (idx < 0) throw new Error(`${text} not in ${file}`);
       return idx + 1;
     },

@@ -48,7 +48,11 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cti-data-'));
   const env = { ...process.env, CTI_CONFIG: configDir, CTI_HTTP_PORT: '0', CTI_ESL_PORT: '0', CTI_DB: join(dataDir, 'cti.sqlite'), ...opts.env };
   if (opts.users?.length) await seedUsers(configDir, env, opts.users);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: projectDir, env: opts.clockStartsAt ? { ...env, ...fakeClock(opts.clockStartsAt) } : env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: projectDir,
+    env: opts.clockStartsAt ? { ...env, ...fakeClock(opts.clockStartsAt) } : env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -119,7 +123,8 @@ async function seedUsers(configDir: string, env: NodeJS.ProcessEnv, users: NonNu
   try {
     const store = new UserStore(db);
     const departments = new Set(loaded.config.routing.departments.keys());
-    for (const u of users) await store.add({ username: u.name, password: TEST_PASSWORD, role: u.role, department: u.department, mobile: u.mobile }, departments);
+    for (const u of users)
+      await store.add({ username: u.name, password: TEST_PASSWORD, role: u.role, department: u.department, mobile: u.mobile }, departments);
   } finally {
     db.close();
   }

@@ -56,7 +56,11 @@ export async function parkedLeg(r: Rig, agent = '1005'): Promise<Channel> {
 
 /** `sendmsg <uuid>` call-command execute with our Event-UUID; returns the Reply-Text. */
 export function execute(r: Rig, uuid: string, app: string, arg: string, eventUuid: string, extra: Array<[string, string]> = []): string {
-  return r.engine.sendmsg(uuid, [['call-command', 'execute'], ['execute-app-name', app], ['execute-app-arg', arg], ['Event-UUID', eventUuid], ...extra], undefined);
+  return r.engine.sendmsg(
+    uuid,
+    [['call-command', 'execute'], ['execute-app-name', app], ['execute-app-arg', arg], ['Event-UUID', eventUuid], ...extra],
+    undefined,
+  );
 }
 
 /** The CHANNEL_EXECUTE_COMPLETE that carries this Event-UUID as Application-UUID. */

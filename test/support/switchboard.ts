@@ -19,7 +19,6 @@ export interface Switchboard {
   stop(): Promise<void>;
 }
 
-
 export interface SwitchboardOptions {
   agents?: AgentBehaviour[];
   hotlines?: Record<string, HotlineBehaviour>;
@@ -64,7 +63,11 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
   };
   try {
     const probe = await server.as(HEALTH_PROBE);
-    await waitFor('the controller to connect to the simulator', async () => ((await probe.get('/api/health')).body.freeswitch === 'connected' ? true : undefined), 15_000);
+    await waitFor(
+      'the controller to connect to the simulator',
+      async () => ((await probe.get('/api/health')).body.freeswitch === 'connected' ? true : undefined),
+      15_000,
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -87,7 +90,11 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
  */
 export async function talkingCall(sb: Switchboard, seat: string, from: string, to = '12369'): Promise<{ id: string; caller: Channel; agentLeg: Channel }> {
   sb.sim.engine.placeCall({ from, to, hangupAfterS: 90 });
-  const id: string = await sb.until(`agent ${seat} to be talking`, '/api/agents', (b) => b.items.find((a: any) => a.seat === seat && a.state === 'on_call')?.call_id);
+  const id: string = await sb.until(
+    `agent ${seat} to be talking`,
+    '/api/agents',
+    (b) => b.items.find((a: any) => a.seat === seat && a.state === 'on_call')?.call_id,
+  );
   await sb.until('the talk to be transferable', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' ? true : undefined));
   return { id, caller: sb.sim.engine.channel(id)!, agentLeg: sb.sim.engine.agent(seat).calls()[0]! };
 }

@@ -65,7 +65,19 @@ export async function ticketApp(dbPath = ':memory:', configDir = shippedConfig):
   const acd = new CallDistributor({ seats: config.routing.seats, wrapUpS: 15, averageHandleS: 180, now: () => nowMs, store: new AcdStore(db) });
   const figures = new Figures(db, () => config.routing, now);
   const alerts = new TransferAlerts(db, figures, () => config.routing, outbox);
-  const app = await buildApp({ config: watcher, db, log, freeswitchState: () => 'disconnected', users, sessions, tickets, outbox, reports: { figures, alerts }, acd, now });
+  const app = await buildApp({
+    config: watcher,
+    db,
+    log,
+    freeswitchState: () => 'disconnected',
+    users,
+    sessions,
+    tickets,
+    outbox,
+    reports: { figures, alerts },
+    acd,
+    now,
+  });
   const tokens = new Map<string, string>();
   const tokenOf = async (who: Person) => {
     if (!tokens.has(who)) {

@@ -71,12 +71,14 @@ function showConfig(s) {
   $('config-attempt').textContent = formatDateTime(s.last_attempt_at);
   $('config-digest').textContent = s.digest.slice(0, 16);
   $('config-issues').hidden = ok;
-  /** @type {HTMLTableElement} */ ($('config-issues')).tBodies[0].replaceChildren(...s.issues.map((i) => {
-    const tr = document.createElement('tr');
-    tr.append(td(`${i.file}:${i.line}:${i.column}`), td(i.path), td(i.message));
-    /** @type {HTMLElement} */ (tr.firstChild).className = 'mono';
-    return tr;
-  }));
+  /** @type {HTMLTableElement} */ ($('config-issues')).tBodies[0].replaceChildren(
+    ...s.issues.map((i) => {
+      const tr = document.createElement('tr');
+      tr.append(td(`${i.file}:${i.line}:${i.column}`), td(i.path), td(i.message));
+      /** @type {HTMLElement} */ (tr.firstChild).className = 'mono';
+      return tr;
+    }),
+  );
 }
 
 $('btn-reload').onclick = async () => {
@@ -109,7 +111,14 @@ function stateOf(u, locks) {
  */
 function userRow(u, locks) {
   const tr = document.createElement('tr');
-  tr.append(td(u.username), td(u.display_name), td(nameOf(ROLE_NAMES, u.role)), td(u.department ? (departmentNames.get(u.department) ?? u.department) : null), td(u.mobile), td(stateOf(u, locks)));
+  tr.append(
+    td(u.username),
+    td(u.display_name),
+    td(nameOf(ROLE_NAMES, u.role)),
+    td(u.department ? (departmentNames.get(u.department) ?? u.department) : null),
+    td(u.mobile),
+    td(stateOf(u, locks)),
+  );
   const toggle = Object.assign(document.createElement('button'), { type: 'button', textContent: u.disabled ? '启用' : '停用' });
   toggle.onclick = async () => {
     try {
@@ -155,11 +164,20 @@ function setUpUserForm(departments) {
   const form = /** @type {HTMLFormElement} */ ($('user-form'));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    const f = /** @type {Record<'username' | 'password' | 'role' | 'department' | 'display_name' | 'mobile', HTMLInputElement>} */ (/** @type {unknown} */ (form.elements));
+    const f = /** @type {Record<'username' | 'password' | 'role' | 'department' | 'display_name' | 'mobile', HTMLInputElement>} */ (
+      /** @type {unknown} */ (form.elements)
+    );
     /** @param {'department' | 'display_name' | 'mobile'} name */
     const optional = (name) => (f[name].value.trim() ? f[name].value.trim() : null);
     try {
-      await post('/api/admin/users', { username: f.username.value.trim(), password: f.password.value, role: f.role.value, department: optional('department'), display_name: optional('display_name'), mobile: optional('mobile') });
+      await post('/api/admin/users', {
+        username: f.username.value.trim(),
+        password: f.password.value,
+        role: f.role.value,
+        department: optional('department'),
+        display_name: optional('display_name'),
+        mobile: optional('mobile'),
+      });
       form.reset();
       $('user-error').textContent = '';
       toast('用户已新增');
@@ -173,12 +191,25 @@ function setUpUserForm(departments) {
 async function showSms() {
   /** @type {{ items: Array<{ created_at: string, to_number: string, kind: string, text: string, status: string, attempts: number, last_error: string | null }>, counts: Record<string, number> }} */
   const { items, counts } = await api('/api/admin/sms-outbox?limit=50');
-  $('sms-counts').textContent = Object.entries(counts).map(([s, n]) => `${nameOf(SMS_STATUS, s)} ${n}`).join(' · ') || '发件箱为空';
-  $('sms-rows').replaceChildren(...items.map((m) => {
-    const tr = document.createElement('tr');
-    tr.append(td(formatDateTime(m.created_at)), td(m.to_number), td(nameOf(SMS_KINDS, m.kind)), td(m.text), td(nameOf(SMS_STATUS, m.status)), td(String(m.attempts)), td(m.last_error));
-    return tr;
-  }));
+  $('sms-counts').textContent =
+    Object.entries(counts)
+      .map(([s, n]) => `${nameOf(SMS_STATUS, s)} ${n}`)
+      .join(' · ') || '发件箱为空';
+  $('sms-rows').replaceChildren(
+    ...items.map((m) => {
+      const tr = document.createElement('tr');
+      tr.append(
+        td(formatDateTime(m.created_at)),
+        td(m.to_number),
+        td(nameOf(SMS_KINDS, m.kind)),
+        td(m.text),
+        td(nameOf(SMS_STATUS, m.status)),
+        td(String(m.attempts)),
+        td(m.last_error),
+      );
+      return tr;
+    }),
+  );
 }
 
 async function showCalendar() {
@@ -210,7 +241,10 @@ function showCalendarCheck(r) {
    */
   const line = (cls, text) => Object.assign(document.createElement('p'), { className: cls, textContent: text });
   if (!r.ok) {
-    box.replaceChildren(line('state bad', `✘ 有 ${r.issues.length} 处问题，请修改后再校验`), ...r.issues.map((i) => line('issue mono', `第 ${i.line} 行第 ${i.column} 列 ${i.path ? `${i.path}：` : ''}${i.message}`)));
+    box.replaceChildren(
+      line('state bad', `✘ 有 ${r.issues.length} 处问题，请修改后再校验`),
+      ...r.issues.map((i) => line('issue mono', `第 ${i.line} 行第 ${i.column} 列 ${i.path ? `${i.path}：` : ''}${i.message}`)),
+    );
     return;
   }
   if (r.years.length === 0) {

@@ -70,13 +70,15 @@ async function showOverview() {
   /** @type {[import('/lib/types.js').TicketSummary, { items: Ticket[] }]} */
   const [summary, overdue] = await Promise.all([api('/api/tickets/summary'), api('/api/tickets?status=dispatched,signed&light=red&limit=200')]);
   for (const light of /** @type {const} */ (['red', 'yellow', 'green'])) $(`sum-${light}`).textContent = String(summary.open_by_light[light]);
-  $('sum-status').replaceChildren(...Object.entries(summary.by_status).map(([status, n]) => {
-    const tr = document.createElement('tr');
-    tr.innerHTML = '<th></th><td></td>';
-    /** @type {HTMLElement} */ (tr.firstChild).textContent = nameOf(STATUS_NAMES, status);
-    /** @type {HTMLElement} */ (tr.lastChild).textContent = String(n);
-    return tr;
-  }));
+  $('sum-status').replaceChildren(
+    ...Object.entries(summary.by_status).map(([status, n]) => {
+      const tr = document.createElement('tr');
+      tr.innerHTML = '<th></th><td></td>';
+      /** @type {HTMLElement} */ (tr.firstChild).textContent = nameOf(STATUS_NAMES, status);
+      /** @type {HTMLElement} */ (tr.lastChild).textContent = String(n);
+      return tr;
+    }),
+  );
   overdue.items.sort(byLightThenDue);
   $('overdue-list').replaceChildren(...overdue.items.map(card));
   $('overdue-empty').hidden = overdue.items.length > 0;

@@ -45,7 +45,13 @@ export async function photoUpload(file) {
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(img.naturalWidth * scale);
   canvas.height = Math.round(img.naturalHeight * scale);
-  /** @type {CanvasRenderingContext2D} a 2d context is always there for a new canvas */ (canvas.getContext('2d')).drawImage(img, 0, 0, canvas.width, canvas.height);
+  /** @type {CanvasRenderingContext2D} a 2d context is always there for a new canvas */ (canvas.getContext('2d')).drawImage(
+    img,
+    0,
+    0,
+    canvas.width,
+    canvas.height,
+  );
   const jpeg = canvas.toDataURL('image/jpeg', 0.85);
   return { filename: `${file.name.replace(/\.[^.]*$/, '')}.jpg`, mime: 'image/jpeg', content_base64: jpeg.slice(jpeg.indexOf(',') + 1) };
 }

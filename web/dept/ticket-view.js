@@ -30,7 +30,9 @@ export class TicketView {
     this.ticket = null;
     $('btn-sign').onclick = () => this.act('sign', {}, '已签收');
     this.onSubmit('form-reply', (f) => this.reply(f));
-    this.onSubmit('form-extension', (f) => this.act('extension', { days: Number(field(f, 'days').value), reason: field(f, 'reason').value.trim() }, '延期申请已提交'));
+    this.onSubmit('form-extension', (f) =>
+      this.act('extension', { days: Number(field(f, 'days').value), reason: field(f, 'reason').value.trim() }, '延期申请已提交'),
+    );
     this.onSubmit('form-return', (f) => this.act('return', { reason: field(f, 'reason').value.trim() }, '已退单'));
     // a department head may press their own department's open tickets (督办); the server offers it
     this.onSubmit('form-supervise', (f) => this.act('supervise', { note: field(f, 'note').value.trim() }, '已督办'));
@@ -91,31 +93,40 @@ export class TicketView {
       ['签收时限', t.signed_at ? `已于 ${formatDateTime(t.signed_at)} 签收` : formatDateTime(t.sign_due_at) + guess],
       ['办结时限', formatDateTime(t.resolve_due_at) + (t.extension_days ? `（已延期 ${t.extension_days} 个工作日）` : '') + guess],
     ];
-    $('ticket-facts').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+    $('ticket-facts').replaceChildren(
+      ...rows.flatMap(([k, v]) => [
+        Object.assign(document.createElement('dt'), { textContent: k }),
+        Object.assign(document.createElement('dd'), { textContent: v }),
+      ]),
+    );
   }
 
   /** Images need the bearer token, which an <img src> cannot send: fetched, then shown as blobs. */
   /** @param {Ticket} t */
   async attachments(t) {
-    const items = await Promise.all((t.attachments ?? []).map(async (a) => {
-      const li = document.createElement('li');
-      if (a.mime.startsWith('image/')) {
-        const res = await fetch(`/api/tickets/${t.id}/attachments/${a.id}`, { headers: { authorization: `Bearer ${currentToken()}` } });
-        const img = Object.assign(document.createElement('img'), { alt: a.filename, src: URL.createObjectURL(await res.blob()) });
-        li.append(img);
-      } else li.textContent = a.filename;
-      return li;
-    }));
+    const items = await Promise.all(
+      (t.attachments ?? []).map(async (a) => {
+        const li = document.createElement('li');
+        if (a.mime.startsWith('image/')) {
+          const res = await fetch(`/api/tickets/${t.id}/attachments/${a.id}`, { headers: { authorization: `Bearer ${currentToken()}` } });
+          const img = Object.assign(document.createElement('img'), { alt: a.filename, src: URL.createObjectURL(await res.blob()) });
+          li.append(img);
+        } else li.textContent = a.filename;
+        return li;
+      }),
+    );
     $('ticket-attachments').replaceChildren(...items);
   }
 
   /** @param {FileList | File[]} files */
   preview(files) {
-    $('photo-previews').replaceChildren(...[...files].map((f) => {
-      const li = document.createElement('li');
-      li.append(Object.assign(document.createElement('img'), { alt: f.name, src: URL.createObjectURL(f) }));
-      return li;
-    }));
+    $('photo-previews').replaceChildren(
+      ...[...files].map((f) => {
+        const li = document.createElement('li');
+        li.append(Object.assign(document.createElement('img'), { alt: f.name, src: URL.createObjectURL(f) }));
+        return li;
+      }),
+    );
   }
 
   /** @param {HTMLFormElement} form */

@@ -59,8 +59,16 @@ export class CallPop {
     /** @type {import('/lib/types.js').CallerHistory} */
     const h = await api(`/api/callers/${encodeURIComponent(caller)}/history`);
     const calls = h.calls.filter((c) => c.id !== thisCall);
-    $('history-calls').replaceChildren(...(calls.length ? calls.map((c) => row(formatDateTime(c.started_at), c.origin_hotline ?? c.called, nameOf(OUTCOME_NAMES, c.outcome))) : [row('无', '', '')]));
-    $('history-tickets').replaceChildren(...(h.tickets.length ? h.tickets.map((t) => row(`#${t.id}`, nameOf(TICKET_TYPES, t.type), nameOf(STATUS_NAMES, t.status), t.content)) : [row('无', '', '', '')]));
+    $('history-calls').replaceChildren(
+      ...(calls.length
+        ? calls.map((c) => row(formatDateTime(c.started_at), c.origin_hotline ?? c.called, nameOf(OUTCOME_NAMES, c.outcome)))
+        : [row('无', '', '')]),
+    );
+    $('history-tickets').replaceChildren(
+      ...(h.tickets.length
+        ? h.tickets.map((t) => row(`#${t.id}`, nameOf(TICKET_TYPES, t.type), nameOf(STATUS_NAMES, t.status), t.content))
+        : [row('无', '', '', '')]),
+    );
   }
 
   ended() {

@@ -32,7 +32,8 @@ export class CallbackList {
   row(c) {
     const tr = document.createElement('tr');
     const message = c.message ? `留言 ${c.message.seconds} 秒` : '—';
-    for (const text of [formatDateTime(c.requested_at), c.caller, c.line ? nameOf(LINE_NAMES, c.line) : '—', message]) tr.append(Object.assign(document.createElement('td'), { textContent: text }));
+    for (const text of [formatDateTime(c.requested_at), c.caller, c.line ? nameOf(LINE_NAMES, c.line) : '—', message])
+      tr.append(Object.assign(document.createElement('td'), { textContent: text }));
     const done = Object.assign(document.createElement('button'), { type: 'button', textContent: '已回拨' });
     done.setAttribute('aria-label', `已回拨 ${c.caller}`);
     done.onclick = async () => {

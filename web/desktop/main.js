@@ -43,8 +43,7 @@ function route(message) {
   else if (message.type === 'transfer') {
     transfers.applyFeed(message);
     callPop.applyPhase(message);
-  }
-  else if (message.type === 'queues') callbacks.soon();
+  } else if (message.type === 'queues') callbacks.soon();
   else if (message.type === 'notice' && message.seat === seat.id) toast(message.message ?? '');
 }
 

@@ -111,7 +111,8 @@ export class SeatControl {
    */
   async act(path, body) {
     if (!this.id) return;
-    if (!ENABLED[path].includes(/** @type {string} */ (this.state))) return toast(`当前状态（${$('state-badge').textContent}）不能${ACTION_NAMES[path]}`, { error: true });
+    if (!ENABLED[path].includes(/** @type {string} */ (this.state)))
+      return toast(`当前状态（${$('state-badge').textContent}）不能${ACTION_NAMES[path]}`, { error: true });
     try {
       this.apply(await post(`/api/agents/${this.id}/${path}`, body));
     } catch (err) {

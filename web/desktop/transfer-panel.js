@@ -67,7 +67,8 @@ export class TransferPanel {
   }
 
   focus() {
-    (/** @type {HTMLButtonElement | null} */ ($('transfer-targets').querySelector('button:not(:disabled)')) ?? filterInput()).focus();
+    const firstOpen = /** @type {HTMLButtonElement | null} */ ($('transfer-targets').querySelector('button:not(:disabled)'));
+    (firstOpen ?? filterInput()).focus();
   }
 
   render() {
@@ -166,12 +167,14 @@ export class TransferPanel {
     this.offerTicket(attempt?.state === 'failed' ? (attempt.ticket_prefill ?? null) : null);
     if (attempt) {
       const result = attempt.state === 'failed' && attempt.result ? `（${nameOf(TRANSFER_RESULTS, attempt.result)}）` : '';
-      $('transfer-state').textContent = `${nameOf(TRANSFER_KINDS, attempt.kind)} → ${attempt.name ?? ''} ${attempt.hotline}：${nameOf(TRANSFER_STATES, attempt.state)}${result}`;
+      $('transfer-state').textContent =
+        `${nameOf(TRANSFER_KINDS, attempt.kind)} → ${attempt.name ?? ''} ${attempt.hotline}：${nameOf(TRANSFER_STATES, attempt.state)}${result}`;
       button('btn-transfer-complete').disabled = !['consulting', 'three_way'].includes(attempt.state);
       button('btn-transfer-three-way').disabled = attempt.state !== 'consulting';
       button('btn-transfer-cancel').disabled = !['ringing', 'consulting'].includes(attempt.state);
     }
-    for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ ($('transfer-targets').querySelectorAll('button.target'))) b.disabled = !this.callId || this.busy();
+    for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ ($('transfer-targets').querySelectorAll('button.target')))
+      b.disabled = !this.callId || this.busy();
   }
 
   /** @param {TicketPrefill | null} prefill */

@@ -3,7 +3,15 @@
 // Chinese names of the codes the API returns.
 const ZONE = 'Asia/Shanghai';
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 const dayFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: ZONE, year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' });
 
 /** @param {string | number | Date | null | undefined} iso */
@@ -26,8 +34,19 @@ export const formatRate = (rate) => (rate === null || rate === undefined ? '—'
 // The names themselves are the server's (web/lib/names.js is generated from it); re-exported here
 // so every page reads codes and their names from one module.
 export {
-  LINE_NAMES, MODE_NAMES, OUTCOME_NAMES, TICKET_TYPES, STATUS_NAMES, LIGHT_NAMES, TRANSFER_KINDS, TRANSFER_STATES, TRANSFER_RESULTS, ROLE_NAMES,
-  AGENT_STATE_NAMES, SMS_STATUS_NAMES, SMS_KIND_NAMES,
+  LINE_NAMES,
+  MODE_NAMES,
+  OUTCOME_NAMES,
+  TICKET_TYPES,
+  STATUS_NAMES,
+  LIGHT_NAMES,
+  TRANSFER_KINDS,
+  TRANSFER_STATES,
+  TRANSFER_RESULTS,
+  ROLE_NAMES,
+  AGENT_STATE_NAMES,
+  SMS_STATUS_NAMES,
+  SMS_KIND_NAMES,
 } from './names.js';
 
 /**

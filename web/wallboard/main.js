@@ -100,13 +100,15 @@ function showServiceLevel(sl) {
 /** @param {Record<string, number>} agents */
 function showAgents(agents) {
   const names = [...AGENT_ORDER.filter((n) => n in agents), ...Object.keys(agents).filter((n) => !AGENT_ORDER.includes(n))];
-  $('agents').replaceChildren(...names.map((name) => {
-    const p = document.createElement('p');
-    p.innerHTML = '<span class="big"></span><span class="sub"></span>';
-    /** @type {HTMLElement} */ (p.firstChild).textContent = String(agents[name]);
-    /** @type {HTMLElement} */ (p.lastChild).textContent = name;
-    return p;
-  }));
+  $('agents').replaceChildren(
+    ...names.map((name) => {
+      const p = document.createElement('p');
+      p.innerHTML = '<span class="big"></span><span class="sub"></span>';
+      /** @type {HTMLElement} */ (p.firstChild).textContent = String(agents[name]);
+      /** @type {HTMLElement} */ (p.lastChild).textContent = name;
+      return p;
+    }),
+  );
 }
 
 /** @param {Transfers} t */
@@ -115,16 +117,19 @@ function showTransfers(t) {
   $('transfer-basis').textContent = t.basis;
   $('transfer-definition').textContent = t.definition;
   $('transfers-empty').hidden = t.items.length > 0;
-  $('transfer-rows').replaceChildren(...t.items.map((r) => {
-    const tr = document.createElement('tr');
-    tr.dataset.hotline = r.hotline;
-    tr.title = r.basis;
-    tr.classList.toggle('below', r.below_target);
-    tr.classList.toggle('alerting', r.alert_since !== null);
-    for (const text of [r.hotline, r.name ?? '', r.counted, r.answered_within_15s, formatRate(r.rate)]) tr.append(Object.assign(document.createElement('td'), { textContent: String(text) }));
-    tr.append(Object.assign(document.createElement('td'), { className: 'state', textContent: transferState(r) }));
-    return tr;
-  }));
+  $('transfer-rows').replaceChildren(
+    ...t.items.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.hotline = r.hotline;
+      tr.title = r.basis;
+      tr.classList.toggle('below', r.below_target);
+      tr.classList.toggle('alerting', r.alert_since !== null);
+      for (const text of [r.hotline, r.name ?? '', r.counted, r.answered_within_15s, formatRate(r.rate)])
+        tr.append(Object.assign(document.createElement('td'), { textContent: String(text) }));
+      tr.append(Object.assign(document.createElement('td'), { className: 'state', textContent: transferState(r) }));
+      return tr;
+    }),
+  );
 }
 
 /** A leg still ringing is not a miss: it is shown as ringing, with how long, until its outcome is known. */
@@ -159,9 +164,19 @@ function showHours(hours, targetRate) {
       { name: '进线', type: 'bar', data: hours.map((h) => h.offered), itemStyle: { color: '#5b9bd5' } },
       { name: '接听', type: 'bar', data: hours.map((h) => h.answered), itemStyle: { color: '#70c48b' } },
       {
-        name: '15秒服务水平', type: 'line', yAxisIndex: 1, connectNulls: true, lineStyle: { width: 3 }, itemStyle: { color: '#ffd166' },
+        name: '15秒服务水平',
+        type: 'line',
+        yAxisIndex: 1,
+        connectNulls: true,
+        lineStyle: { width: 3 },
+        itemStyle: { color: '#ffd166' },
         data: hours.map((h) => (h.rate === null ? null : Math.round(h.rate * 1000) / 10)),
-        markLine: { symbol: 'none', lineStyle: { color: '#ff6b6b', type: 'dashed' }, label: { position: 'insideEndTop', formatter: `目标 ${targetRate * 100}%`, color: '#ff6b6b' }, data: [{ yAxis: targetRate * 100 }] },
+        markLine: {
+          symbol: 'none',
+          lineStyle: { color: '#ff6b6b', type: 'dashed' },
+          label: { position: 'insideEndTop', formatter: `目标 ${targetRate * 100}%`, color: '#ff6b6b' },
+          data: [{ yAxis: targetRate * 100 }],
+        },
       },
     ],
   });

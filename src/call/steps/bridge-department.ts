@@ -32,7 +32,10 @@ export class BridgeDepartment implements Step {
     const leg = randomUUID();
     const endpoint = this.hotline.transfer!.endpoint;
     // ignore_early_media: carriers send ringback as early media; only a real answer counts
-    const done = await ctx.call.execute('bridge', `{origination_uuid=${leg},originate_timeout=${plan.transfer.ringTimeoutS},ignore_early_media=true}${endpoint}`);
+    const done = await ctx.call.execute(
+      'bridge',
+      `{origination_uuid=${leg},originate_timeout=${plan.transfer.ringTimeoutS},ignore_early_media=true}${endpoint}`,
+    );
     // the leg's own events come on the inbound connection, which may trail the caller's socket
     const times = legs.times(leg).createdUs === undefined ? legs.times(leg) : await legs.when(leg, 'hangupUs', 1000);
     const disposition = done.variable('originate_disposition') ?? '';

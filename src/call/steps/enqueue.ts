@@ -42,7 +42,16 @@ export class Enqueue implements Step {
     const enteredUs = this.holdMusic(ctx);
     records.update(ctx.id, { queue_entered_us: enteredUs });
     const offers = this.listen(ctx);
-    const { position } = acd.enqueue({ callId: ctx.id, queue: this.queue, line: this.line, priority: this.priority, enteredMs: Math.floor(enteredUs / 1000), caller: ctx.caller, originHotline: ctx.tags.originHotline, department: ctx.department });
+    const { position } = acd.enqueue({
+      callId: ctx.id,
+      queue: this.queue,
+      line: this.line,
+      priority: this.priority,
+      enteredMs: Math.floor(enteredUs / 1000),
+      caller: ctx.caller,
+      originHotline: ctx.tags.originHotline,
+      department: ctx.department,
+    });
     ctx.log.info({ line: this.line, queue: this.queue, position }, 'queued');
     const { announceEveryS, maxWaitS } = ctx.services.config().routing.acd;
     const since = Date.now();
@@ -167,7 +176,16 @@ export class Enqueue implements Step {
         records.legEnded(leg, { answered_us: answeredUs });
         acd.offerResult(ctx.id, true);
         ctx.agent = { seat, leg, answeredUs };
-        ctx.talk = ctx.services.transfers.open({ call: ctx.call, callId: ctx.id, caller: ctx.caller, originHotline: ctx.tags.originHotline, seat, agentLeg: leg, agentAnsweredUs: answeredUs, music: ctx.music });
+        ctx.talk = ctx.services.transfers.open({
+          call: ctx.call,
+          callId: ctx.id,
+          caller: ctx.caller,
+          originHotline: ctx.tags.originHotline,
+          seat,
+          agentLeg: leg,
+          agentAnsweredUs: answeredUs,
+          music: ctx.music,
+        });
         ctx.outcome = 'answered';
         records.update(ctx.id, { agent_id: seat, agent_answered_us: answeredUs, queue_left_us: answeredUs, outcome: 'answered' });
         ctx.log.info({ seat, leg }, 'agent answered');
@@ -189,7 +207,11 @@ export class Enqueue implements Step {
     });
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
     const times = legs.times(leg);
-    records.legEnded(leg, { answered_us: times.answeredUs ?? null, ended_us: times.hangupUs ?? null, hangup_cause: times.cause ?? done.variable('originate_disposition') ?? null });
+    records.legEnded(leg, {
+      answered_us: times.answeredUs ?? null,
+      ended_us: times.hangupUs ?? null,
+      hangup_cause: times.cause ?? done.variable('originate_disposition') ?? null,
+    });
     if (ctx.agent?.leg === leg) return bridged;
     ctx.log.info({ seat, disposition: done.variable('originate_disposition') }, 'agent did not take the call');
     if (!ctx.call.isHungUp) {

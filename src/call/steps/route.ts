@@ -12,7 +12,11 @@ export class Route implements Step {
     const plan = config().routing;
     const d = decideRoute(ctx.tags, new Date(), plan, calendar());
     if (d.kind === 'menu') return [new Menu()];
-    if (d.hoursProvisional) log.warn({ hotline: ctx.tags.originHotline, open: d.kind === 'department' }, 'no holiday data for today: the department\'s hours follow the weekday rule (provisional); add the year to config/calendar.yaml');
+    if (d.hoursProvisional)
+      log.warn(
+        { hotline: ctx.tags.originHotline, open: d.kind === 'department' },
+        "no holiday data for today: the department's hours follow the weekday rule (provisional); add the year to config/calendar.yaml",
+      );
     if (d.kind === 'department') return [new BridgeDepartment(d.hotline)];
     if (d.reason === 'unknown-number') log.warn({ destination: ctx.tags.destination }, 'call to a number routing.yaml does not know: sent to line 1');
     ctx.department = d.department;

@@ -113,11 +113,18 @@ export class SmsOutbox {
   }
 
   markSent(id: number, r: { providerMessageId: string; driver: string }, now: Date): boolean {
-    return this.finish(id, `status = 'sent', sent_at = @now, provider_message_id = @providerMessageId, last_error = NULL, driver = @driver`, { ...r, now: now.toISOString() });
+    return this.finish(id, `status = 'sent', sent_at = @now, provider_message_id = @providerMessageId, last_error = NULL, driver = @driver`, {
+      ...r,
+      now: now.toISOString(),
+    });
   }
 
   markRetry(id: number, r: { error: string; driver: string; nextAttemptAt: Date }): boolean {
-    return this.finish(id, `status = 'pending', last_error = @error, driver = @driver, next_attempt_at = @next`, { error: r.error, driver: r.driver, next: r.nextAttemptAt.toISOString() });
+    return this.finish(id, `status = 'pending', last_error = @error, driver = @driver, next_attempt_at = @next`, {
+      error: r.error,
+      driver: r.driver,
+      next: r.nextAttemptAt.toISOString(),
+    });
   }
 
   markFailed(id: number, r: { error: string; driver: string }): boolean {

@@ -135,7 +135,8 @@ export class SmppLink {
     for (const fail of [...this.waiting]) fail(this.closedBy);
     this.markEnded();
     // A failed connect or bind is reported by the send that tried it; only a drop is news here.
-    if (this.bound && !this.closing) this.s.log?.warn({ smsc: `${this.s.host}:${this.s.port}`, reason: this.closedBy.message }, 'SMPP session dropped; the next send binds again');
+    if (this.bound && !this.closing)
+      this.s.log?.warn({ smsc: `${this.s.host}:${this.s.port}`, reason: this.closedBy.message }, 'SMPP session dropped; the next send binds again');
   }
 
   /** Marks the link dead at once (so the next send binds afresh), then fails every waiter via 'close'. */

@@ -71,7 +71,10 @@ export class AgentHandle {
 
   /** Hangs up the agent's answered leg (a BYE from the phone: NORMAL_CLEARING). */
   hangup(cause = 'NORMAL_CLEARING', uuid?: string): boolean {
-    const leg = this.pick(this.calls().filter((ch) => ch.answered), uuid);
+    const leg = this.pick(
+      this.calls().filter((ch) => ch.answered),
+      uuid,
+    );
     if (!leg) return false;
     hangup(this.core, leg, parseCause(cause));
     return true;
@@ -79,7 +82,10 @@ export class AgentHandle {
 
   /** Digits from the phone (RFC 2833), on the answered leg. */
   dtmf(digits: string, uuid?: string): boolean {
-    const leg = this.pick(this.calls().filter((ch) => ch.mediaReady), uuid);
+    const leg = this.pick(
+      this.calls().filter((ch) => ch.mediaReady),
+      uuid,
+    );
     if (!leg) return false;
     leg.queueDtmf(digits);
     return true;

@@ -56,9 +56,15 @@ export async function bridgeLegs(core: Core, a: Channel, b: Channel, kind: Bridg
   link(a, b, kind);
   a.sim.everBridged = true;
   b.sim.everBridged = true;
-  const ids: Headers = [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]];
+  const ids: Headers = [
+    ['Bridge-A-Unique-ID', a.uuid],
+    ['Bridge-B-Unique-ID', b.uuid],
+  ];
   core.emit.channel('CHANNEL_BRIDGE', a, { site: SITES.bridge, lead: ids });
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     x.setVar('bridge_to', y.uuid);
     x.setVar('last_bridge_to', y.uuid);
   }
@@ -185,7 +191,10 @@ export function uuidBridge(core: Core, first: Channel, second: Channel): Channel
 
 function prepareUuidBridge(core: Core, a: Channel, b: Channel): void {
   a.setVar('uuid_bridge', b.uuid);
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     x.setVar('bridge_channel', y.name);
     x.setVar('bridge_uuid', y.uuid);
     x.setVar('signal_bond', y.uuid);
@@ -201,7 +210,10 @@ function prepareUuidBridge(core: Core, a: Channel, b: Channel): void {
   a.profile.calleeIdNumber = b.profile.calleeIdNumber;
   b.profile.callerIdName = a.profile.callerIdName;
   b.profile.callerIdNumber = a.profile.callerIdNumber;
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     const source = `${epochSeconds(core.now())}:${x.uuid}:uuid_br:${y.uuid}`;
     x.profile.transferSource = source;
     pushArray(x, 'transfer_history', source);
@@ -222,10 +234,19 @@ async function runUuidBridge(core: Core, a: Channel, b: Channel): Promise<void> 
     if (!b.ready && a.ready) hangup(core, a, 'DESTINATION_OUT_OF_ORDER');
     return;
   }
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     x.application = 'uuid_bridge';
     x.applicationData = y.uuid;
-    core.emit.channel('CHANNEL_EXECUTE', x, { site: SITES.uuidBridgeExecute, tail: [['Application', 'uuid_bridge'], ['Application-Data', y.uuid]] });
+    core.emit.channel('CHANNEL_EXECUTE', x, {
+      site: SITES.uuidBridgeExecute,
+      tail: [
+        ['Application', 'uuid_bridge'],
+        ['Application-Data', y.uuid],
+      ],
+    });
   }
   await bridgeLegs(core, a, b, 'uuid');
   afterBridge(core, a, b);
@@ -233,4 +254,3 @@ async function runUuidBridge(core: Core, a: Channel, b: Channel): Promise<void> 
   // listener of its outbound socket ended during the bridge).
   if (a.ready && !a.has('CF_TRANSFER') && !a.has('CF_REDIRECT') && a.state !== 'CS_ROUTING' && a.state !== 'CS_PARK') setState(a, 'CS_EXECUTE');
 }
-

@@ -108,4 +108,3 @@ function setDurations(ch: Channel, t: ProfileTimes): void {
   set('progress_mediausec', media.usec);
   set('flow_billusec', flow.usec);
 }
-

@@ -6,24 +6,90 @@ import type { LeanEvent, SimEvent } from '../contracts.js';
 
 /** create_channels_sql column order (switch_core_sqldb.c). */
 export const CHANNEL_COLUMNS = [
-  'uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest',
-  'application', 'application_data', 'dialplan', 'context', 'read_codec', 'read_rate', 'read_bit_rate',
-  'write_codec', 'write_rate', 'write_bit_rate', 'secure', 'hostname', 'presence_id', 'presence_data',
-  'accountcode', 'callstate', 'callee_name', 'callee_num', 'callee_direction', 'call_uuid', 'sent_callee_name',
-  'sent_callee_num', 'initial_cid_name', 'initial_cid_num', 'initial_ip_addr', 'initial_dest',
-  'initial_dialplan', 'initial_context',
+  'uuid',
+  'direction',
+  'created',
+  'created_epoch',
+  'name',
+  'state',
+  'cid_name',
+  'cid_num',
+  'ip_addr',
+  'dest',
+  'application',
+  'application_data',
+  'dialplan',
+  'context',
+  'read_codec',
+  'read_rate',
+  'read_bit_rate',
+  'write_codec',
+  'write_rate',
+  'write_bit_rate',
+  'secure',
+  'hostname',
+  'presence_id',
+  'presence_data',
+  'accountcode',
+  'callstate',
+  'callee_name',
+  'callee_num',
+  'callee_direction',
+  'call_uuid',
+  'sent_callee_name',
+  'sent_callee_num',
+  'initial_cid_name',
+  'initial_cid_num',
+  'initial_ip_addr',
+  'initial_dest',
+  'initial_dialplan',
+  'initial_context',
 ] as const;
 
 /** The basic_calls view's columns, a-leg fields then b_ fields then call_created_epoch. */
 const A_COLUMNS = [
-  'uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest',
-  'presence_id', 'presence_data', 'accountcode', 'callstate', 'callee_name', 'callee_num', 'callee_direction',
-  'call_uuid', 'hostname', 'sent_callee_name', 'sent_callee_num',
+  'uuid',
+  'direction',
+  'created',
+  'created_epoch',
+  'name',
+  'state',
+  'cid_name',
+  'cid_num',
+  'ip_addr',
+  'dest',
+  'presence_id',
+  'presence_data',
+  'accountcode',
+  'callstate',
+  'callee_name',
+  'callee_num',
+  'callee_direction',
+  'call_uuid',
+  'hostname',
+  'sent_callee_name',
+  'sent_callee_num',
 ] as const;
 const B_COLUMNS = [
-  'uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest',
-  'presence_id', 'presence_data', 'accountcode', 'callstate', 'callee_name', 'callee_num', 'callee_direction',
-  'sent_callee_name', 'sent_callee_num',
+  'uuid',
+  'direction',
+  'created',
+  'created_epoch',
+  'name',
+  'state',
+  'cid_name',
+  'cid_num',
+  'ip_addr',
+  'dest',
+  'presence_id',
+  'presence_data',
+  'accountcode',
+  'callstate',
+  'callee_name',
+  'callee_num',
+  'callee_direction',
+  'sent_callee_name',
+  'sent_callee_num',
 ] as const;
 
 /** A row: SQL NULL is a missing key, which every output form prints as "". */
@@ -66,21 +132,29 @@ export class ChannelTable {
       case 'CHANNEL_PROGRESS_MEDIA':
       case 'CODEC':
         return this.update(uuid, {
-          read_codec: h.get('channel-read-codec-name'), read_rate: h.get('channel-read-codec-rate'),
-          read_bit_rate: h.get('channel-read-codec-bit-rate'), write_codec: h.get('channel-write-codec-name'),
-          write_rate: h.get('channel-write-codec-rate'), write_bit_rate: h.get('channel-write-codec-bit-rate'),
+          read_codec: h.get('channel-read-codec-name'),
+          read_rate: h.get('channel-read-codec-rate'),
+          read_bit_rate: h.get('channel-read-codec-bit-rate'),
+          write_codec: h.get('channel-write-codec-name'),
+          write_rate: h.get('channel-write-codec-rate'),
+          write_bit_rate: h.get('channel-write-codec-bit-rate'),
         });
       case 'CHANNEL_HOLD':
       case 'CHANNEL_UNHOLD':
       case 'CHANNEL_EXECUTE':
         return this.update(uuid, {
-          application: h.get('application'), application_data: h.get('application-data'),
-          presence_id: h.get('channel-presence-id'), presence_data: h.get('channel-presence-data'), accountcode: h.get('variable_accountcode'),
+          application: h.get('application'),
+          application_data: h.get('application-data'),
+          presence_id: h.get('channel-presence-id'),
+          presence_data: h.get('channel-presence-data'),
+          accountcode: h.get('variable_accountcode'),
         });
       case 'CHANNEL_ORIGINATE':
         return this.update(uuid, {
-          presence_id: h.get('channel-presence-id'), presence_data: h.get('channel-presence-data'),
-          accountcode: h.get('variable_accountcode'), call_uuid: h.get('channel-call-uuid'),
+          presence_id: h.get('channel-presence-id'),
+          presence_data: h.get('channel-presence-data'),
+          accountcode: h.get('variable_accountcode'),
+          call_uuid: h.get('channel-call-uuid'),
         });
       case 'CHANNEL_CALLSTATE':
         if (!IGNORED_CALLSTATES.has(Number.parseInt(h.get('channel-call-state-number'), 10))) this.update(uuid, { callstate: h.get('channel-call-state') });
@@ -104,12 +178,22 @@ export class ChannelTable {
   private insert(h: EventFields): void {
     const us = Number(h.get('event-date-timestamp'));
     this.channels.set(h.get('unique-id'), {
-      uuid: h.get('unique-id'), direction: h.get('call-direction'), created: h.get('event-date-local'),
-      created_epoch: String(Math.floor(us / 1_000_000)), name: h.get('channel-name'), state: h.get('channel-state'),
-      callstate: h.get('channel-call-state'), dialplan: h.get('caller-dialplan'), context: h.get('caller-context'),
-      hostname: this.hostname, initial_cid_name: h.get('caller-caller-id-name'), initial_cid_num: h.get('caller-caller-id-number'),
-      initial_ip_addr: h.get('caller-network-addr'), initial_dest: h.get('caller-destination-number'),
-      initial_dialplan: h.get('caller-dialplan'), initial_context: h.get('caller-context'),
+      uuid: h.get('unique-id'),
+      direction: h.get('call-direction'),
+      created: h.get('event-date-local'),
+      created_epoch: String(Math.floor(us / 1_000_000)),
+      name: h.get('channel-name'),
+      state: h.get('channel-state'),
+      callstate: h.get('channel-call-state'),
+      dialplan: h.get('caller-dialplan'),
+      context: h.get('caller-context'),
+      hostname: this.hostname,
+      initial_cid_name: h.get('caller-caller-id-name'),
+      initial_cid_num: h.get('caller-caller-id-number'),
+      initial_ip_addr: h.get('caller-network-addr'),
+      initial_dest: h.get('caller-destination-number'),
+      initial_dialplan: h.get('caller-dialplan'),
+      initial_context: h.get('caller-context'),
     });
   }
 
@@ -121,11 +205,19 @@ export class ChannelTable {
       return;
     }
     this.update(uuid, {
-      state: h.get('channel-state'), cid_name: h.get('caller-caller-id-name'), cid_num: h.get('caller-caller-id-number'),
-      callee_name: h.get('caller-callee-id-name'), callee_num: h.get('caller-callee-id-number'),
-      sent_callee_name: h.get('sent-callee-id-name'), sent_callee_num: h.get('sent-callee-id-number'),
-      ip_addr: h.get('caller-network-addr'), dest: h.get('caller-destination-number'), dialplan: h.get('caller-dialplan'),
-      context: h.get('caller-context'), presence_id: h.get('channel-presence-id'), presence_data: h.get('channel-presence-data'),
+      state: h.get('channel-state'),
+      cid_name: h.get('caller-caller-id-name'),
+      cid_num: h.get('caller-caller-id-number'),
+      callee_name: h.get('caller-callee-id-name'),
+      callee_num: h.get('caller-callee-id-number'),
+      sent_callee_name: h.get('sent-callee-id-name'),
+      sent_callee_num: h.get('sent-callee-id-number'),
+      ip_addr: h.get('caller-network-addr'),
+      dest: h.get('caller-destination-number'),
+      dialplan: h.get('caller-dialplan'),
+      context: h.get('caller-context'),
+      presence_id: h.get('channel-presence-id'),
+      presence_data: h.get('channel-presence-data'),
       accountcode: h.get('variable_accountcode'),
     });
   }
@@ -178,11 +270,31 @@ export class ChannelTable {
 const VARIABLE_PREFIX = 'variable_';
 
 /** The header names (lower case) each event the handler acts on is read for. */
-const CODEC_FIELDS = ['channel-read-codec-name', 'channel-read-codec-rate', 'channel-read-codec-bit-rate', 'channel-write-codec-name', 'channel-write-codec-rate', 'channel-write-codec-bit-rate'];
+const CODEC_FIELDS = [
+  'channel-read-codec-name',
+  'channel-read-codec-rate',
+  'channel-read-codec-bit-rate',
+  'channel-write-codec-name',
+  'channel-write-codec-rate',
+  'channel-write-codec-bit-rate',
+];
 const PRESENCE_FIELDS = ['channel-presence-id', 'channel-presence-data', 'variable_accountcode'];
 const FIELDS_READ: Partial<Record<string, WantedFields>> = Object.fromEntries(
   Object.entries({
-    CHANNEL_CREATE: ['event-date-timestamp', 'call-direction', 'event-date-local', 'channel-name', 'channel-state', 'channel-call-state', 'caller-dialplan', 'caller-context', 'caller-caller-id-name', 'caller-caller-id-number', 'caller-network-addr', 'caller-destination-number'],
+    CHANNEL_CREATE: [
+      'event-date-timestamp',
+      'call-direction',
+      'event-date-local',
+      'channel-name',
+      'channel-state',
+      'channel-call-state',
+      'caller-dialplan',
+      'caller-context',
+      'caller-caller-id-name',
+      'caller-caller-id-number',
+      'caller-network-addr',
+      'caller-destination-number',
+    ],
     CHANNEL_DESTROY: [],
     CHANNEL_ANSWER: CODEC_FIELDS,
     CHANNEL_PROGRESS_MEDIA: CODEC_FIELDS,
@@ -192,8 +304,30 @@ const FIELDS_READ: Partial<Record<string, WantedFields>> = Object.fromEntries(
     CHANNEL_EXECUTE: ['application', 'application-data', ...PRESENCE_FIELDS],
     CHANNEL_ORIGINATE: [...PRESENCE_FIELDS, 'channel-call-uuid'],
     CHANNEL_CALLSTATE: ['channel-call-state-number', 'channel-call-state'],
-    CHANNEL_STATE: ['channel-state-number', 'channel-state', 'caller-caller-id-name', 'caller-caller-id-number', 'caller-callee-id-name', 'caller-callee-id-number', 'sent-callee-id-name', 'sent-callee-id-number', 'caller-network-addr', 'caller-destination-number', 'caller-dialplan', 'caller-context', ...PRESENCE_FIELDS],
-    CHANNEL_BRIDGE: ['bridge-a-unique-id', 'caller-unique-id', 'bridge-b-unique-id', 'other-leg-unique-id', 'channel-call-uuid', 'event-date-timestamp', 'event-date-local'],
+    CHANNEL_STATE: [
+      'channel-state-number',
+      'channel-state',
+      'caller-caller-id-name',
+      'caller-caller-id-number',
+      'caller-callee-id-name',
+      'caller-callee-id-number',
+      'sent-callee-id-name',
+      'sent-callee-id-number',
+      'caller-network-addr',
+      'caller-destination-number',
+      'caller-dialplan',
+      'caller-context',
+      ...PRESENCE_FIELDS,
+    ],
+    CHANNEL_BRIDGE: [
+      'bridge-a-unique-id',
+      'caller-unique-id',
+      'bridge-b-unique-id',
+      'other-leg-unique-id',
+      'channel-call-uuid',
+      'event-date-timestamp',
+      'event-date-local',
+    ],
     CHANNEL_UNBRIDGE: ['caller-unique-id', 'channel-call-uuid'],
   }).map(([name, fields]) => [name, wantedFields(['unique-id', ...fields])]),
 );
@@ -273,7 +407,10 @@ function pick(row: Row, columns: readonly string[]): Row {
 }
 
 function stableSort<T>(items: T[], key: (item: T) => number): T[] {
-  return items.map((item, i) => ({ item, i })).sort((x, y) => key(x.item) - key(y.item) || x.i - y.i).map((x) => x.item);
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((x, y) => key(x.item) - key(y.item) || x.i - y.i)
+    .map((x) => x.item);
 }
 
 /** cJSON_PrintUnformatted of {"row_count":N,"rows":[...]}, every value a string; the empty form is FreeSWITCH's own text. */

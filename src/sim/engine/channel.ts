@@ -8,8 +8,19 @@ import { Waker } from './waker.js';
 
 /** switch_channel_state_t, in enum order (the index is Channel-State-Number). */
 export const CHANNEL_STATES = [
-  'CS_NEW', 'CS_INIT', 'CS_ROUTING', 'CS_SOFT_EXECUTE', 'CS_EXECUTE', 'CS_EXCHANGE_MEDIA', 'CS_PARK',
-  'CS_CONSUME_MEDIA', 'CS_HIBERNATE', 'CS_RESET', 'CS_HANGUP', 'CS_REPORTING', 'CS_DESTROY',
+  'CS_NEW',
+  'CS_INIT',
+  'CS_ROUTING',
+  'CS_SOFT_EXECUTE',
+  'CS_EXECUTE',
+  'CS_EXCHANGE_MEDIA',
+  'CS_PARK',
+  'CS_CONSUME_MEDIA',
+  'CS_HIBERNATE',
+  'CS_RESET',
+  'CS_HANGUP',
+  'CS_REPORTING',
+  'CS_DESTROY',
 ] as const;
 export type ChannelState = (typeof CHANNEL_STATES)[number];
 
@@ -89,14 +100,32 @@ export interface LegPair {
 
 /** Channel flags the engine consults (switch_channel_flag_t names). */
 export type ChannelFlag =
-  | 'CF_BREAK' | 'CF_TRANSFER' | 'CF_CONTROLLED' | 'CF_PARK' | 'CF_EVENT_LOCK' | 'CF_HOLD'
-  | 'CF_BROADCAST' | 'CF_STOP_BROADCAST' | 'CF_DIALPLAN' | 'CF_REDIRECT' | 'CF_TIMESTAMP_SET'
+  | 'CF_BREAK'
+  | 'CF_TRANSFER'
+  | 'CF_CONTROLLED'
+  | 'CF_PARK'
+  | 'CF_EVENT_LOCK'
+  | 'CF_HOLD'
+  | 'CF_BROADCAST'
+  | 'CF_STOP_BROADCAST'
+  | 'CF_DIALPLAN'
+  | 'CF_REDIRECT'
+  | 'CF_TIMESTAMP_SET'
   /** the extension was replaced while it ran (exec_after_bridge_app): start it over when the app returns */
   | 'CF_RESET';
 
 export const emptyTimes = (): ProfileTimes => ({
-  profileCreated: 0, created: 0, answered: 0, progress: 0, progressMedia: 0, hungup: 0,
-  transferred: 0, resurrected: 0, bridged: 0, lastHold: 0, holdAccum: 0,
+  profileCreated: 0,
+  created: 0,
+  answered: 0,
+  progress: 0,
+  progressMedia: 0,
+  hungup: 0,
+  transferred: 0,
+  resurrected: 0,
+  bridged: 0,
+  lastHold: 0,
+  holdAccum: 0,
 });
 
 export class Channel {

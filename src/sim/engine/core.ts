@@ -113,10 +113,13 @@ export class Core {
 
   /** A real-time timer the engine owns: kept alive while pending, all cleared by `clearTimers`. */
   later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
   }
 

@@ -27,7 +27,11 @@ export function parseDialString(text: string): DialString {
     rest = rest.slice(end + 1).trim();
   }
   const groups = splitTopLevel(rest, '|')
-    .map((group) => splitTopLevel(group, ',').map(parseLeg).filter((leg) => leg.endpoint !== ''))
+    .map((group) =>
+      splitTopLevel(group, ',')
+        .map(parseLeg)
+        .filter((leg) => leg.endpoint !== ''),
+    )
     .filter((group) => group.length > 0);
   return { globals, groups };
 }

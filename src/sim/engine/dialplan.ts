@@ -14,9 +14,19 @@ import type { DialplanApp, DialplanHunt } from './core.js';
 function profileFields(ch: Channel): Record<string, string> {
   const p = ch.profile;
   return {
-    destination_number: p.destinationNumber, caller_id_name: p.callerIdName, caller_id_number: p.callerIdNumber,
-    ani: p.ani, aniii: p.aniii, rdnis: p.rdnis, source: p.source, context: p.context, dialplan: p.dialplan,
-    network_addr: p.networkAddr, username: p.username, uuid: ch.uuid, chan_name: ch.name,
+    destination_number: p.destinationNumber,
+    caller_id_name: p.callerIdName,
+    caller_id_number: p.callerIdNumber,
+    ani: p.ani,
+    aniii: p.aniii,
+    rdnis: p.rdnis,
+    source: p.source,
+    context: p.context,
+    dialplan: p.dialplan,
+    network_addr: p.networkAddr,
+    username: p.username,
+    uuid: ch.uuid,
+    chan_name: ch.name,
   };
 }
 
@@ -42,7 +52,9 @@ export class DialplanFiles implements DialplanHunt {
           if (names[0]) next.set(names[0], [...(next.get(names[0]) ?? []), xml]);
           continue;
         }
-        const files = readdirSync(path).filter((f) => f.endsWith('.xml')).sort();
+        const files = readdirSync(path)
+          .filter((f) => f.endsWith('.xml'))
+          .sort();
         next.set(entry, [...(next.get(entry) ?? []), ...files.map((f) => readFileSync(join(path, f), 'utf8'))]);
       }
     } catch (err) {

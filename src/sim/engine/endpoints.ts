@@ -47,19 +47,20 @@ export interface HotlineBehaviour {
 }
 
 /** What one dialled leg will do, decided when it is created. */
-export type LegPlan = (
+export type LegPlan =
   /** rings, then answers after `answerAfterMs`; talks `talkMs` (undefined: until someone hangs up) */
-  | { kind: 'answer'; ringAfterMs: number; answerAfterMs: number; talkMs?: number; busyThen?: () => boolean }
-  /** rings (or not), then fails with `cause` */
-  | { kind: 'fail'; ringAfterMs: number | null; failAfterMs: number; cause: CauseName }
-  /** rings until a test drives it (agent handle) or the originate times out */
-  | { kind: 'manual'; ringAfterMs: number; talkMs?: number }
-  /** no timers: the other leg of a pair (its dialplan) rings, answers and hangs up */
-  | { kind: 'remote'; ringAfterMs: null }
-) & {
-  /** the ring is early media (CHANNEL_PROGRESS_MEDIA) rather than a 180 (CHANNEL_PROGRESS) */
-  early?: boolean;
-};
+  (
+    | { kind: 'answer'; ringAfterMs: number; answerAfterMs: number; talkMs?: number; busyThen?: () => boolean }
+    /** rings (or not), then fails with `cause` */
+    | { kind: 'fail'; ringAfterMs: number | null; failAfterMs: number; cause: CauseName }
+    /** rings until a test drives it (agent handle) or the originate times out */
+    | { kind: 'manual'; ringAfterMs: number; talkMs?: number }
+    /** no timers: the other leg of a pair (its dialplan) rings, answers and hangs up */
+    | { kind: 'remote'; ringAfterMs: null }
+  ) & {
+    /** the ring is early media (CHANNEL_PROGRESS_MEDIA) rather than a 180 (CHANNEL_PROGRESS) */
+    early?: boolean;
+  };
 
 /** No leg at all: the endpoint refuses before a channel exists (error/<cause>, unregistered user). */
 export interface Refusal {
@@ -199,7 +200,13 @@ export class Endpoints {
     const far = this.opts.farEnds?.[name];
     if (far) {
       const pair: PairTarget = { kind: 'sip', profile: far.profile, context: far.context, address: far.address ?? '127.0.0.1' };
-      return { channelName: `sofia/gateway/${name}/${number}`, destination: number, vars: [['sip_gateway_name', name]], plan: { kind: 'remote', ringAfterMs: null }, pair };
+      return {
+        channelName: `sofia/gateway/${name}/${number}`,
+        destination: number,
+        vars: [['sip_gateway_name', name]],
+        plan: { kind: 'remote', ringAfterMs: null },
+        pair,
+      };
     }
     const behaviour = this.opts.hotlines[number] ?? this.opts.defaultHotline;
     const vars: Array<[string, string]> = [['sip_gateway_name', name]];

@@ -79,8 +79,12 @@ export class SimEngine implements SwitchEngine {
       clock: this.events.clock,
       emit: new Emitter(opts.bus, this.events),
       endpoints: new Endpoints({
-        agents: opts.agents ?? [], hotlines: opts.hotlines ?? {}, defaultHotline: opts.defaultHotline ?? { answerAfterS: 5 },
-        gateways, domain: globals.get('domain_name') ?? '127.0.0.1', random,
+        agents: opts.agents ?? [],
+        hotlines: opts.hotlines ?? {},
+        defaultHotline: opts.defaultHotline ?? { answerAfterS: 5 },
+        gateways,
+        domain: globals.get('domain_name') ?? '127.0.0.1',
+        random,
         ...(opts.directory ? { directory: opts.directory } : {}),
         ...(opts.farEnds ? { farEnds: opts.farEnds } : {}),
         talking: (agentId) => {
@@ -168,8 +172,8 @@ export class SimEngine implements SwitchEngine {
     const ch = this.core.channel(uuid);
     if (!ch) return;
     if (resumed) ch.setVar('socket_resume', 'true');
-    const reset = ch.ready && ch.state !== 'CS_HIBERNATE' && !ch.has('CF_TRANSFER') && !ch.has('CF_REDIRECT') && !ch.has('CF_RESET')
-      && isTrue(ch.getVar('socket_resume'));
+    const reset =
+      ch.ready && ch.state !== 'CS_HIBERNATE' && !ch.has('CF_TRANSFER') && !ch.has('CF_REDIRECT') && !ch.has('CF_RESET') && isTrue(ch.getVar('socket_resume'));
     if (reset) setState(ch, 'CS_RESET');
     const link = ch.sim.socket;
     if (link) {

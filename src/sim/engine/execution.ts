@@ -47,10 +47,7 @@ export async function executeApp(core: Core, ch: Channel, name: string, rawArg: 
   ch.application = name;
   ch.applicationData = arg;
   ch.appLog.push({ app: name, arg });
-  const ids = (): Headers => [
-    ['Application-UUID', appUuid],
-    ...(opts.eventUuidName ? ([['Application-UUID-Name', opts.eventUuidName]] as Headers) : []),
-  ];
+  const ids = (): Headers => [['Application-UUID', appUuid], ...(opts.eventUuidName ? ([['Application-UUID-Name', opts.eventUuidName]] as Headers) : [])];
   // An empty value never becomes a header (switch_event_add_header_string drops it).
   const data: Headers = arg === '' ? [] : [['Application-Data', arg]];
   core.emit.channel('CHANNEL_EXECUTE', ch, { site: SITES.execute, tail: [['Application', name], ...data, ...ids()] });
@@ -155,7 +152,11 @@ export function dequeueDtmf(core: Core, ch: Channel): Dtmf | undefined {
   ch.dtmfLog.push(d.digit);
   core.emit.channel('DTMF', ch, {
     site: SITES.dtmf,
-    tail: [['DTMF-Digit', d.digit], ['DTMF-Duration', String(d.duration)], ['DTMF-Source', 'RTP']],
+    tail: [
+      ['DTMF-Digit', d.digit],
+      ['DTMF-Duration', String(d.duration)],
+      ['DTMF-Source', 'RTP'],
+    ],
   });
   return d;
 }

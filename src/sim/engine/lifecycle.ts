@@ -25,11 +25,29 @@ export function newChannel(core: Core, spec: NewChannel): Channel {
   const uuid = spec.uuid && !core.channels.has(spec.uuid) ? spec.uuid : randomUUID();
   const times = { ...emptyTimes(), created: now, profileCreated: now };
   const profile: CallerProfile = {
-    username: '', dialplan: 'XML', callerIdName: '', callerIdNumber: '', origCallerIdName: '', origCallerIdNumber: '',
-    calleeIdName: '', calleeIdNumber: '', networkAddr: '', ani: '', aniii: '', destinationNumber: '', source: '',
-    transferSource: '', context: 'default', rdnis: '', profileIndex: 1,
+    username: '',
+    dialplan: 'XML',
+    callerIdName: '',
+    callerIdNumber: '',
+    origCallerIdName: '',
+    origCallerIdNumber: '',
+    calleeIdName: '',
+    calleeIdNumber: '',
+    networkAddr: '',
+    ani: '',
+    aniii: '',
+    destinationNumber: '',
+    source: '',
+    transferSource: '',
+    context: 'default',
+    rdnis: '',
+    profileIndex: 1,
     ...spec.profile,
-    uuid, channelName: spec.name, direction: spec.direction, logicalDirection: spec.direction, times,
+    uuid,
+    channelName: spec.name,
+    direction: spec.direction,
+    logicalDirection: spec.direction,
+    times,
   };
   const ch = new Channel(uuid, spec.direction, spec.name, profile);
   ch.setVar('direction', spec.direction);

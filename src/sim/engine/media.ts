@@ -60,8 +60,11 @@ function playlistSeconds(core: Core, list: string): number | null {
 
 /** Playback-File-Type for the stream schemes, then the path (switch_ivr_play_file ~1649). */
 function fileHeaders(path: string): Headers {
-  const type: Headers = path.startsWith('local_stream:') ? [['Playback-File-Type', 'local_stream']]
-    : path.startsWith('tone_stream:') ? [['Playback-File-Type', 'tone_stream']] : [];
+  const type: Headers = path.startsWith('local_stream:')
+    ? [['Playback-File-Type', 'local_stream']]
+    : path.startsWith('tone_stream:')
+      ? [['Playback-File-Type', 'tone_stream']]
+      : [];
   return [...type, ['Playback-File-Path', path]];
 }
 

@@ -37,9 +37,20 @@ export type OriginateOutcome = { leg: Channel } | { cause: CauseName };
 
 /** Caller variables a dial string inherits when it does not set them itself (~2370). */
 const INHERITED = [
-  'group_confirm_key', 'group_confirm_file', 'forked_dial', 'fail_on_single_reject', 'hangup_on_single_reject',
-  'ignore_early_media', 'bridge_early_media', 'originate_continue_on_timeout', 'ignore_ring_ready',
-  'return_ring_ready', 'ring_ready', 'instant_ringback', 'progress_timeout', 'language',
+  'group_confirm_key',
+  'group_confirm_file',
+  'forked_dial',
+  'fail_on_single_reject',
+  'hangup_on_single_reject',
+  'ignore_early_media',
+  'bridge_early_media',
+  'originate_continue_on_timeout',
+  'ignore_ring_ready',
+  'return_ring_ready',
+  'ring_ready',
+  'instant_ringback',
+  'progress_timeout',
+  'language',
 ];
 
 const DEFAULT_TIMEOUT_S = 60;
@@ -188,7 +199,10 @@ async function directoryUser(
   vars: Map<string, string>,
   forked: boolean,
 ): Promise<{ leg: Channel } | Refusal | { target: ReturnType<Core['endpoints']['resolve']>; vars: Map<string, string>; endpoint: string }> {
-  const extra = new Map([['dialed_user', dir.user], ['dialed_domain', dir.domain]]);
+  const extra = new Map([
+    ['dialed_user', dir.user],
+    ['dialed_domain', dir.domain],
+  ]);
   if (!dir.dialString.includes('presence_id=')) extra.set('presence_id', `${dir.user}@${dir.domain}`);
   const merged = new Map([...vars, ...extra]);
   let expanded: string;
@@ -230,9 +244,17 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
     name: target.channelName,
     uuid: vars.get('origination_uuid'),
     profile: {
-      callerIdName: cidName, callerIdNumber: cidNumber, origCallerIdName: cidName, origCallerIdNumber: cidNumber,
-      calleeIdName: 'Outbound Call', calleeIdNumber: target.destination, destinationNumber: target.destination,
-      ani: cidNumber, source: loopback ? 'mod_loopback' : 'mod_sofia', context: loopback?.context ?? 'default', networkAddr: '',
+      callerIdName: cidName,
+      callerIdNumber: cidNumber,
+      origCallerIdName: cidName,
+      origCallerIdNumber: cidNumber,
+      calleeIdName: 'Outbound Call',
+      calleeIdNumber: target.destination,
+      destinationNumber: target.destination,
+      ani: cidNumber,
+      source: loopback ? 'mod_loopback' : 'mod_sofia',
+      context: loopback?.context ?? 'default',
+      networkAddr: '',
       ...(loopback ? { dialplan: loopback.dialplan } : {}),
     },
     vars: [...inherited, ...legVarList],
@@ -255,10 +277,13 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
   startSession(core, ch);
   core.observe((o) => o.legCreated?.(ch, endpoint));
   if (caller) {
-    ch.destroyed.then(() => {
-      if (!caller.ready) return;
-      if (ch.hangupCause && ch.hangupCause !== 'NONE' && !ch.answered) recordCause(caller, ch, ch.hangupCause);
-    }, () => {});
+    ch.destroyed.then(
+      () => {
+        if (!caller.ready) return;
+        if (ch.hangupCause && ch.hangupCause !== 'NONE' && !ch.answered) recordCause(caller, ch, ch.hangupCause);
+      },
+      () => {},
+    );
   }
   drivePlan(core, ch, target.plan);
   return ch;
@@ -266,7 +291,10 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
 
 /** Variables named in the caller's export_vars travel to the legs it originates. */
 function exportedVars(caller: Channel): Array<[string, string]> {
-  const names = (caller.getVar('export_vars') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (caller.getVar('export_vars') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   return names.flatMap((n) => {
     const v = caller.getVar(n) ?? caller.getVar(`nolocal:${n}`);
     return v === undefined ? [] : [[n, v] as [string, string]];

@@ -62,15 +62,29 @@ function startLoopbackB(core: Core, a: Channel, kept: Array<[string, string]>): 
     direction: 'inbound',
     name: `loopback/${p.destinationNumber}-b`,
     profile: {
-      username: p.username, dialplan: p.dialplan, callerIdName: p.callerIdName, callerIdNumber: p.callerIdNumber,
-      origCallerIdName: p.origCallerIdName, origCallerIdNumber: p.origCallerIdNumber, calleeIdName: p.calleeIdName,
-      calleeIdNumber: p.calleeIdNumber, networkAddr: p.networkAddr, ani: p.ani, aniii: p.aniii,
-      destinationNumber: p.destinationNumber, source: 'mod_loopback', context: p.context, rdnis: p.rdnis,
+      username: p.username,
+      dialplan: p.dialplan,
+      callerIdName: p.callerIdName,
+      callerIdNumber: p.callerIdNumber,
+      origCallerIdName: p.origCallerIdName,
+      origCallerIdNumber: p.origCallerIdNumber,
+      calleeIdName: p.calleeIdName,
+      calleeIdNumber: p.calleeIdNumber,
+      networkAddr: p.networkAddr,
+      ani: p.ani,
+      aniii: p.aniii,
+      destinationNumber: p.destinationNumber,
+      source: 'mod_loopback',
+      context: p.context,
+      rdnis: p.rdnis,
     },
     vars: kept,
   });
   b.sim.tech = 'loopback';
-  for (const name of (a.getVar('loopback_export') ?? '').split(',').map((n) => n.trim()).filter(Boolean)) {
+  for (const name of (a.getVar('loopback_export') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     const value = a.getVar(name);
     if (value) b.setVar(name, value);
   }
@@ -93,9 +107,17 @@ function startFarEnd(core: Core, a: Channel, target: Extract<PairTarget, { kind:
     direction: 'inbound',
     name: `sofia/${target.profile}/${from}@${target.address}`,
     profile: {
-      username: from, dialplan: 'XML', callerIdName: a.profile.callerIdName, callerIdNumber: from,
-      origCallerIdName: a.profile.callerIdName, origCallerIdNumber: from, networkAddr: target.address, ani: from,
-      destinationNumber: to, source: 'mod_sofia', context: target.context,
+      username: from,
+      dialplan: 'XML',
+      callerIdName: a.profile.callerIdName,
+      callerIdNumber: from,
+      origCallerIdName: a.profile.callerIdName,
+      origCallerIdNumber: from,
+      networkAddr: target.address,
+      ani: from,
+      destinationNumber: to,
+      source: 'mod_sofia',
+      context: target.context,
     },
     vars: inboundSipVars(core, { from, to, source: target.address, local, requestUser: to, profile: target.profile }),
   });
@@ -128,14 +150,15 @@ export function pairHangup(core: Core, ch: Channel): void {
   const peer = pair.peer;
   if (!peer.ready) return;
   // the peer's hangup comes with the SIP message, a moment later
-  const send = (peerCause: CauseName, status?: number) => core.later(0, () => {
-    if (!peer.ready) return;
-    if (status !== undefined) {
-      peer.setVar('sip_term_status', String(status));
-      peer.setVar('proto_specific_hangup_cause', `sip:${status}`);
-    }
-    hangup(core, peer, peerCause);
-  });
+  const send = (peerCause: CauseName, status?: number) =>
+    core.later(0, () => {
+      if (!peer.ready) return;
+      if (status !== undefined) {
+        peer.setVar('sip_term_status', String(status));
+        peer.setVar('proto_specific_hangup_cause', `sip:${status}`);
+      }
+      hangup(core, peer, peerCause);
+    });
   const q850 = causeCode(cause) > 0 && causeCode(cause) < 128;
   if (ch.answered) return send(q850 ? cause : 'NORMAL_CLEARING'); // BYE
   if (pair.outbound) return send('ORIGINATOR_CANCEL'); // CANCEL: the far end answers 487
@@ -154,64 +177,154 @@ export function sendDtmfToPeer(ch: Channel, digit: string, duration: number): bo
 /** mod_sofia.c hangup_cause_to_sip (RFC 4497 8.4.1 and FreeSWITCH's own additions). */
 export function hangupCauseToSip(cause: CauseName): number {
   switch (cause) {
-    case 'UNALLOCATED_NUMBER': case 'NO_ROUTE_TRANSIT_NET': case 'NO_ROUTE_DESTINATION': return 404;
-    case 'USER_BUSY': return 486;
-    case 'NO_USER_RESPONSE': return 408;
-    case 'NO_ANSWER': case 'SUBSCRIBER_ABSENT': return 480;
-    case 'CALL_REJECTED': return 603;
-    case 'NUMBER_CHANGED': case 'REDIRECTION_TO_NEW_DESTINATION': return 410;
-    case 'DESTINATION_OUT_OF_ORDER': case 'INVALID_PROFILE': return 502;
-    case 'INVALID_NUMBER_FORMAT': case 'INVALID_URL': case 'INVALID_GATEWAY': return 484;
-    case 'FACILITY_REJECTED': return 501;
-    case 'NORMAL_UNSPECIFIED': return 480;
-    case 'REQUESTED_CHAN_UNAVAIL': case 'NORMAL_CIRCUIT_CONGESTION': case 'NETWORK_OUT_OF_ORDER':
-    case 'NORMAL_TEMPORARY_FAILURE': case 'SWITCH_CONGESTION': case 'GATEWAY_DOWN': return 503;
-    case 'OUTGOING_CALL_BARRED': case 'INCOMING_CALL_BARRED': case 'BEARERCAPABILITY_NOTAUTH': return 403;
-    case 'BEARERCAPABILITY_NOTAVAIL': return 503;
-    case 'BEARERCAPABILITY_NOTIMPL': case 'INCOMPATIBLE_DESTINATION': return 488;
-    case 'FACILITY_NOT_IMPLEMENTED': case 'SERVICE_NOT_IMPLEMENTED': return 501;
-    case 'RECOVERY_ON_TIMER_EXPIRE': return 504;
-    case 'ORIGINATOR_CANCEL': return 487;
-    case 'EXCHANGE_ROUTING_ERROR': return 483;
-    case 'BUSY_EVERYWHERE': return 600;
-    case 'DECLINE': case 'REJECT_ALL': return 603;
-    case 'DOES_NOT_EXIST_ANYWHERE': return 604;
-    case 'NOT_ACCEPTABLE': return 606;
-    case 'UNWANTED': return 607;
-    case 'NO_IDENTITY': return 428;
-    case 'BAD_IDENTITY_INFO': return 429;
-    case 'UNSUPPORTED_CERTIFICATE': return 437;
-    case 'INVALID_IDENTITY': return 438;
-    case 'STALE_DATE': return 403;
-    default: return 480;
+    case 'UNALLOCATED_NUMBER':
+    case 'NO_ROUTE_TRANSIT_NET':
+    case 'NO_ROUTE_DESTINATION':
+      return 404;
+    case 'USER_BUSY':
+      return 486;
+    case 'NO_USER_RESPONSE':
+      return 408;
+    case 'NO_ANSWER':
+    case 'SUBSCRIBER_ABSENT':
+      return 480;
+    case 'CALL_REJECTED':
+      return 603;
+    case 'NUMBER_CHANGED':
+    case 'REDIRECTION_TO_NEW_DESTINATION':
+      return 410;
+    case 'DESTINATION_OUT_OF_ORDER':
+    case 'INVALID_PROFILE':
+      return 502;
+    case 'INVALID_NUMBER_FORMAT':
+    case 'INVALID_URL':
+    case 'INVALID_GATEWAY':
+      return 484;
+    case 'FACILITY_REJECTED':
+      return 501;
+    case 'NORMAL_UNSPECIFIED':
+      return 480;
+    case 'REQUESTED_CHAN_UNAVAIL':
+    case 'NORMAL_CIRCUIT_CONGESTION':
+    case 'NETWORK_OUT_OF_ORDER':
+    case 'NORMAL_TEMPORARY_FAILURE':
+    case 'SWITCH_CONGESTION':
+    case 'GATEWAY_DOWN':
+      return 503;
+    case 'OUTGOING_CALL_BARRED':
+    case 'INCOMING_CALL_BARRED':
+    case 'BEARERCAPABILITY_NOTAUTH':
+      return 403;
+    case 'BEARERCAPABILITY_NOTAVAIL':
+      return 503;
+    case 'BEARERCAPABILITY_NOTIMPL':
+    case 'INCOMPATIBLE_DESTINATION':
+      return 488;
+    case 'FACILITY_NOT_IMPLEMENTED':
+    case 'SERVICE_NOT_IMPLEMENTED':
+      return 501;
+    case 'RECOVERY_ON_TIMER_EXPIRE':
+      return 504;
+    case 'ORIGINATOR_CANCEL':
+      return 487;
+    case 'EXCHANGE_ROUTING_ERROR':
+      return 483;
+    case 'BUSY_EVERYWHERE':
+      return 600;
+    case 'DECLINE':
+    case 'REJECT_ALL':
+      return 603;
+    case 'DOES_NOT_EXIST_ANYWHERE':
+      return 604;
+    case 'NOT_ACCEPTABLE':
+      return 606;
+    case 'UNWANTED':
+      return 607;
+    case 'NO_IDENTITY':
+      return 428;
+    case 'BAD_IDENTITY_INFO':
+      return 429;
+    case 'UNSUPPORTED_CERTIFICATE':
+      return 437;
+    case 'INVALID_IDENTITY':
+      return 438;
+    case 'STALE_DATE':
+      return 403;
+    default:
+      return 480;
   }
 }
 
 /** sofia_glue.c sofia_glue_sip_cause_to_freeswitch (RFC 4497 8.4.4). */
 export function sipCauseToFreeswitch(status: number): CauseName {
   switch (status) {
-    case 200: return 'NORMAL_CLEARING';
-    case 401: case 402: case 403: case 407: case 603: case 608: return 'CALL_REJECTED';
-    case 607: return 'UNWANTED';
-    case 404: return 'UNALLOCATED_NUMBER';
-    case 485: case 604: return 'NO_ROUTE_DESTINATION';
-    case 408: case 504: return 'RECOVERY_ON_TIMER_EXPIRE';
-    case 410: return 'NUMBER_CHANGED';
-    case 413: case 414: case 416: case 420: case 421: case 423: case 505: case 513: return 'INTERWORKING';
-    case 480: return 'NO_USER_RESPONSE';
-    case 400: case 481: case 500: case 503: return 'NORMAL_TEMPORARY_FAILURE';
-    case 486: case 600: return 'USER_BUSY';
-    case 484: return 'INVALID_NUMBER_FORMAT';
-    case 488: case 606: return 'INCOMPATIBLE_DESTINATION';
-    case 502: return 'NETWORK_OUT_OF_ORDER';
-    case 405: return 'SERVICE_UNAVAILABLE';
-    case 406: case 415: case 501: return 'SERVICE_NOT_IMPLEMENTED';
-    case 482: case 483: return 'EXCHANGE_ROUTING_ERROR';
-    case 487: return 'ORIGINATOR_CANCEL';
-    case 428: return 'NO_IDENTITY';
-    case 429: return 'BAD_IDENTITY_INFO';
-    case 437: return 'UNSUPPORTED_CERTIFICATE';
-    case 438: return 'INVALID_IDENTITY';
-    default: return 'NORMAL_UNSPECIFIED';
+    case 200:
+      return 'NORMAL_CLEARING';
+    case 401:
+    case 402:
+    case 403:
+    case 407:
+    case 603:
+    case 608:
+      return 'CALL_REJECTED';
+    case 607:
+      return 'UNWANTED';
+    case 404:
+      return 'UNALLOCATED_NUMBER';
+    case 485:
+    case 604:
+      return 'NO_ROUTE_DESTINATION';
+    case 408:
+    case 504:
+      return 'RECOVERY_ON_TIMER_EXPIRE';
+    case 410:
+      return 'NUMBER_CHANGED';
+    case 413:
+    case 414:
+    case 416:
+    case 420:
+    case 421:
+    case 423:
+    case 505:
+    case 513:
+      return 'INTERWORKING';
+    case 480:
+      return 'NO_USER_RESPONSE';
+    case 400:
+    case 481:
+    case 500:
+    case 503:
+      return 'NORMAL_TEMPORARY_FAILURE';
+    case 486:
+    case 600:
+      return 'USER_BUSY';
+    case 484:
+      return 'INVALID_NUMBER_FORMAT';
+    case 488:
+    case 606:
+      return 'INCOMPATIBLE_DESTINATION';
+    case 502:
+      return 'NETWORK_OUT_OF_ORDER';
+    case 405:
+      return 'SERVICE_UNAVAILABLE';
+    case 406:
+    case 415:
+    case 501:
+      return 'SERVICE_NOT_IMPLEMENTED';
+    case 482:
+    case 483:
+      return 'EXCHANGE_ROUTING_ERROR';
+    case 487:
+      return 'ORIGINATOR_CANCEL';
+    case 428:
+      return 'NO_IDENTITY';
+    case 429:
+      return 'BAD_IDENTITY_INFO';
+    case 437:
+      return 'UNSUPPORTED_CERTIFICATE';
+    case 438:
+      return 'INVALID_IDENTITY';
+    default:
+      return 'NORMAL_UNSPECIFIED';
   }
 }

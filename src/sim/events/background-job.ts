@@ -15,7 +15,8 @@ export interface BackgroundJob {
 }
 
 export function backgroundJobEvent(factory: EventFactory, job: BackgroundJob): SimEvent {
-  return factory.create('BACKGROUND_JOB')
+  return factory
+    .create('BACKGROUND_JOB')
     .add('Job-UUID', job.jobUuid)
     .add('Job-Owner-UUID', job.ownerUuid)
     .add('Job-Command', job.command)

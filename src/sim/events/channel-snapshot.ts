@@ -12,8 +12,20 @@ import { VARIABLE_EVENTS } from './event-names.js';
 
 /** switch_channel_state_t names, in enum order (src/include/switch_types.h ~1391). */
 export const CHANNEL_STATES = [
-  'CS_NEW', 'CS_INIT', 'CS_ROUTING', 'CS_SOFT_EXECUTE', 'CS_EXECUTE', 'CS_EXCHANGE_MEDIA', 'CS_PARK',
-  'CS_CONSUME_MEDIA', 'CS_HIBERNATE', 'CS_RESET', 'CS_HANGUP', 'CS_REPORTING', 'CS_DESTROY', 'CS_NONE',
+  'CS_NEW',
+  'CS_INIT',
+  'CS_ROUTING',
+  'CS_SOFT_EXECUTE',
+  'CS_EXECUTE',
+  'CS_EXCHANGE_MEDIA',
+  'CS_PARK',
+  'CS_CONSUME_MEDIA',
+  'CS_HIBERNATE',
+  'CS_RESET',
+  'CS_HANGUP',
+  'CS_REPORTING',
+  'CS_DESTROY',
+  'CS_NONE',
 ] as const;
 export type ChannelStateName = (typeof CHANNEL_STATES)[number];
 
@@ -170,12 +182,16 @@ function profileNames(prefix: string): ProfileNames {
   if (!names) {
     const name = (suffix: string) => `${prefix}-${suffix}`;
     names = {
-      direction: name('Direction'), logicalDirection: name('Logical-Direction'),
+      direction: name('Direction'),
+      logicalDirection: name('Logical-Direction'),
       text: TEXT_FIELDS.map(([, suffix]) => name(suffix)),
-      origCallerIdName: name('Orig-Caller-ID-Name'), origCallerIdNumber: name('Orig-Caller-ID-Number'),
+      origCallerIdName: name('Orig-Caller-ID-Name'),
+      origCallerIdNumber: name('Orig-Caller-ID-Number'),
       laterText: LATER_TEXT_FIELDS.map(([, suffix]) => name(suffix)),
       times: TIME_FIELDS.map(([, suffix]) => name(suffix)),
-      screenBit: name('Screen-Bit'), hideName: name('Privacy-Hide-Name'), hideNumber: name('Privacy-Hide-Number'),
+      screenBit: name('Screen-Bit'),
+      hideName: name('Privacy-Hide-Name'),
+      hideNumber: name('Privacy-Hide-Number'),
     };
     namesByPrefix.set(prefix, names);
   }

@@ -18,8 +18,9 @@ export function localDate(us: number, utcOffsetMinutes: number): string {
   const second = Math.floor(us / 1_000_000);
   if (second === localCache.second && utcOffsetMinutes === localCache.offset) return localCache.text;
   const d = new Date(second * 1000 + utcOffsetMinutes * 60_000);
-  const text = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} `
-    + `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const text =
+    `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
   localCache = { second, offset: utcOffsetMinutes, text };
   return text;
 }
@@ -29,8 +30,9 @@ export function rfc822Date(us: number): string {
   const second = Math.floor(us / 1_000_000);
   if (second === gmtCache.second) return gmtCache.text;
   const d = new Date(second * 1000);
-  const text = `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} `
-    + `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`;
+  const text =
+    `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`;
   gmtCache = { second, text };
   return text;
 }

@@ -39,7 +39,11 @@ export class EventDraft {
    */
   private readonly names = new Set<string>();
 
-  constructor(readonly name: string, commonHeaders: Headers, readonly subclass?: string) {
+  constructor(
+    readonly name: string,
+    commonHeaders: Headers,
+    readonly subclass?: string,
+  ) {
     this.unique = UNIQUE_HEADER_EVENTS.has(name);
     this.addAll(commonHeaders);
   }

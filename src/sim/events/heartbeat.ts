@@ -49,7 +49,8 @@ export function upTimeText(uptimeUs: number): string {
 
 export function heartbeatEvent(factory: EventFactory, figures: HeartbeatFigures): SimEvent {
   const n = (value: number | undefined): string => String(Math.trunc(value ?? 0));
-  return factory.create('HEARTBEAT')
+  return factory
+    .create('HEARTBEAT')
     .add('Event-Info', 'System Ready')
     .add('Up-Time', upTimeText(figures.uptimeUs))
     .add('FreeSWITCH-Version', figures.version ?? '1.10.12-release~64bit')

@@ -52,7 +52,7 @@ export class InboundServer {
   /** The bound port, once started. */
   get port(): number {
     const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : this.options.port ?? 8021;
+    return typeof address === 'object' && address ? address.port : (this.options.port ?? 8021);
   }
 
   get sessions(): readonly CommandSession[] {

@@ -23,7 +23,11 @@ export class AgentDesks {
 
   /** Logs in to the controller's API (POST /api/auth/login). */
   static async login(base: string, username: string, password: string): Promise<AgentDesks> {
-    const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const r = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     const body = (await r.json()) as { token?: string; message?: string };
     if (r.status !== 200 || !body.token) throw new Error(`login to ${base} as ${username} failed: ${r.status} ${body.message ?? ''}`);
     return new AgentDesks(base, body.token);

@@ -107,7 +107,9 @@ export async function fsSimCommand(args: string[]): Promise<number> {
 export async function simCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (positionals.length !== 1) {
-    err('usage: cti sim [--esl-port P] [--controller host:port] [--api http://host:port --api-user supervisor --seat-user-prefix op (passwords in CTI_API_PASSWORD)] <scenario.yaml>');
+    err(
+      'usage: cti sim [--esl-port P] [--controller host:port] [--api http://host:port --api-user supervisor --seat-user-prefix op (passwords in CTI_API_PASSWORD)] <scenario.yaml>',
+    );
     return 2;
   }
   const config = await configOrReport();
@@ -143,7 +145,11 @@ async function desksOrReport(api: string, user: string, seatUserPrefix: string, 
   try {
     const password = process.env.CTI_API_PASSWORD ?? '';
     const desks = await AgentDesks.login(api.replace(/\/$/, ''), user, password);
-    await desks.ready((scenario.agents ?? []).map((a) => a.id), seatUserPrefix, password);
+    await desks.ready(
+      (scenario.agents ?? []).map((a) => a.id),
+      seatUserPrefix,
+      password,
+    );
     return desks;
   } catch (e) {
     err((e as Error).message);

@@ -36,11 +36,25 @@ export function endpointSetup(s: ScenarioFile): EndpointSetup {
   return {
     seed: s.seed,
     agents: (s.agents ?? []).map((a) => ({
-      id: a.id, answerAfterS: delay(a.answer_after_s), talkS: delay(a.talk_s), reject: a.reject, busy: a.busy, registered: a.registered,
+      id: a.id,
+      answerAfterS: delay(a.answer_after_s),
+      talkS: delay(a.talk_s),
+      reject: a.reject,
+      busy: a.busy,
+      registered: a.registered,
     })),
-    hotlines: Object.fromEntries(Object.entries(s.hotlines ?? {}).map(([number, h]) => [number, {
-      answerAfterS: delay(h.answer_after_s)!, talkS: delay(h.talk_s), busy: h.busy, unreachable: h.unreachable, earlyMedia: h.early_media,
-    }])),
+    hotlines: Object.fromEntries(
+      Object.entries(s.hotlines ?? {}).map(([number, h]) => [
+        number,
+        {
+          answerAfterS: delay(h.answer_after_s)!,
+          talkS: delay(h.talk_s),
+          busy: h.busy,
+          unreachable: h.unreachable,
+          earlyMedia: h.early_media,
+        },
+      ]),
+    ),
   };
 }
 
@@ -49,11 +63,18 @@ const TRAFFIC_SEED_SALT = 0x5eed;
 
 export function planCalls(s: ScenarioFile): PlannedCall[] {
   const calls: PlannedCall[] = (s.calls ?? []).map((c) => ({
-    index: 0, atS: c.at_s, from: c.from, to: c.to,
+    index: 0,
+    atS: c.at_s,
+    from: c.from,
+    to: c.to,
     menuDigits: typeof c.dtmf === 'string' ? c.dtmf : undefined,
     presses: Array.isArray(c.dtmf) ? c.dtmf : undefined,
-    hangupAfterS: c.hangup_after_s, patienceS: c.patience_s, diversion: c.diversion, gateway: c.gateway,
-    transferTo: c.transfer_to, source: 'calls',
+    hangupAfterS: c.hangup_after_s,
+    patienceS: c.patience_s,
+    diversion: c.diversion,
+    gateway: c.gateway,
+    transferTo: c.transfer_to,
+    source: 'calls',
   }));
   if (s.traffic) calls.push(...trafficCalls(s.traffic, seededRandom((s.seed ^ TRAFFIC_SEED_SALT) >>> 0)));
   calls.sort((a, b) => a.atS - b.atS);
@@ -65,16 +86,24 @@ function trafficCalls(traffic: NonNullable<ScenarioFile['traffic']>, random: Ran
   const calls: PlannedCall[] = [];
   const endS = traffic.hours * 3600;
   const turns = new Map<string, number>();
-  const draw = (d: ScenarioDelay | undefined, key: string) => (d === undefined ? undefined : seconds(d, random, () => {
-    const n = turns.get(key) ?? 0;
-    turns.set(key, n + 1);
-    return n;
-  }));
+  const draw = (d: ScenarioDelay | undefined, key: string) =>
+    d === undefined
+      ? undefined
+      : seconds(d, random, () => {
+          const n = turns.get(key) ?? 0;
+          turns.set(key, n + 1);
+          return n;
+        });
   for (let at = exponential(random, traffic.per_hour / 3600); at < endS; at += exponential(random, traffic.per_hour / 3600)) {
     calls.push({
-      index: 0, atS: at, from: `13${String(Math.floor(random.next() * 1e9)).padStart(9, '0')}`, to: weighted(traffic.mix, random),
+      index: 0,
+      atS: at,
+      from: `13${String(Math.floor(random.next() * 1e9)).padStart(9, '0')}`,
+      to: weighted(traffic.mix, random),
       menuDigits: traffic.dtmf ? weighted(traffic.dtmf, random) : undefined,
-      hangupAfterS: draw(traffic.hangup_after_s, 'hangup'), patienceS: draw(traffic.patience_s, 'patience'), source: 'traffic',
+      hangupAfterS: draw(traffic.hangup_after_s, 'hangup'),
+      patienceS: draw(traffic.patience_s, 'patience'),
+      source: 'traffic',
     });
   }
   return calls;

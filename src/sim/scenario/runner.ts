@@ -61,12 +61,12 @@ const MEASURED_BY = {
   simulator: [
     'calls.* — inbound calls as the switch saw them (answered by the controller, bridged to another leg, abandoned = the caller hung up before any bridge)',
     'agents.* — legs the controller dialled to user/<id> and what the softphones did',
-    'hotlines.* — legs dialled to sofia/gateway/<gw>/<number>; answer time = the leg\'s answer µs − its creation µs',
+    "hotlines.* — legs dialled to sofia/gateway/<gw>/<number>; answer time = the leg's answer µs − its creation µs",
   ],
   controller: [
     'service_level_12345 — needs the queue entry time, which only the controller knows (GET /api/stats/service-level)',
     'tickets_created — the ticket store',
-    'agent login and transfer_to — done through the controller\'s API as an agent desktop would',
+    "agent login and transfer_to — done through the controller's API as an agent desktop would",
   ],
 };
 
@@ -164,15 +164,29 @@ export async function runScenario(engine: SimEngine, plan: PlannedCall[], opts: 
     if (wait > 0) await sleepUntil(Number.isFinite(deadline) ? Math.min(wait, deadline - Date.now()) : wait);
     if (Date.now() >= deadline) break;
     const ch = engine.placeCall({
-      from: call.from, to: call.to, diversion: call.diversion, gateway: call.gateway, dtmf: call.presses,
-      hangupAfterS: call.hangupAfterS, patienceS: call.patienceS,
+      from: call.from,
+      to: call.to,
+      diversion: call.diversion,
+      gateway: call.gateway,
+      dtmf: call.presses,
+      hangupAfterS: call.hangupAfterS,
+      patienceS: call.patienceS,
     });
     placed.set(ch.uuid, { call, ch });
     byUuid.set(ch.uuid, call);
-    if (call.transferTo && opts.desks) transfers.set(call.index, opts.desks.transfer(ch.uuid, call.transferTo, call.hangupAfterS ?? 300).catch(() => 'failed' as const));
+    if (call.transferTo && opts.desks)
+      transfers.set(
+        call.index,
+        opts.desks.transfer(ch.uuid, call.transferTo, call.hangupAfterS ?? 300).catch(() => 'failed' as const),
+      );
     opts.log?.(`call ${call.index}: ${call.from} → ${call.to} (${ch.uuid})`);
   }
-  await settle(engine, [...placed.values()].map((p) => p.ch), opts.settleS ?? 30, deadline);
+  await settle(
+    engine,
+    [...placed.values()].map((p) => p.ch),
+    opts.settleS ?? 30,
+    deadline,
+  );
   counters.finish();
   const outcomes = new Map<number, TransferOutcome>();
   for (const [index, outcome] of transfers) outcomes.set(index, await outcome);
@@ -202,7 +216,13 @@ async function settle(engine: SimEngine, calls: Channel[], settleS: number, dead
   while (engine.channels.length > 0 && Date.now() < end) await sleepUntil(50);
 }
 
-function summary(plan: PlannedCall[], placed: Array<{ call: PlannedCall; ch: Channel }>, counters: Counters, unfinished: number, outcomes: Map<number, TransferOutcome>): ScenarioSummary {
+function summary(
+  plan: PlannedCall[],
+  placed: Array<{ call: PlannedCall; ch: Channel }>,
+  counters: Counters,
+  unfinished: number,
+  outcomes: Map<number, TransferOutcome>,
+): ScenarioSummary {
   const byDestination: ScenarioSummary['calls']['by_destination'] = {};
   const total = { offered: 0, answered: 0, bridged: 0, abandoned: 0 };
   for (const { call, ch } of placed) {
@@ -224,7 +244,9 @@ function summary(plan: PlannedCall[], placed: Array<{ call: PlannedCall; ch: Cha
     tickets_created: null,
     agents: counters.agents,
     hotlines: counters.hotlines,
-    transfer_requests: plan.filter((c) => c.transferTo).map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const, outcome: outcomes.get(c.index) ?? 'not_performed' })),
+    transfer_requests: plan
+      .filter((c) => c.transferTo)
+      .map((c) => ({ call: c.index, from: c.from, to: c.transferTo!, performed_by: 'controller' as const, outcome: outcomes.get(c.index) ?? 'not_performed' })),
     unfinished_channels: unfinished,
   };
 }

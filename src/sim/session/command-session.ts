@@ -29,15 +29,7 @@ import {
   type EventFormat,
 } from '../wire/frames.js';
 import { serializeEvent } from '../wire/serialize-event.js';
-import {
-  argumentAfter,
-  clipReply,
-  logLevel,
-  packetHeader,
-  splitFirstSpace,
-  startsWithWord,
-  switchTrue,
-} from './command-words.js';
+import { argumentAfter, clipReply, logLevel, packetHeader, splitFirstSpace, startsWithWord, switchTrue } from './command-words.js';
 import type { EventListener, SessionHub } from './session-hub.js';
 import { Subscription, eventKeys, headerValue } from './subscription.js';
 
@@ -342,12 +334,14 @@ export class CommandSession implements EventListener {
       return reply('+OK bye');
     }
     if (!this.authed) return this.parseAuth(cmd);
-    return this.parseFilter(cmd)
-      ?? this.parseResume(cmd)
-      ?? this.parseSessionCommand(cmd)
-      ?? this.parseDivert(cmd)
-      ?? (await this.parseSendmsg(cmd, packet))
-      ?? (this.outbound && !this.full ? reply('') : await this.parseFullCommand(cmd, packet));
+    return (
+      this.parseFilter(cmd) ??
+      this.parseResume(cmd) ??
+      this.parseSessionCommand(cmd) ??
+      this.parseDivert(cmd) ??
+      (await this.parseSendmsg(cmd, packet)) ??
+      (this.outbound && !this.full ? reply('') : await this.parseFullCommand(cmd, packet))
+    );
   }
 
   /** MES ~1735: a command naming mod_event_socket with unload/reload is turned into a harmless one. */
@@ -422,7 +416,8 @@ export class CommandSession implements EventListener {
       draft.addAll(withoutCommonBlock(channel));
       this.channelName = headerValue(channel, 'Channel-Name') ?? this.channelName;
     }
-    draft.add('Content-Type', 'command/reply')
+    draft
+      .add('Content-Type', 'command/reply')
       .add('Reply-Text', '+OK\n')
       .add('Socket-Mode', this.asyncMode ? 'async' : 'static')
       .add('Control', this.full ? 'full' : 'single-channel');
@@ -505,9 +500,7 @@ export class CommandSession implements EventListener {
         if (eventKeys(event).uuid !== uuid) return false;
         if (event.name === 'CHANNEL_HANGUP_COMPLETE') return true;
         if (event.name !== 'CHANNEL_EXECUTE_COMPLETE') return false;
-        return appUuid
-          ? headerValue(event.headers, 'Application-UUID') === appUuid
-          : headerValue(event.headers, 'Application') === app;
+        return appUuid ? headerValue(event.headers, 'Application-UUID') === appUuid : headerValue(event.headers, 'Application') === app;
       };
       this.waiter = { uuid, matches, resolve };
       this.refreshRoute();

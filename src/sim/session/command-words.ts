@@ -44,7 +44,7 @@ export function logLevel(text: string): number | null {
     const n = Number.parseInt(text, 10) || 0;
     if (n > LOG_INVALID) return LOG_INVALID - 1;
     if (n === LOG_INVALID) return null;
-    return Math.max(n , 0);
+    return Math.max(n, 0);
   }
   const index = LOG_LEVELS.findIndex((name) => name.toLowerCase() === text.toLowerCase());
   return index < 0 ? null : index - 1;

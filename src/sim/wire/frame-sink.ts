@@ -74,7 +74,10 @@ export class ChunkedWriter implements FrameSink {
   private readonly random: () => number;
   private readonly maxChunk: number;
 
-  constructor(private readonly socket: Socket, options: ChunkingOptions) {
+  constructor(
+    private readonly socket: Socket,
+    options: ChunkingOptions,
+  ) {
     this.random = seededRandom(options.seed);
     this.maxChunk = Math.max(1, options.maxChunk ?? 2048);
   }

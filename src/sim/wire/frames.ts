@@ -49,9 +49,7 @@ export function eventFrame(format: EventFormat, serialized: string): string {
  * to a channel names it and says "disconnect"; a plain inbound listener has only the length.
  */
 export function disconnectNoticeFrame(message: string, controlledUuid?: string): string {
-  const session = controlledUuid === undefined
-    ? ''
-    : `Controlled-Session-UUID: ${controlledUuid}\nContent-Disposition: disconnect\n`;
+  const session = controlledUuid === undefined ? '' : `Controlled-Session-UUID: ${controlledUuid}\nContent-Disposition: disconnect\n`;
   return `Content-Type: text/disconnect-notice\n${session}Content-Length: ${byteLength(message)}\n\n${message}`;
 }
 
@@ -60,12 +58,14 @@ export function disconnectNoticeFrame(message: string, controlledUuid?: string):
  * ~1475). Channel-Name is raw (not url-encoded); Linger-Time is seconds or -1 for "until exit".
  */
 export function lingerNoticeFrame(controlledUuid: string, channelName: string, lingerSeconds: number): string {
-  return 'Content-Type: text/disconnect-notice\n'
-    + `Controlled-Session-UUID: ${controlledUuid}\n`
-    + 'Content-Disposition: linger\n'
-    + `Channel-Name: ${channelName}\n`
-    + `Linger-Time: ${lingerSeconds}\n`
-    + 'Content-Length: 0\n\n';
+  return (
+    'Content-Type: text/disconnect-notice\n' +
+    `Controlled-Session-UUID: ${controlledUuid}\n` +
+    'Content-Disposition: linger\n' +
+    `Channel-Name: ${channelName}\n` +
+    `Linger-Time: ${lingerSeconds}\n` +
+    'Content-Length: 0\n\n'
+  );
 }
 
 /** Written to a client the inbound ACL refuses (MES listener_run ~2679), before the goodbye notice. */

@@ -5,8 +5,20 @@ import type { Core } from '../core.js';
 import { originateApi } from './originate-api.js';
 import { hupallApi, reloadXmlApi, showApi, sofiaApi, statusApi, versionApi, type SwitchFacts } from './system-api.js';
 import {
-  uuidAnswerApi, uuidBreakApi, uuidBridgeApi, uuidBroadcastApi, uuidExistsApi, uuidGetvarApi, uuidHoldApi,
-  uuidKillApi, uuidParkApi, uuidRecordApi, uuidSendDtmfApi, uuidSetvarApi, uuidSetvarMultiApi, uuidTransferApi,
+  uuidAnswerApi,
+  uuidBreakApi,
+  uuidBridgeApi,
+  uuidBroadcastApi,
+  uuidExistsApi,
+  uuidGetvarApi,
+  uuidHoldApi,
+  uuidKillApi,
+  uuidParkApi,
+  uuidRecordApi,
+  uuidSendDtmfApi,
+  uuidSetvarApi,
+  uuidSetvarMultiApi,
+  uuidTransferApi,
 } from './uuid-api.js';
 
 export type { SwitchFacts } from './system-api.js';

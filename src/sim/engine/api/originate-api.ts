@@ -8,8 +8,7 @@ import { originate } from '../originate.js';
 import { sessionTransfer } from '../transfer.js';
 import { splitWords } from '../words.js';
 
-export const ORIGINATE_USAGE =
-  '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
+export const ORIGINATE_USAGE = '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
 
 export async function originateApi(core: Core, args: string): Promise<string> {
   if (!args.trim()) return ORIGINATE_USAGE;

@@ -42,8 +42,8 @@ export function statusApi(core: Core, facts: SwitchFacts): string {
   const ms = take(1000);
   const count = core.channels.size;
   return [
-    `UP ${plural(year, 'year')}, ${plural(day, 'day')}, ${plural(hour, 'hour')}, ${plural(minute, 'minute')}, `
-      + `${plural(second, 'second')}, ${plural(ms, 'millisecond')}, ${plural(us, 'microsecond')}\n`,
+    `UP ${plural(year, 'year')}, ${plural(day, 'day')}, ${plural(hour, 'hour')}, ${plural(minute, 'minute')}, ` +
+      `${plural(second, 'second')}, ${plural(ms, 'millisecond')}, ${plural(us, 'microsecond')}\n`,
     `FreeSWITCH (Version ${VERSION_HUMAN}) is ready\n`,
     `${facts.sessionsSinceStart()} session(s) since startup\n`,
     `${count} session(s) - peak ${facts.peakSessions()}, last 5min ${facts.peakSessions()} \n`,

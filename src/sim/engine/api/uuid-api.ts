@@ -79,7 +79,7 @@ export function uuidBreakApi(core: Core, args: string): string {
   const ch = core.channel(uuid);
   if (!ch) return NO_CHANNEL;
   const all = flag.includes('all');
-  const partner = flag.includes('both') ? core.channel(ch.getVar('signal_bond')) ?? ch.bridge?.peer : undefined;
+  const partner = flag.includes('both') ? (core.channel(ch.getVar('signal_bond')) ?? ch.bridge?.peer) : undefined;
   for (const leg of [ch, partner]) {
     if (!leg) continue;
     if (all) leg.privateQueue.length = 0;
@@ -125,7 +125,10 @@ export function uuidSetvarMultiApi(core: Core, args: string): string {
   if (space < 0) return ''; // nothing is written, so the socket answers "-ERR no reply"
   const ch = core.channel(args.slice(0, space));
   if (!ch) return `-ERR No such channel!\n${usage}`;
-  const pairs = args.slice(space + 1).split(';').map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)] as const)
+  const pairs = args
+    .slice(space + 1)
+    .split(';')
+    .map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)] as const)
     .filter(([name]) => name.length > 0);
   if (pairs.length === 0) return `-ERR No variable specified\n${usage}`;
   for (const [name, value] of pairs) ch.setVar(name, value);

@@ -9,15 +9,17 @@ import { SOCKET_APPS } from './socket.js';
 import { VARIABLE_APPS } from './variables.js';
 
 export function allApps(): Map<string, AppSpec> {
-  return new Map(Object.entries({
-    ...VARIABLE_APPS,
-    ...CALL_CONTROL_APPS,
-    ...MEDIA_APPS,
-    ...RECORD_APPS,
-    ...BRIDGE_APPS,
-    ...SOCKET_APPS,
-    ...CONFERENCE_APPS,
-  }));
+  return new Map(
+    Object.entries({
+      ...VARIABLE_APPS,
+      ...CALL_CONTROL_APPS,
+      ...MEDIA_APPS,
+      ...RECORD_APPS,
+      ...BRIDGE_APPS,
+      ...SOCKET_APPS,
+      ...CONFERENCE_APPS,
+    }),
+  );
 }
 
 export { handleCause } from '../handle-cause.js';

@@ -83,7 +83,13 @@ function finishRead(ch: Channel, spec: ReadSpec, buffer: string, status: ReadSta
 
 /** switch_ivr_collect_digits_count: first timeout, then the digit timeout after each batch of digits. */
 async function collectDigits(
-  core: Core, ch: Channel, start: string, max: number, terminators: string, firstMs: number, digitMs: number,
+  core: Core,
+  ch: Channel,
+  start: string,
+  max: number,
+  terminators: string,
+  firstMs: number,
+  digitMs: number,
 ): Promise<{ buffer: string; terminator: string; status: ReadStatus }> {
   let buffer = start;
   for (let i = 0; i < buffer.length; i++) {
@@ -117,8 +123,13 @@ async function read({ core, ch, arg }: AppCall): Promise<void> {
   const a = arg.split(' ');
   const min = Math.max(1, int(a[0]));
   await readDigits(core, ch, {
-    min, max: Math.max(int(a[1]), min), prompt: a[2] ?? '', variable: a[3] ?? '',
-    timeoutMs: Math.max(1000, int(a[4], 1000)), terminators: a[5] || '#', digitTimeoutMs: int(a[6]),
+    min,
+    max: Math.max(int(a[1]), min),
+    prompt: a[2] ?? '',
+    variable: a[3] ?? '',
+    timeoutMs: Math.max(1000, int(a[4], 1000)),
+    terminators: a[5] || '#',
+    digitTimeoutMs: int(a[6]),
   });
 }
 
@@ -130,8 +141,13 @@ async function playAndGetDigits({ core, ch, arg }: AppCall): Promise<void> {
   const a = splitWords(arg, 11);
   const min = Math.max(0, int(a[0]));
   const spec: ReadSpec = {
-    min, max: Math.max(int(a[1]), min), prompt: a[5] ?? '', variable: a[7] ?? '',
-    timeoutMs: Math.max(1000, int(a[3], 1000)), terminators: a[4] || '#', digitTimeoutMs: int(a[9]),
+    min,
+    max: Math.max(int(a[1]), min),
+    prompt: a[5] ?? '',
+    variable: a[7] ?? '',
+    timeoutMs: Math.max(1000, int(a[3], 1000)),
+    terminators: a[4] || '#',
+    digitTimeoutMs: int(a[9]),
   };
   let tries = int(a[2]);
   const regex = a[8] ?? '';

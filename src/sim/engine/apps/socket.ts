@@ -27,12 +27,15 @@ interface Target {
 
 /** `host[:port][/path]` items separated by `|`; the port defaults to 8084. */
 function targets(first: string): Target[] {
-  return first.split('|').filter(Boolean).map((item) => {
-    const colon = item.lastIndexOf(':');
-    const host = colon > 0 ? item.slice(0, colon) : item;
-    const port = colon > 0 ? Number.parseInt(item.slice(colon + 1), 10) || 0 : 8084;
-    return { host: host.split('/')[0] ?? host, port };
-  });
+  return first
+    .split('|')
+    .filter(Boolean)
+    .map((item) => {
+      const colon = item.lastIndexOf(':');
+      const host = colon > 0 ? item.slice(0, colon) : item;
+      const port = colon > 0 ? Number.parseInt(item.slice(colon + 1), 10) || 0 : 8084;
+      return { host: host.split('/')[0] ?? host, port };
+    });
 }
 
 async function socket({ core, ch, arg }: AppCall): Promise<void> {
@@ -59,8 +62,7 @@ async function socket({ core, ch, arg }: AppCall): Promise<void> {
     // when the listener already reset the channel (switch_ivr.c switch_ivr_park: CS_RESET).
     if (ch.state !== 'CS_RESET') await parkChannel(core, ch);
     await processMessages(core, ch);
-    if (ch.state !== 'CS_HIBERNATE' && !ch.has('CF_REDIRECT') && !ch.has('CF_TRANSFER') && !ch.has('CF_RESET')
-      && isTrue(ch.getVar('socket_resume'))) {
+    if (ch.state !== 'CS_HIBERNATE' && !ch.has('CF_REDIRECT') && !ch.has('CF_TRANSFER') && !ch.has('CF_RESET') && isTrue(ch.getVar('socket_resume'))) {
       setState(ch, 'CS_EXECUTE');
     }
   } else {
