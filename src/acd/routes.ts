@@ -77,23 +77,38 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     throw new CtiError('FORBIDDEN', `坐席 ${seat} 由 ${holder?.displayName ?? '他人'} 使用中 (seat ${seat} is held by someone else)`);
   };
 
-  app.get('/agents', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => ({
-    items: agentsView(acd, opts.seatNames, holders),
-  }));
-  app.get('/queues', { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['acd'] } }, async () => queuesView(acd, opts.now().getTime()));
+  app.get(
+    '/agents',
+    { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { summary: 'every seat: state, time in state, who holds it', tags: ['acd'] } },
+    async () => ({
+      items: agentsView(acd, opts.seatNames, holders),
+    }),
+  );
+  app.get(
+    '/queues',
+    {
+      preHandler: requireRole('agent', 'supervisor', 'admin'),
+      schema: { summary: 'calls waiting, by queue, in the order they will be offered', tags: ['acd'] },
+    },
+    async () => queuesView(acd, opts.now().getTime()),
+  );
 
-  app.post('/agents/:seat/login', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
-    const user = req.user!;
-    const holder = holders.get(req.params.seat);
-    if (holder && holder.id !== user.id) throw new CtiError('FORBIDDEN', `坐席 ${req.params.seat} 已由 ${holder.displayName} 登录 (seat already taken)`);
-    for (const [seat, h] of holders)
-      if (h.id === user.id && seat !== req.params.seat) throw new CtiError('FORBIDDEN', `您已登录坐席 ${seat}，请先退出 (you already hold seat ${seat})`);
-    acd.agentAction(req.params.seat, { type: 'login' });
-    holders.set(req.params.seat, user);
-    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
-  });
+  app.post(
+    '/agents/:seat/login',
+    { preHandler: staff, schema: { summary: 'take a seat (签入); an agent may hold one seat', tags: ['acd'], params: Seat } },
+    async (req) => {
+      const user = req.user!;
+      const holder = holders.get(req.params.seat);
+      if (holder && holder.id !== user.id) throw new CtiError('FORBIDDEN', `坐席 ${req.params.seat} 已由 ${holder.displayName} 登录 (seat already taken)`);
+      for (const [seat, h] of holders)
+        if (h.id === user.id && seat !== req.params.seat) throw new CtiError('FORBIDDEN', `您已登录坐席 ${seat}，请先退出 (you already hold seat ${seat})`);
+      acd.agentAction(req.params.seat, { type: 'login' });
+      holders.set(req.params.seat, user);
+      return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+    },
+  );
 
-  app.post('/agents/:seat/ready', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
+  app.post('/agents/:seat/ready', { preHandler: staff, schema: { summary: 'ready for calls (示闲)', tags: ['acd'], params: Seat } }, async (req) => {
     mayChange(req.params.seat, req.user!);
     acd.agentAction(req.params.seat, { type: 'ready' });
     return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
@@ -103,7 +118,12 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     '/agents/:seat/break',
     {
       preHandler: staff,
-      schema: { tags: ['acd'], params: Seat, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }) },
+      schema: {
+        summary: 'on a break (示忙); a ringing or talking seat goes on break after the call',
+        tags: ['acd'],
+        params: Seat,
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }),
+      },
     },
     async (req) => {
       mayChange(req.params.seat, req.user!);
@@ -112,7 +132,7 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     },
   );
 
-  app.post('/agents/:seat/logout', { preHandler: staff, schema: { tags: ['acd'], params: Seat } }, async (req) => {
+  app.post('/agents/:seat/logout', { preHandler: staff, schema: { summary: 'leave the seat (签出)', tags: ['acd'], params: Seat } }, async (req) => {
     mayChange(req.params.seat, req.user!);
     acd.agentAction(req.params.seat, { type: 'logout' });
     holders.delete(req.params.seat);

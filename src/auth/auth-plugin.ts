@@ -101,14 +101,16 @@ export const authPlugin = fp<AuthPluginOptions>(
       },
     );
 
-    app.post('/api/auth/logout', { onRequest: app.authenticate, schema: { tags: ['auth'] } }, async (request, reply) => {
+    app.post('/api/auth/logout', { onRequest: app.authenticate, schema: { summary: 'end this session', tags: ['auth'] } }, async (request, reply) => {
       sessions.revoke(bearerToken(request)!);
       audit(users.db, { userId: request.user!.id, action: 'auth.logout', subject: `user:${request.user!.id}` }, clock());
       return reply.code(204).send();
     });
 
-    app.get('/api/auth/me', { onRequest: app.authenticate, schema: { tags: ['auth'], response: { 200: AuthUserSchema } } }, async (request) =>
-      authUserJson(request.user!),
+    app.get(
+      '/api/auth/me',
+      { onRequest: app.authenticate, schema: { summary: 'the user this token belongs to', tags: ['auth'], response: { 200: AuthUserSchema } } },
+      async (request) => authUserJson(request.user!),
     );
   },
   { name: 'cti-auth', fastify: '5.x' },

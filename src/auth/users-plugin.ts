@@ -41,59 +41,101 @@ export const usersPlugin: FastifyPluginAsyncTypebox<UsersPluginOptions> = async 
   // preValidation rather than preHandler: a non-admin learns nothing, not even the body schema
   app.addHook('preValidation', requireRole('admin'));
 
-  app.get('/users', { schema: { tags: ['admin'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } } }, async () => {
-    const now = clock();
-    return { items: users.list().map((u) => userJson(u, now)) };
-  });
-
-  app.post('/users', { schema: { tags: ['admin'], body: NewUserBody, response: { 201: UserSchema } } }, async (request, reply) => {
-    const now = clock();
-    const b = request.body;
-    const input = { username: b.username, password: b.password, role: b.role, department: b.department, displayName: b.display_name, mobile: b.mobile };
-    const user = await users.add(input, departments(), now);
-    audit(
-      users.db,
-      {
-        userId: request.user!.id,
-        action: 'user.add',
-        subject: `user:${user.id}`,
-        detail: { username: user.username, role: user.role, department: user.department },
-      },
-      now,
-    );
-    return reply.code(201).send(userJson(user, now));
-  });
-
-  app.post('/users/:id/disable', { schema: { tags: ['admin'], params: UserId, response: { 200: UserSchema } } }, async (request) => {
-    // the last admin disabling themselves would leave nobody to undo it
-    if (request.params.id === request.user!.id) throw new CtiError('AUTH_BAD_USER', 'id: 不能停用自己的账户', { field: 'id' });
-    return setDisabled(request.params.id, true, request.user!.id);
-  });
-
-  app.post('/users/:id/enable', { schema: { tags: ['admin'], params: UserId, response: { 200: UserSchema } } }, async (request) =>
-    setDisabled(request.params.id, false, request.user!.id),
+  app.get(
+    '/users',
+    { schema: { summary: 'every user, with lock state (admins)', tags: ['admin'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } } },
+    async () => {
+      const now = clock();
+      return { items: users.list().map((u) => userJson(u, now)) };
+    },
   );
 
-  app.post('/users/:id/password', { schema: { tags: ['admin'], params: UserId, body: PasswordBody, response: { 200: UserSchema } } }, async (request) => {
-    const now = clock();
-    const user = await users.setPassword(request.params.id, request.body.password);
-    audit(users.db, { userId: request.user!.id, action: 'user.password', subject: `user:${user.id}` }, now);
-    return userJson(user, now);
-  });
+  app.post(
+    '/users',
+    { schema: { summary: 'create a user (admins); audited', tags: ['admin'], body: NewUserBody, response: { 201: UserSchema } } },
+    async (request, reply) => {
+      const now = clock();
+      const b = request.body;
+      const input = { username: b.username, password: b.password, role: b.role, department: b.department, displayName: b.display_name, mobile: b.mobile };
+      const user = await users.add(input, departments(), now);
+      audit(
+        users.db,
+        {
+          userId: request.user!.id,
+          action: 'user.add',
+          subject: `user:${user.id}`,
+          detail: { username: user.username, role: user.role, department: user.department },
+        },
+        now,
+      );
+      return reply.code(201).send(userJson(user, now));
+    },
+  );
 
-  app.get('/lockouts', { schema: { tags: ['admin'], response: { 200: LockoutList } } }, async () => ({
-    items: users.lockouts(clock()).map(lockoutJson),
-  }));
+  app.post(
+    '/users/:id/disable',
+    { schema: { summary: 'disable a user and end their sessions (admins); audited', tags: ['admin'], params: UserId, response: { 200: UserSchema } } },
+    async (request) => {
+      // the last admin disabling themselves would leave nobody to undo it
+      if (request.params.id === request.user!.id) throw new CtiError('AUTH_BAD_USER', 'id: 不能停用自己的账户', { field: 'id' });
+      return setDisabled(request.params.id, true, request.user!.id);
+    },
+  );
+
+  app.post(
+    '/users/:id/enable',
+    { schema: { summary: 'enable a disabled user (admins); audited', tags: ['admin'], params: UserId, response: { 200: UserSchema } } },
+    async (request) => setDisabled(request.params.id, false, request.user!.id),
+  );
+
+  app.post(
+    '/users/:id/password',
+    {
+      schema: {
+        summary: "set a user's password and end their sessions (admins); audited",
+        tags: ['admin'],
+        params: UserId,
+        body: PasswordBody,
+        response: { 200: UserSchema },
+      },
+    },
+    async (request) => {
+      const now = clock();
+      const user = await users.setPassword(request.params.id, request.body.password);
+      audit(users.db, { userId: request.user!.id, action: 'user.password', subject: `user:${user.id}` }, now);
+      return userJson(user, now);
+    },
+  );
+
+  app.get(
+    '/lockouts',
+    { schema: { summary: 'locks after wrong passwords now in force (admins)', tags: ['admin'], response: { 200: LockoutList } } },
+    async () => ({
+      items: users.lockouts(clock()).map(lockoutJson),
+    }),
+  );
 
   // 解除锁定: the whole account (every address, the counts and the back-off), or one address
-  app.post('/users/:id/unlock', { schema: { tags: ['admin'], params: UserId, body: UnlockBody, response: { 200: UnlockReply } } }, async (request) => {
-    const now = clock();
-    const address = request.body?.address ?? null;
-    const lifted = users.unlock(request.params.id, address, now);
-    const detail = { address, lifted: lifted.map((l) => ({ address: l.address, locked_until: l.lockedUntil.getTime() })) };
-    audit(users.db, { userId: request.user!.id, action: 'user.unlock', subject: `user:${request.params.id}`, detail }, now);
-    return { user: userJson(users.byId(request.params.id)!, now), lifted: lifted.map(lockoutJson) };
-  });
+  app.post(
+    '/users/:id/unlock',
+    {
+      schema: {
+        summary: 'lift the locks of a user, one address or all (解除锁定, admins); audited',
+        tags: ['admin'],
+        params: UserId,
+        body: UnlockBody,
+        response: { 200: UnlockReply },
+      },
+    },
+    async (request) => {
+      const now = clock();
+      const address = request.body?.address ?? null;
+      const lifted = users.unlock(request.params.id, address, now);
+      const detail = { address, lifted: lifted.map((l) => ({ address: l.address, locked_until: l.lockedUntil.getTime() })) };
+      audit(users.db, { userId: request.user!.id, action: 'user.unlock', subject: `user:${request.params.id}`, detail }, now);
+      return { user: userJson(users.byId(request.params.id)!, now), lifted: lifted.map(lockoutJson) };
+    },
+  );
 
   function setDisabled(id: number, disabled: boolean, actor: number) {
     const now = clock();

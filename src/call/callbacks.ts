@@ -57,29 +57,41 @@ export function requestCallback(db: Db, c: CallbackRequest): void {
 
 export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
   const staff = requireRole('agent', 'supervisor');
-  app.get('/callbacks', { preHandler: staff, schema: { tags: ['calls'], querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }) } }, async (req) => {
-    const rows = app.db
-      .prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`)
-      // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
-      .all() as Array<Record<string, any>>;
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        call_id: r.call_id,
-        caller: r.caller,
-        line: r.line,
-        requested_at: formatShanghai(new Date(Math.floor(r.requested_us / 1000))),
-        message: r.message_path ? { path: r.message_path, seconds: Math.round(r.message_ms / 1000) } : null,
-        done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null,
-        note: r.note,
-      })),
-    };
-  });
+  app.get(
+    '/callbacks',
+    {
+      preHandler: staff,
+      schema: {
+        summary: 'callers who asked to be called back (漏接回拨), open or done',
+        tags: ['calls'],
+        querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }),
+      },
+    },
+    async (req) => {
+      const rows = app.db
+        .prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`)
+        // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
+        .all() as Array<Record<string, any>>;
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          call_id: r.call_id,
+          caller: r.caller,
+          line: r.line,
+          requested_at: formatShanghai(new Date(Math.floor(r.requested_us / 1000))),
+          message: r.message_path ? { path: r.message_path, seconds: Math.round(r.message_ms / 1000) } : null,
+          done_at: r.done_ms ? formatShanghai(new Date(r.done_ms)) : null,
+          note: r.note,
+        })),
+      };
+    },
+  );
   app.post(
     '/callbacks/:id/done',
     {
       preHandler: staff,
       schema: {
+        summary: 'mark a call-back done',
         tags: ['calls'],
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }),

@@ -43,6 +43,7 @@ export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     {
       preHandler: staff,
       schema: {
+        summary: 'call records, newest first, by caller or time',
         tags: ['calls'],
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -68,7 +69,14 @@ export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/calls/:id',
-    { preHandler: staff, schema: { tags: ['calls'], params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) } },
+    {
+      preHandler: staff,
+      schema: {
+        summary: 'one call: its record, legs and transfer attempts',
+        tags: ['calls'],
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+      },
+    },
     async (req) => {
       const c = app.db.prepare('SELECT * FROM calls WHERE id = ?').get(req.params.id) as Row | undefined;
       if (!c) throw new CtiError('HTTP_NOT_FOUND', `no call ${req.params.id}`);

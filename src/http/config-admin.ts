@@ -45,6 +45,12 @@ export const configAdminPlugin: FastifyPluginAsyncTypebox = async (app) => {
   audit(app.config.status); // the config this process started with
   app.config.onAttempt(audit);
 
-  app.get('/config', { schema: { tags: ['admin'], response: { 200: Status } } }, async () => view(app.config.status));
-  app.post('/config/reload', { schema: { tags: ['admin'], response: { 200: Status } } }, async () => view(await app.config.reload()));
+  app.get(
+    '/config',
+    { schema: { summary: 'routing config in force, or the current error with file:line:column (admins)', tags: ['admin'], response: { 200: Status } } },
+    async () => view(app.config.status),
+  );
+  app.post('/config/reload', { schema: { summary: 'reload config/ now, as SIGHUP does (admins)', tags: ['admin'], response: { 200: Status } } }, async () =>
+    view(await app.config.reload()),
+  );
 };

@@ -74,29 +74,36 @@ export const healthPlugin: FastifyPluginAsyncTypebox = async (app) => {
  * the authenticated /api scope (GET /api/health).
  */
 export const healthDetailPlugin: FastifyPluginAsyncTypebox<HealthOptions> = async (app, opts) => {
-  app.get('/health', { preHandler: requireRole('supervisor', 'admin'), schema: { tags: ['health'], response: { 200: Health } } }, async () => {
-    const s = app.config.status;
-    const { ok, db, freeswitch } = overall(app);
-    const coverage = opts.calendarCoverage();
-    // The gap in the holiday data does not degrade the server (deadlines are provisional, not
-    // refused), but is named from CALENDAR_WARNING_DAYS before it is met.
-    const warnings = opts.now().getTime() >= coverage.warnFrom.getTime() ? [calendarWarning(coverage)] : [];
-    return {
-      status: ok ? ('ok' as const) : ('degraded' as const),
-      freeswitch,
-      db,
-      calls_in_progress: app.activeCalls(),
-      config: {
-        state: s.state,
-        generation: s.generation,
-        digest: s.digest,
-        loaded_at: s.loadedAt,
-        errors: s.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path ? `${i.path}: ` : ''}${i.message}`),
-      },
-      calendar: coverageJson(coverage),
-      warnings,
-    };
-  });
+  app.get(
+    '/health',
+    {
+      preHandler: requireRole('supervisor', 'admin'),
+      schema: { summary: 'every part of the server and the FreeSWITCH link, for supervisors', tags: ['health'], response: { 200: Health } },
+    },
+    async () => {
+      const s = app.config.status;
+      const { ok, db, freeswitch } = overall(app);
+      const coverage = opts.calendarCoverage();
+      // The gap in the holiday data does not degrade the server (deadlines are provisional, not
+      // refused), but is named from CALENDAR_WARNING_DAYS before it is met.
+      const warnings = opts.now().getTime() >= coverage.warnFrom.getTime() ? [calendarWarning(coverage)] : [];
+      return {
+        status: ok ? ('ok' as const) : ('degraded' as const),
+        freeswitch,
+        db,
+        calls_in_progress: app.activeCalls(),
+        config: {
+          state: s.state,
+          generation: s.generation,
+          digest: s.digest,
+          loaded_at: s.loadedAt,
+          errors: s.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path ? `${i.path}: ` : ''}${i.message}`),
+        },
+        calendar: coverageJson(coverage),
+        warnings,
+      };
+    },
+  );
 };
 
 function calendarWarning(c: CalendarCoverage): string {

@@ -44,7 +44,7 @@ export async function registerLiveFeed(
   opts: { feed: LiveFeed; sessions: SessionStore; hello: () => FeedMessage; now: () => Date },
 ): Promise<void> {
   await app.register(websocket);
-  app.get('/api/ws', { websocket: true, schema: { hide: true } }, (socket, req) => {
+  app.get('/api/ws', { websocket: true, schema: { summary: 'live feed (WebSocket): agents, queues, transfers, alerts', hide: true } }, (socket, req) => {
     const token = new URL(req.url, 'http://x').searchParams.get('token') ?? '';
     const user = token ? opts.sessions.resolve(token, opts.now()) : null;
     if (!user) {

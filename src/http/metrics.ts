@@ -37,7 +37,7 @@ export const metricsPlugin = fp(async (app) => {
     },
   });
   app.decorate('metrics', registry);
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });

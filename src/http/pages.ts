@@ -37,5 +37,5 @@ export const pagesPlugin: FastifyPluginAsync = async (app) => {
     maxAge: '1d',
   });
   // `/` stays the wallboard's address (the demo prints it), now the page rather than JSON.
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/wallboard/'));
+  app.get('/', { schema: { summary: 'the start page', hide: true } }, async (_req, reply) => reply.redirect('/wallboard/'));
 };

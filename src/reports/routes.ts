@@ -57,6 +57,7 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
     {
       preHandler: staff,
       schema: {
+        summary: 'transfers answered within 15 s, per hotline, over a range or the last 24 h',
         tags: ['stats'],
         querystring: Type.Object({
           ...RangeQuery,
@@ -86,6 +87,7 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
     {
       preHandler: staff,
       schema: {
+        summary: 'service level of 12345: calls answered within the target, over a range',
         tags: ['stats'],
         querystring: Type.Object({
           ...RangeQuery,
@@ -109,7 +111,7 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
     },
   );
 
-  api.get('/alerts', { preHandler: staff, schema: { tags: ['stats'] } }, async () => ({
+  api.get('/alerts', { preHandler: staff, schema: { summary: 'transfer-rate alerts now open', tags: ['stats'] } }, async () => ({
     rule: alertRuleText(api.config.current.routing),
     items: opts.alerts
       .open()
@@ -120,7 +122,14 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
 function registerCapacity(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQuery) => Range): void {
   api.get(
     '/stats/capacity',
-    { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { tags: ['stats'], querystring: Type.Object(RangeQuery) } },
+    {
+      preHandler: requireRole('agent', 'supervisor', 'admin'),
+      schema: {
+        summary: 'agents needed for the traffic seen (Erlang C), per hour',
+        tags: ['stats'],
+        querystring: Type.Object(RangeQuery),
+      },
+    },
     async (req) => {
       const range = rangeOf(req.query);
       const hint = capacityHint(api.config.current.routing, range, opts.figures.load(range), opts.waitingNow?.() ?? null);
@@ -135,6 +144,7 @@ function registerMonthly(api: Api, opts: StatsPluginOptions): void {
     {
       preHandler: requireRole('supervisor', 'admin'),
       schema: {
+        summary: 'the monthly department table (CSV or .xlsx)',
         tags: ['stats'],
         querystring: Type.Object({
           month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }),

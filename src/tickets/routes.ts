@@ -35,6 +35,21 @@ const actionPaths: Record<Action, string> = {
   supervise: 'supervise',
 };
 
+/** One line per ticket action for the API's own page (/docs). */
+const actionSummaries: Record<Action, string> = {
+  dispatch: 'dispatch to a department (派单); the deadlines start',
+  sign: 'the department takes the ticket (签收)',
+  return: 'the department sends the ticket back with a reason (退单)',
+  arbitrate: 'the centre decides a returned ticket (仲裁): re-dispatch or keep',
+  reply: "the department's answer (答复)",
+  close: 'close the ticket (办结)',
+  follow_up: "the citizen's verdict on the answer (回访)",
+  reopen: 'open the ticket again for another round (重办)',
+  request_extension: 'the department asks for more working days (延期申请)',
+  decide_extension: 'the centre grants or refuses an extension',
+  supervise: 'urge the department, with a note (督办)',
+};
+
 const centreRoles = requireRole('agent', 'supervisor');
 
 export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = async (app, opts) => {
@@ -52,7 +67,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     return t;
   };
 
-  app.get('/tickets', { schema: { tags: ['tickets'], querystring: ListQuery } }, async (req) => {
+  app.get('/tickets', { schema: { summary: 'tickets this user may see, filtered and paged', tags: ['tickets'], querystring: ListQuery } }, async (req) => {
     const viewer = actorOf(req.user);
     const q = req.query;
     const nowMs = now().getTime();
@@ -71,69 +86,89 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     return { items: rows.map((t) => view(t, viewer)) };
   });
 
-  app.get('/tickets/summary', { schema: { tags: ['tickets'] } }, async (req) => {
+  app.get('/tickets/summary', { schema: { summary: 'ticket counts by status and light', tags: ['tickets'] } }, async (req) => {
     const viewer = actorOf(req.user);
     return desk.summary(now().getTime(), isDepartmentUser(viewer) ? viewer.department! : undefined);
   });
 
-  app.post('/tickets', { schema: { tags: ['tickets'], body: NewTicketBody }, preHandler: centreRoles }, async (req, reply) => {
-    const { dispatch_to, ...input } = req.body;
-    const t = await desk.create({ ...input, channel: input.channel ?? 'phone' }, actorOf(req.user), dispatch_to);
-    reply.code(201);
-    return view(t, actorOf(req.user));
-  });
+  app.post(
+    '/tickets',
+    { schema: { summary: 'create a ticket (受理), from a call or by hand', tags: ['tickets'], body: NewTicketBody }, preHandler: centreRoles },
+    async (req, reply) => {
+      const { dispatch_to, ...input } = req.body;
+      const t = await desk.create({ ...input, channel: input.channel ?? 'phone' }, actorOf(req.user), dispatch_to);
+      reply.code(201);
+      return view(t, actorOf(req.user));
+    },
+  );
 
-  app.get('/tickets/:id', { schema: { tags: ['tickets'], params: IdParams } }, async (req) => {
-    const viewer = actorOf(req.user);
-    const t = visible(req.params.id, viewer);
-    return {
-      ...view(t, viewer),
-      events: desk.rows.events(t.id).map((e) => ({
-        id: e.id,
-        at: formatShanghai(new Date(e.at_ms)),
-        actor_id: e.actor_id,
-        action: e.action,
-        from_status: e.from_status,
-        to_status: e.to_status,
-        detail: JSON.parse(e.detail) as unknown,
-      })),
-      extension_requests: desk.extensionRequests(t.id),
-      attachments: attachments
-        .list(t.id)
-        .map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, at: formatShanghai(new Date(a.at_ms)) })),
-    };
-  });
+  app.get(
+    '/tickets/:id',
+    { schema: { summary: 'one ticket with its events, extension requests and attachments', tags: ['tickets'], params: IdParams } },
+    async (req) => {
+      const viewer = actorOf(req.user);
+      const t = visible(req.params.id, viewer);
+      return {
+        ...view(t, viewer),
+        events: desk.rows.events(t.id).map((e) => ({
+          id: e.id,
+          at: formatShanghai(new Date(e.at_ms)),
+          actor_id: e.actor_id,
+          action: e.action,
+          from_status: e.from_status,
+          to_status: e.to_status,
+          detail: JSON.parse(e.detail) as unknown,
+        })),
+        extension_requests: desk.extensionRequests(t.id),
+        attachments: attachments
+          .list(t.id)
+          .map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, at: formatShanghai(new Date(a.at_ms)) })),
+      };
+    },
+  );
 
   for (const [action, path] of Object.entries(actionPaths) as Array<[Action, string]>) {
-    app.post(`/tickets/:id/${path}`, { schema: { tags: ['tickets'], params: IdParams, body: ActionBodies[action] } }, async (req) => {
-      const viewer = actorOf(req.user);
-      visible(req.params.id, viewer);
-      return view(await desk.act(req.params.id, action, req.body, viewer), viewer);
-    });
+    app.post(
+      `/tickets/:id/${path}`,
+      { schema: { summary: actionSummaries[action], tags: ['tickets'], params: IdParams, body: ActionBodies[action] } },
+      async (req) => {
+        const viewer = actorOf(req.user);
+        visible(req.params.id, viewer);
+        return view(await desk.act(req.params.id, action, req.body, viewer), viewer);
+      },
+    );
   }
 
-  app.get('/tickets/:id/caller', { schema: { tags: ['tickets'], params: IdParams } }, async (req) => {
-    const viewer = actorOf(req.user);
-    const t = visible(req.params.id, viewer);
-    if (isDepartmentUser(viewer)) {
-      if (t.confidential) throw new CtiError('TICKET_FORBIDDEN', '保密工单不向部门提供来电号码 (a confidential ticket hides the caller from departments)');
-      audit(app.db, { userId: viewer.id, action: 'ticket.caller_read', subject: `ticket:${t.id}`, detail: { department: viewer.department } }, now());
-    }
-    return { caller: t.caller, caller_name: t.caller_name };
-  });
+  app.get(
+    '/tickets/:id/caller',
+    { schema: { summary: "the caller's earlier calls and tickets, for this ticket", tags: ['tickets'], params: IdParams } },
+    async (req) => {
+      const viewer = actorOf(req.user);
+      const t = visible(req.params.id, viewer);
+      if (isDepartmentUser(viewer)) {
+        if (t.confidential) throw new CtiError('TICKET_FORBIDDEN', '保密工单不向部门提供来电号码 (a confidential ticket hides the caller from departments)');
+        audit(app.db, { userId: viewer.id, action: 'ticket.caller_read', subject: `ticket:${t.id}`, detail: { department: viewer.department } }, now());
+      }
+      return { caller: t.caller, caller_name: t.caller_name };
+    },
+  );
 
-  app.post('/tickets/:id/attachments', { schema: { tags: ['tickets'], params: IdParams, body: AttachmentBody }, bodyLimit: 15_000_000 }, async (req, reply) => {
-    const viewer = actorOf(req.user);
-    const t = visible(req.params.id, viewer);
-    const bytes = Buffer.from(req.body.content_base64, 'base64');
-    const a = await attachments.save(t.id, { filename: req.body.filename, mime: req.body.mime, bytes }, viewer.id, now().getTime());
-    reply.code(201);
-    return { id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 };
-  });
+  app.post(
+    '/tickets/:id/attachments',
+    { schema: { summary: 'attach a file (photo or document) to a ticket', tags: ['tickets'], params: IdParams, body: AttachmentBody }, bodyLimit: 15_000_000 },
+    async (req, reply) => {
+      const viewer = actorOf(req.user);
+      const t = visible(req.params.id, viewer);
+      const bytes = Buffer.from(req.body.content_base64, 'base64');
+      const a = await attachments.save(t.id, { filename: req.body.filename, mime: req.body.mime, bytes }, viewer.id, now().getTime());
+      reply.code(201);
+      return { id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 };
+    },
+  );
 
   app.get(
     '/tickets/:id/attachments/:aid',
-    { schema: { tags: ['tickets'], params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }) } },
+    { schema: { summary: 'download an attachment', tags: ['tickets'], params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }) } },
     async (req, reply) => {
       const t = visible(req.params.id, actorOf(req.user));
       const a = attachments.get(t.id, req.params.aid);
@@ -151,7 +186,14 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.get(
     '/callers/:number/history',
-    { schema: { tags: ['tickets'], params: Type.Object({ number: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }) }, preHandler: centreRoles },
+    {
+      schema: {
+        summary: "a caller's earlier calls and tickets",
+        tags: ['tickets'],
+        params: Type.Object({ number: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }),
+      },
+      preHandler: centreRoles,
+    },
     async (req) => history.of(req.params.number, 20),
   );
 };

@@ -28,7 +28,10 @@ const CoordinationBody = Type.Object({
 export const coordinationPlugin: FastifyPluginAsyncTypebox<CoordinationOptions> = async (app, opts) => {
   app.post(
     '/emergency/coordination',
-    { preHandler: requireRole('supervisor', 'admin', 'agent'), schema: { tags: ['transfer'], body: CoordinationBody } },
+    {
+      preHandler: requireRole('supervisor', 'admin', 'agent'),
+      schema: { summary: 'ask an emergency service to coordinate (联动), with a ticket', tags: ['transfer'], body: CoordinationBody },
+    },
     async (req, reply) => {
       const b = req.body;
       const routing = app.config.current.routing;

@@ -63,55 +63,75 @@ export const transferPlugin: FastifyPluginAsyncTypebox<TransferPluginOptions> = 
     return desk.talk(id, seat);
   };
 
-  app.get('/transfer/targets', { preHandler: staff, schema: { tags: ['transfer'] } }, async () => {
-    const routing = app.config.current.routing;
-    const now = opts.now();
-    const dayStart = Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`);
-    const today = new Map(opts.figures.transferCounts({ fromMs: dayStart, toMs: now.getTime() + 1 }).map((r) => [r.hotline, r]));
-    const calendar = opts.calendar();
-    const items = routing.hotlines.filter(isTransferTarget).map((h) => {
-      const open = transferOpen(h, now, calendar);
-      const r = today.get(h.number);
-      return {
-        number: h.number,
-        name: h.name,
-        mode: h.mode,
-        department: h.department,
-        department_name: h.department ? (routing.departments.get(h.department)?.name ?? null) : null,
-        body: h.body,
-        open: open.open,
-        closed_reason: open.reason,
-        /** today's year has no holiday data: open or closed by the weekday rule (暂定) */
-        hours_provisional: open.provisional,
-        today: r ? { attempts: r.attempts, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate } : null,
-      };
-    });
-    items.sort((a, b) => MODE_ORDER[a.mode]! - MODE_ORDER[b.mode]!);
-    return { items };
-  });
+  app.get(
+    '/transfer/targets',
+    { preHandler: staff, schema: { summary: "hotlines a talk can be transferred to, open or closed, with today's answer rate", tags: ['transfer'] } },
+    async () => {
+      const routing = app.config.current.routing;
+      const now = opts.now();
+      const dayStart = Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`);
+      const today = new Map(opts.figures.transferCounts({ fromMs: dayStart, toMs: now.getTime() + 1 }).map((r) => [r.hotline, r]));
+      const calendar = opts.calendar();
+      const items = routing.hotlines.filter(isTransferTarget).map((h) => {
+        const open = transferOpen(h, now, calendar);
+        const r = today.get(h.number);
+        return {
+          number: h.number,
+          name: h.name,
+          mode: h.mode,
+          department: h.department,
+          department_name: h.department ? (routing.departments.get(h.department)?.name ?? null) : null,
+          body: h.body,
+          open: open.open,
+          closed_reason: open.reason,
+          /** today's year has no holiday data: open or closed by the weekday rule (暂定) */
+          hours_provisional: open.provisional,
+          today: r ? { attempts: r.attempts, counted: r.counted, answered_within_15s: r.answered_within_15s, rate: r.rate } : null,
+        };
+      });
+      items.sort((a, b) => MODE_ORDER[a.mode]! - MODE_ORDER[b.mode]!);
+      return { items };
+    },
+  );
 
-  app.get('/calls/:id/transfer', { preHandler: staff, schema: { tags: ['transfer'], params: CallParams } }, async (req) => talkFor(req, req.params.id).view());
+  app.get(
+    '/calls/:id/transfer',
+    { preHandler: staff, schema: { summary: "the talk's phase and its transfer attempt", tags: ['transfer'], params: CallParams } },
+    async (req) => talkFor(req, req.params.id).view(),
+  );
 
-  app.post('/calls/:id/transfer', { preHandler: staff, schema: { tags: ['transfer'], params: CallParams, body: TransferBody } }, async (req, reply) => {
-    try {
-      const attempt = await talkFor(req, req.params.id).transfer(req.body.hotline, req.body.kind, opts.now());
-      return reply.code(202).send({ attempt });
-    } catch (err) {
-      return refusal(err, reply);
-    }
-  });
+  app.post(
+    '/calls/:id/transfer',
+    {
+      preHandler: staff,
+      schema: {
+        summary: 'one-key transfer to a hotline (warm, blind, three-way; emergency numbers directly)',
+        tags: ['transfer'],
+        params: CallParams,
+        body: TransferBody,
+      },
+    },
+    async (req, reply) => {
+      try {
+        const attempt = await talkFor(req, req.params.id).transfer(req.body.hotline, req.body.kind, opts.now());
+        return reply.code(202).send({ attempt });
+      } catch (err) {
+        return refusal(err, reply);
+      }
+    },
+  );
 
-  const action = (path: string, run: (talk: ReturnType<typeof talkFor>) => Promise<unknown>) =>
-    app.post(`/calls/:id/${path}`, { preHandler: staff, schema: { tags: ['transfer'], params: CallParams } }, async (req) => {
+  const action = (path: string, summary: string, run: (talk: ReturnType<typeof talkFor>) => Promise<unknown>) =>
+    app.post(`/calls/:id/${path}`, { preHandler: staff, schema: { summary, tags: ['transfer'], params: CallParams } }, async (req) => {
       const talk = talkFor(req, req.params.id);
       const attempt = await run(talk);
       return { ...talk.view(), ...(attempt ? { attempt } : {}) };
     });
-  action('transfer/complete', (t) => t.complete());
-  action('transfer/cancel', (t) => t.cancel());
-  action('transfer/three-way', (t) => t.threeWay());
-  action('hold', (t) => t.hold());
-  action('resume', (t) => t.resume());
+  action('transfer/complete', 'put the caller through to the hotline consulted, and free the agent', (t) => t.complete());
+  action('transfer/cancel', 'drop the hotline leg, ringing or answered; the agent is back with the caller', (t) => t.cancel());
+  action('transfer/three-way', 'caller, agent and hotline in one conference (三方通话)', (t) => t.threeWay());
+  action('hold', 'hold (保持): the caller hears hold music, the agent is parked', (t) => t.hold());
+  action('resume', 'caller and agent together again after a hold', (t) => t.resume());
 };
 
 /** A refusal carries the reason and the ticket the desktop offers instead, beside the usual error body. */

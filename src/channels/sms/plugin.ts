@@ -59,7 +59,14 @@ export const smsOutboxPlugin: FastifyPluginAsyncTypebox<SmsOutboxPluginOptions> 
   const { outbox } = opts;
   app.get(
     '/sms-outbox',
-    { schema: { tags: ['admin'], querystring: Query, response: { 200: Type.Object({ items: Type.Array(Item), counts: Counts }) } } },
+    {
+      schema: {
+        summary: 'SMS waiting, sent and failed (admins)',
+        tags: ['admin'],
+        querystring: Query,
+        response: { 200: Type.Object({ items: Type.Array(Item), counts: Counts }) },
+      },
+    },
     async (req) => {
       const { status, limit, before } = req.query;
       const items = outbox.list({ limit, ...(status ? { status } : {}), ...(before ? { before } : {}) });
