@@ -23,3 +23,41 @@ t.test('every operation in /docs/json has a summary and a tag', async (t) => {
     'none without a tag',
   );
 });
+
+/**
+ * Operations whose success answer is not described yet, exactly: describing one makes this test
+ * ask for the list to shrink, and a new route without a response schema fails it. The file
+ * downloads (attachments, the monthly table) answer bytes, not JSON.
+ */
+const NO_RESPONSE_SCHEMA_YET = [
+  'POST /api/intake',
+  'GET /api/wallboard',
+  'GET /api/tickets/summary',
+  'GET /api/tickets/{id}/attachments/{aid}',
+  'GET /api/callers/{number}/history',
+  'GET /api/stats/transfer-answer-rate',
+  'GET /api/stats/service-level',
+  'GET /api/alerts',
+  'GET /api/stats/capacity',
+  'GET /api/reports/monthly',
+  'GET /api/calls',
+  'GET /api/calls/{id}',
+  'POST /api/emergency/coordination',
+  'GET /api/callbacks',
+  'GET /api/admin/calendar',
+  'POST /api/admin/calendar/check',
+];
+
+t.test('every operation describes its success answer, except the known ones', async (t) => {
+  const a = await ticketApp();
+  t.teardown(() => a.close());
+  const spec = (await a.app.inject({ url: '/docs/json' })).json() as {
+    paths: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>>;
+  };
+  const undescribed = Object.entries(spec.paths).flatMap(([path, ops]) =>
+    Object.entries(ops)
+      .filter(([, op]) => !Object.entries(op.responses ?? {}).some(([code, r]) => code.startsWith('2') && (r.content || code === '204')))
+      .map(([method]) => `${method.toUpperCase()} ${path}`),
+  );
+  t.same(undescribed, NO_RESPONSE_SCHEMA_YET, 'the operations without a response schema are exactly the known ones');
+});

@@ -6,7 +6,7 @@ import { CtiError } from '../errors.js';
 import { requireRole, type AuthUser } from '../auth/index.js';
 import { formatShanghai } from '../calendar/index.js';
 import type { CallDistributor } from './distributor.js';
-import { AgentStateNames } from './agent-state.js';
+import { AgentStateNames, type AgentStateName } from './agent-state.js';
 
 export interface AcdPluginOptions {
   acd: CallDistributor;
@@ -15,6 +15,38 @@ export interface AcdPluginOptions {
 }
 
 const Seat = Type.Object({ seat: Type.String({ pattern: '^[0-9]{3,6}$' }) });
+
+const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const AgentView = Type.Object({
+  seat: Type.String(),
+  name: Type.String(),
+  skills: Type.Array(Type.String()),
+  state: Type.Unsafe<AgentStateName>({ type: 'string', enum: Object.keys(AgentStateNames) }),
+  state_name: Type.String({ description: 'the state in Chinese, as the desktop shows it' }),
+  break_reason: OrNull(Type.String()),
+  call_id: OrNull(Type.String({ description: "the caller's channel uuid while ringing, talking or in wrap-up" })),
+  idle_since: OrNull(Type.String({ description: 'ready since (Asia/Shanghai, ISO 8601): longest idle is offered first' })),
+  user: OrNull(Type.Object({ id: Type.Integer(), username: Type.String(), display_name: Type.String() })),
+});
+const QueuesView = Type.Object({
+  waiting: Type.Integer(),
+  longest_wait_s: Type.Number(),
+  calls: Type.Array(
+    Type.Object({
+      call_id: Type.String(),
+      queue: Type.String(),
+      line: OrNull(Type.String()),
+      caller: Type.String(),
+      priority: Type.Integer(),
+      origin_hotline: OrNull(Type.String()),
+      position: Type.Integer({ description: 'place in its queue, 1 first' }),
+      waited_s: Type.Number(),
+    }),
+    { description: 'in the order they will be offered' },
+  ),
+  by_queue: Type.Record(Type.String(), Type.Integer()),
+});
+const SeatReply = { 200: AgentView };
 
 export function agentsView(acd: CallDistributor, seatNames: AcdPluginOptions['seatNames'], holders: Map<string, AuthUser>) {
   const names = seatNames();
@@ -77,9 +109,15 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     throw new CtiError('FORBIDDEN', `坐席 ${seat} 由 ${holder?.displayName ?? '他人'} 使用中 (seat ${seat} is held by someone else)`);
   };
 
+  /** The seat just changed (agentAction throws for a seat that does not exist). */
+  const seatView = (seat: string) => agentsView(acd, opts.seatNames, holders).find((a) => a.seat === seat)!;
+
   app.get(
     '/agents',
-    { preHandler: requireRole('agent', 'supervisor', 'admin'), schema: { summary: 'every seat: state, time in state, who holds it', tags: ['acd'] } },
+    {
+      preHandler: requireRole('agent', 'supervisor', 'admin'),
+      schema: { summary: 'every seat: state, time in state, who holds it', tags: ['acd'], response: { 200: Type.Object({ items: Type.Array(AgentView) }) } },
+    },
     async () => ({
       items: agentsView(acd, opts.seatNames, holders),
     }),
@@ -88,14 +126,14 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
     '/queues',
     {
       preHandler: requireRole('agent', 'supervisor', 'admin'),
-      schema: { summary: 'calls waiting, by queue, in the order they will be offered', tags: ['acd'] },
+      schema: { summary: 'calls waiting, by queue, in the order they will be offered', tags: ['acd'], response: { 200: QueuesView } },
     },
     async () => queuesView(acd, opts.now().getTime()),
   );
 
   app.post(
     '/agents/:seat/login',
-    { preHandler: staff, schema: { summary: 'take a seat (签入); an agent may hold one seat', tags: ['acd'], params: Seat } },
+    { preHandler: staff, schema: { summary: 'take a seat (签入); an agent may hold one seat', tags: ['acd'], params: Seat, response: SeatReply } },
     async (req) => {
       const user = req.user!;
       const holder = holders.get(req.params.seat);
@@ -104,15 +142,19 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
         if (h.id === user.id && seat !== req.params.seat) throw new CtiError('FORBIDDEN', `您已登录坐席 ${seat}，请先退出 (you already hold seat ${seat})`);
       acd.agentAction(req.params.seat, { type: 'login' });
       holders.set(req.params.seat, user);
-      return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+      return seatView(req.params.seat);
     },
   );
 
-  app.post('/agents/:seat/ready', { preHandler: staff, schema: { summary: 'ready for calls (示闲)', tags: ['acd'], params: Seat } }, async (req) => {
-    mayChange(req.params.seat, req.user!);
-    acd.agentAction(req.params.seat, { type: 'ready' });
-    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
-  });
+  app.post(
+    '/agents/:seat/ready',
+    { preHandler: staff, schema: { summary: 'ready for calls (示闲)', tags: ['acd'], params: Seat, response: SeatReply } },
+    async (req) => {
+      mayChange(req.params.seat, req.user!);
+      acd.agentAction(req.params.seat, { type: 'ready' });
+      return seatView(req.params.seat);
+    },
+  );
 
   app.post(
     '/agents/:seat/break',
@@ -123,19 +165,24 @@ export const acdPlugin: FastifyPluginAsyncTypebox<AcdPluginOptions & { holders: 
         tags: ['acd'],
         params: Seat,
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }),
+        response: SeatReply,
       },
     },
     async (req) => {
       mayChange(req.params.seat, req.user!);
       acd.agentAction(req.params.seat, { type: 'break', reason: req.body.reason });
-      return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
+      return seatView(req.params.seat);
     },
   );
 
-  app.post('/agents/:seat/logout', { preHandler: staff, schema: { summary: 'leave the seat (签出)', tags: ['acd'], params: Seat } }, async (req) => {
-    mayChange(req.params.seat, req.user!);
-    acd.agentAction(req.params.seat, { type: 'logout' });
-    holders.delete(req.params.seat);
-    return agentsView(acd, opts.seatNames, holders).find((a) => a.seat === req.params.seat);
-  });
+  app.post(
+    '/agents/:seat/logout',
+    { preHandler: staff, schema: { summary: 'leave the seat (签出)', tags: ['acd'], params: Seat, response: SeatReply } },
+    async (req) => {
+      mayChange(req.params.seat, req.user!);
+      acd.agentAction(req.params.seat, { type: 'logout' });
+      holders.delete(req.params.seat);
+      return seatView(req.params.seat);
+    },
+  );
 };

@@ -101,11 +101,18 @@ export const authPlugin = fp<AuthPluginOptions>(
       },
     );
 
-    app.post('/api/auth/logout', { onRequest: app.authenticate, schema: { summary: 'end this session', tags: ['auth'] } }, async (request, reply) => {
-      sessions.revoke(bearerToken(request)!);
-      audit(users.db, { userId: request.user!.id, action: 'auth.logout', subject: `user:${request.user!.id}` }, clock());
-      return reply.code(204).send();
-    });
+    app.post(
+      '/api/auth/logout',
+      {
+        onRequest: app.authenticate,
+        schema: { summary: 'end this session', tags: ['auth'], response: { 204: Type.Null({ description: 'the token no longer works' }) } },
+      },
+      async (request, reply) => {
+        sessions.revoke(bearerToken(request)!);
+        audit(users.db, { userId: request.user!.id, action: 'auth.logout', subject: `user:${request.user!.id}` }, clock());
+        return reply.code(204).send(null);
+      },
+    );
 
     app.get(
       '/api/auth/me',

@@ -95,6 +95,7 @@ export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = a
         tags: ['calls'],
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }),
+        response: { 200: Type.Object({ id: Type.Integer(), done: Type.Literal(true) }) },
       },
     },
     async (req) => {
@@ -102,7 +103,7 @@ export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = a
         .prepare('UPDATE callbacks SET done_by = ?, done_ms = ?, note = ? WHERE id = ? AND done_ms IS NULL')
         .run(req.user!.id, opts.now().getTime(), req.body.note ?? null, req.params.id);
       if (r.changes === 0) throw new CtiError('HTTP_NOT_FOUND', `no open call-back ${req.params.id}`);
-      return { id: req.params.id, done: true };
+      return { id: req.params.id, done: true as const };
     },
   );
 };

@@ -45,6 +45,19 @@ export interface TicketDeskDeps {
   now: () => Date;
 }
 
+/** A request for more working days (延期申请) and the centre's decision, as stored. */
+export interface ExtensionRequestRow {
+  id: number;
+  days: number;
+  reason: string;
+  requested_by: number | null;
+  requested_ms: number;
+  status: string;
+  decided_by: number | null;
+  decided_ms: number | null;
+  decision_note: string | null;
+}
+
 export class TicketDesk {
   readonly rows: TicketRows;
   private readonly reminders: ReminderSender;
@@ -149,12 +162,12 @@ export class TicketDesk {
     return this.deps.clocks();
   }
 
-  extensionRequests(ticketId: number) {
+  extensionRequests(ticketId: number): ExtensionRequestRow[] {
     return this.deps.db
       .prepare(
         'SELECT id, days, reason, requested_by, requested_ms, status, decided_by, decided_ms, decision_note FROM extension_requests WHERE ticket_id = ? ORDER BY id',
       )
-      .all(ticketId);
+      .all(ticketId) as ExtensionRequestRow[];
   }
 
   /** Open tickets by light and status at an instant (the wallboard's ticket lights). */

@@ -9,7 +9,7 @@ import { formatShanghai } from '../calendar/index.js';
 import type { Actor, Action } from './lifecycle.js';
 import type { TicketDesk } from './desk.js';
 import type { TicketRow } from './rows.js';
-import { ticketJson, isDepartmentUser } from './view.js';
+import { ticketJson, isDepartmentUser, TicketView } from './view.js';
 import { ActionBodies, AttachmentBody, IdParams, IntakeBody, ListQuery, NewTicketBody } from './schemas.js';
 import { isInlineType, type AttachmentStore } from './attachments.js';
 import { CallerHistory } from './caller-history.js';
@@ -52,6 +52,38 @@ const actionSummaries: Record<Action, string> = {
 
 const centreRoles = requireRole('agent', 'supervisor');
 
+/** One ticket with its history, as GET /tickets/:id answers it. */
+const TicketDetail = Type.Object({
+  ...TicketView.properties,
+  events: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      at: Type.String(),
+      actor_id: Type.Union([Type.Integer(), Type.Null()]),
+      action: Type.String(),
+      from_status: Type.Union([Type.String(), Type.Null()]),
+      to_status: Type.Union([Type.String(), Type.Null()]),
+      detail: Type.Unknown({ description: "the action's own fields (reason, note, days, …)" }),
+    }),
+  ),
+  extension_requests: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      days: Type.Integer(),
+      reason: Type.String(),
+      requested_by: Type.Union([Type.Integer(), Type.Null()]),
+      requested_ms: Type.Integer(),
+      status: Type.String(),
+      decided_by: Type.Union([Type.Integer(), Type.Null()]),
+      decided_ms: Type.Union([Type.Integer(), Type.Null()]),
+      decision_note: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  attachments: Type.Array(
+    Type.Object({ id: Type.Integer(), filename: Type.String(), mime: Type.String(), size: Type.Integer(), sha256: Type.String(), at: Type.String() }),
+  ),
+});
+
 export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = async (app, opts) => {
   const { desk, attachments, now } = opts;
   const history = new CallerHistory(app.db);
@@ -67,24 +99,35 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     return t;
   };
 
-  app.get('/tickets', { schema: { summary: 'tickets this user may see, filtered and paged', tags: ['tickets'], querystring: ListQuery } }, async (req) => {
-    const viewer = actorOf(req.user);
-    const q = req.query;
-    const nowMs = now().getTime();
-    const clocks = desk.clocksNow();
-    const rows = desk.list({
-      status: q.status?.split(',') as TicketRow['status'][] | undefined,
-      type: q.type,
-      department: isDepartmentUser(viewer) ? viewer.department! : q.department,
-      caller: isDepartmentUser(viewer) ? undefined : q.caller,
-      light: q.light && { light: q.light, nowMs, signBound: clocks.yellowBound(nowMs, 'sign'), resolveBound: clocks.yellowBound(nowMs, 'resolve') },
-      fromMs: q.from ? Date.parse(q.from) : undefined,
-      toMs: q.to ? Date.parse(q.to) : undefined,
-      limit: q.limit,
-      offset: q.offset,
-    });
-    return { items: rows.map((t) => view(t, viewer)) };
-  });
+  app.get(
+    '/tickets',
+    {
+      schema: {
+        summary: 'tickets this user may see, filtered and paged',
+        tags: ['tickets'],
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(TicketView) }) },
+      },
+    },
+    async (req) => {
+      const viewer = actorOf(req.user);
+      const q = req.query;
+      const nowMs = now().getTime();
+      const clocks = desk.clocksNow();
+      const rows = desk.list({
+        status: q.status?.split(',') as TicketRow['status'][] | undefined,
+        type: q.type,
+        department: isDepartmentUser(viewer) ? viewer.department! : q.department,
+        caller: isDepartmentUser(viewer) ? undefined : q.caller,
+        light: q.light && { light: q.light, nowMs, signBound: clocks.yellowBound(nowMs, 'sign'), resolveBound: clocks.yellowBound(nowMs, 'resolve') },
+        fromMs: q.from ? Date.parse(q.from) : undefined,
+        toMs: q.to ? Date.parse(q.to) : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { items: rows.map((t) => view(t, viewer)) };
+    },
+  );
 
   app.get('/tickets/summary', { schema: { summary: 'ticket counts by status and light', tags: ['tickets'] } }, async (req) => {
     const viewer = actorOf(req.user);
@@ -93,7 +136,10 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.post(
     '/tickets',
-    { schema: { summary: 'create a ticket (受理), from a call or by hand', tags: ['tickets'], body: NewTicketBody }, preHandler: centreRoles },
+    {
+      schema: { summary: 'create a ticket (受理), from a call or by hand', tags: ['tickets'], body: NewTicketBody, response: { 201: TicketView } },
+      preHandler: centreRoles,
+    },
     async (req, reply) => {
       const { dispatch_to, ...input } = req.body;
       const t = await desk.create({ ...input, channel: input.channel ?? 'phone' }, actorOf(req.user), dispatch_to);
@@ -104,7 +150,14 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.get(
     '/tickets/:id',
-    { schema: { summary: 'one ticket with its events, extension requests and attachments', tags: ['tickets'], params: IdParams } },
+    {
+      schema: {
+        summary: 'one ticket with its events, extension requests and attachments',
+        tags: ['tickets'],
+        params: IdParams,
+        response: { 200: TicketDetail },
+      },
+    },
     async (req) => {
       const viewer = actorOf(req.user);
       const t = visible(req.params.id, viewer);
@@ -130,7 +183,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
   for (const [action, path] of Object.entries(actionPaths) as Array<[Action, string]>) {
     app.post(
       `/tickets/:id/${path}`,
-      { schema: { summary: actionSummaries[action], tags: ['tickets'], params: IdParams, body: ActionBodies[action] } },
+      { schema: { summary: actionSummaries[action], tags: ['tickets'], params: IdParams, body: ActionBodies[action], response: { 200: TicketView } } },
       async (req) => {
         const viewer = actorOf(req.user);
         visible(req.params.id, viewer);
@@ -141,7 +194,14 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.get(
     '/tickets/:id/caller',
-    { schema: { summary: "the caller's earlier calls and tickets, for this ticket", tags: ['tickets'], params: IdParams } },
+    {
+      schema: {
+        summary: "the caller's number and name, for this ticket (audited when a department reads it)",
+        tags: ['tickets'],
+        params: IdParams,
+        response: { 200: Type.Object({ caller: Type.String(), caller_name: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
     async (req) => {
       const viewer = actorOf(req.user);
       const t = visible(req.params.id, viewer);
@@ -155,7 +215,16 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.post(
     '/tickets/:id/attachments',
-    { schema: { summary: 'attach a file (photo or document) to a ticket', tags: ['tickets'], params: IdParams, body: AttachmentBody }, bodyLimit: 15_000_000 },
+    {
+      schema: {
+        summary: 'attach a file (photo or document) to a ticket',
+        tags: ['tickets'],
+        params: IdParams,
+        body: AttachmentBody,
+        response: { 201: Type.Object({ id: Type.Integer(), filename: Type.String(), mime: Type.String(), size: Type.Integer(), sha256: Type.String() }) },
+      },
+      bodyLimit: 15_000_000,
+    },
     async (req, reply) => {
       const viewer = actorOf(req.user);
       const t = visible(req.params.id, viewer);

@@ -1,7 +1,8 @@
 // A ticket as JSON (docs/architecture.md §4), shaped for who is asking: departments see callers
 // masked (138****8000) and confidential (保密) tickets without the caller at all.
+import { Type, type Static } from 'typebox';
 import { formatShanghai } from '../calendar/index.js';
-import { allowedActions, StatusNames, TicketTypeNames, type Actor } from './lifecycle.js';
+import { Actions, allowedActions, Statuses, StatusNames, TicketTypeNames, type Action, type Actor, type Status } from './lifecycle.js';
 import type { TicketRow } from './rows.js';
 import type { Light } from './clocks.js';
 
@@ -21,7 +22,47 @@ export interface Lights {
   worst: Light;
 }
 
-export function ticketJson(t: TicketRow, viewer: Actor, lights: Lights, departmentName: (id: string) => string | null) {
+const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Instant = Type.String({ description: 'Asia/Shanghai, ISO 8601 with +08:00' });
+const LightSchema = Type.Unsafe<Light>({ type: 'string', enum: ['green', 'yellow', 'red'] });
+
+/** The ticket as every ticket route answers it; ticketJson is typed by it, so the two agree. */
+export const TicketView = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  type_name: Type.String({ description: 'the type in Chinese' }),
+  status: Type.Unsafe<Status>({ type: 'string', enum: [...Statuses] }),
+  status_name: Type.String({ description: 'the status in Chinese' }),
+  channel: Type.String(),
+  priority: Type.Integer(),
+  department: OrNull(Type.String()),
+  department_name: OrNull(Type.String()),
+  caller: OrNull(Type.String({ description: 'masked (138****8000) for departments; null on a confidential ticket' })),
+  caller_masked: Type.Boolean(),
+  caller_name: OrNull(Type.String()),
+  confidential: Type.Boolean(),
+  classification: OrNull(Type.String()),
+  content: Type.String(),
+  call_id: OrNull(Type.String()),
+  origin_hotline: OrNull(Type.String()),
+  created_at: Instant,
+  dispatched_at: OrNull(Instant),
+  sign_due_at: OrNull(Instant),
+  resolve_due_at: OrNull(Instant),
+  deadline_provisional: Type.Boolean({ description: 'the deadlines follow the weekday rule in a year without holiday data (暂定)' }),
+  signed_at: OrNull(Instant),
+  replied_at: OrNull(Instant),
+  closed_at: OrNull(Instant),
+  extension_days: Type.Integer(),
+  light: LightSchema,
+  lights: Type.Object({ sign: OrNull(LightSchema), resolve: OrNull(LightSchema) }),
+  reply_text: OrNull(Type.String()),
+  satisfaction: OrNull(Type.String()),
+  version: Type.Integer(),
+  allowed_actions: Type.Array(Type.Unsafe<Action>({ type: 'string', enum: Object.keys(Actions) }), { description: 'what this user may do now' }),
+});
+
+export function ticketJson(t: TicketRow, viewer: Actor, lights: Lights, departmentName: (id: string) => string | null): Static<typeof TicketView> {
   const hideCaller = isDepartmentUser(viewer);
   return {
     id: t.id,
