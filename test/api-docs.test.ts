@@ -40,8 +40,6 @@ const NO_RESPONSE_SCHEMA_YET = [
   'GET /api/alerts',
   'GET /api/stats/capacity',
   'GET /api/reports/monthly',
-  'GET /api/calls',
-  'GET /api/calls/{id}',
   'POST /api/emergency/coordination',
   'GET /api/callbacks',
   'GET /api/admin/calendar',

@@ -37,7 +37,7 @@ const QueuesView = Type.Object({
       queue: Type.String(),
       line: OrNull(Type.String()),
       caller: Type.String(),
-      priority: Type.Integer(),
+      priority: Type.Integer({ description: '1 is served first' }),
       origin_hotline: OrNull(Type.String()),
       position: Type.Integer({ description: 'place in its queue, 1 first' }),
       waited_s: Type.Number(),

@@ -11,6 +11,61 @@ const iso = (us: unknown) => (typeof us === 'number' ? formatShanghai(new Date(M
 // biome-ignore lint/suspicious/noExplicitAny: a row of calls or call_legs, its columns read by name
 type Row = Record<string, any>;
 
+const orNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Instant = orNull(Type.String({ description: 'Asia/Shanghai, ISO 8601; null when it did not happen (or is not known)' }));
+
+/** A call record as the call routes answer it. */
+const CallView = Type.Object({
+  id: Type.String({ description: "the caller's channel uuid" }),
+  caller: Type.String(),
+  called: Type.String(),
+  mode: Type.String({ description: 'main (12345), direct (an old hotline), parallel, emergency, linkage, unknown' }),
+  origin_hotline: orNull(Type.String()),
+  department: orNull(Type.String()),
+  line: orNull(Type.String({ description: 'menu line 1, 2 or 9' })),
+  priority: Type.Integer({ description: '1 is served first (110 diversions), 5 an ordinary call' }),
+  outcome: orNull(
+    Type.String({ description: 'answered, abandoned_ivr, abandoned_queue, transferred, callback, voicemail, failed; null while in progress or ended unseen' }),
+  ),
+  queue_wait_s: orNull(Type.Number()),
+  agent: orNull(Type.String()),
+  started_at: Instant,
+  answered_at: Instant,
+  queue_entered_at: Instant,
+  agent_answered_at: Instant,
+  ended_at: Instant,
+  hangup_cause: orNull(Type.String()),
+  recording: orNull(Type.String()),
+  survey_score: orNull(Type.Integer({ minimum: 1, maximum: 3 })),
+});
+
+const CallDetail = Type.Object({
+  ...CallView.properties,
+  legs: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.String({ description: 'caller, agent, consult, department, emergency, linkage' }),
+      endpoint: orNull(Type.String()),
+      created_at: Instant,
+      answered_at: Instant,
+      ended_at: Instant,
+      hangup_cause: orNull(Type.String()),
+    }),
+  ),
+  transfer_attempts: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      hotline: Type.String(),
+      kind: Type.String({ description: 'warm, blind, three_way, emergency, linkage' }),
+      agent: orNull(Type.String()),
+      created_at: Instant,
+      answered_at: Instant,
+      ended_at: Instant,
+      result: orNull(Type.String({ description: 'answered, busy, no_answer, failed, cancelled, refused; null while ringing' })),
+    }),
+  ),
+});
+
 export function callJson(c: Row) {
   const waitUs = c.queue_entered_us === null ? null : (c.agent_answered_us ?? c.queue_left_us ?? null);
   return {
@@ -51,6 +106,7 @@ export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
           caller: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{3,20}$' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
         }),
+        response: { 200: Type.Object({ items: Type.Array(CallView) }) },
       },
     },
     async (req) => {
@@ -75,6 +131,7 @@ export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'one call: its record, legs and transfer attempts',
         tags: ['calls'],
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: CallDetail },
       },
     },
     async (req) => {
