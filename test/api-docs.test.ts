@@ -37,11 +37,9 @@ const NO_RESPONSE_SCHEMA_YET = [
   'GET /api/callers/{number}/history',
   'GET /api/stats/transfer-answer-rate',
   'GET /api/stats/service-level',
-  'GET /api/alerts',
   'GET /api/stats/capacity',
   'GET /api/reports/monthly',
   'POST /api/emergency/coordination',
-  'GET /api/callbacks',
   'GET /api/admin/calendar',
   'POST /api/admin/calendar/check',
 ];

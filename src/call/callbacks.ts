@@ -55,6 +55,19 @@ export function requestCallback(db: Db, c: CallbackRequest): void {
   );
 }
 
+const CallbackView = Type.Object({
+  id: Type.Integer(),
+  call_id: Type.String(),
+  caller: Type.String(),
+  line: Type.Union([Type.String(), Type.Null()]),
+  requested_at: Type.String(),
+  message: Type.Union([Type.Object({ path: Type.String(), seconds: Type.Integer() }), Type.Null()], {
+    description: 'a message left (留言), or null for a call-back request',
+  }),
+  done_at: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
   const staff = requireRole('agent', 'supervisor');
   app.get(
@@ -65,6 +78,7 @@ export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = a
         summary: 'callers who asked to be called back (漏接回拨), open or done',
         tags: ['calls'],
         querystring: Type.Object({ done: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Object({ items: Type.Array(CallbackView) }) },
       },
     },
     async (req) => {

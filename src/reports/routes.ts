@@ -111,12 +111,40 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
     },
   );
 
-  api.get('/alerts', { preHandler: staff, schema: { summary: 'transfer-rate alerts now open', tags: ['stats'] } }, async () => ({
-    rule: alertRuleText(api.config.current.routing),
-    items: opts.alerts
-      .open()
-      .map((a) => ({ id: a.id, kind: a.kind, subject: a.subject, opened_at: formatShanghai(new Date(a.opened_ms)), detail: JSON.parse(a.detail) as unknown })),
-  }));
+  api.get(
+    '/alerts',
+    {
+      preHandler: staff,
+      schema: {
+        summary: 'transfer-rate alerts now open',
+        tags: ['stats'],
+        response: {
+          200: Type.Object({
+            rule: Type.String({ description: 'when an alert opens and closes, in Chinese' }),
+            items: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                kind: Type.String(),
+                subject: Type.String({ description: 'the hotline' }),
+                opened_at: Type.String(),
+                detail: Type.Unknown(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({
+      rule: alertRuleText(api.config.current.routing),
+      items: opts.alerts.open().map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        subject: a.subject,
+        opened_at: formatShanghai(new Date(a.opened_ms)),
+        detail: JSON.parse(a.detail) as unknown,
+      })),
+    }),
+  );
 }
 
 function registerCapacity(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQuery) => Range): void {
