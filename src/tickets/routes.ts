@@ -129,10 +129,28 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
     },
   );
 
-  app.get('/tickets/summary', { schema: { summary: 'ticket counts by status and light', tags: ['tickets'] } }, async (req) => {
-    const viewer = actorOf(req.user);
-    return desk.summary(now().getTime(), isDepartmentUser(viewer) ? viewer.department! : undefined);
-  });
+  app.get(
+    '/tickets/summary',
+    {
+      schema: {
+        summary: 'ticket counts by status and light',
+        tags: ['tickets'],
+        response: {
+          200: Type.Object({
+            open_by_light: Type.Object(
+              { green: Type.Integer(), yellow: Type.Integer(), red: Type.Integer() },
+              { description: 'tickets with a department (dispatched or signed), by their worse clock' },
+            ),
+            by_status: Type.Record(Type.String(), Type.Integer(), { description: 'every ticket by status; a status with none is left out' }),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const viewer = actorOf(req.user);
+      return desk.summary(now().getTime(), isDepartmentUser(viewer) ? viewer.department! : undefined);
+    },
+  );
 
   app.post(
     '/tickets',
