@@ -17,7 +17,7 @@ import { OutboxWorker, SmppDriver, SmsOutbox, UnconfiguredDriver, type SmsDriver
 import { createTicketArea, noticeCalendarGap } from './tickets/index.js';
 import { Figures, TransferAlerts } from './reports/index.js';
 import { AcdStore, CallDistributor } from './acd/index.js';
-import { CallController } from './call/index.js';
+import { CallController, type CallControllerOptions } from './call/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -30,7 +30,20 @@ export interface RunningServer {
 
 const SMS_POLL_MS = 5_000;
 
-export async function startServer(configDir: string, env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<RunningServer> {
+/** Marks a server started without ports: its API answers through `app.inject`. */
+export const IN_PROCESS_URL = 'in-process:';
+
+/**
+ * `switchLink`, when given, runs the server without ports, for the in-process test switchboard:
+ * the inbound ESL link is that stream, calls arrive through `calls.accept`, and the API answers
+ * through `app.inject`. Everything else is assembled exactly as for `npm start`.
+ */
+export async function startServer(
+  configDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  log?: Logger,
+  switchLink?: CallControllerOptions['link'],
+): Promise<RunningServer> {
   const loaded = await loadConfig(configDir, env);
   if (!loaded.ok) {
     throw new Error(`config in ${configDir} is not valid:\n${loaded.issues.map(formatIssue).join('\n')}`);
@@ -96,6 +109,7 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     calendar: () => calendar,
     log: logger,
     firstCommandMs: (ms) => firstCommand.observe(ms / 1000),
+    ...(switchLink ? { link: switchLink } : {}),
     surveyTaken: (callId, score) => {
       tickets.desk
         .noteCallSurvey(callId, score)
@@ -191,15 +205,20 @@ export async function startServer(configDir: string, env: NodeJS.ProcessEnv = pr
     GroupCommit.of(db).flushNow();
     db.close();
   };
-  let url: string;
-  let eslPort: number;
+  let url = IN_PROCESS_URL;
+  let eslPort = 0;
   try {
-    url = await app.listen(settings.http).catch((err: unknown) => {
-      throw listenFailure('http', settings.http, err, configDir);
-    });
-    eslPort = await calls.start().catch((err: unknown) => {
-      throw listenFailure('esl', settings.eslListener, err, configDir);
-    });
+    if (switchLink) {
+      await app.ready();
+      calls.connect();
+    } else {
+      url = await app.listen(settings.http).catch((err: unknown) => {
+        throw listenFailure('http', settings.http, err, configDir);
+      });
+      eslPort = await calls.start().catch((err: unknown) => {
+        throw listenFailure('esl', settings.eslListener, err, configDir);
+      });
+    }
   } catch (err) {
     // A port that cannot be opened ends the start: close the HTTP listener, timers, the
     // checkpoint thread and the database opened so far, so a caller that goes on (the demo,

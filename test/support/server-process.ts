@@ -116,7 +116,7 @@ export async function startServerProcess(configDir: string, opts: StartOptions =
  * The users a test needs, written through the same store `cti user add` uses, in this process:
  * a `cti` process per user cost 2–10 s under load. test/auth.test.ts runs the command itself.
  */
-async function seedUsers(configDir: string, env: NodeJS.ProcessEnv, users: NonNullable<StartOptions['users']>): Promise<void> {
+export async function seedUsers(configDir: string, env: NodeJS.ProcessEnv, users: NonNullable<StartOptions['users']>): Promise<void> {
   const loaded = await loadConfig(configDir, env);
   if (!loaded.ok) throw new Error(`config of the test server: ${loaded.issues.map(formatIssue).join('; ')}`);
   const db = openDatabase(loaded.config.server.database, schema);

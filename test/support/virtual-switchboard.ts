@@ -1,0 +1,178 @@
+// The whole system in this process on one virtual clock: the simulator (our FreeSWITCH, with the
+// generated dialplan) and the server exactly as `npm start` assembles it (startServer), joined by
+// in-memory streams instead of ports, the API answered through fastify's inject. A scenario whose
+// calls last 40 s costs what its events cost, and every time a test reads is the switch's and the
+// server's own (one Date for both). The explorer runs the controller the same way; this adds the
+// HTTP app and everything else main.ts starts. test/support/switchboard.ts keeps the same tests'
+// shape over real processes and ports, for the end-to-end tests that need them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { IN_PROCESS_URL, startServer, type RunningServer } from '../../src/main.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { VirtualTime } from '../../scripts/explorer/virtual-time.js';
+import { memoryLink } from '../../scripts/explorer/memory-link.js';
+import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
+import { seedUsers, TEST_PASSWORD, type Client } from './server-process.js';
+import type { SwitchboardOptions } from './switchboard.js';
+
+/** A workday morning in office hours, with holiday data: what a test sees unless it asks otherwise. */
+export const DEFAULT_START = '2026-12-09T10:00:00+08:00';
+
+export interface VirtualServer extends Client {
+  running: RunningServer;
+  /** log lines at warn and above, parsed */
+  logs: Array<Record<string, unknown>>;
+  login(username: string, password?: string): Promise<void>;
+  as(username: string, password?: string): Promise<Client>;
+}
+
+export interface VirtualSwitchboard {
+  vt: VirtualTime;
+  sim: Simulator;
+  server: VirtualServer;
+  config: ConfigCopy;
+  /** GET with the logged-in user's token every 50 virtual ms until `accept` says yes */
+  until<T>(what: string, path: string, accept: (body: any) => T | undefined, timeoutMs?: number): Promise<T>;
+  /** `probe` every 50 virtual ms until it gives a value; ms is virtual */
+  waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<{ value: T; ms: number }>;
+  /** lets `ms` of virtual time pass, with everything due in it */
+  sleep(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const POLL_MS = 50;
+
+export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: string } = {}): Promise<VirtualSwitchboard> {
+  const config = copyConfig();
+  config.edit('routing.yaml', 'agent_ring_s: 20', 'agent_ring_s: 2');
+  config.edit('routing.yaml', 'wrap_up_s: 15', 'wrap_up_s: 1');
+  opts.configure?.(config);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cti-vdata-'));
+  const env = { ...process.env, CTI_CONFIG: config.dir, CTI_DB: join(dataDir, 'cti.sqlite') };
+  await seedUsers(config.dir, env, opts.users ?? [{ name: 'boss', role: 'supervisor' }]);
+
+  const vt = new VirtualTime(Date.parse(opts.startAt ?? DEFAULT_START));
+  const scope = vt.scope(undefined);
+  let running: RunningServer | undefined;
+  let port = 40_000;
+  const sim = await startSimulator({
+    dialplanDir: join(projectDir, 'dialplan'),
+    clock: { nowUs: () => Date.now() * 1000 },
+    inMemory: {
+      // the `socket` app's connection to the controller's listener
+      outbound: () => {
+        const server = running;
+        if (!server) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8084'), { code: 'ECONNREFUSED' });
+        const { a, b } = memoryLink(port++, scope, scope);
+        scope(() => server.calls.accept(b));
+        return a;
+      },
+    },
+    engine: {
+      seed: 7,
+      agents: opts.agents ?? [],
+      hotlines: opts.hotlines ?? {},
+      gateways: ['telecom-trunk', 'police-110'],
+      globals: { domain_name: '127.0.0.1', sounds_dir: '/usr/share/freeswitch/sounds', recordings_dir: '/var/lib/freeswitch/recordings' },
+      defaultPromptS: 0.3,
+    },
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  // the controller's `net.connect` to :8021
+  const link = {
+    connect: () => {
+      const { a, b } = memoryLink(8021, scope, scope);
+      scope(() => sim.server.accept(b));
+      return a;
+    },
+    random: () => 0.5,
+  };
+  const started = startServer(config.dir, env, log, link);
+  running = await drive(vt, started);
+  if (running.url !== IN_PROCESS_URL) throw new Error('the server opened ports');
+  const server = inProcessServer(vt, running, logs);
+
+  const waitFor: VirtualSwitchboard['waitFor'] = async (what, probe, timeoutMs = 15_000) => {
+    const start = vt.now();
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return { value, ms: vt.now() - start };
+      if (vt.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} virtual ms waiting for ${what}`);
+      await vt.runUntil(vt.now() + POLL_MS);
+    }
+  };
+  const stop = async () => {
+    await drive(vt, running!.close());
+    await drive(vt, sim.stop());
+    vt.uninstall();
+    config.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('the controller to connect to the simulator', () => (running!.calls.freeswitchState === 'connected' ? true : undefined));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    vt,
+    sim,
+    server,
+    config,
+    waitFor,
+    async until(what, path, accept, timeoutMs = 15_000) {
+      return (await waitFor(what, async () => accept((await server.get(path)).body), timeoutMs)).value;
+    },
+    sleep: (ms) => vt.runUntil(vt.now() + ms).then(() => undefined),
+    stop,
+  };
+}
+
+/**
+ * Awaits `p` while the virtual clock runs what falls due: most promises here settle within a
+ * turn, but a close or a start may wait on a timer. Each loop lets one virtual ms pass at most.
+ */
+async function drive<T>(vt: VirtualTime, p: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = p.finally(() => (settled = true));
+  while (!settled) await vt.runUntil(vt.now() + 1);
+  return watched;
+}
+
+function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Record<string, unknown>>): VirtualServer {
+  let token: string | null = null;
+  const call = async (method: 'GET' | 'POST', path: string, body: unknown, as: string | null) => {
+    const res = await drive(
+      vt,
+      running.app.inject({
+        method,
+        url: path,
+        headers: as ? { authorization: `Bearer ${as}` } : {},
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
+    );
+    const text = res.body;
+    return { status: res.statusCode, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
+  };
+  const tokenOf = async (username: string, password: string) => {
+    const r = await call('POST', '/api/auth/login', { username, password }, null);
+    if (r.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(r.body)}`);
+    return r.body.token as string;
+  };
+  return {
+    running,
+    logs,
+    async login(username, password = TEST_PASSWORD) {
+      token = await tokenOf(username, password);
+    },
+    async as(username, password = TEST_PASSWORD) {
+      const own = await tokenOf(username, password);
+      return { get: (path) => call('GET', path, undefined, own), post: (path, body) => call('POST', path, body, own) };
+    },
+    get: (path) => call('GET', path, undefined, token),
+    post: (path, body) => call('POST', path, body, token),
+  };
+}
