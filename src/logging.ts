@@ -27,7 +27,9 @@ const serializers: LoggerOptions['serializers'] = {
   }),
 };
 
-export function createLogger(level: string, pretty = process.stdout.isTTY === true): Logger {
+/** `destination`: where the JSON lines go instead of stdout (the in-process test switchboard reads them). */
+export function createLogger(level: string, pretty = process.stdout.isTTY === true, destination?: pino.DestinationStream): Logger {
+  if (destination) return pino({ level, base: { service: 'cti' }, serializers }, destination);
   if (!pretty) return pino({ level, base: { service: 'cti' }, serializers });
   return pino({
     level,

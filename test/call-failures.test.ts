@@ -2,7 +2,7 @@
 // busy, or not registered) and a department that rings out must not cost the caller the call;
 // a number a carrier forwards to 12345 keeps its routing.
 import t, { type Test } from 'tap';
-import { switchboard, type Switchboard } from './support/switchboard.js';
+import { virtualSwitchboard as switchboard, type VirtualSwitchboard as Switchboard } from './support/virtual-switchboard.js';
 
 const ended = (sb: Switchboard, caller: string) =>
   sb.until(`the call from ${caller} to end`, `/api/calls?caller=${caller}`, (b) => (b.items[0]?.ended_at ? b.items[0] : undefined), 30_000);
@@ -26,8 +26,11 @@ t.test('an agent who declines, is busy or not registered does not drop the calle
     users: staff,
   });
   t.teardown(() => sb.stop());
-  // longest idle first: 1001, then 1003, then 1002
-  for (const seat of ['1001', '1003', '1002']) await ready(t, sb, seat);
+  // longest idle first: 1001, then 1003, then 1002, each ready a virtual second after the last
+  for (const seat of ['1001', '1003', '1002']) {
+    await ready(t, sb, seat);
+    await sb.sleep(1000);
+  }
 
   sb.sim.engine.placeCall({ from: '13800000101', to: '12345', dtmf: [{ at_s: 0.5, digits: '1' }], hangupAfterS: 25 });
   const first = await ended(sb, '13800000101');

@@ -1,10 +1,9 @@
-// One-key transfer through the simulator over TCP, each path of docs/architecture.md §5: warm complete,
+// One-key transfer through the simulator (in one process on a virtual clock), each path of docs/architecture.md §5: warm complete,
 // warm cancel, cancel while ringing, busy, unreachable, no answer, the caller hanging up while
 // the department rings, refused outside hours, three-way, blind, emergency, hold and resume.
 // After each call the simulator must hold no leg at all.
 import t from 'tap';
-import { switchboard, type Switchboard } from './support/switchboard.js';
-import { waitFor } from './support/server-process.js';
+import { virtualSwitchboard as switchboard, type VirtualSwitchboard as Switchboard } from './support/virtual-switchboard.js';
 import type { SimEvent } from '../src/sim/contracts.js';
 
 const always = (number: string, department: string) =>
@@ -13,8 +12,8 @@ const always = (number: string, department: string) =>
     `department: ${department}, hours: always, transfer: { gateway: telecom-trunk, dial: "${number}" }`,
   ] as const;
 
-const hour = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(11, 13));
-const closedPeriod = hour < 12 ? '23:00-23:30' : '01:00-01:30';
+// the board's clock starts on a workday at 10:00: these hours are closed then
+const closedPeriod = '01:00-01:30';
 
 let caller = 13800000100;
 
@@ -66,7 +65,7 @@ const callEnded = (sb: Switchboard, id: string) => sb.until('the call record to 
 
 /** Nothing left in the switch: every leg of the call is gone. */
 async function noLegsLeft(t: { same: (a: unknown, b: unknown, m: string) => void }, sb: Switchboard): Promise<void> {
-  await waitFor('the simulator to hold no channel', async () => (sb.sim.engine.channels.length === 0 ? true : undefined), 10_000).catch(() => undefined);
+  await sb.waitFor('the simulator to hold no channel', async () => (sb.sim.engine.channels.length === 0 ? true : undefined), 10_000).catch(() => undefined);
   t.same(
     sb.sim.engine.channels.map((c) => c.name),
     [],
@@ -123,7 +122,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     t.match(done.body, { phase: 'handed_over', attempt: { state: 'completed' } });
     const dept = legOf(sb, '12315')!;
     t.equal(dept.bridge?.peer.uuid, id, 'the caller is bridged to the department');
-    await waitFor('the agent leg to go', async () => (sb.sim.engine.agent('1001').calls().length === 0 ? true : undefined), 5000);
+    await sb.waitFor('the agent leg to go', async () => (sb.sim.engine.agent('1001').calls().length === 0 ? true : undefined), 5000);
     const call = await callEnded(sb, id);
     t.match(call, { outcome: 'transferred', department: 'market-regulation', agent: '1001' });
     t.match(call.transfer_attempts, [{ hotline: '12315', kind: 'warm', result: 'answered', agent: '1001' }]);
@@ -143,7 +142,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     t.equal(r.status, 200);
     const back = await phase(sb, id, 'talking');
     t.match(back.attempt, { hotline: '12348', state: 'cancelled', result: 'answered' });
-    await waitFor('caller and agent bridged again', async () => (sb.sim.engine.agent('1001').calls()[0]?.bridge?.peer.uuid === id ? true : undefined), 5000);
+    await sb.waitFor('caller and agent bridged again', async () => (sb.sim.engine.agent('1001').calls()[0]?.bridge?.peer.uuid === id ? true : undefined), 5000);
     t.notOk(legOf(sb, '12348'), 'the department leg is gone');
     sb.sim.engine.agent('1001').hangup();
     const call = await callEnded(sb, id);
@@ -156,7 +155,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
   t.test('cancel while the department rings: cancelled, out of the rate', async (t) => {
     const { id } = await talkingCall(sb);
     await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12358' });
-    await waitFor('the prices hotline to ring', async () => legOf(sb, '12358'), 5000);
+    await sb.waitFor('the prices hotline to ring', async () => legOf(sb, '12358'), 5000);
     await sb.server.post(`/api/calls/${id}/transfer/cancel`);
     const back = await phase(sb, id, 'talking');
     t.match(back, { attempt: { state: 'cancelled', result: 'cancelled' }, ticket_offer: null });
@@ -183,7 +182,11 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
       );
       t.match(back.attempt, { state: 'failed', result });
       t.match(back.ticket_offer, { department, caller: from, call_id: id, content: String });
-      await waitFor('caller and agent bridged again', async () => (sb.sim.engine.agent('1001').calls()[0]?.bridge?.peer.uuid === id ? true : undefined), 5000);
+      await sb.waitFor(
+        'caller and agent bridged again',
+        async () => (sb.sim.engine.agent('1001').calls()[0]?.bridge?.peer.uuid === id ? true : undefined),
+        5000,
+      );
       sb.sim.engine.agent('1001').hangup();
       const call = await callEnded(sb, id);
       t.match(call, { outcome: 'answered' });
@@ -196,7 +199,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
   t.test('the caller hangs up while the department rings: cancelled, no leg left', async (t) => {
     const { id } = await talkingCall(sb);
     await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12358' });
-    await waitFor('the prices hotline to ring', async () => legOf(sb, '12358'), 5000);
+    await sb.waitFor('the prices hotline to ring', async () => legOf(sb, '12358'), 5000);
     await sb.sim.engine.api('uuid_kill', id);
     await callEnded(sb, id);
     const attempts = await sb.until('the attempt to close', `/api/calls/${id}`, (b) => (b.transfer_attempts[0]?.result ? b.transfer_attempts : undefined));
@@ -216,7 +219,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
       killed = Promise.resolve().then(() => sb.sim.engine.api('uuid_kill', id));
     };
     await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '12358' });
-    await waitFor('the caller to be killed', async () => killed, 5000);
+    await sb.waitFor('the caller to be killed', async () => killed, 5000);
     killCallerOnCreate = undefined;
     t.match(await killed, /^\+OK/);
     await callEnded(sb, id);
@@ -256,7 +259,7 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
     t.equal(r.status, 200);
     t.match(r.body, { phase: 'three_way', attempt: { state: 'three_way' } });
     const room = `cti-${id}`;
-    await waitFor(
+    await sb.waitFor(
       'three members in the room',
       async () => (sb.sim.engine.channels.filter((c) => c.getVar('conference_name') === room && c.ready).length === 3 ? true : undefined),
       5000,
@@ -315,12 +318,12 @@ t.test('one-key transfer, every path, through the simulator', async (t) => {
       if (e.name === 'PLAYBACK_START' && of('Unique-ID') === id && of('Playback-File-Path').includes('hold-music')) musicStarts++;
     });
     t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
-    await waitFor('the agent parked', async () => (agentLeg.bridge === null && agentLeg.state === 'CS_PARK' ? true : undefined));
-    await waitFor('the caller on hold music', async () => (musicStarts > 0 && !callerLeg.bridge ? true : undefined));
+    await sb.waitFor('the agent parked', async () => (agentLeg.bridge === null && agentLeg.state === 'CS_PARK' ? true : undefined));
+    await sb.waitFor('the caller on hold music', async () => (musicStarts > 0 && !callerLeg.bridge ? true : undefined));
     t.not(agentLeg.callState, 'HELD', 'no uuid_hold: its looping broadcast would outlive the agent');
     t.match(await sb.server.post(`/api/calls/${id}/hold`), { status: 409, body: { error: 'CTI_TRANSFER_BAD_STATE' } });
     t.match((await sb.server.post(`/api/calls/${id}/resume`)).body, { phase: 'talking' });
-    await waitFor('agent and caller together again', async () => (agentLeg.bridge?.peer.uuid === id ? true : undefined));
+    await sb.waitFor('agent and caller together again', async () => (agentLeg.bridge?.peer.uuid === id ? true : undefined));
 
     t.match((await sb.server.post(`/api/calls/${id}/hold`)).body, { phase: 'held' });
     sb.sim.engine.agent('1001').hangup();

@@ -3,7 +3,7 @@
 // by FreeSWITCH's `record` app into a folder made first; the message lands on the call-back
 // list with its file and length. A caller who hangs up before the tone is still called back.
 import t, { type Test } from 'tap';
-import { switchboard, type Switchboard } from './support/switchboard.js';
+import { virtualSwitchboard as switchboard, type VirtualSwitchboard as Switchboard } from './support/virtual-switchboard.js';
 
 const staff = [{ name: 'boss', role: 'supervisor' }];
 

@@ -88,7 +88,12 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
  * ready, once its talk can be transferred or held: the call id (the caller's uuid) and both
  * channels. Needs a logged-in user who may read /api/agents and /api/calls/:id/transfer.
  */
-export async function talkingCall(sb: Switchboard, seat: string, from: string, to = '12369'): Promise<{ id: string; caller: Channel; agentLeg: Channel }> {
+export async function talkingCall(
+  sb: Pick<Switchboard, 'sim' | 'until'>,
+  seat: string,
+  from: string,
+  to = '12369',
+): Promise<{ id: string; caller: Channel; agentLeg: Channel }> {
   sb.sim.engine.placeCall({ from, to, hangupAfterS: 90 });
   const id: string = await sb.until(
     `agent ${seat} to be talking`,

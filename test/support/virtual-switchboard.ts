@@ -8,13 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { IN_PROCESS_URL, startServer, type RunningServer } from '../../src/main.js';
+import { createLogger } from '../../src/logging.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { VirtualTime } from '../../scripts/explorer/virtual-time.js';
 import { memoryLink } from '../../scripts/explorer/memory-link.js';
 import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
-import { seedUsers, TEST_PASSWORD, type Client } from './server-process.js';
+import { seedUsers, type Client } from './server-process.js';
+import { SessionStore, UserStore } from '../../src/auth/index.js';
 import type { SwitchboardOptions } from './switchboard.js';
 
 /** A workday morning in office hours, with holiday data: what a test sees unless it asks otherwise. */
@@ -22,10 +23,11 @@ export const DEFAULT_START = '2026-12-09T10:00:00+08:00';
 
 export interface VirtualServer extends Client {
   running: RunningServer;
-  /** log lines at warn and above, parsed */
+  /** the server's log lines at the shipped level (info), parsed, with the server's own redaction */
   logs: Array<Record<string, unknown>>;
-  login(username: string, password?: string): Promise<void>;
-  as(username: string, password?: string): Promise<Client>;
+  /** a session for the user, as a login makes it (the password is not checked here) */
+  login(username: string): Promise<void>;
+  as(username: string): Promise<Client>;
 }
 
 export interface VirtualSwitchboard {
@@ -53,6 +55,7 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
   const env = { ...process.env, CTI_CONFIG: config.dir, CTI_DB: join(dataDir, 'cti.sqlite') };
   await seedUsers(config.dir, env, opts.users ?? [{ name: 'boss', role: 'supervisor' }]);
 
+  const baseline = realWork();
   const vt = new VirtualTime(Date.parse(opts.startAt ?? DEFAULT_START));
   const scope = vt.scope(undefined);
   let running: RunningServer | undefined;
@@ -80,7 +83,7 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     },
   });
   const logs: Array<Record<string, unknown>> = [];
-  const log = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = createLogger('info', false, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   // the controller's `net.connect` to :8021
   const link = {
     connect: () => {
@@ -91,9 +94,9 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     random: () => 0.5,
   };
   const started = startServer(config.dir, env, log, link);
-  running = await drive(vt, started);
+  running = await drive(vt, started, baseline);
   if (running.url !== IN_PROCESS_URL) throw new Error('the server opened ports');
-  const server = inProcessServer(vt, running, logs);
+  const server = inProcessServer(vt, running, logs, baseline);
 
   const waitFor: VirtualSwitchboard['waitFor'] = async (what, probe, timeoutMs = 15_000) => {
     const start = vt.now();
@@ -105,8 +108,8 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     }
   };
   const stop = async () => {
-    await drive(vt, running!.close());
-    await drive(vt, sim.stop());
+    await drive(vt, running!.close(), baseline);
+    await drive(vt, sim.stop(), baseline);
     vt.uninstall();
     config.remove();
     rmSync(dataDir, { recursive: true, force: true });
@@ -131,18 +134,36 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
   };
 }
 
+/** Kinds of handle that mean real work in flight (a file read, a DNS lookup), counted now. */
+function realWork(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) if (kind !== 'Timeout' && kind !== 'Immediate') counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+const realPause = (() => {
+  const realSetTimeout = setTimeout;
+  return () => new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+})();
+
 /**
- * Awaits `p` while the virtual clock runs what falls due: most promises here settle within a
- * turn, but a close or a start may wait on a timer. Each loop lets one virtual ms pass at most.
+ * Awaits `p` while the virtual clock runs what falls due. What is due now runs first; while real
+ * work is in flight (more handles than when the board started: a file written, a module read) it
+ * is given real time; otherwise the clock moves on by 1 ms, in case `p` waits on a timer.
  */
-async function drive<T>(vt: VirtualTime, p: Promise<T>): Promise<T> {
+async function drive<T>(vt: VirtualTime, p: Promise<T>, baseline: Map<string, number>): Promise<T> {
   let settled = false;
   const watched = p.finally(() => (settled = true));
-  while (!settled) await vt.runUntil(vt.now() + 1);
+  while (!settled) {
+    await vt.runUntil(vt.now());
+    if (settled) break;
+    if ([...realWork()].some(([kind, n]) => n > (baseline.get(kind) ?? 0))) await realPause();
+    else await vt.runUntil(vt.now() + 1);
+  }
   return watched;
 }
 
-function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Record<string, unknown>>): VirtualServer {
+function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Record<string, unknown>>, baseline: Map<string, number>): VirtualServer {
   let token: string | null = null;
   const call = async (method: 'GET' | 'POST', path: string, body: unknown, as: string | null) => {
     const res = await drive(
@@ -153,23 +174,28 @@ function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Re
         headers: as ? { authorization: `Bearer ${as}` } : {},
         ...(body === undefined ? {} : { payload: body as object }),
       }),
+      baseline,
     );
     const text = res.body;
     return { status: res.statusCode, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
   };
-  const tokenOf = async (username: string, password: string) => {
-    const r = await call('POST', '/api/auth/login', { username, password }, null);
-    if (r.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(r.body)}`);
-    return r.body.token as string;
+  // a session made by the session store, as a login makes it: the login itself is tested over
+  // HTTP elsewhere, and its scrypt runs on the thread pool, where the clock cannot see it wait
+  const users = new UserStore(running.db);
+  const sessions = new SessionStore(running.db);
+  const tokenOf = async (username: string) => {
+    const user = users.byUsername(username);
+    if (!user) throw new Error(`no user ${username} on this board`);
+    return sessions.create(user.id, new Date()).token;
   };
   return {
     running,
     logs,
-    async login(username, password = TEST_PASSWORD) {
-      token = await tokenOf(username, password);
+    async login(username) {
+      token = await tokenOf(username);
     },
-    async as(username, password = TEST_PASSWORD) {
-      const own = await tokenOf(username, password);
+    async as(username) {
+      const own = await tokenOf(username);
       return { get: (path) => call('GET', path, undefined, own), post: (path, body) => call('POST', path, body, own) };
     },
     get: (path) => call('GET', path, undefined, token),
