@@ -17,17 +17,27 @@ import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
 import { seedUsers, type Client } from './server-process.js';
 import { SessionStore, UserStore } from '../../src/auth/index.js';
 import type { SwitchboardOptions } from './switchboard.js';
+import type { DeskTransport } from '../../src/sim/scenario/agent-desks.js';
 
 /** A workday morning in office hours, with holiday data: what a test sees unless it asks otherwise. */
 export const DEFAULT_START = '2026-12-09T10:00:00+08:00';
 
 export interface VirtualServer extends Client {
   running: RunningServer;
+  /** IN_PROCESS_URL: a base for `fetch` (the board's own), not an address on the network */
+  url: string;
   /** the server's log lines at the shipped level (info), parsed, with the server's own redaction */
   logs: Array<Record<string, unknown>>;
   /** a session for the user, as a login makes it (the password is not checked here) */
   login(username: string): Promise<void>;
   as(username: string): Promise<Client>;
+  /** a bearer token of the user's own (for the live feed's WebSocket) */
+  session(username: string): Promise<string>;
+  /**
+   * The logged-in user's requests for code awaited inside `run` (a poller beside a scenario):
+   * they do not move the clock themselves, `run` does
+   */
+  passive: Client;
 }
 
 export interface VirtualSwitchboard {
@@ -41,6 +51,13 @@ export interface VirtualSwitchboard {
   waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<{ value: T; ms: number }>;
   /** lets `ms` of virtual time pass, with everything due in it */
   sleep(ms: number): Promise<void>;
+  /** awaits `p` with the clock running from timer to timer, as the explorer runs it (a scenario) */
+  run<T>(p: Promise<T>): Promise<T>;
+  /**
+   * How code that talks HTTP to the server (AgentDesks) reaches it: inject, nothing on the
+   * network, and users signed in by sessions the session store makes (no scrypt; see login)
+   */
+  transport: DeskTransport;
   stop(): Promise<void>;
 }
 
@@ -55,7 +72,6 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
   const env = { ...process.env, CTI_CONFIG: config.dir, CTI_DB: join(dataDir, 'cti.sqlite') };
   await seedUsers(config.dir, env, opts.users ?? [{ name: 'boss', role: 'supervisor' }]);
 
-  const baseline = realWork();
   const vt = new VirtualTime(Date.parse(opts.startAt ?? DEFAULT_START));
   const scope = vt.scope(undefined);
   let running: RunningServer | undefined;
@@ -94,9 +110,9 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     random: () => 0.5,
   };
   const started = startServer(config.dir, env, log, link);
-  running = await drive(vt, started, baseline);
+  running = await drive(vt, started);
   if (running.url !== IN_PROCESS_URL) throw new Error('the server opened ports');
-  const server = inProcessServer(vt, running, logs, baseline);
+  const server = inProcessServer(vt, running, logs);
 
   const waitFor: VirtualSwitchboard['waitFor'] = async (what, probe, timeoutMs = 15_000) => {
     const start = vt.now();
@@ -108,8 +124,8 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     }
   };
   const stop = async () => {
-    await drive(vt, running!.close(), baseline);
-    await drive(vt, sim.stop(), baseline);
+    await drive(vt, running!.close());
+    await drive(vt, sim.stop());
     vt.uninstall();
     config.remove();
     rmSync(dataDir, { recursive: true, force: true });
@@ -130,15 +146,19 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
       return (await waitFor(what, async () => accept((await server.get(path)).body), timeoutMs)).value;
     },
     sleep: (ms) => vt.runUntil(vt.now() + ms).then(() => undefined),
+    run: (p) => drive(vt, p, 'timers'),
+    transport: { fetch: injectFetch(running), signIn: (username) => server.session(username) },
     stop,
   };
 }
 
-/** Kinds of handle that mean real work in flight (a file read, a DNS lookup), counted now. */
-function realWork(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) if (kind !== 'Timeout' && kind !== 'Immediate') counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
+/**
+ * Requests in flight that are real work (a file read or written, a lookup): the kinds of resource
+ * Node names with `Req` (FSReqCallback, FSReqPromise, GetAddrInfoReqWrap, …) and pending writes.
+ * Handles that live on (a file watcher, a worker) are not work to wait for.
+ */
+function realWorkInFlight(): boolean {
+  return process.getActiveResourcesInfo().some((kind) => kind.includes('Req') || kind === 'WriteWrap' || kind === 'ShutdownWrap');
 }
 
 const realPause = (() => {
@@ -148,34 +168,52 @@ const realPause = (() => {
 
 /**
  * Awaits `p` while the virtual clock runs what falls due. What is due now runs first; while real
- * work is in flight (more handles than when the board started: a file written, a module read) it
- * is given real time; otherwise the clock moves on by 1 ms, in case `p` waits on a timer.
+ * work is in flight (a file written, a module read) it is given real time; otherwise the clock moves on by 1 ms, in case `p` waits on a timer (a
+ * request), or to the next timer (`timers`: a scenario that waits on its own timers).
  */
-async function drive<T>(vt: VirtualTime, p: Promise<T>, baseline: Map<string, number>): Promise<T> {
+async function drive<T>(vt: VirtualTime, p: Promise<T>, step: 'ms' | 'timers' = 'ms'): Promise<T> {
   let settled = false;
   const watched = p.finally(() => (settled = true));
   while (!settled) {
     await vt.runUntil(vt.now());
     if (settled) break;
-    if ([...realWork()].some(([kind, n]) => n > (baseline.get(kind) ?? 0))) await realPause();
-    else await vt.runUntil(vt.now() + 1);
+    if (realWorkInFlight()) await realPause();
+    else await vt.runUntil(step === 'ms' ? vt.now() + 1 : (vt.nextAt() ?? vt.now() + 1));
   }
   return watched;
 }
 
-function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Record<string, unknown>>, baseline: Map<string, number>): VirtualServer {
+/**
+ * `fetch` over inject, for code running inside the virtual world (its requests are awaited while
+ * something else runs the clock: `run`). The URL's path and query are what count.
+ */
+function injectFetch(running: RunningServer): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input).slice(String(input).startsWith(IN_PROCESS_URL) ? IN_PROCESS_URL.length : 0), 'http://board');
+    const res = await running.app.inject({
+      method: (init?.method ?? 'GET') as 'GET',
+      url: url.pathname + url.search,
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      ...(init?.body === undefined || init.body === null ? {} : { payload: String(init.body) }),
+    });
+    const empty = res.statusCode === 204 || res.rawPayload.length === 0;
+    return new Response(empty ? null : new Uint8Array(res.rawPayload), {
+      status: res.statusCode,
+      headers: { 'content-type': String(res.headers['content-type'] ?? 'text/plain') },
+    });
+  }) as typeof fetch;
+}
+
+function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Record<string, unknown>>): VirtualServer {
   let token: string | null = null;
-  const call = async (method: 'GET' | 'POST', path: string, body: unknown, as: string | null) => {
-    const res = await drive(
-      vt,
-      running.app.inject({
-        method,
-        url: path,
-        headers: as ? { authorization: `Bearer ${as}` } : {},
-        ...(body === undefined ? {} : { payload: body as object }),
-      }),
-      baseline,
-    );
+  const call = async (method: 'GET' | 'POST', path: string, body: unknown, as: string | null, driven = true) => {
+    const injected = running.app.inject({
+      method,
+      url: path,
+      headers: as ? { authorization: `Bearer ${as}` } : {},
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    const res = driven ? await drive(vt, injected) : await injected;
     const text = res.body;
     return { status: res.statusCode, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
   };
@@ -190,15 +228,18 @@ function inProcessServer(vt: VirtualTime, running: RunningServer, logs: Array<Re
   };
   return {
     running,
+    url: running.url,
     logs,
     async login(username) {
       token = await tokenOf(username);
     },
+    session: tokenOf,
     async as(username) {
       const own = await tokenOf(username);
       return { get: (path) => call('GET', path, undefined, own), post: (path, body) => call('POST', path, body, own) };
     },
     get: (path) => call('GET', path, undefined, token),
     post: (path, body) => call('POST', path, body, token),
+    passive: { get: (path) => call('GET', path, undefined, token, false), post: (path, body) => call('POST', path, body, token, false) },
   };
 }

@@ -15,28 +15,33 @@ export interface DeskResult {
   outcome: TransferOutcome | 'not_performed';
 }
 
+/** A bearer token for a user: POST /api/auth/login, or a session the in-process test board makes. */
+export type SignIn = (username: string, password: string) => Promise<string>;
+
+/** How requests reach the API, and how users sign in: the network by default. */
+export interface DeskTransport {
+  fetch: typeof globalThis.fetch;
+  signIn?: SignIn;
+}
+
 export class AgentDesks {
   private constructor(
     private readonly base: string,
     private readonly token: string,
+    private readonly fetch: typeof globalThis.fetch,
+    private readonly signIn: SignIn,
   ) {}
 
-  /** Logs in to the controller's API (POST /api/auth/login). */
-  static async login(base: string, username: string, password: string): Promise<AgentDesks> {
-    const r = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    const body = (await r.json()) as { token?: string; message?: string };
-    if (r.status !== 200 || !body.token) throw new Error(`login to ${base} as ${username} failed: ${r.status} ${body.message ?? ''}`);
-    return new AgentDesks(base, body.token);
+  /** Logs in to the controller's API (POST /api/auth/login, unless the transport signs in itself). */
+  static async login(base: string, username: string, password: string, transport: DeskTransport = { fetch: globalThis.fetch }): Promise<AgentDesks> {
+    const signIn = transport.signIn ?? loginOver(base, transport.fetch);
+    return new AgentDesks(base, await signIn(username, password), transport.fetch, signIn);
   }
 
   /** Each seat's operator (`<prefix><seat>`) takes the seat and goes ready (示闲), as at the start of a shift. */
   async ready(seats: string[], userPrefix: string, password: string): Promise<void> {
     for (const seat of seats) {
-      const operator = await AgentDesks.login(this.base, `${userPrefix}${seat}`, password);
+      const operator = new AgentDesks(this.base, await this.signIn(`${userPrefix}${seat}`, password), this.fetch, this.signIn);
       for (const step of ['login', 'ready']) {
         const r = await operator.request('POST', `/api/agents/${seat}/${step}`);
         if (r.status !== 200) throw new Error(`seat ${seat} ${step}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -74,7 +79,7 @@ export class AgentDesks {
 
   // biome-ignore lint/suspicious/noExplicitAny: the API's JSON bodies, read by field name
   private async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const r = await fetch(`${this.base}${path}`, {
+    const r = await this.fetch(`${this.base}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -82,4 +87,17 @@ export class AgentDesks {
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null };
   }
+}
+
+function loginOver(base: string, fetchFn: typeof globalThis.fetch): SignIn {
+  return async (username, password) => {
+    const r = await fetchFn(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const body = (await r.json()) as { token?: string; message?: string };
+    if (r.status !== 200 || !body.token) throw new Error(`login to ${base} as ${username} failed: ${r.status} ${body.message ?? ''}`);
+    return body.token;
+  };
 }
