@@ -5,8 +5,16 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOpti
 
 export const MIN_PASSWORD_LENGTH = 8;
 
+/** scrypt's cost: N (CPU and memory), r (block size), p (parallelism). */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
 /** N=2^15, r=8 (32 MiB, ~150 ms here): a login burst at shift change stays affordable. */
-const CURRENT = { N: 2 ** 15, r: 8, p: 1 } as const;
+export const PASSWORD_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 1 };
+const CURRENT = PASSWORD_COST;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
@@ -19,10 +27,11 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
   );
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** `cost` other than the default is for tests, whose hundreds of users and logins need no strength. */
+export async function hashPassword(password: string, cost: ScryptCost = CURRENT): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const key = await scrypt(password, salt, KEY_BYTES, CURRENT);
-  return ['scrypt', CURRENT.N, CURRENT.r, CURRENT.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await scrypt(password, salt, KEY_BYTES, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 interface ParsedHash {

@@ -7,7 +7,7 @@ import { formatShanghai } from '../calendar/index.js';
 import type { Db } from '../store/index.js';
 import { audit } from './audit.js';
 import { SessionStore } from './sessions.js';
-import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
+import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, PASSWORD_COST, verifyPassword, type ScryptCost } from './password.js';
 import { describeRoles, DEPARTMENT_ROLES, isDepartmentRole, isRole, ROLES, type Role } from './roles.js';
 
 /** What a request knows about who sent it. */
@@ -241,7 +241,14 @@ export class UserStore {
   readonly #turns = new Map<number, Promise<void>>();
   #passwordChecks = 0;
 
-  constructor(readonly db: Db) {
+  /**
+   * `passwordCost`: the scrypt cost new hashes are made with; the default everywhere but tests.
+   * Verification reads the cost from each stored hash, so a login takes the same path either way.
+   */
+  constructor(
+    readonly db: Db,
+    private readonly passwordCost: ScryptCost = PASSWORD_COST,
+  ) {
     this.#insert = db.prepare(
       `INSERT INTO users (username, display_name, role, department, mobile, password_hash, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -305,7 +312,7 @@ export class UserStore {
     const mobile = checkMobile(optional(input.mobile));
     const displayName = checkDisplayName(optional(input.displayName), username);
     if (this.#byName.get(username)) throw duplicate(username); // before the slow hash
-    const hash = await hashPassword(input.password);
+    const hash = await hashPassword(input.password, this.passwordCost);
     try {
       return toUser(this.#insert.get(username, displayName, role, department, mobile, hash, now.getTime()) as UserRow);
     } catch (e) {
@@ -515,7 +522,7 @@ export class UserStore {
   async setPassword(id: number, password: string): Promise<User> {
     checkPassword(password);
     if (!this.byId(id)) throw noSuchUser(id);
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, this.passwordCost);
     this.db.transaction(() => {
       if (this.#setPassword.run(hash, id).changes === 0) throw noSuchUser(id);
       this.#forgetAddresses.run(id);

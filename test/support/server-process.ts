@@ -31,6 +31,13 @@ export interface Client {
 
 export const TEST_PASSWORD = 'test-password-12345';
 
+/**
+ * The scrypt cost of the test users' hashes: N=2^10 (about 5 ms) instead of 2^15 (about 150 ms),
+ * as hundreds of users and logins across the suite need no strength. Verification reads the cost
+ * from the stored hash, so logins go through the same code; test/auth.test.ts checks the real cost.
+ */
+export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
+
 export interface StartOptions {
   env?: Record<string, string>;
   /** users made with `cti user add` before the server starts, all with TEST_PASSWORD */
@@ -121,7 +128,7 @@ export async function seedUsers(configDir: string, env: NodeJS.ProcessEnv, users
   if (!loaded.ok) throw new Error(`config of the test server: ${loaded.issues.map(formatIssue).join('; ')}`);
   const db = openDatabase(loaded.config.server.database, schema);
   try {
-    const store = new UserStore(db);
+    const store = new UserStore(db, TEST_PASSWORD_COST);
     const departments = new Set(loaded.config.routing.departments.keys());
     for (const u of users)
       await store.add({ username: u.name, password: TEST_PASSWORD, role: u.role, department: u.department, mobile: u.mobile }, departments);

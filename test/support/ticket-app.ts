@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shippedConfig } from './config-dir.js';
+import { TEST_PASSWORD_COST } from './server-process.js';
 
 export const PASSWORD = 'correct horse 12345';
 
@@ -53,7 +54,7 @@ export async function ticketApp(dbPath = ':memory:', configDir = shippedConfig):
   const log = pino({ level: 'silent' });
   const db: Db = openDatabase(dbPath, schema);
   const watcher = new ConfigWatcher(config, log, {});
-  const users = new UserStore(db);
+  const users = new UserStore(db, TEST_PASSWORD_COST);
   const departments = new Set(config.routing.departments.keys());
   for (const [username, p] of Object.entries(people)) {
     await users.add({ username, password: PASSWORD, role: p.role, department: p.department, mobile: p.mobile }, departments);
