@@ -6,6 +6,7 @@
 // HTTP app and everything else main.ts starts. test/support/switchboard.ts keeps the same tests'
 // shape over real processes and ports, for the end-to-end tests that need them.
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_PROCESS_URL, startServer, type RunningServer } from '../../src/main.js';
@@ -51,6 +52,8 @@ export interface VirtualSwitchboard {
   waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<{ value: T; ms: number }>;
   /** lets `ms` of virtual time pass, with everything due in it */
   sleep(ms: number): Promise<void>;
+  /** the network drops the controller's inbound ESL connection (it reconnects by itself) */
+  dropEslLink(): void;
   /** awaits `p` with the clock running from timer to timer, as the explorer runs it (a scenario) */
   run<T>(p: Promise<T>): Promise<T>;
   /**
@@ -101,10 +104,12 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
   const logs: Array<Record<string, unknown>> = [];
   const log = createLogger('info', false, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   // the controller's `net.connect` to :8021
+  let inbound: Socket | undefined;
   const link = {
     connect: () => {
       const { a, b } = memoryLink(8021, scope, scope);
       scope(() => sim.server.accept(b));
+      inbound = a;
       return a;
     },
     random: () => 0.5,
@@ -146,6 +151,7 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
       return (await waitFor(what, async () => accept((await server.get(path)).body), timeoutMs)).value;
     },
     sleep: (ms) => vt.runUntil(vt.now() + ms).then(() => undefined),
+    dropEslLink: () => inbound?.destroy(),
     run: (p) => drive(vt, p, 'timers'),
     transport: { fetch: injectFetch(running), signIn: (username) => server.session(username) },
     stop,

@@ -1,0 +1,41 @@
+// A talk outlives a drop of the controller's inbound ESL link: the link comes back at once, and
+// the agent's hangup seconds later (heard on the new link, or found by the reconnect's listing)
+// still ends the talk, so the caller gets the survey and the seat its wrap-up. The shape of the
+// explorer's open finding (docs/explorer.md, "Open"), on the in-process board.
+import t from 'tap';
+import { virtualSwitchboard } from './support/virtual-switchboard.js';
+import { talkingCall } from './support/switchboard.js';
+
+for (const gapS of [0, 5, 27]) {
+  t.test(`the agent hangs up ${gapS} s after the link came back: survey, then the end`, async (t) => {
+    const sb = await virtualSwitchboard({
+      agents: [{ id: '1007', answerAfterS: 0.3 }],
+      users: [
+        { name: 'boss', role: 'supervisor' },
+        { name: 'op1007', role: 'agent' },
+      ],
+    });
+    t.teardown(() => sb.stop());
+    await sb.server.login('op1007');
+    await sb.server.post('/api/agents/1007/login');
+    await sb.server.post('/api/agents/1007/ready');
+    await sb.server.login('boss');
+    const { id, caller, agentLeg } = await talkingCall(sb, '1007', '13900006563');
+    const afterBridge: string[] = [];
+    sb.sim.engine.tap((e) => {
+      const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
+      if (e.name === 'CHANNEL_EXECUTE' && h('Unique-ID') === id) afterBridge.push(h('Application') ?? '');
+    });
+    await sb.sleep(20_000);
+    sb.dropEslLink();
+    await sb.waitFor('the link back', () => (sb.server.running.calls.freeswitchState === 'connected' ? true : undefined));
+    await sb.sleep(gapS * 1000);
+    sb.sim.engine.agent('1007').hangup('NORMAL_CLEARING', agentLeg.uuid);
+    const seat = await sb.until('the seat to wrap up', '/api/agents', (b) => b.items.find((a: any) => a.seat === '1007' && a.state !== 'on_call'), 5000);
+    t.equal(seat.state, 'wrap_up', 'the seat is told the talk is over');
+    const record = await sb.until('the call to end', `/api/calls/${id}`, (b) => (b.ended_at ? b : undefined), 30_000);
+    t.match(record, { outcome: 'answered', agent: '1007' });
+    t.ok(afterBridge.includes('play_and_get_digits'), `the caller was asked for the survey (${afterBridge.join(', ')})`);
+    t.notOk(caller.ready, 'and the caller is gone at the end');
+  });
+}
