@@ -27,6 +27,18 @@ export interface SwitchboardOptions {
   configure?: (config: ConfigCopy) => void;
 }
 
+/** The simulated switch both boards run: the test's softphones and departments, short prompts. */
+export function boardEngine(opts: SwitchboardOptions) {
+  return {
+    seed: 7,
+    agents: opts.agents ?? [],
+    hotlines: opts.hotlines ?? {},
+    gateways: ['telecom-trunk', 'police-110'],
+    globals: { domain_name: '127.0.0.1', sounds_dir: '/usr/share/freeswitch/sounds', recordings_dir: '/var/lib/freeswitch/recordings' },
+    defaultPromptS: 0.3,
+  };
+}
+
 /** A supervisor every switchboard has, to read GET /api/health. */
 export const HEALTH_PROBE = 'health-probe';
 
@@ -41,14 +53,7 @@ export async function switchboard(opts: SwitchboardOptions = {}): Promise<Switch
     eslPort: 0,
     dialplanDir: join(projectDir, 'dialplan'),
     controller: { host: '127.0.0.1', port: eslPort },
-    engine: {
-      seed: 7,
-      agents: opts.agents ?? [],
-      hotlines: opts.hotlines ?? {},
-      gateways: ['telecom-trunk', 'police-110'],
-      globals: { domain_name: '127.0.0.1', sounds_dir: '/usr/share/freeswitch/sounds', recordings_dir: '/var/lib/freeswitch/recordings' },
-      defaultPromptS: 0.3,
-    },
+    engine: boardEngine(opts),
   });
   const server = await startServerProcess(config.dir, {
     env: { FS_PORT: String(sim.port), CTI_ESL_PORT: String(eslPort) },

@@ -17,7 +17,7 @@ import { memoryLink } from '../../scripts/explorer/memory-link.js';
 import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
 import { seedUsers, type Client } from './server-process.js';
 import { SessionStore, UserStore } from '../../src/auth/index.js';
-import type { SwitchboardOptions } from './switchboard.js';
+import { boardEngine, type SwitchboardOptions } from './switchboard.js';
 import type { DeskTransport } from '../../src/sim/scenario/agent-desks.js';
 
 /** A workday morning in office hours, with holiday data: what a test sees unless it asks otherwise. */
@@ -92,14 +92,7 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
         return a;
       },
     },
-    engine: {
-      seed: 7,
-      agents: opts.agents ?? [],
-      hotlines: opts.hotlines ?? {},
-      gateways: ['telecom-trunk', 'police-110'],
-      globals: { domain_name: '127.0.0.1', sounds_dir: '/usr/share/freeswitch/sounds', recordings_dir: '/var/lib/freeswitch/recordings' },
-      defaultPromptS: 0.3,
-    },
+    engine: boardEngine(opts),
   });
   const logs: Array<Record<string, unknown>> = [];
   const log = createLogger('info', false, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
