@@ -30,6 +30,9 @@ t.test('pages are UTF-8 HTML in Chinese, self-contained, with ECharts from node_
   const echarts = await fetch(`${server.url}/vendor/echarts/echarts.esm.min.mjs`);
   t.equal(echarts.status, 200);
   t.match(echarts.headers.get('content-type'), /javascript/);
+  // read to the end: a response left unread holds its connection, and the server's stop waited
+  // for it (about 25 s) before it could close
+  t.ok((await echarts.arrayBuffer()).byteLength > 100_000, 'the whole ECharts module');
   t.equal((await fetch(`${server.url}/vendor/echarts/package.json`)).status, 404, 'only the one browser file of node_modules is served');
   t.equal((await fetch(`${server.url}/api/wallboard`)).status, 200, 'the wallboard figures need no login');
 });
