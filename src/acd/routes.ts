@@ -7,6 +7,7 @@ import { requireRole, type AuthUser } from '../auth/index.js';
 import { formatShanghai } from '../calendar/index.js';
 import type { CallDistributor } from './distributor.js';
 import { AgentStateNames, type AgentStateName } from './agent-state.js';
+import { Nullable } from '../api-schema.js';
 
 export interface AcdPluginOptions {
   acd: CallDistributor;
@@ -16,17 +17,16 @@ export interface AcdPluginOptions {
 
 const Seat = Type.Object({ seat: Type.String({ pattern: '^[0-9]{3,6}$' }) });
 
-const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AgentView = Type.Object({
   seat: Type.String(),
   name: Type.String(),
   skills: Type.Array(Type.String()),
   state: Type.Unsafe<AgentStateName>({ type: 'string', enum: Object.keys(AgentStateNames) }),
   state_name: Type.String({ description: 'the state in Chinese, as the desktop shows it' }),
-  break_reason: OrNull(Type.String()),
-  call_id: OrNull(Type.String({ description: "the caller's channel uuid while ringing, talking or in wrap-up" })),
-  idle_since: OrNull(Type.String({ description: 'ready since (Asia/Shanghai, ISO 8601): longest idle is offered first' })),
-  user: OrNull(Type.Object({ id: Type.Integer(), username: Type.String(), display_name: Type.String() })),
+  break_reason: Nullable(Type.String()),
+  call_id: Nullable(Type.String({ description: "the caller's channel uuid while ringing, talking or in wrap-up" })),
+  idle_since: Nullable(Type.String({ description: 'ready since (Asia/Shanghai, ISO 8601): longest idle is offered first' })),
+  user: Nullable(Type.Object({ id: Type.Integer(), username: Type.String(), display_name: Type.String() })),
 });
 const QueuesView = Type.Object({
   waiting: Type.Integer(),
@@ -35,10 +35,10 @@ const QueuesView = Type.Object({
     Type.Object({
       call_id: Type.String(),
       queue: Type.String(),
-      line: OrNull(Type.String()),
+      line: Nullable(Type.String()),
       caller: Type.String(),
       priority: Type.Integer({ description: '1 is served first' }),
-      origin_hotline: OrNull(Type.String()),
+      origin_hotline: Nullable(Type.String()),
       position: Type.Integer({ description: 'place in its queue, 1 first' }),
       waited_s: Type.Number(),
     }),

@@ -8,6 +8,7 @@ import type { Migration } from '../store/migrate.js';
 import { CtiError } from '../errors.js';
 import { requireRole } from '../auth/index.js';
 import { formatShanghai } from '../calendar/index.js';
+import { Nullable } from '../api-schema.js';
 
 export const callbacksMigration: Migration = {
   version: 7,
@@ -59,13 +60,13 @@ const CallbackView = Type.Object({
   id: Type.Integer(),
   call_id: Type.String(),
   caller: Type.String(),
-  line: Type.Union([Type.String(), Type.Null()]),
+  line: Nullable(Type.String()),
   requested_at: Type.String(),
-  message: Type.Union([Type.Object({ path: Type.String(), seconds: Type.Integer() }), Type.Null()], {
+  message: Nullable(Type.Object({ path: Type.String(), seconds: Type.Integer() }), {
     description: 'a message left (留言), or null for a call-back request',
   }),
-  done_at: Type.Union([Type.String(), Type.Null()]),
-  note: Type.Union([Type.String(), Type.Null()]),
+  done_at: Nullable(Type.String()),
+  note: Nullable(Type.String()),
 });
 
 export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {

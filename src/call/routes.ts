@@ -5,14 +5,15 @@ import { Type } from 'typebox';
 import { CtiError } from '../errors.js';
 import { requireRole } from '../auth/index.js';
 import { formatShanghai } from '../calendar/index.js';
+import { Instant, Nullable } from '../api-schema.js';
 
 const iso = (us: unknown) => (typeof us === 'number' ? formatShanghai(new Date(Math.floor(us / 1000))) : null);
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of calls or call_legs, its columns read by name
 type Row = Record<string, any>;
 
-const orNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Instant = orNull(Type.String({ description: 'Asia/Shanghai, ISO 8601; null when it did not happen (or is not known)' }));
+/** null when it did not happen, or is not known */
+const When = Nullable(Instant);
 
 /** A call record as the call routes answer it. */
 const CallView = Type.Object({
@@ -20,23 +21,23 @@ const CallView = Type.Object({
   caller: Type.String(),
   called: Type.String(),
   mode: Type.String({ description: 'main (12345), direct (an old hotline), parallel, emergency, linkage, unknown' }),
-  origin_hotline: orNull(Type.String()),
-  department: orNull(Type.String()),
-  line: orNull(Type.String({ description: 'menu line 1, 2 or 9' })),
+  origin_hotline: Nullable(Type.String()),
+  department: Nullable(Type.String()),
+  line: Nullable(Type.String({ description: 'menu line 1, 2 or 9' })),
   priority: Type.Integer({ description: '1 is served first (110 diversions), 5 an ordinary call' }),
-  outcome: orNull(
+  outcome: Nullable(
     Type.String({ description: 'answered, abandoned_ivr, abandoned_queue, transferred, callback, voicemail, failed; null while in progress or ended unseen' }),
   ),
-  queue_wait_s: orNull(Type.Number()),
-  agent: orNull(Type.String()),
-  started_at: Instant,
-  answered_at: Instant,
-  queue_entered_at: Instant,
-  agent_answered_at: Instant,
-  ended_at: Instant,
-  hangup_cause: orNull(Type.String()),
-  recording: orNull(Type.String()),
-  survey_score: orNull(Type.Integer({ minimum: 1, maximum: 3 })),
+  queue_wait_s: Nullable(Type.Number()),
+  agent: Nullable(Type.String()),
+  started_at: When,
+  answered_at: When,
+  queue_entered_at: When,
+  agent_answered_at: When,
+  ended_at: When,
+  hangup_cause: Nullable(Type.String()),
+  recording: Nullable(Type.String()),
+  survey_score: Nullable(Type.Integer({ minimum: 1, maximum: 3 })),
 });
 
 const CallDetail = Type.Object({
@@ -45,11 +46,11 @@ const CallDetail = Type.Object({
     Type.Object({
       id: Type.String(),
       kind: Type.String({ description: 'caller, agent, consult, department, emergency, linkage' }),
-      endpoint: orNull(Type.String()),
-      created_at: Instant,
-      answered_at: Instant,
-      ended_at: Instant,
-      hangup_cause: orNull(Type.String()),
+      endpoint: Nullable(Type.String()),
+      created_at: When,
+      answered_at: When,
+      ended_at: When,
+      hangup_cause: Nullable(Type.String()),
     }),
   ),
   transfer_attempts: Type.Array(
@@ -57,11 +58,11 @@ const CallDetail = Type.Object({
       id: Type.Integer(),
       hotline: Type.String(),
       kind: Type.String({ description: 'warm, blind, three_way, emergency, linkage' }),
-      agent: orNull(Type.String()),
-      created_at: Instant,
-      answered_at: Instant,
-      ended_at: Instant,
-      result: orNull(Type.String({ description: 'answered, busy, no_answer, failed, cancelled, refused; null while ringing' })),
+      agent: Nullable(Type.String()),
+      created_at: When,
+      answered_at: When,
+      ended_at: When,
+      result: Nullable(Type.String({ description: 'answered, busy, no_answer, failed, cancelled, refused; null while ringing' })),
     }),
   ),
 });

@@ -13,6 +13,7 @@ import { ticketJson, isDepartmentUser, TicketView } from './view.js';
 import { ActionBodies, AttachmentBody, IdParams, IntakeBody, ListQuery, NewTicketBody } from './schemas.js';
 import { isInlineType, type AttachmentStore } from './attachments.js';
 import { CallerHistory } from './caller-history.js';
+import { Nullable } from '../api-schema.js';
 
 export interface TicketsPluginOptions {
   desk: TicketDesk;
@@ -59,10 +60,10 @@ const TicketDetail = Type.Object({
     Type.Object({
       id: Type.Integer(),
       at: Type.String(),
-      actor_id: Type.Union([Type.Integer(), Type.Null()]),
+      actor_id: Nullable(Type.Integer()),
       action: Type.String(),
-      from_status: Type.Union([Type.String(), Type.Null()]),
-      to_status: Type.Union([Type.String(), Type.Null()]),
+      from_status: Nullable(Type.String()),
+      to_status: Nullable(Type.String()),
       detail: Type.Unknown({ description: "the action's own fields (reason, note, days, …)" }),
     }),
   ),
@@ -71,12 +72,12 @@ const TicketDetail = Type.Object({
       id: Type.Integer(),
       days: Type.Integer(),
       reason: Type.String(),
-      requested_by: Type.Union([Type.Integer(), Type.Null()]),
+      requested_by: Nullable(Type.Integer()),
       requested_ms: Type.Integer(),
       status: Type.String(),
-      decided_by: Type.Union([Type.Integer(), Type.Null()]),
-      decided_ms: Type.Union([Type.Integer(), Type.Null()]),
-      decision_note: Type.Union([Type.String(), Type.Null()]),
+      decided_by: Nullable(Type.Integer()),
+      decided_ms: Nullable(Type.Integer()),
+      decision_note: Nullable(Type.String()),
     }),
   ),
   attachments: Type.Array(
@@ -217,7 +218,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
         summary: "the caller's number and name, for this ticket (audited when a department reads it)",
         tags: ['tickets'],
         params: IdParams,
-        response: { 200: Type.Object({ caller: Type.String(), caller_name: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: Type.Object({ caller: Type.String(), caller_name: Nullable(Type.String()) }) },
       },
     },
     async (req) => {

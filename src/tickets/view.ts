@@ -5,6 +5,7 @@ import { formatShanghai } from '../calendar/index.js';
 import { Actions, allowedActions, Statuses, StatusNames, TicketTypeNames, type Action, type Actor, type Status } from './lifecycle.js';
 import type { TicketRow } from './rows.js';
 import type { Light } from './clocks.js';
+import { Instant, Nullable } from '../api-schema.js';
 
 export const isDepartmentUser = (a: Actor) => a.role === 'dept_handler' || a.role === 'dept_head';
 
@@ -22,8 +23,6 @@ export interface Lights {
   worst: Light;
 }
 
-const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Instant = Type.String({ description: 'Asia/Shanghai, ISO 8601 with +08:00' });
 const LightSchema = Type.Unsafe<Light>({ type: 'string', enum: ['green', 'yellow', 'red'] });
 
 /** The ticket as every ticket route answers it; ticketJson is typed by it, so the two agree. */
@@ -35,29 +34,29 @@ export const TicketView = Type.Object({
   status_name: Type.String({ description: 'the status in Chinese' }),
   channel: Type.String(),
   priority: Type.Integer(),
-  department: OrNull(Type.String()),
-  department_name: OrNull(Type.String()),
-  caller: OrNull(Type.String({ description: 'masked (138****8000) for departments; null on a confidential ticket' })),
+  department: Nullable(Type.String()),
+  department_name: Nullable(Type.String()),
+  caller: Nullable(Type.String({ description: 'masked (138****8000) for departments; null on a confidential ticket' })),
   caller_masked: Type.Boolean(),
-  caller_name: OrNull(Type.String()),
+  caller_name: Nullable(Type.String()),
   confidential: Type.Boolean(),
-  classification: OrNull(Type.String()),
+  classification: Nullable(Type.String()),
   content: Type.String(),
-  call_id: OrNull(Type.String()),
-  origin_hotline: OrNull(Type.String()),
+  call_id: Nullable(Type.String()),
+  origin_hotline: Nullable(Type.String()),
   created_at: Instant,
-  dispatched_at: OrNull(Instant),
-  sign_due_at: OrNull(Instant),
-  resolve_due_at: OrNull(Instant),
+  dispatched_at: Nullable(Instant),
+  sign_due_at: Nullable(Instant),
+  resolve_due_at: Nullable(Instant),
   deadline_provisional: Type.Boolean({ description: 'the deadlines follow the weekday rule in a year without holiday data (暂定)' }),
-  signed_at: OrNull(Instant),
-  replied_at: OrNull(Instant),
-  closed_at: OrNull(Instant),
+  signed_at: Nullable(Instant),
+  replied_at: Nullable(Instant),
+  closed_at: Nullable(Instant),
   extension_days: Type.Integer(),
   light: LightSchema,
-  lights: Type.Object({ sign: OrNull(LightSchema), resolve: OrNull(LightSchema) }),
-  reply_text: OrNull(Type.String()),
-  satisfaction: OrNull(Type.String()),
+  lights: Type.Object({ sign: Nullable(LightSchema), resolve: Nullable(LightSchema) }),
+  reply_text: Nullable(Type.String()),
+  satisfaction: Nullable(Type.String()),
   version: Type.Integer(),
   allowed_actions: Type.Array(Type.Unsafe<Action>({ type: 'string', enum: Object.keys(Actions) }), { description: 'what this user may do now' }),
 });

@@ -4,13 +4,13 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SMS_KINDS, SMS_STATUSES, type SmsRow } from './message.js';
 import type { SmsOutbox } from './outbox.js';
+import { Nullable } from '../../api-schema.js';
 
 export interface SmsOutboxPluginOptions {
   outbox: SmsOutbox;
 }
 
 const Status = Type.Enum(SMS_STATUSES);
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const Item = Type.Object({
   id: Type.Integer(),
