@@ -160,10 +160,9 @@ function realWorkInFlight(): boolean {
   return process.getActiveResourcesInfo().some((kind) => kind.includes('Req') || kind === 'WriteWrap' || kind === 'ShutdownWrap');
 }
 
-const realPause = (() => {
-  const realSetTimeout = setTimeout;
-  return () => new Promise<void>((resolve) => realSetTimeout(resolve, 1));
-})();
+// taken when this module loads, before any board installs the fake clock
+const realSetTimeout = setTimeout;
+const realPause = () => new Promise<void>((resolve) => realSetTimeout(resolve, 1));
 
 /**
  * Awaits `p` while the virtual clock runs what falls due. What is due now runs first; while real
