@@ -3,7 +3,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { copyConfig, projectDir } from './support/config-dir.js';
-import { main } from '../src/cli.js';
+import { ctiHere as ctiRunHere } from './support/cti-here.js';
 
 function cti(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(projectDir, 'bin/cti.js'), ...args], {
@@ -14,27 +14,10 @@ function cti(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
-/**
- * The same command run by main() in this process, its output captured: a process per command
- * cost about 2 s (node and tsx starting). Two tests below still run bin/cti.js itself.
- */
+/** The same command run by main() in this process; two tests below still run bin/cti.js itself. */
 async function ctiHere(args: string[], env: Record<string, string> = {}) {
-  const savedEnv = { ...process.env };
-  const written = { stdout: '', stderr: '' };
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const capture = (to: 'stdout' | 'stderr') => ((chunk: string | Uint8Array) => ((written[to] += String(chunk)), true)) as typeof process.stdout.write;
-  Object.assign(process.env, env);
-  process.stdout.write = capture('stdout');
-  process.stderr.write = capture('stderr');
-  try {
-    const code = await main(args);
-    return { code, stdout: written.stdout.trim(), stderr: written.stderr.trim() };
-  } finally {
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
-    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-    Object.assign(process.env, savedEnv);
-  }
+  const r = await ctiRunHere(args, env);
+  return { code: r.code, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
 t.test('calendar due: the acceptance examples', async (t) => {
