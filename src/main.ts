@@ -26,6 +26,12 @@ export interface RunningServer {
   db: Db;
   url: string;
   close(): Promise<void>;
+  /**
+   * Stops at once, as kill -9 would: nothing flushed, recorded or said to FreeSWITCH. The file
+   * watch, the checkpoint thread and the database are let go; timers and connections are left to
+   * die with the process (the in-process test board drops them itself).
+   */
+  halt(): void;
 }
 
 const SMS_POLL_MS = 5_000;
@@ -205,6 +211,12 @@ export async function startServer(
     GroupCommit.of(db).flushNow();
     db.close();
   };
+  const halt = () => {
+    if (!db.open) return; // closed already
+    config.stop();
+    checkpointer?.halt();
+    db.close();
+  };
   let url = IN_PROCESS_URL;
   let eslPort = 0;
   try {
@@ -239,7 +251,7 @@ export async function startServer(
     },
     'CTI server listening',
   );
-  return { app, calls, config, db, url, close };
+  return { app, calls, config, db, url, close, halt };
 }
 
 /** The two ports this server listens on, and what an operator changes to move each. */

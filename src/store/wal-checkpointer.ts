@@ -128,6 +128,12 @@ export class WalCheckpointer {
     this.fallBack();
   }
 
+  /** Ends the thread where it is, as a killed process's would end (no last round). */
+  halt(): void {
+    this.stopping = true;
+    void this.worker.terminate();
+  }
+
   private fallBack(): void {
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
   }

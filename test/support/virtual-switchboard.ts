@@ -3,8 +3,10 @@
 // in-memory streams instead of ports, the API answered through fastify's inject. A scenario whose
 // calls last 40 s costs what its events cost, and every time a test reads is the switch's and the
 // server's own (one Date for both). The explorer runs the controller the same way; this adds the
-// HTTP app and everything else main.ts starts. test/support/switchboard.ts keeps the same tests'
-// shape over real processes and ports, for the end-to-end tests that need them.
+// HTTP app and everything else main.ts starts. Each server runs in a life of the clock's, so
+// that it can be killed as a process is (its timers gone, its connections closed under the
+// switch) and another started on the same database. test/support/switchboard.ts keeps the same
+// tests' shape over real processes and ports, for the end-to-end tests that need them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,8 +14,8 @@ import { join } from 'node:path';
 import { IN_PROCESS_URL, startServer, type RunningServer } from '../../src/main.js';
 import { createLogger } from '../../src/logging.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { VirtualTime } from '../../scripts/explorer/virtual-time.js';
-import { memoryLink } from '../../scripts/explorer/memory-link.js';
+import { Life, VirtualTime } from '../../scripts/explorer/virtual-time.js';
+import { memoryLink, sever, type MemoryEnd } from '../../scripts/explorer/memory-link.js';
 import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
 import { seedUsers, type Client } from './server-process.js';
 import { SessionStore, UserStore } from '../../src/auth/index.js';
@@ -44,7 +46,8 @@ export interface VirtualServer extends Client {
 export interface VirtualSwitchboard {
   vt: VirtualTime;
   sim: Simulator;
-  server: VirtualServer;
+  /** the server running now (another one after `restart`) */
+  readonly server: VirtualServer;
   config: ConfigCopy;
   /** GET with the logged-in user's token every 50 virtual ms until `accept` says yes */
   until<T>(what: string, path: string, accept: (body: any) => T | undefined, timeoutMs?: number): Promise<T>;
@@ -54,6 +57,13 @@ export interface VirtualSwitchboard {
   sleep(ms: number): Promise<void>;
   /** the network drops the controller's inbound ESL connection (it reconnects by itself) */
   dropEslLink(): void;
+  /**
+   * kill -9 of the server: its timers stop, its connections close under the switch, its
+   * database is let go with whatever it had not committed; calls to its socket are refused
+   */
+  kill(): void;
+  /** a new server process on the same configuration and database (after `kill`) */
+  restart(): Promise<VirtualServer>;
   /** awaits `p` with the clock running from timer to timer, as the explorer runs it (a scenario) */
   run<T>(p: Promise<T>): Promise<T>;
   /**
@@ -77,41 +87,6 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
 
   const vt = new VirtualTime(Date.parse(opts.startAt ?? DEFAULT_START));
   const scope = vt.scope(undefined);
-  let running: RunningServer | undefined;
-  let port = 40_000;
-  const sim = await startSimulator({
-    dialplanDir: join(projectDir, 'dialplan'),
-    clock: { nowUs: () => Date.now() * 1000 },
-    inMemory: {
-      // the `socket` app's connection to the controller's listener
-      outbound: () => {
-        const server = running;
-        if (!server) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8084'), { code: 'ECONNREFUSED' });
-        const { a, b } = memoryLink(port++, scope, scope);
-        scope(() => server.calls.accept(b));
-        return a;
-      },
-    },
-    engine: boardEngine(opts),
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  const log = createLogger('info', false, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  // the controller's `net.connect` to :8021
-  let inbound: Socket | undefined;
-  const link = {
-    connect: () => {
-      const { a, b } = memoryLink(8021, scope, scope);
-      scope(() => sim.server.accept(b));
-      inbound = a;
-      return a;
-    },
-    random: () => 0.5,
-  };
-  const started = startServer(config.dir, env, log, link);
-  running = await drive(vt, started);
-  if (running.url !== IN_PROCESS_URL) throw new Error('the server opened ports');
-  const server = inProcessServer(vt, running, logs);
-
   const waitFor: VirtualSwitchboard['waitFor'] = async (what, probe, timeoutMs = 15_000) => {
     const start = vt.now();
     for (;;) {
@@ -121,30 +96,100 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
       await vt.runUntil(vt.now() + POLL_MS);
     }
   };
+
+  /** the server process now: its life (timers, async context) and its ends of the connections */
+  let current: { running: RunningServer; life: Life; ends: Set<MemoryEnd>; inbound?: Socket } | undefined;
+  let lives = 0;
+  let port = 40_000;
+  const sim = await startSimulator({
+    dialplanDir: join(projectDir, 'dialplan'),
+    clock: { nowUs: () => Date.now() * 1000 },
+    inMemory: {
+      // the `socket` app's connection to the controller's listener
+      outbound: () => {
+        const server = current;
+        if (!server) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8084'), { code: 'ECONNREFUSED' });
+        const { a, b, ends } = memoryLink(port++, scope, vt.scope(server.life));
+        server.ends.add(ends[1]);
+        ends[1].once('close', () => server.ends.delete(ends[1]));
+        vt.scope(server.life)(() => server.running.calls.accept(b));
+        return a;
+      },
+    },
+    engine: boardEngine(opts),
+  });
+  /** A server process starting: what `npm start` assembles, in a life of its own. */
+  const start = async (): Promise<VirtualServer> => {
+    const life = new Life(`server-${++lives}`);
+    const ends = new Set<MemoryEnd>();
+    const logs: Array<Record<string, unknown>> = [];
+    const log = createLogger('info', false, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+    const proc: { inbound?: Socket } = {};
+    // the controller's `net.connect` to :8021
+    const link = {
+      connect: () => {
+        const { a, b, ends: pair } = memoryLink(8021, vt.scope(life), scope);
+        ends.add(pair[0]);
+        scope(() => sim.server.accept(b));
+        proc.inbound = a;
+        return a;
+      },
+      random: () => 0.5,
+    };
+    const running = await drive(
+      vt,
+      vt.run(life, () => startServer(config.dir, env, log, link)),
+    );
+    if (running.url !== IN_PROCESS_URL) throw new Error('the server opened ports');
+    current = Object.assign(proc, { running, life, ends });
+    await waitFor('the controller to connect to the simulator', () => (running.calls.freeswitchState === 'connected' ? true : undefined));
+    return inProcessServer(vt, running, logs);
+  };
+  const kill = () => {
+    const dead = current;
+    if (!dead) return;
+    current = undefined;
+    vt.kill(dead.life);
+    for (const end of dead.ends) sever(end);
+    dead.running.halt();
+  };
   const stop = async () => {
-    await drive(vt, running!.close());
+    if (current) await drive(vt, current.running.close());
     await drive(vt, sim.stop());
     vt.uninstall();
     config.remove();
     rmSync(dataDir, { recursive: true, force: true });
   };
+  let server: VirtualServer;
   try {
-    await waitFor('the controller to connect to the simulator', () => (running!.calls.freeswitchState === 'connected' ? true : undefined));
+    server = await start();
   } catch (err) {
     await stop();
     throw err;
   }
+  const running = () => {
+    if (!current) throw new Error('no server is running on this board (killed)');
+    return current.running;
+  };
   return {
     vt,
     sim,
-    server,
+    get server() {
+      return server;
+    },
     config,
     waitFor,
     async until(what, path, accept, timeoutMs = 15_000) {
       return (await waitFor(what, async () => accept((await server.get(path)).body), timeoutMs)).value;
     },
     sleep: (ms) => vt.runUntil(vt.now() + ms).then(() => undefined),
-    dropEslLink: () => inbound?.destroy(),
+    dropEslLink: () => current?.inbound?.destroy(),
+    kill,
+    async restart() {
+      if (current) throw new Error('restart after kill: a server is still running');
+      server = await start();
+      return server;
+    },
     run: (p) => drive(vt, p, 'timers'),
     transport: { fetch: injectFetch(running), signIn: (username) => server.session(username) },
     stop,
@@ -185,10 +230,10 @@ async function drive<T>(vt: VirtualTime, p: Promise<T>, step: 'ms' | 'timers' = 
  * `fetch` over inject, for code running inside the virtual world (its requests are awaited while
  * something else runs the clock: `run`). The URL's path and query are what count.
  */
-function injectFetch(running: RunningServer): typeof fetch {
+function injectFetch(running: () => RunningServer): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input).slice(String(input).startsWith(IN_PROCESS_URL) ? IN_PROCESS_URL.length : 0), 'http://board');
-    const res = await running.app.inject({
+    const res = await running().app.inject({
       method: (init?.method ?? 'GET') as 'GET',
       url: url.pathname + url.search,
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
