@@ -39,3 +39,43 @@ for (const gapS of [0, 5, 27]) {
     t.notOk(caller.ready, 'and the caller is gone at the end');
   });
 }
+
+t.test('an emergency transfer asked while the link is down fails as a transfer, and the talk goes on to its end', async (t) => {
+  // Found by the explorer (seed 100, 100,000 calls, at 261f95f): seat 1007 pressed 120 while the
+  // link was down; the prompt to the caller could not be sent, the talk stayed "ringing" with
+  // nothing ringing, and the agent's hangup 27 s later left the caller in silence for 13 minutes.
+  const sb = await virtualSwitchboard({
+    agents: [{ id: '1007', answerAfterS: 0.3 }],
+    users: [
+      { name: 'boss', role: 'supervisor' },
+      { name: 'op1007', role: 'agent' },
+    ],
+  });
+  t.teardown(() => sb.stop());
+  await sb.server.login('op1007');
+  await sb.server.post('/api/agents/1007/login');
+  await sb.server.post('/api/agents/1007/ready');
+  const { id, caller, agentLeg } = await talkingCall(sb, '1007', '13979106563');
+  const afterBridge: string[] = [];
+  sb.sim.engine.tap((e) => {
+    const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
+    if (e.name === 'CHANNEL_EXECUTE' && h('Unique-ID') === id) afterBridge.push(h('Application') ?? '');
+  });
+  await sb.sleep(20_000);
+  sb.dropEslLink();
+  const asked = await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '120' });
+  t.equal(asked.status, 503, 'refused while the link is down');
+  t.match(asked.body, { error: 'CTI_ESL_DISCONNECTED', message: /转接医疗救护热线（120）未发出，请稍后重试/ });
+  const talk = (await sb.server.get(`/api/calls/${id}/transfer`)).body;
+  t.match(talk, { phase: 'talking', attempt: null }, 'the talk is as it was: nothing rang');
+  t.equal(caller.bridge?.peer, agentLeg, 'caller and agent still together');
+  const rows = sb.server.running.db.prepare('SELECT count(*) FROM transfer_attempts WHERE call_id = ?').pluck().get(id);
+  t.equal(rows, 0, 'no attempt recorded: the 15 s figure is not charged with a leg never placed');
+  await sb.waitFor('the link back', () => (sb.server.running.calls.freeswitchState === 'connected' ? true : undefined));
+  await sb.sleep(27_000);
+  sb.sim.engine.agent('1007').hangup('NORMAL_CLEARING', agentLeg.uuid);
+  const record = await sb.until('the call to end', `/api/calls/${id}`, (b) => (b.ended_at ? b : undefined), 30_000);
+  t.match(record, { outcome: 'answered', agent: '1007' });
+  t.ok(afterBridge.includes('play_and_get_digits'), `the caller was asked for the survey (${afterBridge.join(', ')})`);
+  t.notOk(caller.ready, 'and the caller is gone at the end');
+});

@@ -153,13 +153,27 @@ export class AgentTalk {
       }
     }
     // a refusal leaves the caller on our music until the hotline answers and is put through
-    if (plan.style === 'handover' && wasHeld) await this.reconnect();
+    const together = plan.style === 'handover' && wasHeld ? await this.reconnect() : !wasHeld;
     // the caller alone (aleg) hears it over the talk: do not hang up, help is being called
-    if (plan.kind === 'emergency')
-      this.warnUnless(
-        await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`),
-        'could not tell the caller an emergency transfer is under way',
-      );
+    if (plan.kind === 'emergency') {
+      const told = await this.services.link
+        .api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`)
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      if (told instanceof Error) {
+        // the link to the switch is down (it reconnects by itself): nothing rang, and nothing
+        // would, so the talk is as it was. Found by the explorer: left "ringing", the agent's
+        // hangup was taken as a handover in progress and the caller sat in silence.
+        this.attempt = null;
+        this.plan = null;
+        this.phase = together ? 'talking' : 'held';
+        this.services.changed(this);
+        const timedOut = told instanceof CtiError && told.code === 'CTI_ESL_TIMEOUT';
+        throw new CtiError(timedOut ? 'ESL_TIMEOUT' : 'ESL_DISCONNECTED', `与交换机的通信中断，转接${hotline.name}（${hotline.number}）未发出，请稍后重试`, {
+          field: 'hotline',
+        });
+      }
+      this.warnUnless(told, 'could not tell the caller an emergency transfer is under way');
+    }
     void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
     this.services.changed(this);
     return attempt.view();
