@@ -30,7 +30,7 @@ export class CallerHistory {
         line: c.line,
         outcome: c.outcome,
         agent: c.agent_id,
-        started_at: usIso(c.started_us),
+        started_at: formatShanghai(new Date(Math.floor(c.started_us / 1000))),
         ended_at: usIso(c.ended_us),
       })),
       tickets: this.tickets.all(number, limit).map((t) => ({

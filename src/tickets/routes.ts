@@ -10,7 +10,7 @@ import type { Actor, Action } from './lifecycle.js';
 import type { TicketDesk } from './desk.js';
 import type { TicketRow } from './rows.js';
 import { ticketJson, isDepartmentUser, TicketView } from './view.js';
-import { ActionBodies, AttachmentBody, IdParams, IntakeBody, ListQuery, NewTicketBody } from './schemas.js';
+import { ActionBodies, AttachmentBody, CallerHistoryView, IdParams, IntakeBody, IntakeReceipt, ListQuery, NewTicketBody } from './schemas.js';
 import { isInlineType, type AttachmentStore } from './attachments.js';
 import { CallerHistory } from './caller-history.js';
 import { Nullable } from '../api-schema.js';
@@ -279,6 +279,7 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
         summary: "a caller's earlier calls and tickets",
         tags: ['tickets'],
         params: Type.Object({ number: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }),
+        response: { 200: CallerHistoryView },
       },
       preHandler: centreRoles,
     },
@@ -290,7 +291,15 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 export const intakePlugin: FastifyPluginAsyncTypebox<{ desk: TicketDesk }> = async (app, opts) => {
   app.post(
     '/intake',
-    { schema: { tags: ['tickets'], summary: 'public intake (SMS, WeChat, app, web): no login', security: [], body: IntakeBody } },
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'public intake (SMS, WeChat, app, web): no login',
+        security: [],
+        body: IntakeBody,
+        response: { 201: IntakeReceipt },
+      },
+    },
     async (req, reply) => {
       const t = await opts.desk.create({ ...req.body, type: req.body.type ?? 'consultation' }, null);
       reply.code(201);

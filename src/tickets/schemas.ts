@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { TicketTypes } from '../config/index.js';
 import { Statuses } from './lifecycle.js';
+import { Instant, Nullable } from '../api-schema.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -87,3 +88,37 @@ export const AttachmentBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The answer to a public intake: the ticket number the citizen is given. */
+export const IntakeReceipt = Type.Object({
+  id: Type.Integer({ description: 'the ticket number (工单号)' }),
+  status: Type.Unsafe<string>({ type: 'string', enum: [...Statuses], description: 'created (待受理) for a new intake' }),
+  created_at: Instant,
+});
+
+/** A caller's earlier calls and tickets, newest first, at most 20 of each (the screen pop). */
+export const CallerHistoryView = Type.Object({
+  calls: Type.Array(
+    Type.Object({
+      id: Type.String({ description: "the caller's channel uuid" }),
+      called: Type.String(),
+      mode: Type.String({ description: 'main, direct, parallel, emergency, linkage, unknown' }),
+      origin_hotline: Nullable(Type.String()),
+      line: Nullable(Type.String()),
+      outcome: Nullable(Type.String()),
+      agent: Nullable(Type.String()),
+      started_at: Instant,
+      ended_at: Nullable(Instant),
+    }),
+  ),
+  tickets: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      type: Type.Unsafe<string>({ type: 'string', enum: [...TicketTypes] }),
+      status: Type.Unsafe<string>({ type: 'string', enum: [...Statuses] }),
+      department: Nullable(Type.String()),
+      content: Type.String({ description: 'the first 200 characters' }),
+      created_at: Instant,
+    }),
+  ),
+});

@@ -9,6 +9,7 @@ import { requireRole } from '../auth/index.js';
 import type { Actor, TicketDesk } from '../tickets/index.js';
 import { CtiError } from '../errors.js';
 import { formatShanghai } from '../calendar/index.js';
+import { Instant, Nullable } from '../api-schema.js';
 
 export interface CoordinationOptions {
   desk: TicketDesk;
@@ -25,12 +26,30 @@ const CoordinationBody = Type.Object({
   type: Type.Optional(Type.Union([Type.Literal('help'), Type.Literal('report'), Type.Literal('complaint'), Type.Literal('consultation')])),
 });
 
+const CoordinationAnswer = Type.Object({
+  platform: Type.String(),
+  reference: Type.String(),
+  tickets: Type.Array(
+    Type.Object({
+      id: Type.Integer({ description: 'the ticket made for this department, dispatched at once' }),
+      department: Type.String(),
+      status: Type.String(),
+      sign_due_at: Nullable(Instant),
+    }),
+  ),
+});
+
 export const coordinationPlugin: FastifyPluginAsyncTypebox<CoordinationOptions> = async (app, opts) => {
   app.post(
     '/emergency/coordination',
     {
       preHandler: requireRole('supervisor', 'admin', 'agent'),
-      schema: { summary: 'ask an emergency service to coordinate (联动), with a ticket', tags: ['transfer'], body: CoordinationBody },
+      schema: {
+        summary: 'ask an emergency service to coordinate (联动), with a ticket',
+        tags: ['transfer'],
+        body: CoordinationBody,
+        response: { 201: CoordinationAnswer },
+      },
     },
     async (req, reply) => {
       const b = req.body;
