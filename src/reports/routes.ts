@@ -11,6 +11,7 @@ import { alertRuleText, type TransferAlerts } from './alerts.js';
 import { capacityHint } from './capacity.js';
 import { serviceLevelDefinition, transferRateDefinition } from './definitions.js';
 import { monthlyReport, reportNotes, toCsv, toXlsx } from './monthly.js';
+import { CapacityAnswer, ServiceLevelAnswer, TransferRateAnswer } from './schemas.js';
 
 export interface StatsPluginOptions {
   figures: Figures;
@@ -64,6 +65,7 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
           hotline: Type.Optional(Type.String({ pattern: '^[0-9]{3,15}$' })),
           by: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week')])),
         }),
+        response: { 200: TransferRateAnswer },
       },
     },
     async (req) => {
@@ -94,6 +96,7 @@ function registerRates(api: Api, opts: StatsPluginOptions, rangeOf: (q: RangeQue
           line: Type.Optional(Type.String({ pattern: '^[0-9]$' })),
           by: Type.Optional(Type.Union([Type.Literal('line'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')])),
         }),
+        response: { 200: ServiceLevelAnswer },
       },
     },
     async (req) => {
@@ -156,6 +159,7 @@ function registerCapacity(api: Api, opts: StatsPluginOptions, rangeOf: (q: Range
         summary: 'agents needed for the traffic seen (Erlang C), per hour',
         tags: ['stats'],
         querystring: Type.Object(RangeQuery),
+        response: { 200: CapacityAnswer },
       },
     },
     async (req) => {

@@ -1,0 +1,84 @@
+// Response schemas of the stats API: each answer states its window, when it was computed and
+// its definition (docs/figures.md) beside the figures, and the schemas say which figures may
+// be null (nothing to divide by yet) rather than zero.
+import { Type } from 'typebox';
+import { Instant, Nullable } from '../api-schema.js';
+
+const Window = Type.Object({ from: Instant, to: Instant });
+
+/** What every figure answer states about itself. */
+const stated = {
+  from: Instant,
+  to: Instant,
+  window: Window,
+  as_of: Instant,
+  definition: Type.String({ description: 'the definition in Chinese (docs/figures.md)' }),
+};
+
+const count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
+const share = (description: string) => Nullable(Type.Number({ minimum: 0, maximum: 1, description }));
+
+export const TransferRateAnswer = Type.Object({
+  ...stated,
+  target_s: Type.Number(),
+  target_rate: Type.Number(),
+  items: Type.Array(
+    Type.Object({
+      hotline: Type.String(),
+      name: Nullable(Type.String()),
+      period: Type.String({ description: 'the day or week, or the whole window' }),
+      attempts: count('legs placed: counted + cancelled + ringing'),
+      cancelled: count('given up by us before the target, unanswered: left out'),
+      ringing: count('outcome not known yet and within the target: left out until it is'),
+      ringing_longest_s: Nullable(Type.Number()),
+      counted: count(),
+      answered: count(),
+      answered_within_15s: count(),
+      busy: count(),
+      no_answer: count(),
+      failed: count(),
+      rate: share('answered_within_15s ÷ counted; null when nothing counted'),
+      last_counted_us: Nullable(Type.Integer({ description: 'FreeSWITCH creation time of the newest counted leg, µs' })),
+      answer_p50_s: Nullable(Type.Number()),
+      answer_p90_s: Nullable(Type.Number()),
+    }),
+  ),
+});
+
+const levelFields = {
+  offered: count('calls that entered the 12345 queue, less the left-out ones'),
+  answered: count(),
+  answered_within_15s: count(),
+  abandoned: count(),
+  short_abandoned: count(),
+  pending: count('still waiting and within the target: left out until decided'),
+  unknown: count('ended while no controller was up, with no agent answer on record: left out'),
+  rate: share('answered_within_15s ÷ offered; null when nothing was offered'),
+  answer_rate: share('answered ÷ offered'),
+  abandon_rate: share('abandoned ÷ offered'),
+  average_wait_s: Nullable(Type.Number()),
+  p90_wait_s: Nullable(Type.Number()),
+};
+
+/** The total over the window, or with `by` one item per line, hour, day or week. */
+export const ServiceLevelAnswer = Type.Object({
+  ...stated,
+  ...Type.Partial(Type.Object(levelFields)).properties,
+  items: Type.Optional(Type.Array(Type.Object({ period: Type.String(), line: Nullable(Type.String()), ...levelFields }))),
+});
+
+export const CapacityAnswer = Type.Object({
+  ...stated,
+  arrivals: count(),
+  calls_per_hour: Type.Number(),
+  answered: count(),
+  talk_samples: count(),
+  average_talk_s: Nullable(Type.Number()),
+  wrap_up_s: Type.Number(),
+  average_handle_s: Type.Number(),
+  waiting_now: Nullable(Type.Integer()),
+  seats_configured: Type.Integer(),
+  seats_needed: Nullable(Type.Integer({ description: 'null when no number of seats meets the target' })),
+  target: Type.String(),
+  basis: Type.String({ description: 'the figures the estimate rests on, in Chinese' }),
+});
