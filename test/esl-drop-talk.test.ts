@@ -1,7 +1,8 @@
 // A talk outlives a drop of the controller's inbound ESL link: the link comes back at once, and
 // the agent's hangup seconds later (heard on the new link, or found by the reconnect's listing)
-// still ends the talk, so the caller gets the survey and the seat its wrap-up. The shape of the
-// explorer's open finding (docs/explorer.md, "Open"), on the in-process board.
+// still ends the talk, so the caller gets the survey and the seat its wrap-up; and an emergency
+// transfer pressed while the link is down, the explorer's finding on seed 100 (docs/explorer.md,
+// "What it found"), on the in-process board.
 import t from 'tap';
 import { virtualSwitchboard } from './support/virtual-switchboard.js';
 import { talkingCall } from './support/switchboard.js';

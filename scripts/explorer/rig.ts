@@ -135,12 +135,14 @@ export class Rig {
     const life = new Life(`life-${++this.lives}`);
     const random = seededRandom(this.seed * 31 + this.lives);
     return this.vt.run(life, () => {
+      // a regular expression over the controllers' log lines, printed with their life's name
       const watch = process.env.EXPLORE_WATCH;
+      const watched = watch ? new RegExp(watch) : undefined;
       const log = pino(
         { level: watch ? 'debug' : 'error' },
         {
           write: (line: string) => {
-            if (watch && line.includes(watch)) process.stderr.write(`${life.name} ${line}`);
+            if (watch && watched!.test(line)) process.stderr.write(`${life.name} ${line}`);
             if (line.includes('"level":50') || line.includes('"level":60'))
               this.errorLogs.push({ at: this.vt.now(), life: life.name, message: summarise(line) });
           },
