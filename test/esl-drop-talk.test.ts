@@ -3,31 +3,37 @@
 // still ends the talk, so the caller gets the survey and the seat its wrap-up; and an emergency
 // transfer pressed while the link is down, the explorer's finding on seed 100 (docs/explorer.md,
 // "What it found"), on the in-process board.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { virtualSwitchboard } from './support/virtual-switchboard.js';
 import { talkingCall } from './support/switchboard.js';
 
+/** Seat 1007 talking with a caller for 20 s, and the caller's applications from then on. */
+async function talkOn1007(t: Test, from: string) {
+  const sb = await virtualSwitchboard({
+    agents: [{ id: '1007', answerAfterS: 0.3 }],
+    users: [
+      { name: 'boss', role: 'supervisor' },
+      { name: 'op1007', role: 'agent' },
+    ],
+  });
+  t.teardown(() => sb.stop());
+  await sb.server.login('op1007');
+  await sb.server.post('/api/agents/1007/login');
+  await sb.server.post('/api/agents/1007/ready');
+  const talk = await talkingCall(sb, '1007', from);
+  const afterBridge: string[] = [];
+  sb.sim.engine.tap((e) => {
+    const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
+    if (e.name === 'CHANNEL_EXECUTE' && h('Unique-ID') === talk.id) afterBridge.push(h('Application') ?? '');
+  });
+  await sb.sleep(20_000);
+  return { sb, ...talk, afterBridge };
+}
+
 for (const gapS of [0, 5, 27]) {
   t.test(`the agent hangs up ${gapS} s after the link came back: survey, then the end`, async (t) => {
-    const sb = await virtualSwitchboard({
-      agents: [{ id: '1007', answerAfterS: 0.3 }],
-      users: [
-        { name: 'boss', role: 'supervisor' },
-        { name: 'op1007', role: 'agent' },
-      ],
-    });
-    t.teardown(() => sb.stop());
-    await sb.server.login('op1007');
-    await sb.server.post('/api/agents/1007/login');
-    await sb.server.post('/api/agents/1007/ready');
+    const { sb, id, caller, agentLeg, afterBridge } = await talkOn1007(t, '13900006563');
     await sb.server.login('boss');
-    const { id, caller, agentLeg } = await talkingCall(sb, '1007', '13900006563');
-    const afterBridge: string[] = [];
-    sb.sim.engine.tap((e) => {
-      const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
-      if (e.name === 'CHANNEL_EXECUTE' && h('Unique-ID') === id) afterBridge.push(h('Application') ?? '');
-    });
-    await sb.sleep(20_000);
     sb.dropEslLink();
     await sb.waitFor('the link back', () => (sb.server.running.calls.freeswitchState === 'connected' ? true : undefined));
     await sb.sleep(gapS * 1000);
@@ -45,24 +51,7 @@ t.test('an emergency transfer asked while the link is down fails as a transfer, 
   // Found by the explorer (seed 100, 100,000 calls, at 261f95f): seat 1007 pressed 120 while the
   // link was down; the prompt to the caller could not be sent, the talk stayed "ringing" with
   // nothing ringing, and the agent's hangup 27 s later left the caller in silence for 13 minutes.
-  const sb = await virtualSwitchboard({
-    agents: [{ id: '1007', answerAfterS: 0.3 }],
-    users: [
-      { name: 'boss', role: 'supervisor' },
-      { name: 'op1007', role: 'agent' },
-    ],
-  });
-  t.teardown(() => sb.stop());
-  await sb.server.login('op1007');
-  await sb.server.post('/api/agents/1007/login');
-  await sb.server.post('/api/agents/1007/ready');
-  const { id, caller, agentLeg } = await talkingCall(sb, '1007', '13979106563');
-  const afterBridge: string[] = [];
-  sb.sim.engine.tap((e) => {
-    const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
-    if (e.name === 'CHANNEL_EXECUTE' && h('Unique-ID') === id) afterBridge.push(h('Application') ?? '');
-  });
-  await sb.sleep(20_000);
+  const { sb, id, caller, agentLeg, afterBridge } = await talkOn1007(t, '13979106563');
   sb.dropEslLink();
   const asked = await sb.server.post(`/api/calls/${id}/transfer`, { hotline: '120' });
   t.equal(asked.status, 503, 'refused while the link is down');
