@@ -198,4 +198,6 @@ t.test('a long wait: announcements of place and wait, then a call-back offer the
   const done = await sb.server.post(`/api/callbacks/${list[0].id}/done`, { note: '已回电' });
   t.same(done.body, { id: list[0].id, done: true });
   t.same((await sb.server.get('/api/callbacks')).body.items, []);
+  t.match((await sb.server.get('/api/callbacks?done=true')).body.items, [{ id: list[0].id, caller: '13800000062', note: '已回电' }], 'on the done list');
+  t.equal((await sb.server.post(`/api/callbacks/${list[0].id}/done`, {})).status, 404, 'done once');
 });

@@ -39,3 +39,14 @@ t.test('each table is written by one module', async (t) => {
   const shared = Object.fromEntries([...writers].filter(([, fs]) => fs.size > 1).map(([table, fs]) => [table, [...fs].sort()]));
   t.same(shared, KNOWN_SHARED, 'tables with more than one writer are exactly the known ones');
 });
+
+t.test('route plugins reach tables through their modules, not SQL on the app', async (t) => {
+  // the routes get a reader or a store in their options (fastify style); config-admin prepares
+  // its one INSERT at registration, as the owner of config_reloads
+  const allowed = new Set(['src/http/config-admin.ts']);
+  const offenders = sources(join(projectDir, 'src'))
+    .filter((f) => /\b(?:app|api|admin)\.db\s*\.prepare\(/.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(projectDir, f))
+    .filter((f) => !allowed.has(f));
+  t.same(offenders, [], 'no plugin prepares SQL on the fastify instance');
+});

@@ -56,6 +56,31 @@ export function requestCallback(db: Db, c: CallbackRequest): void {
   );
 }
 
+/** The list agents work through, and its 已回拨 mark; this module is the table's only writer. */
+export class CallbackList {
+  private readonly open;
+  private readonly done;
+  private readonly mark;
+
+  constructor(db: Db) {
+    this.open = db.prepare('SELECT * FROM callbacks WHERE done_ms IS NULL ORDER BY requested_us LIMIT 500');
+    this.done = db.prepare('SELECT * FROM callbacks WHERE done_ms IS NOT NULL ORDER BY requested_us LIMIT 500');
+    this.mark = db.prepare('UPDATE callbacks SET done_by = ?, done_ms = ?, note = ? WHERE id = ? AND done_ms IS NULL');
+  }
+
+  /** Open entries (or done ones), oldest request first, at most 500. */
+  // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
+  list(done: boolean): Array<Record<string, any>> {
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    return (done ? this.done : this.open).all() as Array<Record<string, any>>;
+  }
+
+  /** False when there is no such open entry (unknown, or marked done already). */
+  markDone(id: number, userId: number, atMs: number, note: string | null): boolean {
+    return this.mark.run(userId, atMs, note, id).changes === 1;
+  }
+}
+
 const CallbackView = Type.Object({
   id: Type.Integer(),
   call_id: Type.String(),
@@ -69,7 +94,7 @@ const CallbackView = Type.Object({
   note: Nullable(Type.String()),
 });
 
-export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = async (app, opts) => {
+export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date; callbacks: CallbackList }> = async (app, opts) => {
   const staff = requireRole('agent', 'supervisor');
   app.get(
     '/callbacks',
@@ -83,10 +108,7 @@ export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = a
       },
     },
     async (req) => {
-      const rows = app.db
-        .prepare(`SELECT * FROM callbacks WHERE done_ms IS ${req.query.done ? 'NOT NULL' : 'NULL'} ORDER BY requested_us LIMIT 500`)
-        // biome-ignore lint/suspicious/noExplicitAny: callbacks rows, their columns read by name
-        .all() as Array<Record<string, any>>;
+      const rows = opts.callbacks.list(req.query.done === true);
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -114,10 +136,8 @@ export const callbacksPlugin: FastifyPluginAsyncTypebox<{ now: () => Date }> = a
       },
     },
     async (req) => {
-      const r = app.db
-        .prepare('UPDATE callbacks SET done_by = ?, done_ms = ?, note = ? WHERE id = ? AND done_ms IS NULL')
-        .run(req.user!.id, opts.now().getTime(), req.body.note ?? null, req.params.id);
-      if (r.changes === 0) throw new CtiError('HTTP_NOT_FOUND', `no open call-back ${req.params.id}`);
+      const marked = opts.callbacks.markDone(req.params.id, req.user!.id, opts.now().getTime(), req.body.note ?? null);
+      if (!marked) throw new CtiError('HTTP_NOT_FOUND', `no open call-back ${req.params.id}`);
       return { id: req.params.id, done: true as const };
     },
   );

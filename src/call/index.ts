@@ -6,3 +6,4 @@ export { AgentTalk, type TalkEnd, type TalkSetup } from './agent-talk.js';
 export { runCall } from './session.js';
 export { prompt, prompts, type Step, type CallContext, type CallServices } from './step.js';
 export { callsPlugin, callJson } from './routes.js';
+export { CallLog } from './call-log.js';

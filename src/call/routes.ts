@@ -6,11 +6,9 @@ import { CtiError } from '../errors.js';
 import { requireRole } from '../auth/index.js';
 import { formatShanghai } from '../calendar/index.js';
 import { Instant, Nullable } from '../api-schema.js';
+import type { CallLog, Row } from './call-log.js';
 
 const iso = (us: unknown) => (typeof us === 'number' ? formatShanghai(new Date(Math.floor(us / 1000))) : null);
-
-// biome-ignore lint/suspicious/noExplicitAny: a row of calls or call_legs, its columns read by name
-type Row = Record<string, any>;
 
 /** null when it did not happen, or is not known */
 const When = Nullable(Instant);
@@ -92,7 +90,7 @@ export function callJson(c: Row) {
   };
 }
 
-export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
+export const callsPlugin: FastifyPluginAsyncTypebox<{ calls: CallLog }> = async (app, opts) => {
   const staff = requireRole('agent', 'supervisor', 'admin');
   app.get(
     '/calls',
@@ -112,14 +110,12 @@ export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const q = req.query;
-      const where: string[] = [];
-      const args: Record<string, unknown> = { limit: q.limit };
-      if (q.from) where.push('started_us >= @from'), (args.from = Date.parse(q.from) * 1000);
-      if (q.to) where.push('started_us < @to'), (args.to = Date.parse(q.to) * 1000);
-      if (q.caller) where.push('caller = @caller'), (args.caller = q.caller);
-      const rows = app.db
-        .prepare(`SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_us DESC LIMIT @limit`)
-        .all(args) as Row[];
+      const rows = opts.calls.list({
+        limit: q.limit,
+        ...(q.from ? { fromMs: Date.parse(q.from) } : {}),
+        ...(q.to ? { toMs: Date.parse(q.to) } : {}),
+        ...(q.caller ? { caller: q.caller } : {}),
+      });
       return { items: rows.map(callJson) };
     },
   );
@@ -136,12 +132,11 @@ export const callsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const c = app.db.prepare('SELECT * FROM calls WHERE id = ?').get(req.params.id) as Row | undefined;
-      if (!c) throw new CtiError('HTTP_NOT_FOUND', `no call ${req.params.id}`);
-      const legs = app.db.prepare('SELECT * FROM call_legs WHERE call_id = ? ORDER BY created_us').all(c.id) as Row[];
-      const attempts = app.db.prepare('SELECT * FROM transfer_attempts WHERE call_id = ? ORDER BY created_us').all(c.id) as Row[];
+      const found = opts.calls.detail(req.params.id);
+      if (!found) throw new CtiError('HTTP_NOT_FOUND', `no call ${req.params.id}`);
+      const { call, legs, attempts } = found;
       return {
-        ...callJson(c),
+        ...callJson(call),
         legs: legs.map((l) => ({
           id: l.id,
           kind: l.kind,

@@ -28,7 +28,8 @@ import { statsPlugin, type Figures, type TransferAlerts } from '../reports/index
 import { acdPlugin, agentsView, queuesView, SeatHolders, type CallDistributor } from '../acd/index.js';
 import { LiveFeed, registerLiveFeed } from './live-feed.js';
 import { callsPlugin } from '../call/routes.js';
-import { callbacksPlugin } from '../call/callbacks.js';
+import { CallbackList, callbacksPlugin } from '../call/callbacks.js';
+import { CallLog } from '../call/index.js';
 import { wallboardPlugin } from './wallboard.js';
 import { errorPlugin } from './errors.js';
 import { healthPlugin, healthDetailPlugin } from './health.js';
@@ -102,7 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { users: deps.users, sessions: deps.sessions, clock: now });
   await app.register(intakePlugin, { prefix: '/api', desk: deps.tickets.desk });
   await app.register(pagesPlugin);
-  await app.register(wallboardPlugin, { acd: deps.acd, figures: deps.reports.figures, desk: deps.tickets.desk, now });
+  const calls = new CallLog(deps.db);
+  await app.register(wallboardPlugin, { acd: deps.acd, calls, figures: deps.reports.figures, desk: deps.tickets.desk, now });
 
   // Who holds which seat (an operator at a softphone); 24 operators share 12 seats.
   const holders = new SeatHolders(deps.db, (id) => {
@@ -144,10 +146,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(ticketsPlugin, { ...deps.tickets, departmentName, now });
       await api.register(statsPlugin, { ...deps.reports, waitingNow: () => deps.acd.queueSummary(nowMs()).waiting, now });
       await api.register(acdPlugin, { acd: deps.acd, seatNames, holders, now });
-      await api.register(callsPlugin);
+      await api.register(callsPlugin, { calls });
       await api.register(coordinationPlugin, { desk: deps.tickets.desk, publish: (m) => feed.publish(m) });
       if (deps.transfers) await api.register(transferPlugin, { ...deps.transfers, figures: deps.reports.figures, holders, now });
-      await api.register(callbacksPlugin, { now });
+      await api.register(callbacksPlugin, { now, callbacks: new CallbackList(deps.db) });
       await api.register(
         async (admin) => {
           admin.addHook('preHandler', requireRole('admin'));

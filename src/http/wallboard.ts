@@ -20,10 +20,12 @@ import {
   type Range,
 } from '../reports/index.js';
 import type { Db } from '../store/index.js';
+import type { CallLog } from '../call/index.js';
 import type { TicketDesk } from '../tickets/index.js';
 
 export interface WallboardOptions {
   acd: CallDistributor;
+  calls: CallLog;
   figures: Figures;
   desk: TicketDesk;
   now: () => Date;
@@ -101,13 +103,6 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     }
     return byState;
   };
-  const callsToday = (today: Range) => {
-    const rows = app.db.prepare('SELECT outcome, count(*) AS n FROM calls WHERE started_us >= ? GROUP BY outcome').all(today.fromMs * 1000) as Array<{
-      outcome: string | null;
-      n: number;
-    }>;
-    return Object.fromEntries(rows.map((c) => [c.outcome ?? 'in_progress', c.n]));
-  };
 
   app.get('/api/wallboard', { schema: { tags: ['stats'], summary: 'wallboard figures (no login; counts only)', security: [] } }, async () => {
     const now = opts.now();
@@ -122,7 +117,7 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
       at: formatShanghai(now),
       queue: { waiting: waiting.waiting, longest_wait_s: Math.round(waiting.longestWaitMs / 1000) },
       agents: agentCounts(),
-      calls_today: callsToday(today),
+      calls_today: opts.calls.outcomesSince(today.fromMs * 1000),
       service_level_today: serviceLevelToday(plan, today, hours),
       hours_today: hoursToday(today, hours),
       transfer_answer_rate_24h: transfers24h(app.db, opts.figures, plan, nowMs),
