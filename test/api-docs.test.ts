@@ -29,7 +29,7 @@ t.test('every operation in /docs/json has a summary and a tag', async (t) => {
  * ask for the list to shrink, and a new route without a response schema fails it. The file
  * downloads (attachments, the monthly table) answer bytes, not JSON.
  */
-const NO_RESPONSE_SCHEMA_YET = ['GET /api/wallboard', 'GET /api/tickets/{id}/attachments/{aid}', 'GET /api/reports/monthly'];
+const NO_RESPONSE_SCHEMA_YET = ['GET /api/tickets/{id}/attachments/{aid}', 'GET /api/reports/monthly'];
 
 t.test('every operation describes its success answer, except the known ones', async (t) => {
   const a = await ticketApp();

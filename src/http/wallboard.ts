@@ -18,6 +18,7 @@ import {
   transferRateDefinition,
   type Figures,
   type Range,
+  WallboardAnswer,
 } from '../reports/index.js';
 import type { Db } from '../store/index.js';
 import type { CallLog } from '../call/index.js';
@@ -104,7 +105,8 @@ export const wallboardPlugin: FastifyPluginAsync<WallboardOptions> = async (app,
     return byState;
   };
 
-  app.get('/api/wallboard', { schema: { tags: ['stats'], summary: 'wallboard figures (no login; counts only)', security: [] } }, async () => {
+  const summary = 'wallboard figures (no login; counts only)';
+  app.get('/api/wallboard', { schema: { tags: ['stats'], summary, security: [], response: { 200: WallboardAnswer } } }, async () => {
     const now = opts.now();
     const nowMs = now.getTime();
     const today = { fromMs: Date.parse(`${shanghaiDateOf(now)}T00:00:00+08:00`), toMs: nowMs };

@@ -6,3 +6,4 @@ export { TransferAlerts, alertsMigration, openAlerts, alertRuleText } from './al
 export { transferRateDefinition, serviceLevelDefinition, transferBasis, serviceLevelBasis } from './definitions.js';
 export { statsPlugin, type StatsPluginOptions } from './routes.js';
 export { monthlyDepartmentRows, toCsv, toXlsx } from './monthly.js';
+export { CapacityAnswer, ServiceLevelAnswer, TransferRateAnswer, WallboardAnswer } from './schemas.js';

@@ -82,3 +82,67 @@ export const CapacityAnswer = Type.Object({
   target: Type.String(),
   basis: Type.String({ description: 'the figures the estimate rests on, in Chinese' }),
 });
+
+const Counts = (description: string) => Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description });
+
+/** /api/wallboard: counts only, no caller numbers, each figure with its window, basis and definition. */
+export const WallboardAnswer = Type.Object({
+  title: Type.String(),
+  at: Instant,
+  queue: Type.Object({ waiting: count(), longest_wait_s: Type.Integer({ minimum: 0 }) }),
+  agents: Counts('seats by state name in Chinese (空闲, 通话中, …)'),
+  calls_today: Counts('calls since 00:00 by outcome; in_progress for those not ended'),
+  service_level_today: Type.Object({
+    offered: count(),
+    answered: count(),
+    answered_within_15s: count(),
+    abandoned: count(),
+    short_abandoned: count(),
+    pending: count(),
+    unknown: count(),
+    rate: share('answered_within_15s ÷ offered'),
+    answer_rate: share('answered ÷ offered'),
+    abandon_rate: share('abandoned ÷ offered'),
+    target: Type.String(),
+    target_rate: Type.Number(),
+    window: Window,
+    basis: Type.String(),
+    definition: Type.String(),
+  }),
+  hours_today: Type.Array(
+    Type.Object({
+      hour: Type.String({ description: 'YYYY-MM-DDTHH:00, Shanghai' }),
+      offered: count(),
+      answered: count(),
+      abandoned: count(),
+      rate: share('of the hour'),
+    }),
+  ),
+  transfer_answer_rate_24h: Type.Object({
+    window: Window,
+    target_rate: Type.Number(),
+    basis: Type.String(),
+    definition: Type.String(),
+    alert_rule: Type.String(),
+    items: Type.Array(
+      Type.Object({
+        hotline: Type.String(),
+        name: Nullable(Type.String()),
+        counted: count(),
+        answered_within_15s: count(),
+        rate: share('answered_within_15s ÷ counted'),
+        ringing: count(),
+        ringing_longest_s: Nullable(Type.Number()),
+        cancelled: count(),
+        below_target: Type.Boolean(),
+        alert_since: Nullable(Instant),
+        basis: Type.String(),
+      }),
+    ),
+  }),
+  tickets: Type.Object({
+    open_by_light: Type.Object({ green: count(), yellow: count(), red: count() }),
+    by_status: Counts('tickets by status'),
+  }),
+  api: Type.String(),
+});
