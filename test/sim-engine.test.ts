@@ -161,6 +161,29 @@ t.test('answered originate: &park(), then uuid_kill; the uepochs and seconds agr
   t.equal(await engine.api('uuid_kill', uuid), '-ERR No such channel!\n');
 });
 
+t.test('uuid_dump: a live leg as a CHANNEL_DATA event, its answer time in Caller-Channel-Answered-Time', async (t) => {
+  const r = rig(t);
+  const leg = await parkedLeg(r);
+  const answered = header(
+    r.of(leg.uuid).find((e) => e.name === 'CHANNEL_ANSWER'),
+    'Caller-Channel-Answered-Time',
+  );
+  const json = JSON.parse(await r.engine.api('uuid_dump', `${leg.uuid} json`)) as Record<string, string>;
+  t.equal(json['Event-Name'], 'CHANNEL_DATA', 'an event made for the dump (mod_commands.c uuid_dump_function)');
+  t.equal(json['Event-Calling-Function'], 'uuid_dump_function');
+  t.equal(json['Unique-ID'], leg.uuid);
+  t.equal(json['Answer-State'], 'answered');
+  t.equal(json['Caller-Channel-Answered-Time'], answered, 'the answer time, as the CHANNEL_ANSWER event stamped it');
+  t.equal(json.variable_answer_uepoch, undefined, 'answer_uepoch is set only at hangup (switch_channel_set_timestamps)');
+  const txt = await r.engine.api('uuid_dump', leg.uuid);
+  t.match(txt, /^Event-Name: CHANNEL_DATA\n/, 'txt by default');
+  t.match(txt, new RegExp(`\nCaller-Channel-Answered-Time: ${answered}\n`));
+  t.ok(txt.endsWith('\n\n'), 'ends with the blank line of a serialized event');
+  t.match(await r.engine.api('uuid_dump', `${leg.uuid} xml`), /<event>[\s\S]*<Event-Name>CHANNEL_DATA<\/Event-Name>/);
+  t.equal(await r.engine.api('uuid_dump', 'no-such-uuid json'), '-ERR No such channel!\n');
+  t.equal(await r.engine.api('uuid_dump', ''), '-USAGE: <uuid> [format]\n');
+});
+
 // ---------------------------------------------------------------- dialplan routing and the socket app
 
 t.test('the generated dialplan routes 12345, direct, parallel, 110 and unknown numbers to the socket with their tags', async (t) => {

@@ -6,6 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { Hotline } from '../config/index.js';
 import type { AttemptStore } from './attempt-store.js';
 import { resultOfCause, type AttemptResult, type TransferKind } from './rules.js';
+import { CtiError } from '../errors.js';
+
+/** After the link dropped mid-originate: how long past the ring timeout to wait for it, and how often to try. */
+const LINK_BACK_S = 30;
+const LINK_RETRY_MS = 250;
 
 /** A leg's times as FreeSWITCH stamped them, heard by the call area's leg clock (call/leg-clock.ts). */
 export interface LegTimesHeard {
@@ -86,28 +91,71 @@ export class TransferAttempt {
       `cti_transfer=${kind}`,
     ].join(',');
     const recorded = this.recordCreation();
-    const reply = await this.link.bgapi(`originate {${vars}}${hotline.transfer.endpoint} &park()`).catch((err: Error) => `-ERR ${err.message}`);
+    const reply = await this.link.bgapi(`originate {${vars}}${hotline.transfer.endpoint} &park()`).catch((err: Error) => err);
     await recorded;
+    if (reply instanceof Error) return this.afterLostReply(reply);
     if (reply.startsWith('+OK')) {
       const t = await this.link.legs.when(this.leg, 'answeredUs');
-      this.answeredUs = t.answeredUs ?? Date.now() * 1000;
-      this.result = 'answered';
-      if (this.id !== null) this.store.answered(this.id, this.leg, this.answeredUs);
-      void this.link.legs.hungUp(this.leg).then((end) => this.closeRow(end.hangupUs ?? null, end.cause ?? null));
-      // Answered as we gave up: it counts as answered (it was), but nobody is put through.
-      if (!this.cancelledByUs) {
-        this.state = 'consulting';
-        return true;
-      }
-      this.state = 'cancelled';
-      await this.link.api(`uuid_kill ${this.leg} NORMAL_CLEARING`);
-      return false;
+      return this.answeredAt(t.answeredUs ?? Date.now() * 1000);
     }
     const cause =
       reply
         .replace(/^[-+][A-Z]+\s*/, '')
         .trim()
         .split(/\s/)[0] ?? 'UNKNOWN';
+    return this.notAnswered(cause);
+  }
+
+  /**
+   * The inbound link dropped while the originate ran. FreeSWITCH goes on with the job (bgapi runs
+   * it on a thread of its own; its result goes to a listener that is gone, mod_event_socket
+   * api_exec), so the leg may still ring, be answered and parked, or be gone: it is asked once the
+   * link is back. Found on the test board: taken as failed, a department that had answered within
+   * 15 s counted as a miss, and its parked leg stayed up with nobody until it hung up.
+   */
+  private async afterLostReply(err: Error): Promise<boolean> {
+    const deadline = Date.now() + (this.setup.ringTimeoutS + LINK_BACK_S) * 1000;
+    for (;;) {
+      // a live leg's answer time is in its channel data only (answer_uepoch is set at hangup)
+      const dump = await this.link.api(`uuid_dump ${this.leg} json`).catch(() => null);
+      if (dump !== null) return this.fromDump(dump, deadline);
+      if (Date.now() >= deadline) return this.notAnswered(err instanceof CtiError ? err.code.replace(/^CTI_/, '') : 'ESL_DISCONNECTED');
+      await new Promise((resolve) => setTimeout(resolve, LINK_RETRY_MS));
+    }
+  }
+
+  private async fromDump(dump: string, deadline: number): Promise<boolean> {
+    if (!dump.startsWith('{')) {
+      // gone while unheard: whether it was answered first is not known; its end, if the leg
+      // clock has it, closes the row
+      const t = this.link.legs.times(this.leg);
+      return this.notAnswered(t.cause ?? 'ENDED_UNSEEN');
+    }
+    const answeredUs = Number((JSON.parse(dump) as Record<string, string>)['Caller-Channel-Answered-Time']);
+    if (answeredUs > 0) return this.answeredAt(answeredUs);
+    // still ringing: its answer or hangup reaches us on the link that is back
+    const left = Math.max(0, deadline - Date.now());
+    const t = await Promise.race([this.link.legs.when(this.leg, 'answeredUs', left), this.link.legs.hungUp(this.leg)]);
+    if (t.answeredUs !== undefined && t.hangupUs === undefined) return this.answeredAt(t.answeredUs);
+    return this.notAnswered(t.cause ?? 'NO_ANSWER');
+  }
+
+  private async answeredAt(answeredUs: number): Promise<boolean> {
+    this.answeredUs = answeredUs;
+    this.result = 'answered';
+    if (this.id !== null) this.store.answered(this.id, this.leg, this.answeredUs);
+    void this.link.legs.hungUp(this.leg).then((end) => this.closeRow(end.hangupUs ?? null, end.cause ?? null));
+    // Answered as we gave up: it counts as answered (it was), but nobody is put through.
+    if (!this.cancelledByUs) {
+      this.state = 'consulting';
+      return true;
+    }
+    this.state = 'cancelled';
+    await this.link.api(`uuid_kill ${this.leg} NORMAL_CLEARING`);
+    return false;
+  }
+
+  private async notAnswered(cause: string): Promise<boolean> {
     this.result = resultOfCause(cause, this.cancelledByUs);
     this.state = this.result === 'cancelled' ? 'cancelled' : 'failed';
     const end = this.createdUs === null ? {} : await this.link.legs.when(this.leg, 'hangupUs', 1000);

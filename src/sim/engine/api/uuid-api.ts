@@ -9,6 +9,10 @@ import { startRecording, stopRecording } from '../media.js';
 import { sendDtmfToPeer } from '../pairs.js';
 import { sessionTransfer } from '../transfer.js';
 import { restAfterSpace, splitWords } from '../words.js';
+import { channelSnapshot } from '../facts.js';
+import { serializeJson } from '../../wire/event-json.js';
+import { serializePlain } from '../../wire/event-plain.js';
+import { serializeXml } from '../../wire/event-xml.js';
 
 const NO_CHANNEL = '-ERR No such channel!\n';
 
@@ -234,4 +238,26 @@ export function uuidSendDtmfApi(core: Core, args: string): string {
   }
   if (totalSamples) ch.setVar('last_dtmf_duration', String(Math.floor(totalSamples / 8)));
   return sent ? `+OK ${uuid} sent DTMF ${data}.\n` : '-ERR Operation failed\n';
+}
+
+/**
+ * uuid_dump <uuid> [format] (mod_commands.c uuid_dump_function): a CHANNEL_DATA event made for
+ * the channel and never fired, serialized as txt (the default: url-encoded values), plain (the
+ * same, not encoded), json or xml. A live channel's answer time is only here, in
+ * Caller-Channel-Answered-Time: answer_uepoch is set at hangup (switch_channel_set_timestamps).
+ */
+export function uuidDumpApi(core: Core, args: string): string {
+  const argv = splitWords(args.trim(), 2);
+  if (!argv[0]) return '-USAGE: <uuid> [format]\n';
+  const ch = core.channel(argv[0]);
+  if (!ch) return NO_CHANNEL;
+  const event = core.emit.factory
+    .create('CHANNEL_DATA', { origin: { file: 'mod_commands.c', func: 'uuid_dump_function', line: 6495 } })
+    .channel(channelSnapshot(ch))
+    .build();
+  const format = (argv[1] ?? 'txt').toLowerCase();
+  if (format === 'json') return serializeJson(event);
+  if (format === 'xml') return serializeXml(event);
+  if (format === 'plain') return `${event.headers.map(([n, v]) => `${n}: ${v}\n`).join('')}\n`;
+  return serializePlain(event);
 }
