@@ -110,8 +110,8 @@ function goodHistory(): ExplorerHistory {
       },
     ],
     attempts: [
-      { id: 1, call_id: ANSWERED, hotline: '12319', kind: 'warm', answered_us: null, ended_us: null, result: 'refused' },
-      { id: 2, call_id: ANSWERED, hotline: '12315', kind: 'blind', answered_us: null, ended_us: 50_000_000, result: 'no_answer' },
+      { id: 1, call_id: ANSWERED, leg_id: null, hotline: '12319', kind: 'warm', answered_us: null, ended_us: null, result: 'refused' },
+      { id: 2, call_id: ANSWERED, leg_id: 'leg-12315', hotline: '12315', kind: 'blind', answered_us: null, ended_us: 50_000_000, result: 'no_answer' },
     ],
     classifications: [
       { attemptId: 1, result: 'refused', at: 15_000 },
@@ -194,7 +194,7 @@ t.test('the good history breaks no invariant', async (t) => {
   for (const inv of INVARIANTS) t.same(inv(h), [], inv.name);
 });
 
-t.test('INVARIANTS lists all fifteen, each named as exported and described', async (t) => {
+t.test('INVARIANTS lists all sixteen, each named as exported and described', async (t) => {
   const names = [
     'oneRecordPerCall',
     'outcomeMatchesEvents',
@@ -202,6 +202,7 @@ t.test('INVARIANTS lists all fifteen, each named as exported and described', asy
     'noLegLeft',
     'acdAgreesWithSwitch',
     'transferClassifiedOnce',
+    'transferResultAsSwitchSaw',
     'queueOrder',
     'noUncaughtError',
     'routedAsDialled',
@@ -579,6 +580,57 @@ t.test('acdAgreesWithSwitch', async (t) => {
   });
   t.test('a logged-in seat that answers the fallback must be on call', async (t) => {
     breaks(t, fallbackTalk('available'), 'acdAgreesWithSwitch', 3);
+  });
+});
+
+t.test('transferResultAsSwitchSaw', async (t) => {
+  // the department answered the blind transfer at 25 s; the classification stays as the good
+  // history has it (no_answer, written once)
+  const answeredBySwitch = (h: ExplorerHistory) => {
+    const dept = find(h.legs, (l) => l.uuid === 'leg-12315');
+    Object.assign(dept, { answeredAt: 25_000, hangupCause: 'NORMAL_CLEARING' });
+  };
+  t.test('a leg the switch answered, recorded as not answered (the link lost the reply)', async (t) => {
+    const [v] = breaks(t, mutated(answeredBySwitch), 'transferResultAsSwitchSaw', 0);
+    t.match(v!.detail, /is no_answer, but the switch answered its leg at 25000 ms/);
+  });
+  t.test('left out when a controller was killed while the leg was up', async (t) => {
+    holds(
+      t,
+      mutated((h) => {
+        answeredBySwitch(h);
+        h.kills = [30_000];
+      }),
+      'a restarted controller does not take up the attempt',
+    );
+  });
+  t.test('answered at another time than the switch', async (t) => {
+    const [v] = breaks(
+      t,
+      mutated((h) => {
+        answeredBySwitch(h);
+        const row = find(h.attempts, (a) => a.id === 2);
+        Object.assign(row, { result: 'answered', answered_us: 26_000_000 });
+        find(h.classifications, (c) => c.attemptId === 2).result = 'answered';
+      }),
+      'transferResultAsSwitchSaw',
+      0,
+    );
+    t.match(v!.detail, /answered at 26000 ms, but the switch answered its leg at 25000 ms/);
+  });
+  t.test('answered on the record, never by the switch', async (t) => {
+    breaks(
+      t,
+      mutated((h) => {
+        Object.assign(
+          find(h.attempts, (a) => a.id === 2),
+          { result: 'answered', answered_us: 25_000_000 },
+        );
+        find(h.classifications, (c) => c.attemptId === 2).result = 'answered';
+      }),
+      'transferResultAsSwitchSaw',
+      0,
+    );
   });
 });
 

@@ -78,6 +78,8 @@ export interface LegRow {
 export interface AttemptRow {
   id: number;
   call_id: string;
+  /** the hotline leg's uuid; null for an attempt that placed none (a refusal, no channel) */
+  leg_id?: string | null;
   hotline: string;
   kind: string;
   answered_us: number | null;
@@ -179,6 +181,8 @@ export interface ExplorerHistory {
    * only then could it hear an event
    */
   eslLinks?: Array<{ from: number; to?: number }>;
+  /** when a controller was killed (virtual ms; absent in older hand-made histories) */
+  kills?: number[];
 }
 
 /**

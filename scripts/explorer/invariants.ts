@@ -381,6 +381,30 @@ export const transferClassifiedOnce = define(
   },
 );
 
+/** What the row says against what the switch did with the attempt's leg; null when they agree. */
+function resultAgainstSwitch(row: AttemptRow, leg: LegTrace): string | null {
+  const rowAnswerMs = row.answered_us === null ? null : Math.floor(row.answered_us / 1000);
+  if (leg.answeredAt === undefined) return row.result === 'answered' ? `is answered at ${rowAnswerMs} ms, but the switch never answered its leg` : null;
+  if (row.result !== 'answered') return `is ${row.result ?? 'unclassified'}, but the switch answered its leg at ${leg.answeredAt} ms`;
+  return rowAnswerMs === leg.answeredAt ? null : `is answered at ${rowAnswerMs} ms, but the switch answered its leg at ${leg.answeredAt} ms`;
+}
+
+export const transferResultAsSwitchSaw = define(
+  'transferResultAsSwitchSaw',
+  "An attempt whose leg the switch answered is recorded answered, at the switch's answer time; one whose leg it never answered is not recorded answered. Attempts whose leg was up when a controller was killed are left out: a restarted controller does not take up an attempt.",
+  (h, say) => {
+    const f = factsOf(h);
+    for (const row of h.attempts) {
+      const leg = row.leg_id ? f.legs.get(row.leg_id) : undefined;
+      if (!leg) continue;
+      const upUntil = leg.hungUpAt ?? Number.POSITIVE_INFINITY;
+      if ((h.kills ?? []).some((k) => k >= leg.createdAt && k <= upUntil)) continue;
+      const problem = resultAgainstSwitch(row, leg);
+      if (problem) say(`transfer attempt ${row.id} (call ${row.call_id}, ${row.kind} to ${row.hotline}) ${problem}`, f.callers.get(row.call_id)?.index);
+    }
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // 7. Queue order
 
@@ -656,6 +680,7 @@ export const INVARIANTS: readonly Invariant[] = [
   noLegLeft,
   acdAgreesWithSwitch,
   transferClassifiedOnce,
+  transferResultAsSwitchSaw,
   queueOrder,
   noUncaughtError,
   routedAsDialled,

@@ -72,6 +72,8 @@ export class Rig {
   current: ControllerLife | undefined;
   /** while a controller's inbound link was open (virtual ms) */
   readonly eslLinks: Array<{ from: number; to?: number }> = [];
+  /** when each controller was killed (virtual ms) */
+  readonly kills: number[] = [];
   /** how many kill-at-accept faults fired (a call's socket was there to be accepted) */
   killedAtAccept = 0;
   private lives = 0;
@@ -182,6 +184,7 @@ export class Rig {
     const dead = this.current;
     if (!dead) return;
     this.current = undefined;
+    this.kills.push(this.vt.now());
     this.lifeListeners = [];
     // its link's close is never heard by its own (dead) handlers: the window ends here
     for (const w of this.eslLinks) w.to ??= this.vt.now();

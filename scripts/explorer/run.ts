@@ -562,7 +562,7 @@ class Tracer {
         'SELECT id, mode, line, outcome, agent_id, answered_us, agent_answered_us, ended_us, hangup_cause, survey_score, origin_hotline, priority FROM calls',
       ),
       recordLegs: rows('SELECT id, call_id, kind, endpoint, answered_us, ended_us, hangup_cause FROM call_legs'),
-      attempts: rows('SELECT id, call_id, hotline, kind, answered_us, ended_us, result FROM transfer_attempts'),
+      attempts: rows('SELECT id, call_id, leg_id, hotline, kind, answered_us, ended_us, result FROM transfer_attempts'),
       classifications: this.classifications,
       offers: this.offers,
       seatChecks: this.seatChecks,
@@ -578,6 +578,7 @@ class Tracer {
       deadAir: this.deadAir,
       sounds: this.sounds,
       eslLinks: rig.eslLinks,
+      kills: rig.kills,
     };
   }
 }
