@@ -7,6 +7,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { virtualSwitchboard } from './support/virtual-switchboard.js';
 import { talkingCall } from './support/switchboard.js';
+import { answeredTimeIn } from '../src/transfer/attempt.js';
 
 async function dropAsTheDepartmentAnswers(t: Test, kind: 'warm' | 'blind') {
   const sb = await virtualSwitchboard({
@@ -49,4 +50,12 @@ t.test('blind: the caller is put through to the department that answered while t
   t.ok(caller.bridge?.peer.name.includes('12315'), 'the caller talks with the department');
   const call = (await sb.server.get(`/api/calls/${id}`)).body;
   t.match(call.transfer_attempts, [{ hotline: '12315', result: 'answered' }]);
+});
+
+t.test("the dump's answer time: a number, 0 while unanswered, null when unreadable", async (t) => {
+  t.equal(answeredTimeIn('{"Unique-ID":"x","Caller-Channel-Answered-Time":"1796781601300000"}'), 1796781601300000);
+  t.equal(answeredTimeIn('{"Caller-Channel-Answered-Time":"0"}'), 0, 'ringing');
+  t.equal(answeredTimeIn('{"Unique-ID":"x"}'), null, 'no such header');
+  t.equal(answeredTimeIn('{"Caller-Channel-Answered-Time":"-5"}'), null);
+  t.equal(answeredTimeIn('{"Caller-Channel-Answered-'), null, 'cut short');
 });

@@ -60,6 +60,16 @@ export interface AttemptSetup {
   callerIdName: string;
 }
 
+/** Caller-Channel-Answered-Time (µs, 0 while unanswered) of a `uuid_dump … json` reply; null if unreadable. */
+export function answeredTimeIn(dump: string): number | null {
+  try {
+    const us = Number((JSON.parse(dump) as Record<string, unknown>)['Caller-Channel-Answered-Time']);
+    return Number.isFinite(us) && us >= 0 ? us : null;
+  } catch {
+    return null;
+  }
+}
+
 export class TransferAttempt {
   readonly leg = randomUUID();
   state: AttemptState = 'ringing';
@@ -120,7 +130,8 @@ export class TransferAttempt {
       const dump = await this.link.api(`uuid_dump ${this.leg} json`).catch(() => null);
       if (dump !== null) return this.fromDump(dump, deadline);
       if (Date.now() >= deadline) return this.notAnswered(err instanceof CtiError ? err.code.replace(/^CTI_/, '') : 'ESL_DISCONNECTED');
-      await new Promise((resolve) => setTimeout(resolve, LINK_RETRY_MS));
+      // unref'd: a server shutting down does not wait out the ring timeout for it
+      await new Promise((resolve) => setTimeout(resolve, LINK_RETRY_MS).unref());
     }
   }
 
@@ -131,7 +142,8 @@ export class TransferAttempt {
       const t = this.link.legs.times(this.leg);
       return this.notAnswered(t.cause ?? 'ENDED_UNSEEN');
     }
-    const answeredUs = Number((JSON.parse(dump) as Record<string, string>)['Caller-Channel-Answered-Time']);
+    const answeredUs = answeredTimeIn(dump);
+    if (answeredUs === null) return this.notAnswered('UNREADABLE_DUMP');
     if (answeredUs > 0) return this.answeredAt(answeredUs);
     // still ringing: its answer or hangup reaches us on the link that is back
     const left = Math.max(0, deadline - Date.now());
