@@ -3,16 +3,23 @@
 // the answered leg waits parked. Once the link is back the controller asks the switch
 // (uuid_dump: a live leg's answer time is only in its channel data) and goes on as if it had
 // heard the answer: the department is not counted as a miss, and nobody is left on a parked line.
+// Dropped while it still rings, its answer or its busy signal is heard on the link that came back.
+// Not covered here: a leg that ends before the link is back (classified from what is known), and
+// a drop before its CHANNEL_CREATE reached us (the row is then written without the switch's
+// creation time).
 import t from 'tap';
 import type { Test } from 'tap';
 import { virtualSwitchboard } from './support/virtual-switchboard.js';
 import { talkingCall } from './support/switchboard.js';
 import { answeredTimeIn } from '../src/transfer/attempt.js';
 
-async function dropAsTheDepartmentAnswers(t: Test, kind: 'warm' | 'blind') {
+type Department = { answerAfterS: number; talkS: number; busy?: number };
+
+/** Seat 1007 transfers its caller to 12315; the link drops on the department leg's first `dropOn` event. */
+async function dropDuringTransfer(t: Test, kind: 'warm' | 'blind', dropOn = 'CHANNEL_ANSWER', department: Department = { answerAfterS: 1, talkS: 40 }) {
   const sb = await virtualSwitchboard({
     agents: [{ id: '1007', answerAfterS: 0.3 }],
-    hotlines: { '12315': { answerAfterS: 1, talkS: 40 } },
+    hotlines: { '12315': department },
     users: [{ name: 'op1007', role: 'agent' }],
   });
   t.teardown(() => sb.stop());
@@ -21,10 +28,13 @@ async function dropAsTheDepartmentAnswers(t: Test, kind: 'warm' | 'blind') {
   await sb.server.post('/api/agents/1007/ready');
   const talk = await talkingCall(sb, '1007', '13979106563');
   let answeredUs: number | undefined;
+  let dropped = false;
   sb.sim.engine.tap((e) => {
     const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
-    if (answeredUs === undefined && e.name === 'CHANNEL_ANSWER' && h('variable_cti_transfer')) {
-      answeredUs = Number(h('Event-Date-Timestamp'));
+    if (!h('variable_cti_transfer')) return;
+    if (e.name === 'CHANNEL_ANSWER') answeredUs ??= Number(h('Event-Date-Timestamp'));
+    if (!dropped && e.name === dropOn) {
+      dropped = true;
       sb.dropEslLink();
     }
   });
@@ -34,7 +44,7 @@ async function dropAsTheDepartmentAnswers(t: Test, kind: 'warm' | 'blind') {
 }
 
 t.test('warm: the agent is put through to the department that answered while the link was down', async (t) => {
-  const { sb, id, answeredAt } = await dropAsTheDepartmentAnswers(t, 'warm');
+  const { sb, id, answeredAt } = await dropDuringTransfer(t, 'warm');
   const talk = await sb.until('the consult', `/api/calls/${id}/transfer`, (b) => (b.phase === 'consulting' ? b : undefined), 10_000);
   t.match(talk.attempt, { hotline: '12315', state: 'consulting', result: 'answered' }, 'answered, not failed');
   t.equal(Date.parse(talk.attempt.answered_at) * 1000, Math.floor(answeredAt()! / 1000) * 1000, "the switch's answer time");
@@ -45,11 +55,26 @@ t.test('warm: the agent is put through to the department that answered while the
 });
 
 t.test('blind: the caller is put through to the department that answered while the link was down', async (t) => {
-  const { sb, id, caller } = await dropAsTheDepartmentAnswers(t, 'blind');
+  const { sb, id, caller } = await dropDuringTransfer(t, 'blind');
   await sb.until('the handover', `/api/calls/${id}/transfer`, (b) => (b.phase === 'handed_over' ? b : undefined), 10_000);
   t.ok(caller.bridge?.peer.name.includes('12315'), 'the caller talks with the department');
   const call = (await sb.server.get(`/api/calls/${id}`)).body;
   t.match(call.transfer_attempts, [{ hotline: '12315', result: 'answered' }]);
+});
+
+t.test('warm: dropped while the department rings, its later answer is heard on the link that came back', async (t) => {
+  const { sb, id, answeredAt } = await dropDuringTransfer(t, 'warm', 'CHANNEL_PROGRESS_MEDIA', { answerAfterS: 3, talkS: 40 });
+  const talk = await sb.until('the consult', `/api/calls/${id}/transfer`, (b) => (b.phase === 'consulting' ? b : undefined), 10_000);
+  t.match(talk.attempt, { state: 'consulting', result: 'answered' });
+  t.equal(Date.parse(talk.attempt.answered_at) * 1000, Math.floor(answeredAt()! / 1000) * 1000, "the switch's answer time");
+});
+
+t.test('warm: dropped while the department rings, then busy: classified busy, the agent back with the caller', async (t) => {
+  const { sb, id, caller, agentLeg } = await dropDuringTransfer(t, 'warm', 'CHANNEL_PROGRESS_MEDIA', { answerAfterS: 2, talkS: 40, busy: 1 });
+  const talk = await sb.until('the talk back', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' && b.attempt ? b : undefined), 10_000);
+  t.match(talk.attempt, { state: 'failed', result: 'busy' }, 'USER_BUSY, heard on the new link');
+  t.match(talk.ticket_offer, { department: 'market-regulation', call_id: id }, 'a ticket offered instead');
+  t.equal(caller.bridge?.peer, agentLeg, 'caller and agent together again');
 });
 
 t.test("the dump's answer time: a number, 0 while unanswered, null when unreadable", async (t) => {
