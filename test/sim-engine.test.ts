@@ -179,6 +179,7 @@ t.test('uuid_dump: a live leg as a CHANNEL_DATA event, its answer time in Caller
   t.match(txt, /^Event-Name: CHANNEL_DATA\n/, 'txt by default');
   t.match(txt, new RegExp(`\nCaller-Channel-Answered-Time: ${answered}\n`));
   t.ok(txt.endsWith('\n\n'), 'ends with the blank line of a serialized event');
+  t.match(await r.engine.api('uuid_dump', `${leg.uuid} plain`), new RegExp(`\nUnique-ID: \\[${leg.uuid}\\]\n`), 'plain: unencoded, in brackets');
   t.match(await r.engine.api('uuid_dump', `${leg.uuid} xml`), /<event>[\s\S]*<Event-Name>CHANNEL_DATA<\/Event-Name>/);
   t.equal(await r.engine.api('uuid_dump', 'no-such-uuid json'), '-ERR No such channel!\n');
   t.equal(await r.engine.api('uuid_dump', ''), '-USAGE: <uuid> [format]\n');

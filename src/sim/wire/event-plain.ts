@@ -4,19 +4,22 @@ import type { SimEvent } from '../contracts.js';
 import { arrayItems, flatArrayValue } from './array-value.js';
 import { urlEncode } from './url-encode.js';
 
-/** One "Name: value" line; values are url-encoded, an empty result is written as `_undef_`. */
-function plainLine(name: string, value: string): string {
-  const encoded = urlEncode(value);
-  return `${name}: ${encoded === '' ? '_undef_' : encoded}\n`;
+/**
+ * One "Name: value" line: the value url-encoded (an empty result is written as `_undef_`), or,
+ * unencoded (`uuid_dump … plain`), in brackets as switch_event_serialize writes it.
+ */
+function plainLine(name: string, value: string, encode: boolean): string {
+  const text = encode ? urlEncode(value) : `[${value}]`;
+  return `${name}: ${text === '' ? '_undef_' : text}\n`;
 }
 
 /** The lines of the event's headers; array headers print their flat "ARRAY::a|:b" text. */
-export function plainHeaderLines(event: Pick<SimEvent, 'headers'>): string {
+export function plainHeaderLines(event: Pick<SimEvent, 'headers'>, encode = true): string {
   let out = '';
   for (const [name, value] of event.headers) {
     const items = arrayItems(value);
-    if (items === null) out += plainLine(name, value);
-    else if (items.length > 0) out += plainLine(name, flatArrayValue(items));
+    if (items === null) out += plainLine(name, value, encode);
+    else if (items.length > 0) out += plainLine(name, flatArrayValue(items), encode);
   }
   return out;
 }
@@ -25,8 +28,8 @@ export function plainHeaderLines(event: Pick<SimEvent, 'headers'>): string {
  * The serialized event: header lines, then either "Content-Length: n\n\n<body>" (n in bytes) or a
  * single "\n". An empty body counts as no body, as in FreeSWITCH (it tests strlen(body)).
  */
-export function serializePlain(event: Pick<SimEvent, 'headers' | 'body'>): string {
-  const lines = plainHeaderLines(event);
+export function serializePlain(event: Pick<SimEvent, 'headers' | 'body'>, encode = true): string {
+  const lines = plainHeaderLines(event, encode);
   const body = event.body ?? '';
   if (body === '') return `${lines}\n`;
   return `${lines}Content-Length: ${Buffer.byteLength(body, 'utf8')}\n\n${body}`;

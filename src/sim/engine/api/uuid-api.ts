@@ -242,8 +242,8 @@ export function uuidSendDtmfApi(core: Core, args: string): string {
 
 /**
  * uuid_dump <uuid> [format] (mod_commands.c uuid_dump_function): a CHANNEL_DATA event made for
- * the channel and never fired, serialized as txt (the default: url-encoded values), plain (the
- * same, not encoded), json or xml. A live channel's answer time is only here, in
+ * the channel and never fired, serialized as txt (the default: url-encoded values), plain (each
+ * value in brackets, not encoded), json or xml. A live channel's answer time is only here, in
  * Caller-Channel-Answered-Time: answer_uepoch is set at hangup (switch_channel_set_timestamps).
  */
 export function uuidDumpApi(core: Core, args: string): string {
@@ -258,6 +258,6 @@ export function uuidDumpApi(core: Core, args: string): string {
   const format = (argv[1] ?? 'txt').toLowerCase();
   if (format === 'json') return serializeJson(event);
   if (format === 'xml') return serializeXml(event);
-  if (format === 'plain') return `${event.headers.map(([n, v]) => `${n}: ${v}\n`).join('')}\n`;
-  return serializePlain(event);
+  // switch_event_serialize's encode flag is strcasecmp(format, "plain"): only "plain" is unencoded
+  return serializePlain(event, format !== 'plain');
 }
