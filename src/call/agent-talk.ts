@@ -139,44 +139,43 @@ export class AgentTalk {
     this.plan = plan;
     this.ticketOffer = null;
     this.phase = 'ringing';
-    // A consult takes the agent away from the caller at once (a held agent is away already); a
-    // handover keeps them together.
-    if (plan.style === 'consult' && !wasHeld) {
-      try {
-        await this.parkAgent();
-      } catch (err) {
-        // nothing rang yet: the talk is as it was, and the agent is told
-        this.attempt = null;
-        this.plan = null;
-        this.phase = 'talking';
-        throw err;
-      }
-    }
-    // a refusal leaves the caller on our music until the hotline answers and is put through
-    const together = plan.style === 'handover' && wasHeld ? await this.reconnect() : !wasHeld;
-    // the caller alone (aleg) hears it over the talk: do not hang up, help is being called
-    if (plan.kind === 'emergency') {
-      const told = await this.services.link
-        .api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`)
-        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      if (told instanceof Error) {
-        // the link to the switch is down (it reconnects by itself): nothing rang, and nothing
-        // would, so the talk is as it was. Found by the explorer: left "ringing", the agent's
-        // hangup was taken as a handover in progress and the caller sat in silence.
-        this.attempt = null;
-        this.plan = null;
-        this.phase = together ? 'talking' : 'held';
-        this.services.changed(this);
-        const timedOut = told instanceof CtiError && told.code === 'CTI_ESL_TIMEOUT';
-        throw new CtiError(timedOut ? 'ESL_TIMEOUT' : 'ESL_DISCONNECTED', `与交换机的通信中断，转接${hotline.name}（${hotline.number}）未发出，请稍后重试`, {
-          field: 'hotline',
-        });
-      }
-      this.warnUnless(told, 'could not tell the caller an emergency transfer is under way');
+    // whether caller and agent are together when the preparation stops: what the talk goes back to
+    let together = !wasHeld;
+    try {
+      // A consult takes the agent away from the caller at once (a held agent is away already); a
+      // handover keeps them together.
+      if (plan.style === 'consult' && !wasHeld) await this.parkAgent();
+      // a refusal leaves the caller on our music until the hotline answers and is put through
+      if (plan.style === 'handover' && wasHeld) together = await this.reconnect();
+      if (plan.kind === 'emergency') await this.tellEmergency(hotline);
+    } catch (err) {
+      // nothing rang yet, and nothing will: the talk is as it was, and the agent is told. Found by
+      // the explorer: left "ringing", the agent's hangup was taken as a handover in progress and
+      // the caller sat in silence.
+      this.attempt = null;
+      this.plan = null;
+      this.phase = together ? 'talking' : 'held';
+      this.services.changed(this);
+      throw err;
     }
     void this.ring(attempt, hotline).catch((err: unknown) => this.services.log.error({ err, call: this.setup.callId }, 'transfer failed'));
     this.services.changed(this);
     return attempt.view();
+  }
+
+  /** The caller alone (aleg) hears it over the talk: do not hang up, help is being called. */
+  private async tellEmergency(hotline: Hotline): Promise<void> {
+    let reply: string;
+    try {
+      reply = await this.services.link.api(`uuid_broadcast ${this.setup.call.uuid} ${this.services.emergencyPrompt} aleg`);
+    } catch (err) {
+      // the link to the switch is down (it reconnects by itself): the ring could not go either
+      const timedOut = err instanceof CtiError && err.code === 'CTI_ESL_TIMEOUT';
+      throw new CtiError(timedOut ? 'ESL_TIMEOUT' : 'ESL_DISCONNECTED', `与交换机的通信中断，转接${hotline.name}（${hotline.number}）未发出，请稍后重试`, {
+        field: 'hotline',
+      });
+    }
+    this.warnUnless(reply, 'could not tell the caller an emergency transfer is under way');
   }
 
   /** Puts the caller through to the hotline the agent is consulting, and frees the agent. */
