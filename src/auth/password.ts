@@ -14,7 +14,6 @@ export interface ScryptCost {
 
 /** N=2^15, r=8 (32 MiB, ~150 ms here): a login burst at shift change stays affordable. */
 export const PASSWORD_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 1 };
-const CURRENT = PASSWORD_COST;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
@@ -28,7 +27,7 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
 }
 
 /** `cost` other than the default is for tests, whose hundreds of users and logins need no strength. */
-export async function hashPassword(password: string, cost: ScryptCost = CURRENT): Promise<string> {
+export async function hashPassword(password: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await scrypt(password, salt, KEY_BYTES, cost);
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');

@@ -1,6 +1,7 @@
 // The call records as the API reads them: a page of calls newest first, one call with its legs
-// and transfer attempts, today's calls by outcome for the wallboard. Reads only; calls and call_legs are written by call-records.ts and
-// call-legs.ts, transfer_attempts by src/transfer/attempt-store.ts.
+// and transfer attempts, today's calls by outcome for the wallboard. Reads only: calls and
+// call_legs are written by call-records.ts and call-legs.ts, transfer_attempts by
+// src/transfer/attempt-store.ts.
 import type { Db } from '../store/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of calls, call_legs or transfer_attempts, its columns read by name

@@ -45,7 +45,8 @@ export const TransferRateAnswer = Type.Object({
   ),
 });
 
-const levelFields = {
+/** The service level's counts and rates (reports/figures.ts countsOf). */
+const levelCounts = {
   offered: count('calls that entered the 12345 queue, less the left-out ones'),
   answered: count(),
   answered_within_15s: count(),
@@ -56,6 +57,11 @@ const levelFields = {
   rate: share('answered_within_15s ÷ offered; null when nothing was offered'),
   answer_rate: share('answered ÷ offered'),
   abandon_rate: share('abandoned ÷ offered'),
+};
+
+/** With the waits, as the stats answer gives them. */
+const levelFields = {
+  ...levelCounts,
   average_wait_s: Nullable(Type.Number()),
   p90_wait_s: Nullable(Type.Number()),
 };
@@ -93,16 +99,7 @@ export const WallboardAnswer = Type.Object({
   agents: Counts('seats by state name in Chinese (空闲, 通话中, …)'),
   calls_today: Counts('calls since 00:00 by outcome; in_progress for those not ended'),
   service_level_today: Type.Object({
-    offered: count(),
-    answered: count(),
-    answered_within_15s: count(),
-    abandoned: count(),
-    short_abandoned: count(),
-    pending: count(),
-    unknown: count(),
-    rate: share('answered_within_15s ÷ offered'),
-    answer_rate: share('answered ÷ offered'),
-    abandon_rate: share('abandoned ÷ offered'),
+    ...levelCounts,
     target: Type.String(),
     target_rate: Type.Number(),
     window: Window,
