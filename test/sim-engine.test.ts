@@ -185,6 +185,53 @@ t.test('uuid_dump: a live leg as a CHANNEL_DATA event, its answer time in Caller
   t.equal(await r.engine.api('uuid_dump', ''), '-USAGE: <uuid> [format]\n');
 });
 
+t.test('hash: mod_hash insert, select, delete and their replies', async (t) => {
+  const { engine } = rig(t);
+  const hash = (a: string) => engine.api('hash', a);
+  t.equal(await hash('insert/realm/k/v/with/slashes'), '+OK\n');
+  t.equal(await hash('select/realm/k'), 'v/with/slashes', 'the fourth part keeps the rest of the text');
+  t.equal(await hash('select/realm/missing'), '', 'a missing key writes nothing');
+  t.equal(await hash('insert_ifempty/realm/k/w'), '-ERR key already exists\n');
+  t.equal(await hash('delete_ifmatch/realm/k/other'), "-ERR Doesn't match\n");
+  t.equal(await hash('delete/realm/k'), '+OK\n');
+  t.equal(await hash('delete/realm/k'), '-ERR Not found\n');
+  const usage = '-ERR Usage: hash insert|insert_ifempty|select|delete|delete_ifmatch/realm/key[/value]\n';
+  t.equal(await hash('insert/realm/k/'), usage, 'a trailing slash starts no empty value');
+  t.equal(await hash('select/realm'), usage);
+  t.equal(await hash('bogus/realm/k'), usage);
+});
+
+t.test('api_hangup_hook runs after the CDR variables are set, expanded against the leg', async (t) => {
+  const r = rig(t);
+  r.engine.agent('1005').register({ answerAfterS: 0 });
+  const hook = 'api_hangup_hook=hash::insert/kept/leg-1/${answer_uepoch}:${end_uepoch}:${hangup_cause}';
+  const reply = await r.engine.api('originate', `{origination_uuid=leg-1,origination_nested_vars=true,${hook}}user/1005 &park()`);
+  t.equal(reply, '+OK leg-1\n');
+  t.equal(r.engine.channel('leg-1')!.getVar('api_hangup_hook'), hook.slice('api_hangup_hook='.length), 'kept literal, not expanded at originate');
+  await until(() => r.of('leg-1').some((e) => e.name === 'CHANNEL_PARK'));
+  t.equal(await r.engine.api('hash', 'select/kept/leg-1'), '', 'nothing before the hangup');
+  await r.engine.api('uuid_kill', 'leg-1 USER_BUSY');
+  await until(() => r.of('leg-1').some((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'));
+  const done = r.of('leg-1').find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE');
+  t.equal(
+    await r.engine.api('hash', 'select/kept/leg-1'),
+    `${variable(done, 'answer_uepoch')}:${variable(done, 'end_uepoch')}:USER_BUSY`,
+    "the leg's answer and end as FreeSWITCH stamped them, and its cause",
+  );
+});
+
+t.test('originate: {} values holding ${…} are refused unless origination_nested_vars; the API expands nothing', async (t) => {
+  const r = rig(t);
+  r.engine.agent('1005').register({ answerAfterS: 0 });
+  await r.engine.api('originate', '{origination_uuid=leg-2,a=${domain_name},b=$\\{x},c=plain}user/1005 &park()');
+  const leg = r.engine.channel('leg-2')!;
+  t.equal(leg.getVar('a'), undefined, 'switch_channel_set_variable_var_check refuses a value with ${');
+  t.equal(leg.getVar('b'), undefined, 'backslashes between $ and { do not hide it (switch_string_var_check_const)');
+  t.equal(leg.getVar('c'), 'plain');
+  await r.engine.api('originate', '{origination_uuid=leg-3,origination_nested_vars=true,a=${domain_name}}user/1005 &park()');
+  t.equal(r.engine.channel('leg-3')!.getVar('a'), '${domain_name}', 'kept literal: switch_ivr_originate expands nothing');
+});
+
 // ---------------------------------------------------------------- dialplan routing and the socket app
 
 t.test('the generated dialplan routes 12345, direct, parallel, 110 and unknown numbers to the socket with their tags', async (t) => {

@@ -92,6 +92,10 @@ export class Core {
    * `record` app does not make its folder, and fails when it is missing.
    */
   readonly directories = new Set<string>(['/', '/tmp']);
+  /** mod_hash's db hash: `<realm>_<key>` → value (hash insert/select/delete) */
+  readonly hashDb = new Map<string, string>();
+  /** the switch's API commands (switch_api_execute), for hooks that run one: api_hangup_hook */
+  api: ((command: string, args: string) => string | Promise<string>) | null = null;
 
   constructor(parts: CoreParts) {
     this.clock = parts.clock;

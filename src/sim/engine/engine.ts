@@ -113,6 +113,7 @@ export class SimEngine implements SwitchEngine {
       reload: () => (dialplan instanceof DialplanFiles ? dialplan.reload() : null),
     };
     this.commands = apiCommands(this.core, this.table, facts);
+    this.core.api = (command, args) => runApi(this.commands, command, args);
   }
 
   /** What HEARTBEAT reports (switch_core.c send_heartbeat). */

@@ -221,6 +221,21 @@ export function hangup(core: Core, ch: Channel, cause: CauseName): void {
 }
 
 /**
+ * api_hangup_hook (switch_core_state_machine.c api_hook): after the CDR variables, so that the
+ * command can read them. "cmd::args" or "cmd args"; the arguments are expanded against the
+ * channel's variables; the reply is only logged by FreeSWITCH, and dropped here.
+ */
+function runHangupHook(core: Core, ch: Channel): void {
+  const hook = ch.getVar('api_hangup_hook');
+  if (!hook || !core.api) return;
+  const pair = hook.indexOf(':');
+  const cut =
+    pair >= 0 && hook[pair + 1] === ':' ? [pair, pair + 2] : hook.includes(' ') ? [hook.indexOf(' '), hook.indexOf(' ') + 1] : [hook.length, hook.length];
+  const reply = core.api(hook.slice(0, cut[0]), core.expand(ch, hook.slice(cut[1])));
+  if (reply instanceof Promise) reply.catch(() => undefined);
+}
+
+/**
  * The end of a session, after its last application returned: CS_HANGUP (CDR variables,
  * callstate HANGUP), CS_REPORTING (CHANNEL_HANGUP_COMPLETE with the cause once more before the
  * channel data), then CHANNEL_DESTROY and the CS_DESTROY running state.
@@ -234,6 +249,7 @@ export function finishSession(core: Core, ch: Channel): void {
   setHangupCauseVars(ch, cause);
   setTimestamps(ch, core.utcOffsetMinutes);
   setCallState(core, ch, 'HANGUP');
+  runHangupHook(core, ch);
   ch.state = 'CS_REPORTING';
   runState(core, ch, 'CS_REPORTING');
   core.emit.channel('CHANNEL_HANGUP_COMPLETE', ch, { site: SITES.hangupComplete, lead: [['Hangup-Cause', cause]] });

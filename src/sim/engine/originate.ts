@@ -31,6 +31,8 @@ export interface OriginateRequest {
    * directory user's dial-string is originated with them (user_outgoing_channel)
    */
   vars?: ReadonlyMap<string, string>;
+  /** origination_nested_vars: {} and [] values may hold `${…}` (kept literal); else they are refused */
+  nestedVars?: boolean;
 }
 
 export type OriginateOutcome = { leg: Channel } | { cause: CauseName };
@@ -56,7 +58,10 @@ const INHERITED = [
 const DEFAULT_TIMEOUT_S = 60;
 
 export async function originate(core: Core, req: OriginateRequest): Promise<OriginateOutcome> {
-  const dial = parseDialString(core.expand(req.caller ?? null, req.dial));
+  // switch_ivr_originate expands nothing: the bridge app's data was expanded by the executor
+  // (switch_core_session_execute_application), the originate API's text never is
+  const dial = parseDialString(req.dial);
+  req = { ...req, nestedVars: nestedVarsAllowed(core, req) };
   if (req.vars) dial.globals = new Map([...req.vars, ...dial.globals]);
   for (const name of INHERITED) {
     const value = req.caller?.getVar(name);
@@ -104,7 +109,7 @@ async function dialGroup(core: Core, req: OriginateRequest, dial: DialString, gr
   const forked = group.length > 1 || dial.groups.length > 1 || isTrue(dial.globals.get('forked_dial'));
   for (const leg of group) {
     let vars = legVars(dial, leg);
-    let endpoint = core.expand(req.caller ?? null, leg.endpoint);
+    let endpoint = leg.endpoint;
     let target = core.endpoints.resolve(endpoint);
     let outgoing = 1;
     while ('directory' in target) {
@@ -238,7 +243,7 @@ function createLeg(core: Core, req: OriginateRequest, target: EndpointTarget, va
   const loopback = target.pair?.kind === 'loopback' ? target.pair : undefined;
   // mod_loopback channel_outgoing_channel pre-answers the calling session before its leg exists.
   if (loopback && caller && !isTrue(caller.getVar('loopback_no_pre_answer'))) preAnswer(core, caller);
-  const legVarList: Array<[string, string]> = [...vars, ...target.vars];
+  const legVarList = [...vars, ...target.vars].filter(([, value]) => req.nestedVars || !holdsVariable(value));
   const ch = newChannel(core, {
     direction: 'outbound',
     name: target.channelName,
@@ -314,4 +319,25 @@ function drivePlan(core: Core, ch: Channel, plan: LegPlan): void {
 export function answerLeg(core: Core, ch: Channel, talkMs?: number): void {
   if (!markAnswered(core, ch) || talkMs === undefined) return;
   core.later(talkMs, () => ch.ready && hangup(core, ch, 'NORMAL_CLEARING'));
+}
+
+/**
+ * switch_string_var_check_const (switch_utils.h): a `$` then `{`, with backslashes between them
+ * skipped. Such a value is not set on the new leg (switch_channel_set_variable_var_check logs
+ * "Invalid data" at CRIT) unless origination_nested_vars allows it.
+ */
+export function holdsVariable(value: string): boolean {
+  return /\$\\*\{/.test(value);
+}
+
+/** oglobals.check_vars off (switch_ivr_originate.c ~2269): the enclosing vars, the caller, a global, or the text itself. */
+function nestedVarsAllowed(core: Core, req: OriginateRequest): boolean {
+  if (req.nestedVars) return true;
+  const on = (v: string | undefined) => isTrue(v);
+  return (
+    on(req.vars?.get('origination_nested_vars')) ||
+    on(req.caller?.getVar('origination_nested_vars')) ||
+    on(core.globals.get('origination_nested_vars')) ||
+    req.dial.toLowerCase().includes('origination_nested_vars=true')
+  );
 }

@@ -2,6 +2,7 @@
 // mod_event_socket writes when switch_api_execute fails: "-ERR <cmd> Command not found!\n".
 import type { ChannelTable } from '../channel-table.js';
 import type { Core } from '../core.js';
+import { hashApi } from './hash-api.js';
 import { originateApi } from './originate-api.js';
 import { hupallApi, reloadXmlApi, showApi, sofiaApi, statusApi, versionApi, type SwitchFacts } from './system-api.js';
 import {
@@ -50,6 +51,7 @@ export function apiCommands(core: Core, table: ChannelTable, facts: SwitchFacts)
     ['reloadxml', () => reloadXmlApi(facts)],
     ['sofia', (a) => sofiaApi(facts, a)],
     ['hupall', (a) => hupallApi(core, a)],
+    ['hash', (a) => hashApi(core, a)],
   ]);
 }
 
