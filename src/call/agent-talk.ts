@@ -245,7 +245,8 @@ export class AgentTalk {
 
   /** The hotline did not take the call: the agent is with the caller again, and a ticket is offered. */
   private async ringFailed(attempt: TransferAttempt, hotline: Hotline): Promise<void> {
-    const why = ResultNames[attempt.result ?? 'failed'];
+    // answered, then gone while the link was down: the department hung up before anyone was put through
+    const why = attempt.endedUnheard ? '已接听，但在与交换机通信中断期间挂断' : ResultNames[attempt.result ?? 'failed'];
     if (attempt.result !== 'cancelled') this.ticketOffer = this.prefill(hotline, why);
     const extra = this.ticketOffer ? { ticket_prefill: this.ticketOffer, message: `转接${hotline.name}（${hotline.number}）${why}` } : {};
     if (!this.agentUp) return this.end('requeue', extra);

@@ -60,6 +60,20 @@ export interface AttemptSetup {
   callerIdName: string;
 }
 
+/**
+ * mod_hash realm where each transfer leg leaves `answer_uepoch:end_uepoch:hangup_cause` as it
+ * hangs up (api_hangup_hook runs after FreeSWITCH sets the CDR variables). Read only when the
+ * leg ended while the inbound link was down; deleted once the leg's end is known.
+ */
+const KEPT_REALM = 'cti_leg';
+
+/** What a leg left in the switch at its hangup; null when absent or unreadable (mod_hash not loaded, the hook never ran). */
+export function legKeptAtHangup(text: string): { answeredUs: number; endedUs: number; cause: string } | null {
+  const m = /^(\d+):(\d+):([A-Z_0-9]+)$/.exec(text.trim());
+  if (!m) return null;
+  return { answeredUs: Number(m[1]), endedUs: Number(m[2]), cause: m[3]! };
+}
+
 /** Caller-Channel-Answered-Time (µs, 0 while unanswered) of a `uuid_dump … json` reply; null if unreadable. */
 export function answeredTimeIn(dump: string): number | null {
   try {
@@ -80,6 +94,10 @@ export class TransferAttempt {
   private killOnCreate: string | null = null;
   private createdUs: number | null = null;
   private answeredUs: number | null = null;
+  /** answered, then ended while the inbound link was down: nobody was put through */
+  endedUnheard = false;
+  /** what the leg left in the switch was read (and is being deleted) */
+  private keptRead = false;
 
   constructor(
     readonly setup: AttemptSetup,
@@ -99,6 +117,9 @@ export class TransferAttempt {
       `origination_caller_id_name=${this.setup.callerIdName}`,
       `cti_call_id=${callId}`,
       `cti_transfer=${kind}`,
+      // the leg's times outlive a link drop: kept in the switch at its hangup (see legKeptAtHangup)
+      'origination_nested_vars=true',
+      `api_hangup_hook=hash::insert/${KEPT_REALM}/${this.leg}/\${answer_uepoch}:\${end_uepoch}:\${hangup_cause}`,
     ].join(',');
     const recorded = this.recordCreation();
     const reply = await this.link.bgapi(`originate {${vars}}${hotline.transfer.endpoint} &park()`).catch((err: Error) => err);
@@ -136,12 +157,7 @@ export class TransferAttempt {
   }
 
   private async fromDump(dump: string, deadline: number): Promise<boolean> {
-    if (!dump.startsWith('{')) {
-      // gone while unheard: whether it was answered first is not known; its end, if the leg
-      // clock has it, closes the row
-      const t = this.link.legs.times(this.leg);
-      return this.notAnswered(t.cause ?? 'ENDED_UNSEEN');
-    }
+    if (!dump.startsWith('{')) return this.afterUnheardEnd();
     const answeredUs = answeredTimeIn(dump);
     if (answeredUs === null) return this.notAnswered('UNREADABLE_DUMP');
     if (answeredUs > 0) return this.answeredAt(answeredUs);
@@ -150,6 +166,31 @@ export class TransferAttempt {
     const t = await Promise.race([this.link.legs.when(this.leg, 'answeredUs', left), this.link.legs.hungUp(this.leg)]);
     if (t.answeredUs !== undefined && t.hangupUs === undefined) return this.answeredAt(t.answeredUs);
     return this.notAnswered(t.cause ?? 'NO_ANSWER');
+  }
+
+  /**
+   * The leg ended while the link was down: what it left in the switch at its hangup says whether
+   * it was answered and when. Found by the explorer (an outage longer than the department's
+   * talk): taken as failed, a department that answered in 3 s counted as a miss.
+   */
+  private async afterUnheardEnd(): Promise<boolean> {
+    const kept = legKeptAtHangup(await this.link.api(`hash select/${KEPT_REALM}/${this.leg}`).catch(() => ''));
+    if (!kept) {
+      // not kept (mod_hash not loaded): whether it was answered is not known; its end, if the
+      // leg clock has it, closes the row
+      const t = this.link.legs.times(this.leg);
+      return this.notAnswered(t.cause ?? 'ENDED_UNSEEN');
+    }
+    this.keptRead = true;
+    this.forgetKept(false);
+    if (kept.answeredUs === 0) return this.notAnswered(kept.cause, kept);
+    this.answeredUs = kept.answeredUs;
+    this.result = 'answered';
+    this.endedUnheard = true;
+    this.state = this.cancelledByUs ? 'cancelled' : 'failed';
+    if (this.id !== null) this.store.answered(this.id, this.leg, kept.answeredUs);
+    this.closeRow(kept.endedUs, kept.cause);
+    return false;
   }
 
   private async answeredAt(answeredUs: number): Promise<boolean> {
@@ -167,10 +208,11 @@ export class TransferAttempt {
     return false;
   }
 
-  private async notAnswered(cause: string): Promise<boolean> {
+  /** `ended`: the leg's end as the switch kept it, when it was not heard. */
+  private async notAnswered(cause: string, ended?: { endedUs: number }): Promise<boolean> {
     this.result = resultOfCause(cause, this.cancelledByUs);
     this.state = this.result === 'cancelled' ? 'cancelled' : 'failed';
-    const end = this.createdUs === null ? {} : await this.link.legs.when(this.leg, 'hangupUs', 1000);
+    const end = ended ? { hangupUs: ended.endedUs, cause } : this.createdUs === null ? {} : await this.link.legs.when(this.leg, 'hangupUs', 1000);
     this.closeRow(end.hangupUs ?? null, end.cause ?? cause);
     return false;
   }
@@ -206,6 +248,19 @@ export class TransferAttempt {
     };
   }
 
+  /**
+   * The leg's end is known: what it left in the switch goes. The hook runs just after
+   * CHANNEL_HANGUP is fired, so a delete that overtook it is tried once more a second later.
+   */
+  private forgetKept(retry = true): void {
+    this.link.api(`hash delete/${KEPT_REALM}/${this.leg}`).then(
+      (reply) => {
+        if (retry && reply.startsWith('-ERR')) setTimeout(() => this.forgetKept(false), 1000).unref();
+      },
+      () => undefined,
+    );
+  }
+
   /** The row is written when FreeSWITCH reports the leg created, so it exists while the leg rings. */
   private async recordCreation(): Promise<void> {
     const t = await this.link.legs.when(this.leg, 'createdUs', 5000);
@@ -230,6 +285,7 @@ export class TransferAttempt {
   }
 
   private closeRow(endedUs: number | null, cause: string | null): void {
+    if (endedUs !== null && this.createdUs !== null && !this.keptRead) this.forgetKept();
     if (this.id === null) return;
     this.store.ended(this.id, this.leg, {
       endedUs,

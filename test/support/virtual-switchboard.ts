@@ -55,8 +55,11 @@ export interface VirtualSwitchboard {
   waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<{ value: T; ms: number }>;
   /** lets `ms` of virtual time pass, with everything due in it */
   sleep(ms: number): Promise<void>;
-  /** the network drops the controller's inbound ESL connection (it reconnects by itself) */
-  dropEslLink(): void;
+  /**
+   * the network drops the controller's inbound ESL connection (it reconnects by itself); for
+   * `downMs` virtual ms its reconnects are refused
+   */
+  dropEslLink(downMs?: number): void;
   /**
    * kill -9 of the server: its timers stop, its connections close under the switch, its
    * database is let go with whatever it had not committed; calls to its socket are refused
@@ -101,6 +104,8 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
   let current: { running: RunningServer; life: Life; ends: Set<MemoryEnd>; inbound?: Socket } | undefined;
   let lives = 0;
   let port = 40_000;
+  /** until then connects to :8021 are refused (virtual ms) */
+  let eslDownUntil = 0;
   const sim = await startSimulator({
     dialplanDir: join(projectDir, 'dialplan'),
     clock: { nowUs: () => Date.now() * 1000 },
@@ -129,6 +134,11 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     const link = {
       connect: () => {
         const { a, b, ends: pair } = memoryLink(8021, vt.scope(life), scope);
+        if (vt.now() < eslDownUntil) {
+          // as net.connect: the socket is returned, its error and close come a moment later
+          vt.scope(life)(() => setTimeout(() => pair[0].destroy(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8021'), { code: 'ECONNREFUSED' })), 0));
+          return a;
+        }
         ends.add(pair[0]);
         scope(() => sim.server.accept(b));
         proc.inbound = a;
@@ -183,7 +193,10 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
       return (await waitFor(what, async () => accept((await server.get(path)).body), timeoutMs)).value;
     },
     sleep: (ms) => vt.runUntil(vt.now() + ms).then(() => undefined),
-    dropEslLink: () => current?.inbound?.destroy(),
+    dropEslLink: (downMs = 0) => {
+      eslDownUntil = vt.now() + downMs;
+      current?.inbound?.destroy();
+    },
     kill,
     async restart() {
       if (current) throw new Error('restart after kill: a server is still running');
