@@ -41,6 +41,7 @@ export function coverageOf(h: ExplorerHistory, t: Traffic): Coverage {
     'controller killed as it accepted a call': h.killedAtAccept ?? 0,
     'routing.yaml reloaded': t.items.filter((i) => i.kind === 'fault' && i.fault === 'reload').length,
     'ESL link dropped': t.items.filter((i) => i.kind === 'fault' && i.fault === 'drop-esl').length,
+    'ESL link dropped as a transfer leg answered': h.droppedAtAnswer ?? 0,
     'dialplan fallback': h.callers.filter((c) => c.fallback).length,
     'outcome answered': outcome('answered'),
     'outcome transferred': outcome('transferred'),

@@ -170,6 +170,8 @@ export interface ExplorerHistory {
   errorLogs: ProblemTrace[];
   /** kill-at-accept faults that fired (absent in hand-made histories) */
   killedAtAccept?: number;
+  /** drop-esl-at-answer faults that fired (absent in hand-made histories) */
+  droppedAtAnswer?: number;
   /** callers left with nobody after their agent's leg ended (absent: none recorded) */
   alone?: AloneTrace[];
   /** what callers should have heard and did not (absent in older hand-made histories) */

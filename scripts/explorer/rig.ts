@@ -14,6 +14,7 @@ import { AcdStore, CallDistributor } from '../../src/acd/index.js';
 import { CallController } from '../../src/call/index.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { seededRandom } from '../../src/sim/engine/index.js';
+import type { SimEvent } from '../../src/sim/contracts.js';
 import type { Traffic } from './traffic.js';
 import { Life, type VirtualTime } from './virtual-time.js';
 import { memoryLink, sever, type MemoryEnd } from './memory-link.js';
@@ -83,6 +84,14 @@ export class Rig {
   reloads = 0;
   /** armed by a kill-at-accept fault: what to do once the controller is killed */
   private killAtAccept: (() => void) | undefined;
+  /** how many drop-esl-at-answer faults fired (a linked controller's transfer leg was answered) */
+  droppedAtAnswer = 0;
+  /** the outage of each drop-esl-at-answer fault armed and not yet fired (ms) */
+  private dropsAtAnswer: number[] = [];
+  /** until then the network refuses the controller's connects to :8021 (virtual ms) */
+  private eslDownUntil = 0;
+  /** connects to :8021 refused during outages */
+  eslConnectsRefused = 0;
   private ports = 40_000;
   private readonly switchScope;
 
@@ -129,6 +138,7 @@ export class Rig {
       for (const listener of rig!.lifeListeners) listener(c);
     });
     rig = new Rig(vt, sim, db, path, watcher, traffic.seed, hooks);
+    sim.engine.tap((event) => rig!.maybeDropAtAnswer(event));
     return rig;
   }
 
@@ -216,16 +226,49 @@ export class Rig {
     rmSync(dirname(this.dbPath), { recursive: true, force: true });
   }
 
-  /** The network drops the inbound ESL connection: both sides see it close. */
-  dropEslLink(): void {
+  /**
+   * The network drops the inbound ESL connection: both sides see it close, and for `downMs` the
+   * controller's reconnects are refused (calls' outbound sockets, the other direction, still
+   * connect), so desk actions and arriving calls meet a controller without its link.
+   */
+  dropEslLink(downMs = 0): void {
     const l = this.current;
     if (!l) return;
+    this.eslDownUntil = Math.max(this.eslDownUntil, this.vt.now() + downMs);
     for (const end of l.ends) if (end.remotePort === 8021) this.vt.scope(l.life)(() => end.destroy());
+  }
+
+  /**
+   * The network drops the inbound link as the next transfer leg the controller originated is
+   * answered: the tap runs before the event is written to any listener,
+   * so the CHANNEL_ANSWER and the originate's BACKGROUND_JOB are lost with the link, while the
+   * switch goes on with the leg. Stays armed until a linked controller is there to lose them.
+   */
+  dropEslAtNextAnswer(downMs: number): void {
+    this.dropsAtAnswer.push(downMs);
+  }
+
+  private maybeDropAtAnswer(event: SimEvent): void {
+    if (this.dropsAtAnswer.length === 0 || event.name !== 'CHANNEL_ANSWER') return;
+    // the controller's own originates carry cti_transfer (src/transfer/attempt.ts)
+    if (!event.headers.some(([h]) => h === 'variable_cti_transfer')) return;
+    const l = this.current;
+    if (!l || ![...l.ends].some((end) => end.remotePort === 8021)) return;
+    this.droppedAtAnswer++;
+    this.dropEslLink(this.dropsAtAnswer.shift());
   }
 
   /** The controller's `net.connect` to :8021. */
   private openEslLink(l: ControllerLife) {
     const { a, b, ends } = memoryLink(8021, this.vt.scope(l.life), this.switchScope);
+    if (this.vt.now() < this.eslDownUntil) {
+      // as net.connect: the socket is returned, its error and close come a moment later
+      this.eslConnectsRefused++;
+      this.vt.scope(l.life)(() =>
+        setTimeout(() => ends[0].destroy(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8021'), { code: 'ECONNREFUSED' })), 0),
+      );
+      return a;
+    }
     l.ends.add(ends[0]);
     const window: { from: number; to?: number } = { from: this.vt.now() };
     this.eslLinks.push(window);

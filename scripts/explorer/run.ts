@@ -127,7 +127,8 @@ export async function explore(opts: RunOptions): Promise<RunResult> {
 function play(rig: Rig, item: TrafficItem, tracer: Tracer, restarts: number[]): void {
   if (item.kind === 'call') tracer.placed(item, rig.sim.engine.placeCall(callOf(item)));
   else if (item.kind === 'desk') desk(rig, item);
-  else if (item.fault === 'drop-esl') rig.dropEslLink();
+  else if (item.fault === 'drop-esl') rig.dropEslLink(item.downMs);
+  else if (item.fault === 'drop-esl-at-answer') rig.dropEslAtNextAnswer(item.downMs);
   else if (item.fault === 'kill-at-accept') rig.killAtNextAccept(() => restartLater(rig, restarts, item.downMs));
   else {
     rig.killController();
@@ -574,6 +575,7 @@ class Tracer {
       })),
       errorLogs: rig.errorLogs,
       killedAtAccept: rig.killedAtAccept,
+      droppedAtAnswer: rig.droppedAtAnswer,
       alone: this.alone,
       deadAir: this.deadAir,
       sounds: this.sounds,

@@ -40,18 +40,20 @@ export interface FaultItem {
   kind: 'fault';
   atMs: number;
   /**
-   * kill: the controller dies at a quiet instant; drop-esl: the network drops the inbound link;
-   * kill-at-accept: the controller dies just after it accepts the next call's socket, before it
-   * sends `connect` (the dead air before connect: the dialplan's socket_resume must bring the
-   * caller to the fallback); reload: an admin edits seats' skills in routing.yaml and the
-   * server reloads it
+   * kill: the controller dies at a quiet instant; drop-esl: the network drops the inbound link
+   * and refuses its reconnects for `downMs`; kill-at-accept: the controller dies just after it
+   * accepts the next call's socket, before it sends `connect` (the dead air before connect: the
+   * dialplan's socket_resume must bring the caller to the fallback); reload: an admin edits
+   * seats' skills in routing.yaml and the server reloads it; drop-esl-at-answer: as drop-esl,
+   * just as the next transfer leg the controller originated is answered, so that the answer and
+   * the originate's reply are lost with the link
    */
-  fault: 'kill' | 'drop-esl' | 'kill-at-accept' | 'reload';
-  /** how long the controller stays dead before it is started again */
+  fault: 'kill' | 'drop-esl' | 'kill-at-accept' | 'reload' | 'drop-esl-at-answer';
+  /** how long the controller stays dead, or its inbound link down, before it is back */
   downMs: number;
 }
 
-const FAULT_KINDS: readonly FaultItem['fault'][] = ['kill', 'drop-esl', 'kill-at-accept', 'reload'];
+const FAULT_KINDS: readonly FaultItem['fault'][] = ['kill', 'drop-esl', 'kill-at-accept', 'reload', 'drop-esl-at-answer'];
 
 export type TrafficItem = CallItem | DeskItem | FaultItem;
 
