@@ -11,7 +11,7 @@ import { alertRuleText, type TransferAlerts } from './alerts.js';
 import { capacityHint } from './capacity.js';
 import { serviceLevelDefinition, transferRateDefinition } from './definitions.js';
 import { monthlyReport, reportNotes, toCsv, toXlsx } from './monthly.js';
-import { CapacityAnswer, ServiceLevelAnswer, TransferRateAnswer } from './schemas.js';
+import { CapacityAnswer, MonthlyReportAnswer, ServiceLevelAnswer, TransferRateAnswer } from './schemas.js';
 
 export interface StatsPluginOptions {
   figures: Figures;
@@ -182,6 +182,7 @@ function registerMonthly(api: Api, opts: StatsPluginOptions): void {
           month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }),
           format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')])),
         }),
+        response: { 200: MonthlyReportAnswer },
       },
     },
     async (req, reply) => {

@@ -143,3 +143,48 @@ export const WallboardAnswer = Type.Object({
   }),
   api: Type.String(),
 });
+
+/** One department's month (src/reports/monthly.ts MonthlyRow; the CSV's columns in the same order). */
+const MonthlyRowView = Type.Object({
+  department: Type.String(),
+  name: Type.String(),
+  dispatched: count('tickets dispatched to the department in the month'),
+  signed_on_time: count(),
+  sign_late: count(),
+  sign_not_due: count(),
+  sign_on_time_rate: share('signed on time ÷ sign clocks ended (docs/figures.md#on-time-rates)'),
+  resolved_on_time: count(),
+  resolve_late: count(),
+  resolve_not_due: count(),
+  resolve_on_time_rate: share('replied on time ÷ reply clocks ended'),
+  returned: count(),
+  overdue_open: count(),
+  satisfied: count(),
+  follow_ups: count(),
+  satisfaction_rate: share('satisfied ÷ follow-ups'),
+  transfers_counted: count(),
+  transfers_within_15s: count(),
+  transfers_ringing: count(),
+  transfer_rate: share('answered within 15 s ÷ counted (docs/figures.md#transfer-answer-rate)'),
+});
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** GET /api/reports/monthly: the table as JSON, CSV or .xlsx, by `format`. */
+export const MonthlyReportAnswer = {
+  description: 'the monthly department table: JSON (format=json), CSV (the default) or an .xlsx workbook (format=xlsx)',
+  content: {
+    'application/json': {
+      schema: Type.Object({
+        month: Type.String(),
+        window: Type.Object({ from: Type.String(), to: Type.String() }),
+        as_of: Type.String(),
+        definitions: Type.Record(Type.String(), Type.String()),
+        items: Type.Array(MonthlyRowView),
+      }),
+    },
+    'text/csv': { schema: Type.String({ description: 'UTF-8 with a byte order mark, Chinese headings; the notes after the table' }) },
+    // the route sends a Buffer, which fastify passes through unserialized
+    [XLSX]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'two sheets: the table (headings frozen) and 统计口径' }) },
+  },
+};

@@ -10,7 +10,17 @@ import type { Actor, Action } from './lifecycle.js';
 import type { TicketDesk } from './desk.js';
 import type { TicketRow } from './rows.js';
 import { ticketJson, isDepartmentUser, TicketView } from './view.js';
-import { ActionBodies, AttachmentBody, CallerHistoryView, IdParams, IntakeBody, IntakeReceipt, ListQuery, NewTicketBody } from './schemas.js';
+import {
+  ActionBodies,
+  AttachmentBody,
+  AttachmentDownload,
+  CallerHistoryView,
+  IdParams,
+  IntakeBody,
+  IntakeReceipt,
+  ListQuery,
+  NewTicketBody,
+} from './schemas.js';
 import { isInlineType, type AttachmentStore } from './attachments.js';
 import { CallerHistory } from './caller-history.js';
 import { Nullable } from '../api-schema.js';
@@ -256,7 +266,14 @@ export const ticketsPlugin: FastifyPluginAsyncTypebox<TicketsPluginOptions> = as
 
   app.get(
     '/tickets/:id/attachments/:aid',
-    { schema: { summary: 'download an attachment', tags: ['tickets'], params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }) } },
+    {
+      schema: {
+        summary: 'download an attachment',
+        tags: ['tickets'],
+        params: Type.Object({ id: Type.Integer(), aid: Type.Integer() }),
+        response: { 200: AttachmentDownload },
+      },
+    },
     async (req, reply) => {
       const t = visible(req.params.id, actorOf(req.user));
       const a = attachments.get(t.id, req.params.aid);

@@ -1,5 +1,6 @@
 // Request schemas of the ticket API; a bad field gets 400 naming it (src/http/errors.ts).
 import { Type } from 'typebox';
+import { ATTACHMENT_TYPES, type AttachmentType } from './attachments.js';
 import { TicketTypes } from '../config/index.js';
 import { Statuses } from './lifecycle.js';
 import { Instant, Nullable } from '../api-schema.js';
@@ -122,3 +123,12 @@ export const CallerHistoryView = Type.Object({
     }),
   ),
 });
+
+/** GET …/attachments/:aid: the stored bytes as uploaded, in the type checked at upload. */
+export const AttachmentDownload = {
+  description: 'the file: images inline, anything else as a download (nosniff, sandboxed)',
+  content: Object.fromEntries(ATTACHMENT_TYPES.map((mime) => [mime, { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) }])) as Record<
+    AttachmentType,
+    { schema: ReturnType<typeof Type.Unsafe<Buffer>> }
+  >,
+};
