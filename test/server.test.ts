@@ -115,6 +115,7 @@ t.test('/healthz tells anyone only up or degraded; the detail needs a supervisor
   const open = await server.get('/healthz');
   t.equal(open.status, 200);
   t.same(open.body, { status: 'degraded' }, 'no FreeSWITCH link, config, paths or calendar');
+  t.match(await server.get('/readyz'), { status: 503, body: { status: 'not_ready' } }, 'not ready without FreeSWITCH');
   t.match(await server.get('/api/health'), { status: 401, body: { error: 'CTI_AUTH_REQUIRED' } }, 'no token');
   t.match(await (await server.as('op')).get('/api/health'), { status: 403, body: { error: 'CTI_FORBIDDEN' } }, 'an agent');
   for (const who of ['boss', 'root']) {

@@ -1,3 +1,4 @@
+import { formatShanghai } from '../calendar/index.js';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ConfigStatus } from '../config/index.js';
@@ -33,8 +34,8 @@ const view = (s: ConfigStatus) => ({
   state: s.state,
   generation: s.generation,
   digest: s.digest,
-  loaded_at: s.loadedAt,
-  last_attempt_at: s.lastAttemptAt,
+  loaded_at: formatShanghai(new Date(s.loadedAt)),
+  last_attempt_at: formatShanghai(new Date(s.lastAttemptAt)),
   issues: s.issues,
 });
 

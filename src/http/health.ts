@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { databaseState } from '../store/index.js';
 import type { CalendarCoverage } from '../calendar/index.js';
 import { requireRole } from '../auth/index.js';
+import { formatShanghai } from '../calendar/index.js';
 import { coverageJson } from './calendar-admin.js';
 
 const Status = Type.Union([Type.Literal('ok'), Type.Literal('degraded')]);
@@ -57,15 +58,35 @@ function overall(app: App): { ok: boolean; db: 'ok' | 'error'; freeswitch: 'conn
   return { ok: db === 'ok' && freeswitch === 'connected' && app.config.status.state === 'ok', db, freeswitch };
 }
 
+const Readiness = Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]) }, { additionalProperties: false });
+
 /**
- * Public liveness for load balancers and monitors: `{status}` only. Degraded is still 200, as
- * it always was: the server answers and serves what does not need the broken part, and a
- * balancer that took it out on a lost FreeSWITCH link would take the web pages with it.
+ * Public liveness for monitors: `{status}` only. Degraded is still 200, as it always was: the
+ * server answers and serves what does not need the broken part. Readiness is /readyz: 503 while
+ * calls cannot be taken (no FreeSWITCH link, or the database down), for a load balancer that
+ * sends calls' sockets or desks elsewhere meanwhile. A rejected config edit leaves the server
+ * ready: it runs on the last good one.
  */
 export const healthPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', { schema: { tags: ['health'], summary: 'up or degraded, for anyone', security: [], response: { 200: PublicHealth } } }, async () => ({
     status: overall(app).ok ? ('ok' as const) : ('degraded' as const),
   }));
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'ready to take calls (200) or not (503: no FreeSWITCH link or no database), for anyone',
+        security: [],
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_req, reply) => {
+      const { db, freeswitch } = overall(app);
+      if (db === 'ok' && freeswitch === 'connected') return { status: 'ready' as const };
+      return reply.code(503).send({ status: 'not_ready' as const });
+    },
+  );
 };
 
 /**
@@ -96,7 +117,7 @@ export const healthDetailPlugin: FastifyPluginAsyncTypebox<HealthOptions> = asyn
           state: s.state,
           generation: s.generation,
           digest: s.digest,
-          loaded_at: s.loadedAt,
+          loaded_at: formatShanghai(new Date(s.loadedAt)),
           errors: s.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path ? `${i.path}: ` : ''}${i.message}`),
         },
         calendar: coverageJson(coverage),
