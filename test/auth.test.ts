@@ -399,18 +399,29 @@ t.test('missing or garbage bearer tokens get 401', async (t) => {
   t.equal(me.statusCode, 401);
 });
 
-t.test('login body: bad input gets 400 naming the field', async (t) => {
+t.test('login body: bad input gets 400 naming the field, in Chinese', async (t) => {
   const { app } = await buildTestApp();
   t.teardown(() => app.close());
   const noPassword = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent01' } });
   t.strictSame(
     [noPassword.statusCode, noPassword.json()],
-    [400, { error: 'CTI_BAD_REQUEST', field: 'body.password', message: "body.password: must have required property 'password'" }],
+    [
+      400,
+      {
+        error: 'CTI_BAD_REQUEST',
+        field: 'body.password',
+        message: 'body.password：缺少此必填字段',
+        reason: "body.password: must have required property 'password'",
+      },
+    ],
   );
   const emptyName = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: '', password: 'x' } });
   t.strictSame(
     [emptyName.statusCode, emptyName.json()],
-    [400, { error: 'CTI_BAD_REQUEST', field: 'body.username', message: 'body.username: must NOT have fewer than 1 characters' }],
+    [
+      400,
+      { error: 'CTI_BAD_REQUEST', field: 'body.username', message: 'body.username：不能为空', reason: 'body.username: must NOT have fewer than 1 characters' },
+    ],
   );
   const unknown = await login(app, 'nobody', 'secret-pass-1');
   t.strictSame([unknown.statusCode, unknown.json()], [401, { error: 'CTI_AUTH_FAILED', message: '用户名或密码错误' }]);

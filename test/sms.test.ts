@@ -543,7 +543,22 @@ t.test('GET /sms-outbox lists rows with counts and rejects a bad status', async 
 
   const bad = await app.inject('/api/admin/sms-outbox?status=lost');
   t.equal(bad.statusCode, 400);
-  t.match(bad.json(), { error: 'CTI_BAD_REQUEST', field: 'querystring.status', message: /^querystring\.status: / });
+  t.same(
+    bad.json(),
+    {
+      error: 'CTI_BAD_REQUEST',
+      field: 'querystring.status',
+      message: 'querystring.status：取值必须是以下之一：pending、sending、sent、failed、unsent',
+      allowed: ['pending', 'sending', 'sent', 'failed', 'unsent'],
+      reason: 'querystring.status: must be equal to one of the allowed values',
+    },
+    'the field and the values it takes, in Chinese',
+  );
   const badLimit = await app.inject('/api/admin/sms-outbox?limit=0');
-  t.match({ status: badLimit.statusCode, body: badLimit.json() }, { status: 400, body: { field: 'querystring.limit' } });
+  t.match(
+    { status: badLimit.statusCode, body: badLimit.json() },
+    { status: 400, body: { field: 'querystring.limit', message: 'querystring.limit：不能小于 1' } },
+  );
+  const wordLimit = await app.inject('/api/admin/sms-outbox?limit=many');
+  t.match(wordLimit.json(), { field: 'querystring.limit', message: 'querystring.limit：应为整数' });
 });

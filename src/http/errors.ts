@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { CtiError, ErrorCodes } from '../errors.js';
+import { validationAnswer } from './validation-message.js';
 
 export const errorPlugin = fp(async (app) => {
   app.setNotFoundHandler((req, reply) => {
@@ -15,9 +16,7 @@ export const errorPlugin = fp(async (app) => {
       return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.detail ? { detail: err.detail } : {}) });
     }
     if ('validation' in err && err.validation) {
-      const first = err.validation[0];
-      const field = validationField(err.validationContext ?? 'body', first);
-      return reply.code(400).send({ error: ErrorCodes.HTTP_BAD_REQUEST.code, field, message: `${field}: ${first?.message ?? 'invalid'}` });
+      return reply.code(400).send({ error: ErrorCodes.HTTP_BAD_REQUEST.code, ...validationAnswer(err.validationContext ?? 'body', err.validation) });
     }
     const status = err.statusCode ?? 500;
     // fastify's own refusals (a body that is not JSON, a __proto__ key, too large, a wrong
@@ -39,18 +38,4 @@ function fastifyField(code: string | undefined): { field?: string } {
   if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return { field: 'headers.content-length' };
   if (code?.startsWith('FST_ERR_CTP_')) return { field: 'body' };
   return {};
-}
-
-interface ValidationItem {
-  instancePath?: string;
-  params?: Record<string, unknown>;
-  message?: string;
-}
-
-/** "body.caller" from an ajv error, including the name of a missing required property. */
-function validationField(context: string, item: ValidationItem | undefined): string {
-  const path = (item?.instancePath ?? '').split('/').filter(Boolean);
-  const missing = item?.params?.missingProperty;
-  if (typeof missing === 'string') path.push(missing);
-  return [context, ...path].join('.');
 }
