@@ -42,10 +42,16 @@ const audits = (a: TicketApp, action: string) =>
     detail: JSON.parse(r.detail) as Record<string, unknown>,
   }));
 const fourWrongThenLocked = [401, 401, 401, 401, 423];
-const addressLocked = (until: string) => ({ error: 'CTI_AUTH_LOCKED', message: `密码错误次数过多，账户已锁定至 ${until}`, detail: { locked_until: until } });
+/** what the person reads: Shanghai wall-clock time, no offset */
+const shown = (until: string) => until.slice(0, 19).replace('T', ' ');
+const addressLocked = (until: string) => ({
+  error: 'CTI_AUTH_LOCKED',
+  message: `密码错误次数过多，账户已锁定至 ${shown(until)}`,
+  detail: { locked_until: until },
+});
 const accountLocked = (until: string) => ({
   error: 'CTI_AUTH_LOCKED',
-  message: `该账户短时间内从多个地址输错密码次数过多，已对所有地址锁定至 ${until}；如需提前解除，请联系管理员`,
+  message: `该账户短时间内从多个地址输错密码次数过多，已对所有地址锁定至 ${shown(until)}；如需提前解除，请联系管理员`,
   detail: { locked_until: until, all_addresses: true },
 });
 

@@ -169,7 +169,7 @@ t.test('bad users: department rules, field names, duplicates', async (t) => {
   t.strictSame(await add({ role: 'admin', department: 'health' }), bad('department', '角色 admin 不属于任何部门，不能指定部门'));
   t.strictSame(
     await add({ role: 'operator' }),
-    bad('role', '角色须为 agent（坐席）、supervisor（班长/值班长）、dept_handler（部门承办人）、dept_head（部门负责人）、admin（管理员） 之一'),
+    bad('role', '角色须为 agent（坐席）、supervisor（班长）、dept_handler（部门承办人）、dept_head（部门负责人）、admin（管理员） 之一'),
   );
   t.strictSame(await add({ password: 'short12' }), bad('password', '密码至少 8 位'));
   const weak = bad('password', '密码须包含大写字母、小写字母、数字、其他字符（如 - 或空格）中的至少三种');
@@ -256,7 +256,7 @@ t.test('lockout: 5 wrong passwords in a row lock for 15 minutes', async (t) => {
   t.equal(users.byId(1)!.failedLogins, 4);
   const lockedBody = {
     error: 'CTI_AUTH_LOCKED',
-    message: '密码错误次数过多，账户已锁定至 2026-12-01T08:15:00+08:00',
+    message: '密码错误次数过多，账户已锁定至 2026-12-01 08:15:00',
     detail: { locked_until: '2026-12-01T08:15:00+08:00' },
   };
   const fifth = await login(app, 'agent01', 'wrong-pass-5');
@@ -442,7 +442,7 @@ t.test('requireRole: 403 naming the roles needed', async (t) => {
       403,
       {
         error: 'CTI_FORBIDDEN',
-        message: '此操作需要以下角色之一：supervisor（班长/值班长）、admin（管理员）；当前角色：agent',
+        message: '此操作需要以下角色之一：supervisor（班长）、admin（管理员）；当前角色：agent',
         detail: { roles: ['supervisor', 'admin'] },
       },
     ],

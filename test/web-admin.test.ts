@@ -65,7 +65,7 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
     { role: 'dept_handler', department: 'market-regulation', display_name: '陈经办' },
     'the user exists in the API',
   );
-  t.match(await page.locator('#user-rows').textContent(), '部门经办人市市场监管局', 'role and department by their Chinese names');
+  t.match(await page.locator('#user-rows').textContent(), '部门承办人市市场监管局', 'role and department by their Chinese names, the words the CLI uses');
 
   // 解除锁定: chen's address (this machine's) is locked by 5 wrong passwords; the admin lifts it
   for (let i = 0; i < 5; i++) {

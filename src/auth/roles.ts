@@ -5,10 +5,10 @@ export const ROLES = ['agent', 'supervisor', 'dept_handler', 'dept_head', 'admin
 
 export type Role = (typeof ROLES)[number];
 
-/** Chinese names, for messages people read. */
+/** Chinese names, for messages people read and the pages alike (the seed plan's 承办人员). */
 export const ROLE_NAMES: Readonly<Record<Role, string>> = {
   agent: '坐席',
-  supervisor: '班长/值班长',
+  supervisor: '班长',
   dept_handler: '部门承办人',
   dept_head: '部门负责人',
   admin: '管理员',
@@ -25,7 +25,7 @@ export function isDepartmentRole(role: Role): boolean {
   return DEPARTMENT_ROLES.includes(role);
 }
 
-/** "admin（管理员）、supervisor（班长/值班长）" — used when a request lacks a role. */
+/** "admin（管理员）、supervisor（班长）" — used when a request lacks a role. */
 export function describeRoles(roles: readonly Role[]): string {
   return roles.map((r) => `${r}（${ROLE_NAMES[r]}）`).join('、');
 }

@@ -556,13 +556,16 @@ function noSuchUser(id: number): CtiError {
 
 function locked(lock: ActiveLock): CtiError {
   const at = formatShanghai(new Date(lock.until));
+  // for the person locked out: the wall-clock time in Shanghai, as the centre reads it; the
+  // detail keeps the instant with its offset for programs
+  const shown = at.slice(0, 19).replace('T', ' ');
   if (lock.everywhere) {
-    return new CtiError('AUTH_LOCKED', `该账户短时间内从多个地址输错密码次数过多，已对所有地址锁定至 ${at}；如需提前解除，请联系管理员`, {
+    return new CtiError('AUTH_LOCKED', `该账户短时间内从多个地址输错密码次数过多，已对所有地址锁定至 ${shown}；如需提前解除，请联系管理员`, {
       locked_until: at,
       all_addresses: true,
     });
   }
-  return new CtiError('AUTH_LOCKED', `密码错误次数过多，账户已锁定至 ${at}`, { locked_until: at });
+  return new CtiError('AUTH_LOCKED', `密码错误次数过多，账户已锁定至 ${shown}`, { locked_until: at });
 }
 
 function notLocked(username: string, address: string | null, active: Lockout[]): CtiError {

@@ -79,12 +79,8 @@ const TRANSFER_STATES: Record<AttemptState, string> = {
  */
 const TRANSFER_RESULTS: Record<AttemptResult, string> = { ...ResultNames, busy: '对方忙', answered: '已接听' };
 
-/**
- * Role names on the pages. auth/roles.ts words two differently for its messages (班长/值班长,
- * 部门承办人); the admin page has always shown 班长 and 部门经办人 and its test pins the latter.
- * As above: kept visible, to be settled by whoever owns the wording.
- */
-const ROLE_NAMES: Record<Role, string> = { ...AUTH_ROLE_NAMES, supervisor: '班长', dept_handler: '部门经办人' };
+/** Role names on the pages: the same words as the server's messages and the CLI (auth/roles.ts). */
+const ROLE_NAMES: Record<Role, string> = AUTH_ROLE_NAMES;
 
 /** The SMS outbox's statuses. Belongs in channels/sms/message.ts. */
 const SMS_STATUS_NAMES: Record<SmsStatus, string> = {

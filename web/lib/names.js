@@ -83,7 +83,7 @@ export const TRANSFER_RESULTS = Object.freeze({
 export const ROLE_NAMES = Object.freeze({
   agent: "坐席",
   supervisor: "班长",
-  dept_handler: "部门经办人",
+  dept_handler: "部门承办人",
   dept_head: "部门负责人",
   admin: "管理员",
 });
