@@ -23,14 +23,35 @@ export const errorPlugin = fp(async (app) => {
     // content type) keep their status and message but take a code from our catalog
     if (status < 500) {
       const code = status === 404 ? ErrorCodes.HTTP_NOT_FOUND.code : status === 429 ? ErrorCodes.HTTP_RATE_LIMITED.code : ErrorCodes.HTTP_BAD_REQUEST.code;
-      return reply
-        .code(status)
-        .send({ error: code, message: err.message, ...fastifyField(err.code), ...(err.code?.startsWith('FST_') ? { reason: err.code } : {}) });
+      return reply.code(status).send({
+        error: code,
+        message: fastifyMessage(err.code, req.headers['content-type']) ?? err.message,
+        ...fastifyField(err.code),
+        ...(err.code?.startsWith('FST_') ? { reason: `${err.code}: ${err.message}` } : {}),
+      });
     }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'CTI_INTERNAL', message: 'internal error; the log has the details' });
   });
 });
+
+/** fastify's refusals of a request's body, said in Chinese to the person who sent it. */
+function fastifyMessage(code: string | undefined, contentType: string | undefined): string | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `headers.content-type：不支持的内容类型 ${contentType ?? '（未给出）'}；请以 application/json 发送`;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'body：不是有效的 JSON，或含有不允许的键（如 __proto__）';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'body：内容类型为 application/json 时请求体不能为空';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body：请求体过大';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'headers.content-length：与实际请求体长度不符';
+    default:
+      return undefined;
+  }
+}
 
 /** What a fastify body or content-type refusal is about, named as a schema failure names it. */
 function fastifyField(code: string | undefined): { field?: string } {
