@@ -2,7 +2,10 @@
 // (our generated dialplan, twelve softphones that answer after a few seconds, departments that
 // answer their hotlines), the real server is its controller, simulated citizens call in
 // (Poisson arrivals: 12345 with menu choices, direct numbers, parallel numbers), and agents
-// open tickets for some calls. Ctrl-C stops it. Data: data/demo.sqlite (fresh each run).
+// open tickets for some calls. Ctrl-C stops it. Config: CTI_CONFIG or ./config, as for
+// `npm start` and `npx cti`. Database: DEMO_DB or data/demo.sqlite, fresh each run: never the
+// server's own (CTI_DB, server.yaml `database`), which a demo would wipe; the banner says how
+// to point `npx cti` at it.
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/sim/index.js';
@@ -17,7 +20,7 @@ const CALLS_PER_HOUR = Number(process.env.DEMO_CALLS_PER_HOUR ?? 900);
 const rand = (min: number, max: number) => min + Math.random() * (max - min);
 
 const dbPath = resolve(process.env.DEMO_DB ?? join(project, 'data', 'demo.sqlite'));
-const configDir = join(project, 'config');
+const configDir = resolve(process.env.CTI_CONFIG ?? join(project, 'config'));
 
 /** A port that cannot be opened is one line on stderr and exit 1, as for `npm start`; anything else keeps its stack. */
 function failStart(err: unknown): never {
@@ -150,6 +153,9 @@ process.stdout.write(`
   admin:             ${server.url}/admin/     (admin)
   API and docs:      ${server.url}/docs       (password ${PASSWORD} for every user; boss is a supervisor)
   simulated FreeSWITCH: inbound ESL 127.0.0.1:${sim.port}, ${CALLS_PER_HOUR} calls per hour (DEMO_CALLS_PER_HOUR)
+  config:            ${configDir}   (CTI_CONFIG)
+  database:          ${dbPath}   (DEMO_DB; fresh each run)
+  users on it:       CTI_CONFIG=${configDir} CTI_DB=${dbPath} npx cti user add …
 Ctrl-C to stop.
 `);
 
