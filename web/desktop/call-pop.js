@@ -35,20 +35,27 @@ export class CallPop {
     /** @type {CallRecord} */
     const call = await api(`/api/calls/${encodeURIComponent(callId)}`);
     this.call = call;
-    this.live = true;
     this.setHeld(false);
     $('call-empty').hidden = true;
     $('call-info').hidden = false;
-    $('call-title').textContent = '来电信息 · 通话中';
     $('call-caller').textContent = call.caller;
     $('call-line').textContent = call.line ? nameOf(LINE_NAMES, call.line) : '—';
     $('call-origin').textContent = call.origin_hotline ? `${call.origin_hotline}` : '12345';
     $('call-mode').textContent = nameOf(MODE_NAMES, call.mode);
     $('call-started').textContent = formatDateTime(call.started_at);
     $('call-wait').textContent = call.queue_wait_s === null ? '—' : formatDuration(call.queue_wait_s);
-    this.holdButton().disabled = false;
     void this.history(call.caller, call.id);
     return call;
+  }
+
+  /**
+   * The switch's word on the call: the heading and whether hold is offered (deskPhase).
+   * @param {import('./call-phase.js').DeskPhase} phase
+   */
+  setPhase(phase) {
+    this.live = phase.canHold;
+    $('call-title').textContent = `来电信息 · ${phase.title}`;
+    this.holdButton().disabled = !phase.canHold;
   }
 
   /**
@@ -73,14 +80,11 @@ export class CallPop {
 
   ended() {
     if (!this.call) return;
-    this.live = false;
     this.setHeld(false);
-    $('call-title').textContent = '来电信息 · 已结束';
-    this.holdButton().disabled = true;
   }
 
   async toggleHold() {
-    if (!this.live) return toast('当前没有通话', { error: true });
+    if (!this.live) return toast(this.call ? '当前状态不能保持' : '当前没有通话', { error: true });
     // decided before the request: the feed may report the new phase before the reply arrives
     const hold = !this.held;
     try {

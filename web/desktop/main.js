@@ -12,6 +12,7 @@ import { CallPop } from './call-pop.js';
 import { TicketForm } from './ticket-form.js';
 import { TransferPanel } from './transfer-panel.js';
 import { CallbackList } from './callbacks.js';
+import { deskPhase } from './call-phase.js';
 
 /** Every id a page asks for is in its HTML. @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -24,7 +25,15 @@ const ticketForm = new TicketForm(await api('/api/departments'));
 const callPop = new CallPop();
 const transfers = new TransferPanel({ onTicket: (prefill) => ticketForm.prefill(prefill) });
 const callbacks = new CallbackList();
-const seat = new SeatControl(user, { onCall: showCall });
+/** the switch's truth about the seat's call: the seat's state, and the talk's phase as last heard */
+const truth = { seat: /** @type {string | null} */ (null), talk: /** @type {string | null} */ (null) };
+const seat = new SeatControl(user, {
+  onCall: showCall,
+  onState: (state) => {
+    truth.seat = state;
+    showPhase();
+  },
+});
 // before any wait: a key pressed as soon as the seat shows must not be lost
 bindKeys();
 await seat.takeSeat();
@@ -43,6 +52,10 @@ function route(message) {
   else if (message.type === 'transfer') {
     transfers.applyFeed(message);
     callPop.applyPhase(message);
+    if (message.phase && message.call_id === seat.callId) {
+      truth.talk = message.phase;
+      showPhase();
+    }
   } else if (message.type === 'queues') callbacks.soon();
   else if (message.type === 'notice' && message.seat === seat.id) toast(message.message ?? '');
 }
@@ -50,10 +63,19 @@ function route(message) {
 /** A new call on the seat pops; when it ends the pop stays, so the ticket can be finished. */
 /** @param {string | null} callId */
 async function showCall(callId) {
+  truth.talk = null;
   transfers.setCall(callId);
+  showPhase();
   if (!callId) return callPop.ended();
   const call = await callPop.show(callId);
   ticketForm.fromCall(call);
+}
+
+/** The pop's heading and which of hold and transfer are offered, from the switch's truth. */
+function showPhase() {
+  const phase = deskPhase(truth.seat, truth.talk);
+  callPop.setPhase(phase);
+  transfers.setAllowed(phase.canTransfer);
 }
 
 function startClock() {

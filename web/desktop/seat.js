@@ -25,11 +25,12 @@ const ACTION_NAMES = { ready: '示闲', break: '小休', logout: '退出坐席' 
 export class SeatControl {
   /**
    * @param {import('/lib/types.js').User} user
-   * @param {{ onCall: (callId: string | null) => unknown }} handlers
+   * @param {{ onCall: (callId: string | null) => unknown, onState: (state: string) => unknown }} handlers
    */
-  constructor(user, { onCall }) {
+  constructor(user, { onCall, onState }) {
     this.user = user;
     this.onCall = onCall;
+    this.onState = onState;
     /** @type {string | null} */
     this.id = null;
     /** @type {string | null} */
@@ -103,6 +104,7 @@ export class SeatControl {
       this.callId = agent.call_id;
       void this.onCall(agent.call_id);
     }
+    this.onState(agent.state);
   }
 
   /**

@@ -39,6 +39,11 @@ export class TransferPanel {
     this.targets = [];
     /** @type {number | undefined} */
     this.timer = undefined;
+    /** the seat talks with its caller now (deskPhase): a new transfer may start */
+    this.allowed = false;
+    /** an emergency target pressed once, waiting for the second press that confirms it */
+    /** @type {{ number: string, timer: number } | null} */
+    this.confirming = null;
     $('transfer-filter').oninput = () => this.render();
     $('btn-transfer-complete').onclick = () => this.step('complete');
     $('btn-transfer-three-way').onclick = () => this.step('three-way');
@@ -64,6 +69,14 @@ export class TransferPanel {
     this.callId = callId;
     if (callId) this.show(null);
     this.render();
+  }
+
+  /** @param {boolean} allowed */
+  setAllowed(allowed) {
+    if (allowed === this.allowed) return;
+    this.allowed = allowed;
+    if (!allowed) this.unconfirm();
+    this.enableTargets();
   }
 
   focus() {
@@ -96,7 +109,7 @@ export class TransferPanel {
     button.type = 'button';
     button.className = `target ${t.open ? 'open' : 'closed'}`;
     button.dataset.number = t.number;
-    button.disabled = !this.callId || this.busy();
+    button.disabled = !this.canStart();
     const rate = t.today?.rate ?? null;
     button.innerHTML = `<span class="t-name"></span><span class="t-number"></span><span class="t-hours"></span><span class="t-rate"></span>`;
     part('.t-name').textContent = t.department_name ?? t.body ?? t.name;
@@ -116,9 +129,62 @@ export class TransferPanel {
     return !!this.attempt && ['ringing', 'consulting', 'three_way'].includes(this.attempt.state);
   }
 
+  canStart() {
+    return !!this.callId && this.allowed && !this.busy();
+  }
+
+  enableTargets() {
+    for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ ($('transfer-targets').querySelectorAll('button.target'))) b.disabled = !this.canStart();
+  }
+
+  /**
+   * An emergency line (110, 119, 120, 122) takes the caller away at once: the first press (F8
+   * then Enter lands on it) only asks, a second press within 5 s transfers, Esc or anything else
+   * lets it go.
+   * @param {TransferTarget} target
+   */
+  confirmed(target) {
+    if (target.mode !== 'emergency' || this.confirming?.number === target.number) {
+      this.unconfirm();
+      return true;
+    }
+    this.unconfirm();
+    const b = this.targetButton(target.number);
+    if (!b) return false;
+    b.classList.add('confirming');
+    const ask = Object.assign(document.createElement('span'), { className: 't-confirm', textContent: `再按一次（Enter）确认转接 ${target.number}，Esc 取消` });
+    b.append(ask);
+    this.confirming = { number: target.number, timer: window.setTimeout(() => this.unconfirm(), 5000) };
+    // a handler property that returns false cancels the key: Enter would no longer press the button
+    b.onkeydown = (event) => {
+      if (event.key === 'Escape') this.unconfirm();
+    };
+    b.onblur = () => this.unconfirm();
+    return false;
+  }
+
+  unconfirm() {
+    if (!this.confirming) return;
+    clearTimeout(this.confirming.timer);
+    const b = this.targetButton(this.confirming.number);
+    this.confirming = null;
+    if (!b) return;
+    b.classList.remove('confirming');
+    b.querySelector('.t-confirm')?.remove();
+    b.onkeydown = null;
+    b.onblur = null;
+  }
+
+  /** @param {string} number */
+  targetButton(number) {
+    return /** @type {HTMLButtonElement | null} */ ($('transfer-targets').querySelector(`button.target[data-number="${CSS.escape(number)}"]`));
+  }
+
   /** @param {TransferTarget} target */
   async transfer(target) {
     if (!this.callId) return toast('当前没有通话，无法转接', { error: true });
+    if (!this.allowed) return toast('当前状态不能转接：请在接通来电后再转', { error: true });
+    if (!this.confirmed(target)) return;
     const kind = target.mode === 'emergency' ? 'blind' : /** @type {HTMLSelectElement} */ ($('transfer-kind')).value;
     try {
       const { attempt } = await post(`/api/calls/${encodeURIComponent(this.callId)}/transfer`, { hotline: target.number, kind });
@@ -137,6 +203,12 @@ export class TransferPanel {
     $('transfer-current').hidden = false;
     $('transfer-state').textContent = `${target.name}（${target.number}）：${err.message}`;
     this.offerTicket(err.body?.ticket_prefill ?? null);
+    this.keepInView();
+  }
+
+  /** The status box stays where the agent looks, however far down the list the hotline was. */
+  keepInView() {
+    $('transfer-current').scrollIntoView({ block: 'nearest' });
   }
 
   /** @param {import('/lib/types.js').FeedMessage} message */
@@ -169,12 +241,14 @@ export class TransferPanel {
       const result = attempt.state === 'failed' && attempt.result ? `（${nameOf(TRANSFER_RESULTS, attempt.result)}）` : '';
       $('transfer-state').textContent =
         `${nameOf(TRANSFER_KINDS, attempt.kind)} → ${attempt.name ?? ''} ${attempt.hotline}：${nameOf(TRANSFER_STATES, attempt.state)}${result}`;
-      button('btn-transfer-complete').disabled = !['consulting', 'three_way'].includes(attempt.state);
-      button('btn-transfer-three-way').disabled = attempt.state !== 'consulting';
-      button('btn-transfer-cancel').disabled = !['ringing', 'consulting'].includes(attempt.state);
     }
-    for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ ($('transfer-targets').querySelectorAll('button.target')))
-      b.disabled = !this.callId || this.busy();
+    // nothing in progress (none yet, refused, failed, over): nothing to complete, join or cancel
+    const state = attempt?.state ?? null;
+    button('btn-transfer-complete').disabled = !['consulting', 'three_way'].includes(state ?? '');
+    button('btn-transfer-three-way').disabled = state !== 'consulting';
+    button('btn-transfer-cancel').disabled = !['ringing', 'consulting'].includes(state ?? '');
+    this.enableTargets();
+    if (attempt) this.keepInView();
   }
 
   /** @param {TicketPrefill | null} prefill */
