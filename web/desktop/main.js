@@ -21,7 +21,7 @@ startClock();
 const user = await signIn({ roles: ['agent', 'supervisor'], title: '12345 坐席登录', onExpired: () => location.reload() });
 $('who').textContent = `${user.display_name}（${ROLE_NAMES[user.role]}）`;
 
-const ticketForm = new TicketForm(await api('/api/departments'));
+const ticketForm = new TicketForm(await api('/api/departments'), user.username);
 const callPop = new CallPop();
 const transfers = new TransferPanel({ onTicket: (prefill) => ticketForm.prefill(prefill) });
 const callbacks = new CallbackList();
