@@ -410,7 +410,7 @@ t.test('login body: bad input gets 400 naming the field, in Chinese', async (t) 
       {
         error: 'CTI_BAD_REQUEST',
         field: 'body.password',
-        message: 'body.password：缺少此必填字段',
+        message: 'body.password: 缺少此必填字段',
         reason: "body.password: must have required property 'password'",
       },
     ],
@@ -420,7 +420,7 @@ t.test('login body: bad input gets 400 naming the field, in Chinese', async (t) 
     [emptyName.statusCode, emptyName.json()],
     [
       400,
-      { error: 'CTI_BAD_REQUEST', field: 'body.username', message: 'body.username：不能为空', reason: 'body.username: must NOT have fewer than 1 characters' },
+      { error: 'CTI_BAD_REQUEST', field: 'body.username', message: 'body.username: 不能为空', reason: 'body.username: must NOT have fewer than 1 characters' },
     ],
   );
   const unknown = await login(app, 'nobody', 'secret-pass-1');
@@ -641,4 +641,40 @@ t.test('cti user add: end to end, then log in through the app', async (t) => {
     { user_id: null, action: 'user.add', subject: 'user:1', via: 'cli' },
     { user_id: 1, action: 'auth.login', subject: 'user:1', via: null },
   ]);
+});
+
+t.test('admin edit: name, role, department, mobile checked as for a new user; own role kept; sessions end on a move', async (t) => {
+  const { app, users } = await buildTestApp();
+  t.teardown(() => app.close());
+  const now = new Date(START);
+  const admin = await users.add({ username: 'admin', password: 'admin-pass-1', role: 'admin' }, DEPARTMENTS, now);
+  const li = await users.add({ username: 'li', password: 'li-pass-123', role: 'dept_handler', department: 'health' }, DEPARTMENTS, now);
+  const token = await tokenOf(app, 'admin', 'admin-pass-1');
+  const liToken = await tokenOf(app, 'li', 'li-pass-123');
+  const patch = (id: number, payload: object) => app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: bearer(token), payload });
+
+  const renamed = await patch(li.id, { display_name: '李主任', mobile: '13800138000' });
+  t.match([renamed.statusCode, renamed.json()], [200, { display_name: '李主任', role: 'dept_handler', department: 'health', mobile: '13800138000' }]);
+  t.equal((await app.inject({ url: '/api/whoami', headers: bearer(liToken) })).statusCode, 200, 'a new name leaves the sessions alone');
+
+  const wrong = await patch(li.id, { role: 'agent', department: 'health' });
+  t.match(
+    [wrong.statusCode, wrong.json()],
+    [400, { error: 'CTI_AUTH_BAD_USER', message: 'department: 角色 agent 不属于任何部门，不能指定部门' }],
+    'an agent with a department is refused',
+  );
+  const unknown = await patch(li.id, { department: 'nowhere' });
+  t.match(unknown.json(), { error: 'CTI_AUTH_BAD_USER', message: /^department: 未知部门 "nowhere"/ });
+  const badMobile = await patch(li.id, { mobile: '12345' });
+  t.match(badMobile.json(), { message: /^mobile: "12345" 不是手机号码/ });
+  t.match((await patch(li.id, {})).json(), { error: 'CTI_BAD_REQUEST', field: 'body' }, 'an empty edit names the body');
+
+  // a role outside the departments drops the department it had
+  const moved = await patch(li.id, { role: 'agent' });
+  t.match(moved.json(), { role: 'agent', department: null });
+  t.equal((await app.inject({ url: '/api/whoami', headers: bearer(liToken) })).statusCode, 401, 'a new role ends the sessions');
+
+  const self = await patch(admin.id, { role: 'agent' });
+  t.match([self.statusCode, self.json()], [400, { error: 'CTI_AUTH_BAD_USER', message: 'role: 不能修改自己的角色' }], 'an admin keeps their own role');
+  t.equal((await patch(999, { display_name: 'x' })).json().error, 'CTI_AUTH_NO_SUCH_USER');
 });

@@ -105,7 +105,7 @@ t.test('a __proto__ key is a 400 with a CTI_ code', async (t) => {
     payload: `{"__proto__":[],${JSON.stringify(VALID_INTAKE).slice(1)}`,
   });
   t.equal(r.statusCode, 400);
-  t.match(r.json(), { error: 'CTI_BAD_REQUEST', field: 'body', message: /^body：不是有效的 JSON/, reason: /^FST_ERR_CTP_INVALID_JSON_BODY: / });
+  t.match(r.json(), { error: 'CTI_BAD_REQUEST', field: 'body', message: /^body: 不是有效的 JSON/, reason: /^FST_ERR_CTP_INVALID_JSON_BODY: / });
 });
 
 t.test('a body in a type the API does not read: 415 with a CTI_ code, said in Chinese', async (t) => {
@@ -116,7 +116,7 @@ t.test('a body in a type the API does not read: 415 with a CTI_ code, said in Ch
   t.match(r.json(), {
     error: 'CTI_BAD_REQUEST',
     field: 'headers.content-type',
-    message: 'headers.content-type：不支持的内容类型 application/xml；请以 application/json 发送',
+    message: 'headers.content-type: 不支持的内容类型 application/xml；请以 application/json 发送',
     reason: /^FST_ERR_CTP_INVALID_MEDIA_TYPE: /,
   });
 });

@@ -548,7 +548,7 @@ t.test('GET /sms-outbox lists rows with counts and rejects a bad status', async 
     {
       error: 'CTI_BAD_REQUEST',
       field: 'querystring.status',
-      message: 'querystring.status：取值必须是以下之一：pending、sending、sent、failed、unsent',
+      message: 'querystring.status: 取值必须是以下之一：pending、sending、sent、failed、unsent',
       allowed: ['pending', 'sending', 'sent', 'failed', 'unsent'],
       reason: 'querystring.status: must be equal to one of the allowed values',
     },
@@ -557,8 +557,8 @@ t.test('GET /sms-outbox lists rows with counts and rejects a bad status', async 
   const badLimit = await app.inject('/api/admin/sms-outbox?limit=0');
   t.match(
     { status: badLimit.statusCode, body: badLimit.json() },
-    { status: 400, body: { field: 'querystring.limit', message: 'querystring.limit：不能小于 1' } },
+    { status: 400, body: { field: 'querystring.limit', message: 'querystring.limit: 不能小于 1' } },
   );
   const wordLimit = await app.inject('/api/admin/sms-outbox?limit=many');
-  t.match(wordLimit.json(), { field: 'querystring.limit', message: 'querystring.limit：应为整数' });
+  t.match(wordLimit.json(), { field: 'querystring.limit', message: 'querystring.limit: 应为整数' });
 });

@@ -11,7 +11,7 @@ t.test('a union of literals: each branch fails its const, then anyOf; the values
   ];
   t.same(validationAnswer('querystring', items), {
     field: 'querystring.format',
-    message: 'querystring.format：取值必须是以下之一：csv、xlsx',
+    message: 'querystring.format: 取值必须是以下之一：csv、xlsx',
     allowed: ['csv', 'xlsx'],
     reason: 'querystring.format: must be equal to constant',
   });
@@ -24,7 +24,7 @@ t.test('values of another field are not listed', async (t) => {
   ];
   t.same(validationAnswer('querystring', items), {
     field: 'querystring.limit',
-    message: 'querystring.limit：应为整数',
+    message: 'querystring.limit: 应为整数',
     reason: 'querystring.limit: must be integer',
   });
 });
@@ -32,15 +32,15 @@ t.test('values of another field are not listed', async (t) => {
 t.test('each common keyword in Chinese', async (t) => {
   const say = (keyword: string, params: Record<string, unknown>) =>
     validationAnswer('body', [{ keyword, instancePath: '/x', params, message: 'english' }]).message;
-  t.equal(say('required', { missingProperty: 'y' }), 'body.x.y：缺少此必填字段');
-  t.equal(say('type', { type: 'string,null' }), 'body.x：应为字符串或null');
-  t.equal(say('minLength', { limit: 1 }), 'body.x：不能为空');
-  t.equal(say('minLength', { limit: 8 }), 'body.x：长度至少 8 个字符');
-  t.equal(say('maxLength', { limit: 20 }), 'body.x：长度至多 20 个字符');
-  t.equal(say('minimum', { limit: 0 }), 'body.x：不能小于 0');
-  t.equal(say('maximum', { limit: 500 }), 'body.x：不能大于 500');
-  t.equal(say('pattern', { pattern: '^[0-9]+$' }), 'body.x：格式不正确（应匹配 ^[0-9]+$）');
-  t.equal(say('format', { format: 'date-time' }), 'body.x：格式不正确（应为 date-time）');
-  t.equal(say('maxItems', { limit: 5 }), 'body.x：至多 5 项');
-  t.equal(say('uniqueItems', {}), 'body.x：取值无效（english）', 'anything else keeps ajv words in brackets');
+  t.equal(say('required', { missingProperty: 'y' }), 'body.x.y: 缺少此必填字段');
+  t.equal(say('type', { type: 'string,null' }), 'body.x: 应为字符串或null');
+  t.equal(say('minLength', { limit: 1 }), 'body.x: 不能为空');
+  t.equal(say('minLength', { limit: 8 }), 'body.x: 长度至少 8 个字符');
+  t.equal(say('maxLength', { limit: 20 }), 'body.x: 长度至多 20 个字符');
+  t.equal(say('minimum', { limit: 0 }), 'body.x: 不能小于 0');
+  t.equal(say('maximum', { limit: 500 }), 'body.x: 不能大于 500');
+  t.equal(say('pattern', { pattern: '^[0-9]+$' }), 'body.x: 格式不正确（应匹配 ^[0-9]+$）');
+  t.equal(say('format', { format: 'date-time' }), 'body.x: 格式不正确（应为 date-time）');
+  t.equal(say('maxItems', { limit: 5 }), 'body.x: 至多 5 项');
+  t.equal(say('uniqueItems', {}), 'body.x: 取值无效（english）', 'anything else keeps ajv words in brackets');
 });

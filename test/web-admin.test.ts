@@ -2,6 +2,7 @@
 // broken routing.yaml shown as file:line:column after a reload, users (with 解除锁定), and
 // calendar coverage.
 import t from 'tap';
+import Database from 'better-sqlite3';
 import { copyConfig } from './support/config-dir.js';
 import { startServerProcess, TEST_PASSWORD } from './support/server-process.js';
 import { launchBrowser, logIn, openPage } from './support/browser.js';
@@ -95,6 +96,62 @@ t.test('admin sees the config status, a broken routing.yaml with file:line:colum
     body: JSON.stringify({ username: 'chen', password: 'a-long-password-123' }),
   });
   t.equal(unlocked.status, 200, 'chen logs in again');
+  const chenToken = (await unlocked.json()).token as string;
 
-  t.same(errors, [], 'no console errors on the admin page');
+  // 修改: chen moves to the environment department as its head, with a mobile; then a new password
+  await chenRow.getByRole('button', { name: '修改' }).click();
+  const edit = page.locator('#edit-form');
+  await edit.locator('input[name=display_name]').fill('陈负责');
+  await edit.locator('select[name=role]').selectOption('dept_head');
+  await edit.locator('select[name=department]').selectOption('environment');
+  await edit.locator('input[name=mobile]').fill('13900139000');
+  await edit.getByRole('button', { name: '保存' }).click();
+  await page.locator('#user-rows tr', { hasText: '陈负责' }).locator('td', { hasText: '部门负责人' }).waitFor();
+  t.match(
+    (await server.get('/api/admin/users')).body.items.find((u: any) => u.username === 'chen'),
+    { display_name: '陈负责', role: 'dept_head', department: 'environment', mobile: '13900139000' },
+    'the edit is in the API',
+  );
+  const oldSession = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${chenToken}` } });
+  t.equal(oldSession.status, 401, 'a new role ends the sessions chen had, so the new one applies at once');
+  await edit.locator('select[name=role]').selectOption('agent');
+  await edit.getByRole('button', { name: '保存' }).click();
+  await page.locator('#edit-error', { hasText: '不属于任何部门' }).waitFor();
+  t.equal(
+    await page.locator('#edit-error').textContent(),
+    'department: 角色 agent 不属于任何部门，不能指定部门',
+    'an agent belongs to no department: said on the form',
+  );
+  await edit.locator('select[name=department]').selectOption('');
+  await edit.getByRole('button', { name: '保存' }).click();
+  await page.locator('#user-rows tr', { hasText: '陈负责' }).locator('td', { hasText: '坐席' }).waitFor();
+  await edit.locator('input[name=password]').fill('another-password-456');
+  await edit.getByRole('button', { name: '重置密码' }).click();
+  await page.locator('.toast', { hasText: '已重置 chen 的密码' }).waitFor();
+  const relog = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'chen', password: 'another-password-456' }),
+  });
+  t.equal(relog.status, 200, 'the new password works');
+  const dbPath = server.logs.find((l) => l.msg === 'CTI server listening')!.database as string;
+  const db = new Database(dbPath, { readonly: true });
+  t.teardown(() => db.close());
+  const trail = db.prepare("SELECT action, detail FROM audit_log WHERE action IN ('user.edit', 'user.password') ORDER BY id").all() as Array<{
+    action: string;
+    detail: string | null;
+  }>;
+  t.same(
+    trail.map((r) => r.action),
+    ['user.edit', 'user.edit', 'user.password'],
+    'each change in the audit log',
+  );
+  t.same(JSON.parse(trail[0]!.detail!).mobile, { from: null, to: '139****9000' }, 'a mobile number only masked there');
+
+  // Chromium logs every non-2xx response to the console; the refused edit's is the one expected
+  t.equal(errors.length, 1, `one console line, the refused edit's: ${errors.join(' | ')}`);
+  t.match(
+    errors[0],
+    /^console: Failed to load resource: the server responded with a status of 400 \(Bad Request\) \(http:\/\/127\.0\.0\.1:\d+\/api\/admin\/users\/\d+\)$/,
+  );
 });

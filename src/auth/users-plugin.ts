@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CtiError } from '../errors.js';
+import { maskedNumber } from '../logging.js';
 import { audit } from './audit.js';
 import { requireRole } from './auth-plugin.js';
 import { LockoutSchema, lockoutJson, RoleSchema, UserSchema, userJson } from './user-json.js';
@@ -25,6 +26,15 @@ const NewUserBody = Type.Object({
   mobile: OptionalText,
 });
 const UserId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const EditBody = Type.Object(
+  {
+    display_name: Type.Optional(Type.String()),
+    role: Type.Optional(RoleSchema),
+    department: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'null or empty: none' })),
+    mobile: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'null or empty: none' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 const PasswordBody = Type.Object({ password: Type.String() });
 // the client address as request.ip gives it (IPv4, IPv6, IPv4-mapped IPv6); omitted: every lock of the user
 const UnlockBody = Type.Object(
@@ -69,6 +79,37 @@ export const usersPlugin: FastifyPluginAsyncTypebox<UsersPluginOptions> = async 
         now,
       );
       return reply.code(201).send(userJson(user, now));
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        summary: "change a user's name, role, department or mobile (admins); audited; a new role or department ends their sessions",
+        tags: ['admin'],
+        params: UserId,
+        body: EditBody,
+        response: { 200: UserSchema },
+      },
+    },
+    async (request) => {
+      const now = clock();
+      const b = request.body;
+      // the last admin demoting themselves would leave nobody to undo it
+      if (request.params.id === request.user!.id && b.role !== undefined && b.role !== 'admin')
+        throw new CtiError('AUTH_BAD_USER', 'role: 不能修改自己的角色', { field: 'role' });
+      const before = users.byId(request.params.id);
+      const user = users.edit(request.params.id, { displayName: b.display_name, role: b.role, department: b.department, mobile: b.mobile }, departments());
+      // the audit trail names what changed; a mobile number only masked, as in the logs
+      const shown = (k: 'displayName' | 'role' | 'department' | 'mobile', v: string | null | undefined) => (k === 'mobile' ? maskedNumber(v) : (v ?? null));
+      const changed = Object.fromEntries(
+        (['displayName', 'role', 'department', 'mobile'] as const)
+          .filter((k) => before?.[k] !== user[k])
+          .map((k) => [k, { from: shown(k, before?.[k]), to: shown(k, user[k]) }]),
+      );
+      audit(users.db, { userId: request.user!.id, action: 'user.edit', subject: `user:${user.id}`, detail: changed }, now);
+      return userJson(user, now);
     },
   );
 

@@ -47,6 +47,14 @@ export interface Lockout {
 }
 
 /** Input for a new user; strings because it comes from outside and is checked here. */
+/** What an admin may change of a user (absent: unchanged; null clears department or mobile). */
+export interface UserChanges {
+  displayName?: string;
+  role?: string;
+  department?: string | null;
+  mobile?: string | null;
+}
+
 export interface NewUser {
   username: string;
   password: string;
@@ -222,6 +230,7 @@ export class UserStore {
   readonly #all: Statement;
   readonly #setDisabled: Statement;
   readonly #setPassword: Statement;
+  readonly #edit: Statement;
   readonly #countFailure: Statement;
   readonly #lockAccount: Statement;
   readonly #succeeded: Statement;
@@ -261,6 +270,7 @@ export class UserStore {
     this.#setDisabled = db.prepare(`UPDATE users SET disabled = ?, ${cleared} WHERE id = ?`);
     this.#setPassword = db.prepare(`UPDATE users SET password_hash = ?, ${cleared} WHERE id = ?`);
     this.#clearAccount = db.prepare(`UPDATE users SET ${cleared} WHERE id = ?`);
+    this.#edit = db.prepare('UPDATE users SET display_name = @displayName, role = @role, department = @department, mobile = @mobile WHERE id = @id');
     // the ceiling's window is fixed from its first failure; one that has run out starts again
     this.#countFailure = db.prepare(
       `UPDATE users SET failed_logins = failed_logins + 1,
@@ -514,6 +524,27 @@ export class UserStore {
       if (this.#setDisabled.run(disabled ? 1 : 0, id).changes === 0) throw noSuchUser(id);
       this.#forgetAddresses.run(id);
       if (disabled) this.#sessions.revokeAll(id);
+    })();
+    return this.byId(id)!;
+  }
+
+  /**
+   * An admin's edit: name, role, department, mobile, checked as for a new user against the
+   * result (a department role needs a department, others none). A new role or department ends
+   * the user's sessions, so that what they may see changes at once, not at their next login.
+   */
+  edit(id: number, changes: UserChanges, departments: ReadonlySet<string>): User {
+    const user = this.byId(id);
+    if (!user) throw noSuchUser(id);
+    const role = changes.role === undefined ? user.role : checkRole(changes.role);
+    const wanted = changes.department === undefined ? (isDepartmentRole(role) ? user.department : null) : optional(changes.department);
+    const department = checkDepartment(role, wanted, departments);
+    const mobile = changes.mobile === undefined ? user.mobile : checkMobile(optional(changes.mobile));
+    const displayName = changes.displayName === undefined ? user.displayName : checkDisplayName(optional(changes.displayName), user.username);
+    const moved = role !== user.role || department !== user.department;
+    this.db.transaction(() => {
+      this.#edit.run({ id, displayName, role, department, mobile });
+      if (moved) this.#sessions.revokeAll(id);
     })();
     return this.byId(id)!;
   }

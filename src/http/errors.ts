@@ -39,15 +39,15 @@ export const errorPlugin = fp(async (app) => {
 function fastifyMessage(code: string | undefined, contentType: string | undefined): string | undefined {
   switch (code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return `headers.content-type：不支持的内容类型 ${contentType ?? '（未给出）'}；请以 application/json 发送`;
+      return `headers.content-type: 不支持的内容类型 ${contentType ?? '（未给出）'}；请以 application/json 发送`;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return 'body：不是有效的 JSON，或含有不允许的键（如 __proto__）';
+      return 'body: 不是有效的 JSON，或含有不允许的键（如 __proto__）';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'body：内容类型为 application/json 时请求体不能为空';
+      return 'body: 内容类型为 application/json 时请求体不能为空';
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'body：请求体过大';
+      return 'body: 请求体过大';
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return 'headers.content-length：与实际请求体长度不符';
+      return 'headers.content-length: 与实际请求体长度不符';
     default:
       return undefined;
   }

@@ -97,7 +97,7 @@ export function validationAnswer(context: string, items: readonly ValidationItem
   const text = [wrong, choice].filter(Boolean).join('；');
   return {
     field,
-    message: `${field}：${text}`,
+    message: `${field}: ${text}`,
     ...(allowed.length > 0 ? { allowed } : {}),
     reason: `${field}: ${first?.message ?? 'invalid'}`,
   };

@@ -129,6 +129,9 @@ function userRow(u, locks) {
     }
   };
   const cell = document.createElement('td');
+  const edit = Object.assign(document.createElement('button'), { type: 'button', textContent: '修改' });
+  edit.onclick = () => openEdit(u);
+  cell.append(edit);
   if (u.id !== user.id) cell.append(toggle);
   if (locks.length) {
     // lifts every lock of the user: all addresses, and the account-wide one
@@ -156,8 +159,65 @@ async function showUsers() {
   $('user-rows').replaceChildren(...users.items.map((u) => userRow(u, locksOf(u.id))));
 }
 
+/**
+ * 修改: name, role, department and mobile of one user, and a new password (which ends their
+ * sessions). A new role or department ends their sessions too (the server says so).
+ * @param {AdminUser} u
+ */
+function openEdit(u) {
+  const form = /** @type {HTMLFormElement} */ ($('edit-form'));
+  const f = editFields();
+  form.hidden = false;
+  $('edit-title').textContent = `修改用户 ${u.username}`;
+  $('edit-error').textContent = '';
+  f.display_name.value = u.display_name;
+  f.role.value = u.role;
+  f.department.value = u.department ?? '';
+  f.mobile.value = u.mobile ?? '';
+  f.password.value = '';
+  // an admin cannot change their own role (nobody would be left to undo it)
+  f.role.disabled = u.id === user.id;
+  /** @param {() => Promise<unknown>} act @param {string} done */
+  const run = async (act, done) => {
+    try {
+      await act();
+      $('edit-error').textContent = '';
+      toast(done);
+      await showUsers();
+    } catch (err) {
+      $('edit-error').textContent = err.message;
+    }
+  };
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const body = { display_name: f.display_name.value.trim(), department: f.department.value || null, mobile: f.mobile.value.trim() || null };
+    void run(
+      () => api(`/api/admin/users/${u.id}`, { method: 'PATCH', body: f.role.disabled ? body : { ...body, role: f.role.value } }),
+      `已保存 ${u.username}`,
+    );
+  };
+  $('btn-set-password').onclick = () =>
+    void run(async () => {
+      await post(`/api/admin/users/${u.id}/password`, { password: f.password.value });
+      f.password.value = '';
+    }, `已重置 ${u.username} 的密码，其已登录的会话均已退出`);
+  $('btn-edit-close').onclick = () => {
+    form.hidden = true;
+  };
+  f.display_name.focus();
+}
+
+function editFields() {
+  const form = /** @type {HTMLFormElement} */ ($('edit-form'));
+  return /** @type {{ display_name: HTMLInputElement, role: HTMLSelectElement, department: HTMLSelectElement, mobile: HTMLInputElement, password: HTMLInputElement }} */ (
+    /** @type {unknown} */ (form.elements)
+  );
+}
+
 /** @param {import('/lib/types.js').Department[]} departments */
 function setUpUserForm(departments) {
+  $('edit-role').replaceChildren(...Object.entries(ROLE_NAMES).map(([code, name]) => new Option(name, code)));
+  $('edit-department').append(...departments.map((d) => new Option(d.name, d.id)));
   departmentNames = new Map(departments.map((d) => [d.id, d.name]));
   $('role-select').replaceChildren(...Object.entries(ROLE_NAMES).map(([code, name]) => new Option(name, code)));
   $('department-select').append(...departments.map((d) => new Option(d.name, d.id)));
