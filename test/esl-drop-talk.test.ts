@@ -69,3 +69,40 @@ t.test('an emergency transfer asked while the link is down fails as a transfer, 
   t.ok(afterBridge.includes('play_and_get_digits'), `the caller was asked for the survey (${afterBridge.join(', ')})`);
   t.notOk(caller.ready, 'and the caller is gone at the end');
 });
+
+for (const talkS of [4, 1]) {
+  t.test(`an agent who answers and talks ${talkS} s inside one outage: the seat is free once the link is back, the caller asked the survey`, async (t) => {
+    // Found by the explorer (a 100,000-call run with link outages of seconds, call c5449): the
+    // agent's leg was created, answered and hung up while the link was down; only the call's own
+    // socket heard the bridge, the reconnect's listing did not judge a leg it had never heard of,
+    // and the seat stayed on_call for the rest of the run. With a talk under 2 s the bridge also
+    // ended before the answer time was given up on, and the ring was counted a miss.
+    const sb = await virtualSwitchboard({
+      agents: [{ id: '1007', answerAfterS: 0.3, talkS }],
+      users: [{ name: 'op1007', role: 'agent' }],
+    });
+    t.teardown(() => sb.stop());
+    await sb.server.login('op1007');
+    await sb.server.post('/api/agents/1007/login');
+    await sb.server.post('/api/agents/1007/ready');
+    sb.dropEslLink(10_000);
+    await sb.waitFor('the link to be down', () => (sb.server.running.calls.freeswitchState !== 'connected' ? true : undefined));
+    const caller = sb.sim.engine.placeCall({ from: '13900006571', to: '12345', dtmf: [{ at_s: 0.5, digits: '1' }], hangupAfterS: 600 });
+    const agentLeg = (await sb.waitFor('the agent to answer', () => sb.sim.engine.agent('1007').calls()[0])).value;
+    await sb.waitFor('the agent to hang up', () => (agentLeg.ready ? undefined : true), 10_000);
+    t.not(sb.server.running.calls.freeswitchState, 'connected', 'all of it inside the outage');
+    await sb.waitFor('the link back', () => (sb.server.running.calls.freeswitchState === 'connected' ? true : undefined), 60_000);
+    const seat = await sb.until('the seat off the call', '/api/agents', (b) => b.items.find((a: any) => a.seat === '1007' && a.state !== 'on_call'), 10_000);
+    t.match(seat, { state: /^(wrap_up|available)$/ }, 'the seat is told the talk is over');
+    const call = (await sb.server.get(`/api/calls/${caller.uuid}`)).body;
+    t.match(call, { agent: '1007', outcome: 'answered' }, 'answered by 1007, not a missed ring');
+    t.equal((await sb.server.get('/api/queues')).body.waiting, 0, 'nobody left waiting for a seat that is free');
+    const apps = caller.appLog.map((a) => a.app);
+    await sb.waitFor(
+      'the survey',
+      () => (caller.appLog.slice(apps.lastIndexOf('bridge')).some((a) => a.app === 'play_and_get_digits') ? true : undefined),
+      20_000,
+    );
+    t.pass('the caller is asked the survey after the talk');
+  });
+}

@@ -35,6 +35,7 @@ export class LegClock {
     const uuid = e.uuid;
     const at = e.timestampUs;
     if (!uuid || at === undefined) return;
+    if (e.name === 'CHANNEL_BRIDGE') this.bridgedTo(uuid, e);
     const t = this.legs.get(uuid) ?? {};
     if (e.name === 'CHANNEL_CREATE') t.createdUs ??= at;
     else if (e.name === 'CHANNEL_ANSWER') t.answeredUs ??= at;
@@ -70,6 +71,18 @@ export class LegClock {
       ended++;
     }
     return ended;
+  }
+
+  /**
+   * A bridge names the other leg, and a call's own socket (myevents) hears the bridge even while
+   * the inbound link is down, though never the other leg's own events: that leg exists, so it is
+   * known, and a reconnect's listing can judge it. Found by the explorer (link outages of
+   * seconds): an agent who answered and hung up inside one outage kept the seat on_call for good.
+   */
+  private bridgedTo(uuid: string, e: EslEvent): void {
+    for (const other of [e.get('Other-Leg-Unique-ID'), e.get('Bridge-B-Unique-ID'), e.get('Bridge-A-Unique-ID')]) {
+      if (other && other !== uuid && !this.legs.has(other)) this.legs.set(other, {});
+    }
   }
 
   /** The legs known now: what a later `reconcile` may judge. */

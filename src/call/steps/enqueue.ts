@@ -166,8 +166,10 @@ export class Enqueue implements Step {
     // busy ring, also fire for the next agent's bridge and name the wrong seat. It expires once
     // this ring cannot be answered any more.
     const thisLeg = (e: EslEvent) => e.name === 'CHANNEL_BRIDGE' && (e.get('Other-Leg-Unique-ID') === leg || e.get('Bridge-B-Unique-ID') === leg);
+    let bridgeHeard = false;
     const bridged = ctx.call.waitFor(thisLeg, (ringS + 10) * 1000).then(
       async (e) => {
+        bridgeHeard = true;
         const times = await legs.when(leg, 'answeredUs');
         const answeredUs = times.answeredUs ?? e.timestampUs ?? Date.now() * 1000;
         // on the record from the answer on, not only after the talk: a controller that dies
@@ -206,6 +208,11 @@ export class Enqueue implements Step {
       if (t.createdUs !== undefined) records.leg(ctx.id, { id: leg, kind: 'agent', endpoint: `user/${seat}`, createdUs: t.createdUs });
     });
     const done = await ctx.call.execute('bridge', `${vars}user/${seat}`);
+    // the bridge was heard, and its handler may still wait (up to 2 s) for the answer time from
+    // the inbound link: a talk that ended sooner must not be taken for a seat that did not answer.
+    // Found with link outages: the agent answered and hung up within 2 s while the link was
+    // down, the ring was counted a miss, and the caller could never be offered to that seat again.
+    if (bridgeHeard) await bridged;
     const times = legs.times(leg);
     records.legEnded(leg, {
       answered_us: times.answeredUs ?? null,
