@@ -4,29 +4,20 @@
 // is added to what was typed rather than replacing it.
 import t from 'tap';
 import { switchboard } from './support/switchboard.js';
-import { TEST_PASSWORD } from './support/server-process.js';
-import { launchBrowser, logIn, openPage } from './support/browser.js';
+import { launchBrowser, openPage } from './support/browser.js';
+import { closeHotline, readyOnSeat } from './support/desk.js';
 
 const FIRST = '13800138021';
 const SECOND = '13800138022';
 const DRAFT = '市民反映小区门口路灯不亮已一周';
 const TYPED = '市民购买的电饭煲三天即损坏';
 
-/** "HH:MM-HH:MM", one minute twelve hours from now in Shanghai. */
-function closedPeriod(): string {
-  const hh = String((new Date(Date.now() + 8 * 3600_000).getUTCHours() + 12) % 24).padStart(2, '0');
-  return `${hh}:00-${hh}:01`;
-}
-
 t.test('the draft survives the next call, the switch, a reload and a transfer offer', async (t) => {
   const sb = await switchboard({
     agents: [{ id: '1001', answerAfterS: 0.5 }],
     users: [{ name: 'zhao', role: 'agent' }],
     // (the switchboard's wrap-up is 1 s) 12315 works a schedule that is closed whenever the test runs
-    configure: (c) => {
-      c.edit('routing.yaml', 'schedules:\n', `schedules:\n  closed-now: { days: every_day, periods: ["${closedPeriod()}"] }\n`);
-      c.edit('routing.yaml', /(number: "12315"[^\n]*?)hours: office/, '$1hours: closed-now');
-    },
+    configure: (c) => closeHotline(c, '12315'),
   });
   const browser = await launchBrowser();
   t.teardown(async () => {
@@ -34,12 +25,7 @@ t.test('the draft survives the next call, the switch, a reload and a transfer of
     await sb.stop();
   });
   const { page, errors } = await openPage(browser, `${sb.server.url}/desktop/`);
-  await logIn(page, 'zhao', TEST_PASSWORD);
-  await page.locator('#seat-select').selectOption('1001');
-  await page.getByRole('button', { name: '登录坐席' }).click();
-  await page.locator('#state-badge', { hasText: '小休' }).waitFor();
-  await page.keyboard.press('F2');
-  await page.locator('#state-badge', { hasText: '空闲' }).waitFor();
+  await readyOnSeat(page, 'zhao', '1001');
 
   const content = page.locator('#ticket-form textarea[name=content]');
   sb.sim.engine.placeCall({ from: FIRST, to: '12345', dtmf: [{ at_s: 0.8, digits: '1' }], hangupAfterS: 6 });

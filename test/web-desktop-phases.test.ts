@@ -5,18 +5,10 @@
 // on 110 only asks; a second Enter transfers; Esc lets it go.
 import t from 'tap';
 import { switchboard } from './support/switchboard.js';
-import { TEST_PASSWORD } from './support/server-process.js';
-import { launchBrowser, logIn, openPage } from './support/browser.js';
+import { launchBrowser, openPage } from './support/browser.js';
+import { closeHotline, readyOnSeat } from './support/desk.js';
 
 const CALLER = '13800138011';
-
-/** "HH:MM-HH:MM", one minute twelve hours from now in Shanghai: a schedule that is closed whenever the test runs. */
-function closedPeriod(): string {
-  const shanghai = new Date(Date.now() + 8 * 3600_000);
-  const h = (shanghai.getUTCHours() + 12) % 24;
-  const hh = String(h).padStart(2, '0');
-  return `${hh}:00-${hh}:01`;
-}
 
 t.test('ringing, then talking; a refusal disables the attempt buttons; 110 asks before it transfers', async (t) => {
   const sb = await switchboard({
@@ -26,10 +18,7 @@ t.test('ringing, then talking; a refusal disables the attempt buttons; 110 asks 
       { name: 'li', role: 'agent' },
       { name: 'boss', role: 'supervisor' },
     ],
-    configure: (c) => {
-      c.edit('routing.yaml', 'schedules:\n', `schedules:\n  closed-now: { days: every_day, periods: ["${closedPeriod()}"] }\n`);
-      c.edit('routing.yaml', /(number: "12315"[^\n]*?)hours: office/, '$1hours: closed-now');
-    },
+    configure: (c) => closeHotline(c, '12315'),
   });
   const browser = await launchBrowser();
   t.teardown(async () => {
@@ -38,12 +27,7 @@ t.test('ringing, then talking; a refusal disables the attempt buttons; 110 asks 
   });
   await sb.server.login('boss');
   const { page, errors } = await openPage(browser, `${sb.server.url}/desktop/`);
-  await logIn(page, 'li', TEST_PASSWORD);
-  await page.locator('#seat-select').selectOption('1001');
-  await page.getByRole('button', { name: '登录坐席' }).click();
-  await page.locator('#state-badge', { hasText: '小休' }).waitFor();
-  await page.keyboard.press('F2');
-  await page.locator('#state-badge', { hasText: '空闲' }).waitFor();
+  await readyOnSeat(page, 'li', '1001');
   await page.locator('#transfer-targets button[data-number="110"]').waitFor();
 
   sb.sim.engine.placeCall({ from: CALLER, to: '12345', dtmf: [{ at_s: 0.8, digits: '1' }], hangupAfterS: 120 });

@@ -6,10 +6,9 @@ import t from 'tap';
 import { switchboard } from './support/switchboard.js';
 import { TEST_PASSWORD } from './support/server-process.js';
 import { launchBrowser, logIn, openPage } from './support/browser.js';
+import { closedPeriod } from './support/desk.js';
 
 const CALLER = '13800138111';
-const hour = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(11, 13));
-const closedPeriod = hour < 12 ? '23:00-23:30' : '01:00-01:30';
 
 t.test('refused and busy transfers offer a ticket for the department; the agent dispatches it', async (t) => {
   const sb = await switchboard({
@@ -25,7 +24,7 @@ t.test('refused and busy transfers offer a ticket for the department; the agent 
       c.edit(
         'routing.yaml',
         '  office:            # 机关工作时间 / government office hours\n    days: workdays\n    periods: ["08:30-12:00", "14:00-17:30"]',
-        `  office:\n    days: every_day\n    periods: ["${closedPeriod}"]`,
+        `  office:\n    days: every_day\n    periods: ["${closedPeriod()}"]`,
       );
     },
   });
