@@ -18,12 +18,12 @@ type Department = { answerAfterS: number; talkS: number; busy?: number };
 
 /**
  * Seat 1007 transfers its caller to 12315; the link drops on the department leg's first `dropOn`
- * event, and stays down `downMs`.
+ * event (each of them, when several are named), and stays down `downMs` each time.
  */
 async function dropDuringTransfer(
   t: Test,
   kind: 'warm' | 'blind',
-  dropOn = 'CHANNEL_ANSWER',
+  dropOn: string | string[] = 'CHANNEL_ANSWER',
   department: Department = { answerAfterS: 1, talkS: 40 },
   downMs = 0,
 ) {
@@ -39,16 +39,13 @@ async function dropDuringTransfer(
   const talk = await talkingCall(sb, '1007', '13979106563');
   let answeredUs: number | undefined;
   let hungUpUs: number | undefined;
-  let dropped = false;
+  const drops = new Set(typeof dropOn === 'string' ? [dropOn] : dropOn);
   sb.sim.engine.tap((e) => {
     const h = (n: string) => e.headers.find(([k]) => k === n)?.[1];
     if (!h('variable_cti_transfer')) return;
     if (e.name === 'CHANNEL_ANSWER') answeredUs ??= Number(h('Event-Date-Timestamp'));
     if (e.name === 'CHANNEL_HANGUP') hungUpUs ??= Number(h('Event-Date-Timestamp'));
-    if (!dropped && e.name === dropOn) {
-      dropped = true;
-      sb.dropEslLink(downMs);
-    }
+    if (drops.delete(e.name)) sb.dropEslLink(downMs);
   });
   const asked = await sb.server.post(`/api/calls/${talk.id}/transfer`, { hotline: '12315', kind });
   t.equal(asked.status, 202, 'the transfer starts');
@@ -107,6 +104,18 @@ t.test('warm: the department answered and hung up while the link was down: answe
   t.match(rate, { counted: 1, answered_within_15s: 1 }, 'counted as answered within 15 s, not as a miss');
   await sb.sleep(3000);
   t.equal(await keptFor(sb, talk.attempt.leg_id), '', 'what the leg left in the switch was deleted once read');
+});
+
+t.test('warm: two drops, the second at the answer; the department hangs up once the link is back: answered, not failed', async (t) => {
+  // Found by the explorer (a 100,000-call run, call c12025): the first drop lost the originate's
+  // reply, the link came back while the department rang, and dropped again as it answered; the
+  // hangup was heard, the answer never, and the attempt was recorded failed.
+  const { sb, id, answeredAt } = await dropDuringTransfer(t, 'warm', ['CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER'], { answerAfterS: 8, talkS: 12 }, 3000);
+  const talk = await sb.until('the talk back', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' && b.attempt ? b : undefined), 60_000);
+  t.match(talk.attempt, { result: 'answered' }, 'the department answered');
+  t.equal(Date.parse(talk.attempt.answered_at) * 1000, Math.floor(answeredAt()! / 1000) * 1000, "at the switch's answer time");
+  const rate = (await sb.server.get('/api/stats/transfer-answer-rate?hotline=12315')).body.items[0];
+  t.match(rate, { counted: 1, answered_within_15s: 1 }, 'answered within 15 s, not a miss');
 });
 
 t.test('a transfer leg heard ending leaves nothing behind in the switch', async (t) => {
