@@ -73,3 +73,15 @@ export function sever(own: MemoryEnd): void {
   const peer = own.peer;
   if (!peer.destroyed) peer.destroy();
 }
+
+/**
+ * A connect the network refuses, as net.connect reports one: the socket is returned at once, its
+ * ECONNREFUSED error and close come a moment later, inside the connecting side's scope.
+ */
+export function refusedConnect(port: number, scope: Scope): Socket {
+  const end = new MemoryEnd(port, scope);
+  end.peer = new MemoryEnd(port, scope);
+  end.peer.peer = end;
+  scope(() => setTimeout(() => end.destroy(Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED' })), 0));
+  return end as unknown as Socket;
+}

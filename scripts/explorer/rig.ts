@@ -17,7 +17,7 @@ import { seededRandom } from '../../src/sim/engine/index.js';
 import type { SimEvent } from '../../src/sim/contracts.js';
 import type { Traffic } from './traffic.js';
 import { Life, type VirtualTime } from './virtual-time.js';
-import { memoryLink, sever, type MemoryEnd } from './memory-link.js';
+import { memoryLink, refusedConnect, sever, type MemoryEnd } from './memory-link.js';
 import type { ProblemTrace } from './history.js';
 
 export const projectDir = join(import.meta.dirname, '..', '..');
@@ -90,8 +90,6 @@ export class Rig {
   private dropsAtAnswer: number[] = [];
   /** until then the network refuses the controller's connects to :8021 (virtual ms) */
   private eslDownUntil = 0;
-  /** connects to :8021 refused during outages */
-  eslConnectsRefused = 0;
   private ports = 40_000;
   private readonly switchScope;
 
@@ -260,15 +258,8 @@ export class Rig {
 
   /** The controller's `net.connect` to :8021. */
   private openEslLink(l: ControllerLife) {
+    if (this.vt.now() < this.eslDownUntil) return refusedConnect(8021, this.vt.scope(l.life));
     const { a, b, ends } = memoryLink(8021, this.vt.scope(l.life), this.switchScope);
-    if (this.vt.now() < this.eslDownUntil) {
-      // as net.connect: the socket is returned, its error and close come a moment later
-      this.eslConnectsRefused++;
-      this.vt.scope(l.life)(() =>
-        setTimeout(() => ends[0].destroy(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8021'), { code: 'ECONNREFUSED' })), 0),
-      );
-      return a;
-    }
     l.ends.add(ends[0]);
     const window: { from: number; to?: number } = { from: this.vt.now() };
     this.eslLinks.push(window);

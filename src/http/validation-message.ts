@@ -28,7 +28,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 /** "body.caller" from an ajv error, including the name of a missing required property. */
-export function fieldOf(context: string, item: ValidationItem | undefined): string {
+function fieldOf(context: string, item: ValidationItem | undefined): string {
   const path = (item?.instancePath ?? '').split('/').filter(Boolean);
   const missing = item?.params?.missingProperty;
   if (typeof missing === 'string') path.push(missing);

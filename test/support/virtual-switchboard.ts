@@ -15,7 +15,7 @@ import { IN_PROCESS_URL, startServer, type RunningServer } from '../../src/main.
 import { createLogger } from '../../src/logging.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { Life, VirtualTime } from '../../scripts/explorer/virtual-time.js';
-import { memoryLink, sever, type MemoryEnd } from '../../scripts/explorer/memory-link.js';
+import { memoryLink, refusedConnect, sever, type MemoryEnd } from '../../scripts/explorer/memory-link.js';
 import { copyConfig, projectDir, type ConfigCopy } from './config-dir.js';
 import { seedUsers, type Client } from './server-process.js';
 import { SessionStore, UserStore } from '../../src/auth/index.js';
@@ -133,12 +133,8 @@ export async function virtualSwitchboard(opts: SwitchboardOptions & { startAt?: 
     // the controller's `net.connect` to :8021
     const link = {
       connect: () => {
+        if (vt.now() < eslDownUntil) return refusedConnect(8021, vt.scope(life));
         const { a, b, ends: pair } = memoryLink(8021, vt.scope(life), scope);
-        if (vt.now() < eslDownUntil) {
-          // as net.connect: the socket is returned, its error and close come a moment later
-          vt.scope(life)(() => setTimeout(() => pair[0].destroy(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8021'), { code: 'ECONNREFUSED' })), 0));
-          return a;
-        }
         ends.add(pair[0]);
         scope(() => sim.server.accept(b));
         proc.inbound = a;

@@ -228,11 +228,17 @@ export function hangup(core: Core, ch: Channel, cause: CauseName): void {
 function runHangupHook(core: Core, ch: Channel): void {
   const hook = ch.getVar('api_hangup_hook');
   if (!hook || !core.api) return;
-  const pair = hook.indexOf(':');
-  const cut =
-    pair >= 0 && hook[pair + 1] === ':' ? [pair, pair + 2] : hook.includes(' ') ? [hook.indexOf(' '), hook.indexOf(' ') + 1] : [hook.length, hook.length];
-  const reply = core.api(hook.slice(0, cut[0]), core.expand(ch, hook.slice(cut[1])));
+  const [command, args] = splitHook(hook);
+  const reply = core.api(command, core.expand(ch, args));
   if (reply instanceof Promise) reply.catch(() => undefined);
+}
+
+/** api_hook's split: at the first `:` when a second follows it, else at the first space. */
+function splitHook(hook: string): [string, string] {
+  const colon = hook.indexOf(':');
+  if (colon >= 0 && hook[colon + 1] === ':') return [hook.slice(0, colon), hook.slice(colon + 2)];
+  const space = hook.indexOf(' ');
+  return space < 0 ? [hook, ''] : [hook.slice(0, space), hook.slice(space + 1)];
 }
 
 /**
