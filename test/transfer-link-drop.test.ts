@@ -118,6 +118,24 @@ t.test('warm: two drops, the second at the answer; the department hangs up once 
   t.match(rate, { counted: 1, answered_within_15s: 1 }, 'answered within 15 s, not a miss');
 });
 
+t.test('warm: two drops, the second at the answer; the department talks on: found answered when the wait runs out', async (t) => {
+  // neither the answer nor an end heard by the ring timeout and 30 s: the switch is asked again
+  const { sb, id, answeredAt } = await dropDuringTransfer(t, 'warm', ['CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER'], { answerAfterS: 8, talkS: 300 }, 3000);
+  const talk = await sb.until('the consult', `/api/calls/${id}/transfer`, (b) => (b.phase === 'consulting' ? b : undefined), 120_000);
+  t.match(talk.attempt, { state: 'consulting', result: 'answered' });
+  t.equal(Date.parse(talk.attempt.answered_at) * 1000, Math.floor(answeredAt()! / 1000) * 1000, "the switch's answer time");
+});
+
+t.test('warm: the department is busy while the link is down: busy, at the end the switch kept', async (t) => {
+  const { sb, id, caller, agentLeg, hungUpAt } = await dropDuringTransfer(t, 'warm', 'CHANNEL_PROGRESS_MEDIA', { answerAfterS: 2, talkS: 40, busy: 1 }, 8000);
+  const talk = await sb.until('the talk back', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' && b.attempt ? b : undefined), 60_000);
+  t.match(talk.attempt, { state: 'failed', result: 'busy' }, 'USER_BUSY, from what the leg kept at hangup');
+  const call = (await sb.server.get(`/api/calls/${id}`)).body;
+  t.equal(Date.parse(call.transfer_attempts[0].ended_at), Math.floor(hungUpAt()! / 1000), "the leg's end as the switch kept it");
+  t.match(talk.ticket_offer, { department: 'market-regulation' }, 'a ticket offered instead');
+  t.equal(caller.bridge?.peer, agentLeg, 'caller and agent together again');
+});
+
 t.test('a transfer leg heard ending leaves nothing behind in the switch', async (t) => {
   const { sb, id } = await dropDuringTransfer(t, 'warm', 'NEVER', { answerAfterS: 1, talkS: 2 });
   const talk = await sb.until('the talk back', `/api/calls/${id}/transfer`, (b) => (b.phase === 'talking' && b.attempt ? b : undefined), 30_000);
