@@ -70,6 +70,15 @@ t.test('the draft survives the next call, the switch, a reload and a transfer of
   const tickets = (await (await sb.server.as('zhao')).get(`/api/tickets?caller=${FIRST}`)).body.items;
   t.match(tickets, [{ content: DRAFT }], 'the ticket holds what was typed before the second call');
   t.equal(await content.inputValue(), '', 'the form is empty after the submit');
+  // 清空 throws a draft away on purpose; switching to it kept it until then
+  await kept.click();
+  t.match(await content.inputValue(), TYPED);
+  await page.getByRole('button', { name: '清空' }).click();
+  t.equal(await kept.count(), 0, 'cleared: no draft left');
+  await page.reload();
+  await page.locator('#call-caller', { hasText: SECOND }).waitFor({ timeout: 15_000 });
+  t.equal(await kept.count(), 0, 'nor after a reload');
+  t.equal(await content.inputValue(), '', 'and the form is empty');
   // Chromium logs every non-2xx response to the console; the refusal's 409 is the one expected
   t.equal(errors.length, 1, `one console line, the refusal's 409: ${errors.join(' | ')}`);
 });

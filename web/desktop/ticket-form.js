@@ -44,11 +44,10 @@ export class TicketForm {
       event.preventDefault();
       void this.submit();
     };
-    /** a reset of ours (switching calls), not the 清空 button: the draft is kept */
-    this.switching = false;
-    // 清空 is the operator throwing the draft away on purpose
+    // 清空 is the operator throwing the draft away on purpose; a reset of ours (another call or
+    // draft on the form) keeps it
+    /** @type {HTMLButtonElement} */ (this.form.querySelector('button[type=reset]')).onclick = () => this.drafts.remove(this.fields.call_id.value);
     this.form.onreset = () => {
-      if (!this.switching) this.drafts.remove(this.fields.call_id.value);
       $('ticket-prefill-note').hidden = true;
       $('ticket-result').textContent = '';
       setTimeout(() => this.listDrafts());
@@ -57,16 +56,6 @@ export class TicketForm {
     this.form.onchange = () => this.save();
     $('btn-ticket-switch').onclick = () => this.waiting && this.open(this.waiting);
     this.listDrafts();
-  }
-
-  /** An empty form for another call or draft; what was on it is saved first by the caller. */
-  blank() {
-    this.switching = true;
-    try {
-      this.form.reset();
-    } finally {
-      this.switching = false;
-    }
   }
 
   /** Unsent text on the form: what a draft is worth keeping for. */
@@ -120,7 +109,7 @@ export class TicketForm {
     this.save();
     this.waiting = null;
     $('ticket-switch').hidden = true;
-    this.blank();
+    this.form.reset();
     const draft = this.drafts.get(call.id);
     if (draft) {
       this.restore(draft);
@@ -167,7 +156,7 @@ export class TicketForm {
     const draft = this.drafts.get(id);
     if (!draft) return this.listDrafts();
     this.save();
-    this.blank();
+    this.form.reset();
     this.restore(draft);
     this.note('已恢复草稿，请补充后提交');
     this.listDrafts();
@@ -183,7 +172,7 @@ export class TicketForm {
     const sameCall = this.fields.call_id.value === (p.call_id ?? '');
     if (!sameCall) {
       this.save();
-      this.blank();
+      this.form.reset();
     }
     const typed = sameCall ? this.fields.content.value.trim() : '';
     const offered = p.content ?? '';
