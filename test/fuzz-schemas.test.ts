@@ -116,9 +116,21 @@ t.test('a body in a type the API does not read: 415 with a CTI_ code, said in Ch
   t.match(r.json(), {
     error: 'CTI_BAD_REQUEST',
     field: 'headers.content-type',
-    message: 'headers.content-type: 不支持的内容类型 application/xml；请以 application/json 发送',
+    message: 'headers.content-type: 不支持的内容类型 "application/xml"；请以 application/json 发送',
     reason: /^FST_ERR_CTP_INVALID_MEDIA_TYPE: /,
   });
+  // a stranger's header comes back short and quoted, never as sent
+  const long = await a.app.inject({
+    method: 'POST',
+    url: '/api/intake',
+    headers: { 'content-type': `application/${'x'.repeat(4000)}; charset="<script>"` },
+    payload: '<a/>',
+  });
+  t.equal(long.statusCode, 415);
+  const echoed = long.json().message as string;
+  t.ok(echoed.length < 140, `a short message (${echoed.length} characters)`);
+  t.notMatch(echoed, /<script>/, 'its parameters left out');
+  t.ok((long.json().reason as string).length <= 160, "fastify's words cut short too");
 });
 
 t.test('a new ticket whose call_id names no call is a 4xx, not a 500', async (t) => {

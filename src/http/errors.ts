@@ -27,7 +27,8 @@ export const errorPlugin = fp(async (app) => {
         error: code,
         message: fastifyMessage(err.code, req.headers['content-type']) ?? err.message,
         ...fastifyField(err.code),
-        ...(err.code?.startsWith('FST_') ? { reason: `${err.code}: ${err.message}` } : {}),
+        // fastify's words may quote the request (a content type): kept short
+        ...(err.code?.startsWith('FST_') ? { reason: `${err.code}: ${err.message.slice(0, 120)}` } : {}),
       });
     }
     req.log.error({ err }, 'request failed');
@@ -39,7 +40,8 @@ export const errorPlugin = fp(async (app) => {
 function fastifyMessage(code: string | undefined, contentType: string | undefined): string | undefined {
   switch (code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return `headers.content-type: 不支持的内容类型 ${contentType ?? '（未给出）'}；请以 application/json 发送`;
+      // a stranger's header, echoed: its media type only, and short
+      return `headers.content-type: 不支持的内容类型 ${contentType === undefined ? '（未给出）' : JSON.stringify(contentType.split(';')[0]!.trim().slice(0, 60))}；请以 application/json 发送`;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'body: 不是有效的 JSON，或含有不允许的键（如 __proto__）';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
