@@ -43,4 +43,10 @@ t.test('each common keyword in Chinese', async (t) => {
   t.equal(say('format', { format: 'date-time' }), 'body.x: 格式不正确（应为 date-time）');
   t.equal(say('maxItems', { limit: 5 }), 'body.x: 至多 5 项');
   t.equal(say('uniqueItems', {}), 'body.x: 取值无效（english）', 'anything else keeps ajv words in brackets');
+  t.equal(say('additionalProperties', { additionalProperty: 'extra' }), 'body.x: 不认识的字段 "extra"');
+  t.equal(
+    say('additionalProperties', { additionalProperty: 'k'.repeat(5000) }).length,
+    'body.x: 不认识的字段 ""'.length + 60,
+    "a stranger's key name cut at 60",
+  );
 });

@@ -82,7 +82,8 @@ function whatIsWrong(item: ValidationItem, allowed: string[]): string {
     case 'format':
       return `格式不正确（应为 ${item.params?.format}）`;
     case 'additionalProperties':
-      return `不认识的字段 ${item.params?.additionalProperty}`;
+      // a name the sender chose: echoed short
+      return `不认识的字段 ${JSON.stringify(String(item.params?.additionalProperty).slice(0, 60))}`;
     default:
       return allowed.length > 0 ? '' : `取值无效（${item.message ?? item.keyword ?? 'invalid'}）`;
   }
